@@ -1,0 +1,161 @@
+import {
+  serverEventSchemas,
+  type Ack,
+  type ClientToServerEvents,
+  type ConversationRef,
+  type ServerToClientEvents,
+} from '@orchestrator/contracts';
+import { io, type Socket } from 'socket.io-client';
+import { effectScope, readonly, ref, watch, type EffectScope, type Ref } from 'vue';
+import { useConversationsStore } from '../stores/conversations';
+
+export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type SocketStatus = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
+
+export interface UseSocketOptions {
+  /** Replaces the real connection (tests). */
+  createSocket?: () => AppSocket;
+}
+
+export interface SocketHandle {
+  status: Readonly<Ref<SocketStatus>>;
+  /** The conversation whose events this client currently receives. */
+  joinedId: Readonly<Ref<string | null>>;
+  /** Resolves true once `conversationId` is joined, false if that does not happen in time. */
+  waitForJoin(conversationId: string, timeoutMs?: number): Promise<boolean>;
+}
+
+const ACK_TIMEOUT_MS = 5_000;
+
+interface Connection {
+  socket: AppSocket;
+  scope: EffectScope;
+  handle: SocketHandle;
+}
+
+let connection: Connection | null = null;
+
+function defaultSocket(): AppSocket {
+  // Same origin: in production NestJS serves the app, in development Vite proxies /socket.io.
+  return io({ path: '/socket.io', transports: ['websocket'] });
+}
+
+/** Validates a server payload; a malformed event is dropped rather than corrupting the store. */
+function parseEvent<K extends keyof typeof serverEventSchemas>(name: K, payload: unknown) {
+  const result = serverEventSchemas[name].safeParse(payload);
+  if (!result.success) {
+    console.warn(`[socket] dropped malformed "${name}" event`, result.error.issues);
+    return null;
+  }
+  return result.data;
+}
+
+function connect(options: UseSocketOptions): Connection {
+  const store = useConversationsStore();
+  const socket = (options.createSocket ?? defaultSocket)();
+  const status = ref<SocketStatus>('connecting');
+  const joinedId = ref<string | null>(null);
+  let connectedBefore = false;
+
+  function join(conversationId: string): void {
+    socket.timeout(ACK_TIMEOUT_MS).emit('conversation.join', { conversationId }, (err: Error | null, res?: Ack<ConversationRef>) => {
+      if (store.activeId !== conversationId) return; // the user moved on meanwhile
+      if (err || !res?.ok) {
+        console.warn('[socket] could not join conversation', conversationId, err ?? res?.error);
+        return;
+      }
+      joinedId.value = conversationId;
+      // Whatever happened between the last fetch and this join (or while disconnected).
+      void store.catchUp(conversationId);
+    });
+  }
+
+  function leave(conversationId: string): void {
+    if (socket.connected) socket.emit('conversation.leave', { conversationId });
+  }
+
+  socket.on('connect', () => {
+    status.value = 'connected';
+    // socket.io has no connection-state recovery here: a reconnect starts with no rooms, so
+    // join again; the join's catch-up fetch restores what was missed.
+    if (connectedBefore) joinedId.value = null;
+    connectedBefore = true;
+    if (store.activeId) join(store.activeId);
+  });
+  socket.on('disconnect', (reason) => {
+    joinedId.value = null;
+    status.value = 'reconnecting';
+    // After a server-side disconnect socket.io does not retry by itself.
+    if (reason === 'io server disconnect') socket.connect();
+  });
+  socket.on('connect_error', () => {
+    status.value = connectedBefore ? 'reconnecting' : 'disconnected';
+  });
+
+  socket.on('message.created', (payload) => {
+    const message = parseEvent('message.created', payload);
+    if (message) store.upsertMessage(message);
+  });
+  socket.on('reply.started', (payload) => {
+    const event = parseEvent('reply.started', payload);
+    if (event) store.applyReplyStarted(event);
+  });
+  socket.on('message.delta', (payload) => {
+    const event = parseEvent('message.delta', payload);
+    if (event) store.applyDelta(event);
+  });
+  socket.on('reply.failed', (payload) => {
+    const event = parseEvent('reply.failed', payload);
+    if (event) store.applyReplyFailed(event);
+  });
+
+  const scope = effectScope(true);
+  scope.run(() => {
+    watch(
+      () => store.activeId,
+      (next, previous) => {
+        if (previous) leave(previous);
+        joinedId.value = null;
+        if (next && socket.connected) join(next);
+      },
+    );
+  });
+
+  function waitForJoin(conversationId: string, timeoutMs = 2_000): Promise<boolean> {
+    if (joinedId.value === conversationId) return Promise.resolve(true);
+    if (!socket.connected) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const stop = watch(joinedId, (id) => {
+        if (id === conversationId) finish(true);
+      });
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      function finish(joined: boolean): void {
+        clearTimeout(timer);
+        stop();
+        resolve(joined);
+      }
+    });
+  }
+
+  const handle: SocketHandle = { status: readonly(status), joinedId: readonly(joinedId), waitForJoin };
+  return { socket, scope, handle };
+}
+
+/**
+ * The app's one socket. It follows the conversations store's active conversation (join/leave),
+ * routes server events into the store and re-syncs after reconnecting. Components never use the
+ * socket directly.
+ */
+export function useSocket(options: UseSocketOptions = {}): SocketHandle {
+  connection ??= connect(options);
+  return connection.handle;
+}
+
+/** Closes the socket (tests, hot reload). */
+export function disposeSocket(): void {
+  if (!connection) return;
+  connection.scope.stop();
+  connection.socket.removeAllListeners();
+  connection.socket.disconnect();
+  connection = null;
+}

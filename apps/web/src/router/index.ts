@@ -1,0 +1,27 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/', redirect: { name: 'workspace' } },
+  {
+    path: '/workspace/:conversationId?',
+    name: 'workspace',
+    component: () => import('../views/WorkspaceView.vue'),
+    meta: { title: 'Workspace' },
+  },
+  {
+    path: '/organization',
+    name: 'organization',
+    component: () => import('../views/OrganizationView.vue'),
+    meta: { title: 'Organization' },
+  },
+  { path: '/:pathMatch(.*)*', redirect: { name: 'workspace' } },
+];
+
+export function createAppRouter() {
+  const router = createRouter({ history: createWebHistory(import.meta.env.BASE_URL), routes });
+  router.afterEach((to) => {
+    const title = typeof to.meta['title'] === 'string' ? to.meta['title'] : null;
+    document.title = title ? `${title} · Orchestrator` : 'Orchestrator';
+  });
+  return router;
+}

@@ -1,0 +1,356 @@
+import type {
+  Conversation,
+  Message,
+  MessageDelta,
+  ReplyFailed,
+  ReplyStarted,
+} from '@orchestrator/contracts';
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import { api, toApiError, type ApiError } from '../api';
+import {
+  buildTimeline,
+  sortBySeq,
+  titleFromMessage,
+  type PendingMessage,
+  type ReplyDraft,
+  type TimelineItem,
+} from './timeline';
+
+export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
+
+export const CONVERSATION_PAGE_SIZE = 30;
+export const MESSAGE_PAGE_SIZE = 200;
+
+export interface SendFailure {
+  error: ApiError;
+  content: string;
+}
+
+export const useConversationsStore = defineStore('conversations', () => {
+  // ---- conversation list -------------------------------------------------------------------
+  const byId = ref<Record<string, Conversation>>({});
+  /** Ids of the list, most recent first (server order, then moved up on activity). */
+  const order = ref<string[]>([]);
+  const nextCursor = ref<string | null>(null);
+  const listState = ref<LoadState>('idle');
+  const listError = ref<ApiError | null>(null);
+  const loadingMore = ref(false);
+  const conversationErrors = ref<Record<string, ApiError>>({});
+  const activeId = ref<string | null>(null);
+
+  // ---- messages, per conversation, normalised by id ----------------------------------------
+  const messages = ref<Record<string, Record<string, Message>>>({});
+  const messageState = ref<Record<string, LoadState>>({});
+  const messageErrors = ref<Record<string, ApiError | null>>({});
+  const drafts = ref<Record<string, Record<string, ReplyDraft>>>({});
+  const pending = ref<Record<string, PendingMessage>>({});
+  const sending = ref<Record<string, boolean>>({});
+  const sendErrors = ref<Record<string, SendFailure>>({});
+
+  /** In-flight loads by key, so concurrent callers share one request. */
+  const inflight = new Map<string, Promise<void>>();
+  function once(key: string, run: () => Promise<void>): Promise<void> {
+    const existing = inflight.get(key);
+    if (existing) return existing;
+    const promise = run().finally(() => inflight.delete(key));
+    inflight.set(key, promise);
+    return promise;
+  }
+
+  const list = computed(() =>
+    order.value.map((id) => byId.value[id]).filter((c): c is Conversation => c !== undefined),
+  );
+  const hasMore = computed(() => nextCursor.value !== null);
+
+  function addPage(page: Conversation[]): void {
+    for (const conversation of page) {
+      byId.value[conversation.id] = conversation;
+      if (!order.value.includes(conversation.id)) order.value.push(conversation.id);
+    }
+  }
+
+  function loadConversations(options: { force?: boolean } = {}): Promise<void> {
+    if (listState.value === 'ready' && !options.force) return Promise.resolve();
+    return once('list', async () => {
+      listState.value = 'loading';
+      listError.value = null;
+      try {
+        const page = await api.listConversations({ limit: CONVERSATION_PAGE_SIZE });
+        order.value = [];
+        addPage(page.conversations);
+        nextCursor.value = page.nextCursor;
+        listState.value = 'ready';
+      } catch (error) {
+        listError.value = toApiError(error);
+        listState.value = 'error';
+      }
+    });
+  }
+
+  function loadMoreConversations(): Promise<void> {
+    const cursor = nextCursor.value;
+    if (!cursor) return Promise.resolve();
+    return once('list-more', async () => {
+      loadingMore.value = true;
+      listError.value = null;
+      try {
+        const page = await api.listConversations({ limit: CONVERSATION_PAGE_SIZE, cursor });
+        addPage(page.conversations);
+        nextCursor.value = page.nextCursor;
+      } catch (error) {
+        listError.value = toApiError(error);
+      } finally {
+        loadingMore.value = false;
+      }
+    });
+  }
+
+  /** Puts a conversation at the top of the list: it is now the most recent. */
+  function moveToTop(id: string): void {
+    order.value = [id, ...order.value.filter((other) => other !== id)];
+  }
+
+  async function createConversation(title?: string): Promise<Conversation> {
+    const conversation = await api.createConversation(title ? { title } : {});
+    byId.value[conversation.id] = conversation;
+    moveToTop(conversation.id);
+    messages.value[conversation.id] ??= {};
+    messageState.value[conversation.id] = 'ready';
+    return conversation;
+  }
+
+  /** Loads one conversation (e.g. opened from a link) unless it is already known. */
+  function fetchConversation(id: string): Promise<void> {
+    if (byId.value[id]) return Promise.resolve();
+    return once(`conversation:${id}`, async () => {
+      try {
+        byId.value[id] = await api.getConversation(id);
+        delete conversationErrors.value[id];
+      } catch (error) {
+        conversationErrors.value[id] = toApiError(error);
+      }
+    });
+  }
+
+  function setActive(id: string | null): void {
+    activeId.value = id;
+  }
+
+  // ---- messages ---------------------------------------------------------------------------
+  function maxSeq(conversationId: string): number {
+    let max = 0;
+    for (const message of Object.values(messages.value[conversationId] ?? {})) {
+      if (message.seq > max) max = message.seq;
+    }
+    return max;
+  }
+
+  /** Stores a message once, whichever way it arrived (socket, HTTP response, catch-up). */
+  function upsertMessage(message: Message): void {
+    const { conversationId } = message;
+    const bucket = (messages.value[conversationId] ??= {});
+    bucket[message.id] = message;
+    // The final reply carries the draft's id: the stored message replaces the stream.
+    if (drafts.value[conversationId]?.[message.id]) delete drafts.value[conversationId][message.id];
+    const waiting = pending.value[conversationId];
+    if (message.role === 'user' && waiting && waiting.content === message.content) {
+      delete pending.value[conversationId];
+    }
+    touchConversation(message);
+  }
+
+  function touchConversation(message: Message): void {
+    const conversation = byId.value[message.conversationId];
+    if (!conversation) return;
+    const last = conversation.lastMessageAt;
+    if (last && Date.parse(last) > Date.parse(message.createdAt)) return;
+    byId.value[message.conversationId] = {
+      ...conversation,
+      lastMessageAt: message.createdAt,
+      updatedAt: message.createdAt,
+    };
+    if (order.value[0] !== message.conversationId) moveToTop(message.conversationId);
+  }
+
+  /** Fetches every message after `after`, page by page, merging as it goes. */
+  async function fetchAfter(conversationId: string, after: number): Promise<void> {
+    let cursor = after;
+    for (;;) {
+      const page = await api.listMessages(conversationId, {
+        after: cursor > 0 ? cursor : undefined,
+        limit: MESSAGE_PAGE_SIZE,
+      });
+      for (const message of page.messages) upsertMessage(message);
+      const last = page.messages[page.messages.length - 1];
+      if (!page.hasMore || !last) return;
+      cursor = last.seq;
+    }
+  }
+
+  function loadMessages(conversationId: string, options: { force?: boolean } = {}): Promise<void> {
+    const state = messageState.value[conversationId];
+    if (state === 'ready' && !options.force) return catchUp(conversationId);
+    return once(`messages:${conversationId}`, async () => {
+      messageState.value[conversationId] = 'loading';
+      messageErrors.value[conversationId] = null;
+      try {
+        messages.value[conversationId] ??= {};
+        await fetchAfter(conversationId, 0);
+        messageState.value[conversationId] = 'ready';
+      } catch (error) {
+        messageErrors.value[conversationId] = toApiError(error);
+        messageState.value[conversationId] = 'error';
+      }
+    });
+  }
+
+  /** After a reconnect or a re-join: fetch what was missed since the highest seq seen. */
+  async function catchUp(conversationId: string): Promise<void> {
+    const running = inflight.get(`messages:${conversationId}`);
+    if (running) await running;
+    if (messageState.value[conversationId] !== 'ready') return;
+    await once(`catch-up:${conversationId}`, async () => {
+      try {
+        await fetchAfter(conversationId, maxSeq(conversationId));
+      } catch (error) {
+        messageErrors.value[conversationId] = toApiError(error);
+      }
+    });
+  }
+
+  // ---- streaming replies (socket events) -------------------------------------------------
+  function isStored(conversationId: string, messageId: string): boolean {
+    return messages.value[conversationId]?.[messageId] !== undefined;
+  }
+
+  function ensureDraft(conversationId: string, messageId: string, offline: boolean): ReplyDraft {
+    const bucket = (drafts.value[conversationId] ??= {});
+    const draft = (bucket[messageId] ??= {
+      id: messageId,
+      conversationId,
+      chunks: [],
+      offline,
+      status: 'streaming',
+      error: null,
+      startedAt: Date.now(),
+    });
+    return draft;
+  }
+
+  function applyReplyStarted(event: ReplyStarted): void {
+    if (isStored(event.conversationId, event.messageId)) return;
+    ensureDraft(event.conversationId, event.messageId, event.offline).offline = event.offline;
+  }
+
+  function applyDelta(event: MessageDelta): void {
+    // A delta that arrives after the final message (or is replayed) changes nothing.
+    if (isStored(event.conversationId, event.messageId)) return;
+    const draft = ensureDraft(event.conversationId, event.messageId, false);
+    draft.chunks[event.index] = event.delta;
+  }
+
+  function applyReplyFailed(event: ReplyFailed): void {
+    if (isStored(event.conversationId, event.messageId)) return;
+    const draft = ensureDraft(event.conversationId, event.messageId, false);
+    draft.status = 'failed';
+    draft.error = event.error;
+  }
+
+  function clearFailedDrafts(conversationId: string): void {
+    const bucket = drafts.value[conversationId];
+    if (!bucket) return;
+    for (const draft of Object.values(bucket)) {
+      if (draft.status === 'failed') delete bucket[draft.id];
+    }
+  }
+
+  // ---- sending ------------------------------------------------------------------------------
+  /** Creates a conversation titled after the message, for a send with nothing selected. */
+  function createForMessage(content: string): Promise<Conversation> {
+    return createConversation(titleFromMessage(content));
+  }
+
+  async function sendMessage(conversationId: string, content: string): Promise<boolean> {
+    if (sending.value[conversationId]) return false;
+    sending.value[conversationId] = true;
+    delete sendErrors.value[conversationId];
+    clearFailedDrafts(conversationId);
+    pending.value[conversationId] = { content, sentAt: Date.now() };
+    try {
+      const result = await api.sendMessage(conversationId, content);
+      upsertMessage(result.message);
+      upsertMessage(result.reply);
+      return true;
+    } catch (error) {
+      sendErrors.value[conversationId] = { error: toApiError(error), content };
+      // The server may have stored the message before failing: show what it really has.
+      void catchUp(conversationId);
+      return false;
+    } finally {
+      delete pending.value[conversationId];
+      sending.value[conversationId] = false;
+    }
+  }
+
+  function retrySend(conversationId: string): Promise<boolean> {
+    const failure = sendErrors.value[conversationId];
+    if (!failure) return Promise.resolve(false);
+    return sendMessage(conversationId, failure.content);
+  }
+
+  function dismissSendError(conversationId: string): void {
+    delete sendErrors.value[conversationId];
+  }
+
+  // ---- views --------------------------------------------------------------------------------
+  function timeline(conversationId: string): TimelineItem[] {
+    return buildTimeline(
+      sortBySeq(Object.values(messages.value[conversationId] ?? {})),
+      Object.values(drafts.value[conversationId] ?? {}),
+      pending.value[conversationId] ?? null,
+    );
+  }
+
+  function isReplying(conversationId: string): boolean {
+    return Object.values(drafts.value[conversationId] ?? {}).some((d) => d.status === 'streaming');
+  }
+
+  return {
+    byId,
+    order,
+    list,
+    nextCursor,
+    hasMore,
+    listState,
+    listError,
+    loadingMore,
+    conversationErrors,
+    activeId,
+    messages,
+    messageState,
+    messageErrors,
+    drafts,
+    pending,
+    sending,
+    sendErrors,
+    loadConversations,
+    loadMoreConversations,
+    createConversation,
+    createForMessage,
+    fetchConversation,
+    setActive,
+    maxSeq,
+    upsertMessage,
+    loadMessages,
+    catchUp,
+    applyReplyStarted,
+    applyDelta,
+    applyReplyFailed,
+    sendMessage,
+    retrySend,
+    dismissSendError,
+    timeline,
+    isReplying,
+  };
+});

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { IsoDateSchema, UuidSchema } from './common.js';
+
+/** Longest message accepted, in characters (the database enforces the same bound). */
+export const MESSAGE_MAX_CHARS = 32_000;
+
+export const MessageRoleSchema = z.enum(['user', 'assistant', 'agent', 'system']);
+export type MessageRole = z.infer<typeof MessageRoleSchema>;
+
+export const MessageMetadataSchema = z
+  .object({
+    /** What the orchestrator understood the message to be. */
+    intent: z.string().optional(),
+    /** True when the reply was produced by the built-in offline model, not an LLM (SPEC §2). */
+    offline: z.boolean().optional(),
+    /** The provider/model that produced the reply. */
+    model: z.string().optional(),
+    tokens: z.object({ prompt: z.number().int(), completion: z.number().int() }).optional(),
+  })
+  .catchall(z.unknown());
+export type MessageMetadata = z.infer<typeof MessageMetadataSchema>;
+
+export const MessageSchema = z.object({
+  id: UuidSchema,
+  seq: z.number().int(),
+  conversationId: UuidSchema,
+  role: MessageRoleSchema,
+  agentName: z.string().nullable(),
+  content: z.string(),
+  metadata: MessageMetadataSchema,
+  createdAt: IsoDateSchema,
+});
+export type Message = z.infer<typeof MessageSchema>;
+
+export const ConversationSchema = z.object({
+  id: UuidSchema,
+  title: z.string(),
+  createdAt: IsoDateSchema,
+  updatedAt: IsoDateSchema,
+  lastMessageAt: IsoDateSchema.nullable(),
+});
+export type Conversation = z.infer<typeof ConversationSchema>;
+
+export const CreateConversationBodySchema = z
+  .object({ title: z.string().trim().min(1).max(200).optional() })
+  .strict();
+export type CreateConversationBody = z.infer<typeof CreateConversationBodySchema>;
+
+export const ConversationListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(30),
+  /** Opaque cursor from the previous page's `nextCursor`. */
+  cursor: z.string().max(200).optional(),
+});
+export type ConversationListQuery = z.infer<typeof ConversationListQuerySchema>;
+
+export const ConversationPageSchema = z.object({
+  conversations: z.array(ConversationSchema),
+  nextCursor: z.string().nullable(),
+});
+export type ConversationPage = z.infer<typeof ConversationPageSchema>;
+
+export const MessageContentSchema = z
+  .string()
+  .max(MESSAGE_MAX_CHARS, `must be at most ${MESSAGE_MAX_CHARS} characters`)
+  .refine((s) => s.trim().length > 0, 'must not be empty');
+
+export const SendMessageBodySchema = z.object({ content: MessageContentSchema }).strict();
+export type SendMessageBody = z.infer<typeof SendMessageBodySchema>;
+
+/** The stored user message and the orchestrator's stored reply. */
+export const SendMessageResponseSchema = z.object({
+  message: MessageSchema,
+  reply: MessageSchema,
+});
+export type SendMessageResponse = z.infer<typeof SendMessageResponseSchema>;
+
+export const MessageListQuerySchema = z.object({
+  /** Only messages after this sequence number: how a reconnecting client catches up. */
+  after: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+});
+export type MessageListQuery = z.infer<typeof MessageListQuerySchema>;
+
+export const MessageListSchema = z.object({
+  messages: z.array(MessageSchema),
+  /** True when more messages follow the last one returned. */
+  hasMore: z.boolean(),
+});
+export type MessageList = z.infer<typeof MessageListSchema>;

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { UuidSchema } from './common.js';
+import { MessageContentSchema, MessageSchema, type Message } from './conversations.js';
+
+/** Rooms a socket can be in. Joining is authorised server-side. */
+export const workspaceRoom = (workspaceId: string): string => `workspace:${workspaceId}`;
+export const conversationRoom = (conversationId: string): string => `conversation:${conversationId}`;
+
+export const ConversationRefSchema = z.object({ conversationId: UuidSchema }).strict();
+export type ConversationRef = z.infer<typeof ConversationRefSchema>;
+
+export const SocketSendMessageSchema = z
+  .object({ conversationId: UuidSchema, content: MessageContentSchema })
+  .strict();
+export type SocketSendMessage = z.infer<typeof SocketSendMessageSchema>;
+
+/** A piece of a reply as it is produced; `index` orders chunks of one message. */
+export const MessageDeltaSchema = z.object({
+  conversationId: UuidSchema,
+  messageId: UuidSchema,
+  index: z.number().int().min(0),
+  delta: z.string(),
+});
+export type MessageDelta = z.infer<typeof MessageDeltaSchema>;
+
+export const ReplyStartedSchema = z.object({
+  conversationId: UuidSchema,
+  messageId: UuidSchema,
+  offline: z.boolean(),
+});
+export type ReplyStarted = z.infer<typeof ReplyStartedSchema>;
+
+export const ReplyFailedSchema = z.object({
+  conversationId: UuidSchema,
+  messageId: UuidSchema,
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+export type ReplyFailed = z.infer<typeof ReplyFailedSchema>;
+
+export const SocketErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type SocketError = z.infer<typeof SocketErrorSchema>;
+
+/** Acknowledgement of every client→server event: ok with a value, or a precise error. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: SocketError };
+
+/** Schemas of server→client payloads, for clients that validate what they receive. */
+export const serverEventSchemas = {
+  'message.created': MessageSchema,
+  'reply.started': ReplyStartedSchema,
+  'message.delta': MessageDeltaSchema,
+  'reply.failed': ReplyFailedSchema,
+} as const;
+
+export interface ServerToClientEvents {
+  /** A message was stored (the user's, or a completed reply). */
+  'message.created': (message: Message) => void;
+  /** The orchestrator began replying; deltas with this `messageId` follow. */
+  'reply.started': (event: ReplyStarted) => void;
+  'message.delta': (event: MessageDelta) => void;
+  'reply.failed': (event: ReplyFailed) => void;
+}
+
+export interface ClientToServerEvents {
+  'conversation.join': (payload: unknown, ack?: (res: Ack<ConversationRef>) => void) => void;
+  'conversation.leave': (payload: unknown, ack?: (res: Ack<ConversationRef>) => void) => void;
+  /** Same as POST /api/conversations/:id/messages; the ack carries the stored user message. */
+  'message.send': (payload: unknown, ack?: (res: Ack<Message>) => void) => void;
+}

@@ -1,0 +1,19 @@
+import { AIMessage } from '@langchain/core/messages';
+import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import { answerOrgQuery } from '../../../org/answers.js';
+import type { ConversationGraphDeps } from '../deps.js';
+import type { ConversationStateType, ConversationUpdate } from '../state.js';
+import { streamComputedText } from '../stream.js';
+
+/**
+ * Answers organisation questions from the registry itself, with or without an LLM: reporting
+ * lines are facts, and a model must not be allowed to get them wrong.
+ */
+export const answerOrgNode =
+  (deps: ConversationGraphDeps) =>
+  async (state: ConversationStateType, config: LangGraphRunnableConfig): Promise<ConversationUpdate> => {
+    const reply = answerOrgQuery(deps.registry(), state.query ?? { kind: 'unknown' }, !deps.llm.info.offline);
+    if (reply === undefined) throw new Error('answer_org reached without an answerable query');
+    await streamComputedText(config, reply, deps.chunkDelayMs);
+    return { reply, intent: 'DIRECT_RESPONSE', offline: true, messages: [new AIMessage(reply)] };
+  };

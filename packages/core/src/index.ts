@@ -1,0 +1,14 @@
+export { loadAgentRegistry, loadAgentFolder, CONTEXT_MD_MAX_BYTES, type LoadedAgent, type InvalidAgent, type RegistryLoadResult } from './registry/load.js';
+export { AgentRegistry } from './registry/registry.js';
+export { findMentions, type OrgEntity } from './org/mentions.js';
+export { parseOrgQuestion, resolveFollowUp, type OrgQuery } from './org/questions.js';
+export { answerOrgQuery, clarifyingQuestion, departmentLabel } from './org/answers.js';
+export { createLlmProvider, OFFLINE_PROVIDER, type LlmProvider, type LlmInfo, type LlmSettings, type LlmProviderName } from './llm/provider.js';
+export { ScriptedChatModel, type ScriptedTurn } from './llm/scripted.js';
+export type { LlmUsage, UsageContext, UsageSink } from './llm/usage.js';
+export { buildConversationGraph, type ConversationGraph } from './graphs/conversation/graph.js';
+export type { ConversationGraphDeps, ConversationRunContext } from './graphs/conversation/deps.js';
+export { OrchestratorFacade, conversationThreadId, type OrchestratorDeps, type UserMessageInput, type UserMessageResult } from './orchestrator/facade.js';
+export type { MessageStore, NewMessage, OrchestratorEvents } from './orchestrator/ports.js';
+export { classifyReplyError, type ReplyError } from './orchestrator/errors.js';
+export { KeyedLock } from './orchestrator/keyed-lock.js';
