@@ -49,18 +49,27 @@ export class OrchestratorFacade {
     return this.deps.llm.info;
   }
 
+  /** Stores the message and answers it; resolves when the reply is stored. */
   async handleUserMessage(input: UserMessageInput): Promise<UserMessageResult> {
-    const { workspaceId, conversationId } = input;
-    // Stored first and outside the lock: an accepted message is never lost, even if answering fails.
+    const { message, reply } = await this.accept(input);
+    return { message, reply: await reply };
+  }
+
+  /**
+   * Stores the message and starts answering it; resolves as soon as the message is stored.
+   * The stored message comes first and outside the lock: an accepted message is never lost,
+   * even if answering fails. Replies within one conversation are produced in arrival order.
+   */
+  async accept(input: UserMessageInput): Promise<{ message: Message; reply: Promise<Message> }> {
     const message = await this.deps.messages.append({
-      workspaceId,
-      conversationId,
+      workspaceId: input.workspaceId,
+      conversationId: input.conversationId,
       role: 'user',
       content: input.content,
       authorUserId: input.userId,
     });
-    this.deps.events.messageCreated(workspaceId, message);
-    const reply = await this.lock.run(conversationId, () => this.answer(input));
+    this.deps.events.messageCreated(input.workspaceId, message);
+    const reply = this.lock.run(input.conversationId, () => this.answer(input));
     return { message, reply };
   }
 

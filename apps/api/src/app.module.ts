@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { type DynamicModule, Global, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ServeStaticModule } from '@nestjs/serve-static';
+import type { LlmProvider } from '@orchestrator/core';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import type { AppConfig } from './config/env.js';
+import type { DatabaseHandle } from './database/boot.js';
+import { APP_CONFIG, DATABASE_HANDLE, LLM_PROVIDER, PG_POOL } from './database/tokens.js';
+import { AgentsModule } from './modules/agents/agents.module.js';
+import { ConversationsModule } from './modules/conversations/conversations.module.js';
+import { HealthModule } from './modules/health/health.module.js';
+import { ContextMiddleware } from './modules/identity/context.middleware.js';
+import { IdentityModule } from './modules/identity/identity.module.js';
+import { SystemModule } from './modules/system/system.module.js';
+import { GatewayModule } from './realtime/gateway.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
+
+/** What exists before Nest starts: config, database, LLM provider, root logger. */
+export interface Runtime {
+  config: AppConfig;
+  database: DatabaseHandle;
+  llm: LlmProvider;
+  logger: Logger;
+}
+
+@Global()
+@Module({})
+class RuntimeModule {
+  static forRoot(runtime: Runtime): DynamicModule {
+    const providers = [
+      { provide: APP_CONFIG, useValue: runtime.config },
+      { provide: DATABASE_HANDLE, useValue: runtime.database },
+      { provide: PG_POOL, useValue: runtime.database.pool },
+      { provide: LLM_PROVIDER, useValue: runtime.llm },
+    ];
+    return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };
+  }
+}
+
+function staticWebApp(config: AppConfig): DynamicModule[] {
+  if (!existsSync(path.join(config.webDistDir, 'index.html'))) return [];
+  return [
+    ServeStaticModule.forRoot({
+      rootPath: config.webDistDir,
+      exclude: ['/api/{*rest}', '/health/{*rest}', '/socket.io/{*rest}'],
+    }),
+  ];
+}
+
+@Module({})
+export class AppModule implements NestModule {
+  static forRoot(runtime: Runtime): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        RuntimeModule.forRoot(runtime),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            logger: runtime.logger,
+            // Health probes every few seconds would drown the log.
+            autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
+          },
+        }),
+        IdentityModule,
+        RealtimeModule,
+        HealthModule,
+        SystemModule,
+        AgentsModule,
+        ConversationsModule,
+        GatewayModule,
+        ...staticWebApp(runtime.config),
+      ],
+      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(ContextMiddleware).forRoutes('api/{*rest}');
+  }
+}

@@ -1,0 +1,58 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createLlmProvider } from '@orchestrator/core';
+import helmet from 'helmet';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module.js';
+import { type AppConfig } from './config/env.js';
+import { llmSettingsFromEnv } from './config/llm.js';
+import { bootDatabase } from './database/boot.js';
+import type { LlmProvider } from '@orchestrator/core';
+
+/** Request bodies above this are refused before parsing (the largest valid body is ~130 kB). */
+const BODY_LIMIT = '512kb';
+
+export interface AppOptions {
+  config: AppConfig;
+  logger: Logger;
+  /** Tests inject a scripted model; otherwise the environment decides. */
+  llm?: LlmProvider;
+}
+
+/** Boots database, registry and Nest; returns an app that is initialised but not listening. */
+export async function createApp({ config, logger, llm }: AppOptions): Promise<INestApplication> {
+  const database = await bootDatabase(config, logger);
+  try {
+    const provider = llm ?? createLlmProvider(llmSettingsFromEnv(config.env));
+    logger.info({ llm: provider.info }, provider.info.offline ? 'no LLM configured: using the built-in offline model' : 'LLM provider configured');
+    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, database, llm: provider, logger }), {
+      bufferLogs: true,
+      bodyParser: false,
+      cors: config.corsOrigins.length ? { origin: config.corsOrigins } : false,
+    });
+    app.useLogger(app.get(PinoNestLogger));
+    app.useBodyParser('json', { limit: BODY_LIMIT });
+    app.use(
+      helmet({
+        contentSecurityPolicy: {
+          directives: { 'default-src': ["'self'"], 'connect-src': ["'self'", 'ws:', 'wss:'], 'img-src': ["'self'", 'data:'], 'style-src': ["'self'", "'unsafe-inline'"] },
+        },
+      }),
+    );
+    app.enableShutdownHooks();
+    // The database outlives Nest's own shutdown so in-flight work can finish writing.
+    const close = app.close.bind(app);
+    app.close = async () => {
+      await close();
+      await database.close();
+    };
+    await app.init();
+    return app;
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}

@@ -1,0 +1,44 @@
+import type { ZodError } from 'zod';
+
+/** Every error code the API returns, mapped to an HTTP status in one place. */
+export const ERROR_STATUS = {
+  'request/invalid': 400,
+  'request/malformed_json': 400,
+  'request/too_large': 413,
+  'request/not_found': 404,
+  'conversation/not_found': 404,
+  'auth/unauthenticated': 401,
+  'auth/forbidden': 403,
+  'internal/error': 500,
+  'db/unavailable': 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface ErrorIssue {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: ErrorIssue[],
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+
+  static fromZod(error: ZodError, where: string): AppError {
+    const issues = error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
+    const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+    return new AppError('request/invalid', `Invalid ${where}: ${summary}`, issues);
+  }
+}
+
+export const isAppError = (err: unknown): err is AppError => err instanceof Error && err.name === 'AppError' && 'code' in err;

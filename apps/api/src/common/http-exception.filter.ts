@@ -1,0 +1,35 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { ErrorBody } from '@orchestrator/contracts';
+import type { Response } from 'express';
+import { isAppError } from './app-error.js';
+
+/** Maps every error to the one error body shape of the contracts. */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') return;
+    const res = host.switchToHttp().getResponse<Response>();
+    const [status, body] = this.toBody(exception);
+    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    res.status(status).json(body);
+  }
+
+  private toBody(exception: unknown): [number, ErrorBody] {
+    if (isAppError(exception)) {
+      return [exception.status, { error: { code: exception.code, message: exception.message, ...(exception.issues ? { issues: exception.issues } : {}) } }];
+    }
+    // body-parser errors carry a `type`; Nest wraps them in an HttpException with the original as cause.
+    const cause = exception instanceof HttpException ? exception.cause : exception;
+    const type = (cause as { type?: string } | null)?.type;
+    if (type === 'entity.parse.failed') return [400, { error: { code: 'request/malformed_json', message: 'The request body is not valid JSON.' } }];
+    if (type === 'entity.too.large') return [413, { error: { code: 'request/too_large', message: 'The request body is too large.' } }];
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      if (status === 404) return [404, { error: { code: 'request/not_found', message: 'No such endpoint.' } }];
+      return [status, { error: { code: status < 500 ? 'request/invalid' : 'internal/error', message: exception.message } }];
+    }
+    return [500, { error: { code: 'internal/error', message: 'Internal error. The details are in the server log.' } }];
+  }
+}

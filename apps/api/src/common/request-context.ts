@@ -1,0 +1,20 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+
+export type Role = 'admin' | 'approver' | 'member' | 'viewer';
+
+/** Who is acting and for which workspace: carried by every request and socket. */
+export interface RequestContext {
+  workspaceId: string;
+  userId: string;
+  role: Role;
+}
+
+export type RequestWithContext = Request & { ctx?: RequestContext };
+
+/** Injects the request's context into a controller method. */
+export const Ctx = createParamDecorator((_data: unknown, host: ExecutionContext): RequestContext => {
+  const req = host.switchToHttp().getRequest<RequestWithContext>();
+  if (!req.ctx) throw new Error('RequestContext missing: is ContextMiddleware applied to this route?');
+  return req.ctx;
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './env.js';
+import { llmSettingsFromEnv } from './llm.js';
+
+describe('loadConfig', () => {
+  it('should list every bad key in one error', () => {
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LLM_PROVIDER: 'gpt', LOG_LEVEL: 'loud' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems.join('\n');
+      for (const key of ['PORT', 'DATABASE_URL', 'LLM_PROVIDER', 'LOG_LEVEL']) expect(problems).toContain(key);
+    }
+  });
+
+  it('should require the key of an explicitly chosen provider', () => {
+    expect(() => loadConfig({ LLM_PROVIDER: 'anthropic' })).toThrow(/ANTHROPIC_API_KEY/);
+  });
+
+  it('should default to the embedded database and the offline model', () => {
+    const config = loadConfig({});
+    expect(config.env.DATABASE_URL).toBeUndefined();
+    expect(config.env.HOST).toBe('127.0.0.1');
+    expect(llmSettingsFromEnv(config.env)).toEqual({ provider: 'offline' });
+  });
+
+  it('should pick a provider from the keys present when LLM_PROVIDER=auto', () => {
+    expect(llmSettingsFromEnv(loadConfig({ ANTHROPIC_API_KEY: 'k' }).env).provider).toBe('anthropic');
+    expect(llmSettingsFromEnv(loadConfig({ LLM_BASE_URL: 'http://localhost:1234/v1' }).env)).toMatchObject({ provider: 'openai', baseUrl: 'http://localhost:1234/v1' });
+  });
+
+  it('should treat empty variables as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' }).env.PORT).toBe(3000);
+  });
+});

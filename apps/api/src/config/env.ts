@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { findRepoRoot } from './paths.js';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => ['true', '1', 'yes'].includes(v));
+const optionalUrl = z.url().optional();
+
+/** Every environment variable the API reads; documented in the README's Configuration table. */
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_PRETTY: bool.default(false),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().min(1).optional(),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  AGENTS_DIR: z.string().min(1).optional(),
+  WEB_DIST_DIR: z.string().min(1).optional(),
+  CORS_ORIGINS: z.string().optional(),
+  LLM_PROVIDER: z.enum(['auto', 'offline', 'openai', 'anthropic', 'ollama']).default('auto'),
+  LLM_MODEL: z.string().min(1).optional(),
+  LLM_BASE_URL: optionalUrl,
+  LLM_TEMPERATURE: z.coerce.number().min(0).max(2).optional(),
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  OLLAMA_BASE_URL: optionalUrl,
+  REPLY_TIMEOUT_MS: z.coerce.number().int().min(1000).max(900_000).default(120_000),
+  OFFLINE_STREAM_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(15),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface AppConfig {
+  env: Env;
+  root: string;
+  dataDir: string;
+  agentsDir: string;
+  webDistDir: string;
+  migrationsDir: string;
+  seedFile: string;
+  corsOrigins: string[];
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Parses the environment once at boot; every bad key is listed in one error. */
+export function loadConfig(raw: NodeJS.ProcessEnv = process.env): AppConfig {
+  // Empty strings mean "not set" (a common result of `FOO= npm start`).
+  const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const env = parsed.data;
+  const problems: string[] = [];
+  if (env.LLM_PROVIDER === 'anthropic' && !env.ANTHROPIC_API_KEY) problems.push('ANTHROPIC_API_KEY: required when LLM_PROVIDER=anthropic');
+  if (env.LLM_PROVIDER === 'openai' && !env.OPENAI_API_KEY && !env.LLM_BASE_URL) {
+    problems.push('OPENAI_API_KEY: required when LLM_PROVIDER=openai (or set LLM_BASE_URL for an OpenAI-compatible server)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const root = findRepoRoot();
+  const resolve = (p: string | undefined, fallback: string) => path.resolve(root, p ?? fallback);
+  return {
+    env,
+    root,
+    dataDir: resolve(env.DATA_DIR, '.data'),
+    agentsDir: resolve(env.AGENTS_DIR, 'agents'),
+    webDistDir: resolve(env.WEB_DIST_DIR, 'apps/web/dist'),
+    migrationsDir: path.join(root, 'supabase/migrations'),
+    seedFile: path.join(root, 'supabase/seed.sql'),
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+  };
+}

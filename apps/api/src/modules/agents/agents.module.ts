@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { AgentRegistryService } from './agent-registry.service.js';
+import { AgentsController } from './agents.controller.js';
+import { AgentsRepository } from './agents.repository.js';
+
+@Module({
+  controllers: [AgentsController],
+  providers: [AgentsRepository, AgentRegistryService],
+  exports: [AgentRegistryService],
+})
+export class AgentsModule {}

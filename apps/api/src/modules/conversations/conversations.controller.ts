@@ -1,0 +1,49 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  ConversationListQuerySchema,
+  CreateConversationBodySchema,
+  MessageListQuerySchema,
+  SendMessageBodySchema,
+  type Conversation,
+  type ConversationPage,
+  type MessageList,
+  type SendMessageResponse,
+} from '@orchestrator/contracts';
+import { Ctx, type RequestContext } from '../../common/request-context.js';
+import { parseInput } from '../../common/validate.js';
+import { ConversationsService } from './conversations.service.js';
+
+@Controller('api/conversations')
+export class ConversationsController {
+  constructor(private readonly service: ConversationsService) {}
+
+  @Get()
+  list(@Ctx() ctx: RequestContext, @Query() query: unknown): Promise<ConversationPage> {
+    const { limit, cursor } = parseInput(ConversationListQuerySchema, query, 'query');
+    return this.service.list(ctx, limit, cursor);
+  }
+
+  @Post()
+  @HttpCode(201)
+  create(@Ctx() ctx: RequestContext, @Body() body: unknown): Promise<Conversation> {
+    return this.service.create(ctx, parseInput(CreateConversationBodySchema, body ?? {}, 'body'));
+  }
+
+  @Get(':id')
+  get(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<Conversation> {
+    return this.service.get(ctx, id);
+  }
+
+  @Get(':id/messages')
+  messages(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query() query: unknown): Promise<MessageList> {
+    return this.service.messages(ctx, id, parseInput(MessageListQuerySchema, query, 'query'));
+  }
+
+  /** Responds once the reply is stored; meanwhile it streams to the conversation's socket room. */
+  @Post(':id/messages')
+  @HttpCode(201)
+  send(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: unknown): Promise<SendMessageResponse> {
+    const { content } = parseInput(SendMessageBodySchema, body, 'body');
+    return this.service.send(ctx, id, content);
+  }
+}

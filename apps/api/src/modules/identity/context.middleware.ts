@@ -1,0 +1,16 @@
+import { Injectable, type NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Response } from 'express';
+import type { RequestWithContext } from '../../common/request-context.js';
+import { IdentityService } from './identity.service.js';
+
+/** Attaches the acting workspace and user to every API request. */
+@Injectable()
+export class ContextMiddleware implements NestMiddleware {
+  constructor(private readonly identity: IdentityService) {}
+
+  use(req: RequestWithContext, _res: Response, next: NextFunction): void {
+    const { workspaceId, userId, role } = this.identity.resolve(req.headers);
+    req.ctx = { workspaceId, userId, role };
+    next();
+  }
+}

@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { conversationRoom, type ClientToServerEvents, type Message, type MessageDelta, type ReplyFailed, type ReplyStarted, type ServerToClientEvents } from '@orchestrator/contracts';
+import type { OrchestratorEvents } from '@orchestrator/core';
+import type { Server } from 'socket.io';
+
+export type TypedServer = Server<ClientToServerEvents, ServerToClientEvents>;
+
+/**
+ * Emits domain events to socket rooms. The gateway attaches the server at start-up; until then
+ * (and in processes without a gateway) events are dropped, and clients catch up over REST.
+ */
+@Injectable()
+export class RealtimePublisher implements OrchestratorEvents {
+  private server?: TypedServer;
+
+  attach(server: TypedServer): void {
+    this.server = server;
+  }
+
+  messageCreated(_workspaceId: string, message: Message): void {
+    this.server?.to(conversationRoom(message.conversationId)).emit('message.created', message);
+  }
+
+  replyStarted(_workspaceId: string, event: ReplyStarted): void {
+    this.server?.to(conversationRoom(event.conversationId)).emit('reply.started', event);
+  }
+
+  delta(_workspaceId: string, event: MessageDelta): void {
+    this.server?.to(conversationRoom(event.conversationId)).emit('message.delta', event);
+  }
+
+  replyFailed(_workspaceId: string, event: ReplyFailed): void {
+    this.server?.to(conversationRoom(event.conversationId)).emit('reply.failed', event);
+  }
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { AgentDefinitionSchema } from './agents.js';
+import { MESSAGE_MAX_CHARS, SendMessageBodySchema } from './conversations.js';
+
+const minimal = {
+  name: 'report_writer',
+  title: 'Report Writer',
+  department: 'marketing',
+  type: 'context',
+  reportsTo: 'marketing_manager_orchestrator',
+  description: 'Writes reports.',
+  capabilities: ['report_writing'],
+  risk: { default: 'low' },
+};
+
+describe('AgentDefinitionSchema', () => {
+  it('should fill defaults for optional sections', () => {
+    const parsed = AgentDefinitionSchema.parse(minimal);
+    expect(parsed).toMatchObject({ keywords: [], model: { provider: 'default' }, limits: { maxConcurrent: 1 }, risk: { actions: {} } });
+  });
+
+  it('should reject unknown keys so typos surface', () => {
+    const result = AgentDefinitionSchema.safeParse({ ...minimal, reportTo: 'x' });
+    expect(result.success).toBe(false);
+  });
+
+  it('should reject names that are not snake_case', () => {
+    expect(AgentDefinitionSchema.safeParse({ ...minimal, name: 'Report Writer' }).success).toBe(false);
+  });
+});
+
+describe('SendMessageBodySchema', () => {
+  it('should refuse empty, blank and oversized content', () => {
+    expect(SendMessageBodySchema.safeParse({ content: '' }).success).toBe(false);
+    expect(SendMessageBodySchema.safeParse({ content: ' \n\t' }).success).toBe(false);
+    expect(SendMessageBodySchema.safeParse({ content: 'x'.repeat(MESSAGE_MAX_CHARS + 1) }).success).toBe(false);
+    expect(SendMessageBodySchema.safeParse({ content: 'x'.repeat(MESSAGE_MAX_CHARS) }).success).toBe(true);
+  });
+});
