@@ -7,6 +7,7 @@ import {
 } from '@orchestrator/contracts';
 import { io, type Socket } from 'socket.io-client';
 import { effectScope, readonly, ref, watch, type EffectScope, type Ref } from 'vue';
+import type { z } from 'zod';
 import { useConversationsStore } from '../stores/conversations';
 
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -25,8 +26,6 @@ export interface SocketHandle {
   waitForJoin(conversationId: string, timeoutMs?: number): Promise<boolean>;
 }
 
-const ACK_TIMEOUT_MS = 5_000;
-
 interface Connection {
   socket: AppSocket;
   scope: EffectScope;
@@ -40,14 +39,17 @@ function defaultSocket(): AppSocket {
   return io({ path: '/socket.io', transports: ['websocket'] });
 }
 
+type ServerEventName = keyof typeof serverEventSchemas;
+type ServerEventPayload<K extends ServerEventName> = z.output<(typeof serverEventSchemas)[K]>;
+
 /** Validates a server payload; a malformed event is dropped rather than corrupting the store. */
-function parseEvent<K extends keyof typeof serverEventSchemas>(name: K, payload: unknown) {
+function parseEvent<K extends ServerEventName>(name: K, payload: unknown): ServerEventPayload<K> | null {
   const result = serverEventSchemas[name].safeParse(payload);
   if (!result.success) {
     console.warn(`[socket] dropped malformed "${name}" event`, result.error.issues);
     return null;
   }
-  return result.data;
+  return result.data as ServerEventPayload<K>;
 }
 
 function connect(options: UseSocketOptions): Connection {
@@ -58,10 +60,10 @@ function connect(options: UseSocketOptions): Connection {
   let connectedBefore = false;
 
   function join(conversationId: string): void {
-    socket.timeout(ACK_TIMEOUT_MS).emit('conversation.join', { conversationId }, (err: Error | null, res?: Ack<ConversationRef>) => {
-      if (store.activeId !== conversationId) return; // the user moved on meanwhile
-      if (err || !res?.ok) {
-        console.warn('[socket] could not join conversation', conversationId, err ?? res?.error);
+    socket.emit('conversation.join', { conversationId }, (res: Ack<ConversationRef>) => {
+      if (store.activeId !== conversationId || !socket.connected) return; // moved on meanwhile
+      if (!res.ok) {
+        console.warn('[socket] could not join conversation', conversationId, res.error);
         return;
       }
       joinedId.value = conversationId;
@@ -159,3 +161,6 @@ export function disposeSocket(): void {
   connection.socket.disconnect();
   connection = null;
 }
+
+// Hot reload re-runs this module: close the old socket instead of leaking a second one.
+if (import.meta.hot) import.meta.hot.dispose(() => disposeSocket());

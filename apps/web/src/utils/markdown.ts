@@ -13,7 +13,7 @@ const md = new MarkdownIt({ html: false, linkify: true, breaks: true, typographe
 md.renderer.rules['image'] = (tokens, idx) => {
   const token = tokens[idx];
   if (!token) return '';
-  const src = token.attrGet('src') ?? '';
+  const src = String(token.attrGet('src') ?? '');
   const alt = token.content || src;
   return `<a href="${md.utils.escapeHtml(src)}">${md.utils.escapeHtml(alt)}</a>`;
 };
@@ -34,6 +34,8 @@ function installHooks(): void {
 const ALLOWED_URI = /^(?:https?:|mailto:|#|\/(?!\/))/i;
 
 export function sanitizeHtml(html: string): string {
+  // DOMPurify returns its input untouched where it cannot run: fail closed and show text instead.
+  if (!DOMPurify.isSupported) return md.utils.escapeHtml(html);
   installHooks();
   return DOMPurify.sanitize(html, {
     USE_PROFILES: { html: true },

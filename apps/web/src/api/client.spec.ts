@@ -1,0 +1,91 @@
+import { describe, expect, it, vi } from 'vitest';
+import { conversation, message, uuid } from '../testing/factories';
+import { json, mockFetch } from '../testing/fetchMock';
+import { createApiClient } from './client';
+import { ApiError, isApiError } from './errors';
+
+describe('api client', () => {
+  it('should throw an ApiError with the code, message and status when the server sends an error body', async () => {
+    mockFetch({
+      'POST /api/conversations': json(
+        {
+          error: {
+            code: 'conversation/invalid_title',
+            message: 'title must be at most 200 characters',
+            issues: [{ path: 'title', message: 'too long' }],
+          },
+        },
+        400,
+      ),
+    });
+    const error = await createApiClient()
+      .createConversation({ title: 'x' })
+      .catch((e: unknown) => e);
+
+    expect(isApiError(error)).toBe(true);
+    expect(error).toMatchObject({
+      name: 'ApiError',
+      code: 'conversation/invalid_title',
+      message: 'title must be at most 200 characters',
+      status: 400,
+      issues: [{ path: 'title', message: 'too long' }],
+    });
+  });
+
+  it('should report a non-JSON error page as an http error without leaking the page', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response('<html>Bad gateway</html>', { status: 502 })));
+    const error = (await createApiClient().getSystem().catch((e: unknown) => e)) as ApiError;
+    expect(error.code).toBe('http/server_error');
+    expect(error.status).toBe(502);
+    expect(error.message).not.toContain('<html>');
+  });
+
+  it('should turn a network failure into a network/unreachable ApiError', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
+    const error = (await createApiClient().listAgents().catch((e: unknown) => e)) as ApiError;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.code).toBe('network/unreachable');
+    expect(error.status).toBe(0);
+  });
+
+  it('should reject a success response that does not match the contract', async () => {
+    mockFetch({ 'GET /api/agents': json({ agents: [{ name: 42 }] }) });
+    const error = (await createApiClient().listAgents().catch((e: unknown) => e)) as ApiError;
+    expect(error.code).toBe('client/invalid_response');
+    expect(error.issues[0]?.path).toMatch(/^agents\.0/);
+  });
+
+  it('should parse a valid response and send the query and body the API expects', async () => {
+    const conv = conversation();
+    const sent = message({ conversationId: conv.id, seq: 3, content: 'Hi' });
+    const reply = message({ conversationId: conv.id, seq: 4, role: 'assistant', content: 'Hello!' });
+    const { requests } = mockFetch({
+      'GET /api/conversations': json({ conversations: [conv], nextCursor: 'abc' }),
+      [`POST /api/conversations/${conv.id}/messages`]: json({ message: sent, reply }, 201),
+      [`GET /api/conversations/${conv.id}/messages`]: json({ messages: [reply], hasMore: false }),
+    });
+    const client = createApiClient();
+
+    await expect(client.listConversations({ limit: 30, cursor: 'c 1' })).resolves.toEqual({
+      conversations: [conv],
+      nextCursor: 'abc',
+    });
+    await expect(client.sendMessage(conv.id, 'Hi')).resolves.toEqual({ message: sent, reply });
+    await client.listMessages(conv.id, { after: 3, limit: 200 });
+
+    expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'GET /api/conversations?limit=30&cursor=c+1',
+      `POST /api/conversations/${conv.id}/messages`,
+      `GET /api/conversations/${conv.id}/messages?after=3&limit=200`,
+    ]);
+    expect(requests[1]?.body).toEqual({ content: 'Hi' });
+  });
+
+  it('should encode ids into the path', async () => {
+    const { requests } = mockFetch({});
+    await createApiClient()
+      .getConversation(`${uuid()}/../agents`)
+      .catch(() => undefined);
+    expect(requests[0]?.url).not.toContain('/../');
+  });
+});

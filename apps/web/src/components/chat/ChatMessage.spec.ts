@@ -1,0 +1,69 @@
+// @vitest-environment jsdom
+// jsdom, not happy-dom: this renders sanitised HTML, and DOMPurify does not support happy-dom.
+import { describe, expect, it } from 'vitest';
+import type { TimelineItem } from '../../stores/timeline';
+import { mountWithPrime } from '../../testing/mount';
+import ChatMessage from './ChatMessage.vue';
+
+function item(overrides: Partial<TimelineItem> = {}): TimelineItem {
+  return {
+    key: 'k',
+    role: 'assistant',
+    agentName: null,
+    content: 'Hello',
+    offline: false,
+    createdAt: '2026-11-21T09:30:00.000Z',
+    state: 'stored',
+    error: null,
+    ...overrides,
+  };
+}
+
+describe('ChatMessage', () => {
+  it('should expose the role and render markdown', () => {
+    const wrapper = mountWithPrime(ChatMessage, { props: { item: item({ content: '**Budget** approved' }) } });
+    const root = wrapper.get('[data-testid="chat-message"]');
+    expect(root.attributes('data-role')).toBe('assistant');
+    expect(root.find('strong').text()).toBe('Budget');
+    expect(wrapper.text()).toContain('CEO orchestrator');
+  });
+
+  it('should show the offline model badge only on offline messages', () => {
+    const offline = mountWithPrime(ChatMessage, { props: { item: item({ offline: true }) } });
+    expect(offline.get('[data-testid="offline-badge"]').text()).toBe('offline model');
+    const online = mountWithPrime(ChatMessage, { props: { item: item() } });
+    expect(online.find('[data-testid="offline-badge"]').exists()).toBe(false);
+  });
+
+  it('should not put live markup from the message into the page', () => {
+    const wrapper = mountWithPrime(ChatMessage, {
+      props: { item: item({ content: '<img src=x onerror="alert(1)"><script>alert(2)</script>[x](javascript:alert(3))' }) },
+    });
+    expect(wrapper.find('img').exists()).toBe(false);
+    expect(wrapper.find('script').exists()).toBe(false);
+    expect(wrapper.html()).not.toMatch(/href="javascript:/i);
+  });
+
+  it('should mark a streaming reply busy and show a typing indicator', () => {
+    const wrapper = mountWithPrime(ChatMessage, { props: { item: item({ state: 'streaming', createdAt: null }) } });
+    const root = wrapper.get('[data-testid="chat-message"]');
+    expect(root.attributes('aria-busy')).toBe('true');
+    expect(wrapper.find('.typing').exists()).toBe(true);
+    expect(wrapper.text()).toContain('Reply in progress');
+  });
+
+  it('should show the error of a failed reply', () => {
+    const wrapper = mountWithPrime(ChatMessage, {
+      props: { item: item({ state: 'failed', content: '', error: 'The model timed out.' }) },
+    });
+    expect(wrapper.get('[role="alert"]').text()).toContain('The reply failed: The model timed out.');
+  });
+
+  it('should label user messages as the user and agent messages by agent name', () => {
+    const user = mountWithPrime(ChatMessage, { props: { item: item({ role: 'user' }) } });
+    expect(user.get('[data-testid="chat-message"]').attributes('data-role')).toBe('user');
+    expect(user.text()).toContain('You');
+    const agent = mountWithPrime(ChatMessage, { props: { item: item({ role: 'agent', agentName: 'financial_analyst' }) } });
+    expect(agent.text()).toContain('financial_analyst');
+  });
+});

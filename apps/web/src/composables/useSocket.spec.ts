@@ -1,0 +1,132 @@
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { nextTick } from 'vue';
+import { useConversationsStore } from '../stores/conversations';
+import { message, uuid } from '../testing/factories';
+import { FakeSocket } from '../testing/fakeSocket';
+import { mockFetch } from '../testing/fetchMock';
+import { disposeSocket, useSocket } from './useSocket';
+
+let fake: FakeSocket;
+
+beforeEach(() => {
+  setActivePinia(createPinia());
+  fake = new FakeSocket();
+});
+afterEach(() => disposeSocket());
+
+function start() {
+  return useSocket({ createSocket: () => fake.asSocket() });
+}
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('useSocket', () => {
+  it('should join the active conversation on connect and leave it when another is selected', async () => {
+    const store = useConversationsStore();
+    const first = uuid();
+    const second = uuid();
+    store.setActive(first);
+    const socket = start();
+    fake.simulateConnect();
+    expect(fake.emitted.map((e) => [e.event, e.payload])).toEqual([['conversation.join', { conversationId: first }]]);
+    fake.ackJoins();
+    expect(socket.joinedId.value).toBe(first);
+    expect(socket.status.value).toBe('connected');
+
+    store.setActive(second);
+    await nextTick();
+    expect(fake.emitted.slice(1).map((e) => [e.event, e.payload])).toEqual([
+      ['conversation.leave', { conversationId: first }],
+      ['conversation.join', { conversationId: second }],
+    ]);
+  });
+
+  it('should route streaming events into the store', () => {
+    const store = useConversationsStore();
+    const conversationId = uuid();
+    const messageId = uuid();
+    start();
+    fake.simulateConnect();
+
+    fake.serverEmit('reply.started', { conversationId, messageId, offline: true });
+    fake.serverEmit('message.delta', { conversationId, messageId, index: 0, delta: 'Hel' });
+    fake.serverEmit('message.delta', { conversationId, messageId, index: 1, delta: 'lo' });
+    expect(store.timeline(conversationId)[0]).toMatchObject({ state: 'streaming', content: 'Hello', offline: true });
+
+    fake.serverEmit('message.created', message({ id: messageId, conversationId, seq: 2, role: 'assistant', content: 'Hello!' }));
+    expect(store.timeline(conversationId)).toHaveLength(1);
+    expect(store.timeline(conversationId)[0]).toMatchObject({ state: 'stored', content: 'Hello!' });
+  });
+
+  it('should drop a malformed event instead of storing it', () => {
+    const store = useConversationsStore();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const conversationId = uuid();
+    start();
+    fake.serverEmit('message.delta', { conversationId, messageId: 'not-a-uuid', index: 0, delta: 'x' });
+    fake.serverEmit('message.created', { id: uuid(), conversationId });
+    expect(store.timeline(conversationId)).toEqual([]);
+    expect(warn).toHaveBeenCalledTimes(2);
+  });
+
+  it('should re-join and fetch missed messages after a reconnect', async () => {
+    const store = useConversationsStore();
+    const conversationId = uuid();
+    const m1 = message({ conversationId, seq: 1, content: 'before' });
+    const m2 = message({ conversationId, seq: 2, role: 'assistant', content: 'missed while offline' });
+    const onServer = [m1];
+    const { requests } = mockFetch({
+      [`GET /api/conversations/${conversationId}/messages`]: ({ url }) => {
+        const after = Number(new URL(url, 'http://x').searchParams.get('after') ?? 0);
+        return { body: { messages: onServer.filter((m) => m.seq > after), hasMore: false } };
+      },
+    });
+    await store.loadMessages(conversationId);
+    store.setActive(conversationId);
+    const socket = start();
+    fake.simulateConnect();
+    fake.ackJoins();
+    await flush();
+
+    fake.simulateDisconnect();
+    onServer.push(m2); // the reply is stored while this client is away
+    expect(socket.status.value).toBe('reconnecting');
+    expect(socket.joinedId.value).toBeNull();
+
+    fake.simulateConnect();
+    const joins = fake.emitted.filter((e) => e.event === 'conversation.join');
+    expect(joins).toHaveLength(2);
+    fake.ackJoins();
+    await flush();
+
+    expect(store.timeline(conversationId).map((i) => i.content)).toEqual(['before', 'missed while offline']);
+    expect(requests.at(-1)?.url).toContain('after=1');
+    expect(socket.joinedId.value).toBe(conversationId);
+  });
+
+  it('should resolve waitForJoin once the conversation is joined, and false when offline', async () => {
+    const store = useConversationsStore();
+    const conversationId = uuid();
+    const socket = start();
+    await expect(socket.waitForJoin(conversationId)).resolves.toBe(false);
+
+    fake.simulateConnect();
+    store.setActive(conversationId);
+    await nextTick();
+    const waiting = socket.waitForJoin(conversationId, 1000);
+    fake.ackJoins();
+    await expect(waiting).resolves.toBe(true);
+  });
+
+  it('should not mark a conversation joined when the server refuses', () => {
+    const store = useConversationsStore();
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const conversationId = uuid();
+    store.setActive(conversationId);
+    const socket = start();
+    fake.simulateConnect();
+    fake.emitted[0]?.ack?.({ ok: false, error: { code: 'conversation/forbidden', message: 'Not yours.' } });
+    expect(socket.joinedId.value).toBeNull();
+  });
+});

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+/** Browser journeys: the real built system in headless Chromium. */
+export default defineConfig({
+  test: {
+    include: ['e2e/**/*.e2e.test.ts'],
+    environment: 'node',
+    fileParallelism: false,
+    testTimeout: 90_000,
+    hookTimeout: 120_000,
+  },
+});
