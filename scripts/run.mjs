@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The two Quick start commands (`npm start`, `npm test`) on a machine with only Node ≥ 20.19:
 // fetch the pinned pnpm if it is missing, install from the lockfile, build, then run.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +45,42 @@ function ensureChromium() {
   return false;
 }
 
+/** Totals over every vitest summary ("Tests  12 passed | 1 failed") seen in the output. */
+const totals = { passed: 0, failed: 0, skipped: 0 };
+function count(line) {
+  const plain = line.replace(/\x1b\[[0-9;]*m/g, '');
+  const m = /^(?:\S+:\s+)?\s*Tests\s+(.*)$/.exec(plain);
+  if (!m || /Test Files/.test(plain)) return;
+  for (const [, n, what] of m[1].matchAll(/(\d+) (passed|failed|skipped)/g)) totals[what] += Number(n);
+}
+
+/** Runs a test step, echoing its output while counting results. */
+function runCounted(cmd, args, extraEnv = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let pending = '';
+    const onData = (stream) => (chunk) => {
+      stream.write(chunk);
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      lines.forEach(count);
+    };
+    child.stdout.on('data', onData(process.stdout));
+    child.stderr.on('data', onData(process.stderr));
+    child.on('close', (code) => {
+      count(pending);
+      resolve(code ?? 1);
+    });
+  });
+}
+
+/** The one closing line CI reads, then the exit code. */
+function finish(status) {
+  console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+  process.exit(status !== 0 ? status : totals.failed > 0 ? 1 : 0);
+}
+
 const [pnpmCmd, pnpmArgs] = pnpm();
 const p = (args, what) => must(pnpmCmd, [...pnpmArgs, ...args], what);
 const command = process.argv[2];
@@ -56,17 +92,25 @@ if (command === 'start') {
   const status = run(process.execPath, ['apps/api/dist/main.js']);
   process.exit(status);
 } else if (command === 'test') {
-  p(['exec', 'turbo', 'run', 'test', '--concurrency=1', '--output-logs=full'], 'Unit and integration tests');
+  const unit = await runCounted(pnpmCmd, [...pnpmArgs, 'exec', 'turbo', 'run', 'test', '--concurrency=1', '--output-logs=full']);
+  if (unit !== 0) finish(unit);
   if (!ensureChromium()) {
     if (process.env.SKIP_BROWSER_TESTS === '1') {
       console.warn('\nSKIP_BROWSER_TESTS=1: browser journeys NOT run.');
-      process.exit(0);
+      finish(0);
     }
     console.error('\nChromium is needed for the browser journeys: install it (Debian/Ubuntu: `apt-get install chromium`) or set CHROMIUM_PATH. SKIP_BROWSER_TESTS=1 skips them.');
-    process.exit(1);
+    finish(1);
   }
-  p(['--filter', '@orchestrator/web', 'e2e'], 'Browser journeys');
+  finish(await runCounted(pnpmCmd, [...pnpmArgs, '--filter', '@orchestrator/web', 'e2e']));
+} else if (command === 'test:db') {
+  // The database-backed suites against an existing server (CI: the machine's PostgreSQL).
+  if (!process.env.TEST_DATABASE_URL) {
+    console.error('TEST_DATABASE_URL must name an existing Postgres server for test:db');
+    process.exit(2);
+  }
+  finish(await runCounted(pnpmCmd, [...pnpmArgs, 'exec', 'turbo', 'run', 'test', '--filter=@orchestrator/db', '--filter=@orchestrator/api', '--concurrency=1', '--output-logs=full']));
 } else {
-  console.error('usage: node scripts/run.mjs start|test');
+  console.error('usage: node scripts/run.mjs start|test|test:db');
   process.exit(2);
 }
