@@ -16,6 +16,12 @@ export const MessageMetadataSchema = z
     /** The provider/model that produced the reply. */
     model: z.string().optional(),
     tokens: z.object({ prompt: z.number().int(), completion: z.number().int() }).optional(),
+    /** A plan card: the project and the plan version this reply presented. */
+    project: z.object({ id: z.string(), version: z.number().int() }).optional(),
+    /** A delegated reply: who did the work and why (see DelegationInfoSchema). */
+    delegation: z.record(z.string(), z.unknown()).optional(),
+    /** Context-agent output written by the offline model: a draft, not model output (SPEC §2). */
+    offlineDraft: z.boolean().optional(),
   })
   .catchall(z.unknown());
 export type MessageMetadata = z.infer<typeof MessageMetadataSchema>;

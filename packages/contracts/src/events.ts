@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { UuidSchema } from './common.js';
 import { MessageContentSchema, MessageSchema, type Message } from './conversations.js';
+import { ProjectSummarySchema, type ProjectSummary } from './projects.js';
 
 /** Rooms a socket can be in. Joining is authorised server-side. */
 export const workspaceRoom = (workspaceId: string): string => `workspace:${workspaceId}`;
@@ -53,6 +54,7 @@ export const serverEventSchemas = {
   'reply.started': ReplyStartedSchema,
   'message.delta': MessageDeltaSchema,
   'reply.failed': ReplyFailedSchema,
+  'project.updated': ProjectSummarySchema,
 } as const;
 
 export interface ServerToClientEvents {
@@ -62,6 +64,8 @@ export interface ServerToClientEvents {
   'reply.started': (event: ReplyStarted) => void;
   'message.delta': (event: MessageDelta) => void;
   'reply.failed': (event: ReplyFailed) => void;
+  /** A project was created, re-planned or changed status (room `workspace:<id>`). */
+  'project.updated': (project: ProjectSummary) => void;
 }
 
 export interface ClientToServerEvents {

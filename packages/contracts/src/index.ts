@@ -3,3 +3,7 @@ export * from './agents.js';
 export * from './conversations.js';
 export * from './events.js';
 export * from './health.js';
+export * from './intents.js';
+export * from './plans.js';
+export * from './projects.js';
+export * from './delegation.js';
