@@ -12,9 +12,11 @@ import type { DatabaseHandle } from './database/boot.js';
 import { APP_CONFIG, DATABASE_HANDLE, LLM_PROVIDER, PG_POOL } from './database/tokens.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
 import { ConversationsModule } from './modules/conversations/conversations.module.js';
+import { DelegationsModule } from './modules/delegations/delegations.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { ContextMiddleware } from './modules/identity/context.middleware.js';
 import { IdentityModule } from './modules/identity/identity.module.js';
+import { ProjectsModule } from './modules/projects/projects.module.js';
 import { SystemModule } from './modules/system/system.module.js';
 import { GatewayModule } from './realtime/gateway.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
@@ -71,6 +73,8 @@ export class AppModule implements NestModule {
         SystemModule,
         AgentsModule,
         ConversationsModule,
+        ProjectsModule,
+        DelegationsModule,
         GatewayModule,
         ...staticWebApp(runtime.config),
       ],

@@ -110,7 +110,7 @@ describe('conversations API', () => {
   it('should list the workforce with hierarchy and status', async () => {
     const res = await api(app.baseUrl, 'GET', '/api/agents');
     expect(res.status).toBe(200);
-    expect(res.body.agents).toHaveLength(31);
+    expect(res.body.agents).toHaveLength(34);
     expect(res.body.agents.find((a: { name: string }) => a.name === 'finance_manager_orchestrator')).toMatchObject({ reportsTo: 'cfo_orchestrator', status: 'online', loadError: null });
   });
 

@@ -24,13 +24,13 @@ export async function startApp(databaseUrl: string, env: Record<string, string> 
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
     PORT: '0',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     OFFLINE_STREAM_DELAY_MS: '0',
     WEB_DIST_DIR: '/nonexistent',
     LLM_PROVIDER: 'offline',
     ...env,
   });
-  const app = await createApp({ config, logger: pino({ level: 'silent' }), llm });
+  const app = await createApp({ config, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), llm });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   return { app, baseUrl: `http://127.0.0.1:${port}`, close: () => app.close() };

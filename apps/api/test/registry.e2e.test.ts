@@ -31,7 +31,7 @@ describe('a corrupted agent.yaml', () => {
     expect(broken.loadError).toContain(path.join(agentsDir, 'finance/budget_planner/agent.yaml'));
     expect(broken.loadError).toMatch(/invalid YAML/);
     expect(broken.status).toBe('offline');
-    expect(body.agents.filter((a: { loadError: string | null }) => a.loadError === null)).toHaveLength(30);
+    expect(body.agents.filter((a: { loadError: string | null }) => a.loadError === null)).toHaveLength(33);
 
     const conv = await api(app.baseUrl, 'POST', '/api/conversations', {});
     const res = await api(app.baseUrl, 'POST', `/api/conversations/${conv.body.id}/messages`, { content: 'Who reports to the CFO?' });

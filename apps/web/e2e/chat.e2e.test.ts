@@ -58,7 +58,7 @@ describe('journey 1: chat with the CEO orchestrator', () => {
   it('should show the organisation read-only from the registry', async () => {
     const page = await browser.newPage();
     await page.goto(`${system.url}/organization`);
-    await expect.poll(() => page.getByTestId('org-node').count(), { timeout: 10_000 }).toBe(31);
+    await expect.poll(() => page.getByTestId('org-node').count(), { timeout: 10_000 }).toBe(34);
     await expect.poll(() => page.locator('[data-testid="org-node"][data-agent="finance_manager_orchestrator"]').count()).toBe(1);
     await page.close();
   });

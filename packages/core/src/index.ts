@@ -12,3 +12,14 @@ export { OrchestratorFacade, conversationThreadId, type OrchestratorDeps, type U
 export type { MessageStore, NewMessage, OrchestratorEvents } from './orchestrator/ports.js';
 export { classifyReplyError, type ReplyError } from './orchestrator/errors.js';
 export { KeyedLock } from './orchestrator/keyed-lock.js';
+export { loadFunctionAgent, runFunctionAgent, FunctionAgentError, isFunctionAgentError, functionAgentOrigin, defaultFunctionCacheDir, FUNCTION_AGENT_FILE, DEFAULT_FUNCTION_TIMEOUT_MS } from './functions/index.js';
+export type { FunctionAgentModule, FunctionAgentContext, FunctionResult, FunctionRunOutcome, ParseTaskOutcome, NeedsInput, PriorResult, InjectedZod, FunctionAgentErrorCode, FunctionAgentOrigin, LoadFunctionAgentOptions, RunFunctionAgentOptions } from './functions/index.js';
+export { createPlan, validatePlan, computeCriticalPath, refinePlan, diffPlans, PROJECT_TEMPLATES, selectTemplate, PlanError, isPlanError, createTestMatcher, formatDuration, toMinutes, fromMinutes, MIN_MATCH_SCORE } from './planning/index.js';
+export type { AgentMatcher, AgentMatch, AgentNeed, PlanIssue, PlanIssueCode, ProjectTemplate, TemplateStep, CreatePlanInput, RefineContext, RefineResult, CriticalPath } from './planning/index.js';
+export { CapabilityIndex, type CapabilityMatch, type RankOptions } from './routing/capability-index.js';
+export { createOfflineIntentClassifier, createLlmIntentClassifier, type IntentClassifier, type IntentInput } from './intent/index.js';
+export { routeTask, type RouteDecision, type RouteInput } from './delegation/router.js';
+export { createAgentMatcher, GAP_THRESHOLD } from './delegation/matcher.js';
+export type { AgentLoadInfo, AgentLoadTracker, DelegationRecord, DelegationStore } from './delegation/ports.js';
+export type { ProjectStore, NewProjectPlan, PlanRevision, CurrentPlan } from './projects/ports.js';
+export { canTransition, allowedTransitions, isTerminal } from './projects/lifecycle.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { conversationRoom, type ClientToServerEvents, type Message, type MessageDelta, type ReplyFailed, type ReplyStarted, type ServerToClientEvents } from '@orchestrator/contracts';
+import { conversationRoom, workspaceRoom, type ClientToServerEvents, type Message, type MessageDelta, type ProjectSummary, type ReplyFailed, type ReplyStarted, type ServerToClientEvents } from '@orchestrator/contracts';
 import type { OrchestratorEvents } from '@orchestrator/core';
 import type { Server } from 'socket.io';
 
@@ -31,5 +31,9 @@ export class RealtimePublisher implements OrchestratorEvents {
 
   replyFailed(_workspaceId: string, event: ReplyFailed): void {
     this.server?.to(conversationRoom(event.conversationId)).emit('reply.failed', event);
+  }
+
+  projectUpdated(workspaceId: string, project: ProjectSummary): void {
+    this.server?.to(workspaceRoom(workspaceId)).emit('project.updated', project);
   }
 }

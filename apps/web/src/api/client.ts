@@ -2,19 +2,29 @@ import {
   AgentListSchema,
   ConversationPageSchema,
   ConversationSchema,
+  DelegationInfoSchema,
   ErrorBodySchema,
   MessageListSchema,
+  PlanVersionSchema,
+  ProjectDetailSchema,
+  ProjectPageSchema,
   SendMessageResponseSchema,
   SystemInfoSchema,
   type AgentList,
   type Conversation,
   type ConversationPage,
   type CreateConversationBody,
+  type DelegationInfo,
   type MessageList,
+  type PlanVersion,
+  type ProjectDetail,
+  type ProjectPage,
+  type ProjectStatus,
+  type RateDelegationBody,
   type SendMessageResponse,
   type SystemInfo,
 } from '@orchestrator/contracts';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ApiError } from './errors';
 
 type HttpMethod = 'GET' | 'POST';
@@ -32,7 +42,17 @@ export interface ApiClient {
   listMessages(id: string, query?: { after?: number; limit?: number }): Promise<MessageList>;
   sendMessage(id: string, content: string): Promise<SendMessageResponse>;
   listAgents(): Promise<AgentList>;
+  listProjects(query?: { status?: ProjectStatus | null; limit?: number; cursor?: string | null }): Promise<ProjectPage>;
+  getProject(id: string): Promise<ProjectDetail>;
+  /** Every plan version of a project, newest first. */
+  listPlanVersions(id: string): Promise<{ versions: PlanVersion[] }>;
+  /** Approves exactly `version`; a 409 `plan/stale_version` means a newer one exists. */
+  approvePlan(id: string, version: number): Promise<ProjectDetail>;
+  rateDelegation(id: string, body: RateDelegationBody): Promise<DelegationInfo>;
 }
+
+/** The contracts type this response inline; its schema lives here. */
+const PlanVersionListSchema = z.object({ versions: z.array(PlanVersionSchema) });
 
 function queryString(params: Record<string, string | number | null | undefined>): string {
   const search = new URLSearchParams();
@@ -133,6 +153,16 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     sendMessage: (id, content) =>
       request('POST', `/api/conversations/${enc(id)}/messages`, SendMessageResponseSchema, { content }),
     listAgents: () => request('GET', '/api/agents', AgentListSchema),
+    listProjects: (query = {}) =>
+      request(
+        'GET',
+        `/api/projects${queryString({ status: query.status, limit: query.limit, cursor: query.cursor })}`,
+        ProjectPageSchema,
+      ),
+    getProject: (id) => request('GET', `/api/projects/${enc(id)}`, ProjectDetailSchema),
+    listPlanVersions: (id) => request('GET', `/api/projects/${enc(id)}/plan-versions`, PlanVersionListSchema),
+    approvePlan: (id, version) => request('POST', `/api/projects/${enc(id)}/approve`, ProjectDetailSchema, { version }),
+    rateDelegation: (id, body) => request('POST', `/api/delegations/${enc(id)}/rating`, DelegationInfoSchema, body),
   };
 }
 

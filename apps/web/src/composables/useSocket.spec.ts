@@ -2,7 +2,8 @@ import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { nextTick } from 'vue';
 import { useConversationsStore } from '../stores/conversations';
-import { message, uuid } from '../testing/factories';
+import { useProjectsStore } from '../stores/projects';
+import { message, projectSummary, uuid } from '../testing/factories';
 import { FakeSocket } from '../testing/fakeSocket';
 import { mockFetch } from '../testing/fetchMock';
 import { disposeSocket, useSocket } from './useSocket';
@@ -128,5 +129,30 @@ describe('useSocket', () => {
     fake.simulateConnect();
     fake.emitted[0]?.ack?.({ ok: false, error: { code: 'conversation/forbidden', message: 'Not yours.' } });
     expect(socket.joinedId.value).toBeNull();
+  });
+  it('should keep the projects store current with project.updated and drop malformed ones', () => {
+    const projects = useProjectsStore();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    start();
+    fake.simulateConnect();
+    const project = projectSummary({ status: 'awaiting_plan_approval' });
+    fake.serverEmit('project.updated', project);
+    fake.serverEmit('project.updated', { ...project, status: 'running', updatedAt: '2026-11-20T11:00:00.000Z' });
+    fake.serverEmit('project.updated', { ...project, status: 'teleported' });
+    expect(projects.summaries[project.id]?.status).toBe('running');
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+
+  it('should refetch loaded projects after a reconnect, in case updates were missed', async () => {
+    const project = projectSummary();
+    const { requests } = mockFetch({ 'GET /api/projects': () => ({ body: { projects: [project], nextCursor: null } }) });
+    const projects = useProjectsStore();
+    start();
+    fake.simulateConnect();
+    await projects.loadList();
+    fake.simulateDisconnect();
+    fake.simulateConnect();
+    await flush();
+    expect(requests.filter((r) => r.url.startsWith('/api/projects'))).toHaveLength(2);
   });
 });

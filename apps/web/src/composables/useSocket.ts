@@ -9,6 +9,7 @@ import { io, type Socket } from 'socket.io-client';
 import { effectScope, readonly, ref, watch, type EffectScope, type Ref } from 'vue';
 import type { z } from 'zod';
 import { useConversationsStore } from '../stores/conversations';
+import { useProjectsStore } from '../stores/projects';
 
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type SocketStatus = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
@@ -54,6 +55,7 @@ function parseEvent<K extends ServerEventName>(name: K, payload: unknown): Serve
 
 function connect(options: UseSocketOptions): Connection {
   const store = useConversationsStore();
+  const projects = useProjectsStore();
   const socket = (options.createSocket ?? defaultSocket)();
   const status = ref<SocketStatus>('connecting');
   const joinedId = ref<string | null>(null);
@@ -80,7 +82,11 @@ function connect(options: UseSocketOptions): Connection {
     status.value = 'connected';
     // socket.io has no connection-state recovery here: a reconnect starts with no rooms, so
     // join again; the join's catch-up fetch restores what was missed.
-    if (connectedBefore) joinedId.value = null;
+    if (connectedBefore) {
+      joinedId.value = null;
+      // The workspace room is joined by the server on connect; what it sent meanwhile is lost.
+      projects.resync();
+    }
     connectedBefore = true;
     if (store.activeId) join(store.activeId);
   });
@@ -109,6 +115,10 @@ function connect(options: UseSocketOptions): Connection {
   socket.on('reply.failed', (payload) => {
     const event = parseEvent('reply.failed', payload);
     if (event) store.applyReplyFailed(event);
+  });
+  socket.on('project.updated', (payload) => {
+    const project = parseEvent('project.updated', payload);
+    if (project) projects.applyProjectUpdated(project);
   });
 
   const scope = effectScope(true);
@@ -145,7 +155,8 @@ function connect(options: UseSocketOptions): Connection {
 
 /**
  * The app's one socket. It follows the conversations store's active conversation (join/leave),
- * routes server events into the store and re-syncs after reconnecting. Components never use the
+ * routes server events into the conversations and projects stores and re-syncs both after
+ * reconnecting. Components never use the
  * socket directly.
  */
 export function useSocket(options: UseSocketOptions = {}): SocketHandle {

@@ -9,6 +9,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Workspace' },
   },
   {
+    path: '/projects/:projectId?',
+    name: 'projects',
+    component: () => import('../views/ProjectsView.vue'),
+    meta: { title: 'Projects' },
+  },
+  {
     path: '/organization',
     name: 'organization',
     component: () => import('../views/OrganizationView.vue'),

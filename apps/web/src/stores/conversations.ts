@@ -27,6 +27,14 @@ export interface SendFailure {
   content: string;
 }
 
+/** Text for the chat composer from elsewhere (e.g. a plan card's Refine), with focus. */
+export interface ComposerRequest {
+  /** The conversation whose composer should take it; null for a new conversation. */
+  conversationId: string | null;
+  text: string;
+  id: number;
+}
+
 export const useConversationsStore = defineStore('conversations', () => {
   // ---- conversation list -------------------------------------------------------------------
   const byId = ref<Record<string, Conversation>>({});
@@ -303,6 +311,23 @@ export const useConversationsStore = defineStore('conversations', () => {
     delete sendErrors.value[conversationId];
   }
 
+  // ---- composer requests (prefill + focus, consumed by the workspace) ---------------------
+  const composerRequest = ref<ComposerRequest | null>(null);
+  let composerRequests = 0;
+
+  function requestComposer(conversationId: string | null, text: string): void {
+    composerRequests += 1;
+    composerRequest.value = { conversationId, text, id: composerRequests };
+  }
+
+  /** Hands the pending request to the composer of `conversationId`, once. */
+  function takeComposerRequest(conversationId: string | null): ComposerRequest | null {
+    const request = composerRequest.value;
+    if (!request || request.conversationId !== conversationId) return null;
+    composerRequest.value = null;
+    return request;
+  }
+
   // ---- views --------------------------------------------------------------------------------
   function timeline(conversationId: string): TimelineItem[] {
     return buildTimeline(
@@ -350,6 +375,9 @@ export const useConversationsStore = defineStore('conversations', () => {
     sendMessage,
     retrySend,
     dismissSendError,
+    composerRequest,
+    requestComposer,
+    takeComposerRequest,
     timeline,
     isReplying,
   };

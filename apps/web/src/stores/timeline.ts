@@ -1,4 +1,4 @@
-import type { Message, MessageRole } from '@orchestrator/contracts';
+import { DelegationInfoSchema, type DelegationInfo, type Message, type MessageRole } from '@orchestrator/contracts';
 
 /** A reply being streamed: chunks are kept by `index` so late or repeated deltas land in place. */
 export interface ReplyDraft {
@@ -27,6 +27,43 @@ export interface TimelineItem {
   createdAt: string | null;
   state: 'stored' | 'streaming' | 'failed' | 'pending';
   error: string | null;
+  /** What the orchestrator understood the message to ask (stored replies only). */
+  intent: string | null;
+  /** The plan version this reply presented: rendered as a plan card. */
+  project: { id: string; version: number } | null;
+  /** Who did the work, when an agent did. */
+  delegation: DelegationInfo | null;
+  /** A context agent's text written by the offline model: a draft, not model output. */
+  offlineDraft: boolean;
+}
+
+const NO_EXTRAS = { intent: null, project: null, delegation: null, offlineDraft: false } as const;
+
+/** Parsed once per metadata object: the timeline is rebuilt on every delta. */
+const delegationCache = new WeakMap<object, DelegationInfo | null>();
+
+function delegationOf(message: Message): DelegationInfo | null {
+  const raw = message.metadata.delegation;
+  if (!raw) return null;
+  let parsed = delegationCache.get(raw);
+  if (parsed === undefined) {
+    const result = DelegationInfoSchema.safeParse(raw);
+    // A malformed block is left out rather than shown half-right; the text still shows.
+    if (!result.success) console.warn('[timeline] ignored malformed delegation metadata', result.error.issues);
+    parsed = result.success ? result.data : null;
+    delegationCache.set(raw, parsed);
+  }
+  return parsed;
+}
+
+function extrasOf(message: Message): Pick<TimelineItem, 'intent' | 'project' | 'delegation' | 'offlineDraft'> {
+  const { intent, project, offlineDraft } = message.metadata;
+  return {
+    intent: intent ?? null,
+    project: project ? { id: project.id, version: project.version } : null,
+    delegation: delegationOf(message),
+    offlineDraft: offlineDraft === true,
+  };
 }
 
 export function draftContent(draft: ReplyDraft): string {
@@ -52,6 +89,7 @@ export function buildTimeline(
     createdAt: m.createdAt,
     state: 'stored',
     error: null,
+    ...extrasOf(m),
   }));
   if (pending) {
     items.push({
@@ -63,6 +101,7 @@ export function buildTimeline(
       createdAt: null,
       state: 'pending',
       error: null,
+      ...NO_EXTRAS,
     });
   }
   for (const draft of [...drafts].sort((a, b) => a.startedAt - b.startedAt)) {
@@ -76,6 +115,7 @@ export function buildTimeline(
       createdAt: null,
       state: draft.status,
       error: draft.error?.message ?? null,
+      ...NO_EXTRAS,
     });
   }
   return items;

@@ -1,4 +1,14 @@
-import type { AgentSummary, Conversation, Message } from '@orchestrator/contracts';
+import type {
+  AgentSummary,
+  Conversation,
+  DelegationInfo,
+  Message,
+  Plan,
+  PlanStep,
+  PlanVersion,
+  ProjectDetail,
+  ProjectSummary,
+} from '@orchestrator/contracts';
 
 let counter = 0;
 /** A valid, unique v4-shaped uuid (the contracts validate ids as uuids). */
@@ -38,6 +48,82 @@ export function agent(overrides: Partial<AgentSummary> & Pick<AgentSummary, 'nam
     currentLoad: 0,
     maxConcurrent: 1,
     loadError: null,
+    ...overrides,
+  };
+}
+
+export function planStep(overrides: Partial<PlanStep> & Pick<PlanStep, 'id'>): PlanStep {
+  return {
+    name: overrides.id.replace(/_/g, ' '),
+    description: '',
+    type: 'standard',
+    department: null,
+    dependsOn: [],
+    assignedAgent: null,
+    assignedHuman: null,
+    collaboration: null,
+    capability: null,
+    riskLevel: 'low',
+    estimatedDuration: { value: 1, unit: 'weeks' },
+    ...overrides,
+  };
+}
+
+export function plan(overrides: Partial<Plan> = {}): Plan {
+  return {
+    title: 'Launch the new product',
+    request: 'Plan the launch of our new product',
+    template: null,
+    department: 'cross',
+    horizon: 'long_term',
+    steps: [planStep({ id: 'research' })],
+    criticalPath: { stepIds: ['research'], totalMinutes: 2400, display: { value: 1, unit: 'weeks' } },
+    warnings: [],
+    ...overrides,
+  };
+}
+
+export function planVersion(version: number, planOverrides: Partial<Plan> = {}, changeSummary = ''): PlanVersion {
+  return { version, plan: plan(planOverrides), changeSummary, createdAt: '2026-11-20T10:00:00.000Z' };
+}
+
+export function projectSummary(overrides: Partial<ProjectSummary> = {}): ProjectSummary {
+  const at = '2026-11-20T10:00:00.000Z';
+  return {
+    id: uuid(),
+    title: 'Launch the new product',
+    status: 'awaiting_plan_approval',
+    department: 'cross',
+    projectType: 'standard',
+    conversationId: uuid(),
+    currentPlanVersion: 1,
+    estimatedDurationMinutes: 2400,
+    approvedAt: null,
+    createdAt: at,
+    updatedAt: at,
+    ...overrides,
+  };
+}
+
+export function projectDetail(overrides: Partial<ProjectDetail> = {}): ProjectDetail {
+  const summary = projectSummary(overrides);
+  const version = summary.currentPlanVersion ?? 1;
+  return { ...summary, plan: planVersion(version), diff: null, ...overrides };
+}
+
+export function delegation(overrides: Partial<DelegationInfo> = {}): DelegationInfo {
+  return {
+    id: uuid(),
+    agent: 'financial_analyst',
+    agentTitle: 'Financial Analyst',
+    reason: 'Best match for budget analysis.',
+    candidates: [
+      { agent: 'financial_analyst', title: 'Financial Analyst', score: 0.92, load: 1, maxConcurrent: 3, available: true },
+      { agent: 'controller', title: 'Controller', score: 0.61, load: 2, maxConcurrent: 2, available: false },
+    ],
+    fallbackFrom: null,
+    kind: 'function',
+    rating: null,
     ...overrides,
   };
 }

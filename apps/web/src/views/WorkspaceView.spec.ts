@@ -5,7 +5,7 @@ import { defineComponent, h } from 'vue';
 import { createMemoryHistory, createRouter, RouterView } from 'vue-router';
 import { disposeSocket, useSocket } from '../composables/useSocket';
 import { routes } from '../router';
-import { conversation, message } from '../testing/factories';
+import { conversation, delegation, message, planVersion, projectDetail } from '../testing/factories';
 import { FakeSocket } from '../testing/fakeSocket';
 import { json, mockFetch } from '../testing/fetchMock';
 import { mountWithPrime } from '../testing/mount';
@@ -134,5 +134,50 @@ describe('WorkspaceView', () => {
       expect.stringContaining('Second'),
     ]);
     expect(wrapper.find('[data-testid="load-more-conversations"]').exists()).toBe(false);
+  });
+  it('should show a plan card and delegation details under replies, and refine into the composer', async () => {
+    const existing = conversation({ title: 'Launch' });
+    const project = projectDetail({ conversationId: existing.id, currentPlanVersion: 1, plan: planVersion(1, { title: 'Launch plan' }) });
+    const info = delegation({ kind: 'offline_draft' });
+    const messages = [
+      message({ conversationId: existing.id, seq: 1, content: 'Plan the launch' }),
+      message({
+        conversationId: existing.id,
+        seq: 2,
+        role: 'assistant',
+        content: 'Here is a plan.',
+        metadata: { intent: 'CREATE_PROJECT', project: { id: project.id, version: 1 } },
+      }),
+      message({
+        conversationId: existing.id,
+        seq: 3,
+        role: 'agent',
+        agentName: 'financial_analyst',
+        content: 'Budget draft.',
+        metadata: { intent: 'DELEGATE', offline: true, offlineDraft: true, delegation: info },
+      }),
+    ];
+    mockFetch({
+      'GET /api/conversations': json({ conversations: [existing], nextCursor: null }),
+      [`GET /api/conversations/${existing.id}`]: json(existing),
+      [`GET /api/conversations/${existing.id}/messages`]: json({ messages, hasMore: false }),
+      [`GET /api/projects/${project.id}`]: json(project),
+      'GET /api/agents': json({ agents: [] }),
+    });
+    const { wrapper } = await mountAt(`/workspace/${existing.id}`);
+
+    const [, planReply, agentReply] = wrapper.findAll('[data-testid="chat-message"]');
+    expect(planReply?.get('[data-testid="plan-card"]').text()).toContain('Launch plan');
+    expect(planReply?.get('[data-testid="message-intent"]').text()).toBe('Project plan');
+    expect(agentReply?.get('[data-testid="offline-draft-banner"]').text()).toContain('Offline draft — not written by a language model');
+    expect(agentReply?.get('[data-testid="delegation-agent"]').text()).toContain('Financial Analyst');
+    expect(planReply?.find('[data-testid="offline-draft-banner"]').exists()).toBe(false);
+
+    const input = wrapper.get('[data-testid="composer-input"]');
+    await input.setValue('make research 2 weeks');
+    await wrapper.get('[data-testid="plan-refine"]').trigger('click');
+    await flushPromises();
+    expect((input.element as HTMLTextAreaElement).value).toBe('Refine the plan: make research 2 weeks');
+    expect(document.activeElement).toBe(input.element);
   });
 });

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { MemorySaver } from '@langchain/langgraph';
-import type { Message, MessageDelta, ReplyFailed } from '@orchestrator/contracts';
+import type { MessageDelta, ReplyFailed } from '@orchestrator/contracts';
+import { createOfflineIntentClassifier, type IntentClassifier } from '../intent/index.js';
+import { CapabilityIndex } from '../routing/capability-index.js';
+import { memoryLoads, recordingDelegations, recordingMessages, recordingProjects } from '../testing/ports.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OFFLINE_PROVIDER, type LlmProvider } from '../llm/provider.js';
 import { ScriptedChatModel } from '../llm/scripted.js';
@@ -12,38 +15,37 @@ import { OrchestratorFacade } from './facade.js';
 import type { NewMessage } from './ports.js';
 
 let registry: AgentRegistry;
+let index: CapabilityIndex;
 beforeAll(async () => {
   registry = AgentRegistry.from(await loadAgentRegistry(SHIPPED_AGENTS_DIR));
+  index = new CapabilityIndex(registry);
 });
 
-/** Records what the facade stores and emits (the Postgres store is covered by the API's integration tests). */
-function harness(llm: LlmProvider = OFFLINE_PROVIDER) {
-  const stored: Message[] = [];
+/** Drives the facade over recording ports (the Postgres adapters are covered by the API's integration tests). */
+function harness(llm: LlmProvider = OFFLINE_PROVIDER, options: { full?: string[]; intents?: IntentClassifier } = {}) {
+  const messages = recordingMessages();
+  const projects = recordingProjects();
+  const delegations = recordingDelegations();
   const deltas: MessageDelta[] = [];
   const failures: ReplyFailed[] = [];
   const usage: LlmUsage[] = [];
   const order: string[] = [];
   const facade = new OrchestratorFacade({
     registry: () => registry,
+    index: () => index,
+    agentsDir: SHIPPED_AGENTS_DIR,
     llm,
+    intents: options.intents ?? createOfflineIntentClassifier(registry, index),
+    projects,
+    delegations,
+    loads: memoryLoads(registry, options.full),
     chunkDelayMs: 0,
     checkpointer: new MemorySaver(),
     usage: { record: async (_ctx, u) => void usage.push(u) },
     messages: {
       append: async (m: NewMessage) => {
-        const message: Message = {
-          id: m.id ?? randomUUID(),
-          seq: stored.length + 1,
-          conversationId: m.conversationId,
-          role: m.role,
-          agentName: m.agentName ?? null,
-          content: m.content,
-          metadata: m.metadata ?? {},
-          createdAt: new Date().toISOString(),
-        };
-        stored.push(message);
         order.push(`stored:${m.role}`);
-        return message;
+        return messages.append(m);
       },
     },
     events: {
@@ -54,8 +56,13 @@ function harness(llm: LlmProvider = OFFLINE_PROVIDER) {
     },
   });
   const send = (conversationId: string, content: string) => facade.handleUserMessage({ workspaceId: randomUUID(), conversationId, userId: null, content });
-  return { facade, stored, deltas, failures, usage, order, send };
+  return { facade, stored: messages.stored, projects, delegations, deltas, failures, usage, order, send };
 }
+
+/** A classifier that always sees a question for the orchestrator itself. */
+const directResponse: IntentClassifier = {
+  classify: async () => ({ intent: 'DIRECT_RESPONSE', confidence: 0.9, department: null, agent: null, capabilityGap: false, scope: null, horizon: null, clarifyingQuestion: null, source: 'offline' }),
+};
 
 describe('OrchestratorFacade', () => {
   it('should store the message, stream the org answer in chunks and store the reply with the streamed id', async () => {
@@ -89,7 +96,7 @@ describe('OrchestratorFacade', () => {
 
   it('should answer open questions with the LLM, stream its tokens and record usage', async () => {
     const model = new ScriptedChatModel([{ content: 'Our quarterly priorities are hiring and launch.', inputTokens: 120, outputTokens: 9 }]);
-    const h = harness({ info: { provider: 'scripted', model: 'script-1', offline: false }, chatModel: model });
+    const h = harness({ info: { provider: 'scripted', model: 'script-1', offline: false }, chatModel: model }, { intents: directResponse });
     const { reply } = await h.send(randomUUID(), 'Summarise our priorities for this quarter in one line.');
     expect(reply.content).toBe('Our quarterly priorities are hiring and launch.');
     expect(reply.metadata).toMatchObject({ offline: false, model: 'scripted/script-1' });
@@ -109,7 +116,7 @@ describe('OrchestratorFacade', () => {
 
   it('should keep the user message and store a classified notice when the LLM fails', async () => {
     const failing = Object.assign(new Error('Request failed with status 429: rate limit exceeded'), { status: 429 });
-    const h = harness({ info: { provider: 'scripted', model: 'm', offline: false }, chatModel: new ScriptedChatModel([failing]) });
+    const h = harness({ info: { provider: 'scripted', model: 'm', offline: false }, chatModel: new ScriptedChatModel([failing]) }, { intents: directResponse });
     const { message, reply } = await h.send(randomUUID(), 'Write a haiku about our company values.');
     expect(message.content).toBe('Write a haiku about our company values.');
     expect(reply.role).toBe('system');
@@ -119,10 +126,7 @@ describe('OrchestratorFacade', () => {
 
   it('should time out a reply that takes too long and say so', async () => {
     const model = new ScriptedChatModel([{ content: 'too late', delayMs: 500 }]);
-    const facade = harness({ info: { provider: 'scripted', model: 'm', offline: false }, chatModel: model });
-    // Rebuild with a short timeout.
-    const h = harness({ info: { provider: 'scripted', model: 'm', offline: false }, chatModel: model });
-    void facade;
+    const h = harness({ info: { provider: 'scripted', model: 'm', offline: false }, chatModel: model }, { intents: directResponse });
     (h.facade as unknown as { deps: { replyTimeoutMs: number } }).deps.replyTimeoutMs = 50;
     const { reply } = await h.send(randomUUID(), 'Tell me a long story about our history.');
     expect(reply.metadata).toEqual({ error: 'llm/timeout' });

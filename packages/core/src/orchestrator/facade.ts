@@ -3,6 +3,7 @@ import { HumanMessage } from '@langchain/core/messages';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import type { Message } from '@orchestrator/contracts';
 import type { ConversationGraphDeps, ConversationRunContext, ConversationStreamEvent } from '../graphs/conversation/deps.js';
+import type { ConversationStateType } from '../graphs/conversation/state.js';
 import { buildConversationGraph, type ConversationGraph } from '../graphs/conversation/graph.js';
 import { classifyReplyError } from './errors.js';
 import { KeyedLock } from './keyed-lock.js';
@@ -78,7 +79,7 @@ export class OrchestratorFacade {
     const replyId = randomUUID();
     const offline = this.deps.llm.info.offline;
     this.deps.events.replyStarted(workspaceId, { conversationId, messageId: replyId, offline });
-    const context: ConversationRunContext = { workspaceId, conversationId };
+    const context: ConversationRunContext = { workspaceId, conversationId, userId: input.userId };
     try {
       let index = 0;
       const stream = await this.graph.stream(
@@ -89,7 +90,7 @@ export class OrchestratorFacade {
           signal: AbortSignal.timeout(this.deps.replyTimeoutMs ?? 120_000),
         },
       );
-      let final: { reply?: string; intent?: string; offline?: boolean } = {};
+      let final: Partial<ConversationStateType> = {};
       for await (const [mode, payload] of stream) {
         if (mode === 'custom') {
           const event = payload as ConversationStreamEvent;
@@ -105,14 +106,17 @@ export class OrchestratorFacade {
         workspaceId,
         conversationId,
         role: 'assistant',
-        agentName: 'ceo_orchestrator',
+        agentName: final.replyAgent ?? 'ceo_orchestrator',
         content: final.reply,
         metadata: {
-          intent: final.intent,
+          ...(final.replyMeta ?? {}),
+          intent: final.replyIntent,
           offline: producedOffline,
           model: producedOffline ? 'offline' : `${this.deps.llm.info.provider}/${this.deps.llm.info.model}`,
         },
       });
+      const delegation = final.replyMeta?.delegation as { id?: string } | undefined;
+      if (delegation?.id) await this.deps.delegations.attachMessage(workspaceId, delegation.id, reply.id);
       this.deps.events.messageCreated(workspaceId, reply);
       return reply;
     } catch (err) {

@@ -40,7 +40,7 @@ describe('organisation questions', () => {
 
   it('should describe what the orchestrator can do, honestly offline', () => {
     const answer = ask('What can you do?')!;
-    expect(answer).toMatch(/31 agents/);
+    expect(answer).toMatch(/34 agents/);
     expect(answer).toMatch(/offline model/);
   });
 

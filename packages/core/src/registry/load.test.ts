@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SHIPPED_AGENTS_DIR, writeAgentsDir } from '../testing/fixtures.js';
@@ -10,7 +11,7 @@ describe('loadAgentRegistry', () => {
   it('should load the whole shipped workforce when every file is valid', async () => {
     const result = await loadAgentRegistry(SHIPPED_AGENTS_DIR);
     expect(result.problems).toEqual([]);
-    expect(result.agents).toHaveLength(31);
+    expect(result.agents).toHaveLength(34);
     expect(result.agents.filter((a) => a.definition.type === 'orchestrator')).toHaveLength(9);
     const registry = AgentRegistry.from(result);
     expect(registry.root()?.definition.name).toBe('ceo_orchestrator');
@@ -68,5 +69,26 @@ describe('loadAgentRegistry', () => {
     const root = await writeAgentsDir([boss, { name: 'folder_name', yaml: `name: other_name\ntitle: T\ndepartment: engineering\ntype: context\nreportsTo: boss\ndescription: d\ncapabilities: [a_b]\nrisk:\n  default: low\n` }]);
     const result = await loadAgentRegistry(root);
     expect(result.problems[0]!.message).toMatch(/must equal the folder name "folder_name"/);
+  });
+
+  it('should require index.ts when an agent is function-based', async () => {
+    const fnYaml = (name: string) => `name: ${name}\ntitle: T\ndepartment: engineering\ntype: function\nreportsTo: boss\ndescription: d\ncapabilities: [a_b]\nrisk:\n  default: low\n`;
+    const root = await writeAgentsDir([boss, { name: 'no_module', yaml: fnYaml('no_module') }, { name: 'with_module', yaml: fnYaml('with_module') }]);
+    await writeFile(path.join(root, 'engineering', 'with_module', 'index.ts'), 'export default {};\n');
+    const result = await loadAgentRegistry(root);
+    expect(result.agents.map((a) => a.definition.name).sort()).toEqual(['boss', 'with_module']);
+    expect(result.problems).toEqual([{ path: path.join(root, 'engineering', 'no_module', 'index.ts'), message: 'index.ts is required for function-based agents' }]);
+  });
+
+  it('should change the content hash of a function agent when only its index.ts changes', async () => {
+    const fnYaml = `name: calc\ntitle: T\ndepartment: engineering\ntype: function\nreportsTo: boss\ndescription: d\ncapabilities: [a_b]\nrisk:\n  default: low\n`;
+    const root = await writeAgentsDir([boss, { name: 'calc', yaml: fnYaml }]);
+    const modulePath = path.join(root, 'engineering', 'calc', 'index.ts');
+    const hashOf = async () => (await loadAgentRegistry(root)).agents.find((a) => a.definition.name === 'calc')!.contentHash;
+    await writeFile(modulePath, 'export default { version: 1 };\n');
+    const first = await hashOf();
+    expect(await hashOf()).toBe(first);
+    await writeFile(modulePath, 'export default { version: 2 };\n');
+    expect(await hashOf()).not.toBe(first);
   });
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { AgentDefinitionSchema, type AgentDefinition, type RegistryProblem } from '@orchestrator/contracts';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { FUNCTION_AGENT_FILE, FUNCTION_MODULE_MAX_BYTES } from '../functions/loader.js';
 
 /** A definition that passed validation, with its Context.md. */
 export interface LoadedAgent {
@@ -11,7 +12,7 @@ export interface LoadedAgent {
   contextMd: string;
   /** Folder of the agent, relative to the agents root (e.g. `finance/roi_calculator`). */
   sourcePath: string;
-  /** sha256 of agent.yaml + Context.md: lets the mirror skip unchanged agents. */
+  /** sha256 of agent.yaml + Context.md (+ index.ts for function agents): lets the mirror skip unchanged agents. */
   contentHash: string;
 }
 
@@ -93,8 +94,24 @@ export async function loadAgentFolder(root: string, department: string, folder: 
   } catch (err) {
     problems.push({ path: contextPath, message: `cannot read Context.md: ${(err as Error).message}` });
   }
+  let moduleSource: string | undefined;
+  if (definition.type === 'function') {
+    const modulePath = path.join(root, department, folder, FUNCTION_AGENT_FILE);
+    const isFile = await stat(modulePath).then((s) => s.isFile(), () => false);
+    if (!isFile) problems.push({ path: modulePath, message: 'index.ts is required for function-based agents' });
+    else {
+      try {
+        moduleSource = await readText(modulePath, FUNCTION_MODULE_MAX_BYTES);
+      } catch (err) {
+        problems.push({ path: modulePath, message: `cannot read index.ts: ${(err as Error).message}` });
+      }
+    }
+  }
   if (problems.length > 0) return { ...invalid(), department: definition.department };
-  const contentHash = createHash('sha256').update(yamlText).update('\0').update(contextMd).digest('hex');
+  const hash = createHash('sha256').update(yamlText).update('\0').update(contextMd);
+  // Function agents: their code is content too, so an edit to index.ts alone re-syncs the agent.
+  if (moduleSource !== undefined) hash.update('\0').update(moduleSource);
+  const contentHash = hash.digest('hex');
   return { definition, contextMd, sourcePath, contentHash };
 }
 

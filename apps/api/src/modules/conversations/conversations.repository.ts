@@ -3,6 +3,7 @@ import type { Conversation, ConversationPage, Message, MessageList } from '@orch
 import type { NewMessage } from '@orchestrator/core';
 import type { Pool } from '@orchestrator/db';
 import { AppError } from '../../common/app-error.js';
+import { decodeCursor, encodeCursor, isUuid } from '../../common/cursor.js';
 import { PG_POOL } from '../../database/tokens.js';
 
 interface ConversationRow {
@@ -46,22 +47,6 @@ const toMessage = (r: MessageRow): Message => ({
   createdAt: r.created_at.toISOString(),
 });
 
-/** Keyset cursor over (recency, id): stable while new conversations arrive. */
-const encodeCursor = (at: Date, id: string) => Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && !Number.isNaN(Date.parse(value[0]))) {
-      return [value[0], value[1]];
-    }
-  } catch {
-    // fall through
-  }
-  throw new AppError('request/invalid', 'Invalid query: cursor: not a cursor returned by this API', [{ path: 'cursor', message: 'not a cursor returned by this API' }]);
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 @Injectable()
 export class ConversationsRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
@@ -76,7 +61,7 @@ export class ConversationsRepository {
   }
 
   async find(workspaceId: string, id: string): Promise<Conversation | undefined> {
-    if (!UUID.test(id)) return undefined;
+    if (!isUuid(id)) return undefined;
     const { rows } = await this.pool.query<ConversationRow>(
       'select id, title, created_at, updated_at, last_message_at from conversations where workspace_id = $1 and id = $2',
       [workspaceId, id],

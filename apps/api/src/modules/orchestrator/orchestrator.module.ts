@@ -1,33 +1,70 @@
 import { Logger, Module } from '@nestjs/common';
-import { OrchestratorFacade, type LlmProvider } from '@orchestrator/core';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
+import { OrchestratorFacade, createLlmIntentClassifier, createOfflineIntentClassifier, type IntentClassifier, type LlmProvider } from '@orchestrator/core';
 import type { Pool } from '@orchestrator/db';
 import type { AppConfig } from '../../config/env.js';
 import { APP_CONFIG, LLM_PROVIDER, PG_POOL } from '../../database/tokens.js';
 import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
+import { AgentLoadRepository } from '../agents/agent-load.repository.js';
 import { AgentRegistryService } from '../agents/agent-registry.service.js';
 import { AgentsModule } from '../agents/agents.module.js';
 import { ConversationsRepository } from '../conversations/conversations.repository.js';
+import { DelegationsModule } from '../delegations/delegations.module.js';
+import { DelegationsRepository } from '../delegations/delegations.repository.js';
+import { ProjectsModule } from '../projects/projects.module.js';
 import { ORCHESTRATOR } from './orchestrator.tokens.js';
+import { ProjectStoreAdapter } from './project-store.js';
 import { UsageRepository } from './usage.repository.js';
+
+/** The intent classifier follows the registry: rebuilt lazily when hot reload swaps it. */
+function intentClassifier(registry: AgentRegistryService, llm: LlmProvider): IntentClassifier {
+  let built: { for: unknown; classifier: IntentClassifier } | undefined;
+  const current = () => {
+    const reg = registry.current();
+    if (built?.for !== reg) {
+      const offline = createOfflineIntentClassifier(reg, registry.index());
+      built = { for: reg, classifier: llm.chatModel ? createLlmIntentClassifier(llm.chatModel, reg, { fallback: offline }) : offline };
+    }
+    return built.classifier;
+  };
+  return { classify: (input) => current().classify(input) };
+}
 
 /** Builds the framework-free facade from its ports: Nest only wires it. */
 @Module({
-  imports: [AgentsModule],
+  imports: [AgentsModule, ProjectsModule, DelegationsModule],
   providers: [
     ConversationsRepository,
     UsageRepository,
+    ProjectStoreAdapter,
     {
       provide: ORCHESTRATOR,
-      inject: [APP_CONFIG, PG_POOL, LLM_PROVIDER, AgentRegistryService, ConversationsRepository, UsageRepository, RealtimePublisher],
-      useFactory: (config: AppConfig, pool: Pool, llm: LlmProvider, registry: AgentRegistryService, conversations: ConversationsRepository, usage: UsageRepository, events: RealtimePublisher) => {
+      inject: [APP_CONFIG, PG_POOL, LLM_PROVIDER, AgentRegistryService, ConversationsRepository, UsageRepository, RealtimePublisher, ProjectStoreAdapter, DelegationsRepository, AgentLoadRepository],
+      useFactory: (
+        config: AppConfig,
+        pool: Pool,
+        llm: LlmProvider,
+        registry: AgentRegistryService,
+        conversations: ConversationsRepository,
+        usage: UsageRepository,
+        events: RealtimePublisher,
+        projects: ProjectStoreAdapter,
+        delegations: DelegationsRepository,
+        loads: AgentLoadRepository,
+      ) => {
         const logger = new Logger('Orchestrator');
         // Checkpoint tables are created by our migrations (schema "langgraph"), not by setup().
         const checkpointer = new PostgresSaver(pool, undefined, { schema: 'langgraph' });
         return new OrchestratorFacade({
           registry: () => registry.current(),
+          index: () => registry.index(),
+          agentsDir: config.agentsDir,
           llm,
+          intents: intentClassifier(registry, llm),
           usage,
+          projects,
+          delegations,
+          loads,
           checkpointer,
           messages: { append: (m) => conversations.appendMessage(m) },
           events,

@@ -35,11 +35,12 @@ describe('AppHeader', () => {
     expect(wrapper.get('[data-testid="llm-mode"]').text()).toBe('openai · gpt-5');
   });
 
-  it('should offer exactly Workspace and Organization, marking the current one', async () => {
+  it('should offer Workspace, Projects and Organization, marking the current one', async () => {
     const wrapper = await mountHeader(null);
     const links = wrapper.findAll('nav a');
-    expect(links.map((a) => a.text())).toEqual(['Workspace', 'Organization']);
-    expect(links[1]?.attributes('aria-current')).toBe('page');
+    expect(links.map((a) => a.text())).toEqual(['Workspace', 'Projects', 'Organization']);
+    expect(links[2]?.attributes('aria-current')).toBe('page');
     expect(links[0]?.attributes('aria-current')).toBeUndefined();
+    expect(links[1]?.attributes('href')).toBe('/projects');
   });
 });

@@ -15,6 +15,10 @@ function item(overrides: Partial<TimelineItem> = {}): TimelineItem {
     createdAt: '2026-11-21T09:30:00.000Z',
     state: 'stored',
     error: null,
+    intent: null,
+    project: null,
+    delegation: null,
+    offlineDraft: false,
     ...overrides,
   };
 }

@@ -1,13 +1,24 @@
 import type { LlmProvider } from '../../llm/provider.js';
 import type { UsageSink } from '../../llm/usage.js';
+import type { AgentLoadTracker, DelegationStore } from '../../delegation/ports.js';
+import type { IntentClassifier } from '../../intent/index.js';
+import type { ProjectStore } from '../../projects/ports.js';
 import type { AgentRegistry } from '../../registry/registry.js';
+import type { CapabilityIndex } from '../../routing/capability-index.js';
 
 /** What the conversation graph's nodes need from the host. */
 export interface ConversationGraphDeps {
-  /** The current registry (a getter: hot reload swaps it). */
+  /** The current registry and its capability index (getters: hot reload swaps them). */
   registry: () => AgentRegistry;
+  index: () => CapabilityIndex;
+  /** Folder of the agent definitions (function agents' modules live there). */
+  agentsDir: string;
   llm: LlmProvider;
+  intents: IntentClassifier;
   usage: UsageSink;
+  projects: ProjectStore;
+  delegations: DelegationStore;
+  loads: AgentLoadTracker;
   /** Pause between offline chunks so the reply visibly streams; 0 in tests. */
   chunkDelayMs: number;
 }
@@ -16,7 +27,13 @@ export interface ConversationGraphDeps {
 export interface ConversationRunContext {
   workspaceId: string;
   conversationId: string;
+  userId: string | null;
 }
 
 /** Custom stream events the nodes write; the facade forwards them as socket deltas. */
 export type ConversationStreamEvent = { type: 'delta'; text: string };
+
+export const runContext = (config: { configurable?: Record<string, unknown> }): ConversationRunContext => {
+  const c = config.configurable ?? {};
+  return { workspaceId: String(c.workspaceId), conversationId: String(c.conversationId), userId: c.userId ? String(c.userId) : null };
+};

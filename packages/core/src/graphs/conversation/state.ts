@@ -1,21 +1,43 @@
+import type { IntentResult } from '@orchestrator/contracts';
 import { Annotation, MessagesAnnotation } from '@langchain/langgraph';
 import type { OrgEntity } from '../../org/mentions.js';
 import type { OrgQuery } from '../../org/questions.js';
 
-export type ConversationIntent = 'DIRECT_RESPONSE' | 'CLARIFY';
+export type ReplyIntent = IntentResult['intent'];
+
+/** A function agent asked for missing input: the next message completes the same task. */
+export interface PendingTask {
+  agent: string;
+  task: string;
+}
 
 /** One thread per conversation; `messages` is the memory that follow-ups resolve against. */
 export const ConversationState = Annotation.Root({
   ...MessagesAnnotation.spec,
   /** What the latest message asks, as understood by `understand`. */
   query: Annotation<OrgQuery | undefined>(),
+  intent: Annotation<IntentResult | undefined>(),
   /** Who the conversation was last about, so "and the CTO?" or "who reports to it?" resolve. */
   focus: Annotation<OrgEntity | undefined>(),
-  /** This turn's reply and how it was produced; overwritten every turn. */
+  /** The project being planned in this conversation: refinements apply to it. */
+  activeProject: Annotation<{ id: string; version: number } | null>(),
+  /** The agent this conversation last delegated to (stickiness for follow-ups). */
+  stickyAgent: Annotation<string | null>(),
+  pendingTask: Annotation<PendingTask | null>(),
+  /** This turn's reply: overwritten every turn. */
   reply: Annotation<string>(),
-  intent: Annotation<ConversationIntent>(),
+  replyIntent: Annotation<ReplyIntent>(),
   offline: Annotation<boolean>(),
+  /** Who speaks this reply (the delegated agent, or the CEO orchestrator). */
+  replyAgent: Annotation<string | null>(),
+  /** Extra message metadata of this reply (plan card, delegation record…). */
+  replyMeta: Annotation<Record<string, unknown> | null>(),
 });
 
 export type ConversationStateType = typeof ConversationState.State;
 export type ConversationUpdate = typeof ConversationState.Update;
+
+/** The fields every reply node sets, so one turn's values never leak into the next (null clears). */
+export function replyUpdate(reply: string, intent: ReplyIntent, extra: Partial<Pick<ConversationUpdate, 'offline' | 'replyAgent' | 'replyMeta'>> = {}): ConversationUpdate {
+  return { reply, replyIntent: intent, offline: extra.offline ?? true, replyAgent: extra.replyAgent ?? null, replyMeta: extra.replyMeta ?? null };
+}

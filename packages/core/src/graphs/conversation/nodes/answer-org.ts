@@ -2,7 +2,7 @@ import { AIMessage } from '@langchain/core/messages';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { answerOrgQuery } from '../../../org/answers.js';
 import type { ConversationGraphDeps } from '../deps.js';
-import type { ConversationStateType, ConversationUpdate } from '../state.js';
+import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
 import { streamComputedText } from '../stream.js';
 
 /**
@@ -15,5 +15,5 @@ export const answerOrgNode =
     const reply = answerOrgQuery(deps.registry(), state.query ?? { kind: 'unknown' }, !deps.llm.info.offline);
     if (reply === undefined) throw new Error('answer_org reached without an answerable query');
     await streamComputedText(config, reply, deps.chunkDelayMs);
-    return { reply, intent: 'DIRECT_RESPONSE', offline: true, messages: [new AIMessage(reply)] };
+    return { ...replyUpdate(reply, 'DIRECT_RESPONSE'), messages: [new AIMessage(reply)] };
   };

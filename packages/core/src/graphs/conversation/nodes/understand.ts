@@ -1,15 +1,22 @@
 import { parseOrgQuestion, queryEntity, resolveFollowUp } from '../../../org/questions.js';
-import { messageText } from '../messages.js';
 import type { ConversationGraphDeps } from '../deps.js';
+import { messageText } from '../messages.js';
 import type { ConversationStateType, ConversationUpdate } from '../state.js';
 
-/** Works out what the latest message asks, resolving follow-ups against the conversation. */
+/** Turns the classifier sees before the latest message: enough to resolve follow-ups. */
+const HISTORY_TURNS = 6;
+
+/** Works out what the latest message asks: the intent, and any organisation question in it. */
 export const understandNode =
   (deps: ConversationGraphDeps) =>
-  (state: ConversationStateType): ConversationUpdate => {
-    const last = state.messages.at(-1);
-    const text = last ? messageText(last) : '';
+  async (state: ConversationStateType): Promise<ConversationUpdate> => {
+    const text = messageText(state.messages.at(-1)!);
+    const history = state.messages
+      .slice(0, -1)
+      .slice(-HISTORY_TURNS)
+      .map((m) => ({ role: m.getType() === 'human' ? ('user' as const) : ('assistant' as const), content: messageText(m) }));
     const parsed = parseOrgQuestion(deps.registry(), text, state.focus);
     const query = resolveFollowUp(parsed, text, state.query);
-    return { query, focus: queryEntity(query) ?? state.focus };
+    const intent = await deps.intents.classify({ text, history });
+    return { query, intent, focus: queryEntity(query) ?? state.focus };
   };

@@ -1,0 +1,174 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PlanSchema, type Plan, type PlanVersion, type ProjectPage, type ProjectStatus, type ProjectSummary } from '@orchestrator/contracts';
+import type { CurrentPlan, NewProjectPlan, PlanRevision } from '@orchestrator/core';
+import { withTransaction, type Pool, type PoolClient } from '@orchestrator/db';
+import { AppError } from '../../common/app-error.js';
+import { decodeCursor, encodeCursor, isUuid } from '../../common/cursor.js';
+import { PG_POOL } from '../../database/tokens.js';
+
+interface ProjectRow {
+  id: string;
+  title: string;
+  status: ProjectStatus;
+  department: string | null;
+  project_type: string | null;
+  conversation_id: string | null;
+  current_plan_version: number | null;
+  estimated_duration_minutes: number | null;
+  approved_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = `id, title, status, department, project_type, conversation_id, current_plan_version,
+  estimated_duration_minutes, approved_at, created_at, updated_at`;
+
+const toSummary = (r: ProjectRow): ProjectSummary => ({
+  id: r.id,
+  title: r.title,
+  status: r.status,
+  department: r.department,
+  projectType: r.project_type,
+  conversationId: r.conversation_id,
+  currentPlanVersion: r.current_plan_version,
+  estimatedDurationMinutes: r.estimated_duration_minutes,
+  approvedAt: r.approved_at?.toISOString() ?? null,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+});
+
+const durationMinutes = (plan: Plan) => Math.round(plan.criticalPath.totalMinutes);
+
+@Injectable()
+export class ProjectsRepository {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  /** Project, plan version 1 and the creation transition, in one transaction. */
+  async createWithPlan(input: NewProjectPlan): Promise<CurrentPlan> {
+    return withTransaction(this.pool, async (db) => {
+      const { rows } = await db.query<ProjectRow>(
+        `insert into projects (workspace_id, conversation_id, title, description, status, plan_json, current_plan_version,
+                               orchestrator_agent, project_type, department, template, estimated_duration_minutes, created_by)
+         values ($1, $2, $3, $4, 'awaiting_plan_approval', $5, 1, 'ceo_orchestrator', 'standard', $6, $7, $8, $9)
+         returning ${COLUMNS}`,
+        [input.workspaceId, input.conversationId, input.plan.title, input.plan.request, JSON.stringify(input.plan), input.plan.department, input.plan.template, durationMinutes(input.plan), input.userId],
+      );
+      const project = rows[0]!;
+      await this.insertVersion(db, input.workspaceId, project.id, 1, input.plan, input.changeSummary, 'agent', 'ceo_orchestrator');
+      await db.query(
+        `insert into project_status_transitions (workspace_id, project_id, from_status, to_status, reason, actor_type, actor)
+         values ($1, $2, null, 'awaiting_plan_approval', 'plan created', 'agent', 'ceo_orchestrator')`,
+        [input.workspaceId, project.id],
+      );
+      return { projectId: project.id, version: 1, plan: input.plan, summary: toSummary(project) };
+    });
+  }
+
+  /** A new plan version; refused when the base is stale or the plan was already approved. */
+  async revisePlan(input: PlanRevision): Promise<CurrentPlan> {
+    return withTransaction(this.pool, async (db) => {
+      const current = await this.lock(db, input.workspaceId, input.projectId);
+      if (current.status !== 'awaiting_plan_approval' || current.approved_at) {
+        throw new AppError('project/invalid_transition', `The plan of "${current.title}" can no longer change: the project is ${current.approved_at ? 'approved' : current.status}.`);
+      }
+      if (current.current_plan_version !== input.baseVersion) {
+        throw new AppError('plan/stale_version', `The plan changed meanwhile: version ${current.current_plan_version} is current, not ${input.baseVersion}.`);
+      }
+      const version = input.baseVersion + 1;
+      await this.insertVersion(db, input.workspaceId, input.projectId, version, input.plan, input.changeSummary, 'user', input.author);
+      const { rows } = await db.query<ProjectRow>(
+        `update projects set plan_json = $3, current_plan_version = $4, title = $5, department = $6, estimated_duration_minutes = $7, version = version + 1
+          where workspace_id = $1 and id = $2 returning ${COLUMNS}`,
+        [input.workspaceId, input.projectId, JSON.stringify(input.plan), version, input.plan.title, input.plan.department, durationMinutes(input.plan)],
+      );
+      return { projectId: input.projectId, version, plan: input.plan, summary: toSummary(rows[0]!) };
+    });
+  }
+
+  async current(workspaceId: string, projectId: string): Promise<CurrentPlan | undefined> {
+    if (!isUuid(projectId)) return undefined;
+    const { rows } = await this.pool.query<ProjectRow & { plan_json: unknown }>(`select ${COLUMNS}, plan_json from projects where workspace_id = $1 and id = $2`, [workspaceId, projectId]);
+    const r = rows[0];
+    if (!r || r.current_plan_version === null) return undefined;
+    return { projectId, version: r.current_plan_version, plan: PlanSchema.parse(r.plan_json), summary: toSummary(r) };
+  }
+
+  async summary(workspaceId: string, projectId: string): Promise<ProjectSummary | undefined> {
+    if (!isUuid(projectId)) return undefined;
+    const { rows } = await this.pool.query<ProjectRow>(`select ${COLUMNS} from projects where workspace_id = $1 and id = $2`, [workspaceId, projectId]);
+    return rows[0] && toSummary(rows[0]);
+  }
+
+  /** Newest first; `limit` versions starting at the current one. */
+  async versions(workspaceId: string, projectId: string, limit = 50): Promise<PlanVersion[]> {
+    const { rows } = await this.pool.query<{ version: number; plan_json: unknown; change_summary: string; created_at: Date }>(
+      `select version, plan_json, change_summary, created_at from plan_versions
+        where workspace_id = $1 and project_id = $2 order by version desc limit $3`,
+      [workspaceId, projectId, limit],
+    );
+    return rows.map((r) => ({ version: r.version, plan: PlanSchema.parse(r.plan_json), changeSummary: r.change_summary, createdAt: r.created_at.toISOString() }));
+  }
+
+  async list(workspaceId: string, limit: number, status?: ProjectStatus, cursor?: string): Promise<ProjectPage> {
+    const params: unknown[] = [workspaceId, limit + 1];
+    const where = ['workspace_id = $1', 'parent_project_id is null'];
+    if (status) {
+      params.push(status);
+      where.push(`status = $${params.length}`);
+    }
+    if (cursor) {
+      const [at, id] = decodeCursor(cursor);
+      params.push(at, id);
+      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    const { rows } = await this.pool.query<ProjectRow>(
+      `select ${COLUMNS} from projects where ${where.join(' and ')} order by created_at desc, id desc limit $2`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return { projects: page.map(toSummary), nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null };
+  }
+
+  /**
+   * Approves exactly `version`. Row lock + checks make concurrent approvals and approvals of a
+   * superseded version fail with a 409 that states the current situation.
+   */
+  async approve(workspaceId: string, projectId: string, version: number, userId: string): Promise<ProjectSummary> {
+    return withTransaction(this.pool, async (db) => {
+      const current = await this.lock(db, workspaceId, projectId);
+      if (current.approved_at) throw new AppError('project/invalid_transition', `"${current.title}" is already approved (version ${current.current_plan_version}).`);
+      if (current.status !== 'awaiting_plan_approval') {
+        throw new AppError('project/invalid_transition', `"${current.title}" cannot be approved: it is ${current.status}, not awaiting plan approval.`);
+      }
+      if (current.current_plan_version !== version) {
+        throw new AppError('plan/stale_version', `Version ${version} is no longer current: the plan is at version ${current.current_plan_version}. Review it and approve that one.`);
+      }
+      const { rows } = await db.query<ProjectRow>(
+        `update projects set approved_version = $3, approved_at = now(), approved_by = $4, version = version + 1
+          where workspace_id = $1 and id = $2 returning ${COLUMNS}`,
+        [workspaceId, projectId, version, userId],
+      );
+      await db.query(
+        `insert into audit_log (workspace_id, actor_type, actor, action, target_type, target_id, project_id, risk_level, mode, result, details)
+         values ($1, 'user', $2, 'plan.approve', 'project', $3::text, $3::uuid, 'medium', 'manual', 'success', $4)`,
+        [workspaceId, userId, projectId, JSON.stringify({ version })],
+      );
+      return toSummary(rows[0]!);
+    });
+  }
+
+  private async lock(db: PoolClient, workspaceId: string, projectId: string): Promise<ProjectRow> {
+    const { rows } = await db.query<ProjectRow>(`select ${COLUMNS} from projects where workspace_id = $1 and id = $2 for update`, [workspaceId, projectId]);
+    if (!rows[0]) throw new AppError('project/not_found', `Project ${projectId} does not exist.`);
+    return rows[0];
+  }
+
+  private async insertVersion(db: PoolClient, workspaceId: string, projectId: string, version: number, plan: Plan, summary: string, authorType: 'user' | 'agent', author: string) {
+    await db.query(
+      `insert into plan_versions (workspace_id, project_id, version, plan_json, change_summary, author_type, author)
+       values ($1, $2, $3, $4, $5, $6, $7)`,
+      [workspaceId, projectId, version, JSON.stringify(plan), summary, authorType, author],
+    );
+  }
+}

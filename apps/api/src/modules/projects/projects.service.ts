@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import type { ProjectDetail, ProjectPage, ProjectStatus, ProjectSummary } from '@orchestrator/contracts';
+import { diffPlans } from '@orchestrator/core';
+import { AppError } from '../../common/app-error.js';
+import type { RequestContext } from '../../common/request-context.js';
+import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
+import { ProjectsRepository } from './projects.repository.js';
+
+@Injectable()
+export class ProjectsService {
+  constructor(
+    private readonly repository: ProjectsRepository,
+    private readonly publisher: RealtimePublisher,
+  ) {}
+
+  list(ctx: RequestContext, limit: number, status?: ProjectStatus, cursor?: string): Promise<ProjectPage> {
+    return this.repository.list(ctx.workspaceId, limit, status, cursor);
+  }
+
+  /** The current plan and its diff from the previous version. */
+  async detail(ctx: RequestContext, id: string): Promise<ProjectDetail> {
+    const summary = await this.repository.summary(ctx.workspaceId, id);
+    if (!summary) throw new AppError('project/not_found', `Project ${id} does not exist.`);
+    const [current, previous] = await this.repository.versions(ctx.workspaceId, id, 2);
+    return { ...summary, plan: current ?? null, diff: current && previous ? diffPlans(previous.plan, current.plan) : null };
+  }
+
+  async versions(ctx: RequestContext, id: string) {
+    await this.detail(ctx, id);
+    return { versions: await this.repository.versions(ctx.workspaceId, id) };
+  }
+
+  async approve(ctx: RequestContext, id: string, version: number): Promise<ProjectDetail> {
+    const summary: ProjectSummary = await this.repository.approve(ctx.workspaceId, id, version, ctx.userId);
+    this.publisher.projectUpdated(ctx.workspaceId, summary);
+    return this.detail(ctx, id);
+  }
+}

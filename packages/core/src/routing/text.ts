@@ -1,0 +1,136 @@
+/**
+ * Text normalisation shared by capability matching and the offline intent model: tokenising,
+ * British/American spelling folding, a light suffix stemmer and an English stopword list.
+ * Deliberately small and deterministic: the same input always gives the same tokens.
+ */
+
+/** Function words and request filler that say nothing about *which* agent is meant. */
+export const STOPWORDS: ReadonlySet<string> = new Set(
+  `a about above after again against all also am an and any are aren't as at be because been before being below between both but by
+  can can't cannot could couldn't did didn't do does doesn't doing don't down during each few for from further had hadn't has hasn't
+  have haven't having he he'd he'll he's her here here's hers herself him himself his how how's i i'd i'll i'm i've if in into is isn't
+  it it's its itself let's me more most mustn't my myself no nor not of off on once only or other ought our ours ourselves out over own
+  same shan't she she'd she'll she's should shouldn't so some such than that that's the their theirs them themselves then there there's
+  these they they'd they'll they're they've this those through to too under until up very was wasn't we we'd we'll we're we've were
+  weren't what what's when when's where where's which while who who's whom why why's with won't would wouldn't you you'd you'll you're
+  you've your yours yourself yourselves
+  please pls plz thanks thank hi hello hey just can you could would like need needs want wants get got make made let lets someone
+  somebody something thing things stuff ok okay yes yeah sure really actually also us our we'd i'd via per etc one two three
+  agent agents bot kind sort way lot bit quick quickly asap`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+/** Spelling variants folded to one form before stemming ("optimise" → "optimize"). */
+const SPELLING: ReadonlyArray<[RegExp, string]> = [
+  [/isation/g, 'ization'],
+  [/(optim|organ|prioriti|summar|custom|local|standard|recogn|final|author|central|util|minim|maxim|categor|visual|digit|modern|real|special|stabil|synchron|capital|normal|emphas|critic|apolog|personal|monet|sanit)is(e|ed|es|ing|er|ers)\b/g, '$1iz$2'],
+  [/\banaly(se|sed|ses|sing)\b/g, 'analyz$1'],
+  [/\blicen[cs]/g, 'licens'],
+  [/\b(colo|behavio|favo|honou?|labo|flavo|rumo)ur/g, '$1r'],
+  [/\bcent(re|res)\b/g, 'center'],
+  [/\bcatalogue\b/g, 'catalog'],
+  [/\bprogramme/g, 'program'],
+  [/\bcheque/g, 'check'],
+];
+
+/** Multi-word synonyms folded to the term agent profiles use ("single sign-on" → "sso"). */
+const SYNONYMS: ReadonlyArray<[RegExp, string]> = [
+  [/\bsingle sign[- ]?on\b/g, 'sso'],
+  [/\b(log ?in|log into|logging in|sign ?in|signing in|get into|access to my)\b/g, 'login'],
+  [/\bpull requests?\b/g, 'pr'],
+  [/\bmonth[- ]end\b/g, 'month-end'],
+];
+
+export function foldSpelling(text: string): string {
+  let out = text;
+  for (const [re, to] of SPELLING) out = out.replace(re, to);
+  for (const [re, to] of SYNONYMS) out = out.replace(re, to);
+  return out;
+}
+
+const VOWEL = /[aeiouy]/;
+
+/**
+ * A light suffix stemmer (Porter step 1 and a few derivational endings). It only needs to map
+ * the usual inflections of one word to one key ("reviews", "reviewing", "reviewer" → "review");
+ * it is not linguistically complete.
+ */
+const STEM_CACHE = new Map<string, string>();
+const STEM_CACHE_LIMIT = 50_000;
+
+export function stem(word: string): string {
+  const cached = STEM_CACHE.get(word);
+  if (cached !== undefined) return cached;
+  const result = stemUncached(word);
+  if (STEM_CACHE.size >= STEM_CACHE_LIMIT) STEM_CACHE.clear();
+  STEM_CACHE.set(word, result);
+  return result;
+}
+
+function stemUncached(word: string): string {
+  let w = word;
+  if (w.length <= 3 || /\d/.test(w)) return w;
+  if (w.endsWith("'s")) w = w.slice(0, -2);
+  if (w.endsWith('sses')) w = w.slice(0, -2);
+  else if (w.endsWith('ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
+  else if (w.endsWith('s') && !/(ss|us|is|ys)$/.test(w) && w.length > 3) w = w.slice(0, -1);
+  const strip = (suffix: string, min: number, replacement = ''): boolean => {
+    if (w.endsWith(suffix) && w.length - suffix.length >= min && VOWEL.test(w.slice(0, -suffix.length))) {
+      w = w.slice(0, -suffix.length) + replacement;
+      return true;
+    }
+    return false;
+  };
+  // Derivational endings first, longest first.
+  strip('izations', 3, 'iz') || strip('isons', 4) || strip('ison', 4) || strip('ysis', 2, 'yz') || strip('yst', 2, 'yz') || strip('ization', 3, 'iz') || strip('ational', 3, 'at') || strip('ations', 3, 'at') || strip('ation', 3, 'at') ||
+    strip('ments', 4) || strip('ment', 4) || strip('ness', 4) || strip('ities', 3) || strip('ity', 4) || strip('ively', 3) || strip('ive', 4) ||
+    strip('ally', 3) || strip('ly', 4) || strip('ings', 3) || strip('ing', 3) || strip('ied', 3, 'y') || strip('ed', 3) ||
+    strip('ers', 3) || (!w.endsWith('eer') && strip('er', 3)) || strip('ors', 4) || (w.length > 6 && strip('or', 4)) || strip('ions', 3) || strip('ion', 3);
+  // Undouble ("running" → "run") and drop a final e ("write"/"writing" → "writ").
+  if (/([bdfgmnprt])\1$/.test(w)) w = w.slice(0, -1);
+  if (w.endsWith('e') && w.length >= 4) w = w.slice(0, -1);
+  return w;
+}
+
+/** Lowercased word tokens with apostrophes kept inside words ("don't"), URLs and numbers intact. */
+export function words(text: string): string[] {
+  const prepared = text
+    // An upper-case "IT" is the department, not the pronoun: keep it distinguishable.
+    .replace(/\bIT\b/g, ' helpdesk ')
+    .replace(/[’‘`]/g, "'")
+    .toLowerCase();
+  return foldSpelling(prepared).match(/[a-z0-9]+(?:['.\-&/][a-z0-9]+)*/g) ?? [];
+}
+
+/** Splits compound tokens ("tier-1", "ci/cd", "p&l") into their parts as extra tokens. */
+function expand(token: string): string[] {
+  if (!/[.\-&/]/.test(token)) return [token];
+  const parts = token.split(/[.\-&/]/).filter((p) => p.length > 0);
+  // Keep the joined form too ("ci/cd" → "cicd") so compact spellings still match.
+  return [token.replace(/[.\-&/]/g, ''), ...parts];
+}
+
+/** Content terms of one token from `words()`: stopwords removed, stemmed, compounds expanded. */
+export function tokenTerms(token: string): string[] {
+  if (STOPWORDS.has(token)) return [];
+  const out: string[] = [];
+  for (const part of expand(token.replace(/'s$/, '').replace(/'/g, ''))) {
+    if (part.length < 2 && !/\d/.test(part)) continue;
+    if (STOPWORDS.has(part)) continue;
+    out.push(stem(part));
+  }
+  return out;
+}
+
+/** Content terms for retrieval: stopwords removed, stemmed, compounds expanded. */
+export function contentTerms(text: string): string[] {
+  return words(text).flatMap(tokenTerms);
+}
+
+/** Adjacent pairs of content terms, used as phrase matches ("pull request", "month end"). */
+export function bigrams(terms: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < terms.length; i++) out.push(`${terms[i]}_${terms[i + 1]}`);
+  return out;
+}
