@@ -1,10 +1,12 @@
+import type { IntentExample } from '@orchestrator/contracts';
 import type { AgentRegistry } from '../registry/registry.js';
-import type { CapabilityIndex, CapabilityMatch } from '../routing/capability-index.js';
+import { CapabilityIndex, type CapabilityMatch } from '../routing/capability-index.js';
 import { contentTerms } from '../routing/text.js';
 import { textCues } from './cues.js';
 import { detectGapAreas, type GapHit } from './gaps.js';
 import { viewHistory, type HistoryView } from './history.js';
-import type { Mention, MentionIndex } from './mentions.js';
+import { MentionIndex, type Mention } from './mentions.js';
+import { SpellingCorrector } from './spelling.js';
 import type { IntentInput } from './types.js';
 
 /** A capability match counts as "this agent can do it" from this score up. */
@@ -48,6 +50,37 @@ export interface AnalysisContext {
   registry: AgentRegistry;
   index: CapabilityIndex;
   mentions: MentionIndex;
+  /** The department each agent's work belongs to (see `workDomains`). */
+  domains: ReadonlyMap<string, string>;
+  /** Typo correction applied to every message before analysis (training and classification alike). */
+  speller?: SpellingCorrector;
+}
+
+/** Everything analysis needs, built once per registry and training set. */
+export function createAnalysisContext(registry: AgentRegistry, index: CapabilityIndex | undefined, examples: readonly IntentExample[]): AnalysisContext {
+  const profiles = registry.agents.flatMap(({ definition: d, contextMd }) => [d.name.replace(/_/g, ' '), d.title, d.description, ...d.capabilities.map((c) => c.replace(/_/g, ' ')), ...d.keywords, contextMd]);
+  const texts = examples.flatMap((e) => [e.text, ...(e.history ?? []).map((t) => t.content)]);
+  return {
+    registry,
+    index: index ?? new CapabilityIndex(registry),
+    mentions: new MentionIndex(registry),
+    domains: workDomains(registry),
+    speller: new SpellingCorrector([...texts, ...profiles]),
+  };
+}
+
+/**
+ * The department whose work each agent stands for: its own, except for executives who oversee
+ * exactly one department (the CFO's work is finance work). Managers' profiles describe their
+ * department as a whole, which is what a project-sized request is phrased like.
+ */
+export function workDomains(registry: AgentRegistry): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const { definition: d } of registry.agents) {
+    const below = new Set(registry.allReports(d.name).map((a) => a.definition.department).filter((x) => x !== d.department));
+    out.set(d.name, d.department === 'executive' && d.type === 'orchestrator' && below.size === 1 ? [...below][0]! : d.department);
+  }
+  return out;
 }
 
 interface Segments {
@@ -68,7 +101,9 @@ function segmentDepartments(ctx: AnalysisContext, text: string, whole: Capabilit
     }
     for (const g of gaps) if (g.strength >= 2) evidence.set(`new:${g.area}`, (evidence.get(`new:${g.area}`) ?? 0) + Math.min(1, g.strength / 4));
   };
-  vote(whole, wholeGaps);
+  // The message as a whole is also compared with managers' and executives' profiles.
+  const overall = ctx.index.rank(text, { limit: 10, explain: false, includeOrchestrators: true }).map((m) => ({ ...m, department: ctx.domains.get(m.agent) ?? m.department }));
+  vote(overall, wholeGaps);
   const parts = text
     .split(/[,;:\n]|\band\b|\bthen\b|\bplus\b|\+|\bas well as\b/i)
     .map((p) => p.trim())
@@ -91,7 +126,8 @@ function segmentDepartments(ctx: AnalysisContext, text: string, whole: Capabilit
 /** Mentions starting within the first few words are what the sentence is about. */
 const LEADING_CHARS = 24;
 
-export function analyseMessage(ctx: AnalysisContext, input: IntentInput): MessageAnalysis {
+export function analyseMessage(ctx: AnalysisContext, raw: IntentInput): MessageAnalysis {
+  const input = ctx.speller ? { ...raw, text: ctx.speller.correct(raw.text) } : raw;
   const { text } = input;
   const history = viewHistory(ctx.mentions, input.history, text);
   const mentions = ctx.mentions.find(text);

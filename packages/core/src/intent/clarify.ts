@@ -9,6 +9,12 @@ const title = (registry: AgentRegistry, name: string): string => registry.get(na
 
 const oxford = (items: string[]): string => (items.length <= 2 ? items.join(' or ') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`);
 
+/** Agents whose scores are this close to the best one are named together. */
+const CLOSE_MATCH = 0.12;
+/** One agent is named alone from this score, or with this lead over the next one. */
+const CLEAR_MATCH = 0.45;
+const CLEAR_LEAD = 0.1;
+
 const PRONOUN = /\b(it|them|this|that|those|these|they|the thing|the stuff|the issue|the situation|the usual)\b/;
 
 /** The departments that have specialists, as examples of what can be asked. */
@@ -27,7 +33,7 @@ export function buildClarifyingQuestion(a: MessageAnalysis, intents: Prediction<
   if (h.hasHistory && h.options.length >= 2 && !h.chosenOption) {
     return `Just so I get it right: which one do you mean — ${oxford(h.options)}?`;
   }
-  const [first, second] = a.matches;
+  const first = a.matches[0];
   const pair = new Set([intents[0]?.label, intents[1]?.label]);
   const candidate = first && first.score >= WEAK_MATCH ? first : undefined;
   if (candidate && pair.has('DELEGATE') && pair.has('CREATE_PROJECT')) {
@@ -39,8 +45,18 @@ export function buildClarifyingQuestion(a: MessageAnalysis, intents: Prediction<
   if (candidate && pair.has('DELEGATE') && pair.has('IMPROVE_AGENT')) {
     return `Is this feedback on how the ${title(registry, candidate.agent)} works (so I adjust its instructions), or a new task for it?`;
   }
-  if (first && second && first.score >= WEAK_MATCH && second.score >= first.score - 0.1 && first.department !== second.department) {
-    return `Should this go to the ${title(registry, first.agent)} (${departmentLabel(first.department)}) or the ${title(registry, second.agent)} (${departmentLabel(second.department)})? Tell me a bit more about what you need.`;
+  // Several agents could take it: name them.
+  const close = candidate ? a.matches.filter((m) => m.score >= WEAK_MATCH && m.score >= candidate.score - CLOSE_MATCH).slice(0, 3) : [];
+  if (close.length >= 2) {
+    const names = close.map((m) => `the ${title(registry, m.agent)}${close.some((o) => o.department !== m.department) ? ` (${departmentLabel(m.department)})` : ''}`);
+    return `Who should take this — ${oxford(names)}? And what exactly should the result be?`;
+  }
+  const vague = PRONOUN.exec(normaliseText(a.input.text))?.[1];
+  const lead = candidate ? candidate.score - (a.matches[1]?.score ?? 0) : 0;
+  // One agent stands out — unless all it matched is one word next to a vague "it"/"the thing".
+  if (candidate && (candidate.score >= CLEAR_MATCH || lead >= CLEAR_LEAD) && !(vague && candidate.matched.length <= 1)) {
+    const about = candidate.matched.slice(0, 2).join(', ');
+    return `Should the ${title(registry, candidate.agent)} take this${about ? ` (${about})` : ''}? What exactly should the result be, and by when?`;
   }
   const department = a.mentions.find((m) => m.kind === 'department');
   if (department) {
@@ -48,12 +64,8 @@ export function buildClarifyingQuestion(a: MessageAnalysis, intents: Prediction<
     const examples = specialists.slice(0, 3).map((x) => x.definition.title.toLowerCase());
     return `What exactly should ${departmentLabel(department.name)} do? For example, is it work for the ${oxford(examples)}?`;
   }
-  if (candidate) {
-    return `Do you mean work for the ${title(registry, candidate.agent)} (${candidate.matched.slice(0, 2).join(', ') || departmentLabel(candidate.department)})? Tell me what the result should be and by when.`;
-  }
-  const pronoun = PRONOUN.exec(normaliseText(a.input.text))?.[1];
-  if (pronoun) {
-    return `What does “${pronoun}” refer to — which document, project or task, and what should happen to it?`;
+  if (vague) {
+    return `What does “${vague}” refer to — which document, project or task, and what should happen to it?`;
   }
   return `What would you like done, and for which team — ${departmentChoices(registry)}?`;
 }

@@ -55,8 +55,29 @@ export const CUES: ReadonlyArray<[name: string, pattern: RegExp]> = [
   ['question_mark', /\?\s*$/],
 ];
 
+/** Verbs that start a unit of work; several of them in one message usually mean several steps. */
+const ACTION_VERBS =
+  /(?:^|[,;:.]|\band\b|\bthen\b) ?(write|build|review|run|fix|add|set up|migrate|move|choose|pick|hire|train|launch|plan|design|create|update|document|test|deploy|roll out|evaluate|negotiate|find|map|define|draft|prepare|audit|replace|retire|rewrite|redo|research|interview|publish|promote|analy[sz]e|inventory|score|reconcile|gather|collect|measure|decommission|profile|switch|consolidate|open|select|announce|schedule|organi[sz]e|recruit|implement|automate|integrate|sign|ship|send|book|clean up|set|get|make|turn|produce|grow|cut|reduce|refresh)\b/g;
+
+/** One deliverable, explicitly small. */
+const SINGLE_DELIVERABLE =
+  /\b(a|one|single|short|quick|the) (quick |short |single |brief |one-page |small )?(post|email|memo|query|slide|summary|list|table|draft|job ad|job description|checklist|chart|caption|tweet|thread|faq( entry)?|runbook|script|message|reply|answer|number|figure|breakdown|estimate|recommendation|quote)\b|\b(just|only) (a|one|the)\b|\bnothing fancy\b/;
+
+/** A question about the company's own data (analysis work) rather than a definition. */
+const OWN_DATA_QUESTION = /^ (what|how|which|why|where|is|are|did|do|does|have|has|can)\b.*\b(our|we|my|us)\b/;
+const GENERIC_QUESTION = /^ (what('s| is| are)|define|explain|how (is|does|do)) (a|an|the difference|the meaning|[a-z]+ (mean|stand for))\b|\bin (general|plain terms)\b|\btypical(ly)?\b/;
+const ABOUT_WORK_STATUS = /\b(project|rollout|migration|initiative|offsite|program|step|approval|plan)\b.*\b(status|on track|on schedule|progress|done|finished|blocked|late|stand)\b|\b(status|progress) (of|on)\b/;
+
 /** Names of the cues that fire on a text. */
 export function textCues(text: string): string[] {
   const t = normaliseText(text);
-  return CUES.filter(([, re]) => re.test(t)).map(([name]) => name);
+  const out = CUES.filter(([, re]) => re.test(t)).map(([name]) => name);
+  const verbs = [...t.matchAll(ACTION_VERBS)].length;
+  if (verbs >= 2) out.push('verbs_2plus');
+  if (verbs >= 3) out.push('verbs_3plus');
+  if (SINGLE_DELIVERABLE.test(t)) out.push('single_deliverable');
+  if (OWN_DATA_QUESTION.test(t)) out.push('own_data_question');
+  if (GENERIC_QUESTION.test(t)) out.push('generic_question');
+  if (ABOUT_WORK_STATUS.test(t)) out.push('work_status');
+  return out;
 }

@@ -33,9 +33,13 @@ const STATUS = /\b(on track|in progress|in review|week \d+ of \d+|is running|it'
 export function offeredOptions(assistant: string): string[] {
   const question = assistant.split(/(?<=[.!])\s+/).find((s) => s.includes('?')) ?? '';
   if (!question) return [];
-  const body = question
-    .replace(/^.*?(—|–|:|\bmean\b|\bwhich\b|\bwhether\b)\s*/i, '')
-    .replace(/\?.*$/, '');
+  // The options start after the last lead-in ("— do you mean", "which one:", "is it") before the first separator.
+  const core = question.replace(/\?.*$/, '');
+  const firstSeparator = core.search(/,|\s+or\s+/i);
+  const head = firstSeparator < 0 ? core : core.slice(0, firstSeparator);
+  let cut = 0;
+  for (const m of head.matchAll(/(—|–|:|\bmean\b|\bwhich( one| ones)?\b|\bwhether\b|\bis it\b|\bwant\b|\blike\b)/gi)) cut = m.index! + m[0].length;
+  const body = core.slice(cut);
   const parts = body.split(/\s*,\s*or\s+|\s*,\s*|\s+or\s+/i).map((p) => p.trim()).filter((p) => p.length > 1);
   return parts.length >= 2 ? parts : [];
 }

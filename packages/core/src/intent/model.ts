@@ -1,7 +1,7 @@
 import { INTENTS, type Intent, type IntentExample } from '@orchestrator/contracts';
 import type { AgentRegistry } from '../registry/registry.js';
 import { analyseMessage, type AnalysisContext, type MessageAnalysis } from './analysis.js';
-import { extractFeatures, type RawFeatures } from './features.js';
+import { extractFeatures, type FeatureGroup } from './features.js';
 import { SoftmaxRegression, type TrainOptions } from './softmax.js';
 import { Vectorizer } from './vectorizer.js';
 
@@ -10,14 +10,13 @@ import { Vectorizer } from './vectorizer.js';
  * training set (minimising log-loss of held-out folds; see docs/offline-intent-model.md), so that
  * a reported confidence of 0.8 is right about 80% of the time.
  */
-export const CALIBRATION_TEMPERATURE = 1.0;
+export const CALIBRATION_TEMPERATURE = 0.9;
 
-const TOPIC_EPOCHS = 15;
+const TOPIC_EPOCHS = 8;
+const TOPIC_L2 = 1e-3;
 
-/** The features the department and agent models use: words, bigrams, cues and evidence (no character n-grams, no history). */
-function topical(raw: RawFeatures): RawFeatures {
-  return new Map([...raw].filter(([k]) => !k.startsWith('c:') && !k.startsWith('h:')));
-}
+/** The features the department and agent models use: words, bigrams, cues and evidence (not the history's words). */
+const TOPICAL: ReadonlySet<FeatureGroup> = new Set(['w', 'b', 'f', 'e']);
 
 export interface Prediction<T extends string> {
   label: T;
@@ -62,9 +61,9 @@ export class IntentModel {
     const rows = raw.map((r) => vectorizer.transform(r));
     const intentLabels = examples.map((e) => INTENTS.indexOf(e.intent));
     const intentModel = SoftmaxRegression.train(rows, intentLabels, INTENTS, vectorizer.dimension, options.train);
-    // Department and agent are topics: words, cues and index evidence carry them; character
-    // n-grams would only add cost.
-    const topicalRows = raw.map((r) => vectorizer.transform(topical(r)));
+    // Department and agent are topics: words, cues and index evidence carry them; the history's
+    // words would only add noise.
+    const topicalRows = rows.map((r) => vectorizer.restrict(r, TOPICAL));
     const head = (label: (e: IntentExample) => string | undefined): SoftmaxRegression => {
       const picked = examples.flatMap((e, i) => {
         const l = label(e);
@@ -76,7 +75,7 @@ export class IntentModel {
         picked.map(([l]) => classes.indexOf(l)),
         classes,
         vectorizer.dimension,
-        { ...options.train, balanced: false, epochs: TOPIC_EPOCHS },
+        { ...options.train, balanced: false, epochs: TOPIC_EPOCHS, l2: TOPIC_L2 },
       );
     };
     const departmentModel = head((e) => e.department);
@@ -92,7 +91,7 @@ export class IntentModel {
   predict(analysis: MessageAnalysis): ModelPrediction {
     const raw = extractFeatures(analysis, this.registry);
     const x = this.vectorizer.transform(raw);
-    const t = this.vectorizer.transform(topical(raw));
+    const t = this.vectorizer.restrict(x, TOPICAL);
     return {
       intents: ranked<Intent>(INTENTS, this.intentModel.probabilities(x, this.temperature)),
       departments: ranked(this.departmentModel.classes, this.departmentModel.probabilities(t, this.temperature)),

@@ -1,7 +1,7 @@
 import type { Intent } from '@orchestrator/contracts';
 import type { AgentRegistry } from '../registry/registry.js';
 import { STRONG_MATCH, WEAK_MATCH, type MessageAnalysis } from './analysis.js';
-import { detectGapAreas } from './gaps.js';
+import { detectGapAreas, type GapHit } from './gaps.js';
 import type { ModelPrediction, Prediction } from './model.js';
 
 /** The parts of an IntentResult that follow from the intent: who, where, how big, how long. */
@@ -13,8 +13,16 @@ export interface Slots {
   horizon: 'short_term' | 'long_term' | null;
 }
 
-/** A gap phrase outweighs the best agent when the agent match is not strong, or the gap is. */
-const GAP_OVERRIDES_MATCH = (strength: number, bestScore: number) => strength >= 2 && (bestScore < STRONG_MATCH || strength >= 4);
+/**
+ * A gap phrase outweighs the best agent when the agent match is not strong, when the gap is, or
+ * when the department model (which learnt from whole requests) also puts it in that gap area.
+ */
+function gapWins(gap: GapHit | undefined, bestScore: number, departments: Prediction<string>[]): gap is GapHit {
+  if (!gap || gap.strength < 2) return false;
+  if (bestScore < STRONG_MATCH || gap.strength >= 4) return true;
+  const top = departments[0];
+  return top?.label === `new:${gap.area}` && top.p >= 0.5;
+}
 
 const isExisting = (d: string) => d !== 'cross' && !d.startsWith('new:');
 
@@ -67,7 +75,7 @@ function delegateSlots(a: MessageAnalysis, registry: AgentRegistry, departments:
   if (named) return { agent: named, department: registry.get(named)!.definition.department, capabilityGap: false };
   const best = bestMatch(a, registry, agents);
   const gap = a.gaps[0] ?? (a.history.hasHistory ? detectGapAreas(`${a.history.lastUser} ${a.history.chosenOption ?? ''}`)[0] : undefined);
-  if (gap && GAP_OVERRIDES_MATCH(gap.strength, best?.score ?? 0)) return { agent: null, department: `new:${gap.area}`, capabilityGap: true };
+  if (gapWins(gap, best?.score ?? 0, departments)) return { agent: null, department: `new:${gap.area}`, capabilityGap: true };
   if (best && (best.score >= WEAK_MATCH || best.combined >= WEAK_MATCH + AGENT_MODEL_WEIGHT / 2)) return { agent: best.agent, department: best.department, capabilityGap: false };
   // Nobody matches: the department model's best guess, flagged as a gap.
   return { agent: null, department: bestDepartment(departments, (d) => d !== 'cross'), capabilityGap: true };
@@ -80,7 +88,7 @@ function improveSlots(a: MessageAnalysis, registry: AgentRegistry, agents: Predi
 
 function buildDepartment(a: MessageAnalysis, departments: Prediction<string>[]): string | null {
   const gap = a.gaps[0] ?? (a.history.hasHistory ? detectGapAreas(`${a.history.lastUser} ${a.history.lastAssistant}`)[0] : undefined);
-  if (gap && GAP_OVERRIDES_MATCH(gap.strength, a.matches[0]?.score ?? 0)) return `new:${gap.area}`;
+  if (gapWins(gap, a.matches[0]?.score ?? 0, departments)) return `new:${gap.area}`;
   const dept = a.mentions.find((m) => m.kind === 'department');
   if (dept && !gap) return dept.name;
   return bestDepartment(departments, (d) => d !== 'cross');

@@ -10,9 +10,14 @@ export interface TrainOptions {
   seed: number;
   /** Weight classes inversely to their frequency so a common intent is not favoured. */
   balanced: boolean;
+  /**
+   * Return the average of the weights at the end of each epoch of the second half of training
+   * (Polyak averaging): less sensitive to the order of the last examples than the final weights.
+   */
+  average: boolean;
 }
 
-export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { epochs: 15, learningRate: 0.4, l2: 1e-4, seed: 7, balanced: true };
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { epochs: 15, learningRate: 0.4, l2: 1e-4, seed: 7, balanced: true, average: true };
 
 /** mulberry32: a tiny seeded PRNG, so every build trains the same model. */
 function prng(seed: number): () => number {
@@ -60,6 +65,9 @@ export class SoftmaxRegression {
     const order = rows.map((_, i) => i);
     const rand = prng(o.seed);
     const p = new Float64Array(k);
+    const avgW = new Float64Array(o.average ? k * dim : 0);
+    const avgB = new Float64Array(k);
+    let averaged = 0;
     for (let epoch = 0; epoch < o.epochs; epoch++) {
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(rand() * (i + 1));
@@ -84,6 +92,15 @@ export class SoftmaxRegression {
           }
         }
       }
+      if (o.average && epoch >= Math.floor(o.epochs / 2)) {
+        for (let j = 0; j < w.length; j++) avgW[j]! += w[j]!;
+        for (let c = 0; c < k; c++) avgB[c]! += bias[c]!;
+        averaged++;
+      }
+    }
+    if (o.average && averaged > 0) {
+      for (let j = 0; j < w.length; j++) w[j] = avgW[j]! / averaged;
+      for (let c = 0; c < k; c++) bias[c] = avgB[c]! / averaged;
     }
     return model;
   }

@@ -6,9 +6,6 @@ export interface SparseVector {
   values: Float64Array;
 }
 
-/** Character n-grams seen in fewer training messages than this are dropped (noise, names). */
-const MIN_DF_CHAR = 2;
-
 const groupOf = (key: string): FeatureGroup => key.slice(0, key.indexOf(':')) as FeatureGroup;
 
 /**
@@ -27,11 +24,17 @@ export class Vectorizer {
     for (const r of rows) for (const k of r.keys()) df.set(k, (df.get(k) ?? 0) + 1);
     const n = rows.length;
     for (const [k, d] of [...df].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-      if (groupOf(k) === 'c' && d < MIN_DF_CHAR) continue;
       this.columns.set(k, this.idf.length);
       this.names.push(k);
       this.idf.push(Math.log((n + 1) / (d + 1)) + 1);
     }
+  }
+
+  /** The same row restricted to some feature groups (each group is normalised on its own, so this is exact). */
+  restrict(x: SparseVector, groups: ReadonlySet<FeatureGroup>): SparseVector {
+    const keep: number[] = [];
+    for (let i = 0; i < x.indices.length; i++) if (groups.has(groupOf(this.names[x.indices[i]!]!))) keep.push(i);
+    return { indices: Int32Array.from(keep, (i) => x.indices[i]!), values: Float64Array.from(keep, (i) => x.values[i]!) };
   }
 
   /** The feature a column stands for. */
@@ -47,7 +50,7 @@ export class Vectorizer {
     const cols: number[] = [];
     const vals: number[] = [];
     const groups: FeatureGroup[] = [];
-    const sq: Record<FeatureGroup, number> = { w: 0, b: 0, c: 0, h: 0, f: 0, e: 0 };
+    const sq: Record<FeatureGroup, number> = { w: 0, b: 0, h: 0, f: 0, e: 0 };
     for (const [k, tf] of raw) {
       const col = this.columns.get(k);
       if (col === undefined) continue;

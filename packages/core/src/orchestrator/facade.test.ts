@@ -1,63 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { MemorySaver } from '@langchain/langgraph';
-import type { MessageDelta, ReplyFailed } from '@orchestrator/contracts';
-import { createOfflineIntentClassifier, type IntentClassifier } from '../intent/index.js';
-import { CapabilityIndex } from '../routing/capability-index.js';
-import { memoryLoads, recordingDelegations, recordingMessages, recordingProjects } from '../testing/ports.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { OFFLINE_PROVIDER, type LlmProvider } from '../llm/provider.js';
+import type { IntentClassifier } from '../intent/index.js';
+import type { LlmProvider } from '../llm/provider.js';
 import { ScriptedChatModel } from '../llm/scripted.js';
-import type { LlmUsage } from '../llm/usage.js';
-import { loadAgentRegistry } from '../registry/load.js';
-import { AgentRegistry } from '../registry/registry.js';
-import { SHIPPED_AGENTS_DIR } from '../testing/fixtures.js';
-import { OrchestratorFacade } from './facade.js';
-import type { NewMessage } from './ports.js';
+import { loadShippedWorkforce, orchestratorHarness as harnessFor, type HarnessOptions, type Workforce } from '../testing/facade-harness.js';
 
-let registry: AgentRegistry;
-let index: CapabilityIndex;
+let workforce: Workforce;
 beforeAll(async () => {
-  registry = AgentRegistry.from(await loadAgentRegistry(SHIPPED_AGENTS_DIR));
-  index = new CapabilityIndex(registry);
+  workforce = await loadShippedWorkforce();
 });
 
-/** Drives the facade over recording ports (the Postgres adapters are covered by the API's integration tests). */
-function harness(llm: LlmProvider = OFFLINE_PROVIDER, options: { full?: string[]; intents?: IntentClassifier } = {}) {
-  const messages = recordingMessages();
-  const projects = recordingProjects();
-  const delegations = recordingDelegations();
-  const deltas: MessageDelta[] = [];
-  const failures: ReplyFailed[] = [];
-  const usage: LlmUsage[] = [];
-  const order: string[] = [];
-  const facade = new OrchestratorFacade({
-    registry: () => registry,
-    index: () => index,
-    agentsDir: SHIPPED_AGENTS_DIR,
-    llm,
-    intents: options.intents ?? createOfflineIntentClassifier(registry, index),
-    projects,
-    delegations,
-    loads: memoryLoads(registry, options.full),
-    chunkDelayMs: 0,
-    checkpointer: new MemorySaver(),
-    usage: { record: async (_ctx, u) => void usage.push(u) },
-    messages: {
-      append: async (m: NewMessage) => {
-        order.push(`stored:${m.role}`);
-        return messages.append(m);
-      },
-    },
-    events: {
-      messageCreated: (_w, m) => order.push(`created:${m.role}`),
-      replyStarted: () => order.push('started'),
-      delta: (_w, d) => void deltas.push(d),
-      replyFailed: (_w, f) => void failures.push(f),
-    },
-  });
-  const send = (conversationId: string, content: string) => facade.handleUserMessage({ workspaceId: randomUUID(), conversationId, userId: null, content });
-  return { facade, stored: messages.stored, projects, delegations, deltas, failures, usage, order, send };
-}
+const harness = (llm?: LlmProvider, options?: HarnessOptions) => harnessFor(workforce, llm, options);
 
 /** A classifier that always sees a question for the orchestrator itself. */
 const directResponse: IntentClassifier = {

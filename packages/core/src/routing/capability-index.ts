@@ -152,8 +152,13 @@ export class CapabilityIndex {
     if (options.explain === false) return top;
     for (const m of top) {
       const weights = this.weights.get(m.agent)!;
-      const hits = query.filter((q) => weights.has(q)).sort((a, b) => weights.get(b)! - weights.get(a)!);
-      m.matched = [...new Set(hits.map((t) => t.split('_').map((p) => surface.get(p) ?? p).join(' ')))];
+      let matched: string[] | undefined;
+      // Computed on first read: most callers only look at scores.
+      Object.defineProperty(m, 'matched', {
+        enumerable: true,
+        get: () =>
+          (matched ??= [...new Set(query.filter((q) => weights.has(q)).sort((a, b) => weights.get(b)! - weights.get(a)!).map((t) => t.split('_').map((p) => surface.get(p) ?? p).join(' ')))]),
+      });
     }
     return top;
   }

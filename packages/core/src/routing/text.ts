@@ -51,14 +51,15 @@ export function foldSpelling(text: string): string {
 
 const VOWEL = /[aeiouy]/;
 
+/** Stems are memoised: the same few thousand words recur in every message and profile. */
+const STEM_CACHE = new Map<string, string>();
+const STEM_CACHE_LIMIT = 50_000;
+
 /**
  * A light suffix stemmer (Porter step 1 and a few derivational endings). It only needs to map
  * the usual inflections of one word to one key ("reviews", "reviewing", "reviewer" → "review");
  * it is not linguistically complete.
  */
-const STEM_CACHE = new Map<string, string>();
-const STEM_CACHE_LIMIT = 50_000;
-
 export function stem(word: string): string {
   const cached = STEM_CACHE.get(word);
   if (cached !== undefined) return cached;
@@ -82,11 +83,19 @@ function stemUncached(word: string): string {
     }
     return false;
   };
-  // Derivational endings first, longest first.
-  strip('izations', 3, 'iz') || strip('isons', 4) || strip('ison', 4) || strip('ysis', 2, 'yz') || strip('yst', 2, 'yz') || strip('ization', 3, 'iz') || strip('ational', 3, 'at') || strip('ations', 3, 'at') || strip('ation', 3, 'at') ||
-    strip('ments', 4) || strip('ment', 4) || strip('ness', 4) || strip('ities', 3) || strip('ity', 4) || strip('ively', 3) || strip('ive', 4) ||
-    strip('ally', 3) || strip('ly', 4) || strip('ings', 3) || strip('ing', 3) || strip('ied', 3, 'y') || strip('ed', 3) ||
-    strip('ers', 3) || (!w.endsWith('eer') && strip('er', 3)) || strip('ors', 4) || (w.length > 6 && strip('or', 4)) || strip('ions', 3) || strip('ion', 3);
+  // Derivational endings first, longest first; the first that applies wins.
+  const derivational: Array<[string, number, string?]> = [
+    ['izations', 3, 'iz'], ['isons', 4], ['ison', 4], ['ysis', 2, 'yz'], ['yst', 2, 'yz'], ['ization', 3, 'iz'],
+    ['ational', 3, 'at'], ['ations', 3, 'at'], ['ation', 3, 'at'], ['ments', 4], ['ment', 4], ['ness', 4],
+    ['ities', 3], ['ity', 4], ['ively', 3], ['ive', 4], ['ally', 3], ['ly', 4], ['ings', 3], ['ing', 3],
+    ['ied', 3, 'y'], ['ed', 3], ['ers', 3], ['er', 3], ['ors', 4], ['or', 4], ['ions', 3], ['ion', 3],
+  ];
+  for (const [suffix, min, replacement] of derivational) {
+    // "engineer" keeps its "er"; short "-or" words ("vendor", "major") keep theirs.
+    if (suffix === 'er' && w.endsWith('eer')) continue;
+    if (suffix === 'or' && w.length <= 6) continue;
+    if (strip(suffix, min, replacement)) break;
+  }
   // Undouble ("running" → "run") and drop a final e ("write"/"writing" → "writ").
   if (/([bdfgmnprt])\1$/.test(w)) w = w.slice(0, -1);
   if (w.endsWith('e') && w.length >= 4) w = w.slice(0, -1);

@@ -22,7 +22,9 @@ export const routeTurn =
     const query = state.query ?? { kind: 'unknown' as const };
     const text = messageText(state.messages.at(-1)!);
     const confidentNew = intent && intent.confidence >= 0.7 && (intent.intent === 'CREATE_PROJECT' || intent.intent === 'BUILD_AGENT');
-    if (state.pendingTask && !confidentNew) return 'delegate';
+    // Right after an agent asked for missing input, a short or numeric message is the answer.
+    const answersPending = text.trim().split(/\s+/).length <= 15 || /\d/.test(text);
+    if (state.pendingTask && (answersPending || !confidentNew)) return 'delegate';
     if (state.activeProject && REFINEMENT.test(text) && intent?.intent !== 'BUILD_AGENT' && !(confidentNew && /\b(plan|project)\b/i.test(text))) return 'refine_plan';
     if (FACTUAL.includes(query.kind)) return 'answer_org';
     switch (intent?.intent) {
