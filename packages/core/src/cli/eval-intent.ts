@@ -69,7 +69,7 @@ function report(m: EvalMetrics, latencies: number[], examples: IntentExample[], 
   const sorted = [...latencies].sort((a, b) => a - b);
   out.push('', `latency per message  p50 ${percentile(sorted, 50).toFixed(2)} ms  p95 ${percentile(sorted, 95).toFixed(2)} ms`);
   if (showErrors) {
-    out.push('', 'misclassified (id: expected → got)');
+    out.push('', 'misclassified: intent, department or agent wrong (id: expected → got, confidence)');
     examples.forEach((e, i) => {
       const p = predictions[i]!;
       const wrongDept = e.department !== undefined && p.department !== e.department;

@@ -15,6 +15,10 @@ import type { IntentClassifier, IntentInput } from './types.js';
  */
 export const CLARIFY_THRESHOLD = 0.4;
 
+/** Longest message (and history turn) analysed, and how many earlier turns are looked at. */
+const MAX_CHARS = 4000;
+const MAX_TURNS = 6;
+
 export interface OfflineClassifierOptions extends IntentModelOptions {
   /** Training examples; the shipped `data/intent-training.jsonl` by default. */
   examples?: readonly IntentExample[];
@@ -47,7 +51,9 @@ export function createOfflineIntentClassifier(registry: AgentRegistry, index?: C
   const threshold = options.clarifyThreshold ?? CLARIFY_THRESHOLD;
 
   const classifySync = (input: IntentInput): IntentResult => {
-    const a = analyseMessage(ctx, { text: input.text, history: input.history ?? [] });
+    // Intent is decided by how a message starts and what it asks; bounding the length bounds latency.
+    const history = (input.history ?? []).slice(-MAX_TURNS).map((t) => ({ role: t.role, content: t.content.slice(0, MAX_CHARS) }));
+    const a = analyseMessage(ctx, { text: input.text.slice(0, MAX_CHARS), history });
     const prediction = model.predict(a);
     const top = prediction.intents[0]!;
     const unsure = top.label !== 'CLARIFY' && top.p < threshold;

@@ -7,6 +7,8 @@
 
 /** Shorter words have too many neighbours at one edit to correct safely. */
 const MIN_LENGTH = 5;
+/** Longer "words" are codes, hashes or noise; their deletions would also cost quadratic time. */
+const MAX_LENGTH = 24;
 /** A correction target must be seen at least this often (a one-off word is no evidence). */
 const MIN_COUNT = 2;
 
@@ -26,7 +28,7 @@ export class SpellingCorrector {
   constructor(texts: Iterable<string>) {
     for (const t of texts) for (const w of t.toLowerCase().match(WORD) ?? []) this.counts.set(w, (this.counts.get(w) ?? 0) + 1);
     for (const [w, n] of this.counts) {
-      if (n < MIN_COUNT || w.length < MIN_LENGTH - 1) continue;
+      if (n < MIN_COUNT || w.length < MIN_LENGTH - 1 || w.length > MAX_LENGTH + 1) continue;
       for (const d of new Set(deletions(w))) this.deletes.set(d, [...(this.deletes.get(d) ?? []), w]);
     }
   }
@@ -38,7 +40,7 @@ export class SpellingCorrector {
   /** The known word one edit away from `word`, or undefined when it is known, too short or ambiguous. */
   correctWord(word: string): string | undefined {
     const w = word.toLowerCase();
-    if (w.length < MIN_LENGTH || this.counts.has(w)) return undefined;
+    if (w.length < MIN_LENGTH || w.length > MAX_LENGTH || this.counts.has(w)) return undefined;
     const candidates = new Set<string>();
     // w is a known word with one letter missing ("pipline" ← "pipeline").
     for (const c of this.deletes.get(w) ?? []) candidates.add(c);

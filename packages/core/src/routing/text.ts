@@ -37,7 +37,8 @@ const SPELLING: ReadonlyArray<[RegExp, string]> = [
 /** Multi-word synonyms folded to the term agent profiles use ("single sign-on" → "sso"). */
 const SYNONYMS: ReadonlyArray<[RegExp, string]> = [
   [/\bsingle sign[- ]?on\b/g, 'sso'],
-  [/\b(log ?in|log into|logging in|sign ?in|signing in|get into|access to my)\b/g, 'login'],
+  [/\b(log ?in|log into|logging in|sign ?in|signing in|access to my)\b/g, 'login'],
+  [/\b(can'?t|cannot|can not|unable to) get into\b/g, '$1 login'],
   [/\bpull requests?\b/g, 'pr'],
   [/\bmonth[- ]end\b/g, 'month-end'],
 ];

@@ -17,13 +17,13 @@ import { ProjectStoreAdapter } from './project-store.js';
 import { UsageRepository } from './usage.repository.js';
 
 /** The intent classifier follows the registry: rebuilt lazily when hot reload swaps it. */
-function intentClassifier(registry: AgentRegistryService, llm: LlmProvider): IntentClassifier {
+function intentClassifier(registry: AgentRegistryService, llm: LlmProvider, logger: Logger): IntentClassifier {
   let built: { for: unknown; classifier: IntentClassifier } | undefined;
   const current = () => {
     const reg = registry.current();
     if (built?.for !== reg) {
       const offline = createOfflineIntentClassifier(reg, registry.index());
-      built = { for: reg, classifier: llm.chatModel ? createLlmIntentClassifier(llm.chatModel, reg, { fallback: offline }) : offline };
+      built = { for: reg, classifier: llm.chatModel ? createLlmIntentClassifier(llm.chatModel, reg, { fallback: offline, onFallback: (error) => logger.warn({ error }, 'LLM intent classification failed; used the offline classifier') }) : offline };
     }
     return built.classifier;
   };
@@ -60,7 +60,7 @@ function intentClassifier(registry: AgentRegistryService, llm: LlmProvider): Int
           index: () => registry.index(),
           agentsDir: config.agentsDir,
           llm,
-          intents: intentClassifier(registry, llm),
+          intents: intentClassifier(registry, llm, logger),
           usage,
           projects,
           delegations,
