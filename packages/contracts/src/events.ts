@@ -2,10 +2,13 @@ import { z } from 'zod';
 import { UuidSchema } from './common.js';
 import { MessageContentSchema, MessageSchema, type Message } from './conversations.js';
 import { ProjectSummarySchema, type ProjectSummary } from './projects.js';
+import { ApprovalSchema, type Approval } from './approvals.js';
+import { StepUpdatedSchema, type StepUpdated } from './execution.js';
 
 /** Rooms a socket can be in. Joining is authorised server-side. */
 export const workspaceRoom = (workspaceId: string): string => `workspace:${workspaceId}`;
 export const conversationRoom = (conversationId: string): string => `conversation:${conversationId}`;
+export const projectRoom = (projectId: string): string => `project:${projectId}`;
 
 export const ConversationRefSchema = z.object({ conversationId: UuidSchema }).strict();
 export type ConversationRef = z.infer<typeof ConversationRefSchema>;
@@ -55,6 +58,9 @@ export const serverEventSchemas = {
   'message.delta': MessageDeltaSchema,
   'reply.failed': ReplyFailedSchema,
   'project.updated': ProjectSummarySchema,
+  'step.updated': StepUpdatedSchema,
+  'approval.requested': ApprovalSchema,
+  'approval.decided': ApprovalSchema,
 } as const;
 
 export interface ServerToClientEvents {
@@ -66,11 +72,18 @@ export interface ServerToClientEvents {
   'reply.failed': (event: ReplyFailed) => void;
   /** A project was created, re-planned or changed status (room `workspace:<id>`). */
   'project.updated': (project: ProjectSummary) => void;
+  /** A step changed status or got its result (room `project:<id>` and the workspace room). */
+  'step.updated': (event: StepUpdated) => void;
+  /** A run paused for a person (room `workspace:<id>`). */
+  'approval.requested': (approval: Approval) => void;
+  'approval.decided': (approval: Approval) => void;
 }
 
 export interface ClientToServerEvents {
   'conversation.join': (payload: unknown, ack?: (res: Ack<ConversationRef>) => void) => void;
   'conversation.leave': (payload: unknown, ack?: (res: Ack<ConversationRef>) => void) => void;
+  'project.join': (payload: unknown, ack?: (res: Ack<{ projectId: string }>) => void) => void;
+  'project.leave': (payload: unknown, ack?: (res: Ack<{ projectId: string }>) => void) => void;
   /** Same as POST /api/conversations/:id/messages; the ack carries the stored user message. */
   'message.send': (payload: unknown, ack?: (res: Ack<Message>) => void) => void;
 }

@@ -7,3 +7,5 @@ export * from './intents.js';
 export * from './plans.js';
 export * from './projects.js';
 export * from './delegation.js';
+export * from './execution.js';
+export * from './approvals.js';

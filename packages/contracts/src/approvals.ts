@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { RiskLevelSchema } from './agents.js';
+import { IsoDateSchema, UuidSchema } from './common.js';
+
+export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'expired', 'cancelled'] as const;
+export const ApprovalStatusSchema = z.enum(APPROVAL_STATUSES);
+export type ApprovalStatus = z.infer<typeof ApprovalStatusSchema>;
+
+/** "What will happen" if approved: shown before anyone decides. */
+export const ApprovalPreviewSchema = z.object({
+  summary: z.string(),
+  /** The step's input / the action's parameters, as shown to the approver. */
+  details: z.record(z.string(), z.unknown()),
+});
+export type ApprovalPreview = z.infer<typeof ApprovalPreviewSchema>;
+
+export const ApprovalSchema = z.object({
+  id: UuidSchema,
+  projectId: UuidSchema,
+  projectTitle: z.string(),
+  stepKey: z.string(),
+  stepName: z.string(),
+  agentName: z.string().nullable(),
+  department: z.string().nullable(),
+  action: z.string(),
+  riskLevel: RiskLevelSchema,
+  status: ApprovalStatusSchema,
+  preview: ApprovalPreviewSchema,
+  requestedAt: IsoDateSchema,
+  expiresAt: IsoDateSchema.nullable(),
+  decidedAt: IsoDateSchema.nullable(),
+  decidedBy: z.string().nullable(),
+  decisionNotes: z.string().nullable(),
+  /** 0 = the nearest responsible level; +1 per escalation up the reportsTo line. */
+  escalationLevel: z.number().int(),
+  escalatedTo: z.string().nullable(),
+});
+export type Approval = z.infer<typeof ApprovalSchema>;
+
+export const ApprovalListQuerySchema = z.object({
+  status: ApprovalStatusSchema.optional(),
+  projectId: UuidSchema.optional(),
+  riskLevel: RiskLevelSchema.optional(),
+  department: z.string().max(60).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+export type ApprovalListQuery = z.infer<typeof ApprovalListQuerySchema>;
+
+export const ApprovalPageSchema = z.object({ approvals: z.array(ApprovalSchema), nextCursor: z.string().nullable() });
+export type ApprovalPage = z.infer<typeof ApprovalPageSchema>;
+
+export const DecisionSchema = z.enum(['approve', 'reject']);
+export type Decision = z.infer<typeof DecisionSchema>;
+
+export const DecideApprovalBodySchema = z.object({ decision: DecisionSchema, notes: z.string().max(4000).optional() }).strict();
+export type DecideApprovalBody = z.infer<typeof DecideApprovalBodySchema>;
+
+export const BulkDecideBodySchema = z
+  .object({ ids: z.array(UuidSchema).min(1).max(200), decision: DecisionSchema, notes: z.string().max(4000).optional() })
+  .strict();
+export type BulkDecideBody = z.infer<typeof BulkDecideBodySchema>;
+
+/** Per id: the decided approval, or why it could not be decided (already decided, not found). */
+export const BulkDecideResultSchema = z.object({
+  results: z.array(z.object({ id: UuidSchema, ok: z.boolean(), approval: ApprovalSchema.optional(), error: z.object({ code: z.string(), message: z.string() }).optional() })),
+});
+export type BulkDecideResult = z.infer<typeof BulkDecideResultSchema>;
+
+export const AuditEntrySchema = z.object({
+  id: UuidSchema,
+  actorType: z.enum(['user', 'agent', 'system']),
+  actor: z.string(),
+  action: z.string(),
+  targetType: z.string().nullable(),
+  targetId: z.string().nullable(),
+  projectId: UuidSchema.nullable(),
+  stepKey: z.string().nullable(),
+  riskLevel: RiskLevelSchema.nullable(),
+  mode: z.enum(['automatic', 'approved', 'manual']),
+  approvalId: UuidSchema.nullable(),
+  result: z.enum(['success', 'failure']),
+  createdAt: IsoDateSchema,
+});
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+export const AuditListQuerySchema = z.object({
+  projectId: UuidSchema.optional(),
+  actor: z.string().max(120).optional(),
+  action: z.string().max(120).optional(),
+  mode: z.enum(['automatic', 'approved', 'manual']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+export type AuditListQuery = z.infer<typeof AuditListQuerySchema>;
+
+export const AuditPageSchema = z.object({ entries: z.array(AuditEntrySchema), nextCursor: z.string().nullable() });
+export type AuditPage = z.infer<typeof AuditPageSchema>;
