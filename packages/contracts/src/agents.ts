@@ -9,6 +9,8 @@ export const AgentTypeSchema = z.enum(AGENT_TYPES);
 export const RiskLevelSchema = z.enum(RISK_LEVELS);
 export const AutonomyLevelSchema = z.enum(AUTONOMY_LEVELS);
 export const AgentStatusSchema = z.enum(AGENT_STATUSES);
+export type RiskLevel = z.infer<typeof RiskLevelSchema>;
+export type AutonomyLevel = z.infer<typeof AutonomyLevelSchema>;
 
 const snakeId = z.string().regex(/^[a-z][a-z0-9_]{1,63}$/, 'must be snake_case: lowercase letters, digits and _');
 

@@ -3,12 +3,29 @@ import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { DelegationInfo } from '@orchestrator/contracts';
 import { loadFunctionAgent, runFunctionAgent } from '../functions/index.js';
-import type { ConversationGraphDeps } from '../graphs/conversation/deps.js';
+import type { LlmProvider } from '../llm/provider.js';
+import type { UsageContext, UsageSink } from '../llm/usage.js';
+import type { PriorResult } from '../functions/index.js';
 import { streamCompletion } from '../graphs/conversation/llm-stream.js';
 import { streamComputedText } from '../graphs/conversation/stream.js';
 import type { LoadedAgent } from '../registry/load.js';
 import { offlineDraft } from './offline-draft.js';
 import { agentSystemPrompt } from './prompts.js';
+
+/** What running an agent needs, in a conversation or in a project step. */
+export interface AgentRuntimeDeps {
+  agentsDir: string;
+  llm: LlmProvider;
+  usage: UsageSink;
+  chunkDelayMs: number;
+}
+
+export interface AgentTaskContext {
+  usage: UsageContext;
+  /** Who delegated the task (shown to the agent). */
+  delegatedBy: string;
+  priorResults?: PriorResult[];
+}
 
 export type ExecutionOutcome =
   | { kind: 'done'; text: string; work: DelegationInfo['kind']; data?: unknown }
@@ -20,11 +37,11 @@ export type ExecutionOutcome =
  * agents answer through the configured LLM with their Context.md, and offline a context agent
  * yields a clearly marked draft brief instead of pretending to write.
  */
-export async function executeAgent(deps: ConversationGraphDeps, config: LangGraphRunnableConfig, agent: LoadedAgent, task: string): Promise<ExecutionOutcome> {
+export async function executeAgent(deps: AgentRuntimeDeps, config: LangGraphRunnableConfig, agent: LoadedAgent, task: string, context: AgentTaskContext): Promise<ExecutionOutcome> {
   const header = `**${agent.definition.title}** (\`${agent.definition.name}\`):\n\n`;
   if (agent.definition.type === 'function') {
     const module = await loadFunctionAgent(path.join(deps.agentsDir, agent.sourcePath));
-    const result = await runFunctionAgent(module, task, { now: new Date() });
+    const result = await runFunctionAgent(module, task, { now: new Date(), priorResults: context.priorResults });
     if (result.kind === 'needs_input') return { kind: 'needs_input', question: result.question };
     const text = header + result.markdown;
     await streamComputedText(config, text, deps.chunkDelayMs);
@@ -32,7 +49,7 @@ export async function executeAgent(deps: ConversationGraphDeps, config: LangGrap
   }
   if (deps.llm.chatModel) {
     await streamComputedText(config, header, 0);
-    const body = await streamCompletion(deps, config, [new SystemMessage(agentSystemPrompt(agent, 'the CEO orchestrator')), new HumanMessage(task)], agent.definition.name);
+    const body = await streamCompletion(deps, config, [new SystemMessage(agentSystemPrompt(agent, context.delegatedBy)), new HumanMessage(task)], agent.definition.name, context.usage);
     return { kind: 'done', text: header + body, work: 'context_llm' };
   }
   const text = offlineDraft(agent, task);

@@ -1,6 +1,7 @@
 import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
-import { runContext, type ConversationGraphDeps } from './deps.js';
+import type { LlmProvider } from '../../llm/provider.js';
+import type { UsageContext, UsageSink } from '../../llm/usage.js';
 import { emitDelta } from './stream.js';
 
 /**
@@ -8,10 +9,9 @@ import { emitDelta } from './stream.js';
  * returns the text. Callbacks are not forwarded: tokens reach the socket through the graph's
  * custom stream.
  */
-export async function streamCompletion(deps: ConversationGraphDeps, config: LangGraphRunnableConfig, prompt: BaseMessage[], agentName: string): Promise<string> {
+export async function streamCompletion(deps: { llm: LlmProvider; usage: UsageSink }, config: LangGraphRunnableConfig, prompt: BaseMessage[], agentName: string, usageContext: UsageContext): Promise<string> {
   const model = deps.llm.chatModel;
   if (!model) throw new Error('streamCompletion called without a chat model');
-  const ctx = runContext(config);
   const started = Date.now();
   let full: AIMessageChunk | undefined;
   let text = '';
@@ -25,7 +25,7 @@ export async function streamCompletion(deps: ConversationGraphDeps, config: Lang
   }
   const usage = full?.usage_metadata;
   await deps.usage.record(
-    { workspaceId: ctx.workspaceId, conversationId: ctx.conversationId },
+    usageContext,
     {
       provider: deps.llm.info.provider,
       model: deps.llm.info.model,

@@ -1,6 +1,6 @@
 import { AIMessage, SystemMessage } from '@langchain/core/messages';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
-import type { ConversationGraphDeps } from '../deps.js';
+import { runContext, type ConversationGraphDeps } from '../deps.js';
 import { streamCompletion } from '../llm-stream.js';
 import { ceoSystemPrompt } from '../prompts.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
@@ -13,6 +13,7 @@ export const answerLlmNode =
   (deps: ConversationGraphDeps) =>
   async (state: ConversationStateType, config: LangGraphRunnableConfig): Promise<ConversationUpdate> => {
     const prompt = [new SystemMessage(ceoSystemPrompt(deps.registry())), ...state.messages.slice(-HISTORY_WINDOW)];
-    const text = await streamCompletion(deps, config, prompt, 'ceo_orchestrator');
+    const { workspaceId, conversationId } = runContext(config);
+    const text = await streamCompletion(deps, config, prompt, 'ceo_orchestrator', { workspaceId, conversationId });
     return { ...replyUpdate(text, 'DIRECT_RESPONSE', { offline: false }), messages: [new AIMessage(text)] };
   };

@@ -41,7 +41,7 @@ export const delegateNode =
       const started = Date.now();
       let outcome: ExecutionOutcome;
       try {
-        outcome = await executeAgent(deps, config, agent, task);
+        outcome = await executeAgent(deps, config, agent, task, { usage: { workspaceId: ctx.workspaceId, conversationId: ctx.conversationId }, delegatedBy: 'the CEO orchestrator' });
       } catch (err) {
         lastError = err;
         await deps.delegations.record({ ...ctx, task, agent: decision.agent, candidates: decision.candidates, reason: decision.reason, fallbackFrom: null, outcome: 'failed', durationMs: Date.now() - started });

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { MemorySaver } from '@langchain/langgraph';
+import type { Plan, PlanStep } from '@orchestrator/contracts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ScriptedChatModel, type ScriptedTurn } from '../llm/scripted.js';
+import { recordingExecution } from '../testing/execution-ports.js';
+import { loadShippedWorkforce, type Workforce } from '../testing/facade-harness.js';
+import { SHIPPED_AGENTS_DIR } from '../testing/fixtures.js';
+import { memoryLoads } from '../testing/ports.js';
+import { ExecutionEngine } from './engine.js';
+
+let workforce: Workforce;
+beforeAll(async () => {
+  workforce = await loadShippedWorkforce();
+});
+
+const step = (id: string, dependsOn: string[] = [], extra: Partial<PlanStep> = {}): PlanStep => ({
+  id,
+  name: `Step ${id}`,
+  description: `Do ${id}`,
+  type: 'standard',
+  department: 'marketing',
+  dependsOn,
+  assignedAgent: 'blog_post_writer',
+  assignedHuman: null,
+  collaboration: null,
+  capability: 'blog_writing',
+  riskLevel: 'low',
+  estimatedDuration: { value: 1, unit: 'hours' },
+  ...extra,
+});
+
+const plan = (steps: PlanStep[]): Plan => ({
+  title: 'Test project',
+  request: 'A test project',
+  template: null,
+  department: 'marketing',
+  horizon: 'short_term',
+  steps,
+  criticalPath: { stepIds: [], totalMinutes: 60, display: { value: 1, unit: 'hours' } },
+  warnings: [],
+});
+
+function engineFor(p: Plan, script: ScriptedTurn[], options: { autonomy?: 'supervised' | 'semi_autonomous' | 'autonomous'; checkpointer?: MemorySaver } = {}) {
+  const rec = recordingExecution(p, options.autonomy);
+  const model = new ScriptedChatModel(script);
+  const checkpointer = options.checkpointer ?? new MemorySaver();
+  const engine = new ExecutionEngine({
+    registry: () => workforce.registry,
+    index: () => workforce.index,
+    agentsDir: SHIPPED_AGENTS_DIR,
+    llm: { info: { provider: 'scripted', model: 's', offline: false }, chatModel: model },
+    usage: { record: async () => undefined },
+    store: rec.store,
+    approvals: rec.requester,
+    loads: memoryLoads(workforce.registry),
+    maxAttempts: 3,
+    backoffBaseMs: 1,
+    backoffCapMs: 5,
+    sleep: async () => undefined,
+    checkpointer,
+    control: { shouldStop: async () => false },
+  });
+  return { engine, rec, model, checkpointer, ctx: { workspaceId: randomUUID(), projectId: randomUUID() } };
+}
+
+describe('ExecutionEngine', () => {
+  it('should run independent steps in one parallel batch and dependents after them', async () => {
+    const t = engineFor(plan([step('a'), step('b'), step('c', ['a', 'b'])]), ['A done', 'B done', 'C done']);
+    expect(await t.engine.run(t.ctx)).toEqual({ kind: 'completed' });
+    expect(t.rec.executions()).toBe(3);
+    // c received the results of a and b.
+    expect(String(t.model.prompts[2]!.at(-1)!.content)).toContain('Step c');
+    const history = await t.engine.checkpoints(t.ctx);
+    expect(history[0]!.completedSteps.sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('should pause on a gated step and continue once it is approved', async () => {
+    const t = engineFor(plan([step('safe'), step('risky', ['safe'], { riskLevel: 'critical' })]), ['safe done', 'risky done']);
+    const first = await t.engine.run(t.ctx);
+    expect(first.kind).toBe('interrupted');
+    const pending = first.kind === 'interrupted' ? first.interrupts : [];
+    expect(pending).toEqual([{ id: expect.any(String), value: expect.objectContaining({ kind: 'approval', stepKey: 'risky' }) }]);
+    expect(t.rec.approvals[0]).toMatchObject({ stepKey: 'risky', riskLevel: 'critical' });
+    expect(t.rec.executions()).toBe(1);
+    const second = await t.engine.run(t.ctx, { [pending[0]!.id]: { kind: 'decision', decision: 'approve' } });
+    expect(second).toEqual({ kind: 'completed' });
+    expect(t.rec.executions()).toBe(2);
+  });
+
+  it('should turn a rejection into a decision for a person and skip on request', async () => {
+    const t = engineFor(plan([step('risky', [], { riskLevel: 'critical' }), step('after', ['risky'])]), ['after done']);
+    const first = await t.engine.run(t.ctx);
+    const approvalId = first.kind === 'interrupted' ? first.interrupts[0]!.id : '';
+    const second = await t.engine.run(t.ctx, { [approvalId]: { kind: 'decision', decision: 'reject', notes: 'too risky', decidedBy: 'Sarah' } });
+    expect(second.kind).toBe('interrupted');
+    const errorInterrupt = second.kind === 'interrupted' ? second.interrupts[0]! : undefined;
+    expect(errorInterrupt?.value).toMatchObject({ kind: 'error', category: 'permission', message: 'Rejected by Sarah: too risky' });
+    const third = await t.engine.run(t.ctx, { [errorInterrupt!.id]: { kind: 'recovery', action: 'skip' } });
+    expect(third).toEqual({ kind: 'completed' });
+    expect(t.rec.statuses.get('risky')).toContain('skipped');
+  });
+
+  it('should retry transient failures with backoff, then ask a person, and retry on request', async () => {
+    const timeout = Object.assign(new Error('Request timed out'), { status: 408 });
+    const t = engineFor(plan([step('flaky', [], { capability: 'nonexistent_capability' })]), [timeout, timeout, timeout, 'finally done']);
+    const first = await t.engine.run(t.ctx);
+    expect(first.kind).toBe('interrupted');
+    expect(t.rec.errors.map((e) => e.attempt)).toEqual([1, 2, 3]);
+    expect(t.rec.errors.every((e) => e.category === 'llm_timeout')).toBe(true);
+    const id = first.kind === 'interrupted' ? first.interrupts[0]!.id : '';
+    expect(await t.engine.run(t.ctx, { [id]: { kind: 'recovery', action: 'retry' } })).toEqual({ kind: 'completed' });
+  });
+
+  it('should end as aborted when a person aborts after a failure', async () => {
+    const t = engineFor(plan([step('x', [], { assignedAgent: null, capability: 'legal_review' })]), []);
+    const first = await t.engine.run(t.ctx);
+    expect(first.kind === 'interrupted' && first.interrupts[0]!.value).toMatchObject({ kind: 'error', category: 'agent_unavailable' });
+    const id = first.kind === 'interrupted' ? first.interrupts[0]!.id : '';
+    const second = await t.engine.run(t.ctx, { [id]: { kind: 'recovery', action: 'abort' } });
+    expect(second.kind).toBe('aborted');
+  });
+
+  it('should not execute a finished step again when a run is repeated from its checkpoint', async () => {
+    const t = engineFor(plan([step('once')]), ['only once']);
+    expect(await t.engine.run(t.ctx)).toEqual({ kind: 'completed' });
+    expect(await t.engine.run(t.ctx)).toEqual({ kind: 'completed' });
+    expect(t.rec.executions()).toBe(1);
+  });
+
+  it('should wait for a person on a build_agent step', async () => {
+    const t = engineFor(plan([step('build', [], { type: 'build_agent', assignedAgent: null, capability: 'localization' }), step('use', ['build'])]), ['used']);
+    const first = await t.engine.run(t.ctx);
+    expect(first.kind === 'interrupted' && first.interrupts[0]!.value).toMatchObject({ kind: 'agent_development', stepKey: 'build' });
+  });
+});

@@ -1,0 +1,114 @@
+import { Command, type BaseCheckpointSaver } from '@langchain/langgraph';
+import type { CheckpointInfo } from '@orchestrator/contracts';
+import type { ExecutionGraphDeps } from '../graphs/execution/deps.js';
+import { projectThreadId } from '../graphs/execution/deps.js';
+import { buildExecutionGraph, type ExecutionGraph } from '../graphs/execution/graph.js';
+import type { ExecutionStateType } from '../graphs/execution/state.js';
+import type { ExecutionInterrupt, ExecutionResume, RunContext } from './ports.js';
+
+export interface PendingInterrupt {
+  id: string;
+  value: ExecutionInterrupt;
+}
+
+export type RunResult =
+  | { kind: 'completed' }
+  | { kind: 'aborted'; reason: string }
+  | { kind: 'interrupted'; interrupts: PendingInterrupt[] }
+  /** Stopped between batches because the project was paused or cancelled from outside. */
+  | { kind: 'stopped' };
+
+/** Port: whether a run must stop at the next batch boundary (pause, cancel, abort). */
+export interface ExecutionControl {
+  shouldStop(ctx: RunContext): Promise<boolean>;
+}
+
+export interface ExecutionEngineDeps extends ExecutionGraphDeps {
+  checkpointer: BaseCheckpointSaver;
+  control: ExecutionControl;
+}
+
+/**
+ * Runs project threads (one LangGraph thread per project, checkpoints written synchronously) and
+ * reports how a run stopped. It holds no state of its own: any process can continue any run
+ * from its last checkpoint.
+ */
+export class ExecutionEngine {
+  private readonly graph: ExecutionGraph;
+
+  constructor(private readonly deps: ExecutionEngineDeps) {
+    this.graph = buildExecutionGraph(deps, deps.checkpointer);
+  }
+
+  private config(ctx: RunContext, checkpointId?: string) {
+    return { configurable: { thread_id: projectThreadId(ctx.projectId), ...ctx, ...(checkpointId ? { checkpoint_id: checkpointId } : {}) } };
+  }
+
+  /** Starts, continues (no `resume`) or resumes (answers keyed by interrupt id) a run. */
+  async run(ctx: RunContext, resume?: Record<string, ExecutionResume>): Promise<RunResult> {
+    const config = this.config(ctx);
+    const before = await this.graph.getState(config);
+    const started = Array.isArray((before.values as Partial<ExecutionStateType>).steps) && (before.values as ExecutionStateType).steps.length > 0;
+    const input = resume && Object.keys(resume).length > 0 ? new Command({ resume }) : started ? null : {};
+    let stopped = false;
+    const stream = await this.graph.stream(input, { ...config, streamMode: 'updates', durability: 'sync', recursionLimit: 100_000 });
+    for await (const _update of stream) {
+      if (await this.deps.control.shouldStop(ctx)) {
+        stopped = true;
+        break;
+      }
+    }
+    return this.outcome(ctx, stopped);
+  }
+
+  private async outcome(ctx: RunContext, stopped: boolean): Promise<RunResult> {
+    const state = await this.graph.getState(this.config(ctx));
+    const interrupts = this.interruptsOf(state);
+    if (interrupts.length > 0) return { kind: 'interrupted', interrupts };
+    const values = state.values as ExecutionStateType;
+    if (values.aborted) return { kind: 'aborted', reason: values.aborted };
+    if (stopped || state.next.length > 0) return { kind: 'stopped' };
+    return { kind: 'completed' };
+  }
+
+  private interruptsOf(state: Awaited<ReturnType<ExecutionGraph['getState']>>): PendingInterrupt[] {
+    return state.tasks.flatMap((t) => (t.interrupts ?? []).map((i) => ({ id: String(i.id), value: i.value as ExecutionInterrupt })));
+  }
+
+  async pendingInterrupts(ctx: RunContext): Promise<PendingInterrupt[]> {
+    return this.interruptsOf(await this.graph.getState(this.config(ctx)));
+  }
+
+  /** Time travel: the thread's checkpoints, newest first. */
+  async checkpoints(ctx: RunContext, limit = 100): Promise<CheckpointInfo[]> {
+    const out: CheckpointInfo[] = [];
+    for await (const snap of this.graph.getStateHistory(this.config(ctx), { limit })) {
+      const values = snap.values as Partial<ExecutionStateType>;
+      const cfg = snap.config.configurable ?? {};
+      const parent = snap.parentConfig?.configurable ?? {};
+      out.push({
+        checkpointId: String(cfg.checkpoint_id),
+        parentCheckpointId: parent.checkpoint_id ? String(parent.checkpoint_id) : null,
+        step: Number(snap.metadata?.step ?? 0),
+        source: String(snap.metadata?.source ?? ''),
+        createdAt: snap.createdAt ?? null,
+        completedSteps: Object.entries(values.done ?? {}).filter(([, o]) => o.status === 'completed').map(([k]) => k),
+        next: [...snap.next],
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Rolls the thread back to (or forks it from) a checkpoint: the run continues from that state
+   * as a new head, and history is kept. A rollback and a fork differ only in what the caller
+   * records; both leave later checkpoints in place for audit.
+   */
+  async rollback(ctx: RunContext, checkpointId: string): Promise<void> {
+    const target = this.config(ctx, checkpointId);
+    const snap = await this.graph.getState(target);
+    if (!snap.config.configurable?.checkpoint_id) throw new Error(`Checkpoint ${checkpointId} does not exist for this project.`);
+    // Writing no values from the old checkpoint makes it the parent of the new head.
+    await this.graph.updateState(target, {}, 'schedule');
+  }
+}

@@ -1,0 +1,24 @@
+import type { AgentLoadTracker } from '../../delegation/ports.js';
+import type { ApprovalRequester, ExecutionStore } from '../../execution/ports.js';
+import type { LlmProvider } from '../../llm/provider.js';
+import type { UsageSink } from '../../llm/usage.js';
+import type { AgentRegistry } from '../../registry/registry.js';
+import type { CapabilityIndex } from '../../routing/capability-index.js';
+
+export interface ExecutionGraphDeps {
+  registry: () => AgentRegistry;
+  index: () => CapabilityIndex;
+  agentsDir: string;
+  llm: LlmProvider;
+  usage: UsageSink;
+  store: ExecutionStore;
+  approvals: ApprovalRequester;
+  loads: AgentLoadTracker;
+  /** Retries of a transient failure on the same agent before trying another. */
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export const projectThreadId = (projectId: string) => `project:${projectId}`;

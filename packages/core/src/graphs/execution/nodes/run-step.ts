@@ -1,0 +1,116 @@
+import { interrupt, type LangGraphRunnableConfig } from '@langchain/langgraph';
+import { executeAgent } from '../../../delegation/execute.js';
+import { routeTask } from '../../../delegation/router.js';
+import { backoffMs, classifyExecutionError, StepError } from '../../../execution/errors.js';
+import type { ExecStep } from '../../../execution/flatten.js';
+import { needsApproval } from '../../../execution/policy.js';
+import type { ExecutionInterrupt, ExecutionResume, RunContext, StepOutcome } from '../../../execution/ports.js';
+import { projectThreadId, type ExecutionGraphDeps } from '../deps.js';
+import type { ExecutionUpdate, RunStepInput } from '../state.js';
+import { runContextOf } from './schedule.js';
+
+const outcome = (stepKey: string, o: StepOutcome): ExecutionUpdate => ({ done: { [stepKey]: o } });
+
+function taskText(exec: ExecStep, request: string): string {
+  return [`${exec.step.name}`, exec.step.description, '', `This step belongs to the project: ${request}`].filter(Boolean).join('\n');
+}
+
+/** The approval gate (SPEC §3.6): one interrupt, with only idempotent writes before it. */
+async function gate(deps: ExecutionGraphDeps, ctx: RunContext, exec: ExecStep): Promise<{ approvalId: string | null; rejected?: string }> {
+  const run = await deps.store.loadRun(ctx);
+  const autonomy = (exec.step.department && run.autonomy[exec.step.department]) || run.defaultAutonomy;
+  if (!needsApproval(exec.step, autonomy)) return { approvalId: null };
+  await deps.store.setStepStatus(ctx, exec.key, 'pending_approval');
+  const approval = await deps.approvals.request({
+    ...ctx,
+    threadId: projectThreadId(ctx.projectId),
+    stepKey: exec.key,
+    stepName: exec.step.name,
+    agent: exec.step.assignedAgent,
+    department: exec.step.department,
+    action: exec.step.type === 'human_approval' ? 'human_approval' : 'run_step',
+    riskLevel: exec.step.riskLevel,
+    preview: {
+      summary: exec.step.type === 'human_approval' ? `Approve “${exec.step.name}” so the project can continue.` : `${exec.step.assignedAgent ?? 'An agent'} will run “${exec.step.name}” (${exec.step.riskLevel} risk).`,
+      details: { step: exec.step.name, description: exec.step.description, agent: exec.step.assignedAgent, department: exec.step.department, risk: exec.step.riskLevel, autonomy, dependsOn: exec.dependsOn },
+    },
+  });
+  const answer = interrupt<ExecutionInterrupt, ExecutionResume>({ kind: 'approval', approvalId: approval.id, stepKey: exec.key });
+  if (answer.kind === 'decision' && answer.decision === 'reject') {
+    return { approvalId: approval.id, rejected: `Rejected${answer.decidedBy ? ` by ${answer.decidedBy}` : ''}${answer.notes ? `: ${answer.notes}` : ''}` };
+  }
+  return { approvalId: approval.id };
+}
+
+/**
+ * Runs one step of a project: gate, then the assigned agent with retries (exponential backoff +
+ * jitter), then an alternative agent with the same capability; a failure that remains goes back
+ * to `schedule` for a person. Results are stored once per idempotency key, so a re-run after a
+ * crash returns the stored outcome instead of acting again.
+ */
+export const runStepNode =
+  (deps: ExecutionGraphDeps) =>
+  async (input: RunStepInput, config: LangGraphRunnableConfig): Promise<ExecutionUpdate> => {
+    const ctx = runContextOf(config);
+    const { exec } = input;
+    const finished = await deps.store.finishedOutcome(ctx, exec.key);
+    if (finished) return outcome(exec.key, finished);
+    const { approvalId, rejected } = await gate(deps, ctx, exec);
+    const fail = (failure: { errorId: string | null; category: StepError['category']; message: string; agentDevelopment?: boolean; capability?: string | null }): ExecutionUpdate => ({ failures: { [exec.key]: failure } });
+    if (rejected) {
+      const errorId = await deps.store.recordError(ctx, exec.key, { category: 'permission', severity: 'medium', message: rejected, attempt: 0 });
+      await deps.store.setStepStatus(ctx, exec.key, 'failed');
+      return fail({ errorId, category: 'permission', message: rejected });
+    }
+    const idempotencyKey = `${ctx.projectId}:${exec.key}:v${input.planVersion}:r${input.retry?.round ?? 0}`;
+    if (exec.step.type === 'human_approval') {
+      return outcome(exec.key, await deps.store.saveResult(ctx, exec.key, { content: `Approved by a person (${exec.step.name}).`, contentType: 'text/markdown', agent: 'human', work: 'human', approvalId }, idempotencyKey));
+    }
+    if (exec.step.type === 'build_agent' || exec.step.type === 'improve_agent') {
+      // Building agents is its own workflow; until it exists a person decides (skip, reassign, abort).
+      await deps.store.setStepStatus(ctx, exec.key, 'waiting_for_agent');
+      return fail({ errorId: null, category: 'agent_unavailable', message: `“${exec.step.name}” needs a new agent (${exec.step.capability ?? 'capability'}) to be built and approved first.`, agentDevelopment: true, capability: exec.step.capability });
+    }
+    const registry = deps.registry();
+    const tried: string[] = [];
+    let agentName = input.retry?.agent ?? exec.step.assignedAgent;
+    let lastError: { id: string; category: StepError['category']; message: string } | undefined;
+    for (let round = 0; round < 2 && agentName; round++) {
+      tried.push(agentName);
+      for (let attempt = 1; attempt <= deps.maxAttempts; attempt++) {
+        try {
+          const agent = registry.get(agentName);
+          if (!agent) throw new StepError('agent_unavailable', `Agent ${agentName} is not in the registry.`);
+          if (!(await deps.loads.acquire(ctx.workspaceId, agentName))) throw new StepError('agent_unavailable', `${agent.definition.title} is at full capacity.`, 'low');
+          try {
+            await deps.store.setStepStatus(ctx, exec.key, attempt === 1 ? 'running' : 'retrying', { attempt, agent: agentName });
+            const priorResults = await deps.store.priorResults(ctx, exec.dependsOn);
+            const result = await executeAgent({ ...deps, chunkDelayMs: 0 }, config, agent, taskText(exec, input.request), { usage: { workspaceId: ctx.workspaceId }, delegatedBy: `the project “${input.request.slice(0, 80)}”`, priorResults });
+            if (result.kind === 'needs_input') throw new StepError('validation', result.question);
+            return outcome(exec.key, await deps.store.saveResult(ctx, exec.key, { content: result.text, contentType: 'text/markdown', agent: agentName, work: result.work, approvalId }, idempotencyKey));
+          } finally {
+            await deps.loads.release(ctx.workspaceId, agentName);
+          }
+        } catch (err) {
+          const c = classifyExecutionError(err);
+          const id = await deps.store.recordError(ctx, exec.key, { category: c.category, severity: c.severity, message: c.message, attempt });
+          lastError = { id, category: c.category, message: c.message };
+          const transient = c.retryable || c.category === 'agent_unavailable';
+          if (!transient || attempt === deps.maxAttempts) break;
+          await deps.sleep(backoffMs(attempt, deps.backoffBaseMs, deps.backoffCapMs));
+        }
+      }
+      // An alternative with the same capability gets one chance before a person is asked.
+      const loads = await deps.loads.snapshot(ctx.workspaceId);
+      const alt = routeTask({ task: `${exec.step.capability ?? ''} ${exec.step.name}`, registry, index: deps.index(), loads, exclude: tried });
+      const altAgent = alt && registry.get(alt.agent);
+      agentName = altAgent && altAgent.definition.type !== 'orchestrator' && exec.step.capability && altAgent.definition.capabilities.includes(exec.step.capability) ? alt.agent : null;
+    }
+    await deps.store.setStepStatus(ctx, exec.key, 'failed');
+    if (!lastError) {
+      const message = `No agent can run “${exec.step.name}”${exec.step.capability ? ` (needs ${exec.step.capability})` : ''}.`;
+      const errorId = await deps.store.recordError(ctx, exec.key, { category: 'agent_unavailable', severity: 'high', message, attempt: 0 });
+      return fail({ errorId, category: 'agent_unavailable', message });
+    }
+    return fail({ errorId: lastError.id, category: lastError.category, message: lastError.message });
+  };
