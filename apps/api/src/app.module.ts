@@ -11,8 +11,11 @@ import type { AppConfig } from './config/env.js';
 import type { DatabaseHandle } from './database/boot.js';
 import { APP_CONFIG, DATABASE_HANDLE, LLM_PROVIDER, PG_POOL } from './database/tokens.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
+import { ApprovalsModule } from './modules/approvals/approvals.module.js';
+import { AuditModule } from './modules/audit/audit.module.js';
 import { ConversationsModule } from './modules/conversations/conversations.module.js';
 import { DelegationsModule } from './modules/delegations/delegations.module.js';
+import { ExecutionModule } from './modules/execution/execution.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { ContextMiddleware } from './modules/identity/context.middleware.js';
 import { IdentityModule } from './modules/identity/identity.module.js';
@@ -75,6 +78,9 @@ export class AppModule implements NestModule {
         ConversationsModule,
         ProjectsModule,
         DelegationsModule,
+        ExecutionModule,
+        AuditModule,
+        ApprovalsModule,
         GatewayModule,
         ...staticWebApp(runtime.config),
       ],

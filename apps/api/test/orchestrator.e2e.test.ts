@@ -91,7 +91,9 @@ describe('planning', () => {
     const again = await api(app.baseUrl, 'POST', `/api/projects/${ref.id}/approve`, { version: 3 });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('project/invalid_transition');
-    const list = await api(app.baseUrl, 'GET', '/api/projects?status=awaiting_plan_approval');
+    // Approval starts the run (Plan → Approve → Act).
+    expect(approved.body.status).not.toBe('awaiting_plan_approval');
+    const list = await api(app.baseUrl, 'GET', '/api/projects');
     expect(list.body.projects.map((p: { id: string }) => p.id)).toContain(ref.id);
   });
 

@@ -6,6 +6,8 @@ import App from './App.vue';
 import { createAppRouter } from './router';
 import 'primeicons/primeicons.css';
 import './styles/main.css';
+import './styles/execution.css';
+import './styles/approvals.css';
 
 const app = createApp(App);
 app.use(createPinia());

@@ -34,6 +34,8 @@ const EnvSchema = z.object({
   OLLAMA_BASE_URL: optionalUrl,
   REPLY_TIMEOUT_MS: z.coerce.number().int().min(1000).max(900_000).default(120_000),
   OFFLINE_STREAM_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(15),
+  STEP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  STEP_BACKOFF_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { conversationRoom, workspaceRoom, type ClientToServerEvents, type Message, type MessageDelta, type ProjectSummary, type ReplyFailed, type ReplyStarted, type ServerToClientEvents } from '@orchestrator/contracts';
+import { conversationRoom, projectRoom, workspaceRoom, type ProjectStep, type Approval, type ClientToServerEvents, type Message, type MessageDelta, type ProjectSummary, type ReplyFailed, type ReplyStarted, type ServerToClientEvents } from '@orchestrator/contracts';
 import type { OrchestratorEvents } from '@orchestrator/core';
 import type { Server } from 'socket.io';
 
@@ -35,5 +35,19 @@ export class RealtimePublisher implements OrchestratorEvents {
 
   projectUpdated(workspaceId: string, project: ProjectSummary): void {
     this.server?.to(workspaceRoom(workspaceId)).emit('project.updated', project);
+  }
+
+  /** A run paused for a person: every approver of the workspace sees it in their queue. */
+  approvalRequested(workspaceId: string, approval: Approval): void {
+    this.server?.to(workspaceRoom(workspaceId)).emit('approval.requested', approval);
+  }
+
+  /** Decided, expired or cancelled: queues drop it, badges count down. */
+  approvalDecided(workspaceId: string, approval: Approval): void {
+    this.server?.to(workspaceRoom(workspaceId)).emit('approval.decided', approval);
+  }
+
+  stepUpdated(workspaceId: string, projectId: string, step: ProjectStep): void {
+    this.server?.to([workspaceRoom(workspaceId), projectRoom(projectId)]).emit('step.updated', { projectId, step });
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { conversation, message, uuid } from '../testing/factories';
+import { approval, conversation, message, uuid } from '../testing/factories';
 import { json, mockFetch } from '../testing/fetchMock';
 import { createApiClient } from './client';
 import { ApiError, isApiError } from './errors';
@@ -87,5 +87,56 @@ describe('api client', () => {
       .getConversation(`${uuid()}/../agents`)
       .catch(() => undefined);
     expect(requests[0]?.url).not.toContain('/../');
+  });
+
+  it('should build the approvals query and the control, recovery and decision bodies the API expects', async () => {
+    const projectId = uuid();
+    const a = approval();
+    const { requests } = mockFetch({
+      'GET /api/approvals': json({ approvals: [a], nextCursor: null }),
+      [`POST /api/approvals/${a.id}/decision`]: json({ ...a, status: 'approved' }),
+      [`POST /api/projects/${projectId}/steps/finance%2Fforecast/recover`]: json(undefined),
+      'GET /api/inbox': json({ approvals: [a], humanSteps: [{ projectId, projectTitle: 'Launch', stepKey: 'review', name: 'Review', assignedHuman: 'Sarah' }] }),
+    });
+    const client = createApiClient();
+    await client.listApprovals({ status: 'pending', riskLevel: 'high', department: null, projectId, limit: 50 });
+    await client.decideApproval(a.id, 'approve');
+    await client.recoverStep(projectId, 'finance/forecast', { action: 'retry' });
+    const inbox = await client.getInbox();
+
+    expect(requests.map((r) => r.url)).toEqual([
+      `/api/approvals?status=pending&projectId=${projectId}&riskLevel=high&limit=50`,
+      `/api/approvals/${a.id}/decision`,
+      `/api/projects/${projectId}/steps/finance%2Fforecast/recover`,
+      '/api/inbox',
+    ]);
+    expect(requests[1]?.body).toEqual({ decision: 'approve' });
+    expect(requests[2]?.body).toEqual({ action: 'retry' });
+    // Fields the inbox leaves out read as null.
+    expect(inbox.humanSteps[0]).toMatchObject({ assignedHuman: 'Sarah', collaboration: null, dueAt: null });
+  });
+
+  it('should stop downloading a step result once it has read the most it may hold', async () => {
+    let pulled = 0;
+    let cancelled = false;
+    const chunk = new TextEncoder().encode('a'.repeat(100));
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1;
+        if (pulled > 1000) controller.close();
+        else controller.enqueue(chunk);
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(body, { headers: { 'Content-Type': 'text/plain' } })));
+
+    const result = await createApiClient().getStepResult(uuid(), 'report', { maxBytes: 250 });
+
+    expect(result).toMatchObject({ loadedBytes: 250, truncated: true, totalBytes: null, contentType: 'text/plain' });
+    expect(result.text).toBe('a'.repeat(250));
+    expect(cancelled).toBe(true);
+    expect(pulled).toBeLessThan(10);
   });
 });

@@ -1,11 +1,13 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { nextTick } from 'vue';
+import { useApprovalsStore } from '../stores/approvals';
 import { useConversationsStore } from '../stores/conversations';
+import { useInboxStore } from '../stores/inbox';
 import { useProjectsStore } from '../stores/projects';
-import { message, projectSummary, uuid } from '../testing/factories';
+import { approval, message, projectStep, projectSummary, uuid } from '../testing/factories';
 import { FakeSocket } from '../testing/fakeSocket';
-import { mockFetch } from '../testing/fetchMock';
+import { json, mockFetch } from '../testing/fetchMock';
 import { disposeSocket, useSocket } from './useSocket';
 
 let fake: FakeSocket;
@@ -154,5 +156,93 @@ describe('useSocket', () => {
     fake.simulateConnect();
     await flush();
     expect(requests.filter((r) => r.url.startsWith('/api/projects'))).toHaveLength(2);
+  });
+
+  it('should keep the approvals badge current with requested and decided events, dropping malformed ones', () => {
+    const approvals = useApprovalsStore();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    start();
+    fake.simulateConnect();
+    const a = approval();
+    const b = approval();
+    fake.serverEmit('approval.requested', a);
+    fake.serverEmit('approval.requested', b);
+    fake.serverEmit('approval.requested', { ...approval(), riskLevel: 'apocalyptic' });
+    expect(approvals.pendingCount).toBe(2);
+    fake.serverEmit('approval.decided', { ...a, status: 'approved', decidedBy: 'Ada', decidedAt: '2026-11-20T11:00:00.000Z' });
+    expect(approvals.pendingCount).toBe(1);
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+
+  it('should route step.updated into the open project and out of the inbox once the step is done', async () => {
+    const projectId = uuid();
+    mockFetch({
+      [`GET /api/projects/${projectId}/steps`]: json({ steps: [projectStep({ stepKey: 'review', status: 'waiting_for_human', assignedHuman: 'Sarah' })] }),
+      'GET /api/inbox': json({ approvals: [], humanSteps: [{ projectId, projectTitle: 'Launch', stepKey: 'review', name: 'Review', assignedHuman: 'Sarah', collaboration: 'review', dueAt: null }] }),
+    });
+    const projects = useProjectsStore();
+    const inbox = useInboxStore();
+    await Promise.all([projects.loadSteps(projectId), inbox.load()]);
+    start();
+    fake.simulateConnect();
+
+    fake.serverEmit('step.updated', { projectId, step: projectStep({ stepKey: 'review', status: 'completed', assignedHuman: 'Sarah' }) });
+    expect(projects.step(projectId, 'review')?.status).toBe('completed');
+    expect(inbox.humanSteps).toEqual([]);
+  });
+
+  it('should join the open project’s room, leave it for another and re-join after a reconnect', async () => {
+    const projects = useProjectsStore();
+    const first = uuid();
+    const second = uuid();
+    const socket = start();
+    fake.simulateConnect();
+    projects.setOpen(first);
+    await nextTick();
+    expect(fake.emitted.map((e) => [e.event, e.payload])).toEqual([['project.join', { projectId: first }]]);
+    fake.ackJoins();
+    expect(socket.joinedProjectId.value).toBe(first);
+
+    projects.setOpen(second);
+    await nextTick();
+    expect(fake.emitted.slice(1).map((e) => [e.event, e.payload])).toEqual([
+      ['project.leave', { projectId: first }],
+      ['project.join', { projectId: second }],
+    ]);
+    fake.ackJoins();
+
+    mockFetch({});
+    fake.simulateDisconnect();
+    expect(socket.joinedProjectId.value).toBeNull();
+    fake.simulateConnect();
+    expect(fake.emitted.at(-1)).toMatchObject({ event: 'project.join', payload: { projectId: second } });
+    fake.ackJoins();
+    expect(socket.joinedProjectId.value).toBe(second);
+
+    projects.setOpen(null);
+    await nextTick();
+    expect(fake.emitted.at(-1)).toMatchObject({ event: 'project.leave', payload: { projectId: second } });
+  });
+
+  it('should refetch pending approvals after a reconnect, in case decisions were missed', async () => {
+    const a = approval();
+    let served = [a];
+    const { requests } = mockFetch({
+      'GET /api/approvals': () => ({ body: { approvals: served, nextCursor: null } }),
+      [`GET /api/approvals/${a.id}`]: json({ ...a, status: 'approved', decidedBy: 'Ada', decidedAt: '2026-11-20T11:00:00.000Z' }),
+    });
+    const approvals = useApprovalsStore();
+    start();
+    fake.simulateConnect();
+    await approvals.loadPending();
+    expect(approvals.pendingCount).toBe(1);
+
+    fake.simulateDisconnect();
+    served = []; // decided while this client was away
+    fake.simulateConnect();
+    await flush();
+    await flush();
+    expect(requests.filter((r) => r.url.startsWith('/api/approvals?status=pending'))).toHaveLength(2);
+    expect(approvals.pendingCount).toBe(0);
   });
 });

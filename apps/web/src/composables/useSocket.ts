@@ -8,7 +8,9 @@ import {
 import { io, type Socket } from 'socket.io-client';
 import { effectScope, readonly, ref, watch, type EffectScope, type Ref } from 'vue';
 import type { z } from 'zod';
+import { useApprovalsStore } from '../stores/approvals';
 import { useConversationsStore } from '../stores/conversations';
+import { useInboxStore } from '../stores/inbox';
 import { useProjectsStore } from '../stores/projects';
 
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -23,6 +25,8 @@ export interface SocketHandle {
   status: Readonly<Ref<SocketStatus>>;
   /** The conversation whose events this client currently receives. */
   joinedId: Readonly<Ref<string | null>>;
+  /** The project whose room this client is in (the one whose detail is open). */
+  joinedProjectId: Readonly<Ref<string | null>>;
   /** Resolves true once `conversationId` is joined, false if that does not happen in time. */
   waitForJoin(conversationId: string, timeoutMs?: number): Promise<boolean>;
 }
@@ -56,9 +60,12 @@ function parseEvent<K extends ServerEventName>(name: K, payload: unknown): Serve
 function connect(options: UseSocketOptions): Connection {
   const store = useConversationsStore();
   const projects = useProjectsStore();
+  const approvals = useApprovalsStore();
+  const inbox = useInboxStore();
   const socket = (options.createSocket ?? defaultSocket)();
   const status = ref<SocketStatus>('connecting');
   const joinedId = ref<string | null>(null);
+  const joinedProjectId = ref<string | null>(null);
   let connectedBefore = false;
 
   function join(conversationId: string): void {
@@ -78,20 +85,41 @@ function connect(options: UseSocketOptions): Connection {
     if (socket.connected) socket.emit('conversation.leave', { conversationId });
   }
 
+  // Step events also reach the workspace room, so nothing is missed before this join completes.
+  function joinProject(projectId: string): void {
+    socket.emit('project.join', { projectId }, (res: Ack<{ projectId: string }>) => {
+      if (projects.openId !== projectId || !socket.connected) return;
+      if (!res.ok) {
+        console.warn('[socket] could not join project', projectId, res.error);
+        return;
+      }
+      joinedProjectId.value = projectId;
+    });
+  }
+
+  function leaveProject(projectId: string): void {
+    if (socket.connected) socket.emit('project.leave', { projectId });
+  }
+
   socket.on('connect', () => {
     status.value = 'connected';
     // socket.io has no connection-state recovery here: a reconnect starts with no rooms, so
     // join again; the join's catch-up fetch restores what was missed.
     if (connectedBefore) {
       joinedId.value = null;
+      joinedProjectId.value = null;
       // The workspace room is joined by the server on connect; what it sent meanwhile is lost.
       projects.resync();
+      approvals.resync();
+      if (inbox.state !== 'idle') void inbox.load({ force: true });
     }
     connectedBefore = true;
     if (store.activeId) join(store.activeId);
+    if (projects.openId) joinProject(projects.openId);
   });
   socket.on('disconnect', (reason) => {
     joinedId.value = null;
+    joinedProjectId.value = null;
     status.value = 'reconnecting';
     // After a server-side disconnect socket.io does not retry by itself.
     if (reason === 'io server disconnect') socket.connect();
@@ -120,6 +148,23 @@ function connect(options: UseSocketOptions): Connection {
     const project = parseEvent('project.updated', payload);
     if (project) projects.applyProjectUpdated(project);
   });
+  socket.on('step.updated', (payload) => {
+    const event = parseEvent('step.updated', payload);
+    if (!event) return;
+    projects.applyStepUpdated(event);
+    inbox.applyStepUpdated(event);
+  });
+  socket.on('approval.requested', (payload) => {
+    const approval = parseEvent('approval.requested', payload);
+    if (!approval) return;
+    approvals.applyRequested(approval);
+    inbox.reloadSoon();
+  });
+  socket.on('approval.decided', (payload) => {
+    // The inbox follows the approvals store: a decided approval leaves it by itself.
+    const approval = parseEvent('approval.decided', payload);
+    if (approval) approvals.applyDecided(approval);
+  });
 
   const scope = effectScope(true);
   scope.run(() => {
@@ -129,6 +174,14 @@ function connect(options: UseSocketOptions): Connection {
         if (previous) leave(previous);
         joinedId.value = null;
         if (next && socket.connected) join(next);
+      },
+    );
+    watch(
+      () => projects.openId,
+      (next, previous) => {
+        if (previous) leaveProject(previous);
+        joinedProjectId.value = null;
+        if (next && socket.connected) joinProject(next);
       },
     );
   });
@@ -149,15 +202,20 @@ function connect(options: UseSocketOptions): Connection {
     });
   }
 
-  const handle: SocketHandle = { status: readonly(status), joinedId: readonly(joinedId), waitForJoin };
+  const handle: SocketHandle = {
+    status: readonly(status),
+    joinedId: readonly(joinedId),
+    joinedProjectId: readonly(joinedProjectId),
+    waitForJoin,
+  };
   return { socket, scope, handle };
 }
 
 /**
- * The app's one socket. It follows the conversations store's active conversation (join/leave),
- * routes server events into the conversations and projects stores and re-syncs both after
- * reconnecting. Components never use the
- * socket directly.
+ * The app's one socket. It follows the conversations store's active conversation and the
+ * projects store's open project (join/leave their rooms), routes server events into the
+ * conversations, projects, approvals and inbox stores and re-syncs them after reconnecting.
+ * Components never use the socket directly.
  */
 export function useSocket(options: UseSocketOptions = {}): SocketHandle {
   connection ??= connect(options);

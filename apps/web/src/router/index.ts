@@ -15,6 +15,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Projects' },
   },
   {
+    path: '/approvals',
+    name: 'approvals',
+    component: () => import('../views/ApprovalsView.vue'),
+    meta: { title: 'Approvals' },
+  },
+  {
     path: '/organization',
     name: 'organization',
     component: () => import('../views/OrganizationView.vue'),

@@ -3,6 +3,10 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { api, toApiError, type ApiError } from '../api';
 import type { LoadState } from './conversations';
+import { createInflight } from './inflight';
+import { createProjectRun } from './projectRun';
+
+export { REFRESH_DELAY_MS, stepRef } from './projectRun';
 
 export const PROJECT_PAGE_SIZE = 30;
 
@@ -41,19 +45,10 @@ export const useProjectsStore = defineStore('projects', () => {
   const approving = ref<Record<string, boolean>>({});
   const approveErrors = ref<Record<string, ApiError>>({});
 
-  const inflight = new Map<string, Promise<void>>();
-  function once(key: string, run: () => Promise<void>): Promise<void> {
-    const existing = inflight.get(key);
-    if (existing) return existing;
-    const promise = run().finally(() => inflight.delete(key));
-    inflight.set(key, promise);
-    return promise;
-  }
-  /** A forced reload must not reuse a request that started before the change it reacts to. */
-  function fresh(key: string, run: () => Promise<void>): Promise<void> {
-    const running = inflight.get(key);
-    return running ? running.then(() => once(key, run)) : once(key, run);
-  }
+  const inflight = createInflight();
+  const { once, fresh } = inflight;
+  // Steps, errors, checkpoints and controls of running projects.
+  const run = createProjectRun({ inflight, setDetail, loadDetail });
 
   const list = computed(() =>
     order.value
@@ -67,12 +62,15 @@ export const useProjectsStore = defineStore('projects', () => {
     const known = summaries.value[summary.id];
     if (known && Date.parse(known.updatedAt) > Date.parse(summary.updatedAt)) return false;
     summaries.value[summary.id] = summary;
+    if (known && known.status !== summary.status) run.onStatusChanged(summary.id, summary.status);
     const detail = details.value[summary.id];
     if (detail) details.value[summary.id] = { ...detail, ...summary };
     return true;
   }
 
   function setDetail(detail: ProjectDetail): void {
+    const known = summaries.value[detail.id];
+    if (known && known.status !== detail.status) run.onStatusChanged(detail.id, detail.status);
     details.value[detail.id] = detail;
     summaries.value[detail.id] = summaryOf(detail);
     detailState.value[detail.id] = 'ready';
@@ -234,6 +232,7 @@ export const useProjectsStore = defineStore('projects', () => {
     if (listState.value === 'ready') void loadList({ force: true });
     for (const id of Object.keys(details.value)) void loadDetail(id, { force: true });
     for (const id of Object.keys(versions.value)) void loadVersions(id, { force: true });
+    for (const id of run.loadedRuns()) void run.refreshRun(id);
   }
 
   return {
@@ -263,5 +262,6 @@ export const useProjectsStore = defineStore('projects', () => {
     approve,
     dismissApproveError,
     resync,
+    ...run,
   };
 });

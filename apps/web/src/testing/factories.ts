@@ -1,5 +1,9 @@
 import type {
   AgentSummary,
+  Approval,
+  CheckpointInfo,
+  ProjectError,
+  ProjectStep,
   Conversation,
   DelegationInfo,
   Message,
@@ -124,6 +128,78 @@ export function delegation(overrides: Partial<DelegationInfo> = {}): DelegationI
     fallbackFrom: null,
     kind: 'function',
     rating: null,
+    ...overrides,
+  };
+}
+
+export function projectStep(overrides: Partial<ProjectStep> & Pick<ProjectStep, 'stepKey'>): ProjectStep {
+  return {
+    parentKey: null,
+    name: overrides.stepKey.replace(/_/g, ' '),
+    type: 'standard',
+    status: 'pending',
+    department: null,
+    assignedAgent: null,
+    assignedHuman: null,
+    collaboration: null,
+    riskLevel: 'low',
+    dependencies: [],
+    attempt: 1,
+    resultPreview: null,
+    resultSizeBytes: null,
+    startedAt: null,
+    completedAt: null,
+    ...overrides,
+  };
+}
+
+export function projectError(overrides: Partial<ProjectError> = {}): ProjectError {
+  return {
+    id: uuid(),
+    stepKey: null,
+    category: 'tool_failure',
+    severity: 'high',
+    message: 'The mail server refused the connection.',
+    attempt: 3,
+    recoveryAction: null,
+    resolvedAt: null,
+    createdAt: '2026-11-20T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function checkpoint(overrides: Partial<CheckpointInfo> & Pick<CheckpointInfo, 'checkpointId'>): CheckpointInfo {
+  return {
+    parentCheckpointId: null,
+    step: 1,
+    source: 'loop',
+    createdAt: '2026-11-20T10:00:00.000Z',
+    completedSteps: [],
+    next: [],
+    ...overrides,
+  };
+}
+
+export function approval(overrides: Partial<Approval> = {}): Approval {
+  return {
+    id: uuid(),
+    projectId: uuid(),
+    projectTitle: 'Launch the new product',
+    stepKey: 'send_launch_email',
+    stepName: 'Send the launch email',
+    agentName: 'email_marketer',
+    department: 'marketing',
+    action: 'send_email',
+    riskLevel: 'high',
+    status: 'pending',
+    preview: { summary: 'Sends the launch email to 12,000 customers.', details: { recipients: 12000, subject: 'We launched!' } },
+    requestedAt: '2026-11-20T10:00:00.000Z',
+    expiresAt: null,
+    decidedAt: null,
+    decidedBy: null,
+    decisionNotes: null,
+    escalationLevel: 0,
+    escalatedTo: null,
     ...overrides,
   };
 }

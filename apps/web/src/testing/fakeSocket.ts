@@ -53,10 +53,10 @@ export class FakeSocket {
     this.serverEmit('disconnect', reason);
   }
 
-  /** Answers every unanswered join with success. */
+  /** Answers every unanswered join (conversation or project) with success. */
   ackJoins(): void {
     for (const emit of this.emitted) {
-      if (emit.event === 'conversation.join' && emit.ack) {
+      if (emit.event.endsWith('.join') && emit.ack) {
         emit.ack({ ok: true, data: emit.payload });
         emit.ack = undefined;
       }

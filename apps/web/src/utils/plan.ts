@@ -24,16 +24,22 @@ export function formatMinutes(minutes: number): string {
   return formatDuration({ value: Math.max(1, Math.round(minutes)), unit: 'minutes' });
 }
 
+/** Anything laid out as a dependency graph: plan steps, running steps. */
+export interface DagItem {
+  id: string;
+  dependsOn: string[];
+}
+
 /**
  * Steps in dependency order: each time, the first step in the plan's own order whose
  * dependencies are all listed comes next. Steps caught in a cycle or waiting on an unknown id
  * (the API rejects both, but an old stored plan might have one) are appended in plan order.
  */
-export function orderSteps(steps: PlanStep[]): PlanStep[] {
+export function orderSteps<T extends DagItem>(steps: T[]): T[] {
   const ids = new Set(steps.map((step) => step.id));
   const placed = new Set<string>();
-  const ordered: PlanStep[] = [];
-  const ready = (step: PlanStep) => !placed.has(step.id) && step.dependsOn.every((dep) => placed.has(dep) || !ids.has(dep));
+  const ordered: T[] = [];
+  const ready = (step: T) => !placed.has(step.id) && step.dependsOn.every((dep) => placed.has(dep) || !ids.has(dep));
   for (let next = steps.find(ready); next; next = steps.find(ready)) {
     placed.add(next.id);
     ordered.push(next);
@@ -43,7 +49,7 @@ export function orderSteps(steps: PlanStep[]): PlanStep[] {
 }
 
 /** Depth of each step in its DAG (0 = nothing to wait for), for the compact graph. */
-export function stepLayers(steps: PlanStep[]): Map<string, number> {
+export function stepLayers(steps: DagItem[]): Map<string, number> {
   const byId = new Map(steps.map((step) => [step.id, step]));
   const depth = new Map<string, number>();
   for (const step of orderSteps(steps)) {

@@ -53,6 +53,8 @@ export interface ExecutionStore {
 
 export interface ApprovalRequest extends RunContext {
   threadId: string;
+  /** Stable per gate (step, plan version, retry round): replaying the node finds the same approval, decided or not. */
+  gateKey: string;
   stepKey: string;
   stepName: string;
   agent: string | null;
@@ -71,7 +73,7 @@ export interface ApprovalRequester {
 export type ExecutionInterrupt =
   | { kind: 'approval'; approvalId: string; stepKey: string }
   | { kind: 'error'; errorId: string; stepKey: string; category: ErrorCategory; message: string }
-  | { kind: 'agent_development'; stepKey: string; capability: string | null };
+  | { kind: 'agent_development'; errorId: string; stepKey: string; capability: string | null };
 
 /** What a person answers: an approval decision, or a recovery action for a failed step. */
 export type ExecutionResume =

@@ -36,11 +36,12 @@ export function recordingExecution(plan: Plan, autonomy: AutonomyLevel = 'autono
   };
   const requester: ApprovalRequester = {
     request: async (input) => {
-      const id = pending.get(input.stepKey) ?? randomUUID();
-      if (!pending.has(input.stepKey)) approvals.push(input);
-      pending.set(input.stepKey, id);
+      // Keyed like the real store: one approval per gate, decided or not.
+      const id = pending.get(input.gateKey) ?? randomUUID();
+      if (!pending.has(input.gateKey)) approvals.push(input);
+      pending.set(input.gateKey, id);
       return { id };
     },
   };
-  return { store, requester, statuses, results, errors, approvals, executions: () => executions, clearPending: (key: string) => pending.delete(key) };
+  return { store, requester, statuses, results, errors, approvals, executions: () => executions};
 }

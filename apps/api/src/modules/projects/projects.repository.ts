@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PlanSchema, type Plan, type PlanVersion, type ProjectPage, type ProjectStatus, type ProjectSummary } from '@orchestrator/contracts';
 import type { CurrentPlan, NewProjectPlan, PlanRevision } from '@orchestrator/core';
+import { canTransition } from '@orchestrator/core';
 import { withTransaction, type Pool, type PoolClient } from '@orchestrator/db';
 import { AppError } from '../../common/app-error.js';
 import { decodeCursor, encodeCursor, isUuid } from '../../common/cursor.js';
@@ -156,6 +157,37 @@ export class ProjectsRepository {
       );
       return toSummary(rows[0]!);
     });
+  }
+
+  /**
+   * Moves a project to `to` if SPEC §3.1 allows it from its current state (409 otherwise, with
+   * the current state), and records the transition.
+   */
+  async transition(workspaceId: string, projectId: string, to: ProjectStatus, reason: string, actor: { type: 'user' | 'agent' | 'system'; id: string }, from?: ProjectStatus[]): Promise<ProjectSummary> {
+    return withTransaction(this.pool, async (db) => {
+      const current = await this.lock(db, workspaceId, projectId);
+      if ((from && !from.includes(current.status)) || !canTransition(current.status, to)) {
+        throw new AppError('project/invalid_transition', `"${current.title}" is ${current.status.replace(/_/g, ' ')}; it cannot become ${to.replace(/_/g, ' ')}.`);
+      }
+      const { rows } = await db.query<ProjectRow>(
+        `update projects set status = $3, status_reason = $4, version = version + 1,
+                started_at = case when $3 = 'running' then coalesce(started_at, now()) else started_at end,
+                completed_at = case when $3 in ('completed', 'failed', 'aborted') then now() else completed_at end
+          where workspace_id = $1 and id = $2 returning ${COLUMNS}`,
+        [workspaceId, projectId, to, reason],
+      );
+      await db.query(
+        `insert into project_status_transitions (workspace_id, project_id, from_status, to_status, reason, actor_type, actor) values ($1, $2, $3, $4, $5, $6, $7)`,
+        [workspaceId, projectId, current.status, to, reason, actor.type, actor.id],
+      );
+      return toSummary(rows[0]!);
+    });
+  }
+
+  /** Projects a crashed process may have left mid-run. */
+  async runningProjects(): Promise<Array<{ workspaceId: string; projectId: string }>> {
+    const { rows } = await this.pool.query<{ workspace_id: string; id: string }>(`select workspace_id, id from projects where status = 'running'`);
+    return rows.map((r) => ({ workspaceId: r.workspace_id, projectId: r.id }));
   }
 
   private async lock(db: PoolClient, workspaceId: string, projectId: string): Promise<ProjectRow> {

@@ -6,8 +6,12 @@ import type { RequestContext } from '../../common/request-context.js';
 import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
 import { ProjectsRepository } from './projects.repository.js';
 
+export type ApprovedListener = (ctx: RequestContext, project: ProjectSummary) => Promise<ProjectSummary | void>;
+
 @Injectable()
 export class ProjectsService {
+  private readonly approvedListeners = new Set<ApprovedListener>();
+
   constructor(
     private readonly repository: ProjectsRepository,
     private readonly publisher: RealtimePublisher,
@@ -30,8 +34,14 @@ export class ProjectsService {
     return { versions: await this.repository.versions(ctx.workspaceId, id) };
   }
 
+  /** Lets the execution engine start approved plans (Plan → Approve → Act). */
+  onApproved(listener: ApprovedListener): void {
+    this.approvedListeners.add(listener);
+  }
+
   async approve(ctx: RequestContext, id: string, version: number): Promise<ProjectDetail> {
-    const summary: ProjectSummary = await this.repository.approve(ctx.workspaceId, id, version, ctx.userId);
+    let summary: ProjectSummary = await this.repository.approve(ctx.workspaceId, id, version, ctx.userId);
+    for (const listener of this.approvedListeners) summary = (await listener(ctx, summary)) ?? summary;
     this.publisher.projectUpdated(ctx.workspaceId, summary);
     return this.detail(ctx, id);
   }

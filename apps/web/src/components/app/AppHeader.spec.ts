@@ -14,11 +14,11 @@ function system(offline: boolean): SystemInfo {
   };
 }
 
-async function mountHeader(info: SystemInfo | null) {
+async function mountHeader(info: SystemInfo | null, pending: { pendingApprovals?: number; pendingOverflow?: boolean } = {}) {
   const router = createRouter({ history: createMemoryHistory(), routes });
   await router.push('/organization');
   return mountWithPrime(AppHeader, {
-    props: { system: info, systemError: null, socketStatus: 'connected' },
+    props: { system: info, systemError: null, socketStatus: 'connected', ...pending },
     global: { plugins: [router] },
   });
 }
@@ -35,12 +35,22 @@ describe('AppHeader', () => {
     expect(wrapper.get('[data-testid="llm-mode"]').text()).toBe('openai · gpt-5');
   });
 
-  it('should offer Workspace, Projects and Organization, marking the current one', async () => {
+  it('should offer Workspace, Projects, Approvals and Organization, marking the current one', async () => {
     const wrapper = await mountHeader(null);
     const links = wrapper.findAll('nav a');
-    expect(links.map((a) => a.text())).toEqual(['Workspace', 'Projects', 'Organization']);
-    expect(links[2]?.attributes('aria-current')).toBe('page');
+    expect(links.map((a) => a.text())).toEqual(['Workspace', 'Projects', 'Approvals', 'Organization']);
+    expect(links[3]?.attributes('aria-current')).toBe('page');
     expect(links[0]?.attributes('aria-current')).toBeUndefined();
     expect(links[1]?.attributes('href')).toBe('/projects');
+    expect(links[2]?.attributes('href')).toBe('/approvals');
+    expect(wrapper.find('[data-testid="nav-approvals-badge"]').exists()).toBe(false);
+  });
+
+  it('should badge Approvals with the pending count, said in words to screen readers', async () => {
+    const wrapper = await mountHeader(null, { pendingApprovals: 3 });
+    expect(wrapper.get('[data-testid="nav-approvals-badge"]').text()).toBe('3');
+    expect(wrapper.get('a[href="/approvals"]').text()).toContain('(3 pending)');
+    await wrapper.setProps({ pendingApprovals: 200, pendingOverflow: true });
+    expect(wrapper.get('[data-testid="nav-approvals-badge"]').text()).toBe('200+');
   });
 });

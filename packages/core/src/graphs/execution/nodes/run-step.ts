@@ -16,7 +16,7 @@ function taskText(exec: ExecStep, request: string): string {
 }
 
 /** The approval gate (SPEC §3.6): one interrupt, with only idempotent writes before it. */
-async function gate(deps: ExecutionGraphDeps, ctx: RunContext, exec: ExecStep): Promise<{ approvalId: string | null; rejected?: string }> {
+async function gate(deps: ExecutionGraphDeps, ctx: RunContext, exec: ExecStep, gateKey: string): Promise<{ approvalId: string | null; rejected?: string }> {
   const run = await deps.store.loadRun(ctx);
   const autonomy = (exec.step.department && run.autonomy[exec.step.department]) || run.defaultAutonomy;
   if (!needsApproval(exec.step, autonomy)) return { approvalId: null };
@@ -24,6 +24,7 @@ async function gate(deps: ExecutionGraphDeps, ctx: RunContext, exec: ExecStep): 
   const approval = await deps.approvals.request({
     ...ctx,
     threadId: projectThreadId(ctx.projectId),
+    gateKey,
     stepKey: exec.key,
     stepName: exec.step.name,
     agent: exec.step.assignedAgent,
@@ -55,21 +56,24 @@ export const runStepNode =
     const { exec } = input;
     const finished = await deps.store.finishedOutcome(ctx, exec.key);
     if (finished) return outcome(exec.key, finished);
-    const { approvalId, rejected } = await gate(deps, ctx, exec);
+    const round = input.retry?.round ?? 0;
+    const { approvalId, rejected } = await gate(deps, ctx, exec, `${exec.key}:v${input.planVersion}:r${round}`);
     const fail = (failure: { errorId: string | null; category: StepError['category']; message: string; agentDevelopment?: boolean; capability?: string | null }): ExecutionUpdate => ({ failures: { [exec.key]: failure } });
     if (rejected) {
       const errorId = await deps.store.recordError(ctx, exec.key, { category: 'permission', severity: 'medium', message: rejected, attempt: 0 });
       await deps.store.setStepStatus(ctx, exec.key, 'failed');
       return fail({ errorId, category: 'permission', message: rejected });
     }
-    const idempotencyKey = `${ctx.projectId}:${exec.key}:v${input.planVersion}:r${input.retry?.round ?? 0}`;
+    const idempotencyKey = `${ctx.projectId}:${exec.key}:v${input.planVersion}:r${round}`;
     if (exec.step.type === 'human_approval') {
       return outcome(exec.key, await deps.store.saveResult(ctx, exec.key, { content: `Approved by a person (${exec.step.name}).`, contentType: 'text/markdown', agent: 'human', work: 'human', approvalId }, idempotencyKey));
     }
     if (exec.step.type === 'build_agent' || exec.step.type === 'improve_agent') {
       // Building agents is its own workflow; until it exists a person decides (skip, reassign, abort).
       await deps.store.setStepStatus(ctx, exec.key, 'waiting_for_agent');
-      return fail({ errorId: null, category: 'agent_unavailable', message: `“${exec.step.name}” needs a new agent (${exec.step.capability ?? 'capability'}) to be built and approved first.`, agentDevelopment: true, capability: exec.step.capability });
+      const message = `“${exec.step.name}” needs a new agent (${exec.step.capability ?? 'capability'}) to be built and approved first.`;
+      const errorId = await deps.store.recordError(ctx, exec.key, { category: 'agent_unavailable', severity: 'medium', message, attempt: 0 });
+      return fail({ errorId, category: 'agent_unavailable', message, agentDevelopment: true, capability: exec.step.capability });
     }
     const registry = deps.registry();
     const tried: string[] = [];

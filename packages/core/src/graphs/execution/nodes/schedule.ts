@@ -29,7 +29,7 @@ export const scheduleNode =
     // Independent branches keep running; a person is asked once nothing else can move.
     if (readySteps(state.steps, state.done).some((s) => !state.failures[s.key])) return {};
     const question: ExecutionInterrupt = failure.agentDevelopment
-      ? { kind: 'agent_development', stepKey, capability: failure.capability ?? null }
+      ? { kind: 'agent_development', errorId: failure.errorId ?? '', stepKey, capability: failure.capability ?? null }
       : { kind: 'error', errorId: failure.errorId ?? '', stepKey, category: failure.category, message: failure.message };
     const answer = interrupt<ExecutionInterrupt, ExecutionResume>(question);
     if (answer.kind !== 'recovery') return {};

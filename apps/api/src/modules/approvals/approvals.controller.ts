@@ -1,0 +1,46 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApprovalListQuerySchema, BulkDecideBodySchema, DecideApprovalBodySchema, type Approval, type ApprovalPage, type BulkDecideResult } from '@orchestrator/contracts';
+import { Ctx, type RequestContext } from '../../common/request-context.js';
+import { parseInput } from '../../common/validate.js';
+import { ApprovalsService } from './approvals.service.js';
+import type { Inbox } from './inbox.schema.js';
+
+@Controller('api/approvals')
+export class ApprovalsController {
+  constructor(private readonly service: ApprovalsService) {}
+
+  @Get()
+  list(@Ctx() ctx: RequestContext, @Query() query: unknown): Promise<ApprovalPage> {
+    return this.service.list(ctx, parseInput(ApprovalListQuerySchema, query, 'query'));
+  }
+
+  /** Per id: decided, or why not (already decided, expired, not found). Never all-or-nothing. */
+  @Post('bulk-decision')
+  @HttpCode(200)
+  bulkDecide(@Ctx() ctx: RequestContext, @Body() body: unknown): Promise<BulkDecideResult> {
+    return this.service.bulkDecide(ctx, parseInput(BulkDecideBodySchema, body, 'body'));
+  }
+
+  @Get(':id')
+  get(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<Approval> {
+    return this.service.get(ctx, id);
+  }
+
+  /** Decided once: a second decision is a 409 that states the current status and who decided. */
+  @Post(':id/decision')
+  @HttpCode(200)
+  decide(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: unknown): Promise<Approval> {
+    return this.service.decide(ctx, id, parseInput(DecideApprovalBodySchema, body, 'body'));
+  }
+}
+
+/** The personal "needs my action" list: approvals and human-assigned steps. */
+@Controller('api/inbox')
+export class InboxController {
+  constructor(private readonly service: ApprovalsService) {}
+
+  @Get()
+  inbox(@Ctx() ctx: RequestContext): Promise<Inbox> {
+    return this.service.inbox(ctx);
+  }
+}

@@ -1,0 +1,26 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { ApprovalsController, InboxController } from './approvals.controller.js';
+import { APPROVALS_OPTIONS, DEFAULT_APPROVALS_OPTIONS, type ApprovalsOptions } from './approvals.options.js';
+import { ApprovalsRepository } from './approvals.repository.js';
+import { ApprovalsService } from './approvals.service.js';
+
+/**
+ * Approval queue, decisions, expiry/escalation sweeper and the inbox. The execution engine uses
+ * `ApprovalsService.request()` to raise approvals and `onDecided()` to resume paused runs.
+ */
+@Module({
+  imports: [AuditModule],
+  controllers: [ApprovalsController, InboxController],
+  providers: [ApprovalsRepository, ApprovalsService, { provide: APPROVALS_OPTIONS, useValue: DEFAULT_APPROVALS_OPTIONS }],
+  exports: [ApprovalsRepository, ApprovalsService],
+})
+export class ApprovalsModule {
+  /** The same module with other sweeper settings (e.g. `sweepIntervalMs: 0` in a process that must not sweep). */
+  static withOptions(options: Partial<ApprovalsOptions>): DynamicModule {
+    return {
+      module: ApprovalsModule,
+      providers: [{ provide: APPROVALS_OPTIONS, useValue: { ...DEFAULT_APPROVALS_OPTIONS, ...options } }],
+    };
+  }
+}

@@ -1,0 +1,176 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { Approval, ApprovalListQuery, ApprovalPage, BulkDecideBody, BulkDecideResult, DecideApprovalBody } from '@orchestrator/contracts';
+import { AppError, isAppError } from '../../common/app-error.js';
+import type { RequestContext } from '../../common/request-context.js';
+import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
+import { APPROVALS_OPTIONS, type ApprovalsOptions } from './approvals.options.js';
+import { ApprovalsRepository } from './approvals.repository.js';
+import type { ApprovalRecord, DecisionContext, NewApproval } from './approvals.rows.js';
+import type { Inbox } from './inbox.schema.js';
+
+/**
+ * Called once per approval that left `pending` in this process (approved, rejected, or expired —
+ * which the run treats as a rejection), after the change committed. Keep it quick (enqueue the
+ * resume): it runs before the HTTP response of the decision. Errors are logged, never surfaced to
+ * the person who decided, since their decision already stands.
+ */
+export type DecisionListener = (approval: Approval, context: DecisionContext) => Promise<void> | void;
+
+export interface SweepResult {
+  expired: Approval[];
+  escalated: Approval[];
+}
+
+/** Only these roles may decide (SPEC §6); members and viewers can see the queue. */
+const DECIDING_ROLES: ReadonlySet<RequestContext['role']> = new Set(['admin', 'approver']);
+
+@Injectable()
+export class ApprovalsService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('ApprovalsService');
+  private readonly listeners = new Set<DecisionListener>();
+  private timer?: NodeJS.Timeout;
+  private sweeping?: Promise<SweepResult>;
+
+  constructor(
+    private readonly repository: ApprovalsRepository,
+    private readonly publisher: RealtimePublisher,
+    @Inject(APPROVALS_OPTIONS) private readonly options: ApprovalsOptions,
+  ) {}
+
+  onModuleInit(): void {
+    if (this.options.sweepIntervalMs <= 0) return;
+    this.timer = setInterval(() => {
+      // A tick during a slow sweep is skipped rather than queued behind it.
+      if (!this.sweeping) this.sweepSoon();
+    }, this.options.sweepIntervalMs);
+    // The sweeper alone must not keep the process alive.
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    // Let a running sweep finish its transaction and notifications before the pool closes.
+    await this.sweeping?.catch(() => undefined);
+  }
+
+  /** Registers a listener; returns the function that removes it. */
+  onDecided(listener: DecisionListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * For the execution engine: raises (or, on a re-run node, finds) the approval of a paused step
+   * and announces it once. To create it inside the engine's own transaction instead, call
+   * `ApprovalsRepository.create(input, db)` and then `announce()` after that transaction commits.
+   */
+  async request(input: NewApproval): Promise<Approval> {
+    const { approval, created } = await this.repository.create(input);
+    if (created) this.publisher.approvalRequested(input.workspaceId, approval);
+    return approval;
+  }
+
+  /** Emits `approval.requested` for an approval created in a caller's transaction, after its commit. */
+  announce(workspaceId: string, approval: Approval): void {
+    this.publisher.approvalRequested(workspaceId, approval);
+  }
+
+  /**
+   * Withdraws a stopped project's pending approvals and updates the queues. Listeners are not
+   * called: the run that asked is being stopped, not resumed.
+   */
+  async cancelForProject(workspaceId: string, projectId: string, reason: string): Promise<Approval[]> {
+    const records = await this.repository.cancelForProject(workspaceId, projectId, reason);
+    for (const { approval } of records) this.publisher.approvalDecided(workspaceId, approval);
+    return records.map((r) => r.approval);
+  }
+
+  list(ctx: RequestContext, query: ApprovalListQuery): Promise<ApprovalPage> {
+    return this.repository.list(ctx.workspaceId, query);
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<Approval> {
+    const record = await this.repository.get(ctx.workspaceId, id);
+    if (!record) throw new AppError('approval/not_found', `Approval ${id} does not exist.`);
+    return record.approval;
+  }
+
+  async decide(ctx: RequestContext, id: string, body: DecideApprovalBody): Promise<Approval> {
+    this.assertMayDecide(ctx);
+    try {
+      const record = await this.repository.decide(ctx.workspaceId, id, body.decision, body.notes ?? null, ctx.userId);
+      await this.decided(record);
+      return record.approval;
+    } catch (err) {
+      // Past its expiry but not yet swept: expire it now, so the paused run learns without waiting a tick.
+      if (isAppError(err) && err.code === 'approval/expired') this.sweepSoon();
+      throw err;
+    }
+  }
+
+  /** Each id on its own: one approval already decided does not stop the others. */
+  async bulkDecide(ctx: RequestContext, body: BulkDecideBody): Promise<BulkDecideResult> {
+    this.assertMayDecide(ctx);
+    const results: BulkDecideResult['results'] = [];
+    for (const id of body.ids) {
+      try {
+        const record = await this.repository.decide(ctx.workspaceId, id, body.decision, body.notes ?? null, ctx.userId);
+        await this.decided(record);
+        results.push({ id, ok: true, approval: record.approval });
+      } catch (err) {
+        if (!isAppError(err)) this.logger.error({ err, approvalId: id }, 'bulk decision failed');
+        const error = isAppError(err) ? { code: err.code, message: err.message } : { code: 'internal/error', message: 'Internal error. The details are in the server log.' };
+        results.push({ id, ok: false, error });
+      }
+    }
+    return { results };
+  }
+
+  inbox(ctx: RequestContext): Promise<Inbox> {
+    return this.repository.inbox(ctx.workspaceId, ctx.userId);
+  }
+
+  /**
+   * Expires what is past due (listeners hear of it as a decision), then escalates what has waited
+   * too long at its level. Sweeps of this process run one after another, never interleaved.
+   */
+  sweep(now: Date = new Date()): Promise<SweepResult> {
+    const run = (this.sweeping ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => this.runSweep(now));
+    this.sweeping = run;
+    void run.finally(() => {
+      if (this.sweeping === run) this.sweeping = undefined;
+    }).catch(() => undefined);
+    return run;
+  }
+
+  private async runSweep(now: Date): Promise<SweepResult> {
+    const expired = await this.repository.expireDue(now);
+    for (const record of expired) await this.decided(record);
+    const escalated = await this.repository.escalateDue(now, this.options.escalationTimeoutMinutes);
+    if (expired.length || escalated.length) this.logger.log({ expired: expired.length, escalated: escalated.length }, 'approvals swept');
+    return { expired: expired.map((r) => r.approval), escalated: escalated.map((r) => r.approval) };
+  }
+
+  private sweepSoon(): void {
+    this.sweep().catch((err: unknown) => this.logger.error({ err }, 'approvals sweep failed'));
+  }
+
+  /** After commit: tell the browsers, then the engine. */
+  private async decided({ approval, context }: ApprovalRecord): Promise<void> {
+    this.publisher.approvalDecided(context.workspaceId, approval);
+    for (const listener of this.listeners) {
+      try {
+        await listener(approval, context);
+      } catch (err) {
+        this.logger.error({ err, approvalId: approval.id }, 'approval decision listener failed');
+      }
+    }
+  }
+
+  private assertMayDecide(ctx: RequestContext): void {
+    if (!DECIDING_ROLES.has(ctx.role)) throw new AppError('auth/forbidden', `Your role (${ctx.role}) cannot decide approvals; an admin or approver can.`);
+  }
+}

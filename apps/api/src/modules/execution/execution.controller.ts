@@ -1,0 +1,95 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import {
+  ProjectControlBodySchema,
+  RecoverStepBodySchema,
+  RollbackBodySchema,
+  type CheckpointInfo,
+  type ProjectDetail,
+  type ProjectError,
+  type ProjectStep,
+} from '@orchestrator/contracts';
+import type { Response } from 'express';
+import { AppError } from '../../common/app-error.js';
+import { Ctx, type RequestContext } from '../../common/request-context.js';
+import { parseInput } from '../../common/validate.js';
+import { ProjectsService } from '../projects/projects.service.js';
+import { ExecutionRepository } from './execution.repository.js';
+import { ExecutionService } from './execution.service.js';
+
+@Controller('api/projects/:id')
+export class ExecutionController {
+  constructor(
+    private readonly service: ExecutionService,
+    private readonly repository: ExecutionRepository,
+    private readonly projects: ProjectsService,
+  ) {}
+
+  @Get('steps')
+  async steps(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<{ steps: ProjectStep[] }> {
+    await this.projects.detail(ctx, id);
+    return { steps: await this.repository.steps(ctx.workspaceId, id) };
+  }
+
+  /** The full result of a step, streamed: large results are never held in memory. */
+  @Get('steps/:stepKey/result')
+  async result(@Ctx() ctx: RequestContext, @Param('id') id: string, @Param('stepKey') stepKey: string, @Res() res: Response): Promise<void> {
+    await this.projects.detail(ctx, id);
+    const result = await this.repository.result(ctx.workspaceId, id, decodeURIComponent(stepKey));
+    if (!result) throw new AppError('request/not_found', `Step ${stepKey} has no result yet.`);
+    res.setHeader('content-type', `${result.contentType}; charset=utf-8`);
+    res.setHeader('content-length', String(result.sizeBytes));
+    if (result.inline !== undefined) {
+      res.end(result.inline);
+      return;
+    }
+    this.repository.blobs.open(result.blobKey!).on('error', () => res.destroy()).pipe(res);
+  }
+
+  @Get('errors')
+  async errors(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<{ errors: ProjectError[] }> {
+    await this.projects.detail(ctx, id);
+    return { errors: await this.repository.errors(ctx.workspaceId, id) };
+  }
+
+  @Post('steps/:stepKey/recover')
+  @HttpCode(200)
+  recover(@Ctx() ctx: RequestContext, @Param('id') id: string, @Param('stepKey') stepKey: string, @Body() body: unknown): Promise<ProjectDetail> {
+    return this.service.recover(ctx, id, decodeURIComponent(stepKey), parseInput(RecoverStepBodySchema, body, 'body'));
+  }
+
+  @Post('pause')
+  @HttpCode(200)
+  pause(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: unknown): Promise<ProjectDetail> {
+    return this.service.pause(ctx, id, parseInput(ProjectControlBodySchema, body ?? {}, 'body').reason);
+  }
+
+  @Post('resume')
+  @HttpCode(200)
+  resume(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: unknown): Promise<ProjectDetail> {
+    return this.service.resume(ctx, id, parseInput(ProjectControlBodySchema, body ?? {}, 'body').reason);
+  }
+
+  @Post('cancel')
+  @HttpCode(200)
+  cancel(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: unknown): Promise<ProjectDetail> {
+    return this.service.stop(ctx, id, 'cancel', parseInput(ProjectControlBodySchema, body ?? {}, 'body').reason);
+  }
+
+  @Post('abort')
+  @HttpCode(200)
+  abort(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: unknown): Promise<ProjectDetail> {
+    return this.service.stop(ctx, id, 'abort', parseInput(ProjectControlBodySchema, body ?? {}, 'body').reason);
+  }
+
+  @Get('checkpoints')
+  async checkpoints(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<{ checkpoints: CheckpointInfo[] }> {
+    return { checkpoints: await this.service.checkpoints(ctx, id) };
+  }
+
+  @Post('rollback')
+  @HttpCode(200)
+  rollback(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: unknown): Promise<ProjectDetail> {
+    const { checkpointId, mode } = parseInput(RollbackBodySchema, body, 'body');
+    return this.service.rollback(ctx, id, checkpointId, mode);
+  }
+}

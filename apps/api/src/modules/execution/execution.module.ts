@@ -1,0 +1,55 @@
+import { Module } from '@nestjs/common';
+import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
+import { ExecutionEngine, type LlmProvider } from '@orchestrator/core';
+import type { Pool } from '@orchestrator/db';
+import type { AppConfig } from '../../config/env.js';
+import { APP_CONFIG, LLM_PROVIDER, PG_POOL } from '../../database/tokens.js';
+import { AgentLoadRepository } from '../agents/agent-load.repository.js';
+import { AgentRegistryService } from '../agents/agent-registry.service.js';
+import { AgentsModule } from '../agents/agents.module.js';
+import { ApprovalsModule } from '../approvals/approvals.module.js';
+import { ApprovalsService } from '../approvals/approvals.service.js';
+import { UsageRepository } from '../orchestrator/usage.repository.js';
+import { ProjectsModule } from '../projects/projects.module.js';
+import { ProjectsRepository } from '../projects/projects.repository.js';
+import { ExecutionController } from './execution.controller.js';
+import { ExecutionRepository } from './execution.repository.js';
+import { ExecutionService } from './execution.service.js';
+import { EXECUTION_ENGINE } from './execution.tokens.js';
+import { ProjectRunner } from './project-runner.js';
+
+@Module({
+  imports: [AgentsModule, ProjectsModule, ApprovalsModule],
+  controllers: [ExecutionController],
+  providers: [
+    ExecutionRepository,
+    UsageRepository,
+    ProjectRunner,
+    ExecutionService,
+    {
+      provide: EXECUTION_ENGINE,
+      inject: [APP_CONFIG, PG_POOL, LLM_PROVIDER, AgentRegistryService, ExecutionRepository, ApprovalsService, AgentLoadRepository, UsageRepository, ProjectsRepository],
+      useFactory: (config: AppConfig, pool: Pool, llm: LlmProvider, registry: AgentRegistryService, store: ExecutionRepository, approvals: ApprovalsService, loads: AgentLoadRepository, usage: UsageRepository, projects: ProjectsRepository) =>
+        new ExecutionEngine({
+          registry: () => registry.current(),
+          index: () => registry.index(),
+          agentsDir: config.agentsDir,
+          llm,
+          usage,
+          store,
+          loads,
+          approvals: {
+            request: async (r) => ({ id: (await approvals.request({ workspaceId: r.workspaceId, projectId: r.projectId, stepKey: r.stepKey, threadId: r.threadId, interruptId: r.gateKey, agentName: r.agent, department: r.department, action: r.action, riskLevel: r.riskLevel, preview: r.preview })).id }),
+          },
+          maxAttempts: config.env.STEP_MAX_ATTEMPTS,
+          backoffBaseMs: config.env.STEP_BACKOFF_BASE_MS,
+          backoffCapMs: 30_000,
+          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+          // Project threads use durable sync checkpoints in the same Postgres.
+          checkpointer: new PostgresSaver(pool, undefined, { schema: 'langgraph' }),
+          control: { shouldStop: async (ctx) => (await projects.summary(ctx.workspaceId, ctx.projectId))?.status !== 'running' },
+        }),
+    },
+  ],
+})
+export class ExecutionModule {}

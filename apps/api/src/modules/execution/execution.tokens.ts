@@ -1,0 +1,1 @@
+export const EXECUTION_ENGINE = Symbol('EXECUTION_ENGINE');

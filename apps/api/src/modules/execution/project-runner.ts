@@ -1,0 +1,129 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { ExecutionEngine, ExecutionResume, PendingInterrupt, RunContext, RunResult } from '@orchestrator/core';
+import type { Pool } from '@orchestrator/db';
+import PgBoss from 'pg-boss';
+import type { DatabaseHandle } from '../../database/boot.js';
+import { DATABASE_HANDLE, PG_POOL } from '../../database/tokens.js';
+import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
+import { ApprovalsRepository } from '../approvals/approvals.repository.js';
+import { ProjectsRepository } from '../projects/projects.repository.js';
+import { EXECUTION_ENGINE } from './execution.tokens.js';
+
+const QUEUE = 'project-run';
+const SYSTEM = { type: 'system' as const, id: 'project-runner' };
+
+/**
+ * Claims project runs through pg-boss (a stately queue keyed by project: at most one queued and
+ * one active job each) and holds a Postgres advisory lock while running, so one thread is never
+ * run by two workers. A job carries only the project id: decisions and recovery choices are
+ * read from Postgres when the job runs, so nothing is lost if a worker dies.
+ */
+@Injectable()
+export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('ProjectRunner');
+  private boss?: PgBoss;
+
+  constructor(
+    @Inject(DATABASE_HANDLE) private readonly database: DatabaseHandle,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(EXECUTION_ENGINE) private readonly engine: ExecutionEngine,
+    private readonly projects: ProjectsRepository,
+    private readonly approvals: ApprovalsRepository,
+    private readonly publisher: RealtimePublisher,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const boss = new PgBoss({ connectionString: this.database.url, schema: 'pgboss', max: 4, application_name: 'orchestrator-runner' });
+    boss.on('error', (err) => this.logger.error(err));
+    await boss.start();
+    await boss.createQueue(QUEUE, { name: QUEUE, policy: 'stately', retryLimit: 20, retryDelay: 1, retryBackoff: true, expireInSeconds: 30 * 60 });
+    await boss.work<RunContext>(QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+      if (job) await this.handle(job.data);
+    });
+    this.boss = boss;
+    // Runs a dead process left "running" are picked up again (SPEC §3.5: nothing stays running forever).
+    for (const ctx of await this.projects.runningProjects()) await this.enqueue(ctx);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.boss?.stop({ graceful: true, timeout: 10_000, wait: true }).catch(() => undefined);
+  }
+
+  async enqueue(ctx: RunContext): Promise<void> {
+    if (!this.boss) throw new Error('ProjectRunner is not started');
+    await this.boss.send(QUEUE, ctx, { singletonKey: ctx.projectId });
+  }
+
+  private async handle(ctx: RunContext): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      const lock = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [`project-run:${ctx.projectId}`]);
+      // Another worker runs it; pg-boss retries this job later.
+      if (!lock.rows[0]?.ok) throw new Error(`project ${ctx.projectId} is being run by another worker`);
+      try {
+        const summary = await this.projects.summary(ctx.workspaceId, ctx.projectId);
+        if (summary?.status !== 'running') return;
+        const { resume, consumed } = await this.collectResume(ctx, await this.engine.pendingInterrupts(ctx));
+        const result = await this.engine.run(ctx, resume);
+        if (consumed.length) await this.pool.query('update project_errors set resolved_at = now() where id = any($1) and resolved_at is null', [consumed]);
+        await this.apply(ctx, result);
+      } finally {
+        await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [`project-run:${ctx.projectId}`]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Answers people have given to the run's open questions, keyed by interrupt id. */
+  private async collectResume(ctx: RunContext, interrupts: PendingInterrupt[]): Promise<{ resume: Record<string, ExecutionResume>; consumed: string[] }> {
+    const resume: Record<string, ExecutionResume> = {};
+    const consumed: string[] = [];
+    for (const { id, value } of interrupts) {
+      if (value.kind === 'approval') {
+        const record = await this.approvals.get(ctx.workspaceId, value.approvalId);
+        const a = record?.approval;
+        if (a && a.status !== 'pending') {
+          resume[id] = { kind: 'decision', decision: a.status === 'approved' ? 'approve' : 'reject', notes: a.decisionNotes ?? (a.status === 'expired' ? 'The approval expired.' : undefined), decidedBy: a.decidedBy ?? undefined };
+        }
+        continue;
+      }
+      const { rows } = await this.pool.query<{ recovery_action: 'retry' | 'skip' | 'reassign' | 'abort'; agent: string | null }>(
+        `select recovery_action, details ->> 'agent' as agent from project_errors where id = $1 and recovery_action in ('retry', 'skip', 'reassign', 'abort') and resolved_at is null`,
+        [value.errorId],
+      );
+      const r = rows[0];
+      if (r) {
+        resume[id] = { kind: 'recovery', action: r.recovery_action, agent: r.agent ?? undefined };
+        consumed.push(value.errorId);
+      }
+    }
+    return { resume, consumed };
+  }
+
+  /** Project status from how the run stopped. */
+  private async apply(ctx: RunContext, result: RunResult): Promise<void> {
+    const move = async (to: Parameters<ProjectsRepository['transition']>[2], reason: string) => {
+      const summary = await this.projects.transition(ctx.workspaceId, ctx.projectId, to, reason, SYSTEM, ['running']).catch(() => undefined);
+      if (summary) this.publisher.projectUpdated(ctx.workspaceId, summary);
+    };
+    switch (result.kind) {
+      case 'completed':
+        return move('completed', 'All steps finished.');
+      case 'aborted':
+        return move('aborted', result.reason);
+      case 'stopped':
+        return;
+      case 'interrupted': {
+        // Answers that arrived while this run was busy: go round again instead of pausing.
+        const { resume } = await this.collectResume(ctx, result.interrupts);
+        if (Object.keys(resume).length > 0) return this.enqueue(ctx);
+        const kinds = new Set(result.interrupts.map((i) => i.value.kind));
+        const first = result.interrupts[0]!.value;
+        if (kinds.has('approval')) return move('paused_for_approval', `Waiting for approval of ${result.interrupts.filter((i) => i.value.kind === 'approval').length} step(s).`);
+        if (first.kind === 'agent_development') return move('paused_for_agent_development', `Step ${first.stepKey} needs a new agent (${first.capability ?? 'capability'}).`);
+        return move('paused_on_error', first.kind === 'error' ? `Step ${first.stepKey} failed: ${first.message}` : 'A step needs a decision.');
+      }
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import type pg from 'pg';
+import { OutboxWriteDropped } from './errors.js';
+
+/** A bookkeeping write (step row, audit entry, event row) run inside a checkpoint's transaction. */
+export type OutboxWrite = (client: pg.PoolClient) => Promise<void>;
+
+export interface OutboxEntry {
+  write: OutboxWrite;
+  /** Idempotency key: a newer write with the same key replaces this one while both are queued. */
+  key?: string;
+  settle: (error?: unknown) => void;
+}
+
+/**
+ * Writes queued per (thread, slot), where a slot is what commits them: the next checkpoint of
+ * a namespace (`ns:<namespace>`) or the saved writes of a task (`task:<task id>`). In-process
+ * only: a crash loses what is queued, exactly like the work that never got saved — the run
+ * resumes from what was saved and re-runs the rest, which queues the writes again.
+ */
+export class Outbox {
+  private readonly queues = new Map<string, { threadId: string; entries: OutboxEntry[] }>();
+
+  private static key(threadId: string, slot: string): string {
+    return JSON.stringify([threadId, slot]);
+  }
+
+  /** Resolves once the write committed; rejects with the error if its transaction rolled back. */
+  add(threadId: string, slot: string, write: OutboxWrite, key?: string): Promise<void> {
+    let settle!: (error?: unknown) => void;
+    const committed = new Promise<void>((resolve, reject) => {
+      settle = (error) => (error === undefined ? resolve() : reject(error));
+    });
+    // Nodes usually do not await this promise (it settles only after their superstep), so a
+    // rollback must not surface as an unhandled rejection; awaiting it still sees the error.
+    committed.catch(() => undefined);
+    const k = Outbox.key(threadId, slot);
+    const queue = this.queues.get(k) ?? { threadId, entries: [] };
+    this.queues.set(k, queue);
+    if (key !== undefined) {
+      // A node retried by its RetryPolicy runs again and queues the same write again.
+      const previous = queue.entries.findIndex((e) => e.key === key);
+      if (previous >= 0) queue.entries.splice(previous, 1)[0]?.settle(new OutboxWriteDropped(`Outbox write "${key}" was replaced by a newer one`));
+    }
+    queue.entries.push({ write, key, settle });
+    return committed;
+  }
+
+  /** Removes and returns what is queued in one slot of a thread. */
+  take(threadId: string, slot: string): OutboxEntry[] {
+    const k = Outbox.key(threadId, slot);
+    const queue = this.queues.get(k);
+    if (!queue) return [];
+    this.queues.delete(k);
+    return queue.entries;
+  }
+
+  /** Removes and returns everything queued for a thread, in queueing order per slot. */
+  takeThread(threadId: string): OutboxEntry[] {
+    const taken: OutboxEntry[] = [];
+    for (const [k, queue] of this.queues) {
+      if (queue.threadId !== threadId) continue;
+      this.queues.delete(k);
+      taken.push(...queue.entries);
+    }
+    return taken;
+  }
+
+  size(threadId?: string): number {
+    let n = 0;
+    for (const queue of this.queues.values()) if (threadId === undefined || queue.threadId === threadId) n += queue.entries.length;
+    return n;
+  }
+}
+
+/**
+ * Runs `first` (the checkpoint or writes statement, if any) then the queued writes in one
+ * transaction and settles every entry with the outcome. On failure nothing is re-queued: the
+ * writes belong to work that was not saved, and re-running that work queues them again.
+ */
+export async function commitWithOutbox(pool: pg.Pool, entries: OutboxEntry[], first?: pg.QueryConfig): Promise<void> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('begin');
+    if (first) await client.query(first);
+    for (const entry of entries) await entry.write(client);
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback').catch((rollbackError: Error) => {
+      // The connection is unusable: make the pool discard it instead of handing it out again.
+      broken = rollbackError;
+    });
+    for (const entry of entries) entry.settle(error);
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+  for (const entry of entries) entry.settle();
+}

@@ -1,0 +1,283 @@
+import type { RunnableConfig } from '@langchain/core/runnables';
+import {
+  BaseCheckpointSaver,
+  WRITES_IDX_MAP,
+  getCheckpointId,
+  type ChannelVersions,
+  type Checkpoint,
+  type CheckpointListOptions,
+  type CheckpointMetadata,
+  type CheckpointTuple,
+  type PendingWrite,
+  type SerializerProtocol,
+} from '@langchain/langgraph-checkpoint';
+import type pg from 'pg';
+import { ERROR, INTERRUPT, RESUME } from '@langchain/langgraph-checkpoint';
+import { OutboxWriteDropped } from './errors.js';
+import { Outbox, commitWithOutbox, type OutboxWrite } from './outbox.js';
+import { pruneAll, pruneThread, type PruneAllOptions, type PruneResult, type PruneThreadOptions } from './retention.js';
+import { decodeRows, type CheckpointKey, type DecodeContext } from './rows.js';
+import { DELETE_THREAD, putQuery, putWritesQuery, readQuery, statement, type ReadRow } from './sql.js';
+
+export interface PostgresCheckpointSaverOptions {
+  serde?: SerializerProtocol;
+  /** Checkpoints fetched per query while list() iterates (keyset pagination). Default 100. */
+  listPageSize?: number;
+  /**
+   * Use named prepared statements (parsed once per connection). Default true; turn off behind
+   * a transaction-mode pooler such as Supabase's port 6543, which cannot keep them.
+   */
+  prepareStatements?: boolean;
+}
+
+export interface EnqueueOptions {
+  /** Namespace whose next checkpoint carries the write; default the root graph's (''). */
+  checkpointNs?: string;
+  /** Idempotency key: a newer write with the same key replaces a queued one (e.g. on retry). */
+  key?: string;
+}
+
+/** LangGraph puts the running task's id in the node's config under this key. */
+const TASK_ID_KEY = '__pregel_task_id';
+const slotOfNamespace = (ns: string) => `ns:${ns}`;
+const slotOfTask = (taskId: string) => `task:${taskId}`;
+
+/**
+ * Channels that are not a task's output (LangGraph's isTaskOutput). On resume LangGraph skips
+ * every task that saved at least one other write — even one that also saved an error because
+ * a sibling's failure aborted it after it finished — and re-runs the others.
+ */
+const NOT_OUTPUT = new Set<string>([ERROR, '__error_source_node__', INTERRUPT, RESUME]);
+
+type Configurable = Record<string, unknown>;
+
+const text = (value: unknown): string | undefined => (value === undefined || value === null || value === '' ? undefined : String(value));
+
+/** JSON for a jsonb column: Postgres rejects the NUL escape, so it is dropped (an escaped backslash before it is kept). */
+const jsonbSafe = (json: string) => json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1');
+
+/**
+ * LangGraph checkpointer for project runs, over tables of its own (schema `checkpoints`).
+ * Compared with PostgresSaver: put, putWrites, getTuple and deleteThread are each one
+ * statement (one round trip), values are read back as plain bytea, list() pages through
+ * history, and channel versions carry a random suffix so a fork never reuses a version.
+ * Plus an outbox committed with the checkpoint, and retention.
+ */
+export class PostgresCheckpointSaver extends BaseCheckpointSaver {
+  private readonly outbox = new Outbox();
+  private readonly pageSize: number;
+  private readonly prepare: boolean;
+  private readonly decode: DecodeContext;
+
+  constructor(
+    readonly pool: pg.Pool,
+    options: PostgresCheckpointSaverOptions = {},
+  ) {
+    super(options.serde);
+    this.pageSize = options.listPageSize ?? 100;
+    this.prepare = options.prepareStatements ?? true;
+    this.decode = { serde: this.serde, firstVersion: () => this.getNextVersion(undefined) };
+  }
+
+  async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
+    const c: Configurable = config.configurable ?? {};
+    const threadId = text(c.thread_id);
+    if (threadId === undefined) return undefined;
+    const checkpointId = getCheckpointId(config) || undefined;
+    const params: unknown[] = [threadId, String(c.checkpoint_ns ?? '')];
+    let where = 'where thread_id = $1 and checkpoint_ns = $2';
+    if (checkpointId !== undefined) {
+      params.push(checkpointId);
+      where += ' and checkpoint_id = $3';
+    }
+    const { rows } = await this.pool.query<ReadRow>(statement(readQuery(where, '1'), params, this.prepare));
+    const [first] = await decodeRows(rows, this.decode);
+    return first?.tuple;
+  }
+
+  async *list(config: RunnableConfig, options: CheckpointListOptions = {}): AsyncGenerator<CheckpointTuple> {
+    const c: Configurable = config.configurable ?? {};
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    const add = (condition: (p: string) => string, value: unknown) => {
+      params.push(value);
+      conditions.push(condition(`$${params.length}`));
+    };
+    const threadId = text(c.thread_id);
+    if (threadId !== undefined) add((p) => `thread_id = ${p}`, threadId);
+    const ns = c.checkpoint_ns;
+    if (ns !== undefined && ns !== null) add((p) => `checkpoint_ns = ${p}`, String(ns));
+    const checkpointId = text(c.checkpoint_id);
+    if (checkpointId !== undefined) add((p) => `checkpoint_id = ${p}`, checkpointId);
+    if (options.filter && Object.keys(options.filter).length > 0) add((p) => `metadata @> ${p}::jsonb`, jsonbSafe(JSON.stringify(options.filter)));
+    const before = text(options.before?.configurable?.checkpoint_id);
+    if (before !== undefined) add((p) => `checkpoint_id < ${p}`, before);
+
+    // Keyset pagination: within one thread+namespace the id alone orders rows; across threads
+    // or namespaces the same id can repeat, so the cursor is the whole order key.
+    const singleSeries = threadId !== undefined && ns !== undefined && ns !== null;
+    let remaining = options.limit ?? Number.POSITIVE_INFINITY;
+    let cursor: CheckpointKey | undefined;
+    while (remaining > 0) {
+      const pageParams = [...params];
+      const pageConditions = [...conditions];
+      if (cursor) {
+        if (singleSeries) {
+          pageParams.push(cursor.checkpoint_id);
+          pageConditions.push(`checkpoint_id < $${pageParams.length}`);
+        } else {
+          pageParams.push(cursor.checkpoint_id, cursor.thread_id, cursor.checkpoint_ns);
+          const n = pageParams.length;
+          pageConditions.push(`(checkpoint_id, thread_id, checkpoint_ns) < ($${n - 2}, $${n - 1}, $${n})`);
+        }
+      }
+      const where = pageConditions.length > 0 ? `where ${pageConditions.join(' and ')}` : '';
+      const size = Math.min(this.pageSize, remaining);
+      pageParams.push(size);
+      const { rows } = await this.pool.query<ReadRow>(statement(readQuery(where, `$${pageParams.length}::int`), pageParams, this.prepare));
+      const page = await decodeRows(rows, this.decode);
+      for (const { tuple } of page) yield tuple;
+      if (page.length < size) return;
+      remaining -= page.length;
+      cursor = page[page.length - 1]?.key;
+    }
+  }
+
+  async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
+    if (config.configurable === undefined) throw new Error('Missing "configurable" field in "config" param');
+    const c: Configurable = config.configurable;
+    const threadId = text(c.thread_id);
+    if (threadId === undefined) throw new Error('Missing "thread_id" field in "config.configurable": a checkpoint belongs to a thread');
+    const ns = String(c.checkpoint_ns ?? '');
+    const parentId = text(c.checkpoint_id) ?? null;
+    const { channel_values: channelValues, ...withoutValues } = checkpoint;
+    const [values, metadataJson] = await Promise.all([this.dumpValues(channelValues ?? {}, newVersions), this.dumpMetadata(metadata)]);
+    const params: unknown[] = [threadId, ns, checkpoint.id, parentId, JSON.stringify(withoutValues), metadataJson];
+    for (const v of values) params.push(...v);
+    const query = statement(putQuery(values.length), params, this.prepare, values.length);
+    const queued = this.outbox.take(threadId, slotOfNamespace(ns));
+    if (queued.length === 0) await this.pool.query(query);
+    else await commitWithOutbox(this.pool, queued, query);
+    return { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id } };
+  }
+
+  async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath?: string): Promise<void> {
+    const c: Configurable = config.configurable ?? {};
+    const threadId = text(c.thread_id);
+    if (threadId === undefined) throw new Error('Missing "thread_id" field in "config.configurable": writes belong to a thread');
+    const checkpointId = text(c.checkpoint_id);
+    if (checkpointId === undefined) throw new Error('Missing "checkpoint_id" field in "config.configurable": writes belong to a checkpoint');
+    const queued = this.outbox.take(threadId, slotOfTask(taskId));
+    if (queued.length > 0 && !writes.some(([channel]) => !NOT_OUTPUT.has(channel))) {
+      // The task failed or was interrupted: it runs again and queues its writes again.
+      for (const entry of queued) entry.settle(new OutboxWriteDropped(`Task ${taskId} did not complete; its outbox writes were dropped`));
+      queued.length = 0;
+    }
+    if (writes.length === 0) return;
+    // One row per (task, idx): a repeated special channel keeps its last value, as an upsert
+    // per write would, and Postgres refuses to update one row twice in a statement.
+    const byIdx = new Map<number, [number, string, string, Uint8Array]>();
+    const dumped = await Promise.all(writes.map(([channel, value]) => this.serde.dumpsTyped(value)));
+    writes.forEach(([channel], i) => {
+      const idx = WRITES_IDX_MAP[channel] ?? i;
+      const [type, bytes] = dumped[i]!;
+      byIdx.set(idx, [idx, channel, type, bytes]);
+    });
+    const params: unknown[] = [threadId, String(c.checkpoint_ns ?? ''), checkpointId, taskId, taskPath ?? ''];
+    for (const row of byIdx.values()) params.push(...row);
+    const query = statement(putWritesQuery(byIdx.size), params, this.prepare, byIdx.size);
+    if (queued.length === 0) await this.pool.query(query);
+    else await commitWithOutbox(this.pool, queued, query);
+  }
+
+  async deleteThread(threadId: string): Promise<void> {
+    await this.pool.query(statement(DELETE_THREAD, [threadId], this.prepare));
+  }
+
+  /**
+   * Versions are `counter + random fraction` (e.g. 7.4830…), where the Python PostgresSaver
+   * uses `<counter>.<random>` strings: still ordered by the counter, but unique per thread, so
+   * a state update on an older checkpoint (a fork) never produces a (channel, version) that a
+   * later checkpoint already stored with another value — values are stored once per version
+   * and never overwritten. Numbers, not strings, so the saver stays a BaseCheckpointSaver<number>
+   * that compile({ checkpointer }) accepts, and LangGraph's numeric comparisons apply.
+   */
+  override getNextVersion(current: number | undefined): number {
+    const counter = typeof current === 'number' ? Math.floor(current) : typeof current === 'string' ? Math.floor(Number.parseFloat(current)) || 0 : 0;
+    // Never exactly the counter: a fraction of 0 would print like an integer version.
+    return counter + 1 + (Math.random() * 0.999 + 0.0005);
+  }
+
+  /**
+   * Queues a bookkeeping write for the thread, run inside the transaction of the thread's next
+   * checkpoint in `options.checkpointNs` (default the root graph), after the checkpoint row:
+   * it commits if and only if that checkpoint does. Meant for the code driving a run; from
+   * inside a node prefer enqueueWithTask(). If the put fails (or one of the writes throws) the
+   * transaction rolls back, and every write it carried is dropped and its promise rejects with
+   * that error — they are not re-queued: re-running the superstep queues them again.
+   */
+  enqueue(threadId: string, write: OutboxWrite, options: EnqueueOptions = {}): Promise<void> {
+    return this.outbox.add(threadId, slotOfNamespace(options.checkpointNs ?? ''), write, options.key);
+  }
+
+  /**
+   * Queues a bookkeeping write from inside a node (pass the node's config): it commits in the
+   * transaction that saves the node's writes when the node completes — the point after which
+   * LangGraph never runs that node again for this step, even if a sibling task fails. If the
+   * node fails or calls interrupt(), its queued writes are dropped (promise rejects with
+   * OutboxWriteDropped): it runs again from the top and queues them again. Never await the
+   * promise inside the node: it settles after the node returns.
+   */
+  enqueueWithTask(config: RunnableConfig, write: OutboxWrite, options: { key?: string } = {}): Promise<void> {
+    const c: Configurable = config.configurable ?? {};
+    const threadId = text(c.thread_id);
+    const taskId = text(c[TASK_ID_KEY]);
+    if (threadId === undefined || taskId === undefined) throw new Error('enqueueWithTask needs the config LangGraph passes to a node (thread_id and task id)');
+    return this.outbox.add(threadId, slotOfTask(taskId), write, options.key);
+  }
+
+  /** Runs everything queued for the thread now, in one transaction without a checkpoint. */
+  async flush(threadId: string): Promise<void> {
+    const queued = this.outbox.takeThread(threadId);
+    if (queued.length > 0) await commitWithOutbox(this.pool, queued);
+  }
+
+  /**
+   * Drops everything queued for the thread (promises reject with OutboxWriteDropped). Call it
+   * when a run stops (error, interrupt) so writes of work that will re-run do not linger.
+   */
+  discard(threadId: string, reason = 'discarded'): number {
+    const queued = this.outbox.takeThread(threadId);
+    for (const entry of queued) entry.settle(new OutboxWriteDropped(`Outbox write ${reason}`));
+    return queued.length;
+  }
+
+  /** Writes queued and not yet committed, for one thread or all. */
+  pendingOutboxWrites(threadId?: string): number {
+    return this.outbox.size(threadId);
+  }
+
+  pruneThread(threadId: string, options: PruneThreadOptions): Promise<PruneResult> {
+    return pruneThread(this.pool, threadId, options);
+  }
+
+  pruneAll(options: PruneAllOptions): Promise<PruneResult> {
+    return pruneAll(this.pool, options);
+  }
+
+  private async dumpValues(channelValues: Record<string, unknown>, newVersions: ChannelVersions): Promise<Array<[string, string, string, Uint8Array | null]>> {
+    return Promise.all(
+      Object.entries(newVersions).map(async ([channel, version]): Promise<[string, string, string, Uint8Array | null]> => {
+        // A version without a value marks a channel that was emptied.
+        if (!(channel in channelValues)) return [channel, String(version), 'empty', null];
+        const [type, bytes] = await this.serde.dumpsTyped(channelValues[channel]);
+        return [channel, String(version), type, bytes];
+      }),
+    );
+  }
+
+  private async dumpMetadata(metadata: CheckpointMetadata): Promise<string> {
+    const [, bytes] = await this.serde.dumpsTyped(metadata);
+    return jsonbSafe(new TextDecoder().decode(bytes));
+  }
+}
