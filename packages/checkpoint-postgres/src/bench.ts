@@ -12,7 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Annotation, END, START, StateGraph, type BaseCheckpointSaver } from '@langchain/langgraph';
+import { Annotation, END, MemorySaver, START, StateGraph, type BaseCheckpointSaver } from '@langchain/langgraph';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import { openPool, runSqlFile, startEmbeddedPostgres } from '@orchestrator/db';
 import pg from 'pg';
@@ -23,8 +23,9 @@ import { PostgresCheckpointSaver } from './saver.js';
 setMaxListeners(100);
 
 const MIGRATION = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../supabase/migrations/20261121001100_project_checkpoints_init.sql');
-type SaverName = 'none' | 'PostgresSaver' | 'PostgresCheckpointSaver';
-const SAVERS: SaverName[] = ['none', 'PostgresSaver', 'PostgresCheckpointSaver'];
+// MemorySaver shows the floor: what LangGraph itself spends per step once a checkpointer is set.
+type SaverName = 'none' | 'MemorySaver' | 'PostgresSaver' | 'PostgresCheckpointSaver';
+const SAVERS: SaverName[] = ['none', 'MemorySaver', 'PostgresSaver', 'PostgresCheckpointSaver'];
 
 /** Timestamps taken at the start of each superstep (by its first node), in ms. */
 let marks: number[] = [];
@@ -157,6 +158,7 @@ async function main(): Promise<void> {
     await pgSaver.setup();
     const savers: Record<SaverName, BaseCheckpointSaver | undefined> = {
       none: undefined,
+      MemorySaver: new MemorySaver(),
       PostgresSaver: pgSaver,
       PostgresCheckpointSaver: new PostgresCheckpointSaver(await pool()),
     };
@@ -172,7 +174,7 @@ async function main(): Promise<void> {
     const results: Result[] = [];
     for (const shape of shapes) {
       const graphs = Object.fromEntries(SAVERS.map((s) => [s, shape.build(savers[s])])) as Record<SaverName, ReturnType<Shape['build']>>;
-      const samples: Record<SaverName, Sample[]> = { none: [], PostgresSaver: [], PostgresCheckpointSaver: [] };
+      const samples: Record<SaverName, Sample[]> = { none: [], MemorySaver: [], PostgresSaver: [], PostgresCheckpointSaver: [] };
       // Round-robin, so drift (JIT, caches, disk) affects every saver alike.
       for (let r = 0; r < shape.warmup + shape.runs; r++) {
         for (const s of SAVERS) {

@@ -8,7 +8,8 @@ export interface OutboxEntry {
   write: OutboxWrite;
   /** Idempotency key: a newer write with the same key replaces this one while both are queued. */
   key?: string;
-  settle: (error?: unknown) => void;
+  /** Resolves the entry's promise, or rejects it when given a failure (whatever was thrown). */
+  settle: (failure?: { error: unknown }) => void;
 }
 
 /**
@@ -26,11 +27,11 @@ export class Outbox {
 
   /** Resolves once the write committed; rejects with the error if its transaction rolled back. */
   add(threadId: string, slot: string, write: OutboxWrite, key?: string): Promise<void> {
-    let settle!: (error?: unknown) => void;
+    let settle!: OutboxEntry['settle'];
     const committed = new Promise<void>((resolve, reject) => {
-      settle = (error) => (error === undefined ? resolve() : reject(error));
+      settle = (failure) => (failure ? reject(failure.error) : resolve());
     });
-    // Nodes usually do not await this promise (it settles only after their superstep), so a
+    // Nodes do not await this promise (it settles only once their work is saved), so a
     // rollback must not surface as an unhandled rejection; awaiting it still sees the error.
     committed.catch(() => undefined);
     const k = Outbox.key(threadId, slot);
@@ -39,7 +40,7 @@ export class Outbox {
     if (key !== undefined) {
       // A node retried by its RetryPolicy runs again and queues the same write again.
       const previous = queue.entries.findIndex((e) => e.key === key);
-      if (previous >= 0) queue.entries.splice(previous, 1)[0]?.settle(new OutboxWriteDropped(`Outbox write "${key}" was replaced by a newer one`));
+      if (previous >= 0) queue.entries.splice(previous, 1)[0]?.settle({ error: new OutboxWriteDropped(`Outbox write "${key}" was replaced by a newer one`) });
     }
     queue.entries.push({ write, key, settle });
     return committed;
@@ -78,7 +79,13 @@ export class Outbox {
  * writes belong to work that was not saved, and re-running that work queues them again.
  */
 export async function commitWithOutbox(pool: pg.Pool, entries: OutboxEntry[], first?: pg.QueryConfig): Promise<void> {
-  const client = await pool.connect();
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    for (const entry of entries) entry.settle({ error });
+    throw error;
+  }
   let broken: Error | undefined;
   try {
     await client.query('begin');
@@ -90,7 +97,7 @@ export async function commitWithOutbox(pool: pg.Pool, entries: OutboxEntry[], fi
       // The connection is unusable: make the pool discard it instead of handing it out again.
       broken = rollbackError;
     });
-    for (const entry of entries) entry.settle(error);
+    for (const entry of entries) entry.settle({ error });
     throw error;
   } finally {
     client.release(broken);

@@ -1,6 +1,9 @@
 import type { RunnableConfig } from '@langchain/core/runnables';
 import {
   BaseCheckpointSaver,
+  ERROR,
+  INTERRUPT,
+  RESUME,
   WRITES_IDX_MAP,
   getCheckpointId,
   type ChannelVersions,
@@ -12,7 +15,6 @@ import {
   type SerializerProtocol,
 } from '@langchain/langgraph-checkpoint';
 import type pg from 'pg';
-import { ERROR, INTERRUPT, RESUME } from '@langchain/langgraph-checkpoint';
 import { OutboxWriteDropped } from './errors.js';
 import { Outbox, commitWithOutbox, type OutboxWrite } from './outbox.js';
 import { pruneAll, pruneThread, type PruneAllOptions, type PruneResult, type PruneThreadOptions } from './retention.js';
@@ -60,7 +62,7 @@ const jsonbSafe = (json: string) => json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '
  * LangGraph checkpointer for project runs, over tables of its own (schema `checkpoints`).
  * Compared with PostgresSaver: put, putWrites, getTuple and deleteThread are each one
  * statement (one round trip), values are read back as plain bytea, list() pages through
- * history, and channel versions carry a random suffix so a fork never reuses a version.
+ * history, and channel versions carry a random fraction so a fork never reuses a version.
  * Plus an outbox committed with the checkpoint, and retention.
  */
 export class PostgresCheckpointSaver extends BaseCheckpointSaver {
@@ -170,14 +172,14 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
     const queued = this.outbox.take(threadId, slotOfTask(taskId));
     if (queued.length > 0 && !writes.some(([channel]) => !NOT_OUTPUT.has(channel))) {
       // The task failed or was interrupted: it runs again and queues its writes again.
-      for (const entry of queued) entry.settle(new OutboxWriteDropped(`Task ${taskId} did not complete; its outbox writes were dropped`));
+      for (const entry of queued) entry.settle({ error: new OutboxWriteDropped(`Task ${taskId} did not complete; its outbox writes were dropped`) });
       queued.length = 0;
     }
     if (writes.length === 0) return;
     // One row per (task, idx): a repeated special channel keeps its last value, as an upsert
     // per write would, and Postgres refuses to update one row twice in a statement.
     const byIdx = new Map<number, [number, string, string, Uint8Array]>();
-    const dumped = await Promise.all(writes.map(([channel, value]) => this.serde.dumpsTyped(value)));
+    const dumped = await Promise.all(writes.map(([, value]) => this.serde.dumpsTyped(value)));
     writes.forEach(([channel], i) => {
       const idx = WRITES_IDX_MAP[channel] ?? i;
       const [type, bytes] = dumped[i]!;
@@ -203,8 +205,9 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
    * that compile({ checkpointer }) accepts, and LangGraph's numeric comparisons apply.
    */
   override getNextVersion(current: number | undefined): number {
+    // A string can only come from a checkpoint written by another saver (Python's format).
     const counter = typeof current === 'number' ? Math.floor(current) : typeof current === 'string' ? Math.floor(Number.parseFloat(current)) || 0 : 0;
-    // Never exactly the counter: a fraction of 0 would print like an integer version.
+    // The fraction stays clear of 0 and 1 so a version never equals an integer one.
     return counter + 1 + (Math.random() * 0.999 + 0.0005);
   }
 
@@ -248,7 +251,7 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
    */
   discard(threadId: string, reason = 'discarded'): number {
     const queued = this.outbox.takeThread(threadId);
-    for (const entry of queued) entry.settle(new OutboxWriteDropped(`Outbox write ${reason}`));
+    for (const entry of queued) entry.settle({ error: new OutboxWriteDropped(`Outbox write ${reason}`) });
     return queued.length;
   }
 

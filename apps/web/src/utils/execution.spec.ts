@@ -4,6 +4,7 @@ import { projectError, projectStep } from '../testing/factories';
 import {
   businessEnd,
   canControl,
+  canRollback,
   formatBytes,
   groupRunSteps,
   progressOf,
@@ -29,6 +30,16 @@ describe('execution utils', () => {
       failed: [],
       aborted: [],
     });
+  });
+
+  it('should allow rollback and fork only while the project is paused', () => {
+    expect(PROJECT_STATUSES.filter(canRollback)).toEqual([
+      'paused_for_approval',
+      'paused_on_error',
+      'paused_for_agent_development',
+      'paused_for_agent_improvement',
+      'paused_by_user',
+    ]);
   });
 
   it('should give every step status its own label, icon and colour', () => {
@@ -80,6 +91,8 @@ describe('execution utils', () => {
     const errors = [projectError({ stepKey: 'a' }), projectError({ stepKey: 'b' }), projectError({ stepKey: 'a', resolvedAt: '2026-11-20T11:00:00.000Z' })];
     expect([...recoverableSteps('paused_on_error', steps, errors)]).toEqual(['a']);
     expect([...recoverableSteps('paused_on_error', steps, undefined)]).toEqual(['a']);
+    expect([...recoverableSteps('paused_for_agent_development', steps, errors)]).toEqual(['a']);
+    // While running, retries are the engine's business.
     expect([...recoverableSteps('running', steps, errors)]).toEqual([]);
   });
 

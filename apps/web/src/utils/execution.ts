@@ -93,6 +93,11 @@ export const CONTROL_LOOK: Record<ProjectControl, { label: string; icon: string;
   },
 };
 
+/** Time travel needs a still run: the API refuses a rollback or fork unless the project is paused. */
+export function canRollback(status: ProjectStatus): boolean {
+  return status === 'paused_by_user' || PAUSED_BY_ENGINE.includes(status);
+}
+
 /** Has the project left planning, so that it has (or will have) steps running? */
 export function hasRun(project: { status: ProjectStatus; approvedAt: string | null }): boolean {
   return project.approvedAt !== null || !['planning', 'awaiting_plan_approval'].includes(project.status);
@@ -204,12 +209,15 @@ export function businessEnd(start: Date, minutes: number): Date {
 
 const SETTLED: StepStatus[] = ['completed', 'skipped', 'cancelled'];
 
+/** While the run waits for a person's answer to a failure (the API resumes it after one). */
+const AWAITING_RECOVERY: ProjectStatus[] = ['paused_on_error', 'paused_for_agent_development'];
+
 /**
- * Steps a person must recover: while the project is paused on an error, each step with an
- * unresolved error (or, before the errors are loaded, each failed step) that has not settled.
+ * Steps a person must recover: while the project waits for an answer to a failure, each step
+ * with an unresolved error (or, before the errors are loaded, each failed step) not yet settled.
  */
 export function recoverableSteps(status: ProjectStatus, steps: ProjectStep[], errors: ProjectError[] | undefined): Set<string> {
-  if (status !== 'paused_on_error') return new Set();
+  if (!AWAITING_RECOVERY.includes(status)) return new Set();
   const live = new Map(steps.map((s) => [s.stepKey, s]));
   const keys = errors
     ? errors.filter((e) => e.resolvedAt === null && e.stepKey !== null).map((e) => e.stepKey as string)

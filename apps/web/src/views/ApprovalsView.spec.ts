@@ -11,11 +11,12 @@ import { mountWithPrime } from '../testing/mount';
 import { routerAt } from '../testing/router';
 
 beforeEach(() => setActivePinia(createPinia()));
-// A mounted app left behind keeps timers running and can switch the active Pinia under the next test.
-enableAutoUnmount(afterEach);
 afterEach(() => {
   document.body.innerHTML = '';
 });
+// Registered last so it runs first (after-hooks run as a stack): unmount, then clear the DOM.
+// A mounted app left behind keeps timers running and can switch the active Pinia under the next test.
+enableAutoUnmount(afterEach);
 
 const at = (minutes: number) => new Date(Date.UTC(2026, 10, 20, 10, minutes)).toISOString();
 const decided = (a: Approval, status: 'approved' | 'rejected' = 'approved'): Approval => ({ ...a, status, decidedAt: at(50), decidedBy: 'Ada' });
@@ -82,6 +83,19 @@ describe('ApprovalsView', () => {
     expect(second.text()).toContain('Medium');
     expect(second.get('[data-testid="approval-expiry"]').text()).toBe('—');
     expect(wrapper.get('[data-testid="approvals-pending-count"]').text()).toBe('3 pending');
+  });
+
+  it('should not offer a decision on an approval whose expiry has passed', async () => {
+    const late = approval({ stepName: 'Late one', expiresAt: '2020-01-01T00:00:00.000Z', requestedAt: at(20) });
+    serve({}, [late, post]);
+    const { wrapper } = await mountAt();
+    const lateRow = row(wrapper, late.id);
+    expect(lateRow.get('[data-testid="approval-expiry"]').text()).toBe('expired');
+    expect(lateRow.find('[data-testid="approval-approve"]').exists()).toBe(false);
+    expect(lateRow.text()).toContain('Too late to decide');
+    expect(lateRow.get('[data-testid="approval-select"]').attributes('disabled')).toBeDefined();
+    await wrapper.get('[data-testid="approvals-select-all"]').setValue(true);
+    expect(wrapper.get('[data-testid="approvals-bulk"]').text()).toContain('1 selected');
   });
 
   it('should approve one row with notes and take it out of the queue', async () => {
@@ -180,7 +194,8 @@ describe('ApprovalsView', () => {
     expect(details.findAll('dt').map((d) => d.text())).toEqual(['Recipients', 'Segments']);
     expect(details.findAll('dd')[0]?.text()).toBe('12000');
     expect(details.get('code').text()).toBe('[\n  "eu",\n  "us"\n]');
-    expect(row(wrapper, email.id).attributes('aria-selected')).toBe('true');
+    expect(row(wrapper, email.id).attributes('data-previewing')).toBe('true');
+    expect(row(wrapper, email.id).get('[data-testid="approval-open"]').attributes('aria-pressed')).toBe('true');
   });
 
   it('should list what needs this person: approvals and overdue human steps', async () => {

@@ -12,11 +12,12 @@ import { mountWithPrime } from '../testing/mount';
 import { routerAt } from '../testing/router';
 
 beforeEach(() => setActivePinia(createPinia()));
-// A mounted app left behind keeps timers running and can switch the active Pinia under the next test.
-enableAutoUnmount(afterEach);
 afterEach(() => {
   document.body.innerHTML = '';
 });
+// Registered last so it runs first (after-hooks run as a stack): unmount, then clear the DOM.
+// A mounted app left behind keeps timers running and can switch the active Pinia under the next test.
+enableAutoUnmount(afterEach);
 
 const steps = [
   projectStep({ stepKey: 'research', name: 'Market research', status: 'completed', resultPreview: 'Three segments.', resultSizeBytes: 4096 }),
@@ -45,7 +46,7 @@ function serve(detail: ProjectDetail) {
         checkpoint({ checkpointId: 'c1', step: 1, completedSteps: [], next: ['research'] }),
       ],
     }),
-    [`POST /api/projects/${detail.id}/rollback`]: json({ ...detail, status: 'running', updatedAt: '2026-11-20T12:00:00.000Z' }),
+    [`POST /api/projects/${detail.id}/rollback`]: json({ ...detail, status: 'paused_by_user', updatedAt: '2026-11-20T12:00:00.000Z' }),
     'GET /api/approvals': json({ approvals: [approval({ projectId: detail.id, stepName: 'Send the email' })], nextCursor: null }),
     'GET /api/agents': json({ agents: [] }),
   });
@@ -121,14 +122,18 @@ describe('ProjectsView: a running project', () => {
     expect(node(wrapper, 'finance/forecast').attributes('data-status')).toBe('completed');
     expect(wrapper.get('[data-testid="project-progress"]').attributes('data-done')).toBe('2');
 
+    // A running project must be paused before travelling back in time.
+    expect(wrapper.get('[data-testid="checkpoint-hint"]').text()).toContain('Pause the project');
+    expect(wrapper.findAll('[data-testid="checkpoint-fork"]').every((b) => b.attributes('disabled') !== undefined)).toBe(true);
+
     await node(wrapper, 'research').trigger('click');
     await flushPromises();
     expect(router.currentRoute.value.query['step']).toBe('research');
     expect(document.body.querySelector('[data-testid="step-detail"]')?.textContent).toContain('Three segments.');
   });
 
-  it('should roll back to a checkpoint only after confirmation', async () => {
-    const detail = projectDetail({ status: 'failed', approvedAt: '2026-11-20T10:00:00.000Z' });
+  it('should roll back to a checkpoint of a paused project only after confirmation', async () => {
+    const detail = projectDetail({ status: 'paused_for_approval', approvedAt: '2026-11-20T10:00:00.000Z' });
     const { requests } = serve(detail);
     const { wrapper } = await open(detail);
     const older = wrapper.findAll('[data-testid="checkpoint-item"]')[1]!;
@@ -139,7 +144,8 @@ describe('ProjectsView: a running project', () => {
     document.body.querySelector<HTMLButtonElement>('[data-testid="confirm-accept"]')?.click();
     await flushPromises();
     expect(requests.filter((r) => r.method === 'POST').map((r) => r.body)).toEqual([{ checkpointId: 'c1', mode: 'rollback' }]);
-    expect(wrapper.get('[data-testid="project-status"]').text()).toBe('Running');
+    expect(wrapper.get('[data-testid="project-status"]').text()).toBe('Paused by user');
+    expect(wrapper.get('[data-testid="project-control-resume"]').attributes('disabled')).toBeUndefined();
   });
 
   it('should render every step status with its own label', async () => {

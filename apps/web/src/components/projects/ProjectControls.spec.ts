@@ -9,11 +9,12 @@ import { mountWithPrime } from '../../testing/mount';
 import ProjectControls from './ProjectControls.vue';
 
 beforeEach(() => setActivePinia(createPinia()));
-// A mounted app left behind keeps timers running and can switch the active Pinia under the next test.
-enableAutoUnmount(afterEach);
 afterEach(() => {
   document.body.innerHTML = '';
 });
+// Registered last so it runs first (after-hooks run as a stack): unmount, then clear the DOM.
+// A mounted app left behind keeps timers running and can switch the active Pinia under the next test.
+enableAutoUnmount(afterEach);
 
 function mountControls(status: ProjectStatus) {
   const detail = projectDetail({ status, approvedAt: '2026-11-20T10:30:00.000Z' });

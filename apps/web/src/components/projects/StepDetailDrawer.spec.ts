@@ -9,11 +9,12 @@ import { routerAt } from '../../testing/router';
 import StepDetailDrawer from './StepDetailDrawer.vue';
 
 beforeEach(() => setActivePinia(createPinia()));
-// A mounted app left behind keeps timers running and can switch the active Pinia under the next test.
-enableAutoUnmount(afterEach);
 afterEach(() => {
   document.body.innerHTML = '';
 });
+// Registered last so it runs first (after-hooks run as a stack): unmount, then clear the DOM.
+// A mounted app left behind keeps timers running and can switch the active Pinia under the next test.
+enableAutoUnmount(afterEach);
 
 const MB = 1024 * 1024;
 

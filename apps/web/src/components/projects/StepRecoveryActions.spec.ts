@@ -7,11 +7,12 @@ import { mountWithPrime } from '../../testing/mount';
 import StepRecoveryActions from './StepRecoveryActions.vue';
 
 beforeEach(() => setActivePinia(createPinia()));
-// A mounted app left behind keeps timers running and can switch the active Pinia under the next test.
-enableAutoUnmount(afterEach);
 afterEach(() => {
   document.body.innerHTML = '';
 });
+// Registered last so it runs first (after-hooks run as a stack): unmount, then clear the DOM.
+// A mounted app left behind keeps timers running and can switch the active Pinia under the next test.
+enableAutoUnmount(afterEach);
 
 const detail = projectDetail({ status: 'paused_on_error' });
 const recoverUrl = `POST /api/projects/${detail.id}/steps/send_email/recover`;
