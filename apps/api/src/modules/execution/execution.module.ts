@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
+import { PostgresCheckpointSaver } from '@orchestrator/checkpoint-postgres';
 import { ExecutionEngine, type LlmProvider } from '@orchestrator/core';
 import type { Pool } from '@orchestrator/db';
 import type { AppConfig } from '../../config/env.js';
@@ -45,8 +45,8 @@ import { ProjectRunner } from './project-runner.js';
           backoffBaseMs: config.env.STEP_BACKOFF_BASE_MS,
           backoffCapMs: 30_000,
           sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-          // Project threads use durable sync checkpoints in the same Postgres.
-          checkpointer: new PostgresSaver(pool, undefined, { schema: 'langgraph' }),
+          // Our saver: one round trip per put/putWrites/getTuple, forks keep their own values.
+          checkpointer: new PostgresCheckpointSaver(pool),
           control: { shouldStop: async (ctx) => (await projects.summary(ctx.workspaceId, ctx.projectId))?.status !== 'running' },
         }),
     },

@@ -1,5 +1,5 @@
 import { Logger, Module } from '@nestjs/common';
-import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
+import { PostgresCheckpointSaver } from '@orchestrator/checkpoint-postgres';
 import { OrchestratorFacade, createLlmIntentClassifier, createOfflineIntentClassifier, type IntentClassifier, type LlmProvider } from '@orchestrator/core';
 import type { Pool } from '@orchestrator/db';
 import type { AppConfig } from '../../config/env.js';
@@ -53,8 +53,8 @@ function intentClassifier(registry: AgentRegistryService, llm: LlmProvider, logg
         loads: AgentLoadRepository,
       ) => {
         const logger = new Logger('Orchestrator');
-        // Checkpoint tables are created by our migrations (schema "langgraph"), not by setup().
-        const checkpointer = new PostgresSaver(pool, undefined, { schema: 'langgraph' });
+        // Our saver (packages/checkpoint-postgres): tables created by our migrations.
+        const checkpointer = new PostgresCheckpointSaver(pool);
         return new OrchestratorFacade({
           registry: () => registry.current(),
           index: () => registry.index(),
