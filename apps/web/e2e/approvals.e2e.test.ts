@@ -1,0 +1,110 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from './browser.js';
+import { assistantMessage, send } from './helpers.js';
+import { startSystem, type RunningSystem } from './system.js';
+
+let system: RunningSystem;
+let browser: Browser;
+
+beforeAll(async () => {
+  system = await startSystem({ OFFLINE_STREAM_DELAY_MS: '0', STEP_BACKOFF_BASE_MS: '1' });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await system?.stop();
+});
+
+/** The project's status as the API reports it (the test reads state; every decision goes through the UI). */
+async function projectStatus(id: string): Promise<string> {
+  const res = await fetch(`${system.url}/api/projects/${id}`);
+  return ((await res.json()) as { status: string }).status;
+}
+
+/** The first status other than `running` (the run happens in a background job). */
+async function settled(id: string, timeoutMs = 30_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await projectStatus(id);
+    if (status !== 'running') return status;
+    if (Date.now() > until) throw new Error(`project ${id} still running after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function confirmIfAsked(page: Page): Promise<void> {
+  const accept = page.getByTestId('confirm-accept');
+  if (await accept.isVisible().catch(() => false)) await accept.click();
+}
+
+async function approvePlan(page: Page, request: string): Promise<string> {
+  await page.goto(system.url);
+  await send(page, request);
+  const card = (await assistantMessage(page, 1)).getByTestId('plan-card');
+  await card.waitFor({ timeout: 20_000 });
+  await card.getByTestId('plan-approve').click();
+  await card.getByTestId('plan-approved').waitFor({ timeout: 10_000 });
+  const id = (await card.getAttribute('data-project-id'))!;
+  await expect.poll(() => projectStatus(id), { timeout: 10_000 }).not.toBe('awaiting_plan_approval');
+  return id;
+}
+
+describe('journey 2: approve paused steps', () => {
+  it('should pause on gated steps, show them live, and finish once a person decides', async () => {
+    const page = await browser.newPage();
+    const id = await approvePlan(page, 'Plan the hiring of a senior data engineer over the next two months');
+    await page.getByRole('link', { name: /Approvals/ }).click();
+    // The request appears live, with its badge.
+    await expect.poll(() => page.getByTestId('approval-row').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => Number((await page.getByTestId('nav-approvals-badge').textContent())?.replace(/\D/g, '') || 0)).toBeGreaterThan(0);
+    await page.getByTestId('approval-row').first().getByTestId('approval-open').click().catch(() => undefined);
+
+    for (let round = 0; round < 40; round++) {
+      const status = await settled(id);
+      if (status === 'completed') break;
+      if (status === 'paused_for_approval') {
+        await page.goto(`${system.url}/approvals`);
+        await expect.poll(() => page.getByTestId('approval-row').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+        const ids = await page.getByTestId('approval-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-approval-id')));
+        await page.getByTestId('approvals-select-all').click();
+        await page.getByTestId('approvals-bulk-approve').click();
+        await confirmIfAsked(page);
+        // Decided rows leave the queue live; new requests may arrive meanwhile.
+        for (const approvalId of ids) {
+          await expect.poll(() => page.locator(`[data-testid="approval-row"][data-approval-id="${approvalId}"]`).count(), { timeout: 10_000 }).toBe(0);
+        }
+      } else if (status === 'paused_on_error' || status === 'paused_for_agent_development') {
+        await page.goto(`${system.url}/projects/${id}`);
+        const skip = page.getByTestId('recover-skip').first();
+        await skip.waitFor({ timeout: 10_000 });
+        await skip.click();
+        await confirmIfAsked(page);
+        await expect.poll(() => projectStatus(id), { timeout: 10_000 }).not.toBe(status);
+      } else {
+        throw new Error(`unexpected project status ${status}`);
+      }
+    }
+    expect(await projectStatus(id)).toBe('completed');
+    await page.goto(`${system.url}/projects/${id}`);
+    await expect.poll(() => page.getByTestId('project-progress').getAttribute('data-percent'), { timeout: 10_000 }).toBe('100');
+    await page.close();
+  });
+
+  it('should stop with a clear reason when a person rejects a step', async () => {
+    const page = await browser.newPage();
+    const id = await approvePlan(page, 'Plan the hiring of a senior data engineer over the next two months');
+    expect(await settled(id)).toBe('paused_for_approval');
+    await page.goto(`${system.url}/approvals`);
+    const row = page.getByTestId('approval-row').first();
+    await row.waitFor({ timeout: 10_000 });
+    await row.getByTestId('approval-reject').click();
+    const notes = page.getByTestId('confirm-notes');
+    if (await notes.isVisible().catch(() => false)) await notes.fill('not this quarter');
+    await confirmIfAsked(page);
+    await page.goto(`${system.url}/projects/${id}`);
+    await expect.poll(() => page.locator('[data-testid="project-error"][data-category="permission"]').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-testid="project-error"][data-category="permission"]').first().textContent()).toMatch(/Rejected/);
+    await page.close();
+  });
+});
