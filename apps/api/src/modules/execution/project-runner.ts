@@ -10,6 +10,8 @@ import { ProjectsRepository } from '../projects/projects.repository.js';
 import { EXECUTION_ENGINE } from './execution.tokens.js';
 
 const QUEUE = 'project-run';
+/** How often active jobs are checked for a vanished worker (scale-out: a sibling process died). */
+const RECLAIM_INTERVAL_MS = 60_000;
 const SYSTEM = { type: 'system' as const, id: 'project-runner' };
 
 /**
@@ -22,6 +24,7 @@ const SYSTEM = { type: 'system' as const, id: 'project-runner' };
 export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('ProjectRunner');
   private boss?: PgBoss;
+  private reclaimTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(DATABASE_HANDLE) private readonly database: DatabaseHandle,
@@ -41,11 +44,36 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
       if (job) await this.handle(job.data);
     });
     this.boss = boss;
+    await this.reclaimOrphans();
     // Runs a dead process left "running" are picked up again (SPEC §3.5: nothing stays running forever).
     for (const ctx of await this.projects.runningProjects()) await this.enqueue(ctx);
+    this.reclaimTimer = setInterval(() => void this.reclaimOrphans().catch((err) => this.logger.error(err)), RECLAIM_INTERVAL_MS);
+    this.reclaimTimer.unref();
+  }
+
+  /**
+   * A job stays `active` when its worker was killed, and the stately queue would hold the
+   * project's next job behind it until it expires. The advisory lock tells a live run from a
+   * dead one: if nobody holds the project's lock, the active job is an orphan and is cancelled.
+   */
+  private async reclaimOrphans(): Promise<void> {
+    const { rows } = await this.pool.query<{ id: string; project_id: string }>(`select id, data ->> 'projectId' as project_id from pgboss.job where name = $1 and state = 'active'`, [QUEUE]);
+    for (const job of rows) {
+      const client = await this.pool.connect();
+      try {
+        const free = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [`project-run:${job.project_id}`]);
+        if (!free.rows[0]?.ok) continue;
+        await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [`project-run:${job.project_id}`]);
+        await this.boss!.cancel(QUEUE, job.id);
+        this.logger.warn(`Reclaimed the run of project ${job.project_id}: its worker vanished`);
+      } finally {
+        client.release();
+      }
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
+    clearInterval(this.reclaimTimer);
     await this.boss?.stop({ graceful: true, timeout: 10_000, wait: true }).catch(() => undefined);
   }
 
