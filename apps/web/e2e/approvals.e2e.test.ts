@@ -33,9 +33,15 @@ async function settled(id: string, timeoutMs = 30_000): Promise<string> {
   }
 }
 
+/** Decisions always go through the confirmation dialog: wait for it, then confirm. */
+async function confirm(page: Page): Promise<void> {
+  await page.getByTestId('confirm-accept').click({ timeout: 10_000 });
+}
+
+/** Some actions (skip) run without a dialog; confirm only if one opens. */
 async function confirmIfAsked(page: Page): Promise<void> {
   const accept = page.getByTestId('confirm-accept');
-  if (await accept.isVisible().catch(() => false)) await accept.click();
+  if (await accept.waitFor({ state: 'visible', timeout: 1_500 }).then(() => true, () => false)) await accept.click();
 }
 
 async function approvePlan(page: Page, request: string): Promise<string> {
@@ -69,7 +75,7 @@ describe('journey 2: approve paused steps', () => {
         const ids = await page.getByTestId('approval-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-approval-id')));
         await page.getByTestId('approvals-select-all').click();
         await page.getByTestId('approvals-bulk-approve').click();
-        await confirmIfAsked(page);
+        await confirm(page);
         // Decided rows leave the queue live; new requests may arrive meanwhile.
         for (const approvalId of ids) {
           await expect.poll(() => page.locator(`[data-testid="approval-row"][data-approval-id="${approvalId}"]`).count(), { timeout: 10_000 }).toBe(0);
@@ -98,10 +104,12 @@ describe('journey 2: approve paused steps', () => {
     await page.goto(`${system.url}/approvals`);
     const row = page.getByTestId('approval-row').first();
     await row.waitFor({ timeout: 10_000 });
+    const rejectedId = await row.getAttribute('data-approval-id');
     await row.getByTestId('approval-reject').click();
-    const notes = page.getByTestId('confirm-notes');
-    if (await notes.isVisible().catch(() => false)) await notes.fill('not this quarter');
-    await confirmIfAsked(page);
+    await page.getByTestId('confirm-notes').fill('not this quarter', { timeout: 10_000 });
+    await confirm(page);
+    // The decision is made once the row leaves the queue.
+    await expect.poll(() => page.locator(`[data-testid="approval-row"][data-approval-id="${rejectedId}"]`).count(), { timeout: 10_000 }).toBe(0);
     await page.goto(`${system.url}/projects/${id}`);
     await expect.poll(() => page.locator('[data-testid="project-error"][data-category="permission"]').count(), { timeout: 20_000 }).toBeGreaterThan(0);
     await expect.poll(() => page.locator('[data-testid="project-error"][data-category="permission"]').first().textContent()).toMatch(/Rejected/);
