@@ -6,6 +6,13 @@ import App from './App.vue';
 import { createAppRouter } from './router';
 import 'primeicons/primeicons.css';
 import './styles/main.css';
+import './styles/workspace.css';
+import './styles/organization.css';
+import './styles/plans.css';
+import './styles/delegation.css';
+import './styles/projects.css';
+import './styles/responsive.css';
+import './styles/plan-graph.css';
 import './styles/execution.css';
 import './styles/approvals.css';
 
