@@ -4,6 +4,7 @@ import { computed, ref } from 'vue';
 import { api, ApiError, toApiError } from '../api';
 import type { LoadState } from './conversations';
 import { createInflight } from './inflight';
+import { createPagedList } from './pagedList';
 
 export const APPROVAL_PAGE_SIZE = 50;
 /** The badge counts what one request can hold; beyond that it says "200+". */
@@ -48,14 +49,17 @@ export const useApprovalsStore = defineStore('approvals', () => {
   const byId = ref<Record<string, Approval>>({});
 
   // ---- the queue (filtered, paginated) -------------------------------------------------------
-  const filters = ref<ApprovalFilters>({ ...DEFAULT_APPROVAL_FILTERS });
-  const order = ref<string[]>([]);
-  const nextCursor = ref<string | null>(null);
-  const listState = ref<LoadState>('idle');
-  const listError = ref<ApiError | null>(null);
-  const loadingMore = ref(false);
-  let listGeneration = 0;
-  let listLoad: Promise<void> | null = null;
+  const queue = createPagedList<Approval, ApprovalFilters>({
+    initial: { ...DEFAULT_APPROVAL_FILTERS },
+    same: sameFilters,
+    fetch: async (f, cursor) => {
+      const page = await api.listApprovals({ ...f, limit: APPROVAL_PAGE_SIZE, cursor });
+      return { items: page.approvals, nextCursor: page.nextCursor };
+    },
+    upsert: (a) => void upsert(a),
+    idOf: (a) => a.id,
+  });
+  const { filter: filters, order, nextCursor, hasMore, listState, listError, loadingMore, loadMore } = queue;
 
   // ---- the badge: every pending approval -----------------------------------------------------
   const pendingState = ref<LoadState>('idle');
@@ -76,7 +80,6 @@ export const useApprovalsStore = defineStore('approvals', () => {
       .filter((a): a is Approval => a !== undefined && matches(a, filters.value))
       .sort(newestFirst),
   );
-  const hasMore = computed(() => nextCursor.value !== null);
   const pending = computed(() => Object.values(byId.value).filter((a) => a.status === 'pending').sort(newestFirst));
   const pendingCount = computed(() => pending.value.length);
 
@@ -89,56 +92,7 @@ export const useApprovalsStore = defineStore('approvals', () => {
   }
 
   function load(options: { filters?: Partial<ApprovalFilters>; force?: boolean } = {}): Promise<void> {
-    const next = { ...filters.value, ...options.filters };
-    if (sameFilters(next, filters.value) && !options.force) {
-      if (listState.value === 'ready') return Promise.resolve();
-      if (listLoad) return listLoad;
-    }
-    filters.value = next;
-    const generation = ++listGeneration;
-    const run = (async () => {
-      listState.value = 'loading';
-      listError.value = null;
-      try {
-        const page = await api.listApprovals({ ...next, limit: APPROVAL_PAGE_SIZE });
-        if (generation !== listGeneration) return;
-        for (const approval of page.approvals) upsert(approval);
-        order.value = page.approvals.map((a) => a.id);
-        nextCursor.value = page.nextCursor;
-        listState.value = 'ready';
-      } catch (error) {
-        if (generation !== listGeneration) return;
-        listError.value = toApiError(error);
-        listState.value = 'error';
-      }
-    })().finally(() => {
-      if (listLoad === run) listLoad = null;
-    });
-    listLoad = run;
-    return run;
-  }
-
-  function loadMore(): Promise<void> {
-    const cursor = nextCursor.value;
-    if (!cursor) return Promise.resolve();
-    const generation = listGeneration;
-    return once(`more:${cursor}`, async () => {
-      loadingMore.value = true;
-      listError.value = null;
-      try {
-        const page = await api.listApprovals({ ...filters.value, limit: APPROVAL_PAGE_SIZE, cursor });
-        if (generation !== listGeneration) return;
-        for (const approval of page.approvals) {
-          upsert(approval);
-          if (!order.value.includes(approval.id)) order.value.push(approval.id);
-        }
-        nextCursor.value = page.nextCursor;
-      } catch (error) {
-        if (generation === listGeneration) listError.value = toApiError(error);
-      } finally {
-        loadingMore.value = false;
-      }
-    });
+    return queue.load({ ...filters.value, ...options.filters }, options.force);
   }
 
   /** Loads every pending approval (up to the limit) so the badge and inbox can count them. */

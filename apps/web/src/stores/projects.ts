@@ -4,6 +4,7 @@ import { computed, ref } from 'vue';
 import { api, toApiError, type ApiError } from '../api';
 import type { LoadState } from './conversations';
 import { createInflight } from './inflight';
+import { createPagedList } from './pagedList';
 import { createProjectRun } from './projectRun';
 
 export { REFRESH_DELAY_MS, stepRef } from './projectRun';
@@ -32,15 +33,17 @@ export const useProjectsStore = defineStore('projects', () => {
   const versionErrors = ref<Record<string, ApiError | null>>({});
 
   // ---- the dashboard list ----------------------------------------------------------------
-  const filter = ref<ProjectStatus | null>(null);
-  const order = ref<string[]>([]);
-  const nextCursor = ref<string | null>(null);
-  const listState = ref<LoadState>('idle');
-  const listError = ref<ApiError | null>(null);
-  const loadingMore = ref(false);
-  /** Bumped on every fresh list load, so a page for an old filter is never merged in. */
-  let listGeneration = 0;
-  let listLoad: Promise<void> | null = null;
+  const projectList = createPagedList<ProjectSummary, ProjectStatus | null>({
+    initial: null,
+    same: (a, b) => a === b,
+    fetch: async (status, cursor) => {
+      const page = await api.listProjects({ status, limit: PROJECT_PAGE_SIZE, cursor });
+      return { items: page.projects, nextCursor: page.nextCursor };
+    },
+    upsert: (p) => void upsertSummary(p),
+    idOf: (p) => p.id,
+  });
+  const { filter, order, nextCursor, hasMore, listState, listError, loadingMore, loadMore } = projectList;
 
   const approving = ref<Record<string, boolean>>({});
   const approveErrors = ref<Record<string, ApiError>>({});
@@ -55,7 +58,6 @@ export const useProjectsStore = defineStore('projects', () => {
       .map((id) => summaries.value[id])
       .filter((p): p is ProjectSummary => p !== undefined && (filter.value === null || p.status === filter.value)),
   );
-  const hasMore = computed(() => nextCursor.value !== null);
 
   /** Stores a summary unless a newer one is already known (events can arrive out of order). */
   function upsertSummary(summary: ProjectSummary): boolean {
@@ -79,56 +81,7 @@ export const useProjectsStore = defineStore('projects', () => {
 
   // ---- list -------------------------------------------------------------------------------
   function loadList(options: { status?: ProjectStatus | null; force?: boolean } = {}): Promise<void> {
-    const status = options.status === undefined ? filter.value : options.status;
-    if (status === filter.value && !options.force) {
-      if (listState.value === 'ready') return Promise.resolve();
-      if (listLoad) return listLoad;
-    }
-    filter.value = status;
-    const generation = ++listGeneration;
-    const load = (async () => {
-      listState.value = 'loading';
-      listError.value = null;
-      try {
-        const page = await api.listProjects({ status, limit: PROJECT_PAGE_SIZE });
-        if (generation !== listGeneration) return;
-        for (const project of page.projects) upsertSummary(project);
-        order.value = page.projects.map((p) => p.id);
-        nextCursor.value = page.nextCursor;
-        listState.value = 'ready';
-      } catch (error) {
-        if (generation !== listGeneration) return;
-        listError.value = toApiError(error);
-        listState.value = 'error';
-      }
-    })().finally(() => {
-      if (listLoad === load) listLoad = null;
-    });
-    listLoad = load;
-    return load;
-  }
-
-  function loadMore(): Promise<void> {
-    const cursor = nextCursor.value;
-    if (!cursor) return Promise.resolve();
-    const generation = listGeneration;
-    return once(`list-more:${cursor}`, async () => {
-      loadingMore.value = true;
-      listError.value = null;
-      try {
-        const page = await api.listProjects({ status: filter.value, limit: PROJECT_PAGE_SIZE, cursor });
-        if (generation !== listGeneration) return;
-        for (const project of page.projects) {
-          upsertSummary(project);
-          if (!order.value.includes(project.id)) order.value.push(project.id);
-        }
-        nextCursor.value = page.nextCursor;
-      } catch (error) {
-        if (generation === listGeneration) listError.value = toApiError(error);
-      } finally {
-        loadingMore.value = false;
-      }
-    });
+    return projectList.load(options.status === undefined ? filter.value : options.status, options.force);
   }
 
   /** A project the list has not seen: placed by creation time, if it falls in the loaded range. */
