@@ -26,14 +26,14 @@ export class ExecutionController {
 
   @Get('steps')
   async steps(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<{ steps: ProjectStep[] }> {
-    await this.projects.detail(ctx, id);
+    await this.projects.summary(ctx, id);
     return { steps: await this.repository.steps(ctx.workspaceId, id) };
   }
 
   /** The full result of a step, streamed: large results are never held in memory. */
   @Get('steps/:stepKey/result')
   async result(@Ctx() ctx: RequestContext, @Param('id') id: string, @Param('stepKey') stepKey: string, @Res() res: Response): Promise<void> {
-    await this.projects.detail(ctx, id);
+    await this.projects.summary(ctx, id);
     const result = await this.repository.result(ctx.workspaceId, id, decodeURIComponent(stepKey));
     if (!result) throw new AppError('request/not_found', `Step ${stepKey} has no result yet.`);
     res.setHeader('content-type', `${result.contentType}; charset=utf-8`);
@@ -47,7 +47,7 @@ export class ExecutionController {
 
   @Get('errors')
   async errors(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<{ errors: ProjectError[] }> {
-    await this.projects.detail(ctx, id);
+    await this.projects.summary(ctx, id);
     return { errors: await this.repository.errors(ctx.workspaceId, id) };
   }
 

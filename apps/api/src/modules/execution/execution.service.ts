@@ -96,14 +96,14 @@ export class ExecutionService implements OnModuleInit {
   }
 
   async checkpoints(req: RequestContext, projectId: string): Promise<CheckpointInfo[]> {
-    await this.projectsService.detail(req, projectId);
+    await this.projectsService.summary(req, projectId);
     return this.engine.checkpoints({ workspaceId: req.workspaceId, projectId });
   }
 
   /** Time travel: the run continues from the checkpoint once resumed; later history is kept. */
   async rollback(req: RequestContext, projectId: string, checkpointId: string, mode: 'rollback' | 'fork'): Promise<ProjectDetail> {
-    const detail = await this.projectsService.detail(req, projectId);
-    if (!PAUSED.includes(detail.status)) throw new AppError('project/invalid_transition', `Pause "${detail.title}" before rolling it back (it is ${detail.status.replace(/_/g, ' ')}).`);
+    const project = await this.projectsService.summary(req, projectId);
+    if (!PAUSED.includes(project.status)) throw new AppError('project/invalid_transition', `Pause "${project.title}" before rolling it back (it is ${project.status.replace(/_/g, ' ')}).`);
     const ctx = { workspaceId: req.workspaceId, projectId };
     const target = (await this.engine.checkpoints(ctx, 1000)).find((c) => c.checkpointId === checkpointId);
     if (!target) throw new AppError('request/not_found', `Checkpoint ${checkpointId} does not exist for this project.`);
@@ -114,7 +114,7 @@ export class ExecutionService implements OnModuleInit {
        values ($1, 'user', $2, $3, 'project', $4, $4::uuid, 'manual', 'success', $5)`,
       [req.workspaceId, req.userId, `project.${mode}`, projectId, JSON.stringify({ checkpointId })],
     );
-    if (detail.status !== 'paused_by_user') await this.move(ctx, 'paused_by_user', `Rolled back to checkpoint ${checkpointId}; resume to continue.`, { type: 'user', id: req.userId });
+    if (project.status !== 'paused_by_user') await this.move(ctx, 'paused_by_user', `Rolled back to checkpoint ${checkpointId}; resume to continue.`, { type: 'user', id: req.userId });
     return this.projectsService.detail(req, projectId);
   }
 }

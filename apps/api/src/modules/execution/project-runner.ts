@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import type { ExecutionEngine, ExecutionResume, PendingInterrupt, RunContext, RunResult } from '@orchestrator/core';
 import type { Pool } from '@orchestrator/db';
 import PgBoss from 'pg-boss';
+import { isAppError } from '../../common/app-error.js';
 import type { DatabaseHandle } from '../../database/boot.js';
 import { DATABASE_HANDLE, PG_POOL } from '../../database/tokens.js';
 import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
@@ -132,8 +133,13 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
   /** Project status from how the run stopped. */
   private async apply(ctx: RunContext, result: RunResult): Promise<void> {
     const move = async (to: Parameters<ProjectsRepository['transition']>[2], reason: string) => {
-      const summary = await this.projects.transition(ctx.workspaceId, ctx.projectId, to, reason, SYSTEM, ['running']).catch(() => undefined);
-      if (summary) this.publisher.projectUpdated(ctx.workspaceId, summary);
+      try {
+        const summary = await this.projects.transition(ctx.workspaceId, ctx.projectId, to, reason, SYSTEM, ['running']);
+        this.publisher.projectUpdated(ctx.workspaceId, summary);
+      } catch (err) {
+        // A person paused or stopped the project meanwhile: their state stands. Anything else is a fault.
+        if (!isAppError(err) || err.code !== 'project/invalid_transition') throw err;
+      }
     };
     switch (result.kind) {
       case 'completed':

@@ -21,16 +21,22 @@ export class ProjectsService {
     return this.repository.list(ctx.workspaceId, limit, status, cursor);
   }
 
-  /** The current plan and its diff from the previous version. */
-  async detail(ctx: RequestContext, id: string): Promise<ProjectDetail> {
+  /** The project's summary, or 404: one indexed read, for endpoints that only need it to exist. */
+  async summary(ctx: RequestContext, id: string): Promise<ProjectSummary> {
     const summary = await this.repository.summary(ctx.workspaceId, id);
     if (!summary) throw new AppError('project/not_found', `Project ${id} does not exist.`);
+    return summary;
+  }
+
+  /** The current plan and its diff from the previous version. */
+  async detail(ctx: RequestContext, id: string): Promise<ProjectDetail> {
+    const summary = await this.summary(ctx, id);
     const [current, previous] = await this.repository.versions(ctx.workspaceId, id, 2);
     return { ...summary, plan: current ?? null, diff: current && previous ? diffPlans(previous.plan, current.plan) : null };
   }
 
   async versions(ctx: RequestContext, id: string) {
-    await this.detail(ctx, id);
+    await this.summary(ctx, id);
     return { versions: await this.repository.versions(ctx.workspaceId, id) };
   }
 
