@@ -9,6 +9,8 @@ export const ErrorBodySchema = z.object({
     message: z.string(),
     /** Field-level problems for validation errors: the path and why. */
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    /** Machine-readable context of some errors, e.g. the current version on a 409 conflict. */
+    details: z.unknown().optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;

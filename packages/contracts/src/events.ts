@@ -4,6 +4,16 @@ import { MessageContentSchema, MessageSchema, type Message } from './conversatio
 import { ProjectSummarySchema, type ProjectSummary } from './projects.js';
 import { ApprovalSchema, type Approval } from './approvals.js';
 import { StepUpdatedSchema, type StepUpdated } from './execution.js';
+import {
+  AgentBuildSchema,
+  AgentImprovementSchema,
+  AgentStatusChangedSchema,
+  RegistryReloadedSchema,
+  type AgentBuild,
+  type AgentImprovement,
+  type AgentStatusChanged,
+  type RegistryReloaded,
+} from './workforce.js';
 
 /** Rooms a socket can be in. Joining is authorised server-side. */
 export const workspaceRoom = (workspaceId: string): string => `workspace:${workspaceId}`;
@@ -61,6 +71,11 @@ export const serverEventSchemas = {
   'step.updated': StepUpdatedSchema,
   'approval.requested': ApprovalSchema,
   'approval.decided': ApprovalSchema,
+  'approval.escalated': ApprovalSchema,
+  'agent.status_changed': AgentStatusChangedSchema,
+  'registry.reloaded': RegistryReloadedSchema,
+  'agent_build.updated': AgentBuildSchema,
+  'agent_improvement.updated': AgentImprovementSchema,
 } as const;
 
 export interface ServerToClientEvents {
@@ -77,6 +92,15 @@ export interface ServerToClientEvents {
   /** A run paused for a person (room `workspace:<id>`). */
   'approval.requested': (approval: Approval) => void;
   'approval.decided': (approval: Approval) => void;
+  /** A pending approval timed out and moved up the reportsTo line. */
+  'approval.escalated': (approval: Approval) => void;
+  /** An agent's load or lifecycle status changed (room `workspace:<id>`). */
+  'agent.status_changed': (event: AgentStatusChanged) => void;
+  /** `agents/` was reloaded: the whole list, and the problems of invalid definitions. */
+  'registry.reloaded': (event: RegistryReloaded) => void;
+  /** An agent build moved on (drafted, validated, awaiting approval, deployed, …). */
+  'agent_build.updated': (build: AgentBuild) => void;
+  'agent_improvement.updated': (improvement: AgentImprovement) => void;
 }
 
 export interface ClientToServerEvents {

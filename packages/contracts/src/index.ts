@@ -9,3 +9,4 @@ export * from './projects.js';
 export * from './delegation.js';
 export * from './execution.js';
 export * from './approvals.js';
+export * from './workforce.js';

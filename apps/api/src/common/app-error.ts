@@ -34,6 +34,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly issues?: ErrorIssue[],
+    /** Machine-readable context the client needs to act (e.g. the current version on a conflict). */
+    readonly details?: unknown,
   ) {
     super(message);
   }

@@ -18,7 +18,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   private toBody(exception: unknown): [number, ErrorBody] {
     if (isAppError(exception)) {
-      return [exception.status, { error: { code: exception.code, message: exception.message, ...(exception.issues ? { issues: exception.issues } : {}) } }];
+      return [exception.status, { error: { code: exception.code, message: exception.message, ...(exception.issues ? { issues: exception.issues } : {}), ...(exception.details !== undefined ? { details: exception.details } : {}) } }];
     }
     // body-parser errors carry a `type`; Nest wraps them in an HttpException with the original as cause.
     const cause = exception instanceof HttpException ? exception.cause : exception;
