@@ -14,10 +14,17 @@ export const ApprovalPreviewSchema = z.object({
 });
 export type ApprovalPreview = z.infer<typeof ApprovalPreviewSchema>;
 
+export const APPROVAL_KINDS = ['action', 'plan', 'agent_creation', 'agent_improvement', 'budget'] as const;
+export const ApprovalKindSchema = z.enum(APPROVAL_KINDS);
+export type ApprovalKind = z.infer<typeof ApprovalKindSchema>;
+
 export const ApprovalSchema = z.object({
   id: UuidSchema,
-  projectId: UuidSchema,
-  projectTitle: z.string(),
+  /** A project step's action, or a workforce change (deploying a built agent, applying an improvement). */
+  kind: ApprovalKindSchema,
+  /** Null for approvals raised outside a project (an agent built from the chat). */
+  projectId: UuidSchema.nullable(),
+  projectTitle: z.string().nullable(),
   stepKey: z.string(),
   stepName: z.string(),
   agentName: z.string().nullable(),

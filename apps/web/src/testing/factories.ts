@@ -183,6 +183,7 @@ export function checkpoint(overrides: Partial<CheckpointInfo> & Pick<CheckpointI
 export function approval(overrides: Partial<Approval> = {}): Approval {
   return {
     id: uuid(),
+    kind: 'action',
     projectId: uuid(),
     projectTitle: 'Launch the new product',
     stepKey: 'send_launch_email',

@@ -1,12 +1,13 @@
-import type { Approval, ApprovalPreview, ApprovalStatus, RiskLevel } from '@orchestrator/contracts';
+import type { Approval, ApprovalKind, ApprovalPreview, ApprovalStatus, RiskLevel } from '@orchestrator/contracts';
 
-export type ApprovalKind = 'action' | 'plan' | 'agent_creation' | 'agent_improvement' | 'budget';
+export type { ApprovalKind };
 
-/** What the execution engine knows when a step pauses for approval (SPEC §3.6). */
+/** What the execution engine (or a workforce change) knows when it pauses for approval (SPEC §3.6). */
 export interface NewApproval {
   workspaceId: string;
-  projectId: string;
-  stepKey: string;
+  /** Null outside a project (an agent built or improved from the chat or the Workforce view). */
+  projectId: string | null;
+  stepKey: string | null;
   kind?: ApprovalKind;
   conversationId?: string | null;
   /** Where the run paused: resuming this interrupt with the decision continues exactly that step. */
@@ -48,8 +49,8 @@ export interface ApprovalRow {
   id: string;
   workspace_id: string;
   kind: ApprovalKind;
-  project_id: string;
-  project_title: string;
+  project_id: string | null;
+  project_title: string | null;
   step_key: string | null;
   step_name: string | null;
   agent_name: string | null;
@@ -72,17 +73,14 @@ export interface ApprovalRow {
   interrupt_id: string | null;
 }
 
-/**
- * The queue shows approvals of project steps: the project title and step name are joined in, so
- * approvals without a project (plan or agent-creation kinds, none yet) stay out of it.
- */
+/** The project title and step name are joined in when the approval belongs to a project step. */
 export const APPROVAL_SELECT = `
   select a.id, a.workspace_id, a.kind, a.project_id, p.title as project_title, a.step_key, s.name as step_name,
          a.agent_name, a.department, a.action, a.risk_level, a.status, a.preview, a.requested_at, a.expires_at,
          a.decided_at, a.decided_by, coalesce(u.display_name, u.email) as decided_by_name, a.decision_notes,
          a.escalation_level, a.escalated_to, a.thread_id, a.checkpoint_ns, a.checkpoint_id, a.interrupt_id
     from pending_approvals a
-    join projects p on p.id = a.project_id
+    left join projects p on p.id = a.project_id
     left join project_steps s on s.project_id = a.project_id and s.step_key = a.step_key
     left join users u on u.id = a.decided_by`;
 
@@ -95,10 +93,12 @@ function toPreview(raw: Record<string, unknown> | null, action: string): Approva
 
 export const toApproval = (r: ApprovalRow): Approval => ({
   id: r.id,
+  kind: r.kind,
   projectId: r.project_id,
   projectTitle: r.project_title,
   stepKey: r.step_key ?? '',
-  stepName: r.step_name ?? r.step_key ?? r.action,
+  // Outside a project there is no step: the preview's summary names what is asked.
+  stepName: r.step_name ?? r.step_key ?? toPreview(r.preview, r.action).summary,
   agentName: r.agent_name,
   department: r.department,
   action: r.action,

@@ -43,6 +43,9 @@ export class ExecutionService implements OnModuleInit {
   }
 
   private async onDecided(approval: Approval, workspaceId: string): Promise<void> {
+    // Workforce approvals (deploying a built agent, applying an improvement) are carried out by their
+    // own services, which resume the project that waits on them once the change is in place.
+    if (!approval.projectId || approval.kind === 'agent_creation' || approval.kind === 'agent_improvement') return;
     const summary = await this.projects.summary(workspaceId, approval.projectId);
     if (!summary) return;
     const ctx = { workspaceId, projectId: approval.projectId };
