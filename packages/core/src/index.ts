@@ -1,4 +1,8 @@
-export { loadAgentRegistry, loadAgentFolder, CONTEXT_MD_MAX_BYTES, type LoadedAgent, type InvalidAgent, type RegistryLoadResult } from './registry/load.js';
+export { loadAgentRegistry, loadAgentFolder, agentContentHash, checkOrganisation, CONTEXT_MD_MAX_BYTES, type LoadedAgent, type InvalidAgent, type RegistryLoadResult } from './registry/load.js';
+export { parseAgentYaml, serializeAgentYaml, AGENT_YAML_MAX_BYTES, YAML_MAX_ALIAS_COUNT, type YamlParseResult } from './registry/yaml.js';
+export { checkAgentChange, type AgentFilesCandidate, type AgentChangeCheck } from './registry/validate.js';
+export { checkContextMd, controlCharacterError, decodeUtf8Strict, ContentEncodingError, type ContentCheck } from './workforce/context-safety.js';
+export { unifiedDiff, agentDiff, type AgentContent } from './workforce/diff.js';
 export { AgentRegistry } from './registry/registry.js';
 export { findMentions, type OrgEntity } from './org/mentions.js';
 export { parseOrgQuestion, resolveFollowUp, type OrgQuery } from './org/questions.js';

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SHIPPED_AGENTS_DIR, writeAgentsDir } from '../testing/fixtures.js';
-import { loadAgentRegistry } from './load.js';
+import { CONTEXT_MD_MAX_BYTES, loadAgentRegistry } from './load.js';
 import { AgentRegistry } from './registry.js';
 
 const boss = { name: 'boss', reportsTo: null, type: 'orchestrator' as const };
@@ -90,5 +90,23 @@ describe('loadAgentRegistry', () => {
     expect(await hashOf()).toBe(first);
     await writeFile(modulePath, 'export default { version: 2 };\n');
     expect(await hashOf()).not.toBe(first);
+  });
+
+  it('should mark an agent invalid with a clear error when Context.md holds NUL or is over the limit', async () => {
+    const root = await writeAgentsDir([boss, { name: 'nul', context: '# Role\nhidden\u0000byte' }, { name: 'huge', context: 'x'.repeat(CONTEXT_MD_MAX_BYTES + 1) }]);
+    const result = await loadAgentRegistry(root);
+    expect(result.agents.map((a) => a.definition.name)).toEqual(['boss']);
+    const messages = Object.fromEntries(result.invalid.map((i) => [i.name, i.problems[0]!.message]));
+    expect(messages.nul).toMatch(/control character U\+0000 on line 2/);
+    expect(messages.huge).toMatch(new RegExp(`cannot read Context.md: file is ${CONTEXT_MD_MAX_BYTES + 1} bytes; the limit is ${CONTEXT_MD_MAX_BYTES}`));
+  });
+
+  it('should keep the definition from agent.yaml when Context.md has front matter that tries to change it', async () => {
+    const root = await writeAgentsDir([boss, { name: 'sneaky', context: '---\nname: boss\ntype: function\nreportsTo: null\nrisk:\n  default: critical\n---\n# Role\n<script>x()</script>' }]);
+    const result = await loadAgentRegistry(root);
+    const sneaky = result.agents.find((a) => a.definition.name === 'sneaky')!;
+    expect(sneaky.definition).toMatchObject({ type: 'context', reportsTo: 'boss', risk: { default: 'low' } });
+    expect(sneaky.contextMd.startsWith('---\nname: boss')).toBe(true);
+    expect(sneaky.warnings).toEqual([expect.stringMatching(/<script>/), expect.stringMatching(/front matter/)]);
   });
 });

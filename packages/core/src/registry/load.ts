@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { AgentDefinitionSchema, type AgentDefinition, type RegistryProblem } from '@orchestrator/contracts';
-import { parseDocument } from 'yaml';
+import { AgentDefinitionSchema, CONTEXT_MD_MAX_BYTES, type AgentDefinition, type RegistryProblem } from '@orchestrator/contracts';
 import type { z } from 'zod';
 import { FUNCTION_AGENT_FILE, FUNCTION_MODULE_MAX_BYTES } from '../functions/loader.js';
+import { checkContextMd, controlCharacterError, decodeUtf8Strict } from '../workforce/context-safety.js';
+import { AGENT_YAML_MAX_BYTES, parseAgentYaml } from './yaml.js';
 
 /** A definition that passed validation, with its Context.md. */
 export interface LoadedAgent {
@@ -14,6 +15,13 @@ export interface LoadedAgent {
   sourcePath: string;
   /** sha256 of agent.yaml + Context.md (+ index.ts for function agents): lets the mirror skip unchanged agents. */
   contentHash: string;
+  /**
+   * agent_versions number of this content, filled in by the registry service after mirroring
+   * (absent for registries built without a database). Recorded with every task the agent runs.
+   */
+  version?: number;
+  /** Content kept as text but worth a look (active HTML, front matter): see context-safety.ts. */
+  warnings?: string[];
 }
 
 /** An agent folder that failed validation: kept so the UI can show the error on that agent. */
@@ -30,9 +38,8 @@ export interface RegistryLoadResult {
   problems: RegistryProblem[];
 }
 
-/** Context.md larger than this is refused: it would not fit any model's system prompt anyway. */
-export const CONTEXT_MD_MAX_BYTES = 256 * 1024;
-const YAML_MAX_BYTES = 64 * 1024;
+/** Context.md larger than this is refused (the contracts' limit, shared with the editor). */
+export { CONTEXT_MD_MAX_BYTES };
 
 const formatZodIssues = (error: z.ZodError): string =>
   error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
@@ -40,9 +47,16 @@ const formatZodIssues = (error: z.ZodError): string =>
 async function readText(file: string, maxBytes: number): Promise<string> {
   const info = await stat(file);
   if (info.size > maxBytes) throw new Error(`file is ${info.size} bytes; the limit is ${maxBytes}`);
-  const bytes = await readFile(file);
-  // fatal: refuse invalid UTF-8 instead of silently replacing characters.
-  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  // Refuse invalid UTF-8 instead of silently replacing characters.
+  return decodeUtf8Strict(await readFile(file), path.basename(file));
+}
+
+/** The hash the loader computes for an agent's files; saves compute the same to recognise their own writes. */
+export function agentContentHash(yamlText: string, contextMd: string, moduleSource?: string): string {
+  const hash = createHash('sha256').update(yamlText).update('\0').update(contextMd);
+  // Function agents: their code is content too, so an edit to index.ts alone re-syncs the agent.
+  if (moduleSource !== undefined) hash.update('\0').update(moduleSource);
+  return hash.digest('hex');
 }
 
 async function listDirs(dir: string): Promise<string[]> {
@@ -60,25 +74,17 @@ export async function loadAgentFolder(root: string, department: string, folder: 
 
   let yamlText: string;
   try {
-    yamlText = await readText(yamlPath, YAML_MAX_BYTES);
+    yamlText = await readText(yamlPath, AGENT_YAML_MAX_BYTES);
   } catch (err) {
     problems.push({ path: yamlPath, message: `cannot read agent.yaml: ${(err as Error).message}` });
     return invalid();
   }
-  // Core schema only: no custom tags, no merge keys; aliases bounded against billion-laughs input.
-  const doc = parseDocument(yamlText, { schema: 'core', merge: false, uniqueKeys: true, prettyErrors: true });
-  if (doc.errors.length > 0) {
-    for (const e of doc.errors) problems.push({ path: yamlPath, message: `invalid YAML: ${e.message.split('\n')[0]}` });
+  const yaml = parseAgentYaml(yamlText);
+  if (!yaml.ok) {
+    for (const message of yaml.errors) problems.push({ path: yamlPath, message });
     return invalid();
   }
-  let raw: unknown;
-  try {
-    raw = doc.toJS({ maxAliasCount: 50 });
-  } catch (err) {
-    problems.push({ path: yamlPath, message: `invalid YAML: ${(err as Error).message}` });
-    return invalid();
-  }
-  const parsed = AgentDefinitionSchema.safeParse(raw);
+  const parsed = AgentDefinitionSchema.safeParse(yaml.value);
   if (!parsed.success) {
     problems.push({ path: yamlPath, message: formatZodIssues(parsed.error) });
     return invalid();
@@ -88,9 +94,12 @@ export async function loadAgentFolder(root: string, department: string, folder: 
     problems.push({ path: yamlPath, message: `name: "${definition.name}" must equal the folder name "${folder}"` });
   }
   let contextMd = '';
+  let warnings: string[] = [];
   try {
     contextMd = await readText(contextPath, CONTEXT_MD_MAX_BYTES);
-    if (contextMd.trim().length === 0) problems.push({ path: contextPath, message: 'Context.md is empty' });
+    const check = checkContextMd(contextMd);
+    for (const message of check.errors) problems.push({ path: contextPath, message });
+    warnings = check.warnings;
   } catch (err) {
     problems.push({ path: contextPath, message: `cannot read Context.md: ${(err as Error).message}` });
   }
@@ -102,17 +111,16 @@ export async function loadAgentFolder(root: string, department: string, folder: 
     else {
       try {
         moduleSource = await readText(modulePath, FUNCTION_MODULE_MAX_BYTES);
+        const control = controlCharacterError(moduleSource, 'index.ts');
+        if (control) problems.push({ path: modulePath, message: control });
       } catch (err) {
         problems.push({ path: modulePath, message: `cannot read index.ts: ${(err as Error).message}` });
       }
     }
   }
   if (problems.length > 0) return { ...invalid(), department: definition.department };
-  const hash = createHash('sha256').update(yamlText).update('\0').update(contextMd);
-  // Function agents: their code is content too, so an edit to index.ts alone re-syncs the agent.
-  if (moduleSource !== undefined) hash.update('\0').update(moduleSource);
-  const contentHash = hash.digest('hex');
-  return { definition, contextMd, sourcePath, contentHash };
+  const contentHash = agentContentHash(yamlText, contextMd, moduleSource);
+  return { definition, contextMd, sourcePath, contentHash, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 const isLoaded = (a: LoadedAgent | InvalidAgent): a is LoadedAgent => 'definition' in a;
@@ -131,10 +139,17 @@ export async function loadAgentRegistry(root: string): Promise<RegistryLoadResul
     }
   }
   const invalid = results.filter((r): r is InvalidAgent => !isLoaded(r));
-  let agents = results.filter(isLoaded);
-  agents = rejectDuplicates(root, agents, invalid);
-  agents = rejectBrokenHierarchy(root, agents, invalid);
+  const agents = checkOrganisation(root, results.filter(isLoaded), invalid);
   return { agents, invalid, problems: invalid.flatMap((i) => i.problems) };
+}
+
+/**
+ * The checks across agents (duplicate names, one root, known managers, no cycles): returns the
+ * agents that pass and appends the others to `invalid`. Saves and deployments run it on the
+ * registry as it would be after the change, so a bad `reportsTo` is refused before it is written.
+ */
+export function checkOrganisation(root: string, agents: LoadedAgent[], invalid: InvalidAgent[]): LoadedAgent[] {
+  return rejectBrokenHierarchy(root, rejectDuplicates(root, agents, invalid), invalid);
 }
 
 function rejectDuplicates(root: string, agents: LoadedAgent[], invalid: InvalidAgent[]): LoadedAgent[] {
