@@ -10,3 +10,4 @@ export * from './delegation.js';
 export * from './execution.js';
 export * from './approvals.js';
 export * from './workforce.js';
+export * from './budgets.js';

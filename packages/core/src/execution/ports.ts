@@ -1,4 +1,4 @@
-import type { ApprovalPreview, AutonomyLevel, ErrorCategory, ErrorSeverity, Plan, ProjectStatus, RiskLevel, StepStatus } from '@orchestrator/contracts';
+import type { ApprovalPreview, AutonomyLevel, BudgetPeriod, BudgetScope, CircuitState, ErrorCategory, ErrorSeverity, Plan, ProjectStatus, RiskLevel, StepStatus } from '@orchestrator/contracts';
 import type { ExecStep, StepState } from './flatten.js';
 
 /** What the graph keeps per finished step: a reference and a preview, never the full result. */
@@ -79,3 +79,69 @@ export type ExecutionInterrupt =
 export type ExecutionResume =
   | { kind: 'decision'; decision: 'approve' | 'reject'; notes?: string; decidedBy?: string }
   | { kind: 'recovery'; action: 'retry' | 'skip' | 'reassign' | 'abort'; agent?: string };
+
+/** A budget that applies to an agent run, with the usage of its current period (SPEC §3.6b). */
+export interface BudgetUsage {
+  id: string;
+  scope: BudgetScope;
+  scopeRef: string;
+  period: BudgetPeriod;
+  tokenSoftLimit: number | null;
+  tokenHardLimit: number | null;
+  costSoftLimitUsd: number | null;
+  costHardLimitUsd: number | null;
+  tokensUsed: number;
+  costUsedUsd: number;
+}
+
+/** Who is about to run: the budgets of this agent, its department and the project apply. */
+export interface GuardTarget {
+  agent: string;
+  department: string | null;
+  stepKey: string;
+}
+
+/** Per-run limits (env defaults, a project's own override) and how far the run has got. */
+export interface RunLimits {
+  maxSteps: number;
+  /** How many times a person may send one step round again (retry/reassign) before it stops. */
+  maxLoops: number;
+  /** Steps of the project that started running, other than the one being checked. */
+  stepsStarted: number;
+}
+
+/** One agent's circuit breaker, persisted so that it survives a restart. */
+export interface CircuitRecord {
+  state: CircuitState;
+  consecutiveFailures: number;
+  lastFailureAt: Date | null;
+  openedAt: Date | null;
+}
+
+export interface CircuitPolicy {
+  /** Consecutive failures (each within `windowMs` of the previous) that open the circuit. */
+  failureThreshold: number;
+  windowMs: number;
+  /** How long an open circuit skips the agent before one trial run (half-open). */
+  coolDownMs: number;
+}
+
+/** Port: budgets, run limits and circuit breakers (the API implements it over Postgres). */
+export interface ExecutionGuardStore {
+  budgetsFor(ctx: RunContext, target: GuardTarget): Promise<BudgetUsage[]>;
+  /** Records a soft warning once per budget and period; false when this period was already warned. */
+  warnBudget(ctx: RunContext, budget: BudgetUsage, stepKey: string, message: string): Promise<boolean>;
+  /** Notes that a hard limit stopped work (shown on the budget until it is raised). */
+  markHardStop(ctx: RunContext, budget: BudgetUsage): Promise<void>;
+  runLimits(ctx: RunContext): Promise<RunLimits>;
+  circuit(ctx: RunContext, agent: string): Promise<CircuitRecord | null>;
+  /** Applies `next` to the agent's circuit with the row locked, so parallel steps do not lose counts. */
+  updateCircuit(ctx: RunContext, agent: string, next: (current: CircuitRecord) => CircuitRecord, lastError: string | null): Promise<CircuitRecord>;
+}
+
+/** What the execution graph needs to enforce SPEC §3.6b; without it nothing is limited. */
+export interface ExecutionGuard {
+  store: ExecutionGuardStore;
+  circuit: CircuitPolicy;
+  now: () => Date;
+}

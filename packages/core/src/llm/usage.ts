@@ -11,6 +11,9 @@ export interface LlmUsage {
 export interface UsageContext {
   workspaceId: string;
   conversationId?: string;
+  /** Set for calls made by a project step, so cost rolls up per step and project (SPEC §3.6b). */
+  projectId?: string;
+  stepKey?: string;
 }
 
 /** Port: where usage goes (the API writes it to `llm_calls`). */

@@ -1,5 +1,5 @@
 import type { AgentLoadTracker } from '../../delegation/ports.js';
-import type { ApprovalRequester, ExecutionStore } from '../../execution/ports.js';
+import type { ApprovalRequester, ExecutionGuard, ExecutionStore } from '../../execution/ports.js';
 import type { LlmProvider } from '../../llm/provider.js';
 import type { UsageSink } from '../../llm/usage.js';
 import type { AgentRegistry } from '../../registry/registry.js';
@@ -19,6 +19,8 @@ export interface ExecutionGraphDeps {
   backoffBaseMs: number;
   backoffCapMs: number;
   sleep: (ms: number) => Promise<void>;
+  /** Budgets, run limits and circuit breakers (SPEC §3.6b); absent: nothing is limited. */
+  guard?: ExecutionGuard;
 }
 
 export const projectThreadId = (projectId: string) => `project:${projectId}`;

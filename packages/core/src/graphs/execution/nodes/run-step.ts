@@ -1,6 +1,8 @@
 import { interrupt, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import { executeAgent } from '../../../delegation/execute.js';
 import { routeTask } from '../../../delegation/router.js';
+import { checkBeforeAgent } from '../../../execution/budgets.js';
+import { recordAgentOutcome } from '../../../execution/circuit-breaker.js';
 import { backoffMs, classifyExecutionError, StepError } from '../../../execution/errors.js';
 import type { ExecStep } from '../../../execution/flatten.js';
 import { needsApproval } from '../../../execution/policy.js';
@@ -81,7 +83,15 @@ export const runStepNode =
     let lastError: { id: string; category: StepError['category']; message: string } | undefined;
     for (let round = 0; round < 2 && agentName; round++) {
       tried.push(agentName);
-      for (let attempt = 1; attempt <= deps.maxAttempts; attempt++) {
+      // SPEC §3.6b: a run or budget limit stops the step for a person; an open circuit skips this agent.
+      const blocked = await checkBeforeAgent(deps.guard, ctx, { agent: agentName, department: exec.step.department, stepKey: exec.key }, input.retry?.round ?? 0);
+      if (blocked?.kind === 'budget') {
+        const errorId = await deps.store.recordError(ctx, exec.key, { category: 'budget', severity: 'high', message: blocked.message, attempt: 0 });
+        await deps.store.setStepStatus(ctx, exec.key, 'failed');
+        return fail({ errorId, category: 'budget', message: blocked.message });
+      }
+      if (blocked) lastError = { id: await deps.store.recordError(ctx, exec.key, { category: 'agent_unavailable', severity: 'medium', message: blocked.message, attempt: 0 }), category: 'agent_unavailable', message: blocked.message };
+      for (let attempt = 1; !blocked && attempt <= deps.maxAttempts; attempt++) {
         try {
           const agent = registry.get(agentName);
           if (!agent) throw new StepError('agent_unavailable', `Agent ${agentName} is not in the registry.`);
@@ -89,14 +99,16 @@ export const runStepNode =
           try {
             await deps.store.setStepStatus(ctx, exec.key, attempt === 1 ? 'running' : 'retrying', { attempt, agent: agentName });
             const priorResults = await deps.store.priorResults(ctx, exec.dependsOn);
-            const result = await executeAgent({ ...deps, chunkDelayMs: 0 }, config, agent, taskText(exec, input.request), { usage: { workspaceId: ctx.workspaceId }, delegatedBy: `the project “${input.request.slice(0, 80)}”`, priorResults });
+            const result = await executeAgent({ ...deps, chunkDelayMs: 0 }, config, agent, taskText(exec, input.request), { usage: { workspaceId: ctx.workspaceId, projectId: ctx.projectId, stepKey: exec.key }, delegatedBy: `the project “${input.request.slice(0, 80)}”`, priorResults });
             if (result.kind === 'needs_input') throw new StepError('validation', result.question);
+            await recordAgentOutcome(deps.guard, ctx, agentName, { ok: true });
             return outcome(exec.key, await deps.store.saveResult(ctx, exec.key, { content: result.text, contentType: 'text/markdown', agent: agentName, work: result.work, approvalId }, idempotencyKey));
           } finally {
             await deps.loads.release(ctx.workspaceId, agentName);
           }
         } catch (err) {
           const c = classifyExecutionError(err);
+          await recordAgentOutcome(deps.guard, ctx, agentName, { ok: false, category: c.category, message: c.message });
           const id = await deps.store.recordError(ctx, exec.key, { category: c.category, severity: c.severity, message: c.message, attempt });
           lastError = { id, category: c.category, message: c.message };
           const transient = c.retryable || c.category === 'agent_unavailable';
