@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { conversationRoom, projectRoom, workspaceRoom, type ProjectStep, type Approval, type ClientToServerEvents, type Message, type MessageDelta, type ProjectSummary, type ReplyFailed, type ReplyStarted, type ServerToClientEvents } from '@orchestrator/contracts';
+import { conversationRoom, projectRoom, workspaceRoom, type AgentStatusChanged, type RegistryReloaded, type ProjectStep, type Approval, type ClientToServerEvents, type Message, type MessageDelta, type ProjectSummary, type ReplyFailed, type ReplyStarted, type ServerToClientEvents } from '@orchestrator/contracts';
 import type { OrchestratorEvents } from '@orchestrator/core';
 import type { Server } from 'socket.io';
 
@@ -45,6 +45,16 @@ export class RealtimePublisher implements OrchestratorEvents {
   /** Decided, expired or cancelled: queues drop it, badges count down. */
   approvalDecided(workspaceId: string, approval: Approval): void {
     this.server?.to(workspaceRoom(workspaceId)).emit('approval.decided', approval);
+  }
+
+  /** An agent's load or lifecycle changed: the org chart and workforce list update live. */
+  agentStatusChanged(workspaceId: string, event: AgentStatusChanged): void {
+    this.server?.to(workspaceRoom(workspaceId)).emit('agent.status_changed', event);
+  }
+
+  /** agents/ was reloaded (files changed on disk or saved in the app): the whole list and its problems. */
+  registryReloaded(workspaceId: string, event: RegistryReloaded): void {
+    this.server?.to(workspaceRoom(workspaceId)).emit('registry.reloaded', event);
   }
 
   stepUpdated(workspaceId: string, projectId: string, step: ProjectStep): void {
