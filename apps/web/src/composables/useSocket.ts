@@ -8,6 +8,7 @@ import {
 import { io, type Socket } from 'socket.io-client';
 import { effectScope, readonly, ref, watch, type EffectScope, type Ref } from 'vue';
 import type { z } from 'zod';
+import { useAgentsStore } from '../stores/agents';
 import { useApprovalsStore } from '../stores/approvals';
 import { useConversationsStore } from '../stores/conversations';
 import { useInboxStore } from '../stores/inbox';
@@ -62,6 +63,7 @@ function connect(options: UseSocketOptions): Connection {
   const projects = useProjectsStore();
   const approvals = useApprovalsStore();
   const inbox = useInboxStore();
+  const agents = useAgentsStore();
   const socket = (options.createSocket ?? defaultSocket)();
   const status = ref<SocketStatus>('connecting');
   const joinedId = ref<string | null>(null);
@@ -112,6 +114,7 @@ function connect(options: UseSocketOptions): Connection {
       projects.resync();
       approvals.resync();
       if (inbox.state !== 'idle') void inbox.load({ force: true });
+      agents.resync();
     }
     connectedBefore = true;
     if (store.activeId) join(store.activeId);
@@ -164,6 +167,14 @@ function connect(options: UseSocketOptions): Connection {
     // The inbox follows the approvals store: a decided approval leaves it by itself.
     const approval = parseEvent('approval.decided', payload);
     if (approval) approvals.applyDecided(approval);
+  });
+  socket.on('agent.status_changed', (payload) => {
+    const event = parseEvent('agent.status_changed', payload);
+    if (event) agents.applyStatusChanged(event);
+  });
+  socket.on('registry.reloaded', (payload) => {
+    const event = parseEvent('registry.reloaded', payload);
+    if (event) agents.applyRegistryReloaded(event);
   });
 
   const scope = effectScope(true);
