@@ -24,6 +24,8 @@ export const DelegationInfoSchema = z.object({
   /** The output was produced by a function-based agent (real computation). */
   kind: z.enum(['function', 'context_llm', 'offline_draft']),
   rating: z.number().int().min(1).max(5).nullable(),
+  /** The agent's Context.md version that produced the answer (absent on older records). */
+  contextVersion: z.number().int().min(1).nullable().optional(),
 });
 export type DelegationInfo = z.infer<typeof DelegationInfoSchema>;
 

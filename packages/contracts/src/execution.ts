@@ -40,6 +40,8 @@ export const ProjectStepSchema = z.object({
   resultSizeBytes: z.number().int().nullable(),
   startedAt: IsoDateSchema.nullable(),
   completedAt: IsoDateSchema.nullable(),
+  /** The assigned agent's Context.md version the step ran with (absent before it ran). */
+  contextVersion: z.number().int().min(1).nullable().optional(),
 });
 export type ProjectStep = z.infer<typeof ProjectStepSchema>;
 

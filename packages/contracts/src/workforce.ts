@@ -36,6 +36,11 @@ export const AgentDetailSchema = AgentSummarySchema.extend({
   sourcePath: z.string(),
   updatedAt: IsoDateSchema,
   metrics: AgentMetricsSchema,
+  /**
+   * Content kept as text but worth a look: active HTML (<script>, on…= handlers, javascript:
+   * URLs — rendered inert), or front matter (plain text, never settings). Absent when none.
+   */
+  contentWarnings: z.array(z.string()).optional(),
 });
 export type AgentDetail = z.infer<typeof AgentDetailSchema>;
 
