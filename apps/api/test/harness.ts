@@ -28,6 +28,8 @@ export async function startApp(databaseUrl: string, env: Record<string, string> 
     OFFLINE_STREAM_DELAY_MS: '0',
     WEB_DIST_DIR: '/nonexistent',
     LLM_PROVIDER: 'offline',
+    // Hot reload of agents/ only where a test is about it.
+    AGENTS_WATCH: 'false',
     ...env,
   });
   const app = await createApp({ config, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), llm });

@@ -22,6 +22,8 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).optional(),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   AGENTS_DIR: z.string().min(1).optional(),
+  /** Hot reload of agents/ on file changes (off in tests unless a test turns it on). */
+  AGENTS_WATCH: bool.default(true),
   WEB_DIST_DIR: z.string().min(1).optional(),
   CORS_ORIGINS: z.string().optional(),
   LLM_PROVIDER: z.enum(['auto', 'offline', 'openai', 'anthropic', 'ollama']).default('auto'),
