@@ -5,6 +5,7 @@ import type { IntentClassifier } from '../../intent/index.js';
 import type { ProjectStore } from '../../projects/ports.js';
 import type { AgentRegistry } from '../../registry/registry.js';
 import type { CapabilityIndex } from '../../routing/capability-index.js';
+import type { ChatImprovements } from '../../workforce/improvement/chat.js';
 
 /** What the conversation graph's nodes need from the host. */
 export interface ConversationGraphDeps {
@@ -21,6 +22,8 @@ export interface ConversationGraphDeps {
   loads: AgentLoadTracker;
   /** Pause between offline chunks so the reply visibly streams; 0 in tests. */
   chunkDelayMs: number;
+  /** IMPROVE_AGENT: turns chat feedback into a Context.md proposal awaiting approval (absent: the reply says it cannot). */
+  improvements?: ChatImprovements;
 }
 
 /** Values every run passes in `configurable` besides `thread_id`. */
