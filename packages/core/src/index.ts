@@ -36,6 +36,8 @@ export { afterFailure, afterSuccess, circuitBlocks, circuitStateAt, closedCircui
 export type { BudgetUsage, CircuitPolicy, CircuitRecord, ExecutionGuard, ExecutionGuardStore, GuardTarget, RunLimits } from './execution/ports.js';
 export type { ExecutionStore, ApprovalRequester, ApprovalRequest, ExecutionInterrupt, ExecutionResume, LoadedRun, RunContext, StepOutcome, StepResultInput } from './execution/ports.js';
 export { projectThreadId, type ExecutionGraphDeps } from './graphs/execution/deps.js';
+export * from './workforce/building/index.js';
+export * from './graphs/agent-creation/index.js';
 export { proposeImprovement, proposeOffline, feedbackToRules, mergeGuidance, GUIDANCE_HEADING, NO_EVIDENCE } from './workforce/improvement/index.js';
 export type { AgentSnapshot, ChatImprovementRequest, ChatImprovementResult, ChatImprovements, ErrorEvidence, ImprovementEvidence, ImprovementProposal, ImprovementTriggerType, RatingEvidence, RejectionEvidence } from './workforce/improvement/index.js';
 export { AgentImprovementRunner, buildAgentImprovementGraph, improvementThreadId } from './graphs/agent-improvement/index.js';
