@@ -23,6 +23,8 @@ export interface DelegationRecord {
   fallbackFrom: string | null;
   outcome: 'succeeded' | 'failed' | 'fell_back';
   durationMs: number;
+  /** The agent's Context.md version the task ran with (null when the registry has no versions). */
+  contextVersion: number | null;
 }
 
 /** Port: delegation_history. */

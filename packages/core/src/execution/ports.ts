@@ -31,6 +31,8 @@ export interface StepResultInput {
   work: 'function' | 'context_llm' | 'offline_draft' | 'human';
   /** Set when a person approved the step before it ran (audit mode `approved`). */
   approvalId: string | null;
+  /** The agent's Context.md version that produced the result (null for people and agents loaded without a database). */
+  contextVersion: number | null;
 }
 
 /** Port: project execution persistence (the API implements it over Postgres + blob storage). */

@@ -12,10 +12,10 @@ export class DelegationsRepository implements DelegationStore {
 
   async record(r: DelegationRecord): Promise<string> {
     const { rows } = await this.pool.query<{ id: string }>(
-      `insert into delegation_history (workspace_id, conversation_id, delegated_by, task, chosen_agent, candidate_scores, reason, fallback_from, outcome, duration_ms, completed_at)
-       values ($1, $2, 'ceo_orchestrator', $3, $4, $5, $6, $7, $8, $9, case when $8 = 'pending' then null else now() end)
+      `insert into delegation_history (workspace_id, conversation_id, delegated_by, task, chosen_agent, candidate_scores, reason, fallback_from, outcome, duration_ms, completed_at, context_version)
+       values ($1, $2, 'ceo_orchestrator', $3, $4, $5, $6, $7, $8, $9, case when $8 = 'pending' then null else now() end, $10)
        returning id`,
-      [r.workspaceId, r.conversationId, r.task, r.agent, JSON.stringify(r.candidates), r.reason, r.fallbackFrom, r.outcome, r.durationMs],
+      [r.workspaceId, r.conversationId, r.task, r.agent, JSON.stringify(r.candidates), r.reason, r.fallbackFrom, r.outcome, r.durationMs, r.contextVersion],
     );
     return rows[0]!.id;
   }
@@ -27,10 +27,10 @@ export class DelegationsRepository implements DelegationStore {
 
   async rate(workspaceId: string, id: string, userId: string, rating: number, comment: string | undefined): Promise<DelegationInfo> {
     if (!isUuid(id)) throw new AppError('delegation/not_found', `Delegation ${id} does not exist.`);
-    const { rows } = await this.pool.query<{ id: string; chosen_agent: string; title: string | null; reason: string | null; candidate_scores: CandidateScore[]; fallback_from: string | null; kind: DelegationInfo['kind'] | null; rating: number }>(
+    const { rows } = await this.pool.query<{ id: string; chosen_agent: string; title: string | null; reason: string | null; candidate_scores: CandidateScore[]; fallback_from: string | null; kind: DelegationInfo['kind'] | null; rating: number; context_version: number | null }>(
       `update delegation_history d set rating = $4, feedback = $5, rated_by = $3, rated_at = now()
         where d.workspace_id = $1 and d.id = $2
-        returning d.id, d.chosen_agent, d.reason, d.candidate_scores, d.fallback_from, d.rating,
+        returning d.id, d.chosen_agent, d.reason, d.candidate_scores, d.fallback_from, d.rating, d.context_version,
           (select title from managed_agents a where a.workspace_id = d.workspace_id and a.name = d.chosen_agent) as title,
           (select m.metadata #>> '{delegation,kind}' from messages m where m.id = d.message_id) as kind`,
       [workspaceId, id, userId, rating, comment ?? null],
@@ -46,6 +46,7 @@ export class DelegationsRepository implements DelegationStore {
       fallbackFrom: r.fallback_from,
       kind: r.kind ?? 'offline_draft',
       rating: r.rating,
+      contextVersion: r.context_version,
     };
   }
 }

@@ -98,10 +98,10 @@ export class ExecutionRepository implements ExecutionStore {
       const inline = { content: blob ? result.content.slice(0, PREVIEW_CHARS) : result.content, contentType: result.contentType, work: result.work, truncated: !!blob };
       const { rows } = await db.query<StepRow & { result_ref: string | null }>(
         `with s as (
-           update project_steps set status = 'completed', result = $4, result_ref = $5, idempotency_key = $6, assigned_agent = coalesce($7, assigned_agent), completed_at = now()
+           update project_steps set status = 'completed', result = $4, result_ref = $5, idempotency_key = $6, assigned_agent = coalesce($7, assigned_agent), completed_at = now(), context_version = $8
             where workspace_id = $1 and project_id = $2 and step_key = $3 returning *)
          select ${STEP_COLUMNS}, s.result_ref from s left join project_data_storage d on d.id = s.result_ref`,
-        [ctx.workspaceId, ctx.projectId, stepKey, JSON.stringify(inline), ref, idempotencyKey, result.agent === 'human' ? null : result.agent],
+        [ctx.workspaceId, ctx.projectId, stepKey, JSON.stringify(inline), ref, idempotencyKey, result.agent === 'human' ? null : result.agent, result.contextVersion],
       );
       await db.query(
         `insert into audit_log (workspace_id, actor_type, actor, action, target_type, target_id, project_id, step_key, mode, approval_id, result, details)
@@ -163,7 +163,7 @@ export class ExecutionRepository implements ExecutionStore {
   /** After a rollback: steps not finished at the checkpoint run again. */
   async resetSteps(workspaceId: string, projectId: string, keepFinished: string[]): Promise<void> {
     await this.pool.query(
-      `update project_steps set status = 'pending', result = null, result_ref = null, idempotency_key = null, started_at = null, completed_at = null
+      `update project_steps set status = 'pending', result = null, result_ref = null, idempotency_key = null, started_at = null, completed_at = null, context_version = null
         where workspace_id = $1 and project_id = $2 and not (step_key = any($3))`,
       [workspaceId, projectId, keepFinished],
     );

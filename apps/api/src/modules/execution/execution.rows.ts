@@ -16,10 +16,11 @@ export interface StepRow {
   size_bytes: number | null;
   started_at: Date | null;
   completed_at: Date | null;
+  context_version: number | null;
 }
 
 export const STEP_COLUMNS = `s.step_key, s.name, s.step_type, s.status, s.assigned_agent, s.assigned_human, s.human_collaboration_type,
-  s.risk_level, s.dependencies, s.attempt, s.config, s.result, d.size_bytes, s.started_at, s.completed_at`;
+  s.risk_level, s.dependencies, s.attempt, s.config, s.result, d.size_bytes, s.started_at, s.completed_at, s.context_version`;
 
 export const STEP_FROM = `project_steps s left join project_data_storage d on d.id = s.result_ref`;
 
@@ -45,5 +46,6 @@ export function toStep(r: StepRow): ProjectStep {
     resultSizeBytes: r.size_bytes ?? (content === null ? null : Buffer.byteLength(content)),
     startedAt: r.started_at?.toISOString() ?? null,
     completedAt: r.completed_at?.toISOString() ?? null,
+    contextVersion: r.context_version,
   };
 }

@@ -44,7 +44,7 @@ export const delegateNode =
         outcome = await executeAgent(deps, config, agent, task, { usage: { workspaceId: ctx.workspaceId, conversationId: ctx.conversationId }, delegatedBy: 'the CEO orchestrator' });
       } catch (err) {
         lastError = err;
-        await deps.delegations.record({ ...ctx, task, agent: decision.agent, candidates: decision.candidates, reason: decision.reason, fallbackFrom: null, outcome: 'failed', durationMs: Date.now() - started });
+        await deps.delegations.record({ ...ctx, task, agent: decision.agent, candidates: decision.candidates, reason: decision.reason, fallbackFrom: null, outcome: 'failed', durationMs: Date.now() - started, contextVersion: agent.version ?? null });
         continue;
       } finally {
         await deps.loads.release(ctx.workspaceId, decision.agent);
@@ -59,8 +59,8 @@ export const delegateNode =
         };
       }
       const fallbackFrom = firstChoice !== decision.agent ? firstChoice : null;
-      const id = await deps.delegations.record({ ...ctx, task, agent: decision.agent, candidates: decision.candidates, reason: decision.reason, fallbackFrom, outcome: 'succeeded', durationMs: Date.now() - started });
-      const delegation: DelegationInfo = { id, agent: decision.agent, agentTitle: agent.definition.title, reason: decision.reason, candidates: decision.candidates, fallbackFrom, kind: outcome.work, rating: null };
+      const id = await deps.delegations.record({ ...ctx, task, agent: decision.agent, candidates: decision.candidates, reason: decision.reason, fallbackFrom, outcome: 'succeeded', durationMs: Date.now() - started, contextVersion: agent.version ?? null });
+      const delegation: DelegationInfo = { id, agent: decision.agent, agentTitle: agent.definition.title, reason: decision.reason, candidates: decision.candidates, fallbackFrom, kind: outcome.work, rating: null, contextVersion: agent.version ?? null };
       return {
         ...replyUpdate(outcome.text, 'DELEGATE', { offline: outcome.work !== 'context_llm', replyAgent: decision.agent, replyMeta: { delegation, ...(outcome.work === 'offline_draft' ? { offlineDraft: true } : {}) } }),
         messages: [new AIMessage(outcome.text)],

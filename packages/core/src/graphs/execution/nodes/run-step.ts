@@ -68,7 +68,7 @@ export const runStepNode =
     }
     const idempotencyKey = `${ctx.projectId}:${exec.key}:v${input.planVersion}:r${round}`;
     if (exec.step.type === 'human_approval') {
-      return outcome(exec.key, await deps.store.saveResult(ctx, exec.key, { content: `Approved by a person (${exec.step.name}).`, contentType: 'text/markdown', agent: 'human', work: 'human', approvalId }, idempotencyKey));
+      return outcome(exec.key, await deps.store.saveResult(ctx, exec.key, { content: `Approved by a person (${exec.step.name}).`, contentType: 'text/markdown', agent: 'human', work: 'human', approvalId, contextVersion: null }, idempotencyKey));
     }
     if (exec.step.type === 'build_agent' || exec.step.type === 'improve_agent') {
       // Building agents is its own workflow; until it exists a person decides (skip, reassign, abort).
@@ -102,7 +102,7 @@ export const runStepNode =
             const result = await executeAgent({ ...deps, chunkDelayMs: 0 }, config, agent, taskText(exec, input.request), { usage: { workspaceId: ctx.workspaceId, projectId: ctx.projectId, stepKey: exec.key }, delegatedBy: `the project “${input.request.slice(0, 80)}”`, priorResults });
             if (result.kind === 'needs_input') throw new StepError('validation', result.question);
             await recordAgentOutcome(deps.guard, ctx, agentName, { ok: true });
-            return outcome(exec.key, await deps.store.saveResult(ctx, exec.key, { content: result.text, contentType: 'text/markdown', agent: agentName, work: result.work, approvalId }, idempotencyKey));
+            return outcome(exec.key, await deps.store.saveResult(ctx, exec.key, { content: result.text, contentType: 'text/markdown', agent: agentName, work: result.work, approvalId, contextVersion: agent.version ?? null }, idempotencyKey));
           } finally {
             await deps.loads.release(ctx.workspaceId, agentName);
           }
