@@ -47,7 +47,7 @@ import {
 import { z } from 'zod';
 import { ApiError } from './errors';
 
-type HttpMethod = 'GET' | 'POST';
+export type HttpMethod = 'GET' | 'POST' | 'PUT';
 
 export type ProjectControl = 'pause' | 'resume' | 'cancel' | 'abort';
 
@@ -115,6 +115,8 @@ export interface ApiClient {
   bulkDecide(ids: string[], decision: Decision, notes?: string): Promise<BulkDecideResult>;
   /** What needs the current person: pending approvals and steps assigned to people. */
   getInbox(): Promise<Inbox>;
+  /** Any JSON endpoint, parsed with `schema` (domain helpers such as api/workforce build on it). */
+  request<S extends z.ZodType>(method: HttpMethod, path: string, schema: S, body?: unknown): Promise<z.output<S>>;
 }
 
 /** The contracts type these responses inline; their schemas live here. */
@@ -158,8 +160,8 @@ async function readJson(response: Response): Promise<unknown> {
 function errorFromResponse(status: number, body: unknown): ApiError {
   const parsed = ErrorBodySchema.safeParse(body);
   if (parsed.success) {
-    const { code, message, issues } = parsed.data.error;
-    return new ApiError({ code, message, status, issues });
+    const { code, message, issues, details } = parsed.data.error;
+    return new ApiError({ code, message, status, issues, details });
   }
   // A proxy or crashed server answered instead of the API: say so rather than show raw HTML.
   return new ApiError({
@@ -332,6 +334,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     bulkDecide: (ids, decision, notes) =>
       request('POST', '/api/approvals/bulk-decision', BulkDecideResultSchema, notes ? { ids, decision, notes } : { ids, decision }),
     getInbox: () => request('GET', '/api/inbox', InboxSchema),
+    request,
   };
 }
 

@@ -13,12 +13,15 @@ export class ApiError extends Error {
   readonly code: string;
   readonly status: number;
   readonly issues: ApiIssue[];
+  /** The server's machine-readable `error.details` (e.g. the current version on a 409 conflict). */
+  readonly details: unknown;
 
-  constructor(init: { code: string; message: string; status: number; issues?: ApiIssue[] }) {
+  constructor(init: { code: string; message: string; status: number; issues?: ApiIssue[]; details?: unknown }) {
     super(init.message);
     this.code = init.code;
     this.status = init.status;
     this.issues = init.issues ?? [];
+    this.details = init.details;
   }
 }
 

@@ -8,11 +8,13 @@ import {
 import { io, type Socket } from 'socket.io-client';
 import { effectScope, readonly, ref, watch, type EffectScope, type Ref } from 'vue';
 import type { z } from 'zod';
+import { useAgentBuildsStore } from '../stores/agentBuilds';
 import { useAgentsStore } from '../stores/agents';
 import { useApprovalsStore } from '../stores/approvals';
 import { useConversationsStore } from '../stores/conversations';
 import { useInboxStore } from '../stores/inbox';
 import { useProjectsStore } from '../stores/projects';
+import { useWorkforceStore } from '../stores/workforce';
 
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type SocketStatus = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
@@ -64,6 +66,8 @@ function connect(options: UseSocketOptions): Connection {
   const approvals = useApprovalsStore();
   const inbox = useInboxStore();
   const agents = useAgentsStore();
+  const agentBuilds = useAgentBuildsStore();
+  const workforce = useWorkforceStore();
   const socket = (options.createSocket ?? defaultSocket)();
   const status = ref<SocketStatus>('connecting');
   const joinedId = ref<string | null>(null);
@@ -115,6 +119,7 @@ function connect(options: UseSocketOptions): Connection {
       approvals.resync();
       if (inbox.state !== 'idle') void inbox.load({ force: true });
       agents.resync();
+      agentBuilds.resync();
     }
     connectedBefore = true;
     if (store.activeId) join(store.activeId);
@@ -175,6 +180,14 @@ function connect(options: UseSocketOptions): Connection {
   socket.on('registry.reloaded', (payload) => {
     const event = parseEvent('registry.reloaded', payload);
     if (event) agents.applyRegistryReloaded(event);
+  });
+  socket.on('agent_build.updated', (payload) => {
+    const build = parseEvent('agent_build.updated', payload);
+    if (build) agentBuilds.applyUpdated(build);
+  });
+  socket.on('agent_improvement.updated', (payload) => {
+    const improvement = parseEvent('agent_improvement.updated', payload);
+    if (improvement) workforce.applyImprovementUpdated(improvement);
   });
 
   const scope = effectScope(true);

@@ -26,6 +26,13 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('../views/OrganizationView.vue'),
     meta: { title: 'Organization' },
   },
+  {
+    // One route for the list and an agent's detail: links name it `{ name: 'workforce', params: { agentName } }`.
+    path: '/workforce/:agentName?',
+    name: 'workforce',
+    component: () => import('../views/WorkforceView.vue'),
+    meta: { title: 'Workforce' },
+  },
   { path: '/:pathMatch(.*)*', redirect: { name: 'workspace' } },
 ];
 

@@ -1,4 +1,4 @@
-import { DelegationInfoSchema, type DelegationInfo, type Message, type MessageRole } from '@orchestrator/contracts';
+import { DelegationInfoSchema, UuidSchema, type DelegationInfo, type Message, type MessageRole } from '@orchestrator/contracts';
 
 /** A reply being streamed: chunks are kept by `index` so late or repeated deltas land in place. */
 export interface ReplyDraft {
@@ -35,9 +35,11 @@ export interface TimelineItem {
   delegation: DelegationInfo | null;
   /** A context agent's text written by the offline model: a draft, not model output. */
   offlineDraft: boolean;
+  /** The agent build this reply started (BUILD_AGENT): rendered as a build progress card. */
+  agentBuildId: string | null;
 }
 
-const NO_EXTRAS = { intent: null, project: null, delegation: null, offlineDraft: false } as const;
+const NO_EXTRAS = { intent: null, project: null, delegation: null, offlineDraft: false, agentBuildId: null } as const;
 
 /** Parsed once per metadata object: the timeline is rebuilt on every delta. */
 const delegationCache = new WeakMap<object, DelegationInfo | null>();
@@ -56,13 +58,14 @@ function delegationOf(message: Message): DelegationInfo | null {
   return parsed;
 }
 
-function extrasOf(message: Message): Pick<TimelineItem, 'intent' | 'project' | 'delegation' | 'offlineDraft'> {
-  const { intent, project, offlineDraft } = message.metadata;
+function extrasOf(message: Message): Pick<TimelineItem, 'intent' | 'project' | 'delegation' | 'offlineDraft' | 'agentBuildId'> {
+  const { intent, project, offlineDraft, agentBuildId } = message.metadata;
   return {
     intent: intent ?? null,
     project: project ? { id: project.id, version: project.version } : null,
     delegation: delegationOf(message),
     offlineDraft: offlineDraft === true,
+    agentBuildId: UuidSchema.safeParse(agentBuildId).success ? (agentBuildId as string) : null,
   };
 }
 

@@ -19,6 +19,7 @@ function item(overrides: Partial<TimelineItem> = {}): TimelineItem {
     project: null,
     delegation: null,
     offlineDraft: false,
+    agentBuildId: null,
     ...overrides,
   };
 }
