@@ -121,3 +121,21 @@ export type AgentCircuit = z.infer<typeof AgentCircuitSchema>;
 
 export const AgentCircuitListSchema = z.object({ circuits: z.array(AgentCircuitSchema) });
 export type AgentCircuitList = z.infer<typeof AgentCircuitListSchema>;
+
+/** A project's own per-run limits; null clears one so that the server default applies. */
+export const RunLimitsBodySchema = z
+  .object({
+    maxSteps: z.number().int().min(1).max(100_000).nullable().optional(),
+    maxLoops: z.number().int().min(0).max(1000).nullable().optional(),
+  })
+  .strict();
+export type RunLimitsBody = z.infer<typeof RunLimitsBodySchema>;
+
+export const ProjectRunLimitsSchema = z.object({
+  projectId: UuidSchema,
+  maxSteps: z.number().int(),
+  maxLoops: z.number().int(),
+  /** Steps of the project that have started running so far. */
+  stepsStarted: z.number().int(),
+});
+export type ProjectRunLimits = z.infer<typeof ProjectRunLimitsSchema>;

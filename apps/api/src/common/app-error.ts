@@ -15,6 +15,8 @@ export const ERROR_STATUS = {
   'approval/not_found': 404,
   'approval/already_decided': 409,
   'approval/expired': 409,
+  'budget/not_found': 404,
+  'budget/unknown_scope': 422,
   'agent/not_found': 404,
   'agent/version_not_found': 404,
   'agent/version_conflict': 409,

@@ -38,7 +38,20 @@ const EnvSchema = z.object({
   OFFLINE_STREAM_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(15),
   STEP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   STEP_BACKOFF_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
-});
+  // Budgets and circuit breakers (SPEC §3.6b); see docs/operations.md.
+  RUN_MAX_STEPS: z.coerce.number().int().min(1).max(100_000).default(500),
+  RUN_MAX_LOOPS: z.coerce.number().int().min(0).max(1000).default(5),
+  CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
+  CIRCUIT_WINDOW_MS: z.coerce.number().int().min(1000).default(10 * 60_000),
+  CIRCUIT_COOLDOWN_MS: z.coerce.number().int().min(0).default(5 * 60_000),
+  /** USD per million tokens by model, e.g. {"gpt-4o-mini":{"input":0.15,"output":0.6}}; unknown models cost 0. */
+  LLM_PRICES: z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
 
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -73,6 +86,10 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): AppConfig {
   if (env.LLM_PROVIDER === 'anthropic' && !env.ANTHROPIC_API_KEY) problems.push('ANTHROPIC_API_KEY: required when LLM_PROVIDER=anthropic');
   if (env.LLM_PROVIDER === 'openai' && !env.OPENAI_API_KEY && !env.LLM_BASE_URL) {
     problems.push('OPENAI_API_KEY: required when LLM_PROVIDER=openai (or set LLM_BASE_URL for an OpenAI-compatible server)');
+  }
+  if (env.BLOB_STORE === 'supabase') {
+    if (!env.SUPABASE_URL) problems.push('SUPABASE_URL: required when BLOB_STORE=supabase');
+    if (!env.SUPABASE_SERVICE_ROLE_KEY) problems.push('SUPABASE_SERVICE_ROLE_KEY: required when BLOB_STORE=supabase');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const root = findRepoRoot();

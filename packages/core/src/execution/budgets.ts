@@ -77,7 +77,7 @@ export type AgentRunBlock = { kind: 'budget'; message: string } | { kind: 'circu
  */
 export async function checkBeforeAgent(guard: ExecutionGuard | undefined, ctx: RunContext, target: GuardTarget, retryRound: number): Promise<AgentRunBlock | null> {
   if (!guard) return null;
-  const limit = runLimitStop(await guard.store.runLimits(ctx), retryRound);
+  const limit = runLimitStop(await guard.store.runLimits(ctx, target.stepKey), retryRound);
   if (limit) return { kind: 'budget', message: limit };
   const check = evaluateBudgets(await guard.store.budgetsFor(ctx, target));
   for (const warning of check.soft) await guard.store.warnBudget(ctx, warning.budget, target.stepKey, warning.message);

@@ -135,7 +135,7 @@ export interface ExecutionGuardStore {
   warnBudget(ctx: RunContext, budget: BudgetUsage, stepKey: string, message: string): Promise<boolean>;
   /** Notes that a hard limit stopped work (shown on the budget until it is raised). */
   markHardStop(ctx: RunContext, budget: BudgetUsage): Promise<void>;
-  runLimits(ctx: RunContext): Promise<RunLimits>;
+  runLimits(ctx: RunContext, stepKey: string): Promise<RunLimits>;
   circuit(ctx: RunContext, agent: string): Promise<CircuitRecord | null>;
   /** Applies `next` to the agent's circuit with the row locked, so parallel steps do not lose counts. */
   updateCircuit(ctx: RunContext, agent: string, next: (current: CircuitRecord) => CircuitRecord, lastError: string | null): Promise<CircuitRecord>;

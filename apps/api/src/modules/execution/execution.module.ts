@@ -9,6 +9,9 @@ import { AgentRegistryService } from '../agents/agent-registry.service.js';
 import { AgentsModule } from '../agents/agents.module.js';
 import { ApprovalsModule } from '../approvals/approvals.module.js';
 import { ApprovalsService } from '../approvals/approvals.service.js';
+import { BUDGETS_OPTIONS, type BudgetsOptions } from '../budgets/budgets.options.js';
+import { BudgetsModule } from '../budgets/budgets.module.js';
+import { BudgetsRepository } from '../budgets/budgets.repository.js';
 import { UsageRepository } from '../orchestrator/usage.repository.js';
 import { ProjectsModule } from '../projects/projects.module.js';
 import { ProjectsRepository } from '../projects/projects.repository.js';
@@ -19,7 +22,7 @@ import { EXECUTION_ENGINE } from './execution.tokens.js';
 import { ProjectRunner } from './project-runner.js';
 
 @Module({
-  imports: [AgentsModule, ProjectsModule, ApprovalsModule],
+  imports: [AgentsModule, ProjectsModule, ApprovalsModule, BudgetsModule],
   controllers: [ExecutionController],
   providers: [
     ExecutionRepository,
@@ -28,8 +31,8 @@ import { ProjectRunner } from './project-runner.js';
     ExecutionService,
     {
       provide: EXECUTION_ENGINE,
-      inject: [APP_CONFIG, PG_POOL, LLM_PROVIDER, AgentRegistryService, ExecutionRepository, ApprovalsService, AgentLoadRepository, UsageRepository, ProjectsRepository],
-      useFactory: (config: AppConfig, pool: Pool, llm: LlmProvider, registry: AgentRegistryService, store: ExecutionRepository, approvals: ApprovalsService, loads: AgentLoadRepository, usage: UsageRepository, projects: ProjectsRepository) =>
+      inject: [APP_CONFIG, PG_POOL, LLM_PROVIDER, AgentRegistryService, ExecutionRepository, ApprovalsService, AgentLoadRepository, UsageRepository, ProjectsRepository, BudgetsRepository, BUDGETS_OPTIONS],
+      useFactory: (config: AppConfig, pool: Pool, llm: LlmProvider, registry: AgentRegistryService, store: ExecutionRepository, approvals: ApprovalsService, loads: AgentLoadRepository, usage: UsageRepository, projects: ProjectsRepository, budgets: BudgetsRepository, budgetOptions: BudgetsOptions) =>
         new ExecutionEngine({
           registry: () => registry.current(),
           index: () => registry.index(),
@@ -45,6 +48,7 @@ import { ProjectRunner } from './project-runner.js';
           backoffBaseMs: config.env.STEP_BACKOFF_BASE_MS,
           backoffCapMs: 30_000,
           sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+          guard: { store: budgets, circuit: budgetOptions.circuit, now: budgetOptions.now },
           // Our saver: one round trip per put/putWrites/getTuple, forks keep their own values.
           checkpointer: new PostgresCheckpointSaver(pool),
           control: { shouldStop: async (ctx) => (await projects.summary(ctx.workspaceId, ctx.projectId))?.status !== 'running' },

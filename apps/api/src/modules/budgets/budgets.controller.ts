@@ -1,0 +1,64 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import {
+  PutBudgetBodySchema,
+  RunLimitsBodySchema,
+  UsageQuerySchema,
+  UuidSchema,
+  type AgentCircuitList,
+  type Budget,
+  type BudgetList,
+  type ProjectRunLimits,
+  type UsageReport,
+} from '@orchestrator/contracts';
+import { Ctx, type RequestContext } from '../../common/request-context.js';
+import { parseInput } from '../../common/validate.js';
+import { BudgetsService } from './budgets.service.js';
+
+/** Budgets, usage roll-ups, per-run limits and circuit breakers (SPEC §3.6b). */
+@Controller('api/budgets')
+export class BudgetsController {
+  constructor(private readonly service: BudgetsService) {}
+
+  @Get()
+  async list(@Ctx() ctx: RequestContext): Promise<BudgetList> {
+    return { budgets: await this.service.list(ctx) };
+  }
+
+  @Put()
+  put(@Ctx() ctx: RequestContext, @Body() body: unknown): Promise<Budget> {
+    return this.service.put(ctx, parseInput(PutBudgetBodySchema, body, 'body'));
+  }
+
+  /** Cost and tokens rolled up per step, project, agent or department. */
+  @Get('usage')
+  usage(@Ctx() ctx: RequestContext, @Query() query: unknown): Promise<UsageReport> {
+    return this.service.report(ctx, parseInput(UsageQuerySchema, query, 'query'));
+  }
+
+  @Get('circuits')
+  async circuits(@Ctx() ctx: RequestContext): Promise<AgentCircuitList> {
+    return { circuits: await this.service.circuits(ctx) };
+  }
+
+  @Post('circuits/:agent/reset')
+  @HttpCode(200)
+  resetCircuit(@Ctx() ctx: RequestContext, @Param('agent') agent: string) {
+    return this.service.resetCircuit(ctx, agent);
+  }
+
+  @Get('projects/:projectId/limits')
+  runLimits(@Ctx() ctx: RequestContext, @Param('projectId') projectId: string): Promise<ProjectRunLimits> {
+    return this.service.runLimits(ctx, parseInput(UuidSchema, projectId, 'project id'));
+  }
+
+  @Put('projects/:projectId/limits')
+  setRunLimits(@Ctx() ctx: RequestContext, @Param('projectId') projectId: string, @Body() body: unknown): Promise<ProjectRunLimits> {
+    return this.service.setRunLimits(ctx, parseInput(UuidSchema, projectId, 'project id'), parseInput(RunLimitsBodySchema, body, 'body'));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<void> {
+    await this.service.remove(ctx, parseInput(UuidSchema, id, 'budget id'));
+  }
+}

@@ -1,0 +1,152 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Budget, PutBudgetBody, RunLimitsBody } from '@orchestrator/contracts';
+import { closedCircuit, type BudgetUsage, type CircuitRecord, type ExecutionGuardStore, type GuardTarget, type RunContext, type RunLimits } from '@orchestrator/core';
+import { withTransaction, type Pool } from '@orchestrator/db';
+import { PG_POOL } from '../../database/tokens.js';
+import { BUDGETS_OPTIONS, type BudgetsOptions } from './budgets.options.js';
+import { BUDGET_WITH_USAGE, periodParams, toBudget, toBudgetUsage, toCircuitRecord, type BudgetRow, type CircuitRow } from './budgets.rows.js';
+
+const CIRCUIT_COLUMNS = 'agent_name, state, consecutive_failures, last_failure_at, last_error, opened_at';
+
+/** Budgets, run limits and circuit breakers over Postgres: the engine's guard port and the API's read side. */
+@Injectable()
+export class BudgetsRepository implements ExecutionGuardStore {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(BUDGETS_OPTIONS) private readonly options: BudgetsOptions,
+  ) {}
+
+  async list(workspaceId: string): Promise<Budget[]> {
+    const now = this.options.now();
+    const { rows } = await this.pool.query<BudgetRow>(`${BUDGET_WITH_USAGE} order by b.scope, b.scope_ref, b.period`, [workspaceId, ...periodParams(now)]);
+    return rows.map((r) => toBudget(r, now));
+  }
+
+  async get(workspaceId: string, id: string): Promise<Budget | undefined> {
+    const now = this.options.now();
+    const { rows } = await this.pool.query<BudgetRow>(`${BUDGET_WITH_USAGE} and b.id = $5`, [workspaceId, ...periodParams(now), id]);
+    return rows[0] && toBudget(rows[0], now);
+  }
+
+  /** One budget per scope, scope ref and period: a second PUT replaces its limits and clears the warning and stop marks. */
+  async put(workspaceId: string, userId: string | null, body: PutBudgetBody): Promise<string> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `insert into budgets (workspace_id, scope, scope_ref, period, token_soft_limit, token_hard_limit, cost_soft_limit_usd, cost_hard_limit_usd, enabled, created_by)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       on conflict (workspace_id, scope, scope_ref, period) do update set
+         token_soft_limit = excluded.token_soft_limit, token_hard_limit = excluded.token_hard_limit,
+         cost_soft_limit_usd = excluded.cost_soft_limit_usd, cost_hard_limit_usd = excluded.cost_hard_limit_usd,
+         enabled = excluded.enabled, soft_warned_at = null, hard_stopped_at = null, updated_at = now()
+       returning id`,
+      [workspaceId, body.scope, body.scopeRef, body.period, body.tokenSoftLimit, body.tokenHardLimit, body.costSoftLimitUsd, body.costHardLimitUsd, body.enabled, userId],
+    );
+    return rows[0]!.id;
+  }
+
+  /** Whether the agent, project or department a budget names exists in the workspace. */
+  async scopeExists(workspaceId: string, scope: PutBudgetBody['scope'], ref: string): Promise<boolean> {
+    const sql = {
+      agent: 'select 1 from managed_agents where workspace_id = $1 and name = $2',
+      project: "select 1 from projects where workspace_id = $1 and id::text = $2",
+      department: 'select 1 from managed_agents where workspace_id = $1 and department = $2 limit 1',
+    }[scope];
+    return ((await this.pool.query(sql, [workspaceId, ref])).rowCount ?? 0) > 0;
+  }
+
+  async remove(workspaceId: string, id: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query('delete from budgets where workspace_id = $1 and id = $2', [workspaceId, id]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  /** The project's own run limits (`metadata.limits`); null clears one so that the default applies. */
+  async setRunLimits(workspaceId: string, projectId: string, limits: RunLimitsBody): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `update projects set metadata = jsonb_set(metadata, '{limits}', jsonb_strip_nulls(coalesce(metadata -> 'limits', '{}'::jsonb) || $3::jsonb)), updated_at = now()
+        where workspace_id = $1 and id = $2`,
+      [workspaceId, projectId, JSON.stringify(limits)],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  // ── ExecutionGuardStore ────────────────────────────────────────────────────────────────
+
+  async budgetsFor(ctx: RunContext, target: GuardTarget): Promise<BudgetUsage[]> {
+    // The step's department and the agent's own one (they differ when another department's agent helps).
+    const { rows } = await this.pool.query<BudgetRow>(
+      `${BUDGET_WITH_USAGE} and b.enabled and (
+         (b.scope = 'agent' and b.scope_ref = $5) or (b.scope = 'project' and b.scope_ref = $6)
+         or (b.scope = 'department' and (b.scope_ref = $7 or b.scope_ref in (select department from managed_agents where workspace_id = $1 and name = $5))))
+       order by case b.scope when 'project' then 0 when 'department' then 1 else 2 end`,
+      [ctx.workspaceId, ...periodParams(this.options.now()), target.agent, ctx.projectId, target.department],
+    );
+    return rows.map(toBudgetUsage);
+  }
+
+  /** A soft warning is a resolved, low-severity `budget` entry in the project's errors: visible, never blocking. */
+  async warnBudget(ctx: RunContext, budget: BudgetUsage, stepKey: string, message: string): Promise<boolean> {
+    const [day, week, month] = periodParams(this.options.now());
+    const since = budget.period === 'day' ? day : budget.period === 'week' ? week : budget.period === 'month' ? month : null;
+    const { rows } = await this.pool.query<{ id: string }>(
+      `with b as (
+         update budgets set soft_warned_at = now()
+          where workspace_id = $1 and id = $2 and (soft_warned_at is null or soft_warned_at < coalesce($3::timestamptz, '-infinity'))
+          returning id)
+       insert into project_errors (workspace_id, project_id, step_key, category, severity, message, details, recovery_action, resolved_at)
+       select $1, $4, $5, 'budget', 'low', $6, $7, 'ignore', now() from b
+       returning id`,
+      [ctx.workspaceId, budget.id, since, ctx.projectId, stepKey, message, JSON.stringify({ budgetId: budget.id, scope: budget.scope, scopeRef: budget.scopeRef, level: 'soft' })],
+    );
+    return rows.length > 0;
+  }
+
+  async markHardStop(ctx: RunContext, budget: BudgetUsage): Promise<void> {
+    await this.pool.query('update budgets set hard_stopped_at = coalesce(hard_stopped_at, now()) where workspace_id = $1 and id = $2', [ctx.workspaceId, budget.id]);
+  }
+
+  async runLimits(ctx: RunContext, stepKey: string): Promise<RunLimits> {
+    const { rows } = await this.pool.query<{ max_steps: number | null; max_loops: number | null; started: number }>(
+      `select (p.metadata -> 'limits' ->> 'maxSteps')::int as max_steps, (p.metadata -> 'limits' ->> 'maxLoops')::int as max_loops,
+              (select count(*)::int from project_steps s where s.project_id = p.id and s.started_at is not null and s.step_key <> $3) as started
+         from projects p where p.workspace_id = $1 and p.id = $2`,
+      [ctx.workspaceId, ctx.projectId, stepKey],
+    );
+    const r = rows[0];
+    return { maxSteps: r?.max_steps ?? this.options.maxSteps, maxLoops: r?.max_loops ?? this.options.maxLoops, stepsStarted: r?.started ?? 0 };
+  }
+
+  async circuit(ctx: RunContext, agent: string): Promise<CircuitRecord | null> {
+    const { rows } = await this.pool.query<CircuitRow>(`select ${CIRCUIT_COLUMNS} from agent_circuits where workspace_id = $1 and agent_name = $2`, [ctx.workspaceId, agent]);
+    return rows[0] ? toCircuitRecord(rows[0]) : null;
+  }
+
+  async updateCircuit(ctx: RunContext, agent: string, next: (current: CircuitRecord) => CircuitRecord, lastError: string | null): Promise<CircuitRecord> {
+    return withTransaction(this.pool, async (db) => {
+      await db.query('insert into agent_circuits (workspace_id, agent_name) values ($1, $2) on conflict do nothing', [ctx.workspaceId, agent]);
+      const { rows } = await db.query<CircuitRow>(`select ${CIRCUIT_COLUMNS} from agent_circuits where workspace_id = $1 and agent_name = $2 for update`, [ctx.workspaceId, agent]);
+      const record = next(rows[0] ? toCircuitRecord(rows[0]) : closedCircuit());
+      await db.query(
+        `update agent_circuits set state = $3, consecutive_failures = $4, last_failure_at = $5, opened_at = $6, last_error = coalesce($7, last_error), updated_at = now()
+          where workspace_id = $1 and agent_name = $2`,
+        [ctx.workspaceId, agent, record.state, record.consecutiveFailures, record.lastFailureAt, record.openedAt, lastError],
+      );
+      return record;
+    });
+  }
+
+  // ── Circuits, read side ────────────────────────────────────────────────────────────────
+
+  async circuits(workspaceId: string): Promise<CircuitRow[]> {
+    const { rows } = await this.pool.query<CircuitRow>(`select ${CIRCUIT_COLUMNS} from agent_circuits where workspace_id = $1 order by state <> 'closed' desc, updated_at desc`, [workspaceId]);
+    return rows;
+  }
+
+  /** A person closes a circuit by hand (the agent was fixed). */
+  async resetCircuit(workspaceId: string, agent: string): Promise<CircuitRow | undefined> {
+    const { rows } = await this.pool.query<CircuitRow>(
+      `update agent_circuits set state = 'closed', consecutive_failures = 0, opened_at = null, updated_at = now()
+        where workspace_id = $1 and agent_name = $2 returning ${CIRCUIT_COLUMNS}`,
+      [workspaceId, agent],
+    );
+    return rows[0];
+  }
+}
