@@ -15,6 +15,7 @@ import { BudgetsRepository } from '../budgets/budgets.repository.js';
 import { UsageRepository } from '../orchestrator/usage.repository.js';
 import { ProjectsModule } from '../projects/projects.module.js';
 import { ProjectsRepository } from '../projects/projects.repository.js';
+import { CheckpointRetention } from './checkpoint-retention.js';
 import { ExecutionController } from './execution.controller.js';
 import { ExecutionRepository } from './execution.repository.js';
 import { ExecutionService } from './execution.service.js';
@@ -29,6 +30,7 @@ import { ProjectRunner } from './project-runner.js';
     UsageRepository,
     ProjectRunner,
     ExecutionService,
+    CheckpointRetention,
     {
       provide: EXECUTION_ENGINE,
       inject: [APP_CONFIG, PG_POOL, LLM_PROVIDER, AgentRegistryService, ExecutionRepository, ApprovalsService, AgentLoadRepository, UsageRepository, ProjectsRepository, BudgetsRepository, BUDGETS_OPTIONS],
