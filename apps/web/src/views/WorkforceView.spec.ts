@@ -1,0 +1,77 @@
+import { flushPromises } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { agentDetail, metrics } from '../components/workforce/testData';
+import { agent } from '../testing/factories';
+import { json, mockFetch } from '../testing/fetchMock';
+import { mountWithPrime } from '../testing/mount';
+import { routerAt } from '../testing/router';
+import WorkforceView from './WorkforceView.vue';
+
+beforeEach(() => setActivePinia(createPinia()));
+
+const AGENTS = [
+  agent({ name: 'blog_post_writer', title: 'Blog Post Writer', department: 'marketing' }),
+  agent({ name: 'roi_calculator', title: 'ROI Calculator', department: 'finance', type: 'function', status: 'busy' }),
+];
+
+async function mountAt(path: string) {
+  const router = await routerAt(path);
+  const wrapper = mountWithPrime(WorkforceView, { global: { plugins: [router] } });
+  await flushPromises();
+  return { wrapper, router };
+}
+
+describe('WorkforceView', () => {
+  it('should list the agents with their metrics and narrow them by department and search', async () => {
+    mockFetch({
+      'GET /api/agents': json({ agents: AGENTS }),
+      'GET /api/agents/metrics': json({ metrics: [metrics({ name: 'blog_post_writer', tasks: 12, successRate: 0.75 })] }),
+      'GET /api/agent-builds': json({ builds: [], nextCursor: null }),
+    });
+    const { wrapper } = await mountAt('/workforce');
+
+    const rows = () => wrapper.findAll('[data-testid="workforce-row"]');
+    expect(rows().map((r) => r.attributes('data-agent'))).toEqual(['roi_calculator', 'blog_post_writer']);
+    const writer = wrapper.get('[data-agent="blog_post_writer"]');
+    expect(writer.text()).toContain('12');
+    expect(writer.text()).toContain('75%');
+
+    await wrapper.get('[data-testid="workforce-search"]').setValue('roi');
+    expect(rows().map((r) => r.attributes('data-agent'))).toEqual(['roi_calculator']);
+    await wrapper.get('[data-testid="workforce-search"]').setValue('nothing like this');
+    expect(wrapper.find('[data-testid="workforce-no-match"]').exists()).toBe(true);
+  });
+
+  it('should show the error with a retry when the agents cannot be loaded', async () => {
+    mockFetch({
+      'GET /api/agents': json({ error: { code: 'registry/unavailable', message: 'Registry is loading.' } }, 503),
+      'GET /api/agents/metrics': json({ metrics: [] }),
+      'GET /api/agent-builds': json({ builds: [], nextCursor: null }),
+    });
+    const { wrapper } = await mountAt('/workforce');
+    expect(wrapper.get('[data-testid="workforce-error"]').text()).toContain('Registry is loading.');
+  });
+
+  it('should open the agent named in the route and show its load error prominently', async () => {
+    mockFetch({
+      'GET /api/agents': json({ agents: AGENTS }),
+      'GET /api/agents/metrics': json({ metrics: [] }),
+      'GET /api/agents/blog_post_writer': json(agentDetail({ loadError: 'agents/marketing/blog_post_writer/agent.yaml: capabilities: required' })),
+    });
+    const { wrapper } = await mountAt('/workforce/blog_post_writer');
+    expect(wrapper.get('[data-testid="agent-detail"]').attributes('data-agent')).toBe('blog_post_writer');
+    expect(wrapper.get('[data-testid="agent-load-error"]').text()).toContain('capabilities: required');
+    expect(wrapper.find('[data-testid="workforce-row"]').exists()).toBe(false);
+  });
+
+  it('should say so when the agent in the route does not exist', async () => {
+    mockFetch({
+      'GET /api/agents': json({ agents: AGENTS }),
+      'GET /api/agents/metrics': json({ metrics: [] }),
+      'GET /api/agents/ghost_writer': json({ error: { code: 'agent/not_found', message: 'No agent ghost_writer.' } }, 404),
+    });
+    const { wrapper } = await mountAt('/workforce/ghost_writer');
+    expect(wrapper.get('[data-testid="agent-detail-error"]').text()).toContain('There is no agent named “ghost_writer”');
+  });
+});
