@@ -38,6 +38,8 @@ const EnvSchema = z.object({
   OFFLINE_STREAM_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(15),
   STEP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   STEP_BACKOFF_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  // How often agents' error rates are checked for an improvement proposal (0 = never).
+  IMPROVEMENT_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(15 * 60_000),
   // Budgets and circuit breakers (SPEC §3.6b); see docs/operations.md.
   RUN_MAX_STEPS: z.coerce.number().int().min(1).max(100_000).default(500),
   RUN_MAX_LOOPS: z.coerce.number().int().min(0).max(1000).default(5),

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { conversationRoom, projectRoom, workspaceRoom, type AgentStatusChanged, type RegistryReloaded, type ProjectStep, type Approval, type ClientToServerEvents, type Message, type MessageDelta, type ProjectSummary, type ReplyFailed, type ReplyStarted, type ServerToClientEvents } from '@orchestrator/contracts';
+import { conversationRoom, projectRoom, workspaceRoom, type AgentImprovement, type AgentStatusChanged, type RegistryReloaded, type ProjectStep, type Approval, type ClientToServerEvents, type Message, type MessageDelta, type ProjectSummary, type ReplyFailed, type ReplyStarted, type ServerToClientEvents } from '@orchestrator/contracts';
 import type { OrchestratorEvents } from '@orchestrator/core';
 import type { Server } from 'socket.io';
 
@@ -55,6 +55,11 @@ export class RealtimePublisher implements OrchestratorEvents {
   /** agents/ was reloaded (files changed on disk or saved in the app): the whole list and its problems. */
   registryReloaded(workspaceId: string, event: RegistryReloaded): void {
     this.server?.to(workspaceRoom(workspaceId)).emit('registry.reloaded', event);
+  }
+
+  /** An improvement proposal moved (proposed, waiting, applied, rejected, failed, rolled back). */
+  agentImprovementUpdated(workspaceId: string, improvement: AgentImprovement): void {
+    this.server?.to(workspaceRoom(workspaceId)).emit('agent_improvement.updated', improvement);
   }
 
   stepUpdated(workspaceId: string, projectId: string, step: ProjectStep): void {

@@ -2,17 +2,24 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { RateDelegationBodySchema, type DelegationInfo } from '@orchestrator/contracts';
 import { Ctx, type RequestContext } from '../../common/request-context.js';
 import { parseInput } from '../../common/validate.js';
+import { DelegationRatings } from './delegation-ratings.js';
 import { DelegationsRepository } from './delegations.repository.js';
 
 @Controller('api/delegations')
 export class DelegationsController {
-  constructor(private readonly repository: DelegationsRepository) {}
+  constructor(
+    private readonly repository: DelegationsRepository,
+    private readonly ratings: DelegationRatings,
+  ) {}
 
   /** The user's 1–5 rating of a delegated answer (feeds agent metrics and improvement). */
   @Post(':id/rating')
   @HttpCode(200)
-  rate(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: unknown): Promise<DelegationInfo> {
+  async rate(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: unknown): Promise<DelegationInfo> {
     const { rating, comment } = parseInput(RateDelegationBodySchema, body, 'body');
-    return this.repository.rate(ctx.workspaceId, id, ctx.userId, rating, comment);
+    const delegation = await this.repository.rate(ctx.workspaceId, id, ctx.userId, rating, comment);
+    // A low rating may start an improvement proposal (agent-improvements listens).
+    await this.ratings.rated({ workspaceId: ctx.workspaceId, userId: ctx.userId, delegation, comment: comment?.trim() || null });
+    return delegation;
   }
 }

@@ -5,6 +5,8 @@ import type { Pool } from '@orchestrator/db';
 import type { AppConfig } from '../../config/env.js';
 import { APP_CONFIG, LLM_PROVIDER, PG_POOL } from '../../database/tokens.js';
 import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
+import { AgentImprovementsModule } from '../agent-improvements/agent-improvements.module.js';
+import { AgentImprovementsService } from '../agent-improvements/agent-improvements.service.js';
 import { AgentLoadRepository } from '../agents/agent-load.repository.js';
 import { AgentRegistryService } from '../agents/agent-registry.service.js';
 import { AgentsModule } from '../agents/agents.module.js';
@@ -32,14 +34,14 @@ function intentClassifier(registry: AgentRegistryService, llm: LlmProvider, logg
 
 /** Builds the framework-free facade from its ports: Nest only wires it. */
 @Module({
-  imports: [AgentsModule, ProjectsModule, DelegationsModule],
+  imports: [AgentsModule, ProjectsModule, DelegationsModule, AgentImprovementsModule],
   providers: [
     ConversationsRepository,
     UsageRepository,
     ProjectStoreAdapter,
     {
       provide: ORCHESTRATOR,
-      inject: [APP_CONFIG, PG_POOL, LLM_PROVIDER, AgentRegistryService, ConversationsRepository, UsageRepository, RealtimePublisher, ProjectStoreAdapter, DelegationsRepository, AgentLoadRepository],
+      inject: [APP_CONFIG, PG_POOL, LLM_PROVIDER, AgentRegistryService, ConversationsRepository, UsageRepository, RealtimePublisher, ProjectStoreAdapter, DelegationsRepository, AgentLoadRepository, AgentImprovementsService],
       useFactory: (
         config: AppConfig,
         pool: Pool,
@@ -51,6 +53,7 @@ function intentClassifier(registry: AgentRegistryService, llm: LlmProvider, logg
         projects: ProjectStoreAdapter,
         delegations: DelegationsRepository,
         loads: AgentLoadRepository,
+        improvements: AgentImprovementsService,
       ) => {
         const logger = new Logger('Orchestrator');
         // Our saver (packages/checkpoint-postgres): tables created by our migrations.
@@ -65,6 +68,7 @@ function intentClassifier(registry: AgentRegistryService, llm: LlmProvider, logg
           projects,
           delegations,
           loads,
+          improvements: { propose: (r) => improvements.proposeFromChat(r) },
           checkpointer,
           messages: { append: (m) => conversations.appendMessage(m) },
           events,

@@ -46,8 +46,8 @@ export function feedbackToRules(feedback: string): string[] {
   return rules;
 }
 
-/** Rules the evidence supports on its own (reviewer notes, low-rating comments, recurring errors). */
-export function evidenceRules(evidence: ImprovementEvidence): string[] {
+/** Rules the evidence supports on its own (reviewer notes, low-rating comments; the error rate when it is the trigger). */
+export function evidenceRules(evidence: ImprovementEvidence, options: { errorRate: boolean }): string[] {
   const rules: string[] = [];
   for (const r of evidence.rejections) {
     if (r.notes.trim()) rules.push(clip(`A reviewer rejected “${clean(r.action) || r.action}”: “${clean(r.notes)}” — address this before proposing it again.`));
@@ -56,18 +56,15 @@ export function evidenceRules(evidence: ImprovementEvidence): string[] {
     if (r.rating <= 2 && r.comment?.trim()) rules.push(...feedbackToRules(r.comment));
   }
   const { recentTasks } = evidence;
-  if (recentTasks && recentTasks.total > 0 && evidence.errors.length > 0) {
+  if (options.errorRate && recentTasks && recentTasks.failed > 0) {
     const counts = new Map<string, { n: number; sample: string }>();
     for (const e of evidence.errors) {
       const c = counts.get(e.category) ?? { n: 0, sample: e.message };
       counts.set(e.category, { n: c.n + 1, sample: c.sample });
     }
-    const [category, top] = [...counts.entries()].sort((a, b) => b[1].n - a[1].n || a[0].localeCompare(b[0]))[0]!;
-    rules.push(
-      clip(
-        `${recentTasks.failed} of the last ${recentTasks.total} tasks failed, most often with ${category.replace(/_/g, ' ')} (“${clean(top.sample)}”): check that a task has what it needs and ask one question when it does not, instead of guessing.`,
-      ),
-    );
+    const top = [...counts.entries()].sort((a, b) => b[1].n - a[1].n || a[0].localeCompare(b[0]))[0];
+    const mostOften = top ? `, most often with ${top[0].replace(/_/g, ' ')} (“${clean(top[1].sample)}”)` : '';
+    rules.push(clip(`${recentTasks.failed} of the last ${recentTasks.total} tasks failed${mostOften}: check that a task has what it needs and ask one question when it does not, instead of guessing.`));
   }
   return rules;
 }
@@ -121,11 +118,15 @@ export function mergeGuidance(contextMd: string, rules: string[], source: string
  * merged into the guidance section, and the reason says exactly that.
  */
 export function proposeOffline(input: ProposeInput): { contextMd: string; reason: string; added: string[] } {
-  const rules = [...feedbackToRules(input.feedback), ...evidenceRules(input.evidence)];
+  // A metrics trigger's text is a summary of numbers, not advice: only its evidence yields rules.
+  const fromFeedback = input.triggerType === 'performance_metrics' ? [] : feedbackToRules(input.feedback);
+  const rules = [...fromFeedback, ...evidenceRules(input.evidence, { errorRate: input.triggerType === 'performance_metrics' })];
   const source = SOURCE_LABEL[input.triggerType];
   const { contextMd, added } = mergeGuidance(input.agent.contextMd, rules, source);
   const reason =
-    added.length === 0
+    rules.length === 0
+      ? `Nothing to change: the offline improver found no rule in this ${source} (${input.feedback.slice(0, 200)}) and does not invent one. A comment saying what should change, or a configured model, can turn it into a proposal.`
+      : added.length === 0
       ? `Nothing to change: every rule from this ${source} is already in the “Guidance from feedback” section of ${input.agent.name}'s Context.md.`
       : `Adds ${added.length} rule${added.length === 1 ? '' : 's'} from ${source} to the “Guidance from feedback” section of ${input.agent.name}'s Context.md. ` +
         'Made by the offline improver: the rules are taken from the feedback as written and the rest of Context.md is unchanged — it was not rewritten by a model. Review the wording before approving.';
