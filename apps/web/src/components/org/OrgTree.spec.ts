@@ -27,7 +27,7 @@ describe('OrgTree', () => {
     const cfo = ceo.get('[data-agent="cfo"]');
     expect(cfo.find('[data-agent="accountant"]').exists()).toBe(true);
     expect(cfo.text()).toContain('Chief Financial Officer');
-    expect(cfo.text()).toContain('finance');
+    expect(cfo.text()).toContain('Finance');
     expect(cfo.text()).toContain('Orchestrator');
     expect(cfo.text()).toContain('Busy');
   });
