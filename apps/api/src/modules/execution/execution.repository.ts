@@ -6,7 +6,8 @@ import { AppError } from '../../common/app-error.js';
 import type { AppConfig } from '../../config/env.js';
 import { APP_CONFIG, PG_POOL } from '../../database/tokens.js';
 import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
-import { LocalBlobStore } from './blob-store.js';
+import type { BlobStore } from './blob-store.js';
+import { createBlobStore } from './supabase-blob-store.js';
 import { PREVIEW_CHARS, STEP_COLUMNS, STEP_FROM, toStep, type StepRow } from './execution.rows.js';
 
 /** Results larger than this go to blob storage; the row keeps a preview and the reference. */
@@ -16,14 +17,14 @@ const FINISHED: StepStatus[] = ['completed', 'skipped'];
 /** The engine's ExecutionStore over Postgres, plus the read side of the project dashboard. */
 @Injectable()
 export class ExecutionRepository implements ExecutionStore {
-  readonly blobs: LocalBlobStore;
+  readonly blobs: BlobStore;
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly publisher: RealtimePublisher,
   ) {
-    this.blobs = new LocalBlobStore(`${config.dataDir}/blobs`);
+    this.blobs = createBlobStore(config);
   }
 
   async loadRun(ctx: RunContext): Promise<LoadedRun> {
@@ -80,18 +81,19 @@ export class ExecutionRepository implements ExecutionStore {
   }
 
   async saveResult(ctx: RunContext, stepKey: string, result: StepResultInput, idempotencyKey: string): Promise<StepOutcome> {
-    const bytes = Buffer.from(result.content, 'utf8');
+    // Only the size: a second whole copy of a 100 MB result is never made (the blob store streams slices).
+    const sizeBytes = Buffer.byteLength(result.content, 'utf8');
     // Content-addressed and idempotent: writing the blob before the transaction is safe to repeat.
-    const blob = bytes.length > INLINE_RESULT_MAX_BYTES ? await this.blobs.put(ctx.workspaceId, bytes) : null;
+    const blob = sizeBytes > INLINE_RESULT_MAX_BYTES ? await this.blobs.put(ctx.workspaceId, result.content) : null;
     const row = await withTransaction(this.pool, async (db) => {
       const existing = await db.query<StepRow & { result_ref: string | null }>(`select ${STEP_COLUMNS}, s.result_ref from ${STEP_FROM} where s.idempotency_key = $1`, [idempotencyKey]);
       if (existing.rows[0]) return { row: existing.rows[0], fresh: false };
       let ref: string | null = null;
       if (blob) {
         const stored = await db.query<{ id: string }>(
-          `insert into project_data_storage (workspace_id, project_id, step_key, data_type, storage_backend, object_key, size_bytes, sha256, content_type)
-           values ($1, $2, $3, 'step_result', 'local', $4, $5, $6, $7) returning id`,
-          [ctx.workspaceId, ctx.projectId, stepKey, blob.key, blob.sizeBytes, blob.sha256, result.contentType],
+          `insert into project_data_storage (workspace_id, project_id, step_key, data_type, storage_backend, bucket, object_key, size_bytes, sha256, content_type)
+           values ($1, $2, $3, 'step_result', $8, $9, $4, $5, $6, $7) returning id`,
+          [ctx.workspaceId, ctx.projectId, stepKey, blob.key, blob.sizeBytes, blob.sha256, result.contentType, blob.backend, blob.bucket],
         );
         ref = stored.rows[0]!.id;
       }
@@ -106,7 +108,7 @@ export class ExecutionRepository implements ExecutionStore {
       await db.query(
         `insert into audit_log (workspace_id, actor_type, actor, action, target_type, target_id, project_id, step_key, mode, approval_id, result, details)
          values ($1, $2, $3, 'step.execute', 'project_step', $4, $5, $4, $6, $7, 'success', $8)`,
-        [ctx.workspaceId, result.agent === 'human' ? 'user' : 'agent', result.agent, stepKey, ctx.projectId, result.approvalId ? 'approved' : 'automatic', result.approvalId, JSON.stringify({ work: result.work, sizeBytes: bytes.length })],
+        [ctx.workspaceId, result.agent === 'human' ? 'user' : 'agent', result.agent, stepKey, ctx.projectId, result.approvalId ? 'approved' : 'automatic', result.approvalId, JSON.stringify({ work: result.work, sizeBytes })],
       );
       await db.query(`update project_errors set resolved_at = now(), recovery_action = coalesce(recovery_action, 'retry') where project_id = $1 and step_key = $2 and resolved_at is null`, [ctx.projectId, stepKey]);
       return { row: rows[0]!, fresh: true };
