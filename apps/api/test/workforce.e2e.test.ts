@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AgentDefinition, AgentDetail, AgentStatusChanged, AgentVersionConflict, AgentVersionPage, RegistryReloaded } from '@orchestrator/contracts';
+import type { AgentDefinition, AgentDetail, AgentStatusChanged, AgentVersionConflict, AgentVersionPage, ProjectStep, RegistryReloaded } from '@orchestrator/contracts';
 import { AgentDetailSchema, AgentMetricsListSchema, AgentVersionConflictSchema, AgentVersionPageSchema, CONTEXT_MD_MAX_BYTES } from '@orchestrator/contracts';
 import type { TestDatabase } from '@orchestrator/db/testing';
 import pg from 'pg';
@@ -176,6 +176,32 @@ describe('saving Context.md', () => {
   });
 });
 
+describe('project steps', () => {
+  it('should record the context version each agent step ran with', async () => {
+    const conv = await api(app.baseUrl, 'POST', '/api/conversations', {});
+    const reply = (await api(app.baseUrl, 'POST', `/api/conversations/${conv.body.id}/messages`, { content: 'Plan the hiring of a senior data engineer over the next two months' })).body.reply;
+    const { id, version } = reply.metadata.project as { id: string; version: number };
+    expect((await api(app.baseUrl, 'POST', `/api/projects/${id}/approve`, { version })).status).toBe(200);
+    const done = await (async () => {
+      for (let i = 0; i < 300; i++) {
+        const steps = (await api(app.baseUrl, 'GET', `/api/projects/${id}/steps`)).body.steps as ProjectStep[];
+        const finished = steps.filter((s) => s.status === 'completed' && s.assignedAgent);
+        if (finished.length > 0) return finished;
+        // Risky steps pause the run for a person: approve them, as an approver would.
+        const pending = (await api(app.baseUrl, 'GET', `/api/approvals?status=pending&projectId=${id}`)).body.approvals as Array<{ id: string }>;
+        for (const a of pending) await api(app.baseUrl, 'POST', `/api/approvals/${a.id}/decision`, { decision: 'approve' });
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('no agent step completed');
+    })();
+    for (const step of done) expect(step.contextVersion).toBe((await detail(step.assignedAgent!)).version);
+    const { rows } = await pool.query('select count(*)::int as n from project_steps where project_id = $1 and status = $2 and context_version is null and assigned_agent is not null', [id, 'completed']);
+    expect(rows[0].n).toBe(0);
+    // Stop the run so it does not add tasks to the agents other tests measure.
+    await api(app.baseUrl, 'POST', `/api/projects/${id}/abort`, { reason: 'test finished' });
+  }, 60_000);
+});
+
 describe('hostile content', () => {
   it('should refuse NUL bytes and a Context.md over the byte limit with 422 and leave the file alone', async () => {
     const base = await detail('market_researcher');
@@ -297,19 +323,19 @@ describe('metrics', () => {
     const insert = (outcome: string, duration: number, rating: number | null, ageDays = 0) =>
       pool.query(
         `insert into delegation_history (workspace_id, delegated_by, task, chosen_agent, outcome, duration_ms, rating, rated_at, created_at)
-         values ($1, 'ceo_orchestrator', 't', 'compensation_analyst', $2, $3, $4::smallint, case when $4::smallint is null then null else now() - make_interval(days => $5) end, now() - make_interval(days => $5))`,
+         values ($1, 'ceo_orchestrator', 't', 'vendor_manager', $2, $3, $4::smallint, case when $4::smallint is null then null else now() - make_interval(days => $5) end, now() - make_interval(days => $5))`,
         [ws, outcome, duration, rating, ageDays],
       );
     await insert('succeeded', 1000, 5);
     await insert('succeeded', 3000, 4);
     await insert('failed', 500, null);
     await insert('succeeded', 9999, 1, 45); // outside the window
-    await pool.query(`insert into llm_calls (workspace_id, agent_name, provider, model, total_tokens, cost_usd) values ($1, 'compensation_analyst', 'openai', 'm', 1200, 0.25), ($1, 'compensation_analyst', 'openai', 'm', 300, 0.05)`, [ws]);
+    await pool.query(`insert into llm_calls (workspace_id, agent_name, provider, model, total_tokens, cost_usd) values ($1, 'vendor_manager', 'openai', 'm', 1200, 0.25), ($1, 'vendor_manager', 'openai', 'm', 300, 0.05)`, [ws]);
     const all = AgentMetricsListSchema.parse((await api(app.baseUrl, 'GET', '/api/agents/metrics')).body);
-    const m = all.metrics.find((x) => x.name === 'compensation_analyst');
-    expect(m).toEqual({ name: 'compensation_analyst', tasks: 3, successes: 2, failures: 1, successRate: 2 / 3, avgDurationMs: 2000, ratings: 2, avgRating: 4.5, tokens: 1500, costUsd: 0.3 });
-    expect(all.metrics.find((x) => x.name === 'policy_advisor')).toMatchObject({ tasks: 0, successRate: null, avgDurationMs: null, avgRating: null });
-    expect((await detail('compensation_analyst')).metrics).toEqual(m);
+    const m = all.metrics.find((x) => x.name === 'vendor_manager');
+    expect(m).toEqual({ name: 'vendor_manager', tasks: 3, successes: 2, failures: 1, successRate: 2 / 3, avgDurationMs: 2000, ratings: 2, avgRating: 4.5, tokens: 1500, costUsd: 0.3 });
+    expect(all.metrics.find((x) => x.name === 'it_support')).toMatchObject({ tasks: 0, successRate: null, avgDurationMs: null, avgRating: null });
+    expect((await detail('vendor_manager')).metrics).toEqual(m);
   });
 });
 

@@ -73,7 +73,10 @@ export class AgentsRepository {
              title = excluded.title, department = excluded.department, agent_type = excluded.agent_type,
              description = excluded.description, capabilities = excluded.capabilities, definition = excluded.definition,
              context_md = excluded.context_md, source_path = excluded.source_path, status = 'active', load_error = null,
-             context_version = excluded.context_version, content_hash = excluded.content_hash`,
+             context_version = excluded.context_version, content_hash = excluded.content_hash
+           -- Unchanged agents keep their row (and updated_at) as it is.
+           where managed_agents.content_hash is distinct from excluded.content_hash or managed_agents.status <> 'active'
+              or managed_agents.context_version <> excluded.context_version or managed_agents.source_path <> excluded.source_path`,
           [workspaceId, d.name, d.title, d.department, d.type, d.description, d.capabilities, JSON.stringify(d), a.contextMd, a.contentHash, a.sourcePath, version],
         );
         const chain = registry.chain(d.name);
