@@ -9,6 +9,7 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentImprovementsService } from '../src/modules/agent-improvements/agent-improvements.service.js';
 import { ImprovementTriggersService } from '../src/modules/agent-improvements/improvement-triggers.service.js';
+import { ApprovalsRepository } from '../src/modules/approvals/approvals.repository.js';
 import { ApprovalsService } from '../src/modules/approvals/approvals.service.js';
 import { api, connectSocket, startApp, testDatabase, type TestApp } from './harness.js';
 
@@ -184,6 +185,21 @@ describe('improvement triggers', () => {
   });
 });
 
+describe('recovery', () => {
+  it('should carry out a decision taken while the improvement was not listening when the app starts again', async () => {
+    const res = await api(app.baseUrl, 'POST', '/api/agents/recruiter/improvements', { feedback: 'Always state the salary range in job posts.' });
+    const proposed = AgentImprovementSchema.parse(res.body);
+    const version = (await detail('recruiter')).version;
+    // Decided straight in the repository: no listener hears it, as if the process had stopped.
+    const owner = (await pool.query<{ id: string }>(`select id from users where email = 'owner@localhost'`)).rows[0]!.id;
+    await app.app.get(ApprovalsRepository).decide(workspaceId, proposed.approvalId!, 'approve', null, owner);
+    expect((await improvement(proposed.id)).status).toBe('pending_approval');
+    await improvements.onApplicationBootstrap();
+    await improvements.settled();
+    expect(await improvement(proposed.id)).toMatchObject({ status: 'applied', newVersion: version + 1 });
+  });
+});
+
 describe('retiring an agent', () => {
   it('should refuse the top of the organisation and a manager with direct reports', async () => {
     const root = await api(app.baseUrl, 'POST', '/api/agents/ceo_orchestrator/retire', { reason: 'test' });
@@ -204,6 +220,17 @@ describe('retiring an agent', () => {
     await step('post', 'blog_post_writing', 'pending');
     await step('story', 'ghost_stories', 'pending');
     await step('done', 'blog_post_writing', 'completed');
+    // A plan still waiting for approval: its steps are only in plan_json until the run starts.
+    const planStep = (id: string, capability: string, extra: Record<string, unknown> = {}) => ({
+      id, name: `Plan ${id}`, description: '', type: 'standard', department: 'marketing', dependsOn: [], assignedAgent: 'ghost_writer',
+      assignedHuman: null, collaboration: null, capability, riskLevel: 'low', estimatedDuration: { value: 2, unit: 'hours' }, ...extra,
+    });
+    const plan = {
+      title: 'Launch content', request: 'Write the launch content', template: null, department: 'marketing', horizon: 'short_term', warnings: [],
+      criticalPath: { stepIds: ['draft'], totalMinutes: 120, display: { value: 2, unit: 'hours' } },
+      steps: [planStep('draft', 'blog_post_writing'), planStep('team', 'blog_post_writing', { type: 'subproject', assignedAgent: null, steps: [planStep('tale', 'ghost_stories')] })],
+    };
+    const planned = (await pool.query<{ id: string }>(`insert into projects (workspace_id, title, status, department, plan_json) values ($1, 'Launch content', 'awaiting_plan_approval', 'marketing', $2) returning id`, [workspaceId, JSON.stringify(plan)])).rows[0]!.id;
 
     const res = await api(app.baseUrl, 'POST', '/api/agents/ghost_writer/retire', { reason: 'merged into the blog post writer' });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -213,9 +240,15 @@ describe('retiring an agent', () => {
       expect.arrayContaining([
         { projectId, stepKey: 'post', to: 'blog_post_writer' },
         { projectId, stepKey: 'story', to: null },
+        { projectId: planned, stepKey: 'draft', to: 'blog_post_writer' },
+        { projectId: planned, stepKey: 'team/tale', to: null },
       ]),
     );
-    expect(result.reassigned).toHaveLength(2);
+    expect(result.reassigned).toHaveLength(4);
+    const stored = (await pool.query<{ plan_json: typeof plan }>('select plan_json from projects where id = $1', [planned])).rows[0]!.plan_json;
+    expect(stored.steps[0]!.assignedAgent).toBe('blog_post_writer');
+    expect(stored.steps[1]!.steps![0]!.assignedAgent).toBeNull();
+    expect(stored.warnings).toEqual([expect.stringMatching(/moved from ghost_writer to blog_post_writer/), expect.stringMatching(/“Plan tale” has no agent/)]);
     const rows = (await pool.query<{ step_key: string; assigned_agent: string | null; note: string | null }>(`select step_key, assigned_agent, config->>'reassignment' as note from project_steps where project_id = $1 order by step_key`, [projectId])).rows;
     expect(rows).toEqual([
       { step_key: 'done', assigned_agent: 'ghost_writer', note: null },
