@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -155,6 +155,17 @@ describe('saving Context.md', () => {
     expect(res.body.reply.content).toContain(marker);
     const { rows } = await pool.query('select context_version from delegation_history where conversation_id = $1', [conv.body.id]);
     expect(rows).toEqual([{ context_version: saved.version }]);
+  });
+
+  it('should answer 409 when the file was edited on disk after the editor loaded it, even before the watcher noticed', async () => {
+    const base = await detail('process_optimizer');
+    const onDisk = `${base.contextMd}\nEdited in a text editor.\n`;
+    await writeFile(path.join(agentsDir, 'operations/process_optimizer/Context.md'), onDisk);
+    const res = await saveContext('process_optimizer', `${base.contextMd}\nEdited in the app.\n`, base.version);
+    expect(res.status).toBe(409);
+    expect(res.body.error.details).toMatchObject({ baseVersion: base.version, currentVersion: base.version + 1, current: { authorType: 'system', message: 'Changed on disk' } });
+    expect(res.body.error.details.diff.contextDiff).toContain('+Edited in a text editor.');
+    expect(await fileOf('operations/process_optimizer', 'Context.md')).toBe(onDisk);
   });
 
   it('should put the files back when the commit fails', async () => {

@@ -141,6 +141,7 @@ export class AgentWorkspaceService {
     const sourcePath = `${definition.department}/${name}`;
     const dir = path.join(this.registry.agentsDir(), sourcePath);
     await this.registry.exclusive(async () => {
+      await this.registry.reloadNow({ onlyIfChanged: true });
       const current = this.registry.current();
       const taken = current.get(name) || current.invalid.some((i) => i.name === name) || (await this.versionsRepo.exists(workspaceId, name)) || existsSync(dir);
       if (taken) throw new AppError('agent/exists', `An agent named ${name} already exists; choose another name.`);
@@ -202,6 +203,9 @@ export class AgentWorkspaceService {
     build: (locked: LockedAgent, dir: string, db: PoolClient) => Promise<Change>,
   ): Promise<AgentDetail> {
     await this.registry.exclusive(async () => {
+      // An edit on disk that the watcher has not picked up yet becomes its version first, so
+      // this save conflicts with it instead of silently overwriting it.
+      await this.registry.reloadNow({ onlyIfChanged: true });
       let written: RestoreFiles | undefined;
       try {
         await withTransaction(this.pool, async (db) => {
