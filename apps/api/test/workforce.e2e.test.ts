@@ -168,6 +168,18 @@ describe('saving Context.md', () => {
     expect(await fileOf('operations/process_optimizer', 'Context.md')).toBe(onDisk);
   });
 
+  it('should rewrite a broken agent.yaml from the last valid version when Context.md is saved', async () => {
+    const base = await detail('onboarding_specialist');
+    const yamlFile = path.join(agentsDir, 'hr/onboarding_specialist/agent.yaml');
+    await writeFile(yamlFile, 'name: onboarding_specialist\ntitle: [broken\n');
+    const res = await saveContext('onboarding_specialist', `${base.contextMd}\nWelcome pack first.\n`, base.version, 'Welcome pack');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ version: base.version + 1, loadError: null, status: 'online' });
+    expect(await readFile(yamlFile, 'utf8')).toContain('title: Onboarding Specialist');
+    const page = (await api(app.baseUrl, 'GET', '/api/agents/onboarding_specialist/versions?limit=1')).body as AgentVersionPage;
+    expect(page.versions[0]!.message).toMatch(/^Welcome pack \(agent.yaml rewritten from the last valid version/);
+  });
+
   it('should put the files back when the commit fails', async () => {
     const base = await detail('data_profiler');
     const original = await fileOf('engineering/data_profiler', 'Context.md');
