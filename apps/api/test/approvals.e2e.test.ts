@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Approval, RiskLevel } from '@orchestrator/contracts';
+import { InboxSchema, type Approval, type RiskLevel } from '@orchestrator/contracts';
 import type { TestDatabase } from '@orchestrator/db/testing';
 import pg from 'pg';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DecisionContext, NewApproval } from '../src/modules/approvals/approvals.rows.js';
 import { ApprovalsService } from '../src/modules/approvals/approvals.service.js';
-import { InboxSchema } from '../src/modules/approvals/inbox.schema.js';
 import { api, connectSocket, startApp, testDatabase, type TestApp } from './harness.js';
 
 let db: TestDatabase;
@@ -320,6 +319,20 @@ describe('expiry and escalation', () => {
       expect((await decide(created.id, { decision: 'approve' })).status).toBe(200);
     } finally {
       off();
+    }
+  });
+
+  it('should emit approval.escalated to the workspace with the new owner when an approval moves up', async () => {
+    const socket: Socket = await connectSocket(app.baseUrl);
+    try {
+      const created = await approval({ agentName: 'roi_calculator', department: 'finance', expiresAt: null });
+      const heard = new Promise<Approval>((resolve) => socket.on('approval.escalated', (a: Approval) => a.id === created.id && resolve(a)));
+      await service.sweep(new Date(Date.parse(created.requestedAt) + 61 * 60_000));
+      const event = await heard;
+      expect(event).toMatchObject({ id: created.id, escalationLevel: 1, status: 'pending' });
+      expect(event.escalatedTo).toBeTruthy();
+    } finally {
+      socket.close();
     }
   });
 });

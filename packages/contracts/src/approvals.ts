@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RiskLevelSchema } from './agents.js';
 import { IsoDateSchema, UuidSchema } from './common.js';
+import { CollaborationTypeSchema } from './plans.js';
 
 export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'expired', 'cancelled'] as const;
 export const ApprovalStatusSchema = z.enum(APPROVAL_STATUSES);
@@ -103,3 +104,30 @@ export type AuditListQuery = z.infer<typeof AuditListQuerySchema>;
 
 export const AuditPageSchema = z.object({ entries: z.array(AuditEntrySchema), nextCursor: z.string().nullable() });
 export type AuditPage = z.infer<typeof AuditPageSchema>;
+
+// The personal "needs my action" inbox (SPEC §3.6): approvals and steps assigned to a person.
+
+/** A plan step assigned to a person, waiting for them (approval, guidance, review, strategy). */
+export const InboxHumanStepSchema = z.object({
+  projectId: UuidSchema,
+  projectTitle: z.string(),
+  stepKey: z.string(),
+  /** The step's name, as in ProjectStep. */
+  name: z.string(),
+  description: z.string(),
+  assignedHuman: z.string().nullable(),
+  collaboration: CollaborationTypeSchema.nullable(),
+  riskLevel: RiskLevelSchema,
+  dueAt: IsoDateSchema.nullable(),
+  overdue: z.boolean(),
+  lastRemindedAt: IsoDateSchema.nullable(),
+  waitingSince: IsoDateSchema,
+});
+export type InboxHumanStep = z.infer<typeof InboxHumanStepSchema>;
+
+/** Newest first in each list; at most 200 of each. */
+export const InboxSchema = z.object({
+  approvals: z.array(ApprovalSchema),
+  humanSteps: z.array(InboxHumanStepSchema),
+});
+export type Inbox = z.infer<typeof InboxSchema>;

@@ -47,6 +47,11 @@ export class RealtimePublisher implements OrchestratorEvents {
     this.server?.to(workspaceRoom(workspaceId)).emit('approval.decided', approval);
   }
 
+  /** Waited too long at its level and moved up the reportsTo line: the inbox of the next owner shows it. */
+  approvalEscalated(workspaceId: string, approval: Approval): void {
+    this.server?.to(workspaceRoom(workspaceId)).emit('approval.escalated', approval);
+  }
+
   /** An agent's load or lifecycle changed: the org chart and workforce list update live. */
   agentStatusChanged(workspaceId: string, event: AgentStatusChanged): void {
     this.server?.to(workspaceRoom(workspaceId)).emit('agent.status_changed', event);

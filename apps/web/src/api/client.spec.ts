@@ -96,7 +96,7 @@ describe('api client', () => {
       'GET /api/approvals': json({ approvals: [a], nextCursor: null }),
       [`POST /api/approvals/${a.id}/decision`]: json({ ...a, status: 'approved' }),
       [`POST /api/projects/${projectId}/steps/finance%2Fforecast/recover`]: json(undefined),
-      'GET /api/inbox': json({ approvals: [a], humanSteps: [{ projectId, projectTitle: 'Launch', stepKey: 'review', name: 'Review', assignedHuman: 'Sarah' }] }),
+      'GET /api/inbox': json({ approvals: [a], humanSteps: [{ projectId, projectTitle: 'Launch', stepKey: 'review', name: 'Review', description: 'Review the launch plan', assignedHuman: 'Sarah', collaboration: null, riskLevel: 'low', dueAt: null, overdue: false, lastRemindedAt: null, waitingSince: '2020-01-01T00:00:00.000Z' }] }),
     });
     const client = createApiClient();
     await client.listApprovals({ status: 'pending', riskLevel: 'high', department: null, projectId, limit: 50 });
@@ -112,8 +112,7 @@ describe('api client', () => {
     ]);
     expect(requests[1]?.body).toEqual({ decision: 'approve' });
     expect(requests[2]?.body).toEqual({ action: 'retry' });
-    // Fields the inbox leaves out read as null.
-    expect(inbox.humanSteps[0]).toMatchObject({ assignedHuman: 'Sarah', collaboration: null, dueAt: null });
+    expect(inbox.humanSteps[0]).toMatchObject({ assignedHuman: 'Sarah', collaboration: null, dueAt: null, overdue: false });
   });
 
   it('should stop downloading a step result once it has read the most it may hold', async () => {

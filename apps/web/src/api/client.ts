@@ -4,11 +4,10 @@ import {
   ApprovalSchema,
   BulkDecideResultSchema,
   CheckpointInfoSchema,
-  CollaborationTypeSchema,
-  IsoDateSchema,
+  InboxSchema,
+  type Inbox,
   ProjectErrorSchema,
   ProjectStepSchema,
-  UuidSchema,
   ConversationPageSchema,
   ConversationSchema,
   DelegationInfoSchema,
@@ -125,18 +124,9 @@ const StepListSchema = z.object({ steps: z.array(ProjectStepSchema) });
 const ErrorListSchema = z.object({ errors: z.array(ProjectErrorSchema) });
 const CheckpointListSchema = z.object({ checkpoints: z.array(CheckpointInfoSchema) });
 
-export const InboxHumanStepSchema = z.object({
-  projectId: UuidSchema,
-  projectTitle: z.string(),
-  stepKey: z.string(),
-  name: z.string(),
-  assignedHuman: z.string().nullish().transform((v) => v ?? null),
-  collaboration: CollaborationTypeSchema.nullish().transform((v) => v ?? null),
-  dueAt: IsoDateSchema.nullish().transform((v) => v ?? null),
-});
-export type InboxHumanStep = z.output<typeof InboxHumanStepSchema>;
-export const InboxSchema = z.object({ approvals: z.array(ApprovalSchema), humanSteps: z.array(InboxHumanStepSchema) });
-export type Inbox = z.output<typeof InboxSchema>;
+// The inbox is parsed with the contracts' schema, the same one the API answers with.
+export { InboxSchema, type Inbox };
+export type { InboxHumanStep } from '@orchestrator/contracts';
 
 function queryString(params: Record<string, string | number | null | undefined>): string {
   const search = new URLSearchParams();

@@ -178,7 +178,7 @@ describe('useSocket', () => {
     const projectId = uuid();
     mockFetch({
       [`GET /api/projects/${projectId}/steps`]: json({ steps: [projectStep({ stepKey: 'review', status: 'waiting_for_human', assignedHuman: 'Sarah' })] }),
-      'GET /api/inbox': json({ approvals: [], humanSteps: [{ projectId, projectTitle: 'Launch', stepKey: 'review', name: 'Review', assignedHuman: 'Sarah', collaboration: 'review', dueAt: null }] }),
+      'GET /api/inbox': json({ approvals: [], humanSteps: [{ projectId, projectTitle: 'Launch', stepKey: 'review', name: 'Review', description: 'Review the launch plan', assignedHuman: 'Sarah', collaboration: 'review', riskLevel: 'low', dueAt: null, overdue: false, lastRemindedAt: null, waitingSince: '2020-01-01T00:00:00.000Z' }] }),
     });
     const projects = useProjectsStore();
     const inbox = useInboxStore();

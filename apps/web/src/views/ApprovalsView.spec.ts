@@ -36,7 +36,7 @@ function serve(routes: Parameters<typeof mockFetch>[0] = {}, list: Approval[] = 
     'GET /api/inbox': json({
       approvals: [email],
       humanSteps: [
-        { projectId: uuid(), projectTitle: 'Launch', stepKey: 'review', name: 'Review the forecast', assignedHuman: 'Sarah', collaboration: 'review', dueAt: '2020-01-01T00:00:00.000Z' },
+        { projectId: uuid(), projectTitle: 'Launch', stepKey: 'review', name: 'Review the forecast', description: 'Check the quarterly forecast', assignedHuman: 'Sarah', collaboration: 'review', riskLevel: 'medium', dueAt: '2020-01-01T00:00:00.000Z', overdue: true, lastRemindedAt: null, waitingSince: '2019-12-30T00:00:00.000Z' },
       ],
     }),
     'GET /api/agents': json({ agents: [agent({ name: 'cfo', department: 'finance' })] }),

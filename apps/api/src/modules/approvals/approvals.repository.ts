@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ApprovalListQuery, ApprovalPage, Decision, RiskLevel } from '@orchestrator/contracts';
+import type { ApprovalListQuery, ApprovalPage, Decision, Inbox, InboxHumanStep, RiskLevel } from '@orchestrator/contracts';
 import { withTransaction, type Pool, type PoolClient } from '@orchestrator/db';
 import { AppError } from '../../common/app-error.js';
 import { decodeCursor, encodeCursor, isUuid } from '../../common/cursor.js';
@@ -7,7 +7,6 @@ import { PG_POOL } from '../../database/tokens.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { APPROVALS_OPTIONS, type ApprovalsOptions } from './approvals.options.js';
 import { APPROVAL_SELECT, formatWait, toApproval, toRecord, type ApprovalRecord, type ApprovalRow, type NewApproval } from './approvals.rows.js';
-import type { Inbox, InboxHumanStep } from './inbox.schema.js';
 
 type Db = Pool | PoolClient;
 

@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { Approval, ApprovalListQuery, ApprovalPage, BulkDecideBody, BulkDecideResult, DecideApprovalBody } from '@orchestrator/contracts';
+import type { Approval, ApprovalListQuery, ApprovalPage, BulkDecideBody, BulkDecideResult, DecideApprovalBody, Inbox } from '@orchestrator/contracts';
 import { AppError, isAppError } from '../../common/app-error.js';
 import type { RequestContext } from '../../common/request-context.js';
 import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
 import { APPROVALS_OPTIONS, type ApprovalsOptions } from './approvals.options.js';
 import { ApprovalsRepository } from './approvals.repository.js';
 import type { ApprovalRecord, DecisionContext, NewApproval } from './approvals.rows.js';
-import type { Inbox } from './inbox.schema.js';
 
 /**
  * Called once per approval that left `pending` in this process (approved, rejected, or expired —
@@ -150,6 +149,8 @@ export class ApprovalsService implements OnModuleInit, OnModuleDestroy {
     const expired = await this.repository.expireDue(now);
     for (const record of expired) await this.decided(record);
     const escalated = await this.repository.escalateDue(now, this.options.escalationTimeoutMinutes);
+    // After commit: the queue, the inbox of the person now responsible and the badge follow it live.
+    for (const record of escalated) this.publisher.approvalEscalated(record.context.workspaceId, record.approval);
     if (expired.length || escalated.length) this.logger.log({ expired: expired.length, escalated: escalated.length }, 'approvals swept');
     return { expired: expired.map((r) => r.approval), escalated: escalated.map((r) => r.approval) };
   }
