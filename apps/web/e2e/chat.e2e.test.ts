@@ -55,9 +55,32 @@ describe('journey 1: chat with the CEO orchestrator', () => {
     await page.close();
   });
 
-  it('should show the organisation read-only from the registry', async () => {
-    const page = await browser.newPage();
+  it('should show the organisation from the registry as a chart to navigate by keyboard, and as a list', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${system.url}/organization`);
+    const chartCard = (name: string) => page.locator(`[data-testid="org-chart-node"][data-agent="${name}"]`);
+    await expect.poll(() => chartCard('ceo_orchestrator').count(), { timeout: 10_000 }).toBe(1);
+
+    // Arrow keys walk the hierarchy; Enter opens the details; Escape returns to the card.
+    await chartCard('ceo_orchestrator').focus();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-agent'))).toBe('cfo_orchestrator');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-agent'))).toBe('finance_manager_orchestrator');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('agent-panel').getAttribute('data-agent')).toBe('finance_manager_orchestrator');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-agent'))).toBe('finance_manager_orchestrator');
+
+    // Delegating from the chart prefills a new conversation addressed to the agent.
+    await chartCard('finance_manager_orchestrator').click();
+    await page.getByTestId('delegate-task').fill('Prepare the Q3 budget review');
+    await page.getByTestId('delegate-submit').click();
+    await expect.poll(() => page.getByTestId('composer-input').inputValue(), { timeout: 10_000 }).toBe('Ask the Finance Manager to prepare the Q3 budget review');
+
+    // The accessible alternative lists every agent.
+    await page.goto(`${system.url}/organization`);
+    await page.getByTestId('org-view-list').click();
     await expect.poll(() => page.getByTestId('org-node').count(), { timeout: 10_000 }).toBe(34);
     await expect.poll(() => page.locator('[data-testid="org-node"][data-agent="finance_manager_orchestrator"]').count()).toBe(1);
     await page.close();

@@ -56,6 +56,24 @@ describe('layoutOrgChart', () => {
     expect(chart.edges.find((e) => e.target === 'bookkeeper')?.path).toMatch(/^M[\d.]+,[\d.]+ V[\d.]+ H[\d.]+ V[\d.]+ H[\d.]+$/);
   });
 
+  it('should hang a manager just below its own manager when a long column shares its level', () => {
+    const specialists = (manager: string, n: number) => Array.from({ length: n }, (_, i) => agent({ name: `${manager}_s${i}`, reportsTo: manager }));
+    const chart = layoutOrgChart(
+      buildOrgTree([
+        agent({ name: 'ceo', type: 'orchestrator' }),
+        agent({ name: 'hr', type: 'orchestrator', reportsTo: 'ceo' }),
+        agent({ name: 'cfo', type: 'orchestrator', reportsTo: 'ceo' }),
+        agent({ name: 'finance_manager', type: 'orchestrator', reportsTo: 'cfo' }),
+        ...specialists('hr', 6),
+        ...specialists('finance_manager', 3),
+      ]),
+    );
+    const at = (name: string) => chart.byName.get(name)!;
+    expect(at('finance_manager').y).toBe(at('cfo').y + H + ORG_CHART_SIZE.gapY);
+    expect(at('finance_manager_s0').y).toBe(at('finance_manager').y + H + ORG_CHART_SIZE.gapY);
+    expect(firstOverlap(chart)).toBeNull();
+  });
+
   it('should keep an orchestrator without reports in the row rather than in a column', () => {
     const chart = layoutOrgChart(buildOrgTree([agent({ name: 'ceo', type: 'orchestrator' }), agent({ name: 'cto', type: 'orchestrator', reportsTo: 'ceo' })]));
     expect(chart.byName.get('cto')?.stacked).toBe(false);

@@ -76,8 +76,11 @@ export function layoutOrgChart(roots: readonly OrgNode[], size: OrgChartSize = O
 
   const stacks = new Map<string, OrgNode[]>();
   const rowNodes: Array<{ node: OrgNode; parent: OrgNode | null }> = [];
+  /** Every dagre node with the dagre node above it in the tree. */
+  const boxes: Array<{ id: string; above: string | null }> = [];
   const walk = (node: OrgNode, parent: OrgNode | null): void => {
     rowNodes.push({ node, parent });
+    boxes.push({ id: node.agent.name, above: parent?.agent.name ?? null });
     graph.setNode(node.agent.name, { width: nodeWidth, height: nodeHeight });
     if (parent) graph.setEdge(parent.agent.name, node.agent.name);
     const stacked = node.children.filter((child) => isStacked(child, node));
@@ -86,6 +89,7 @@ export function layoutOrgChart(roots: readonly OrgNode[], size: OrgChartSize = O
       const height = stacked.length * nodeHeight + (stacked.length - 1) * stackGap;
       graph.setNode(stackId(node.agent.name), { width: nodeWidth + stackIndent, height });
       graph.setEdge(node.agent.name, stackId(node.agent.name));
+      boxes.push({ id: stackId(node.agent.name), above: node.agent.name });
     }
     for (const child of node.children) if (!isStacked(child, node)) walk(child, node);
   };
@@ -96,14 +100,15 @@ export function layoutOrgChart(roots: readonly OrgNode[], size: OrgChartSize = O
   const nodes: PlacedAgent[] = [];
   const edges: OrgEdge[] = [];
   const centre = (id: string) => graph.node(id) as { x: number; y: number; width: number; height: number };
+  const tops = compactTops(boxes, centre, gapY);
   for (const { node, parent } of rowNodes) {
     const c = centre(node.agent.name);
-    nodes.push({ name: node.agent.name, parent: parent?.agent.name ?? null, x: c.x - nodeWidth / 2, y: c.y - nodeHeight / 2, depth: node.depth, stacked: false });
+    nodes.push({ name: node.agent.name, parent: parent?.agent.name ?? null, x: c.x - nodeWidth / 2, y: tops.get(node.agent.name)!, depth: node.depth, stacked: false });
   }
   for (const [manager, column] of stacks) {
     const block = centre(stackId(manager));
     const left = block.x - block.width / 2 + stackIndent;
-    const top = block.y - block.height / 2;
+    const top = tops.get(stackId(manager))!;
     column.forEach((child, i) => {
       nodes.push({ name: child.agent.name, parent: manager, x: left, y: top + i * (nodeHeight + stackGap), depth: child.depth, stacked: true });
     });
@@ -126,6 +131,40 @@ export function layoutOrgChart(roots: readonly OrgNode[], size: OrgChartSize = O
 }
 
 const stackId = (manager: string) => `stack:${manager}`;
+
+/**
+ * Dagre puts every box of a level in one row as tall as its tallest box, so a manager in the
+ * row of a long column of specialists would hang far below its own manager. Boxes move up to
+ * just below the box above them in the tree, then down again past anything they would touch.
+ */
+function compactTops(
+  boxes: ReadonlyArray<{ id: string; above: string | null }>,
+  centre: (id: string) => { x: number; y: number; width: number; height: number },
+  gapY: number,
+): Map<string, number> {
+  const placed: Array<{ left: number; right: number; top: number; bottom: number }> = [];
+  const bottoms = new Map<string, number>();
+  const tops = new Map<string, number>();
+  const ordered = boxes.map((b) => ({ ...b, c: centre(b.id) })).sort((a, b) => a.c.y - a.c.height / 2 - (b.c.y - b.c.height / 2) || a.c.x - b.c.x);
+  for (const { id, above, c } of ordered) {
+    const left = c.x - c.width / 2;
+    const right = c.x + c.width / 2;
+    let top = above === null ? c.y - c.height / 2 : bottoms.get(above)! + gapY;
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const p of placed) {
+        if (left < p.right && p.left < right && top < p.bottom + gapY && p.top < top + c.height + gapY) {
+          top = p.bottom + gapY;
+          moved = true;
+        }
+      }
+    }
+    placed.push({ left, right, top, bottom: top + c.height });
+    bottoms.set(id, top + c.height);
+    tops.set(id, top);
+  }
+  return tops;
+}
 
 function childOrder(nodes: readonly PlacedAgent[]): Map<string | null, string[]> {
   const out = new Map<string | null, PlacedAgent[]>();

@@ -86,6 +86,20 @@ describe('OrganizationView', () => {
     expect(card(wrapper, 'ceo').exists()).toBe(true);
   }, 30_000);
 
+  it('should dim non-matching agents and go to the first match in List mode too', async () => {
+    const { wrapper } = await mountView(roster, '/organization?view=list');
+    await wrapper.get('[data-testid="org-search"]').setValue('chief');
+    await wrapper.get('[data-testid="org-search"]').trigger('keydown', { key: 'Enter' });
+    await settle();
+    expect(wrapper.get('[data-agent="recruiter"] .org-card').classes()).toContain('org-card--dimmed');
+    expect(wrapper.get('[data-agent="cfo"] .org-card').classes()).not.toContain('org-card--dimmed');
+    expect(document.activeElement?.closest('[data-testid="org-node"]')?.getAttribute('data-agent')).toBe('ceo');
+
+    await wrapper.get('[data-agent="recruiter"] [data-testid="org-node-details"]').trigger('click');
+    await settle();
+    expect(q('[data-testid="agent-panel"]')?.getAttribute('data-agent')).toBe('recruiter');
+  });
+
   it('should switch to the List mode and back with the toggle', async () => {
     const { wrapper, router } = await mountView(roster);
     await wrapper.get('[data-testid="org-view-list"]').trigger('click');
