@@ -10,6 +10,7 @@ import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import type { AppConfig } from './config/env.js';
 import type { DatabaseHandle } from './database/boot.js';
 import { APP_CONFIG, DATABASE_HANDLE, LLM_PROVIDER, PG_POOL } from './database/tokens.js';
+import { AgentBuildsModule } from './modules/agent-builds/agent-builds.module.js';
 import { AgentImprovementsModule } from './modules/agent-improvements/agent-improvements.module.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
 import { ApprovalsModule } from './modules/approvals/approvals.module.js';
@@ -83,6 +84,7 @@ export class AppModule implements NestModule {
         AuditModule,
         ApprovalsModule,
         AgentImprovementsModule,
+        AgentBuildsModule,
         GatewayModule,
         ...staticWebApp(runtime.config),
       ],

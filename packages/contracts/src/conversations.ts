@@ -22,6 +22,8 @@ export const MessageMetadataSchema = z
     delegation: z.record(z.string(), z.unknown()).optional(),
     /** Context-agent output written by the offline model: a draft, not model output (SPEC §2). */
     offlineDraft: z.boolean().optional(),
+    /** The agent build this message reports on: the chat shows it as a live build card. */
+    agentBuildId: z.string().optional(),
   })
   .catchall(z.unknown());
 export type MessageMetadata = z.infer<typeof MessageMetadataSchema>;

@@ -26,6 +26,8 @@ export const ERROR_STATUS = {
   'improvement/not_found': 404,
   'improvement/already_open': 409,
   'improvement/not_applied': 409,
+  'agent_build/not_found': 404,
+  'agent_build/finished': 409,
   'auth/unauthenticated': 401,
   'auth/forbidden': 403,
   'internal/error': 500,

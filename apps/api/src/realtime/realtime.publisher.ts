@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { conversationRoom, projectRoom, workspaceRoom, type AgentImprovement, type AgentStatusChanged, type RegistryReloaded, type ProjectStep, type Approval, type ClientToServerEvents, type Message, type MessageDelta, type ProjectSummary, type ReplyFailed, type ReplyStarted, type ServerToClientEvents } from '@orchestrator/contracts';
+import { conversationRoom, projectRoom, workspaceRoom, type AgentImprovement, type AgentStatusChanged, type RegistryReloaded, type ProjectStep, type Approval, type ClientToServerEvents, type Message, type MessageDelta, type ProjectSummary, type ReplyFailed, type ReplyStarted, type ServerToClientEvents, type AgentBuild } from '@orchestrator/contracts';
 import type { OrchestratorEvents } from '@orchestrator/core';
 import type { Server } from 'socket.io';
 
@@ -65,6 +65,11 @@ export class RealtimePublisher implements OrchestratorEvents {
   /** An improvement proposal moved (proposed, waiting, applied, rejected, failed, rolled back). */
   agentImprovementUpdated(workspaceId: string, improvement: AgentImprovement): void {
     this.server?.to(workspaceRoom(workspaceId)).emit('agent_improvement.updated', improvement);
+  }
+
+  /** A build moved on (drafted, validated, waiting for approval, deployed…): the Workforce view and build cards follow it. */
+  agentBuildUpdated(workspaceId: string, build: AgentBuild): void {
+    this.server?.to(workspaceRoom(workspaceId)).emit('agent_build.updated', build);
   }
 
   stepUpdated(workspaceId: string, projectId: string, step: ProjectStep): void {

@@ -4,6 +4,8 @@ import { ExecutionEngine, type LlmProvider } from '@orchestrator/core';
 import type { Pool } from '@orchestrator/db';
 import type { AppConfig } from '../../config/env.js';
 import { APP_CONFIG, LLM_PROVIDER, PG_POOL } from '../../database/tokens.js';
+import { AgentBuildsModule } from '../agent-builds/agent-builds.module.js';
+import { AgentBuildsService } from '../agent-builds/agent-builds.service.js';
 import { AgentLoadRepository } from '../agents/agent-load.repository.js';
 import { AgentRegistryService } from '../agents/agent-registry.service.js';
 import { AgentsModule } from '../agents/agents.module.js';
@@ -23,7 +25,7 @@ import { EXECUTION_ENGINE } from './execution.tokens.js';
 import { ProjectRunner } from './project-runner.js';
 
 @Module({
-  imports: [AgentsModule, ProjectsModule, ApprovalsModule, BudgetsModule],
+  imports: [AgentsModule, ProjectsModule, ApprovalsModule, BudgetsModule, AgentBuildsModule],
   controllers: [ExecutionController],
   providers: [
     ExecutionRepository,
@@ -33,8 +35,8 @@ import { ProjectRunner } from './project-runner.js';
     CheckpointRetention,
     {
       provide: EXECUTION_ENGINE,
-      inject: [APP_CONFIG, PG_POOL, LLM_PROVIDER, AgentRegistryService, ExecutionRepository, ApprovalsService, AgentLoadRepository, UsageRepository, ProjectsRepository, BudgetsRepository, BUDGETS_OPTIONS],
-      useFactory: (config: AppConfig, pool: Pool, llm: LlmProvider, registry: AgentRegistryService, store: ExecutionRepository, approvals: ApprovalsService, loads: AgentLoadRepository, usage: UsageRepository, projects: ProjectsRepository, budgets: BudgetsRepository, budgetOptions: BudgetsOptions) =>
+      inject: [APP_CONFIG, PG_POOL, LLM_PROVIDER, AgentRegistryService, ExecutionRepository, ApprovalsService, AgentLoadRepository, UsageRepository, ProjectsRepository, BudgetsRepository, BUDGETS_OPTIONS, AgentBuildsService],
+      useFactory: (config: AppConfig, pool: Pool, llm: LlmProvider, registry: AgentRegistryService, store: ExecutionRepository, approvals: ApprovalsService, loads: AgentLoadRepository, usage: UsageRepository, projects: ProjectsRepository, budgets: BudgetsRepository, budgetOptions: BudgetsOptions, builds: AgentBuildsService) =>
         new ExecutionEngine({
           registry: () => registry.current(),
           index: () => registry.index(),
@@ -51,6 +53,7 @@ import { ProjectRunner } from './project-runner.js';
           backoffCapMs: 30_000,
           sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
           guard: { store: budgets, circuit: budgetOptions.circuit, now: budgetOptions.now },
+          agentBuilds: { ensureForStep: (ctx, step) => builds.ensureForStep(ctx, step) },
           // Our saver: one round trip per put/putWrites/getTuple, forks keep their own values.
           checkpointer: new PostgresCheckpointSaver(pool),
           control: { shouldStop: async (ctx) => (await projects.summary(ctx.workspaceId, ctx.projectId))?.status !== 'running' },

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { AgentBuild } from '@orchestrator/contracts';
 import type { ExecutionEngine, ExecutionResume, PendingInterrupt, RunContext, RunResult } from '@orchestrator/core';
 import type { Pool } from '@orchestrator/db';
 import PgBoss from 'pg-boss';
@@ -6,6 +7,8 @@ import { isAppError } from '../../common/app-error.js';
 import type { DatabaseHandle } from '../../database/boot.js';
 import { DATABASE_HANDLE, PG_POOL } from '../../database/tokens.js';
 import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
+import { AgentBuildsRepository } from '../agent-builds/agent-builds.repository.js';
+import { AgentBuildsService } from '../agent-builds/agent-builds.service.js';
 import { ApprovalsRepository } from '../approvals/approvals.repository.js';
 import { ProjectsRepository } from '../projects/projects.repository.js';
 import { EXECUTION_ENGINE } from './execution.tokens.js';
@@ -34,9 +37,13 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly projects: ProjectsRepository,
     private readonly approvals: ApprovalsRepository,
     private readonly publisher: RealtimePublisher,
+    private readonly builds: AgentBuildsService,
+    private readonly buildRecords: AgentBuildsRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // A project paused for a new agent goes on once its build ends (deployed, or not: then a person decides).
+    this.builds.onFinished((build, workspaceId) => this.onBuildFinished(build, workspaceId));
     const boss = new PgBoss({ connectionString: this.database.url, schema: 'pgboss', max: 4, application_name: 'orchestrator-runner' });
     boss.on('error', (err) => this.logger.error(err));
     await boss.start();
@@ -104,6 +111,19 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
+  private async onBuildFinished(build: AgentBuild, workspaceId: string): Promise<void> {
+    if (!build.projectId) return;
+    const ctx = { workspaceId, projectId: build.projectId };
+    const summary = await this.projects.summary(workspaceId, build.projectId);
+    if (summary?.status === 'paused_for_agent_development') {
+      const moved = await this.projects.transition(workspaceId, build.projectId, 'running', `Agent build ${build.status.replace(/_/g, ' ')} for step ${build.stepKey}`, SYSTEM, ['paused_for_agent_development']);
+      this.publisher.projectUpdated(workspaceId, moved);
+      await this.enqueue(ctx);
+    } else if (summary?.status === 'running') {
+      await this.enqueue(ctx);
+    }
+  }
+
   /** Answers people have given to the run's open questions, keyed by interrupt id. */
   private async collectResume(ctx: RunContext, interrupts: PendingInterrupt[]): Promise<{ resume: Record<string, ExecutionResume>; consumed: string[] }> {
     const resume: Record<string, ExecutionResume> = {};
@@ -125,6 +145,13 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
       if (r) {
         resume[id] = { kind: 'recovery', action: r.recovery_action, agent: r.agent ?? undefined };
         consumed.push(value.errorId);
+      } else if (value.kind === 'agent_development') {
+        // The build ended: the step runs again and completes with the new agent, or reports why there is none.
+        const build = await this.buildRecords.latestForStep(ctx.workspaceId, ctx.projectId, value.stepKey);
+        if (build && !['drafting', 'validating', 'awaiting_approval', 'deploying'].includes(build.build.status)) {
+          resume[id] = { kind: 'recovery', action: 'retry' };
+          consumed.push(value.errorId);
+        }
       }
     }
     return { resume, consumed };

@@ -7,6 +7,8 @@ import { APP_CONFIG, LLM_PROVIDER, PG_POOL } from '../../database/tokens.js';
 import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
 import { AgentImprovementsModule } from '../agent-improvements/agent-improvements.module.js';
 import { AgentImprovementsService } from '../agent-improvements/agent-improvements.service.js';
+import { AgentBuildsModule } from '../agent-builds/agent-builds.module.js';
+import { AgentBuildsService } from '../agent-builds/agent-builds.service.js';
 import { AgentLoadRepository } from '../agents/agent-load.repository.js';
 import { AgentRegistryService } from '../agents/agent-registry.service.js';
 import { AgentsModule } from '../agents/agents.module.js';
@@ -34,14 +36,14 @@ function intentClassifier(registry: AgentRegistryService, llm: LlmProvider, logg
 
 /** Builds the framework-free facade from its ports: Nest only wires it. */
 @Module({
-  imports: [AgentsModule, ProjectsModule, DelegationsModule, AgentImprovementsModule],
+  imports: [AgentsModule, ProjectsModule, DelegationsModule, AgentImprovementsModule, AgentBuildsModule],
   providers: [
     ConversationsRepository,
     UsageRepository,
     ProjectStoreAdapter,
     {
       provide: ORCHESTRATOR,
-      inject: [APP_CONFIG, PG_POOL, LLM_PROVIDER, AgentRegistryService, ConversationsRepository, UsageRepository, RealtimePublisher, ProjectStoreAdapter, DelegationsRepository, AgentLoadRepository, AgentImprovementsService],
+      inject: [APP_CONFIG, PG_POOL, LLM_PROVIDER, AgentRegistryService, ConversationsRepository, UsageRepository, RealtimePublisher, ProjectStoreAdapter, DelegationsRepository, AgentLoadRepository, AgentImprovementsService, AgentBuildsService],
       useFactory: (
         config: AppConfig,
         pool: Pool,
@@ -54,6 +56,7 @@ function intentClassifier(registry: AgentRegistryService, llm: LlmProvider, logg
         delegations: DelegationsRepository,
         loads: AgentLoadRepository,
         improvements: AgentImprovementsService,
+        builds: AgentBuildsService,
       ) => {
         const logger = new Logger('Orchestrator');
         // Our saver (packages/checkpoint-postgres): tables created by our migrations.
@@ -69,6 +72,12 @@ function intentClassifier(registry: AgentRegistryService, llm: LlmProvider, logg
           delegations,
           loads,
           improvements: { propose: (r) => improvements.proposeFromChat(r) },
+          agentBuilds: {
+            start: async (r) => {
+              const { record, spec } = await builds.start({ ...r, createdBy: r.userId, createdByName: 'chat' });
+              return { id: record.build.id, spec };
+            },
+          },
           checkpointer,
           messages: { append: (m) => conversations.appendMessage(m) },
           events,

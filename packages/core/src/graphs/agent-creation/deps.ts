@@ -69,3 +69,20 @@ export const buildContextOf = (config: { configurable?: Record<string, unknown> 
   const c = config.configurable ?? {};
   return { workspaceId: String(c.workspaceId), buildId: String(c.buildId) };
 };
+
+/** Where the build of a `build_agent` step stands. */
+export interface StepBuildState {
+  id: string;
+  status: AgentBuildStatus;
+  agentName: string | null;
+  error: string | null;
+}
+
+/** Port for the execution graph: the build behind a `build_agent` step. */
+export interface StepAgentBuilds {
+  /**
+   * Finds the build of this project step, or starts one (idempotent). A build that ended without
+   * an agent is reported once; asked again after that (a person chose retry) a new build starts.
+   */
+  ensureForStep(ctx: { workspaceId: string; projectId: string }, step: { stepKey: string; name: string; description: string; capability: string | null; department: string | null; request: string }): Promise<StepBuildState>;
+}

@@ -1,3 +1,4 @@
+import { AsyncLocalStorageProviderSingleton } from '@langchain/core/singletons';
 import { Command, type BaseCheckpointSaver } from '@langchain/langgraph';
 import type { AgentSpec } from '../../workforce/building/types.js';
 import { agentBuildThreadId, type AgentCreationDeps, type AgentCreationInterrupt, type AgentCreationResume, type BuildContext } from './deps.js';
@@ -40,8 +41,13 @@ export class AgentCreationEngine {
   }
 
   private async drive(ctx: BuildContext, input: { spec: AgentSpec } | Command | null): Promise<BuildRunResult> {
-    // The Command's node names are not part of its type; the graph checks them at run time.
-    await this.graph.invoke(input as Parameters<AgentCreationGraph['invoke']>[0], { ...this.config(ctx), durability: 'sync' });
+    // A build started from inside another graph's node (a chat turn, a project step) is a run of
+    // its own, not a subgraph: without leaving that context its interrupt would be re-thrown
+    // into the caller's graph.
+    await AsyncLocalStorageProviderSingleton.getInstance().run(undefined, () =>
+      // The Command's node names are not part of its type; the graph checks them at run time.
+      this.graph.invoke(input as Parameters<AgentCreationGraph['invoke']>[0], { ...this.config(ctx), durability: 'sync' }),
+    );
     return this.status(ctx);
   }
 

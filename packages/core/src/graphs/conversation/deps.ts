@@ -5,6 +5,7 @@ import type { IntentClassifier } from '../../intent/index.js';
 import type { ProjectStore } from '../../projects/ports.js';
 import type { AgentRegistry } from '../../registry/registry.js';
 import type { CapabilityIndex } from '../../routing/capability-index.js';
+import type { AgentSpec } from '../../workforce/building/types.js';
 import type { ChatImprovements } from '../../workforce/improvement/chat.js';
 
 /** What the conversation graph's nodes need from the host. */
@@ -24,6 +25,13 @@ export interface ConversationGraphDeps {
   chunkDelayMs: number;
   /** IMPROVE_AGENT: turns chat feedback into a Context.md proposal awaiting approval (absent: the reply says it cannot). */
   improvements?: ChatImprovements;
+  /** BUILD_AGENT: starts building a new agent in the background (absent: the reply only proposes one). */
+  agentBuilds?: AgentBuildStarter;
+}
+
+/** Port: starts an agent build that runs in the background and reports in this conversation. */
+export interface AgentBuildStarter {
+  start(input: { workspaceId: string; conversationId: string; userId: string | null; request: string; departmentHint: string | null }): Promise<{ id: string; spec: AgentSpec }>;
 }
 
 /** Values every run passes in `configurable` besides `thread_id`. */

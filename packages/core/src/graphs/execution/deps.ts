@@ -1,4 +1,5 @@
 import type { AgentLoadTracker } from '../../delegation/ports.js';
+import type { StepAgentBuilds } from '../agent-creation/deps.js';
 import type { ApprovalRequester, ExecutionGuard, ExecutionStore } from '../../execution/ports.js';
 import type { LlmProvider } from '../../llm/provider.js';
 import type { UsageSink } from '../../llm/usage.js';
@@ -21,6 +22,8 @@ export interface ExecutionGraphDeps {
   sleep: (ms: number) => Promise<void>;
   /** Budgets, run limits and circuit breakers (SPEC §3.6b); absent: nothing is limited. */
   guard?: ExecutionGuard;
+  /** `build_agent` steps: the agent-creation builds behind them; absent: a person decides. */
+  agentBuilds?: StepAgentBuilds;
 }
 
 export const projectThreadId = (projectId: string) => `project:${projectId}`;

@@ -8,7 +8,7 @@ export const requestApprovalNode =
   async (state: AgentCreationStateType, config: LangGraphRunnableConfig): Promise<AgentCreationUpdate> => {
     const ctx = buildContextOf(config);
     const approval = await deps.builds.requestApproval(ctx, { spec: state.spec, draft: state.draft!, validation: state.validation!, draftSource: state.draftSource ?? 'template', notes: state.notes });
-    await deps.builds.progress(ctx, { status: 'awaiting_approval', approvalId: approval.id });
+    await deps.builds.progress(ctx, { status: 'awaiting_approval', approvalId: approval.id, validation: state.validation! });
     return { approvalId: approval.id };
   };
 

@@ -1,69 +1,58 @@
 import { AIMessage } from '@langchain/core/messages';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { IntentResult } from '@orchestrator/contracts';
-import { departmentLabel } from '../../../org/answers.js';
-import type { ConversationGraphDeps } from '../deps.js';
+import { specifyAgent } from '../../../workforce/building/identity.js';
+import { templateById } from '../../../workforce/building/templates.js';
+import type { AgentSpec } from '../../../workforce/building/types.js';
+import { runContext, type ConversationGraphDeps } from '../deps.js';
 import { messageText } from '../messages.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
 import { streamComputedText } from '../stream.js';
 
-/** Agent templates of SPEC §3.7, chosen by what the request is about. */
-const TEMPLATES: Array<{ name: string; cue: RegExp }> = [
-  { name: 'customer service', cue: /\b(support|tickets?|customers?|helpdesk|inquir|complain|chat)/i },
-  { name: 'API integration', cue: /\b(api|integrat|sync|webhook|crm|salesforce|zendesk|hubspot|slack)/i },
-  { name: 'data transformation', cue: /\b(transform|convert|clean|normali[sz]e|etl|csv|spreadsheet|import)/i },
-  { name: 'report generation', cue: /\b(report|summary|summar|digest|brief)/i },
-  { name: 'data analysis', cue: /\b(analy[sz]|data|metrics|insight|forecast|trend)/i },
-];
-
-const ROLES: Array<[RegExp, string]> = [
-  [/\breview/i, 'reviewer'],
-  [/\btranslat|locali[sz]/i, 'translator'],
-  [/\baudit/i, 'auditor'],
-  [/\bdesign/i, 'designer'],
-  [/\bsell|sales|leads?\b|prospect/i, 'representative'],
-  [/\bsupport|tickets?/i, 'support_agent'],
-  [/\banaly/i, 'analyst'],
-];
-
-function areaOf(intent: IntentResult | null): string | null {
-  const d = intent?.department;
-  if (!d || d === 'cross') return null;
-  return d.startsWith('new:') ? d.slice(4) : d;
-}
-
-function proposal(task: string, intent: IntentResult | null) {
-  const area = areaOf(intent);
-  const role = ROLES.find(([re]) => re.test(task))?.[1] ?? 'specialist';
-  const name = `${area && area !== role ? `${area.replace(/[^a-z0-9]+/g, '_')}_` : ''}${role}`;
-  const template = TEMPLATES.find((t) => t.cue.test(task))?.name ?? (area ? `${departmentLabel(area)} department` : 'general');
-  return { area, name, template, isNewDepartment: intent?.department?.startsWith('new:') ?? false };
+function describeSpec(spec: AgentSpec): string {
+  const template = templateById(spec.template).name.toLowerCase();
+  return `**${spec.title}** (\`${spec.name}\`) in ${spec.isNewDepartment ? 'a new ' : ''}${spec.departmentLabel} department, reporting to \`${spec.reportsTo}\`, from the ${template} template, with ${spec.capabilities.map((c) => `\`${c}\``).join(', ')}`;
 }
 
 /**
  * Honest answer to work nobody in the organisation can do: names the gap and the agent that
- * would fill it. Building it (draft, validation, approval, deployment) is the agent-creation
- * workflow, which this version does not have yet — the reply says so rather than pretending.
+ * would fill it, and how to have it built (the build itself needs the person's request).
  */
 export function capabilityGapReply(deps: ConversationGraphDeps, task: string, intent: IntentResult | null): string {
-  const p = proposal(task, intent);
+  const spec = specifyAgent({ request: task, departmentHint: intent?.department ?? null }, deps.registry(), deps.index());
   const near = deps.index().rank(task, { limit: 1 })[0];
   const nearAgent = near && near.score >= 0.1 ? deps.registry().get(near.agent) : undefined;
   return [
-    `No agent in the organisation can do this${p.area ? ` — there is no ${departmentLabel(p.area)} capability` : ''}.`,
+    `No agent in the organisation can do this — there is no ${spec.departmentLabel} capability for it.`,
     '',
-    `What would fill the gap: a permanent agent such as \`${p.name}\` (${p.template} template)${p.area ? ` in ${p.isNewDepartment ? 'a new ' : ''}${departmentLabel(p.area)}` : ''}, with its own Context.md, validated on sample tasks and approved by you before it joins the org chart.`,
+    `What would fill the gap: a permanent agent such as ${describeSpec(spec)}: its own Context.md, validated on sample tasks and approved by you before it joins the org chart.`,
     '',
-    'Building agents from chat is not available in this version yet, so I have not started one.',
+    deps.agentBuilds ? 'Ask me to build it (for example “We need an agent that …”) and I will draft it, validate it and ask for your approval.' : 'Building agents is not available in this setup, so I have not started one.',
     ...(nearAgent ? ['', `The closest existing agent is ${nearAgent.definition.title} (\`${nearAgent.definition.name}\`), but it does not cover this work.`] : []),
   ].join('\n');
 }
 
-/** BUILD_AGENT: recognises the request and the capability gap, and says what would be built. */
+/**
+ * BUILD_AGENT: starts the build (draft → validate → approval → deploy) in the background and
+ * says what is being drafted; the build posts its progress into this conversation.
+ */
 export const proposeAgentNode =
   (deps: ConversationGraphDeps) =>
   async (state: ConversationStateType, config: LangGraphRunnableConfig): Promise<ConversationUpdate> => {
-    const reply = capabilityGapReply(deps, messageText(state.messages.at(-1)!), state.intent ?? null);
+    const request = messageText(state.messages.at(-1)!);
+    const department = state.intent?.department ?? null;
+    if (!deps.agentBuilds) {
+      const reply = capabilityGapReply(deps, request, state.intent ?? null);
+      await streamComputedText(config, reply, deps.chunkDelayMs);
+      return { ...replyUpdate(reply, 'BUILD_AGENT', { replyMeta: { capabilityGap: true, proposedDepartment: department } }), messages: [new AIMessage(reply)] };
+    }
+    const ctx = runContext(config);
+    const build = await deps.agentBuilds.start({ ...ctx, request, departmentHint: department });
+    const reply = [
+      `I'm building a new agent for this: ${describeSpec(build.spec)}.`,
+      '',
+      `Next: I draft its Context.md${build.spec.type === 'function' ? ' and its module with an input schema' : ''}, validate it on sample tasks, and then ask for your approval here before it joins the org chart. Progress follows in this conversation.`,
+    ].join('\n');
     await streamComputedText(config, reply, deps.chunkDelayMs);
-    return { ...replyUpdate(reply, 'BUILD_AGENT', { replyMeta: { capabilityGap: true, proposedDepartment: state.intent?.department ?? null } }), messages: [new AIMessage(reply)] };
+    return { ...replyUpdate(reply, 'BUILD_AGENT', { replyMeta: { agentBuildId: build.id, capabilityGap: true, proposedDepartment: department } }), messages: [new AIMessage(reply)] };
   };

@@ -2,6 +2,7 @@ import { interrupt, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import { executeAgent } from '../../../delegation/execute.js';
 import { routeTask } from '../../../delegation/router.js';
 import { checkBeforeAgent } from '../../../execution/budgets.js';
+import { agentWithCapability, runBuildAgentStep } from '../../agent-creation/step.js';
 import { recordAgentOutcome } from '../../../execution/circuit-breaker.js';
 import { backoffMs, classifyExecutionError, StepError } from '../../../execution/errors.js';
 import type { ExecStep } from '../../../execution/flatten.js';
@@ -59,6 +60,11 @@ export const runStepNode =
     const finished = await deps.store.finishedOutcome(ctx, exec.key);
     if (finished) return outcome(exec.key, finished);
     const round = input.retry?.round ?? 0;
+    if (exec.step.type === 'build_agent' && deps.agentBuilds) {
+      // The build asks for its own approval (the drafted agent and its validation): no step gate on top.
+      const built = await runBuildAgentStep({ ...deps, agentBuilds: deps.agentBuilds }, ctx, exec, input.request, input.retry?.agent ?? null, `${ctx.projectId}:${exec.key}:v${input.planVersion}:r${round}`, null);
+      return built.kind === 'done' ? outcome(exec.key, built.outcome) : { failures: { [exec.key]: built.failure } };
+    }
     const { approvalId, rejected } = await gate(deps, ctx, exec, `${exec.key}:v${input.planVersion}:r${round}`);
     const fail = (failure: { errorId: string | null; category: StepError['category']; message: string; agentDevelopment?: boolean; capability?: string | null }): ExecutionUpdate => ({ failures: { [exec.key]: failure } });
     if (rejected) {
@@ -79,7 +85,8 @@ export const runStepNode =
     }
     const registry = deps.registry();
     const tried: string[] = [];
-    let agentName = input.retry?.agent ?? exec.step.assignedAgent;
+    // A step planned before its agent existed runs on whoever has the capability now (a built agent).
+    let agentName = input.retry?.agent ?? exec.step.assignedAgent ?? agentWithCapability(registry, exec.step.capability, exec.step.department);
     let lastError: { id: string; category: StepError['category']; message: string } | undefined;
     for (let round = 0; round < 2 && agentName; round++) {
       tried.push(agentName);

@@ -1,0 +1,44 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { AgentVersionListQuerySchema, CreateAgentBuildBodySchema, type AgentBuild, type AgentBuildPage, type AgentTemplate } from '@orchestrator/contracts';
+import { z } from 'zod';
+import { Ctx, type RequestContext } from '../../common/request-context.js';
+import { parseInput } from '../../common/validate.js';
+import { AgentBuildsService } from './agent-builds.service.js';
+
+const IdSchema = z.uuid();
+const CancelBodySchema = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
+
+/** Building agents (SPEC §3.7): templates, the create-agent wizard, the builds and their progress. */
+@Controller('api')
+export class AgentBuildsController {
+  constructor(private readonly builds: AgentBuildsService) {}
+
+  @Get('agent-templates')
+  templates(): { templates: AgentTemplate[] } {
+    return { templates: this.builds.templates() };
+  }
+
+  /** The wizard: the build starts at once and is approved in the Approvals queue or the build card. */
+  @Post('agent-builds')
+  create(@Ctx() ctx: RequestContext, @Body() body: unknown): Promise<AgentBuild> {
+    return this.builds.create(ctx, parseInput(CreateAgentBuildBodySchema, body, 'body'));
+  }
+
+  @Get('agent-builds')
+  list(@Ctx() ctx: RequestContext, @Query() query: unknown): Promise<AgentBuildPage> {
+    // Same paging as the version history: limit 1–200, an opaque cursor.
+    return this.builds.list(ctx, parseInput(AgentVersionListQuerySchema, query, 'query'));
+  }
+
+  @Get('agent-builds/:id')
+  get(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<AgentBuild> {
+    return this.builds.get(ctx, parseInput(IdSchema, id, 'path: id'));
+  }
+
+  @Post('agent-builds/:id/cancel')
+  @HttpCode(200)
+  cancel(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: unknown): Promise<AgentBuild> {
+    const { reason } = parseInput(CancelBodySchema, body ?? {}, 'body');
+    return this.builds.cancel(ctx, parseInput(IdSchema, id, 'path: id'), reason);
+  }
+}

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { AgentsModule } from '../agents/agents.module.js';
+import { ApprovalsModule } from '../approvals/approvals.module.js';
+import { ConversationsRepository } from '../conversations/conversations.repository.js';
+import { UsageRepository } from '../orchestrator/usage.repository.js';
+import { AgentBuildsController } from './agent-builds.controller.js';
+import { AgentBuildsRepository } from './agent-builds.repository.js';
+import { AgentBuildsService } from './agent-builds.service.js';
+
+/**
+ * Building agents (BUILD_AGENT and `build_agent` steps). The orchestrator starts builds from the
+ * chat through `AgentBuildsService.start`; the execution engine uses `ensureForStep`; the project
+ * runner listens to `onFinished` to resume the project that waited for the agent.
+ */
+@Module({
+  imports: [AgentsModule, ApprovalsModule],
+  controllers: [AgentBuildsController],
+  providers: [AgentBuildsRepository, AgentBuildsService, ConversationsRepository, UsageRepository],
+  exports: [AgentBuildsService, AgentBuildsRepository],
+})
+export class AgentBuildsModule {}

@@ -1,0 +1,176 @@
+import { cp, mkdtemp, readFile, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AgentBuildSchema, type AgentBuild, type Approval, type Message, type ProjectDetail, type ProjectStep } from '@orchestrator/contracts';
+import type { TestDatabase } from '@orchestrator/db/testing';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgentBuildsService } from '../src/modules/agent-builds/agent-builds.service.js';
+import { AgentRegistryService } from '../src/modules/agents/agent-registry.service.js';
+import { api, startApp, testDatabase, type TestApp } from './harness.js';
+
+const SHIPPED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../agents');
+
+let db: TestDatabase;
+let app: TestApp;
+let agentsDir: string;
+let builds: AgentBuildsService;
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  db = await testDatabase();
+  // Builds write files: always into a copy, never the repository's agents/.
+  agentsDir = path.join(await mkdtemp(path.join(os.tmpdir(), 'orch-build-')), 'agents');
+  await cp(SHIPPED, agentsDir, { recursive: true });
+  app = await startApp(db.url, { AGENTS_DIR: agentsDir, AGENTS_WATCH: 'false', STEP_BACKOFF_BASE_MS: '1' });
+  builds = app.app.get(AgentBuildsService);
+  pool = new pg.Pool({ connectionString: db.url, max: 2 });
+});
+afterAll(async () => {
+  await pool?.end();
+  await app?.close();
+  await db?.drop();
+});
+
+const getBuild = async (id: string) => AgentBuildSchema.parse((await api(app.baseUrl, 'GET', `/api/agent-builds/${id}`)).body);
+
+async function waitForBuild(id: string, until: (b: AgentBuild) => boolean, timeoutMs = 20_000): Promise<AgentBuild> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const b = await getBuild(id);
+    if (until(b)) return b;
+    if (Date.now() > end) throw new Error(`build ${id} is still ${b.status}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function chat(content: string): Promise<{ conversationId: string; reply: Message }> {
+  const conversationId = (await api(app.baseUrl, 'POST', '/api/conversations', {})).body.id as string;
+  const reply = (await api(app.baseUrl, 'POST', `/api/conversations/${conversationId}/messages`, { content })).body.reply as Message;
+  return { conversationId, reply };
+}
+
+const messages = async (conversationId: string) => (await api(app.baseUrl, 'GET', `/api/conversations/${conversationId}/messages`)).body.messages as Message[];
+const decide = (id: string, decision: 'approve' | 'reject', notes?: string) => api(app.baseUrl, 'POST', `/api/approvals/${id}/decision`, { decision, notes });
+
+describe('building agents from the chat', () => {
+  it('should draft, validate, ask for approval and deploy a legal contract reviewer into the org chart when approved', async () => {
+    const { conversationId, reply } = await chat('We need an agent that reviews vendor contracts for legal risk');
+    expect(reply.metadata.intent).toBe('BUILD_AGENT');
+    const buildId = reply.metadata.agentBuildId as string;
+    expect(reply.content).toMatch(/legal_contract_reviewer/);
+    const waiting = await waitForBuild(buildId, (b) => b.status !== 'drafting' && b.status !== 'validating');
+    expect(waiting).toMatchObject({ status: 'awaiting_approval', error: null });
+    expect(waiting.draft!.definition).toMatchObject({ name: 'legal_contract_reviewer', department: 'legal', reportsTo: 'ceo_orchestrator' });
+    expect(waiting.validation!.passed).toBe(true);
+    expect(waiting.validation!.summary).toMatch(/offline drafts/);
+
+    const approval = (await api(app.baseUrl, 'GET', `/api/approvals/${waiting.approvalId}`)).body as Approval;
+    expect(approval).toMatchObject({ kind: 'agent_creation', status: 'pending', riskLevel: 'high', projectId: null, agentName: 'legal_contract_reviewer' });
+    expect((approval.preview.details.files as Record<string, string>)['Context.md']).toContain('## Escalation');
+    const progress = (await messages(conversationId)).filter((m) => m.metadata.agentBuildId === buildId).map((m) => m.content);
+    expect(progress.some((c) => /Drafted .*from the department specialist template/.test(c))).toBe(true);
+    expect(progress.some((c) => c.includes(waiting.approvalId!))).toBe(true);
+    expect((await api(app.baseUrl, 'GET', '/api/agents')).body.agents.some((a: { name: string }) => a.name === 'legal_contract_reviewer')).toBe(false);
+
+    expect((await decide(waiting.approvalId!, 'approve')).status).toBe(200);
+    const deployed = await waitForBuild(buildId, (b) => b.status === 'deployed' || b.status === 'failed');
+    expect(deployed).toMatchObject({ status: 'deployed', error: null });
+    expect(await readFile(path.join(agentsDir, 'legal/legal_contract_reviewer/Context.md'), 'utf8')).toBe(waiting.draft!.contextMd);
+    expect((await stat(path.join(agentsDir, 'legal/legal_contract_reviewer/agent.yaml'))).isFile()).toBe(true);
+    expect(app.app.get(AgentRegistryService).current().get('legal_contract_reviewer')?.definition.reportsTo).toBe('ceo_orchestrator');
+    const listed = (await api(app.baseUrl, 'GET', '/api/agents')).body.agents.find((a: { name: string }) => a.name === 'legal_contract_reviewer');
+    expect(listed).toMatchObject({ department: 'legal', reportsTo: 'ceo_orchestrator' });
+    await builds.settled();
+    const last = (await messages(conversationId)).at(-1)!;
+    expect(last.content).toMatch(/is deployed/);
+    // A decision is taken once.
+    expect((await decide(waiting.approvalId!, 'approve')).status).toBe(409);
+  });
+
+  it('should deploy nothing and say so in the chat when the build is rejected', async () => {
+    const { conversationId, reply } = await chat('We need an agent that audits our trademarks for legal risk');
+    const buildId = reply.metadata.agentBuildId as string;
+    const waiting = await waitForBuild(buildId, (b) => b.status === 'awaiting_approval');
+    const name = waiting.draft!.definition.name;
+    expect((await decide(waiting.approvalId!, 'reject', 'Outside counsel handles trademarks')).status).toBe(200);
+    const rejected = await waitForBuild(buildId, (b) => b.status === 'rejected');
+    expect(rejected.error).toMatch(/Outside counsel handles trademarks/);
+    await builds.settled();
+    expect((await messages(conversationId)).at(-1)!.content).toMatch(/was not deployed.*Outside counsel/s);
+    await expect(stat(path.join(agentsDir, waiting.draft!.definition.department, name))).rejects.toThrow();
+    expect(app.app.get(AgentRegistryService).current().get(name)).toBeUndefined();
+  });
+
+  it('should list templates and builds, start one from the wizard and cancel it', async () => {
+    const templates = (await api(app.baseUrl, 'GET', '/api/agent-templates')).body.templates as Array<{ id: string }>;
+    expect(templates.map((t) => t.id)).toContain('data_transformation');
+    const bad = await api(app.baseUrl, 'POST', '/api/agent-builds', { request: 'x' });
+    expect(bad.status).toBe(400);
+    const unknownBoss = await api(app.baseUrl, 'POST', '/api/agent-builds', { request: 'Clean our CRM exports', reportsTo: 'nobody_at_all' });
+    expect(unknownBoss.status).toBe(400);
+    const created = await api(app.baseUrl, 'POST', '/api/agent-builds', { request: 'Clean our CRM exports every week', template: 'data_transformation', department: 'operations' });
+    expect(created.status).toBe(201);
+    const build = AgentBuildSchema.parse(created.body);
+    const waiting = await waitForBuild(build.id, (b) => b.status === 'awaiting_approval');
+    expect(waiting.draft!.moduleSource).toContain('export default agent');
+    expect(waiting.validation!.checks.find((c) => c.name === 'index.ts compiles')?.passed).toBe(true);
+    const cancelled = await api(app.baseUrl, 'POST', `/api/agent-builds/${build.id}/cancel`, {});
+    expect(cancelled.body.status).toBe('cancelled');
+    expect(((await api(app.baseUrl, 'GET', `/api/approvals/${waiting.approvalId}`)).body as Approval).status).toBe('cancelled');
+    expect((await api(app.baseUrl, 'POST', `/api/agent-builds/${build.id}/cancel`, {})).status).toBe(409);
+    const page = (await api(app.baseUrl, 'GET', '/api/agent-builds?limit=2')).body as { builds: AgentBuild[]; nextCursor: string | null };
+    expect(page.builds).toHaveLength(2);
+    expect(page.nextCursor).not.toBeNull();
+    const next = (await api(app.baseUrl, 'GET', `/api/agent-builds?limit=2&cursor=${page.nextCursor}`)).body as { builds: AgentBuild[] };
+    expect(next.builds.length).toBeGreaterThan(0);
+    expect((await api(app.baseUrl, 'GET', '/api/agent-builds/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+  });
+});
+
+describe('build_agent plan steps', () => {
+  const detail = async (id: string) => (await api(app.baseUrl, 'GET', `/api/projects/${id}`)).body as ProjectDetail;
+  async function settle(id: string): Promise<ProjectDetail> {
+    const end = Date.now() + 30_000;
+    for (;;) {
+      const d = await detail(id);
+      if (d.status !== 'running') return d;
+      if (Date.now() > end) throw new Error(`project ${id} still running`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  it('should pause for agent development, resume once the built agent is approved, and finish on it', async () => {
+    const { reply } = await chat('Plan the launch of our product in Germany next quarter');
+    const project = reply.metadata.project as { id: string; version: number };
+    expect((await api(app.baseUrl, 'POST', `/api/projects/${project.id}/approve`, { version: project.version })).status).toBe(200);
+    let d = await settle(project.id);
+    let agentApprovals = 0;
+    for (let round = 0; round < 80 && d.status !== 'completed'; round++) {
+      if (d.status === 'paused_on_error') throw new Error(`unexpected failure: ${JSON.stringify((await api(app.baseUrl, 'GET', `/api/projects/${project.id}/errors`)).body)}`);
+      const pending = (await api(app.baseUrl, 'GET', `/api/approvals?status=pending&projectId=${project.id}`)).body.approvals as Approval[];
+      // Step approvals first; the agent is approved only once the project waits for nothing else.
+      const steps = pending.filter((a) => a.kind === 'action');
+      const agents = d.status === 'paused_for_agent_development' ? pending.filter((a) => a.kind === 'agent_creation') : [];
+      for (const a of steps.length > 0 ? steps : agents) expect((await decide(a.id, 'approve')).status).toBe(200);
+      agentApprovals += steps.length > 0 ? 0 : agents.length;
+      if (steps.length === 0 && agents.length === 0) await new Promise((r) => setTimeout(r, 100)); // the build is still drafting
+      await builds.settled();
+      d = await settle(project.id);
+    }
+    expect(d.status).toBe('completed');
+    expect(agentApprovals).toBe(1);
+    const transitions = (await pool.query<{ to_status: string; reason: string }>('select to_status, reason from project_status_transitions where project_id = $1 order by created_at', [project.id])).rows;
+    const paused = transitions.find((t) => t.to_status === 'paused_for_agent_development');
+    expect(paused?.reason).toMatch(/needs a new agent \(localization\)/);
+    const steps = (await api(app.baseUrl, 'GET', `/api/projects/${project.id}/steps`)).body.steps as ProjectStep[];
+    const build = steps.find((s) => s.type === 'build_agent')!;
+    expect(build.status).toBe('completed');
+    expect(build.resultPreview).toMatch(/deployed .*localization_specialist/);
+    const localized = steps.filter((s) => s.stepKey.includes('locali') && s.type === 'standard');
+    expect(localized.length).toBeGreaterThan(0);
+    for (const s of localized) expect(s).toMatchObject({ status: 'completed', assignedAgent: 'localization_specialist' });
+    expect(app.app.get(AgentRegistryService).current().get('localization_specialist')?.definition.reportsTo).toBe('cmo_orchestrator');
+  });
+});
