@@ -239,10 +239,11 @@ export const useWorkforceStore = defineStore('workforce', () => {
   async function takeTheirs(name: string): Promise<PendingEdit | null> {
     const pending = conflicts.value[name];
     if (!pending) return null;
-    conflicts.value[name] = null;
     keptCopies.value[name] = pending.mine;
-    if (pending.mine.kind === 'context') discardDraft(name);
     await Promise.all([loadAgent(name, { force: true }), loadVersions(name, { force: true })]);
+    // Only now: until their version has arrived, the editor keeps showing the person's text.
+    conflicts.value[name] = null;
+    if (pending.mine.kind === 'context') discardDraft(name);
     return pending.mine;
   }
 

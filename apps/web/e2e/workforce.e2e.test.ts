@@ -1,0 +1,96 @@
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from './browser.js';
+import { assistantMessage, send } from './helpers.js';
+import { startSystem, type RunningSystem } from './system.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const CONTEXT_FILE = 'marketing/blog_post_writer/Context.md';
+const ADDED = 'Always close with a one line summary for busy readers.';
+
+/** Diff lines end with their newline (so a copied diff keeps its lines). */
+const trimmed = (lines: string[]) => lines.map((line) => line.trimEnd());
+
+let system: RunningSystem;
+let browser: Browser;
+let agentsDir: string;
+
+beforeAll(async () => {
+  // Saves write agents/ on disk: work on a copy so the repository's agents stay untouched.
+  agentsDir = await mkdtemp(path.join(os.tmpdir(), 'orch-e2e-agents-'));
+  await cp(path.join(ROOT, 'agents'), agentsDir, { recursive: true });
+  system = await startSystem({ OFFLINE_STREAM_DELAY_MS: '0', AGENTS_DIR: agentsDir });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await system?.stop();
+  if (agentsDir) await rm(agentsDir, { recursive: true, force: true });
+});
+
+/** Types at the end of the Context.md editor (CodeMirror), as a person would. */
+async function appendToEditor(page: Page, text: string): Promise<void> {
+  const editor = page.getByTestId('context-editor-input');
+  await editor.click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type(text);
+}
+
+async function editorText(page: Page): Promise<string> {
+  return (await page.getByTestId('context-editor-input').innerText()).replace(/\u00a0/g, ' ');
+}
+
+async function openAgent(page: Page, name: string): Promise<void> {
+  await page.goto(`${system.url}/workforce`);
+  await page.locator(`[data-testid="workforce-row"][data-agent="${name}"]`).getByTestId('workforce-open').click();
+  await page.locator(`[data-testid="agent-detail"][data-agent="${name}"]`).getByTestId('context-editor-input').waitFor({ timeout: 30_000 });
+}
+
+describe('journey 3: edit an agent\'s Context.md in the workforce view', () => {
+  it('should save a new version with a diff, use it for the next delegation at once, and restore the previous one', async () => {
+    const original = await readFile(path.join(agentsDir, CONTEXT_FILE), 'utf8');
+    const page = await browser.newPage();
+    await openAgent(page, 'blog_post_writer');
+    const base = Number(await page.getByTestId('context-base-version').textContent());
+
+    // Edit and save: a new version, written to the file the registry loads.
+    await appendToEditor(page, ADDED);
+    await page.getByTestId('context-save-message').fill('Add a closing summary rule');
+    await page.getByTestId('context-save').click();
+    await expect.poll(() => page.getByTestId('context-saved').textContent(), { timeout: 10_000 }).toContain(`version ${base + 1}`);
+    await expect.poll(() => readFile(path.join(agentsDir, CONTEXT_FILE), 'utf8')).toContain(ADDED);
+
+    // The version list and the diff of the new version against the one before.
+    await page.getByTestId('agent-tab-versions').click();
+    const newest = page.getByTestId('version-item').first();
+    await expect.poll(() => newest.getAttribute('data-version'), { timeout: 10_000 }).toBe(String(base + 1));
+    await expect.poll(() => newest.textContent()).toContain('Add a closing summary rule');
+    const added = page.locator('[data-testid="agent-diff"] .agent-diff__line--added');
+    await expect.poll(() => added.allTextContents().then(trimmed), { timeout: 10_000 }).toContain(`+${ADDED}`);
+
+    // Delegate from the chat: the answer says which Context.md version it followed.
+    await page.goto(system.url);
+    await send(page, 'Ask the blog post writer to write a post about remote work');
+    const reply = await assistantMessage(page, 1);
+    await expect.poll(() => reply.getByTestId('delegation-agent').textContent(), { timeout: 30_000 }).toContain('blog_post_writer');
+    await expect.poll(() => reply.getByTestId('delegation-context-version').getAttribute('data-version'), { timeout: 10_000 }).toBe(String(base + 1));
+
+    // Restore the previous version (confirmed): a new version with the old text, on disk too.
+    await reply.getByTestId('delegation-context-version').click();
+    await page.locator('[data-testid="agent-detail"][data-agent="blog_post_writer"]').waitFor();
+    await page.getByTestId('agent-tab-versions').click();
+    await page.locator(`[data-testid="version-item"][data-version="${base}"]`).getByTestId('version-restore').click();
+    await page.getByTestId('confirm-accept').click({ timeout: 10_000 });
+    await expect.poll(() => page.getByTestId('restore-notice').textContent(), { timeout: 10_000 }).toContain(`restored as version ${base + 2}`);
+    await expect.poll(() => readFile(path.join(agentsDir, CONTEXT_FILE), 'utf8')).toBe(original);
+    await page.getByTestId('agent-tab-context').click();
+    await expect.poll(() => editorText(page)).not.toContain(ADDED);
+    await page.close();
+  });
+});
