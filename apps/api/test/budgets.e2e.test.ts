@@ -133,6 +133,27 @@ describe('budgets', () => {
     expect(cleared.body.maxSteps).toBe(500);
   });
 
+  it('should sum a department budget over its agents within the current period only', async () => {
+    const { id } = await planFor('Plan the hiring of a senior data engineer over the next two months');
+    await pool.query(
+      `insert into llm_calls (workspace_id, project_id, agent_name, provider, model, total_tokens, cost_usd, created_at)
+       values ($1, $2, 'recruiter', 'openai', 'gpt-test', 300, 0.3, now()), ($1, $2, 'compensation_analyst', 'openai', 'gpt-test', 200, 0.2, now()),
+              ($1, $2, 'recruiter', 'openai', 'gpt-test', 5000, 5, now() - interval '40 days'), ($1, $2, 'blog_post_writer', 'openai', 'gpt-test', 7000, 7, now())`,
+      [workspaceId, id],
+    );
+    const month = BudgetSchema.parse((await api(app.baseUrl, 'PUT', '/api/budgets', { scope: 'department', scopeRef: 'hr', period: 'month', costSoftLimitUsd: 0.1, costHardLimitUsd: 100 })).body);
+    // Earlier calls of other tests count too; the 40-day-old call and other departments' calls do not.
+    expect(month.costUsedUsd).toBeGreaterThanOrEqual(0.5);
+    expect(month.costUsedUsd).toBeLessThan(5);
+    expect(month.state).toBe('soft');
+    const total = BudgetSchema.parse((await api(app.baseUrl, 'PUT', '/api/budgets', { scope: 'department', scopeRef: 'hr', period: 'total', tokenHardLimit: 100 })).body);
+    expect(total.tokensUsed - month.tokensUsed).toBe(5000);
+    expect(total.state).toBe('hard');
+    await api(app.baseUrl, 'DELETE', `/api/budgets/${total.id}`);
+    await api(app.baseUrl, 'DELETE', `/api/budgets/${month.id}`);
+    expect(BudgetListSchema.parse((await api(app.baseUrl, 'GET', '/api/budgets')).body).budgets.some((b) => b.scopeRef === 'hr')).toBe(false);
+  });
+
   it('should roll up recorded LLM cost per step, project, agent and department', async () => {
     const { id } = await planFor('Plan the hiring of a senior data engineer over the next two months');
     const usage = app.app.get(UsageRepository);
