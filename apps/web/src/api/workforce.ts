@@ -44,6 +44,8 @@ export interface WorkforceApi {
   createBuild(body: CreateAgentBuildBody): Promise<AgentBuild>;
   listBuilds(query?: { limit?: number; cursor?: string | null }): Promise<AgentBuildPage>;
   getBuild(id: string): Promise<AgentBuild>;
+  /** Stops a build that has not been deployed yet. */
+  cancelBuild(id: string, reason?: string): Promise<AgentBuild>;
   listImprovements(name: string): Promise<{ improvements: AgentImprovement[] }>;
   proposeImprovement(name: string, feedback: string): Promise<AgentImprovement>;
   restoreImprovement(id: string): Promise<AgentImprovement>;
@@ -77,6 +79,7 @@ export function createWorkforceApi(client: ApiClient = defaultClient): Workforce
     createBuild: (body) => client.request('POST', '/api/agent-builds', AgentBuildSchema, body),
     listBuilds: (q = {}) => client.request('GET', `/api/agent-builds${query({ limit: q.limit, cursor: q.cursor })}`, AgentBuildPageSchema),
     getBuild: (id) => client.request('GET', `/api/agent-builds/${enc(id)}`, AgentBuildSchema),
+    cancelBuild: (id, reason) => client.request('POST', `/api/agent-builds/${enc(id)}/cancel`, AgentBuildSchema, reason ? { reason } : {}),
     listImprovements: (name) => client.request('GET', `${agent(name)}/improvements`, AgentImprovementListSchema),
     proposeImprovement: (name, feedback) => client.request('POST', `${agent(name)}/improvements`, AgentImprovementSchema, { feedback }),
     restoreImprovement: (id) => client.request('POST', `/api/improvements/${enc(id)}/restore`, AgentImprovementSchema, {}),

@@ -57,4 +57,18 @@ describe('agent builds store', () => {
     expect(requests.map((r) => r.url)).toEqual([`/api/agent-builds/${moving.id}`]);
     expect(store.byId[moving.id]?.status).toBe('awaiting_approval');
   });
+
+  it('should show what a build became when cancelling it is refused because it moved on', async () => {
+    const moving = build({ status: 'validating', updatedAt: at(1) });
+    mockFetch({
+      [`POST /api/agent-builds/${moving.id}/cancel`]: json({ error: { code: 'agent_build/not_cancellable', message: 'The build is already deployed.' } }, 409),
+      [`GET /api/agent-builds/${moving.id}`]: json({ ...moving, status: 'deployed', updatedAt: at(4) }),
+    });
+    const store = useAgentBuildsStore();
+    store.applyUpdated(moving);
+    expect(await store.cancel(moving.id, 'not needed')).toBe(false);
+    expect(store.byId[moving.id]?.status).toBe('deployed');
+    expect(store.buildErrors[moving.id]?.message).toBe('The build is already deployed.');
+    expect(store.cancelling[moving.id]).toBe(false);
+  });
 });

@@ -109,6 +109,27 @@ export const useAgentBuildsStore = defineStore('agentBuilds', () => {
     }
   }
 
+  const cancelling = ref<Record<string, boolean>>({});
+
+  /** Stops a build before deployment; the reason is recorded with it. */
+  async function cancel(id: string, reason: string): Promise<boolean> {
+    if (cancelling.value[id]) return false;
+    cancelling.value[id] = true;
+    buildErrors.value[id] = null;
+    try {
+      upsert(await workforceApi.cancelBuild(id, reason.trim() || undefined));
+      return true;
+    } catch (cause) {
+      const error = toApiError(cause);
+      // Often "it moved on meanwhile": show what it is now, and then why it was not cancelled.
+      await loadOne(id, { force: true });
+      buildErrors.value[id] = error;
+      return false;
+    } finally {
+      cancelling.value[id] = false;
+    }
+  }
+
   /** After a reconnect: builds that were moving may have changed unheard. */
   function resync(): void {
     for (const build of Object.values(byId.value)) {
@@ -136,6 +157,8 @@ export const useAgentBuildsStore = defineStore('agentBuilds', () => {
     creating,
     createError,
     create,
+    cancelling,
+    cancel,
     resync,
   };
 });
