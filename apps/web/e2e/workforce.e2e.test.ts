@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +46,15 @@ async function editorText(page: Page): Promise<string> {
   return (await page.getByTestId('context-editor-input').innerText()).replace(/\u00a0/g, ' ');
 }
 
+/** The agent.yaml of a deployed agent, whichever department folder it went to ('' if none). */
+async function deployedDefinition(name: string): Promise<string> {
+  for (const department of await readdir(agentsDir)) {
+    const text = await readFile(path.join(agentsDir, department, name, 'agent.yaml'), 'utf8').catch(() => null);
+    if (text !== null) return text;
+  }
+  return '';
+}
+
 async function openAgent(page: Page, name: string): Promise<void> {
   await page.goto(`${system.url}/workforce`);
   await page.locator(`[data-testid="workforce-row"][data-agent="${name}"]`).getByTestId('workforce-open').click();
@@ -91,6 +100,35 @@ describe('journey 3: edit an agent\'s Context.md in the workforce view', () => {
     await expect.poll(() => readFile(path.join(agentsDir, CONTEXT_FILE), 'utf8')).toBe(original);
     await page.getByTestId('agent-tab-context').click();
     await expect.poll(() => editorText(page)).not.toContain(ADDED);
+    await page.close();
+  });
+
+  it('should build a new agent from the wizard, show its progress live, and deploy it once approved', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${system.url}/workforce`);
+    await page.getByTestId('workforce-create').click();
+    const wizard = page.getByTestId('create-agent-wizard');
+    await wizard.locator('[data-testid="template-card"][data-template="customer_service"]').click({ timeout: 10_000 });
+    await wizard.getByTestId('wizard-request').fill('An agent that answers customer questions about invoices and payment dates');
+    await wizard.locator('summary').click();
+    await wizard.getByTestId('wizard-name').fill('invoice_helper');
+    await wizard.getByTestId('wizard-submit').click();
+
+    // The card follows the build over the socket until a person has to decide.
+    const card = page.getByTestId('agent-build-card').first();
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 60_000 }).toBe('awaiting_approval');
+    expect(await card.locator('[data-testid="build-stage"][data-stage="validating"]').getAttribute('data-state')).toBe('done');
+    expect(await card.getByTestId('build-check').count()).toBeGreaterThan(0);
+    expect(await card.getByTestId('build-draft').textContent()).toContain('invoice_helper');
+
+    await card.getByTestId('build-approve').click();
+    await page.getByTestId('confirm-accept').click({ timeout: 10_000 });
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 60_000 }).toBe('deployed');
+    // Deployed means written to agents/<department>/invoice_helper/ as well.
+    await expect.poll(() => deployedDefinition('invoice_helper'), { timeout: 10_000 }).toContain('name: invoice_helper');
+
+    await card.getByTestId('build-agent-link').click();
+    await page.locator('[data-testid="agent-detail"][data-agent="invoice_helper"]').waitFor({ timeout: 10_000 });
     await page.close();
   });
 });
