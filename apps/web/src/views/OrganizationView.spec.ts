@@ -111,6 +111,16 @@ describe('OrganizationView', () => {
     expect(wrapper.findAll('[data-testid="org-chart-node"]')).toHaveLength(4);
   });
 
+  it('should zoom with named control buttons', async () => {
+    const { wrapper } = await mountView(roster);
+    const scale = () => Number(/scale\(([\d.]+)\)/.exec(wrapper.get('.vue-flow__transformationpane').attributes('style') ?? '')?.[1]);
+    const before = scale();
+    const zoomIn = wrapper.get('[data-testid="org-zoom-in"]');
+    expect(zoomIn.attributes('aria-label')).toBe('Zoom in');
+    await zoomIn.trigger('click');
+    await vi.waitFor(() => expect(scale()).toBeGreaterThan(before));
+  });
+
   it('should show title, department, status and load on each card, and the load error of an invalid agent', async () => {
     const broken = agent({ name: 'broken', title: 'Broken', reportsTo: 'cto', department: 'engineering', loadError: 'agents/engineering/broken/agent.yaml: title: Required' });
     const { wrapper } = await mountView([...roster, broken]);
