@@ -15,6 +15,7 @@ import {
   type SerializerProtocol,
 } from '@langchain/langgraph-checkpoint';
 import type pg from 'pg';
+import { WriteBatcher, type WriteBatch, type WriteRow } from './batch.js';
 import { OutboxWriteDropped } from './errors.js';
 import { Outbox, commitWithOutbox, type OutboxWrite } from './outbox.js';
 import { pruneAll, pruneThread, type PruneAllOptions, type PruneResult, type PruneThreadOptions } from './retention.js';
@@ -30,6 +31,12 @@ export interface PostgresCheckpointSaverOptions {
    * a transaction-mode pooler such as Supabase's port 6543, which cannot keep them.
    */
   prepareStatements?: boolean;
+  /**
+   * How long a finished task's writes may wait to share a commit with its siblings' and the
+   * superstep's checkpoint (group commit, see WriteBatcher). Default 2 ms; 0 waits only for the
+   * current turn of the event loop (enough when a superstep has one task).
+   */
+  groupCommitMs?: number;
 }
 
 export interface EnqueueOptions {
@@ -67,6 +74,7 @@ const jsonbSafe = (json: string) => json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '
  */
 export class PostgresCheckpointSaver extends BaseCheckpointSaver {
   private readonly outbox = new Outbox();
+  private readonly batcher: WriteBatcher;
   private readonly pageSize: number;
   private readonly prepare: boolean;
   private readonly decode: DecodeContext;
@@ -78,6 +86,7 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
     super(options.serde);
     this.pageSize = options.listPageSize ?? 100;
     this.prepare = options.prepareStatements ?? true;
+    this.batcher = new WriteBatcher((batch) => this.saveWrites(batch), options.groupCommitMs ?? 2);
     this.decode = { serde: this.serde, firstVersion: () => this.getNextVersion(undefined) };
   }
 
@@ -85,6 +94,8 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
     const c: Configurable = config.configurable ?? {};
     const threadId = text(c.thread_id);
     if (threadId === undefined) return undefined;
+    // Writes still held for a group commit must be visible to a read (their own caller sees any failure).
+    await this.batcher.flush(threadId).catch(() => undefined);
     const checkpointId = getCheckpointId(config) || undefined;
     const params: unknown[] = [threadId, String(c.checkpoint_ns ?? '')];
     let where = 'where thread_id = $1 and checkpoint_ns = $2';
@@ -106,6 +117,7 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
       conditions.push(condition(`$${params.length}`));
     };
     const threadId = text(c.thread_id);
+    await this.batcher.flush(threadId).catch(() => undefined);
     if (threadId !== undefined) add((p) => `thread_id = ${p}`, threadId);
     const ns = c.checkpoint_ns;
     if (ns !== undefined && ns !== null) add((p) => `checkpoint_ns = ${p}`, String(ns));
@@ -156,10 +168,20 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
     const [values, metadataJson] = await Promise.all([this.dumpValues(channelValues ?? {}, newVersions), this.dumpMetadata(metadata)]);
     const params: unknown[] = [threadId, ns, checkpoint.id, parentId, JSON.stringify(withoutValues), metadataJson];
     for (const v of values) params.push(...v);
-    const query = statement(putQuery(values.length), params, this.prepare, values.length);
-    const queued = this.outbox.take(threadId, slotOfNamespace(ns));
-    if (queued.length === 0) await this.pool.query(query);
-    else await commitWithOutbox(this.pool, queued, query);
+    // Writes of the tasks that just finished ride in the checkpoint's statement (see WriteBatcher).
+    const batch = this.batcher.take(threadId, ns);
+    for (const row of batch?.rows ?? []) params.push(...row);
+    const writes = batch?.rows.length ?? 0;
+    const query = statement(putQuery(values.length, writes), params, this.prepare, values.length + writes);
+    const queued = [...(batch?.outbox ?? []), ...this.outbox.take(threadId, slotOfNamespace(ns))];
+    try {
+      if (queued.length === 0) await this.pool.query(query);
+      else await commitWithOutbox(this.pool, queued, query);
+    } catch (error) {
+      batch?.settle({ error });
+      throw error;
+    }
+    batch?.settle();
     return { configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id } };
   }
 
@@ -178,21 +200,27 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
     if (writes.length === 0) return;
     // One row per (task, idx): a repeated special channel keeps its last value, as an upsert
     // per write would, and Postgres refuses to update one row twice in a statement.
-    const byIdx = new Map<number, [number, string, string, Uint8Array]>();
+    const byIdx = new Map<number, WriteRow>();
     const dumped = await Promise.all(writes.map(([, value]) => this.serde.dumpsTyped(value)));
     writes.forEach(([channel], i) => {
       const idx = WRITES_IDX_MAP[channel] ?? i;
       const [type, bytes] = dumped[i]!;
-      byIdx.set(idx, [idx, channel, type, bytes]);
+      byIdx.set(idx, [checkpointId, taskId, taskPath ?? '', idx, channel, type, bytes]);
     });
-    const params: unknown[] = [threadId, String(c.checkpoint_ns ?? ''), checkpointId, taskId, taskPath ?? ''];
-    for (const row of byIdx.values()) params.push(...row);
-    const query = statement(putWritesQuery(byIdx.size), params, this.prepare, byIdx.size);
-    if (queued.length === 0) await this.pool.query(query);
-    else await commitWithOutbox(this.pool, queued, query);
+    await this.batcher.add(threadId, String(c.checkpoint_ns ?? ''), [...byIdx.values()], queued);
+  }
+
+  /** Saves a group of task writes that no checkpoint picked up, in one statement (or one transaction with their outbox). */
+  private async saveWrites(batch: WriteBatch): Promise<void> {
+    const params: unknown[] = [batch.threadId, batch.ns];
+    for (const row of batch.rows) params.push(...row);
+    const query = statement(putWritesQuery(batch.rows.length), params, this.prepare, batch.rows.length);
+    if (batch.outbox.length === 0) await this.pool.query(query);
+    else await commitWithOutbox(this.pool, batch.outbox, query);
   }
 
   async deleteThread(threadId: string): Promise<void> {
+    await this.batcher.flush(threadId).catch(() => undefined);
     await this.pool.query(statement(DELETE_THREAD, [threadId], this.prepare));
   }
 
@@ -241,6 +269,7 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
 
   /** Runs everything queued for the thread now, in one transaction without a checkpoint. */
   async flush(threadId: string): Promise<void> {
+    await this.batcher.flush(threadId);
     const queued = this.outbox.takeThread(threadId);
     if (queued.length > 0) await commitWithOutbox(this.pool, queued);
   }

@@ -102,52 +102,73 @@ from cp cross join lateral (
 where cp.parent_checkpoint_id is not null and (cp.checkpoint ->> 'v')::int < 4`;
 }
 
+/** Columns of one pending write row in a statement (after $1 thread and $2 namespace). */
+export const WRITE_PARAMS = 7;
+
 /**
- * The checkpoint row and the channel values it introduces, in one statement (so it commits
- * atomically without BEGIN/COMMIT round trips). A value already stored under the same
- * (channel, version) is kept: versions are unique per thread+namespace (see getNextVersion).
- * Parameters: $1 thread, $2 ns, $3 id, $4 parent id, $5 checkpoint json, $6 metadata json,
- * then channel, version, type, blob for each value.
+ * `values` rows of pending writes from parameter `first` on: checkpoint id, task id, task path,
+ * idx, channel, type, blob per row (thread and namespace are $1 and $2).
  */
-export function putQuery(values: number): string {
+function writeRows(first: number, writes: number): string {
+  const rows: string[] = [];
+  for (let i = 0; i < writes; i++) {
+    const p = first + i * WRITE_PARAMS;
+    rows.push(`($1, $2, $${p}, $${p + 1}, $${p + 2}, $${p + 3}::int, $${p + 4}, $${p + 5}, $${p + 6}::bytea)`);
+  }
+  return rows.join(', ');
+}
+
+/**
+ * Regular writes keep the first value stored for their (task, idx): a retried task must not
+ * change what was already recorded. Special channels (negative idx: error, interrupt, resume…)
+ * take the latest value, as MemorySaver does.
+ */
+function insertWrites(first: number, writes: number): string {
+  return `insert into ${TABLES.writes}
+  (thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, idx, channel, type, blob)
+values ${writeRows(first, writes)}
+on conflict (thread_id, checkpoint_ns, checkpoint_id, task_id, idx)
+do update set channel = excluded.channel, type = excluded.type, blob = excluded.blob, task_path = excluded.task_path
+where excluded.idx < 0`;
+}
+
+/**
+ * The checkpoint row, the channel values it introduces and the pending writes of the tasks
+ * that finished just before it (see WriteBatcher), in one statement: it commits atomically
+ * without BEGIN/COMMIT round trips. A value already stored under the same (channel, version) is
+ * kept: versions are unique per thread+namespace (see getNextVersion).
+ * Parameters: $1 thread, $2 ns, $3 id, $4 parent id, $5 checkpoint json, $6 metadata json,
+ * then channel, version, type, blob for each value, then WRITE_PARAMS per write.
+ */
+export function putQuery(values: number, writes = 0): string {
   const insertCheckpoint = `insert into ${TABLES.checkpoints}
   (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, checkpoint, metadata)
 values ($1, $2, $3, $4, $5::jsonb, $6::jsonb)
 on conflict (thread_id, checkpoint_ns, checkpoint_id)
 do update set checkpoint = excluded.checkpoint, metadata = excluded.metadata`;
-  if (values === 0) return insertCheckpoint;
-  const rows: string[] = [];
-  for (let i = 0; i < values; i++) {
-    const p = 7 + i * 4;
-    rows.push(`($1, $2, $${p}, $${p + 1}, $${p + 2}, $${p + 3}::bytea)`);
-  }
-  return `with new_values as (
+  const ctes: string[] = [];
+  if (values > 0) {
+    const rows: string[] = [];
+    for (let i = 0; i < values; i++) {
+      const p = 7 + i * 4;
+      rows.push(`($1, $2, $${p}, $${p + 1}, $${p + 2}, $${p + 3}::bytea)`);
+    }
+    ctes.push(`new_values as (
   insert into ${TABLES.blobs} (thread_id, checkpoint_ns, channel, version, type, blob)
   values ${rows.join(', ')}
   on conflict (thread_id, checkpoint_ns, channel, version) do nothing
-)
-${insertCheckpoint}`;
+)`);
+  }
+  if (writes > 0) ctes.push(`pending_writes as (\n${insertWrites(7 + values * 4, writes)}\n)`);
+  return ctes.length === 0 ? insertCheckpoint : `with ${ctes.join(', ')}\n${insertCheckpoint}`;
 }
 
 /**
- * All writes of one putWrites call in one statement. Regular writes keep the first value stored
- * for their (task, idx): a retried task must not change what was already recorded. Special
- * channels (negative idx: error, interrupt, resume…) take the latest value, as MemorySaver does.
- * Parameters: $1 thread, $2 ns, $3 checkpoint id, $4 task id, $5 task path, then idx, channel,
- * type, blob for each write.
+ * Pending writes of one or more tasks (of one thread and namespace) in one statement.
+ * Parameters: $1 thread, $2 ns, then WRITE_PARAMS per write.
  */
 export function putWritesQuery(writes: number): string {
-  const rows: string[] = [];
-  for (let i = 0; i < writes; i++) {
-    const p = 6 + i * 4;
-    rows.push(`($1, $2, $3, $4, $5, $${p}::int, $${p + 1}, $${p + 2}, $${p + 3}::bytea)`);
-  }
-  return `insert into ${TABLES.writes}
-  (thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, idx, channel, type, blob)
-values ${rows.join(', ')}
-on conflict (thread_id, checkpoint_ns, checkpoint_id, task_id, idx)
-do update set channel = excluded.channel, type = excluded.type, blob = excluded.blob, task_path = excluded.task_path
-where excluded.idx < 0`;
+  return insertWrites(3, writes);
 }
 
 /** Every row of a thread, all namespaces, in one atomic statement. */
