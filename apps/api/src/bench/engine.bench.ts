@@ -35,10 +35,18 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 6);
 
 /** Counts statements sent to Postgres (each one round trip) by patching the driver. */
 let queries = 0;
+/** BENCH_TRACE=1: the statements of the last measured run, by their first words (what a step costs). */
+const trace = process.env.BENCH_TRACE === '1' ? new Map<string, number>() : undefined;
 const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
 const originalQuery = proto.query;
 proto.query = function (this: unknown, ...args: unknown[]) {
   queries++;
+  if (trace) {
+    const first = args[0];
+    const text = typeof first === 'string' ? first : String((first as { text?: string } | undefined)?.text ?? '');
+    const key = text.replace(/\s+/g, ' ').trim().slice(0, 90);
+    trace.set(key, (trace.get(key) ?? 0) + 1);
+  }
   return originalQuery.apply(this, args);
 };
 
@@ -48,6 +56,7 @@ const mark = () => void marks.push(performance.now());
 
 async function measure(run: () => Promise<void>): Promise<Sample> {
   marks = [];
+  trace?.clear();
   const q0 = queries;
   const startedAt = performance.now();
   await run();
@@ -144,6 +153,10 @@ async function main(): Promise<void> {
           if (result.kind !== 'completed') throw new Error(`bench run of ${shape.name} ended ${JSON.stringify(result)}`);
         });
         if (a.marks.length !== stepCount) throw new Error(`${shape.name}: ${a.marks.length} agent runs for ${stepCount} steps`);
+        if (trace && r === shape.warmup) {
+          console.log(`statements of one ${shape.name} run of ours (per step):`);
+          for (const [text, n] of [...trace.entries()].sort((x, y) => y[1] - x[1])) console.log(`  ${(n / stepCount).toFixed(2).padStart(6)}  ${text}`);
+        }
         const b = await measure(async () => {
           await plain.invoke({ n: 0 }, { configurable: { thread_id: `bench-${shape.name}-${r}-${randomBytes(3).toString('hex')}` }, durability: 'sync', recursionLimit: 1000 });
         });

@@ -51,8 +51,10 @@ export class ExecutionEngine {
     const started = Array.isArray((before.values as Partial<ExecutionStateType>).steps) && (before.values as ExecutionStateType).steps.length > 0;
     const input = resume && Object.keys(resume).length > 0 ? new Command({ resume }) : started ? null : {};
     let stopped = false;
-    const stream = await this.graph.stream(input, { ...config, streamMode: 'updates', durability: 'sync', recursionLimit: 100_000 });
-    for await (const _update of stream) {
+    // `values` yields once per superstep (after its checkpoint is saved), so the stop check runs
+    // once per batch, not once per finished step.
+    const stream = await this.graph.stream(input, { ...config, streamMode: 'values', durability: 'sync', recursionLimit: 100_000 });
+    for await (const _state of stream) {
       if (await this.deps.control.shouldStop(ctx)) {
         stopped = true;
         break;

@@ -13,7 +13,22 @@ export interface StepOutcome {
 export interface RunContext {
   workspaceId: string;
   projectId: string;
+  /**
+   * Inside a graph node whose checkpointer has an outbox: commits a bookkeeping write in the
+   * same transaction that saves the node's result, so a step's rows, audit entry and checkpoint
+   * land together (or not at all) and cost no commit of their own. The promise settles after
+   * that commit (or rejects when the node's work was not saved); never await it in the node.
+   */
+  commit?: StepCommit;
 }
+
+/** The write gets the database transaction (the store knows its driver's type). */
+export interface StepCommit {
+  withStep(write: (tx: unknown) => Promise<void>): Promise<void>;
+}
+
+/** Who must approve what: the slice of the run the approval gate reads for every step. */
+export type RunPolicy = Pick<LoadedRun, 'autonomy' | 'defaultAutonomy'>;
 
 export interface LoadedRun {
   plan: Plan;
@@ -38,6 +53,8 @@ export interface StepResultInput {
 /** Port: project execution persistence (the API implements it over Postgres + blob storage). */
 export interface ExecutionStore {
   loadRun(ctx: RunContext): Promise<LoadedRun>;
+  /** Autonomy only, without the plan: one small read per step. */
+  loadPolicy(ctx: RunContext): Promise<RunPolicy>;
   /** Creates the step rows once (idempotent). */
   initSteps(ctx: RunContext, steps: ExecStep[]): Promise<void>;
   setStepStatus(ctx: RunContext, stepKey: string, status: StepStatus, extra?: { attempt?: number; agent?: string | null }): Promise<void>;

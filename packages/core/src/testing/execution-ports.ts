@@ -16,6 +16,7 @@ export function recordingExecution(plan: Plan, autonomy: AutonomyLevel = 'autono
   let executions = 0;
   const store: ExecutionStore = {
     loadRun: async () => ({ plan, planVersion: 1, status: 'running', autonomy: {}, defaultAutonomy: autonomy }),
+    loadPolicy: async () => ({ autonomy: {}, defaultAutonomy: autonomy }),
     initSteps: async (_ctx, steps: ExecStep[]) => steps.forEach((s) => statuses.set(s.key, statuses.get(s.key) ?? ['pending'])),
     setStepStatus: async (_ctx, key, status) => void statuses.set(key, [...(statuses.get(key) ?? []), status]),
     finishedOutcome: async (_ctx, key) => [...results.values()].find((r) => r.key === key)?.outcome,

@@ -1,23 +1,42 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PlanSchema, type AutonomyLevel, type ProjectError, type ProjectStatus, type ProjectStep, type StepStatus } from '@orchestrator/contracts';
+import { PlanSchema, type ProjectError, type ProjectStatus, type ProjectStep, type StepStatus } from '@orchestrator/contracts';
 import type { ExecStep, ExecutionStore, LoadedRun, RunContext, StepOutcome, StepResultInput } from '@orchestrator/core';
-import { withTransaction, type Pool } from '@orchestrator/db';
+import { withTransaction, type Pool, type PoolClient } from '@orchestrator/db';
 import { AppError } from '../../common/app-error.js';
 import type { AppConfig } from '../../config/env.js';
 import { APP_CONFIG, PG_POOL } from '../../database/tokens.js';
 import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
 import type { BlobStore } from './blob-store.js';
 import { createBlobStore } from './supabase-blob-store.js';
-import { PREVIEW_CHARS, STEP_COLUMNS, STEP_FROM, toStep, type StepRow } from './execution.rows.js';
+import { COMPLETE_STEP, completeStepParams, policyOf, PREVIEW_CHARS, STEP_COLUMNS, STEP_FROM, toStep, type CompletedRow, type PolicyRow, type StepRow } from './execution.rows.js';
 
 /** Results larger than this go to blob storage; the row keeps a preview and the reference. */
 export const INLINE_RESULT_MAX_BYTES = 256 * 1024;
 const FINISHED: StepStatus[] = ['completed', 'skipped'];
 
+type Queryable = Pick<PoolClient, 'query'>;
+type RunPolicy = Pick<LoadedRun, 'autonomy' | 'defaultAutonomy'>;
+type PriorResult = { title: string; markdown?: string };
+
+const sameKeys = (a: string[], b: string[]) => a.length === b.length && a.every((k) => b.includes(k));
+
+/** Rolls back a transaction whose result was already saved under the same idempotency key. */
+class SavedBefore extends Error {
+  constructor(readonly row: CompletedRow) {
+    super('step result saved before');
+  }
+}
+
 /** The engine's ExecutionStore over Postgres, plus the read side of the project dashboard. */
 @Injectable()
 export class ExecutionRepository implements ExecutionStore {
   readonly blobs: BlobStore;
+  /**
+   * What finishedOutcome read ahead for one step's context (a step starts with that read, then
+   * asks for the autonomy and later for its dependencies' results): each is served once, so
+   * neither costs a round trip of its own. Keyed by the context object of that node run.
+   */
+  private readonly readAhead = new WeakMap<RunContext, { policy?: RunPolicy; dependencies: string[]; prior?: PriorResult[] }>();
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -28,30 +47,58 @@ export class ExecutionRepository implements ExecutionStore {
   }
 
   async loadRun(ctx: RunContext): Promise<LoadedRun> {
-    const { rows } = await this.pool.query<{ plan_json: unknown; approved_version: number | null; current_plan_version: number; status: ProjectStatus; autonomy_level: AutonomyLevel | null }>(
-      'select plan_json, approved_version, current_plan_version, status, autonomy_level from projects where workspace_id = $1 and id = $2',
-      [ctx.workspaceId, ctx.projectId],
-    );
-    const p = rows[0];
-    if (!p) throw new AppError('project/not_found', `Project ${ctx.projectId} does not exist.`);
-    const policies = await this.pool.query<{ department: string; level: AutonomyLevel }>('select department, level from autonomy_policies where workspace_id = $1', [ctx.workspaceId]);
-    // A project-level override applies to every department of the project.
-    const autonomy = p.autonomy_level ? {} : Object.fromEntries(policies.rows.map((r) => [r.department, r.level]));
-    return { plan: PlanSchema.parse(p.plan_json), planVersion: p.approved_version ?? p.current_plan_version, status: p.status, autonomy, defaultAutonomy: p.autonomy_level ?? 'semi_autonomous' };
+    const p = await this.runRow<{ plan_json: unknown; approved_version: number | null; current_plan_version: number; status: ProjectStatus }>(ctx, 'p.plan_json, p.approved_version, p.current_plan_version, p.status');
+    return { plan: PlanSchema.parse(p.plan_json), planVersion: p.approved_version ?? p.current_plan_version, status: p.status, ...policyOf(p) };
   }
 
+  async loadPolicy(ctx: RunContext): Promise<RunPolicy> {
+    const read = this.readAhead.get(ctx);
+    const policy = read?.policy;
+    if (read && policy) {
+      read.policy = undefined;
+      return policy;
+    }
+    return policyOf(await this.runRow(ctx, ''));
+  }
+
+  /** The project row with its autonomy (override and department policies) in one round trip. */
+  private async runRow<T extends object>(ctx: RunContext, columns: string): Promise<T & PolicyRow> {
+    const { rows } = await this.pool.query<T & PolicyRow>(
+      `select ${columns ? `${columns}, ` : ''}p.autonomy_level,
+              (select json_object_agg(a.department, a.level) from autonomy_policies a where a.workspace_id = p.workspace_id) as policies
+         from projects p where p.workspace_id = $1 and p.id = $2`,
+      [ctx.workspaceId, ctx.projectId],
+    );
+    if (!rows[0]) throw new AppError('project/not_found', `Project ${ctx.projectId} does not exist.`);
+    return rows[0];
+  }
+
+  /** Every step row in one statement (a 100-step plan is one round trip, not a hundred). */
   async initSteps(ctx: RunContext, steps: ExecStep[]): Promise<void> {
-    await withTransaction(this.pool, async (db) => {
-      for (const [position, s] of steps.entries()) {
-        await db.query(
-          `insert into project_steps (workspace_id, project_id, step_key, position, name, description, step_type, assigned_agent, assigned_human,
-                                      human_collaboration_type, dependencies, risk_level, estimated_duration_minutes, config)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-           on conflict (project_id, step_key) do nothing`,
-          [ctx.workspaceId, ctx.projectId, s.key, position, s.step.name, s.step.description, s.step.type === 'subproject' ? 'standard' : s.step.type, s.step.assignedAgent, s.step.assignedHuman, s.step.collaboration, s.dependsOn, s.step.riskLevel, null, JSON.stringify({ parentKey: s.parentKey, department: s.step.department, capability: s.step.capability })],
-        );
-      }
-    });
+    const rows = steps.map((s, position) => ({
+      step_key: s.key,
+      position,
+      name: s.step.name,
+      description: s.step.description,
+      step_type: s.step.type === 'subproject' ? 'standard' : s.step.type,
+      assigned_agent: s.step.assignedAgent,
+      assigned_human: s.step.assignedHuman,
+      human_collaboration_type: s.step.collaboration,
+      dependencies: s.dependsOn,
+      risk_level: s.step.riskLevel,
+      config: { parentKey: s.parentKey, department: s.step.department, capability: s.step.capability },
+    }));
+    await this.pool.query(
+      `insert into project_steps (workspace_id, project_id, step_key, position, name, description, step_type, assigned_agent, assigned_human,
+                                  human_collaboration_type, dependencies, risk_level, config)
+       select $1, $2, r.step_key, r.position, r.name, r.description, r.step_type, r.assigned_agent, r.assigned_human,
+              r.human_collaboration_type, r.dependencies, r.risk_level, r.config
+         from jsonb_to_recordset($3::jsonb) as r(step_key text, position int, name text, description text, step_type text, assigned_agent text,
+                                               assigned_human text, human_collaboration_type text, dependencies text[], risk_level text, config jsonb)
+       order by r.position
+       on conflict (project_id, step_key) do nothing`,
+      [ctx.workspaceId, ctx.projectId, JSON.stringify(rows)],
+    );
   }
 
   async setStepStatus(ctx: RunContext, stepKey: string, status: StepStatus, extra: { attempt?: number; agent?: string | null } = {}): Promise<void> {
@@ -71,12 +118,22 @@ export class ExecutionRepository implements ExecutionStore {
   }
 
   async finishedOutcome(ctx: RunContext, stepKey: string): Promise<StepOutcome | undefined> {
-    const { rows } = await this.pool.query<{ status: StepStatus; assigned_agent: string | null; result_ref: string | null; result: { content?: string } | null; idempotency_key: string | null }>(
-      'select status, assigned_agent, result_ref, result, idempotency_key from project_steps where workspace_id = $1 and project_id = $2 and step_key = $3',
+    // One round trip for what a step reads before it runs: its row, the project's autonomy (the
+    // approval gate asks next) and the results of its dependencies (the agent gets them).
+    const { rows } = await this.pool.query<
+      PolicyRow & { status: StepStatus | null; assigned_agent: string | null; result_ref: string | null; result: { content?: string } | null; idempotency_key: string | null; dependencies: string[] | null; prior: PriorResult[] | null }
+    >(
+      `select s.status, s.assigned_agent, s.result_ref, s.result, s.idempotency_key, s.dependencies, p.autonomy_level,
+              (select json_object_agg(a.department, a.level) from autonomy_policies a where a.workspace_id = p.workspace_id) as policies,
+              (select json_agg(json_build_object('title', d.name, 'markdown', d.result ->> 'content') order by d.position)
+                 from project_steps d where d.project_id = p.id and d.step_key = any(s.dependencies) and d.status = 'completed') as prior
+         from projects p left join project_steps s on s.project_id = p.id and s.step_key = $3
+        where p.workspace_id = $1 and p.id = $2`,
       [ctx.workspaceId, ctx.projectId, stepKey],
     );
     const r = rows[0];
-    if (!r || !FINISHED.includes(r.status)) return undefined;
+    if (r) this.readAhead.set(ctx, { policy: policyOf(r), dependencies: r.dependencies ?? [], prior: (r.prior ?? []).map((x) => ({ title: x.title, markdown: x.markdown ?? undefined })) });
+    if (!r?.status || !FINISHED.includes(r.status)) return undefined;
     return { status: r.status === 'completed' ? 'completed' : 'skipped', agent: r.assigned_agent, resultRef: r.result_ref ?? r.idempotency_key, preview: r.result?.content?.slice(0, 200) ?? null };
   }
 
@@ -85,9 +142,25 @@ export class ExecutionRepository implements ExecutionStore {
     const sizeBytes = Buffer.byteLength(result.content, 'utf8');
     // Content-addressed and idempotent: writing the blob before the transaction is safe to repeat.
     const blob = sizeBytes > INLINE_RESULT_MAX_BYTES ? await this.blobs.put(ctx.workspaceId, result.content) : null;
+    const inline = { content: blob ? result.content.slice(0, PREVIEW_CHARS) : result.content, contentType: result.contentType, work: result.work, truncated: !!blob };
+    const complete = async (db: Queryable, ref: string | null) =>
+      (await db.query<CompletedRow>(COMPLETE_STEP, completeStepParams(ctx, stepKey, result, idempotencyKey, JSON.stringify(inline), ref, sizeBytes))).rows[0];
+    if (ctx.commit && !blob && result.agent !== 'human') {
+      // Committed with the step's checkpoint (no commit of its own): the task that produced it is
+      // never re-run once this is saved, so it happens once. The event follows the commit.
+      let saved: CompletedRow | undefined;
+      void ctx.commit
+        .withStep(async (tx) => {
+          saved = await complete(tx as PoolClient, null);
+        })
+        .then(
+          () => saved && this.publisher.stepUpdated(ctx.workspaceId, ctx.projectId, toStep(saved)),
+          // Dropped with the node's unsaved work: the node runs again and saves it again.
+          () => undefined,
+        );
+      return { status: 'completed', agent: result.agent, resultRef: idempotencyKey, preview: result.content.slice(0, 200) };
+    }
     const row = await withTransaction(this.pool, async (db) => {
-      const existing = await db.query<StepRow & { result_ref: string | null }>(`select ${STEP_COLUMNS}, s.result_ref from ${STEP_FROM} where s.idempotency_key = $1`, [idempotencyKey]);
-      if (existing.rows[0]) return { row: existing.rows[0], fresh: false };
       let ref: string | null = null;
       if (blob) {
         const stored = await db.query<{ id: string }>(
@@ -97,21 +170,14 @@ export class ExecutionRepository implements ExecutionStore {
         );
         ref = stored.rows[0]!.id;
       }
-      const inline = { content: blob ? result.content.slice(0, PREVIEW_CHARS) : result.content, contentType: result.contentType, work: result.work, truncated: !!blob };
-      const { rows } = await db.query<StepRow & { result_ref: string | null }>(
-        `with s as (
-           update project_steps set status = 'completed', result = $4, result_ref = $5, idempotency_key = $6, assigned_agent = coalesce($7, assigned_agent), completed_at = now(), context_version = $8
-            where workspace_id = $1 and project_id = $2 and step_key = $3 returning *)
-         select ${STEP_COLUMNS}, s.result_ref from s left join project_data_storage d on d.id = s.result_ref`,
-        [ctx.workspaceId, ctx.projectId, stepKey, JSON.stringify(inline), ref, idempotencyKey, result.agent === 'human' ? null : result.agent, result.contextVersion],
-      );
-      await db.query(
-        `insert into audit_log (workspace_id, actor_type, actor, action, target_type, target_id, project_id, step_key, mode, approval_id, result, details)
-         values ($1, $2, $3, 'step.execute', 'project_step', $4, $5, $4, $6, $7, 'success', $8)`,
-        [ctx.workspaceId, result.agent === 'human' ? 'user' : 'agent', result.agent, stepKey, ctx.projectId, result.approvalId ? 'approved' : 'automatic', result.approvalId, JSON.stringify({ work: result.work, sizeBytes })],
-      );
-      await db.query(`update project_errors set resolved_at = now(), recovery_action = coalesce(recovery_action, 'retry') where project_id = $1 and step_key = $2 and resolved_at is null`, [ctx.projectId, stepKey]);
-      return { row: rows[0]!, fresh: true };
+      const fresh = await complete(db, ref);
+      if (fresh) return { row: fresh, fresh: true };
+      // Saved before under this key: the first outcome stands (the storage row above rolls back).
+      const existing = await db.query<CompletedRow>(`select ${STEP_COLUMNS}, s.result_ref from ${STEP_FROM} where s.idempotency_key = $1`, [idempotencyKey]);
+      throw new SavedBefore(existing.rows[0]!);
+    }).catch((err: unknown) => {
+      if (err instanceof SavedBefore) return { row: err.row, fresh: false };
+      throw err;
     });
     if (row.fresh) this.publisher.stepUpdated(ctx.workspaceId, ctx.projectId, toStep(row.row));
     return { status: 'completed', agent: row.row.assigned_agent, resultRef: row.row.result_ref ?? idempotencyKey, preview: row.row.result?.content?.slice(0, 200) ?? null };
@@ -126,8 +192,14 @@ export class ExecutionRepository implements ExecutionStore {
     return rows[0]!.id;
   }
 
-  async priorResults(ctx: RunContext, stepKeys: string[]): Promise<Array<{ title: string; markdown?: string }>> {
+  async priorResults(ctx: RunContext, stepKeys: string[]): Promise<PriorResult[]> {
     if (stepKeys.length === 0) return [];
+    const read = this.readAhead.get(ctx);
+    if (read?.prior && sameKeys(read.dependencies, stepKeys)) {
+      const prior = read.prior;
+      read.prior = undefined;
+      return prior;
+    }
     const { rows } = await this.pool.query<{ name: string; result: { content?: string } | null }>(
       `select name, result from project_steps where workspace_id = $1 and project_id = $2 and step_key = any($3) and status = 'completed' order by position`,
       [ctx.workspaceId, ctx.projectId, stepKeys],

@@ -1,4 +1,5 @@
-import type { ProjectStep, StepStatus } from '@orchestrator/contracts';
+import type { AutonomyLevel, ProjectStep, StepStatus } from '@orchestrator/contracts';
+import type { RunContext, StepResultInput } from '@orchestrator/core';
 
 export interface StepRow {
   step_key: string;
@@ -48,4 +49,54 @@ export function toStep(r: StepRow): ProjectStep {
     completedAt: r.completed_at?.toISOString() ?? null,
     contextVersion: r.context_version,
   };
+}
+
+export type CompletedRow = StepRow & { result_ref: string | null };
+
+/** A project's autonomy override and its workspace's department policies. */
+export interface PolicyRow {
+  autonomy_level: AutonomyLevel | null;
+  policies: Record<string, AutonomyLevel> | null;
+}
+
+/** A project-level override applies to every department of the project. */
+export const policyOf = (r: PolicyRow) => ({ autonomy: r.autonomy_level ? {} : (r.policies ?? {}), defaultAutonomy: r.autonomy_level ?? ('semi_autonomous' as const) });
+
+/**
+ * Completes a step, audits its execution and resolves its open errors in ONE statement, only if
+ * the step was not already completed under this idempotency key (then it returns no row and
+ * writes nothing). One statement needs no BEGIN/COMMIT of its own, and can ride in the
+ * checkpoint's transaction.
+ */
+export const COMPLETE_STEP = `with s as (
+    update project_steps set status = 'completed', result = $4, result_ref = $5, idempotency_key = $6,
+           assigned_agent = coalesce($7, assigned_agent), completed_at = now(), context_version = $8
+     where workspace_id = $1 and project_id = $2 and step_key = $3 and idempotency_key is distinct from $6
+     returning *
+  ), audit as (
+    insert into audit_log (workspace_id, actor_type, actor, action, target_type, target_id, project_id, step_key, mode, approval_id, result, details)
+    select s.workspace_id, $9, $10, 'step.execute', 'project_step', s.step_key, s.project_id, s.step_key, $11, $12, 'success', $13::jsonb from s
+  ), resolved as (
+    update project_errors set resolved_at = now(), recovery_action = coalesce(recovery_action, 'retry')
+     where project_id = $2 and step_key = $3 and resolved_at is null and exists (select 1 from s)
+  )
+  select ${STEP_COLUMNS}, s.result_ref from s left join project_data_storage d on d.id = s.result_ref`;
+
+export function completeStepParams(ctx: RunContext, stepKey: string, result: StepResultInput, idempotencyKey: string, inlineJson: string, ref: string | null, sizeBytes: number): unknown[] {
+  const human = result.agent === 'human';
+  return [
+    ctx.workspaceId,
+    ctx.projectId,
+    stepKey,
+    inlineJson,
+    ref,
+    idempotencyKey,
+    human ? null : result.agent,
+    result.contextVersion,
+    human ? 'user' : 'agent',
+    result.agent,
+    result.approvalId ? 'approved' : 'automatic',
+    result.approvalId,
+    JSON.stringify({ work: result.work, sizeBytes }),
+  ];
 }

@@ -1,6 +1,7 @@
 import type { AgentLoadTracker } from '../../delegation/ports.js';
 import type { StepAgentBuilds } from '../agent-creation/deps.js';
-import type { ApprovalRequester, ExecutionGuard, ExecutionStore } from '../../execution/ports.js';
+import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import type { ApprovalRequester, ExecutionGuard, ExecutionStore, StepCommit } from '../../execution/ports.js';
 import type { LlmProvider } from '../../llm/provider.js';
 import type { UsageSink } from '../../llm/usage.js';
 import type { AgentRegistry } from '../../registry/registry.js';
@@ -24,6 +25,8 @@ export interface ExecutionGraphDeps {
   guard?: ExecutionGuard;
   /** `build_agent` steps: the agent-creation builds behind them; absent: a person decides. */
   agentBuilds?: StepAgentBuilds;
+  /** Set by the graph from its checkpointer: commits a node's bookkeeping with its saved result. */
+  stepCommit?: (config: LangGraphRunnableConfig) => StepCommit;
 }
 
 export const projectThreadId = (projectId: string) => `project:${projectId}`;

@@ -20,7 +20,7 @@ function taskText(exec: ExecStep, request: string): string {
 
 /** The approval gate (SPEC §3.6): one interrupt, with only idempotent writes before it. */
 async function gate(deps: ExecutionGraphDeps, ctx: RunContext, exec: ExecStep, gateKey: string): Promise<{ approvalId: string | null; rejected?: string }> {
-  const run = await deps.store.loadRun(ctx);
+  const run = await deps.store.loadPolicy(ctx);
   const autonomy = (exec.step.department && run.autonomy[exec.step.department]) || run.defaultAutonomy;
   if (!needsApproval(exec.step, autonomy)) return { approvalId: null };
   await deps.store.setStepStatus(ctx, exec.key, 'pending_approval');
@@ -55,7 +55,7 @@ async function gate(deps: ExecutionGraphDeps, ctx: RunContext, exec: ExecStep, g
 export const runStepNode =
   (deps: ExecutionGraphDeps) =>
   async (input: RunStepInput, config: LangGraphRunnableConfig): Promise<ExecutionUpdate> => {
-    const ctx = runContextOf(config);
+    const ctx = runContextOf(config, deps);
     const { exec } = input;
     const finished = await deps.store.finishedOutcome(ctx, exec.key);
     if (finished) return outcome(exec.key, finished);

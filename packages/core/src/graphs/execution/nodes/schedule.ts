@@ -4,9 +4,10 @@ import type { ExecutionInterrupt, ExecutionResume, RunContext } from '../../../e
 import type { ExecutionGraphDeps } from '../deps.js';
 import type { ExecutionStateType, ExecutionUpdate } from '../state.js';
 
-export const runContextOf = (config: LangGraphRunnableConfig): RunContext => {
+export const runContextOf = (config: LangGraphRunnableConfig, deps?: Pick<ExecutionGraphDeps, 'stepCommit'>): RunContext => {
   const c = config.configurable ?? {};
-  return { workspaceId: String(c.workspaceId), projectId: String(c.projectId) };
+  const commit = deps?.stepCommit?.(config);
+  return { workspaceId: String(c.workspaceId), projectId: String(c.projectId), ...(commit ? { commit } : {}) };
 };
 
 /**
