@@ -103,7 +103,7 @@ describe('journey 3: edit an agent\'s Context.md in the workforce view', () => {
     await page.close();
   });
 
-  it('should build a new agent from the wizard, show its progress live, and deploy it once approved', async () => {
+  it('should build a new agent from the wizard, show its progress live, deploy it once approved, and retire it with a reason', async () => {
     const page = await browser.newPage();
     await page.goto(`${system.url}/workforce`);
     await page.getByTestId('workforce-create').click();
@@ -129,6 +129,36 @@ describe('journey 3: edit an agent\'s Context.md in the workforce view', () => {
 
     await card.getByTestId('build-agent-link').click();
     await page.locator('[data-testid="agent-detail"][data-agent="invoice_helper"]').waitFor({ timeout: 10_000 });
+
+    // Retiring asks for a reason and says what happened to the agent's pending work.
+    await page.getByTestId('agent-retire').click();
+    await page.getByTestId('confirm-notes').fill('Replaced by the billing team');
+    await page.getByTestId('confirm-accept').click();
+    await expect.poll(() => page.getByTestId('retire-result').textContent(), { timeout: 10_000 }).toContain('is retired');
+    await expect.poll(() => page.getByTestId('agent-detail-status').getAttribute('data-status')).toBe('retired');
+    await page.close();
+  });
+
+  it('should refuse an invalid setting next to its field, save a valid one, and propose an improvement from feedback', async () => {
+    const page = await browser.newPage();
+    await openAgent(page, 'content_strategist');
+    await page.getByTestId('agent-tab-settings').click();
+    const temperature = page.getByTestId('settings-temperature');
+    await temperature.fill('3');
+    await page.getByTestId('settings-save').click();
+    await expect.poll(() => page.getByTestId('settings-temperature-error').textContent()).toMatch(/2/);
+
+    await temperature.fill('0.4');
+    await page.getByTestId('settings-save').click();
+    await expect.poll(() => page.getByTestId('settings-saved').textContent(), { timeout: 10_000 }).toMatch(/Saved as version \d+/);
+    await expect.poll(() => readFile(path.join(agentsDir, 'marketing/content_strategist/agent.yaml'), 'utf8')).toContain('temperature: 0.4');
+
+    await page.getByTestId('agent-tab-improvements').click();
+    await page.getByTestId('improvement-feedback').fill('Calendars are too vague: give every item an owner and a publish date.');
+    await page.getByTestId('improvement-propose').click();
+    const item = page.getByTestId('improvement-item').first();
+    await item.waitFor({ timeout: 20_000 });
+    expect(await item.textContent()).toContain('Manual');
     await page.close();
   });
 });
