@@ -174,3 +174,32 @@ describe('build_agent plan steps', () => {
     expect(app.app.get(AgentRegistryService).current().get('localization_specialist')?.definition.reportsTo).toBe('cmo_orchestrator');
   });
 });
+
+describe('durability', () => {
+  it('should continue a build that was drafting and carry out a decision taken while the API was down', async () => {
+    const { reply } = await chat('We need an agent that reviews NDAs for legal risk');
+    const decidedId = reply.metadata.agentBuildId as string;
+    const waiting = await waitForBuild(decidedId, (b) => b.status === 'awaiting_approval');
+    const name = waiting.draft!.definition.name;
+    // A build that never got past drafting (its process died) and a decision nobody carried out.
+    const drafting = (
+      await pool.query<{ id: string }>(
+        `insert into agent_builds (workspace_id, request, template, capability, spec, agent_name, created_by_name)
+         select workspace_id, request, template, capability, jsonb_set(spec, '{name}', '"legal_restart_reviewer"'), 'legal_restart_reviewer', 'test' from agent_builds where id = $1
+         returning id`,
+        [decidedId],
+      )
+    ).rows[0]!.id;
+    await builds.settled();
+    await app.close();
+    await pool.query(`update pending_approvals set status = 'approved', decided_at = now(), decision_notes = 'approved while down' where id = $1`, [waiting.approvalId]);
+
+    app = await startApp(db.url, { AGENTS_DIR: agentsDir, AGENTS_WATCH: 'false', STEP_BACKOFF_BASE_MS: '1' });
+    builds = app.app.get(AgentBuildsService);
+    expect(await waitForBuild(decidedId, (b) => b.status === 'deployed' || b.status === 'failed')).toMatchObject({ status: 'deployed', error: null });
+    expect(app.app.get(AgentRegistryService).current().get(name)).toBeDefined();
+    const resumed = await waitForBuild(drafting, (b) => b.status !== 'drafting' && b.status !== 'validating');
+    expect(resumed).toMatchObject({ status: 'awaiting_approval', error: null });
+    expect(resumed.draft!.definition.name).toBe('legal_restart_reviewer');
+  });
+});
