@@ -5,6 +5,7 @@ import { agentDetail, metrics } from '../components/workforce/testData';
 import { agent } from '../testing/factories';
 import { json, mockFetch } from '../testing/fetchMock';
 import { mountWithPrime } from '../testing/mount';
+import { useAgentsStore } from '../stores/agents';
 import { routerAt } from '../testing/router';
 import WorkforceView from './WorkforceView.vue';
 
@@ -73,5 +74,23 @@ describe('WorkforceView', () => {
     });
     const { wrapper } = await mountAt('/workforce/ghost_writer');
     expect(wrapper.get('[data-testid="agent-detail-error"]').text()).toContain('There is no agent named “ghost_writer”');
+  });
+
+  it('should fetch the open agent again when the registry reloads', async () => {
+    let served = agentDetail({ version: 3 });
+    mockFetch({
+      'GET /api/agents': json({ agents: AGENTS }),
+      'GET /api/agents/metrics': json({ metrics: [] }),
+      'GET /api/agents/blog_post_writer': () => ({ body: served }),
+    });
+    const { wrapper } = await mountAt('/workforce/blog_post_writer');
+    expect(wrapper.get('[data-testid="agent-detail"]').text()).toContain('v3');
+
+    served = agentDetail({ version: 4, title: 'Blog Writer' });
+    useAgentsStore().applyRegistryReloaded({ agents: AGENTS.map((a) => ({ ...a })), problems: [] });
+    await flushPromises();
+
+    expect(wrapper.get('#agent-detail-title').text()).toBe('Blog Writer');
+    expect(wrapper.get('[data-testid="agent-detail"]').text()).toContain('v4');
   });
 });
