@@ -1,0 +1,109 @@
+import type { Plan, PlanStep, ProjectStep } from '@orchestrator/contracts';
+import type { TestDatabase } from '@orchestrator/db/testing';
+import pg from 'pg';
+import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, connectSocket, startApp, testDatabase, type TestApp } from './harness.js';
+
+// Batched bookkeeping (issue #4): a step's completion, audit entry and error resolution are one
+// statement committed in the transaction that saves the step's checkpoint; step.updated follows
+// that commit.
+const STEPS = 6;
+
+let db: TestDatabase;
+let app: TestApp;
+let sql: pg.Client;
+let socket: Socket;
+
+/** Statements the server sends, with the connection that sent them, in order. */
+const sent: Array<{ client: object; text: string }> = [];
+const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+const originalQuery = proto.query;
+
+beforeAll(async () => {
+  db = await testDatabase();
+  app = await startApp(db.url, { STEP_BACKOFF_BASE_MS: '1' });
+  sql = new pg.Client({ connectionString: db.url });
+  await sql.connect();
+  socket = await connectSocket(app.baseUrl);
+  proto.query = function (this: object, ...args: unknown[]) {
+    const first = args[0];
+    sent.push({ client: this, text: (typeof first === 'string' ? first : String((first as { text?: string }).text ?? '')).replace(/\s+/g, ' ').trim() });
+    return originalQuery.apply(this, args);
+  };
+});
+afterAll(async () => {
+  proto.query = originalQuery;
+  socket?.disconnect();
+  await sql?.end();
+  await app?.close();
+  await db?.drop();
+});
+
+function linearPlan(): Plan {
+  const steps: PlanStep[] = Array.from({ length: STEPS }, (_, i) => ({
+    id: `s${i}`,
+    name: `Draft part ${i}`,
+    description: `Write part ${i} of the guide.`,
+    type: 'standard',
+    department: 'marketing',
+    dependsOn: i === 0 ? [] : [`s${i - 1}`],
+    assignedAgent: 'blog_post_writer',
+    assignedHuman: null,
+    collaboration: null,
+    capability: null,
+    riskLevel: 'low',
+    estimatedDuration: { value: 1, unit: 'hours' },
+  }));
+  return { title: 'Bookkeeping guide', request: 'Write the guide', template: null, department: 'marketing', horizon: 'short_term', steps, criticalPath: { stepIds: [], totalMinutes: STEPS * 60, display: { value: STEPS, unit: 'hours' } }, warnings: [] };
+}
+
+describe('step bookkeeping', () => {
+  it('should commit each completion with its checkpoint and emit it once, after the commit', async () => {
+    const workspaceId = (await sql.query<{ id: string }>(`select id from workspaces where slug = 'default'`)).rows[0]!.id;
+    const plan = linearPlan();
+    const { rows } = await sql.query<{ id: string }>(
+      `insert into projects (workspace_id, title, status, plan_json, current_plan_version, department, autonomy_level) values ($1, $2, 'awaiting_plan_approval', $3, 1, 'marketing', 'autonomous') returning id`,
+      [workspaceId, plan.title, JSON.stringify(plan)],
+    );
+    const projectId = rows[0]!.id;
+    await sql.query(`insert into plan_versions (workspace_id, project_id, version, plan_json, author_type, author) values ($1, $2, 1, $3, 'system', 'test')`, [workspaceId, projectId, JSON.stringify(plan)]);
+
+    // What another connection sees when each completion event arrives.
+    const seenAtEvent: Array<Promise<{ key: string; status: string; audits: number }>> = [];
+    socket.on('step.updated', (e: { projectId: string; step: ProjectStep }) => {
+      if (e.projectId !== projectId || e.step.status !== 'completed') return;
+      seenAtEvent.push(
+        sql
+          .query<{ status: string; audits: number }>(
+            `select s.status, (select count(*)::int from audit_log a where a.project_id = s.project_id and a.step_key = s.step_key and a.action = 'step.execute') as audits
+               from project_steps s where s.project_id = $1 and s.step_key = $2`,
+            [projectId, e.step.stepKey],
+          )
+          .then((r) => ({ key: e.step.stepKey, ...r.rows[0]! })),
+      );
+    });
+
+    sent.length = 0;
+    expect((await api(app.baseUrl, 'POST', `/api/projects/${projectId}/approve`, { version: 1 })).status).toBe(200);
+    const until = Date.now() + 60_000;
+    while ((await sql.query<{ status: string }>('select status from projects where id = $1', [projectId])).rows[0]!.status === 'running' && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 200));
+
+    const seen = await Promise.all(seenAtEvent);
+    expect(seen.map((s) => s.key).sort()).toEqual(plan.steps.map((s) => s.id).sort());
+    expect(seen.every((s) => s.status === 'completed' && s.audits === 1)).toBe(true);
+
+    // Each completion ran on a connection inside BEGIN … COMMIT together with a checkpoint insert.
+    const completions = sent.map((q, i) => ({ ...q, i })).filter((q) => q.text.startsWith(`with s as ( update project_steps set status = 'completed'`));
+    expect(completions).toHaveLength(STEPS);
+    for (const c of completions) {
+      const sameClient = sent.map((q, i) => ({ ...q, i })).filter((q) => q.client === c.client);
+      const at = sameClient.findIndex((q) => q.i === c.i);
+      const begin = sameClient.slice(0, at).findLastIndex((q) => q.text === 'begin');
+      expect(begin).toBeGreaterThanOrEqual(0);
+      expect(sameClient.slice(begin, at).some((q) => q.text.includes('insert into checkpoints.checkpoints'))).toBe(true);
+      expect(sameClient.slice(at + 1).find((q) => q.text === 'commit' || q.text === 'rollback')?.text).toBe('commit');
+    }
+  }, 120_000);
+});
