@@ -177,6 +177,17 @@ export class AgentBuildsRepository {
     return rows[0]?.name ?? 'a person';
   }
 
+  /** Projects still paused for agent development whose step build has ended (its news may have been missed at a restart). */
+  async endedForPausedProjects(): Promise<Array<{ workspaceId: string; build: AgentBuild }>> {
+    const { rows } = await this.pool.query<BuildRow>(
+      `select distinct on (b.project_id) ${COLUMNS.split(', ').map((c) => `b.${c.trim()}`).join(', ')}
+         from agent_builds b join projects p on p.id = b.project_id
+        where p.status = 'paused_for_agent_development' and b.status not in ${OPEN}
+        order by b.project_id, b.updated_at desc`,
+    );
+    return rows.map((r) => ({ workspaceId: r.workspace_id, build: toRecord(r).build }));
+  }
+
   async markReported(workspaceId: string, id: string): Promise<void> {
     await this.pool.query('update agent_builds set reported_at = now() where workspace_id = $1 and id = $2 and reported_at is null', [workspaceId, id]);
   }

@@ -55,6 +55,8 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
     await this.reclaimOrphans();
     // Runs a dead process left "running" are picked up again (SPEC §3.5: nothing stays running forever).
     for (const ctx of await this.projects.runningProjects()) await this.enqueue(ctx);
+    // Builds that ended while this process was down (or before it listened) resume the projects waiting on them.
+    for (const { build, workspaceId } of await this.buildRecords.endedForPausedProjects()) await this.onBuildFinished(build, workspaceId);
     this.reclaimTimer = setInterval(() => void this.reclaimOrphans().catch((err) => this.logger.error(err)), RECLAIM_INTERVAL_MS);
     this.reclaimTimer.unref();
   }
