@@ -161,4 +161,19 @@ describe('journey 3: edit an agent\'s Context.md in the workforce view', () => {
     expect(await item.textContent()).toContain('Manual');
     await page.close();
   });
+
+  it('should show the build card in the chat and follow it to a rejection when the CEO starts building an agent', async () => {
+    const page = await browser.newPage();
+    await page.goto(system.url);
+    await send(page, 'We need an agent that reconciles invoices with bank statements');
+    const reply = await assistantMessage(page, 1);
+    const card = reply.getByTestId('agent-build-card');
+    await card.waitFor({ timeout: 30_000 });
+    // Progress arrives in the chat over the socket, up to the decision.
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 60_000 }).toBe('awaiting_approval');
+    await card.getByTestId('build-reject').click();
+    await page.getByTestId('confirm-accept').click({ timeout: 10_000 });
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 30_000 }).toBe('rejected');
+    await page.close();
+  });
 });
