@@ -1,10 +1,13 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { nextTick } from 'vue';
+import { build, improvement } from '../components/workforce/testData';
+import { useAgentBuildsStore } from '../stores/agentBuilds';
 import { useApprovalsStore } from '../stores/approvals';
 import { useConversationsStore } from '../stores/conversations';
 import { useInboxStore } from '../stores/inbox';
 import { useProjectsStore } from '../stores/projects';
+import { useWorkforceStore } from '../stores/workforce';
 import { approval, message, projectStep, projectSummary, uuid } from '../testing/factories';
 import { FakeSocket } from '../testing/fakeSocket';
 import { json, mockFetch } from '../testing/fetchMock';
@@ -244,5 +247,17 @@ describe('useSocket', () => {
     await flush();
     expect(requests.filter((r) => r.url.startsWith('/api/approvals?status=pending'))).toHaveLength(2);
     expect(approvals.pendingCount).toBe(0);
+  });
+
+  it('should route agent builds and improvements into the workforce stores', () => {
+    const builds = useAgentBuildsStore();
+    const workforce = useWorkforceStore();
+    start();
+    fake.simulateConnect();
+    const b = build({ status: 'validating' });
+    fake.serverEmit('agent_build.updated', b);
+    fake.serverEmit('agent_improvement.updated', improvement({ status: 'pending_approval' }));
+    expect(builds.byId[b.id]?.status).toBe('validating');
+    expect(workforce.improvements['blog_post_writer']?.[0]?.status).toBe('pending_approval');
   });
 });
