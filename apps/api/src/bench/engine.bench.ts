@@ -8,7 +8,7 @@
  * Prints a table, then one line of JSON.
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -16,15 +16,17 @@ import path from 'node:path';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import type { Plan } from '@orchestrator/contracts';
-import type { ExecutionEngine } from '@orchestrator/core';
+import type { ExecutionEngine, LlmProvider } from '@orchestrator/core';
 import { openPool, startEmbeddedPostgres, type Pool } from '@orchestrator/db';
 import pg from 'pg';
 import pino from 'pino';
 import { createApp } from '../app.js';
 import { loadConfig } from '../config/env.js';
-import { PG_POOL } from '../database/tokens.js';
+import { LLM_PROVIDER, PG_POOL } from '../database/tokens.js';
+import { AgentRegistryService } from '../modules/agents/agent-registry.service.js';
 import { EXECUTION_ENGINE } from '../modules/execution/execution.tokens.js';
 import { linearPlan, MARK_HOOK, noopAgentsDir, parallelPlan } from './fixtures.js';
+import { graphOnlyEngine } from './graph-only.js';
 import { chainGraph, fanGraph } from './plain-graphs.js';
 import { figures, round, table, type Figures, type Sample } from './stats.js';
 
@@ -123,6 +125,8 @@ async function main(): Promise<void> {
     await saver.setup();
     const settings = (await pool.query<{ version: string; fsync: string; sync: string }>(`select current_setting('server_version') as version, current_setting('fsync') as fsync, current_setting('synchronous_commit') as sync`)).rows[0]!;
     const workspaceId = (await pool.query<{ id: string }>(`select id from workspaces where slug = 'default'`)).rows[0]!.id;
+    const graphOnlyPlans = new Map<string, Plan>();
+    const graphOnly = graphOnlyEngine(graphOnlyPlans, pool, app.get(AgentRegistryService), app.get<LlmProvider>(LLM_PROVIDER), config.agentsDir);
 
     const newProject = async (plan: Plan): Promise<string> => {
       const { rows } = await pool.query<{ id: string }>(
@@ -143,6 +147,7 @@ async function main(): Promise<void> {
     for (const shape of shapes) {
       const plain = shape.plain(saver);
       const ours: Sample[] = [];
+      const oursGraphOnly: Sample[] = [];
       const theirs: Sample[] = [];
       const stepCount = shape.plan.steps.length;
       // Alternating runs, so drift (JIT, caches, other load on the machine) hits both alike.
@@ -157,23 +162,35 @@ async function main(): Promise<void> {
           console.log(`statements of one ${shape.name} run of ours (per step):`);
           for (const [text, n] of [...trace.entries()].sort((x, y) => y[1] - x[1])) console.log(`  ${(n / stepCount).toFixed(2).padStart(6)}  ${text}`);
         }
+        const graphOnlyProject = randomUUID();
+        graphOnlyPlans.set(graphOnlyProject, shape.plan);
+        const g = await measure(async () => {
+          const result = await graphOnly.run({ workspaceId, projectId: graphOnlyProject });
+          if (result.kind !== 'completed') throw new Error(`graph-only run of ${shape.name} ended ${JSON.stringify(result)}`);
+        });
         const b = await measure(async () => {
           await plain.invoke({ n: 0 }, { configurable: { thread_id: `bench-${shape.name}-${r}-${randomBytes(3).toString('hex')}` }, durability: 'sync', recursionLimit: 1000 });
         });
         if (r >= shape.warmup) {
           ours.push(a);
+          oursGraphOnly.push(g);
           theirs.push(b);
         }
       }
-      results.push(figures(shape.name, 'orchestrator', stepCount, shape.parallel, ours), figures(shape.name, 'langgraph_postgres', stepCount, shape.parallel, theirs));
+      results.push(
+        figures(shape.name, 'orchestrator', stepCount, shape.parallel, ours),
+        figures(shape.name, 'orchestrator_graph_only', stepCount, shape.parallel, oursGraphOnly),
+        figures(shape.name, 'langgraph_postgres', stepCount, shape.parallel, theirs),
+      );
     }
 
     const of = (shape: string, engine: Figures['engine']) => results.find((r) => r.shape === shape && r.engine === engine)!;
-    const ratio = (shape: string) => round(of(shape, 'orchestrator').p50_ms_per_step / of(shape, 'langgraph_postgres').p50_ms_per_step, 2);
+    const ratio = (shape: string, engine: Figures['engine'] = 'orchestrator') => round(of(shape, engine).p50_ms_per_step / of(shape, 'langgraph_postgres').p50_ms_per_step, 2);
     const overhead = ratio('linear-100');
     console.log(`Execution engine vs plain LangGraph on PostgresSaver — Postgres ${settings.version} (fsync=${settings.fsync}, synchronous_commit=${settings.sync}), Node ${process.version}, no-op agents`);
     console.log(table(results));
     console.log(`overhead per step, ours ÷ plain (p50): linear-100 ${overhead}×, parallel-20 ${ratio('parallel-20')}× (target ≤ 1.0×)`);
+    console.log(`  of which graph + checkpoints alone (bookkeeping in memory) ÷ plain: linear-100 ${ratio('linear-100', 'orchestrator_graph_only')}×, parallel-20 ${ratio('parallel-20', 'orchestrator_graph_only')}×`);
     const flat: Record<string, number> = {};
     for (const r of results) {
       const prefix = `engine_${r.shape.replace('-', '')}_${r.engine}`;
@@ -190,6 +207,8 @@ async function main(): Promise<void> {
         ...flat,
         overhead_ratio_vs_langgraph_postgres: overhead,
         overhead_ratio_vs_langgraph_postgres_parallel20: ratio('parallel-20'),
+        graph_only_ratio_vs_langgraph_postgres: ratio('linear-100', 'orchestrator_graph_only'),
+        graph_only_ratio_vs_langgraph_postgres_parallel20: ratio('parallel-20', 'orchestrator_graph_only'),
       }),
     );
   } finally {

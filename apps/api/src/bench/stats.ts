@@ -8,7 +8,7 @@ export interface Sample {
 
 export interface Figures {
   shape: string;
-  engine: 'orchestrator' | 'langgraph_postgres';
+  engine: 'orchestrator' | 'orchestrator_graph_only' | 'langgraph_postgres';
   runs: number;
   steps: number;
   p50_ms_per_step: number;
