@@ -322,6 +322,10 @@ describe('deploying and live status (used by the agent builder)', () => {
     await service.setLifecycle(ws, 'logistics_coordinator', 'being_improved');
     expect(await event).toMatchObject({ name: 'logistics_coordinator', status: 'being_improved' });
     expect((await detail('logistics_coordinator')).status).toBe('being_improved');
+    // While its improvement waits for approval the agent keeps working, and keeps showing it.
+    expect(await loads.acquire(ws, 'logistics_coordinator')).toBe(true);
+    await loads.release(ws, 'logistics_coordinator');
+    expect((await detail('logistics_coordinator')).status).toBe('being_improved');
     event = nextEvent<AgentStatusChanged>('agent.status_changed', (e) => e.name === 'logistics_coordinator');
     await service.setLifecycle(ws, 'logistics_coordinator', null);
     expect(await event).toMatchObject({ status: 'online', currentLoad: 0 });

@@ -28,8 +28,12 @@ const TIE_BAND = 0.15;
 const STICKY_SHARE = 0.5;
 const MIN_SCORE = 0.05;
 
-const isAvailable = (info: AgentLoadInfo | undefined): boolean =>
-  !!info && (info.status === 'online' || info.status === 'busy') && info.load < info.maxConcurrent;
+/**
+ * An agent whose improvement waits for approval keeps working with its current Context.md (a
+ * proposal can wait for hours); one still being created, offline or retired takes nothing.
+ */
+const WORKING: ReadonlySet<AgentLoadInfo['status']> = new Set(['online', 'busy', 'being_improved']);
+const isAvailable = (info: AgentLoadInfo | undefined): boolean => !!info && WORKING.has(info.status) && info.load < info.maxConcurrent;
 
 function candidate(registry: AgentRegistry, loads: Map<string, AgentLoadInfo>, agent: string, score: number): CandidateScore {
   const def = registry.get(agent)?.definition;

@@ -12,9 +12,9 @@ type StatusRow = { agent_name: string; status: AgentStatusChanged['status']; cur
  * processes can never push an agent past its max_concurrent. Every change is pushed to the
  * workspace as `agent.status_changed` (after the statement: there is no surrounding transaction).
  *
- * Status: busy while it has any task, online at load 0. An agent being created or improved takes
- * no new task (the router skips it too) and returns to online/busy when its lifecycle ends;
- * tasks it was already running finish and are released normally.
+ * Status: busy while it has any task, online at load 0. An agent being created takes no task (the
+ * router skips it too); one being improved keeps working with its current Context.md while the
+ * proposal waits, and keeps showing `being_improved` until its lifecycle ends.
  */
 @Injectable()
 export class AgentLoadRepository implements AgentLoadTracker {
@@ -35,9 +35,9 @@ export class AgentLoadRepository implements AgentLoadTracker {
     const { rows } = await this.pool.query<StatusRow>(
       `update agent_availability
           set current_load = current_load + 1,
-              status = 'busy',
+              status = case when status = 'being_improved' then status else 'busy' end,
               updated_at = now()
-        where workspace_id = $1 and agent_name = $2 and status in ('online', 'busy') and current_load < max_concurrent
+        where workspace_id = $1 and agent_name = $2 and status in ('online', 'busy', 'being_improved') and current_load < max_concurrent
         returning agent_name, status, current_load, max_concurrent`,
       [workspaceId, agent],
     );
