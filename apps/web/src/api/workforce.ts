@@ -48,6 +48,7 @@ export interface WorkforceApi {
   cancelBuild(id: string, reason?: string): Promise<AgentBuild>;
   listImprovements(name: string): Promise<{ improvements: AgentImprovement[] }>;
   proposeImprovement(name: string, feedback: string): Promise<AgentImprovement>;
+  getImprovement(id: string): Promise<AgentImprovement>;
   restoreImprovement(id: string): Promise<AgentImprovement>;
   retire(name: string, reason: string): Promise<RetireAgentResult>;
 }
@@ -82,6 +83,7 @@ export function createWorkforceApi(client: ApiClient = defaultClient): Workforce
     cancelBuild: (id, reason) => client.request('POST', `/api/agent-builds/${enc(id)}/cancel`, AgentBuildSchema, reason ? { reason } : {}),
     listImprovements: (name) => client.request('GET', `${agent(name)}/improvements`, AgentImprovementListSchema),
     proposeImprovement: (name, feedback) => client.request('POST', `${agent(name)}/improvements`, AgentImprovementSchema, { feedback }),
+    getImprovement: (id) => client.request('GET', `/api/improvements/${enc(id)}`, AgentImprovementSchema),
     restoreImprovement: (id) => client.request('POST', `/api/improvements/${enc(id)}/restore`, AgentImprovementSchema, {}),
     retire: (name, reason) => client.request('POST', `${agent(name)}/retire`, RetireAgentResultSchema, { reason }),
   };

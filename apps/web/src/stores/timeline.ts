@@ -1,4 +1,5 @@
 import { DelegationInfoSchema, UuidSchema, type DelegationInfo, type Message, type MessageRole } from '@orchestrator/contracts';
+import { z } from 'zod';
 
 /** A reply being streamed: chunks are kept by `index` so late or repeated deltas land in place. */
 export interface ReplyDraft {
@@ -37,9 +38,16 @@ export interface TimelineItem {
   offlineDraft: boolean;
   /** The agent build this reply started (BUILD_AGENT): rendered as a build progress card. */
   agentBuildId: string | null;
+  /** The improvement this reply proposed or pointed to (IMPROVE_AGENT): rendered as a decision card. */
+  improvement: ChatImprovementRef | null;
 }
 
-const NO_EXTRAS = { intent: null, project: null, delegation: null, offlineDraft: false, agentBuildId: null } as const;
+export interface ChatImprovementRef {
+  id: string;
+  approvalId: string | null;
+}
+
+const NO_EXTRAS = { intent: null, project: null, delegation: null, offlineDraft: false, agentBuildId: null, improvement: null } as const;
 
 /** Parsed once per metadata object: the timeline is rebuilt on every delta. */
 const delegationCache = new WeakMap<object, DelegationInfo | null>();
@@ -58,7 +66,24 @@ function delegationOf(message: Message): DelegationInfo | null {
   return parsed;
 }
 
-function extrasOf(message: Message): Pick<TimelineItem, 'intent' | 'project' | 'delegation' | 'offlineDraft' | 'agentBuildId'> {
+/** `metadata.improvement` as the conversation graph's improvement node writes it (not in the contract's named keys). */
+const ChatImprovementMetaSchema = z.object({ id: UuidSchema, approvalId: UuidSchema.nullable().optional() });
+
+const improvementCache = new WeakMap<object, ChatImprovementRef | null>();
+
+function improvementOf(message: Message): ChatImprovementRef | null {
+  const raw = message.metadata.improvement;
+  if (!raw || typeof raw !== 'object') return null;
+  let ref = improvementCache.get(raw);
+  if (ref === undefined) {
+    const parsed = ChatImprovementMetaSchema.safeParse(raw);
+    ref = parsed.success ? { id: parsed.data.id, approvalId: parsed.data.approvalId ?? null } : null;
+    improvementCache.set(raw, ref);
+  }
+  return ref;
+}
+
+function extrasOf(message: Message): Pick<TimelineItem, 'intent' | 'project' | 'delegation' | 'offlineDraft' | 'agentBuildId' | 'improvement'> {
   const { intent, project, offlineDraft, agentBuildId } = message.metadata;
   return {
     intent: intent ?? null,
@@ -66,6 +91,7 @@ function extrasOf(message: Message): Pick<TimelineItem, 'intent' | 'project' | '
     delegation: delegationOf(message),
     offlineDraft: offlineDraft === true,
     agentBuildId: UuidSchema.safeParse(agentBuildId).success ? (agentBuildId as string) : null,
+    improvement: improvementOf(message),
   };
 }
 

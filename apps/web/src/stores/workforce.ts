@@ -9,7 +9,7 @@ import type {
   RetireAgentResult,
 } from '@orchestrator/contracts';
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { computed, ref } from 'vue';
 import { toApiError, type ApiError } from '../api';
 import { versionConflictOf, workforceApi } from '../api/workforce';
 import { useAgentsStore } from './agents';
@@ -44,6 +44,8 @@ export interface VersionList {
 
 const diffKey = (name: string, from: number, to: number) => `${name}:${from}:${to}`;
 const newestFirst = (a: AgentImprovement, b: AgentImprovement) => Date.parse(b.createdAt) - Date.parse(a.createdAt);
+/** How far an improvement has got: a fetched copy never replaces one a socket event moved further. */
+const IMPROVEMENT_STAGE: Record<AgentImprovement['status'], number> = { proposed: 0, pending_approval: 1, approved: 2, rejected: 3, failed: 3, applied: 3, rolled_back: 4 };
 
 /**
  * The Workforce: metrics, agent details (definition + Context.md + version), version history,
@@ -299,6 +301,28 @@ export const useWorkforceStore = defineStore('workforce', () => {
     });
   }
 
+  // ---- one improvement by id (a chat reply's card); kept in its agent's list like the rest ----
+  const improvementById = computed(() => {
+    const byId: Record<string, AgentImprovement> = {};
+    for (const list of Object.values(improvements.value)) for (const item of list) byId[item.id] = item;
+    return byId;
+  });
+  const improvementLoadErrors = ref<Record<string, ApiError | null>>({});
+
+  function loadImprovement(id: string, options: { force?: boolean } = {}): Promise<void> {
+    if (improvementById.value[id] && !options.force) return Promise.resolve();
+    return (options.force ? fresh : once)(`improvement:${id}`, async () => {
+      improvementLoadErrors.value[id] = null;
+      try {
+        const fetched = await workforceApi.getImprovement(id);
+        const known = improvementById.value[id];
+        if (!known || IMPROVEMENT_STAGE[fetched.status] >= IMPROVEMENT_STAGE[known.status]) upsertImprovement(fetched);
+      } catch (cause) {
+        improvementLoadErrors.value[id] = toApiError(cause);
+      }
+    });
+  }
+
   async function proposeImprovement(name: string, feedback: string): Promise<AgentImprovement | null> {
     if (proposing.value[name]) return null;
     proposing.value[name] = true;
@@ -395,6 +419,9 @@ export const useWorkforceStore = defineStore('workforce', () => {
     proposing,
     actionErrors,
     loadImprovements,
+    improvementById,
+    improvementLoadErrors,
+    loadImprovement,
     proposeImprovement,
     restoreImprovement,
     applyImprovementUpdated,

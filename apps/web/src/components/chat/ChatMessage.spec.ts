@@ -20,6 +20,7 @@ function item(overrides: Partial<TimelineItem> = {}): TimelineItem {
     delegation: null,
     offlineDraft: false,
     agentBuildId: null,
+    improvement: null,
     ...overrides,
   };
 }
