@@ -69,7 +69,10 @@ describe('building agents from the chat', () => {
     const approval = (await api(app.baseUrl, 'GET', `/api/approvals/${waiting.approvalId}`)).body as Approval;
     expect(approval).toMatchObject({ kind: 'agent_creation', status: 'pending', riskLevel: 'high', projectId: null, agentName: 'legal_contract_reviewer' });
     expect((approval.preview.details.files as Record<string, string>)['Context.md']).toContain('## Escalation');
-    const progress = (await messages(conversationId)).filter((m) => m.metadata.agentBuildId === buildId).map((m) => m.content);
+    const built = (await messages(conversationId)).filter((m) => m.metadata.agentBuildRef === buildId);
+    // The first reply carries the live card; the progress messages are text.
+    expect(built.every((m) => m.metadata.agentBuildId === undefined)).toBe(true);
+    const progress = built.map((m) => m.content);
     expect(progress.some((c) => /Drafted .*from the department specialist template/.test(c))).toBe(true);
     expect(progress.some((c) => c.includes(waiting.approvalId!))).toBe(true);
     expect((await api(app.baseUrl, 'GET', '/api/agents')).body.agents.some((a: { name: string }) => a.name === 'legal_contract_reviewer')).toBe(false);
@@ -142,7 +145,7 @@ describe('build_agent plan steps', () => {
   }
 
   it('should pause for agent development, resume once the built agent is approved, and finish on it', async () => {
-    const { reply } = await chat('Plan the launch of our product in Germany next quarter');
+    const { conversationId, reply } = await chat('Plan the launch of our product in Germany next quarter');
     const project = reply.metadata.project as { id: string; version: number };
     expect((await api(app.baseUrl, 'POST', `/api/projects/${project.id}/approve`, { version: project.version })).status).toBe(200);
     let d = await settle(project.id);
@@ -172,6 +175,10 @@ describe('build_agent plan steps', () => {
     expect(localized.length).toBeGreaterThan(0);
     for (const s of localized) expect(s).toMatchObject({ status: 'completed', assignedAgent: 'localization_specialist' });
     expect(app.app.get(AgentRegistryService).current().get('localization_specialist')?.definition.reportsTo).toBe('cmo_orchestrator');
+    // The conversation that planned the project follows the build: one card (with the approval request), then the outcome.
+    const conv = await messages(conversationId);
+    expect(conv.filter((m) => m.metadata.agentBuildId).map((m) => m.metadata.agentBuildStatus)).toEqual(['awaiting_approval']);
+    expect(conv.some((m) => m.metadata.agentBuildRef && /localization_specialist.*is deployed/s.test(m.content))).toBe(true);
   });
 });
 

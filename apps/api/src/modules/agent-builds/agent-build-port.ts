@@ -42,7 +42,9 @@ export async function announce(s: PortServices, record: BuildRecord): Promise<vo
       role: 'assistant',
       agentName: 'ceo_orchestrator',
       content: text,
-      metadata: { intent: 'BUILD_AGENT', agentBuildId: b.id, agentBuildStatus: b.status, offline: s.llm.info.offline },
+      // One live card per build and conversation: the chat that asked has it on the first reply; a
+      // project's conversation gets it with the approval request. Other updates are text.
+      metadata: { intent: 'BUILD_AGENT', agentBuildRef: b.id, agentBuildStatus: b.status, offline: s.llm.info.offline, ...(conversationId !== b.conversationId && b.status === 'awaiting_approval' ? { agentBuildId: b.id } : {}) },
     });
     s.publisher.messageCreated(record.workspaceId, message);
   }
