@@ -176,4 +176,41 @@ describe('journey 3: edit an agent\'s Context.md in the workforce view', () => {
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 30_000 }).toBe('rejected');
     await page.close();
   });
+
+  it('should apply an improvement approved on its chat card and show the new version in the workforce view when feedback names an agent', async () => {
+    const page = await browser.newPage();
+    await openAgent(page, 'blog_post_writer');
+    const base = Number(await page.getByTestId('context-base-version').textContent());
+
+    await page.goto(system.url);
+    await send(page, "The blog post writer's posts are way too long, keep them under 600 words");
+    const reply = await assistantMessage(page, 1);
+    const card = reply.getByTestId('agent-improvement-card');
+    await card.waitFor({ timeout: 30_000 });
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 30_000 }).toBe('pending_approval');
+    const added = card.locator('[data-testid="agent-diff"] .agent-diff__line--added');
+    await expect.poll(() => added.allTextContents().then((lines) => lines.join('\n'))).toContain('600 words');
+
+    await card.getByTestId('improvement-approve').click();
+    await page.getByTestId('confirm-notes').fill('Shorter is better');
+    await page.getByTestId('confirm-accept').click({ timeout: 10_000 });
+    // Applied on the server after the decision; the card follows agent_improvement.updated.
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 30_000 }).toBe('applied');
+    expect(await card.getByTestId('improvement-card-applied').textContent()).toBe(`Applied as version ${base + 1}.`);
+    expect(await card.getByTestId('improvement-approve').count()).toBe(0);
+    await expect.poll(() => readFile(path.join(agentsDir, CONTEXT_FILE), 'utf8')).toContain('600 words');
+
+    // The agent link opens its improvements; the version link its history, newest first.
+    await card.getByTestId('improvement-card-agent').click();
+    const item = page.getByTestId('improvement-item').first();
+    await expect.poll(() => item.getAttribute('data-status'), { timeout: 10_000 }).toBe('applied');
+    expect(await item.textContent()).toContain(`→ v${base + 1}`);
+    await page.goBack();
+    await reply.getByTestId('agent-improvement-card').getByTestId('improvement-card-version-link').click({ timeout: 20_000 });
+    const newest = page.getByTestId('version-item').first();
+    await expect.poll(() => newest.getAttribute('data-version'), { timeout: 10_000 }).toBe(String(base + 1));
+    await page.getByTestId('agent-tab-context').click();
+    await expect.poll(() => page.getByTestId('context-base-version').textContent()).toBe(String(base + 1));
+    await page.close();
+  });
 });

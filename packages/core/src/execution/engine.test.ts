@@ -128,6 +128,23 @@ describe('ExecutionEngine', () => {
     expect(t.rec.executions()).toBe(1);
   });
 
+  it('should report only the still-open approvals when one of a parallel batch is decided', async () => {
+    const t = engineFor(plan(['a', 'b', 'c'].map((id) => step(id, [], { riskLevel: 'critical' }))), ['b done', 'c done', 'after skip']);
+    const first = await t.engine.run(t.ctx);
+    const pending = first.kind === 'interrupted' ? first.interrupts : [];
+    expect(pending.map((i) => i.value.stepKey).sort()).toEqual(['a', 'b', 'c']);
+    const a = pending.find((i) => i.value.stepKey === 'a')!;
+    const second = await t.engine.run(t.ctx, { [a.id]: { kind: 'decision', decision: 'reject', notes: 'no' } });
+    // a is answered (its rejection is recorded); only b and c still wait, so nothing is resumed twice.
+    expect(second.kind === 'interrupted' && second.interrupts.map((i) => i.value.stepKey).sort()).toEqual(['b', 'c']);
+    expect(t.rec.statuses.get('a')).toContain('failed');
+    const rest = second.kind === 'interrupted' ? second.interrupts : [];
+    const third = await t.engine.run(t.ctx, Object.fromEntries(rest.map((i) => [i.id, { kind: 'decision', decision: 'approve' } as const])));
+    // Once the batch is complete, the rejection surfaces as a decision for a person.
+    expect(third.kind === 'interrupted' && third.interrupts.map((i) => i.value)).toEqual([expect.objectContaining({ kind: 'error', stepKey: 'a', category: 'permission' })]);
+    expect(t.rec.executions()).toBe(2);
+  });
+
   it('should wait for a person on a build_agent step', async () => {
     const t = engineFor(plan([step('build', [], { type: 'build_agent', assignedAgent: null, capability: 'localization' }), step('use', ['build'])]), ['used']);
     const first = await t.engine.run(t.ctx);

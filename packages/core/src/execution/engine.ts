@@ -73,8 +73,15 @@ export class ExecutionEngine {
     return { kind: 'completed' };
   }
 
+  /**
+   * Open questions of the run. A task that was answered and finished while others of its batch
+   * still wait keeps its interrupt write until the batch completes; it is not open any more, and
+   * reporting it again would make the runner resume it again and again.
+   */
   private interruptsOf(state: Awaited<ReturnType<ExecutionGraph['getState']>>): PendingInterrupt[] {
-    return state.tasks.flatMap((t) => (t.interrupts ?? []).map((i) => ({ id: String(i.id), value: i.value as ExecutionInterrupt })));
+    return state.tasks
+      .filter((t) => t.result === undefined)
+      .flatMap((t) => (t.interrupts ?? []).map((i) => ({ id: String(i.id), value: i.value as ExecutionInterrupt })));
   }
 
   async pendingInterrupts(ctx: RunContext): Promise<PendingInterrupt[]> {
