@@ -7,6 +7,7 @@ import { FakeSocket } from '../../testing/fakeSocket';
 import { json, mockFetch } from '../../testing/fetchMock';
 import { mountWithPrime } from '../../testing/mount';
 import { routerAt } from '../../testing/router';
+import { useWorkforceStore } from '../../stores/workforce';
 import AgentImprovementCard from './AgentImprovementCard.vue';
 import { agentDetail, improvement } from './testData';
 
@@ -73,6 +74,11 @@ describe('AgentImprovementCard', () => {
     expect(wrapper.get('[data-testid="improvement-card-version-link"]').attributes('href')).toBe('/workforce/blog_post_writer?tab=versions');
     expect(wrapper.find('[data-testid="improvement-approve"]').exists()).toBe(false);
     expect(wrapper.find('[data-testid="improvement-card-restore"]').exists()).toBe(true);
+
+    // A fetch answered before the apply (still awaiting approval) must not undo the event.
+    await useWorkforceStore().loadImprovement(proposal.id, { force: true });
+    await flushPromises();
+    expect(wrapper.get('[data-testid="agent-improvement-card"]').attributes('data-status')).toBe('applied');
     wrapper.unmount();
   });
 
