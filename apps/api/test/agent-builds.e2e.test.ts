@@ -144,6 +144,32 @@ describe('build_agent plan steps', () => {
     }
   }
 
+  // Runs before the next test, which deploys the localization agent the Germany plan lacks.
+  it('should cancel the build and deploy nothing when the project that needed it is aborted', async () => {
+    const { reply } = await chat('Plan the launch of our product in Germany next quarter');
+    const project = reply.metadata.project as { id: string; version: number };
+    expect((await api(app.baseUrl, 'POST', `/api/projects/${project.id}/approve`, { version: project.version })).status).toBe(200);
+    let d = await settle(project.id);
+    let waiting: Approval | undefined;
+    for (let round = 0; round < 80 && !waiting; round++) {
+      const pending = (await api(app.baseUrl, 'GET', `/api/approvals?status=pending&projectId=${project.id}`)).body.approvals as Approval[];
+      waiting = d.status === 'paused_for_agent_development' ? pending.find((a) => a.kind === 'agent_creation') : undefined;
+      if (waiting) break;
+      const steps = pending.filter((a) => a.kind === 'action');
+      for (const a of steps) expect((await decide(a.id, 'approve')).status).toBe(200);
+      if (steps.length === 0) await new Promise((r) => setTimeout(r, 100));
+      await builds.settled();
+      d = await settle(project.id);
+    }
+    expect(waiting).toBeDefined();
+    const buildId = (await pool.query<{ id: string }>('select id from agent_builds where approval_id = $1', [waiting!.id])).rows[0]!.id;
+    expect((await api(app.baseUrl, 'POST', `/api/projects/${project.id}/abort`, { reason: 'Launch postponed' })).status).toBe(200);
+    await builds.settled();
+    expect(await getBuild(buildId)).toMatchObject({ status: 'cancelled' });
+    expect((await api(app.baseUrl, 'GET', `/api/approvals/${waiting!.id}`)).body).toMatchObject({ status: 'cancelled' });
+    expect(app.app.get(AgentRegistryService).current().get('localization_specialist')).toBeUndefined();
+  });
+
   it('should pause for agent development, resume once the built agent is approved, and finish on it', async () => {
     const { conversationId, reply } = await chat('Plan the launch of our product in Germany next quarter');
     const project = reply.metadata.project as { id: string; version: number };
@@ -180,6 +206,7 @@ describe('build_agent plan steps', () => {
     expect(conv.filter((m) => m.metadata.agentBuildId).map((m) => m.metadata.agentBuildStatus)).toEqual(['awaiting_approval']);
     expect(conv.some((m) => m.metadata.agentBuildRef && /localization_specialist.*is deployed/s.test(m.content))).toBe(true);
   });
+
 });
 
 describe('durability', () => {

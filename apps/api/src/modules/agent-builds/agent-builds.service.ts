@@ -67,7 +67,12 @@ export class AgentBuildsService implements OnModuleInit, OnApplicationBootstrap,
   }
 
   onModuleInit(): void {
-    this.unsubscribe = this.approvals.onDecided((approval, context) => this.onDecided(approval, context));
+    const offDecided = this.approvals.onDecided((approval, context) => this.onDecided(approval, context));
+    const offWithdrawn = this.approvals.onWithdrawn((approval, workspaceId) => this.onWithdrawn(approval, workspaceId));
+    this.unsubscribe = () => {
+      offDecided();
+      offWithdrawn();
+    };
   }
 
   /** Builds in progress when the process stopped continue; decisions taken meanwhile are carried out. */
@@ -188,6 +193,17 @@ export class AgentBuildsService implements OnModuleInit, OnApplicationBootstrap,
         if (record) return this.resume({ workspaceId: context.workspaceId, buildId: record.build.id }, approval);
       }),
     );
+  }
+
+  /** The project that needed the agent was stopped: its build stops with it, nothing is deployed. */
+  private async onWithdrawn(approval: Approval, workspaceId: string): Promise<void> {
+    if (approval.kind !== 'agent_creation') return;
+    const open = await this.repository.byApproval(workspaceId, approval.id);
+    if (!open) return;
+    const record = await this.lock.run(open.build.id, () => this.repository.cancel(workspaceId, open.build.id, approval.decisionNotes ?? 'The project was stopped.'));
+    if (!record) return;
+    await announce(this.port, record);
+    await this.finished(record);
   }
 
   private resume(ctx: BuildContext, approval: Approval): Promise<void> {

@@ -15,6 +15,9 @@ import type { ApprovalRecord, DecisionContext, NewApproval } from './approvals.r
  */
 export type DecisionListener = (approval: Approval, context: DecisionContext) => Promise<void> | void;
 
+/** Called for each approval withdrawn because its project was stopped (status `cancelled`). */
+export type WithdrawalListener = (approval: Approval, workspaceId: string) => Promise<void> | void;
+
 export interface SweepResult {
   expired: Approval[];
   escalated: Approval[];
@@ -27,6 +30,7 @@ const DECIDING_ROLES: ReadonlySet<RequestContext['role']> = new Set(['admin', 'a
 export class ApprovalsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('ApprovalsService');
   private readonly listeners = new Set<DecisionListener>();
+  private readonly withdrawalListeners = new Set<WithdrawalListener>();
   private timer?: NodeJS.Timeout;
   private sweeping?: Promise<SweepResult>;
 
@@ -59,6 +63,12 @@ export class ApprovalsService implements OnModuleInit, OnModuleDestroy {
     return () => this.listeners.delete(listener);
   }
 
+  /** Registers a listener for approvals withdrawn with their project; returns the remover. */
+  onWithdrawn(listener: WithdrawalListener): () => void {
+    this.withdrawalListeners.add(listener);
+    return () => this.withdrawalListeners.delete(listener);
+  }
+
   /**
    * For the execution engine: raises (or, on a re-run node, finds) the approval of a paused step
    * and announces it once. To create it inside the engine's own transaction instead, call
@@ -76,12 +86,22 @@ export class ApprovalsService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Withdraws a stopped project's pending approvals and updates the queues. Listeners are not
-   * called: the run that asked is being stopped, not resumed.
+   * Withdraws a stopped project's pending approvals and updates the queues. Decision listeners are
+   * not called (the run that asked is being stopped, not resumed); withdrawal listeners are, so
+   * work that waited on an approval outside the run (an agent build) stops too.
    */
   async cancelForProject(workspaceId: string, projectId: string, reason: string): Promise<Approval[]> {
     const records = await this.repository.cancelForProject(workspaceId, projectId, reason);
-    for (const { approval } of records) this.publisher.approvalDecided(workspaceId, approval);
+    for (const { approval } of records) {
+      this.publisher.approvalDecided(workspaceId, approval);
+      for (const listener of this.withdrawalListeners) {
+        try {
+          await listener(approval, workspaceId);
+        } catch (err) {
+          this.logger.error({ err, approvalId: approval.id }, 'approval withdrawal listener failed');
+        }
+      }
+    }
     return records.map((r) => r.approval);
   }
 
