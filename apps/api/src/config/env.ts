@@ -54,6 +54,21 @@ const EnvSchema = z.object({
         return JSON.parse(s) as unknown;
       } catch {
         ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string(), z.object({ input: z.number().min(0), output: z.number().min(0) }).strict()))
+    .default({}),
+  // Checkpoint retention sweep: keep the newest N checkpoints per thread, delete older ones past a minimum age.
+  CHECKPOINT_RETENTION_KEEP_LAST: z.coerce.number().int().min(1).max(100_000).default(50),
+  CHECKPOINT_RETENTION_MIN_AGE_HOURS: z.coerce.number().min(0).max(87_600).default(24),
+  CHECKPOINT_RETENTION_INTERVAL_MS: z.coerce.number().int().min(0).default(60 * 60_000),
+  // Large step results: a local folder (default) or Supabase Storage.
+  BLOB_STORE: z.enum(['local', 'supabase']).default('local'),
+  SUPABASE_URL: optionalUrl,
+  SUPABASE_SERVICE_ROLE_KEY: z.string().min(1).optional(),
+  SUPABASE_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'must be a bucket name (lower case, digits, . _ -)').default('orchestrator-results'),
+});
 
 export type Env = z.infer<typeof EnvSchema>;
 
