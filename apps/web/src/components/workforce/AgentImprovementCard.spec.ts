@@ -2,9 +2,9 @@ import { flushPromises } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { disposeSocket, useSocket } from '../../composables/useSocket';
-import { approval, uuid } from '../../testing/factories';
+import { agent, approval, uuid } from '../../testing/factories';
 import { FakeSocket } from '../../testing/fakeSocket';
-import { json, mockFetch } from '../../testing/fetchMock';
+import { json, mockFetch as mockRoutes } from '../../testing/fetchMock';
 import { mountWithPrime } from '../../testing/mount';
 import { routerAt } from '../../testing/router';
 import { useWorkforceStore } from '../../stores/workforce';
@@ -38,6 +38,10 @@ async function mountCard(improvementId: string, approvalId: string | null = null
   return wrapper;
 }
 
+/** Every card lists the agents once, for the agent's title. */
+const mockFetch = (routes: Parameters<typeof mockRoutes>[0]) =>
+  mockRoutes({ 'GET /api/agents': json({ agents: [agent({ name: 'blog_post_writer', title: 'Blog Post Writer' })] }), ...routes });
+
 const confirmButton = () => document.querySelector('[data-testid="confirm-accept"]') as HTMLButtonElement;
 
 describe('AgentImprovementCard', () => {
@@ -51,7 +55,9 @@ describe('AgentImprovementCard', () => {
     });
     const wrapper = await mountCard(proposal.id, approvalId);
 
-    expect(wrapper.get('[data-testid="improvement-card-agent"]').attributes('href')).toBe('/workforce/blog_post_writer?tab=improvements');
+    const agentLink = wrapper.get('[data-testid="improvement-card-agent"]');
+    expect(agentLink.text()).toBe('Blog Post Writer');
+    expect(agentLink.attributes('href')).toBe('/workforce/blog_post_writer?tab=improvements');
     expect(wrapper.get('[data-testid="improvement-card-reason"]').text()).toBe('Readers asked for shorter posts.');
     const lines = wrapper.findAll('.agent-diff__line').map((line) => `${line.attributes('data-kind')}:${line.text()}`);
     expect(lines).toContain('added:+Keep posts under 600 words.');
