@@ -4,12 +4,25 @@ import { OutboxWriteDropped } from './errors.js';
 /** A bookkeeping write (step row, audit entry, event row) run inside a checkpoint's transaction. */
 export type OutboxWrite = (client: pg.PoolClient) => Promise<void>;
 
+/**
+ * A bookkeeping write given as SQL instead of a function: it is fused into the checkpoint's own
+ * statement as data-modifying CTEs, so it needs no transaction (no BEGIN/COMMIT round trips).
+ * `build` gets a placeholder allocator for parameter values and a namer that makes its CTE names
+ * unique within the statement (refer to an earlier CTE of the same write through it). The rows
+ * of the CTE named `returning` come back (as JSON) once the statement commits.
+ */
+export interface OutboxStatement {
+  build: (param: (value: unknown) => string, name: (local: string) => string) => Array<{ name: string; sql: string }>;
+  returning?: string;
+}
+
 export interface OutboxEntry {
-  write: OutboxWrite;
+  write?: OutboxWrite;
+  statement?: OutboxStatement;
   /** Idempotency key: a newer write with the same key replaces this one while both are queued. */
   key?: string;
-  /** Resolves the entry's promise, or rejects it when given a failure (whatever was thrown). */
-  settle: (failure?: { error: unknown }) => void;
+  /** Resolves the entry's promise (with a statement's returned rows), or rejects it when given a failure. */
+  settle: (failure?: { error: unknown }, rows?: unknown[]) => void;
 }
 
 /**
@@ -27,9 +40,18 @@ export class Outbox {
 
   /** Resolves once the write committed; rejects with the error if its transaction rolled back. */
   add(threadId: string, slot: string, write: OutboxWrite, key?: string): Promise<void> {
+    return this.push(threadId, slot, { write }, key).then(() => undefined);
+  }
+
+  /** Like add(), for a statement fused into the checkpoint's; resolves with its returned rows. */
+  addStatement(threadId: string, slot: string, statement: OutboxStatement, key?: string): Promise<unknown[]> {
+    return this.push(threadId, slot, { statement }, key);
+  }
+
+  private push(threadId: string, slot: string, item: Pick<OutboxEntry, 'write' | 'statement'>, key?: string): Promise<unknown[]> {
     let settle!: OutboxEntry['settle'];
-    const committed = new Promise<void>((resolve, reject) => {
-      settle = (failure) => (failure ? reject(failure.error) : resolve());
+    const committed = new Promise<unknown[]>((resolve, reject) => {
+      settle = (failure, rows) => (failure ? reject(failure.error) : resolve(rows ?? []));
     });
     // Nodes do not await this promise (it settles only once their work is saved), so a
     // rollback must not surface as an unhandled rejection; awaiting it still sees the error.
@@ -42,7 +64,7 @@ export class Outbox {
       const previous = queue.entries.findIndex((e) => e.key === key);
       if (previous >= 0) queue.entries.splice(previous, 1)[0]?.settle({ error: new OutboxWriteDropped(`Outbox write "${key}" was replaced by a newer one`) });
     }
-    queue.entries.push({ write, key, settle });
+    queue.entries.push({ ...item, key, settle });
     return committed;
   }
 
@@ -78,7 +100,7 @@ export class Outbox {
  * transaction and settles every entry with the outcome. On failure nothing is re-queued: the
  * writes belong to work that was not saved, and re-running that work queues them again.
  */
-export async function commitWithOutbox(pool: pg.Pool, entries: OutboxEntry[], first?: pg.QueryConfig): Promise<void> {
+export async function commitWithOutbox(pool: pg.Pool, entries: OutboxEntry[], first?: pg.QueryConfig): Promise<pg.QueryResult | undefined> {
   let client: pg.PoolClient;
   try {
     client = await pool.connect();
@@ -87,10 +109,11 @@ export async function commitWithOutbox(pool: pg.Pool, entries: OutboxEntry[], fi
     throw error;
   }
   let broken: Error | undefined;
+  let result: pg.QueryResult | undefined;
   try {
     await client.query('begin');
-    if (first) await client.query(first);
-    for (const entry of entries) await entry.write(client);
+    if (first) result = await client.query(first);
+    for (const entry of entries) await entry.write?.(client);
     await client.query('commit');
   } catch (error) {
     await client.query('rollback').catch((rollbackError: Error) => {
@@ -103,4 +126,5 @@ export async function commitWithOutbox(pool: pg.Pool, entries: OutboxEntry[], fi
     client.release(broken);
   }
   for (const entry of entries) entry.settle();
+  return result;
 }

@@ -17,10 +17,10 @@ import {
 import type pg from 'pg';
 import { WriteBatcher, type WriteBatch, type WriteRow } from './batch.js';
 import { OutboxWriteDropped } from './errors.js';
-import { Outbox, commitWithOutbox, type OutboxWrite } from './outbox.js';
+import { Outbox, commitWithOutbox, type OutboxEntry, type OutboxStatement, type OutboxWrite } from './outbox.js';
 import { pruneAll, pruneThread, type PruneAllOptions, type PruneResult, type PruneThreadOptions } from './retention.js';
 import { decodeRows, type CheckpointKey, type DecodeContext } from './rows.js';
-import { DELETE_THREAD, putQuery, putWritesQuery, readQuery, statement, type ReadRow } from './sql.js';
+import { DELETE_THREAD, fuse, putParts, putWritesParts, readQuery, statement, type ReadRow, type StatementParts } from './sql.js';
 
 export interface PostgresCheckpointSaverOptions {
   serde?: SerializerProtocol;
@@ -172,11 +172,9 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
     const batch = this.batcher.take(threadId, ns);
     for (const row of batch?.rows ?? []) params.push(...row);
     const writes = batch?.rows.length ?? 0;
-    const query = statement(putQuery(values.length, writes), params, this.prepare, values.length + writes);
     const queued = [...(batch?.outbox ?? []), ...this.outbox.take(threadId, slotOfNamespace(ns))];
     try {
-      if (queued.length === 0) await this.pool.query(query);
-      else await commitWithOutbox(this.pool, queued, query);
+      await this.commit(putParts(values.length, writes), params, values.length + writes, queued);
     } catch (error) {
       batch?.settle({ error });
       throw error;
@@ -214,9 +212,34 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
   private async saveWrites(batch: WriteBatch): Promise<void> {
     const params: unknown[] = [batch.threadId, batch.ns];
     for (const row of batch.rows) params.push(...row);
-    const query = statement(putWritesQuery(batch.rows.length), params, this.prepare, batch.rows.length);
-    if (batch.outbox.length === 0) await this.pool.query(query);
-    else await commitWithOutbox(this.pool, batch.outbox, query);
+    await this.commit(putWritesParts(batch.rows.length), params, batch.rows.length, batch.outbox);
+  }
+
+  /**
+   * Runs `parts` (a checkpoint or writes statement; none for a flush) with the outbox entries
+   * that ride on it: statements fused into it (one round trip), functions after it in one
+   * transaction. Settles the statements' promises; commitWithOutbox settles the functions'.
+   */
+  private async commit(parts: StatementParts | null, params: unknown[], rows: number, entries: OutboxEntry[]): Promise<void> {
+    const statements = entries.filter((e) => e.statement !== undefined);
+    const functions = entries.filter((e) => e.statement === undefined);
+    const fused = fuse(parts, params, statements.map((e) => e.statement!));
+    const run = parts !== null || statements.length > 0;
+    // What rides along varies, so only small fused statements get a prepared name.
+    const query = statement(fused.text, fused.values, this.prepare && statements.length <= 2, rows + statements.length * 8);
+    let result: pg.QueryResult | undefined;
+    try {
+      if (functions.length === 0) result = run ? await this.pool.query(query) : undefined;
+      else result = await commitWithOutbox(this.pool, functions, run ? query : undefined);
+    } catch (error) {
+      for (const entry of statements) entry.settle({ error });
+      throw error;
+    }
+    const row = result?.rows[0] as Record<string, unknown> | undefined;
+    statements.forEach((entry, i) => {
+      const column = fused.columns[i];
+      entry.settle(undefined, column ? ((row?.[column] as unknown[] | null | undefined) ?? []) : []);
+    });
   }
 
   async deleteThread(threadId: string): Promise<void> {
@@ -267,11 +290,24 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
     return this.outbox.add(threadId, slotOfTask(taskId), write, options.key);
   }
 
+  /**
+   * Like enqueueWithTask(), for a write given as SQL (OutboxStatement): it is fused into the
+   * statement that saves the node's writes (usually the superstep's checkpoint), so it costs no
+   * round trip and no transaction of its own. Resolves with the rows of its `returning` CTE.
+   */
+  enqueueStatementWithTask(config: RunnableConfig, write: OutboxStatement, options: { key?: string } = {}): Promise<unknown[]> {
+    const c: Configurable = config.configurable ?? {};
+    const threadId = text(c.thread_id);
+    const taskId = text(c[TASK_ID_KEY]);
+    if (threadId === undefined || taskId === undefined) throw new Error('enqueueStatementWithTask needs the config LangGraph passes to a node (thread_id and task id)');
+    return this.outbox.addStatement(threadId, slotOfTask(taskId), write, options.key);
+  }
+
   /** Runs everything queued for the thread now, in one transaction without a checkpoint. */
   async flush(threadId: string): Promise<void> {
     await this.batcher.flush(threadId);
     const queued = this.outbox.takeThread(threadId);
-    if (queued.length > 0) await commitWithOutbox(this.pool, queued);
+    if (queued.length > 0) await this.commit(null, [], 0, queued);
   }
 
   /**

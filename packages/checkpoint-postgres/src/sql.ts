@@ -141,6 +141,18 @@ where excluded.idx < 0`;
  * then channel, version, type, blob for each value, then WRITE_PARAMS per write.
  */
 export function putQuery(values: number, writes = 0): string {
+  return partsText(putParts(values, writes));
+}
+
+/** A statement as its data-modifying CTEs and its main statement, so more can be fused in. */
+export interface StatementParts {
+  ctes: string[];
+  main: string;
+}
+
+const partsText = ({ ctes, main }: StatementParts) => (ctes.length === 0 ? main : `with ${ctes.join(', ')}\n${main}`);
+
+export function putParts(values: number, writes = 0): StatementParts {
   const insertCheckpoint = `insert into ${TABLES.checkpoints}
   (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, checkpoint, metadata)
 values ($1, $2, $3, $4, $5::jsonb, $6::jsonb)
@@ -160,7 +172,7 @@ do update set checkpoint = excluded.checkpoint, metadata = excluded.metadata`;
 )`);
   }
   if (writes > 0) ctes.push(`pending_writes as (\n${insertWrites(7 + values * 4, writes)}\n)`);
-  return ctes.length === 0 ? insertCheckpoint : `with ${ctes.join(', ')}\n${insertCheckpoint}`;
+  return { ctes, main: insertCheckpoint };
 }
 
 /**
@@ -169,6 +181,42 @@ do update set checkpoint = excluded.checkpoint, metadata = excluded.metadata`;
  */
 export function putWritesQuery(writes: number): string {
   return insertWrites(3, writes);
+}
+
+export const putWritesParts = (writes: number): StatementParts => ({ ctes: [], main: insertWrites(3, writes) });
+
+/** Fused outbox statements (see OutboxStatement): their SQL, and how to read each one's rows. */
+export interface FusedStatement {
+  text: string;
+  values: unknown[];
+  /** The column of the result row that holds statement i's returned rows (JSON), if any. */
+  columns: Array<string | undefined>;
+}
+
+/**
+ * Fuses outbox statements into a statement (or, without `parts`, into one of their own): the
+ * base statement becomes one more data-modifying CTE and the result is one row with each
+ * statement's returned rows as JSON. Data-modifying CTEs all run, referenced or not, in one
+ * snapshot — the writes must not touch the same rows. Without statements the base is unchanged.
+ */
+export function fuse(parts: StatementParts | null, values: unknown[], statements: Array<{ build: (param: (value: unknown) => string, name: (local: string) => string) => Array<{ name: string; sql: string }>; returning?: string }>): FusedStatement {
+  if (statements.length === 0) return { text: parts ? partsText(parts) : 'select 1', values, columns: [] };
+  const all = [...values];
+  const param = (value: unknown) => {
+    all.push(value);
+    return `$${all.length}`;
+  };
+  const ctes = [...(parts?.ctes ?? [])];
+  if (parts) ctes.push(`checkpoint_main as (\n${parts.main}\n)`);
+  const selected: string[] = [];
+  const columns = statements.map((st, i) => {
+    const name = (local: string) => `outbox_${i}_${local}`;
+    for (const cte of st.build(param, name)) ctes.push(`${name(cte.name)} as (\n${cte.sql}\n)`);
+    if (!st.returning) return undefined;
+    selected.push(`(select coalesce(json_agg(r), '[]'::json) from ${name(st.returning)} r) as outbox_${i}`);
+    return `outbox_${i}`;
+  });
+  return { text: `with ${ctes.join(',\n')}\nselect ${selected.length > 0 ? selected.join(', ') : '1 as done'}`, values: all, columns };
 }
 
 /** Every row of a thread, all namespaces, in one atomic statement. */

@@ -1,0 +1,88 @@
+import { Annotation, END, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OutboxStatement } from './outbox.js';
+import { PostgresCheckpointSaver } from './saver.js';
+import { countQueries, openTestPool, type TestPool } from './test-support/db.js';
+import { threadId } from './test-support/factories.js';
+
+// Outbox statements: bookkeeping given as SQL rides inside the checkpoint's own statement.
+let db: TestPool;
+let saver: PostgresCheckpointSaver;
+beforeAll(async () => {
+  db = await openTestPool();
+  saver = new PostgresCheckpointSaver(db.pool);
+  await db.pool.query(`create table ledger (thread text not null, step int not null check (step < 100), primary key (thread, step))`);
+});
+afterAll(async () => db.close());
+
+const run = (thread: string) => ({ configurable: { thread_id: thread }, durability: 'sync' as const });
+const record = (thread: string, step: number): OutboxStatement => ({
+  build: (param, name) => [
+    { name: 'added', sql: `insert into ledger (thread, step) values (${param(thread)}, ${param(step)}::int) returning step` },
+    { name: 'seen', sql: `select step, 'ok' as note from ${name('added')}` },
+  ],
+  returning: 'seen',
+});
+const ledger = async (thread: string) => (await db.pool.query<{ step: number }>('select step from ledger where thread = $1 order by step', [thread])).rows.map((r) => r.step);
+const hasCheckpoints = async (thread: string) => ((await db.pool.query('select 1 from checkpoints.checkpoints where thread_id = $1', [thread])).rowCount ?? 0) > 0;
+
+function graphRecording(steps: number[], returned: unknown[][]) {
+  const State = Annotation.Root({ n: Annotation<number>() });
+  let graph = new StateGraph(State);
+  const names = steps.map((step): string => `s${step}`);
+  steps.forEach((step, i) => {
+    graph = graph.addNode(names[i]!, (s: { n: number }, config: LangGraphRunnableConfig) => {
+      void saver.enqueueStatementWithTask(config, record(String(config.configurable?.thread_id), step)).then((rows) => returned.push(rows), () => undefined);
+      return { n: s.n + 1 };
+    });
+  });
+  graph = graph.addEdge(START, names[0]!);
+  names.slice(1).forEach((name, i) => (graph = graph.addEdge(names[i]!, name)));
+  return graph.addEdge(names.at(-1)!, END).compile({ checkpointer: saver });
+}
+
+describe('outbox statements', () => {
+  it('should commit a node\'s statement inside the checkpoint\'s statement, without a transaction, and return its rows', async () => {
+    const returned: unknown[][] = [];
+    const graph = graphRecording([1, 2, 3], returned);
+    const thread = threadId();
+    const { queries } = await countQueries(() => graph.invoke({ n: 0 }, run(thread)));
+    expect(await ledger(thread)).toEqual([1, 2, 3]);
+    expect(queries.filter((q) => q === 'begin' || q === 'commit')).toEqual([]);
+    expect(queries.filter((q) => q.includes('insert into ledger'))).toHaveLength(3);
+    expect(queries.filter((q) => q.includes('insert into ledger')).every((q) => q.includes('insert into checkpoints.checkpoints'))).toBe(true);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(returned).toEqual([[{ step: 1, note: 'ok' }], [{ step: 2, note: 'ok' }], [{ step: 3, note: 'ok' }]]);
+  });
+
+  it('should roll back the checkpoint with a failing statement and reject the run', async () => {
+    const returned: unknown[][] = [];
+    // 100 breaks the ledger's check constraint.
+    const graph = graphRecording([100], returned);
+    const thread = threadId();
+    await expect(graph.invoke({ n: 0 }, run(thread))).rejects.toThrow(/ledger_step_check/);
+    expect(await ledger(thread)).toEqual([]);
+    const tuple = await saver.getTuple(run(thread));
+    // The checkpoint before the node is the latest: its result and its statement went together.
+    expect(tuple?.metadata?.step).toBe(0);
+    expect(await hasCheckpoints(thread)).toBe(true);
+    expect(returned).toEqual([]);
+  });
+
+  it('should run a statement and a function queued for one task in one transaction', async () => {
+    const thread = threadId();
+    const State = Annotation.Root({ n: Annotation<number>() });
+    const graph = new StateGraph(State)
+      .addNode('both', (s: { n: number }, config: LangGraphRunnableConfig) => {
+        void saver.enqueueStatementWithTask(config, record(thread, 7)).catch(() => undefined);
+        void saver.enqueueWithTask(config, async (client) => void (await client.query('insert into ledger (thread, step) values ($1, 8)', [thread]))).catch(() => undefined);
+        return { n: s.n + 1 };
+      })
+      .addEdge(START, 'both')
+      .addEdge('both', END)
+      .compile({ checkpointer: saver });
+    const { queries } = await countQueries(() => graph.invoke({ n: 0 }, run(thread)));
+    expect(await ledger(thread)).toEqual([7, 8]);
+    expect(queries.filter((q) => q === 'begin')).toHaveLength(1);
+  });
+});
