@@ -29,6 +29,7 @@ import { linearPlan, MARK_HOOK, noopAgentsDir, parallelPlan } from './fixtures.j
 import { graphOnlyEngine } from './graph-only.js';
 import { chainGraph, fanGraph } from './plain-graphs.js';
 import { figures, round, table, type Figures, type Sample } from './stats.js';
+import { roundTrip, timeBookkeeping } from './timing.js';
 
 // LangGraph adds an abort listener per running task; 20 parallel tasks exceed Node's default.
 setMaxListeners(100);
@@ -125,6 +126,8 @@ async function main(): Promise<void> {
     await saver.setup();
     const settings = (await pool.query<{ version: string; fsync: string; sync: string }>(`select current_setting('server_version') as version, current_setting('fsync') as fsync, current_setting('synchronous_commit') as sync`)).rows[0]!;
     const workspaceId = (await pool.query<{ id: string }>(`select id from workspaces where slug = 'default'`)).rows[0]!.id;
+    const timing = process.env.BENCH_TIME === '1' ? timeBookkeeping(app) : undefined;
+    if (timing) console.log(`one statement at rest: ${JSON.stringify(await roundTrip(pool))}`);
     const graphOnlyPlans = new Map<string, Plan>();
     const graphOnly = graphOnlyEngine(graphOnlyPlans, pool, app.get(AgentRegistryService), app.get<LlmProvider>(LLM_PROVIDER), config.agentsDir);
 
@@ -177,6 +180,7 @@ async function main(): Promise<void> {
           theirs.push(b);
         }
       }
+      if (timing) console.log([`bookkeeping awaited per step of ${shape.name} (ours):`, ...timing.report((shape.warmup + shape.runs) * stepCount)].join('\n'));
       results.push(
         figures(shape.name, 'orchestrator', stepCount, shape.parallel, ours),
         figures(shape.name, 'orchestrator_graph_only', stepCount, shape.parallel, oursGraphOnly),

@@ -25,6 +25,12 @@ export interface RunContext {
 /** The write gets the database transaction (the store knows its driver's type). */
 export interface StepCommit {
   withStep(write: (tx: unknown) => Promise<void>): Promise<void>;
+  /**
+   * The same for a write the checkpointer can fuse into its own statement (for Postgres: SQL
+   * built as CTEs, see the saver's OutboxStatement): no transaction round trips at all.
+   * Resolves with the rows the write returns.
+   */
+  withStatement(statement: unknown): Promise<unknown[]>;
 }
 
 /** Who must approve what: the slice of the run the approval gate reads for every step. */

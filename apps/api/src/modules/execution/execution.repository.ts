@@ -8,7 +8,7 @@ import { APP_CONFIG, PG_POOL } from '../../database/tokens.js';
 import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
 import type { BlobStore } from './blob-store.js';
 import { createBlobStore } from './supabase-blob-store.js';
-import { COMPLETE_STEP, completeStepParams, policyOf, PREVIEW_CHARS, STEP_COLUMNS, STEP_FROM, toStep, type CompletedRow, type PolicyRow, type StepRow } from './execution.rows.js';
+import { COMPLETE_STEP, completedRowFromJson, completeStepParams, completeStepStatement, policyOf, PREVIEW_CHARS, STEP_COLUMNS, STEP_FROM, toStep, type CompletedRow, type PolicyRow, type StepRow } from './execution.rows.js';
 
 /** Results larger than this go to blob storage; the row keeps a preview and the reference. */
 export const INLINE_RESULT_MAX_BYTES = 256 * 1024;
@@ -36,6 +36,8 @@ export class ExecutionRepository implements ExecutionStore {
    * asks for the autonomy and later for its dependencies' results): each is served once, so
    * neither costs a round trip of its own. Keyed by the context object of that node run.
    */
+  /** `running`/`retrying` writes still in flight, by project/step (see setStepStatus). */
+  private readonly inFlight = new Map<string, Promise<void>>();
   private readonly readAhead = new WeakMap<RunContext, { policy?: RunPolicy; dependencies: string[]; prior?: PriorResult[] }>();
 
   constructor(
@@ -102,8 +104,29 @@ export class ExecutionRepository implements ExecutionStore {
   }
 
   async setStepStatus(ctx: RunContext, stepKey: string, status: StepStatus, extra: { attempt?: number; agent?: string | null } = {}): Promise<void> {
-    const { rows } = await this.pool.query<StepRow>(
-      `with s as (
+    await this.settled(ctx, stepKey);
+    const write = this.writeStatus(ctx, stepKey, status, extra);
+    if (status !== 'running' && status !== 'retrying') return write;
+    // The agent starts without waiting for this write (it is for people watching); the step's
+    // next write waits for it, so statuses keep their order and a failure still fails the node.
+    const key = `${ctx.projectId}/${stepKey}`;
+    const tracked = write.finally(() => {
+      if (this.inFlight.get(key) === tracked) this.inFlight.delete(key);
+    });
+    tracked.catch(() => undefined);
+    this.inFlight.set(key, tracked);
+  }
+
+  /** Waits for a status write of the step still in flight (and fails with its error). */
+  private async settled(ctx: RunContext, stepKey: string): Promise<void> {
+    await this.inFlight.get(`${ctx.projectId}/${stepKey}`);
+  }
+
+  private async writeStatus(ctx: RunContext, stepKey: string, status: StepStatus, extra: { attempt?: number; agent?: string | null }): Promise<void> {
+    const { rows } = await this.pool.query<StepRow>({
+      // Named: parsed and planned once per connection (it runs for every step).
+      name: 'execution_set_step_status',
+      text: `with s as (
          update project_steps set status = $4,
            attempt = coalesce($5, attempt),
            assigned_agent = coalesce($6, assigned_agent),
@@ -112,8 +135,8 @@ export class ExecutionRepository implements ExecutionStore {
          where workspace_id = $1 and project_id = $2 and step_key = $3
          returning *)
        select ${STEP_COLUMNS} from s left join project_data_storage d on d.id = s.result_ref`,
-      [ctx.workspaceId, ctx.projectId, stepKey, status, extra.attempt ?? null, extra.agent ?? null],
-    );
+      values: [ctx.workspaceId, ctx.projectId, stepKey, status, extra.attempt ?? null, extra.agent ?? null],
+    });
     if (rows[0]) this.publisher.stepUpdated(ctx.workspaceId, ctx.projectId, toStep(rows[0]));
   }
 
@@ -122,15 +145,16 @@ export class ExecutionRepository implements ExecutionStore {
     // approval gate asks next) and the results of its dependencies (the agent gets them).
     const { rows } = await this.pool.query<
       PolicyRow & { status: StepStatus | null; assigned_agent: string | null; result_ref: string | null; result: { content?: string } | null; idempotency_key: string | null; dependencies: string[] | null; prior: PriorResult[] | null }
-    >(
-      `select s.status, s.assigned_agent, s.result_ref, s.result, s.idempotency_key, s.dependencies, p.autonomy_level,
+    >({
+      name: 'execution_step_read',
+      text: `select s.status, s.assigned_agent, s.result_ref, s.result, s.idempotency_key, s.dependencies, p.autonomy_level,
               (select json_object_agg(a.department, a.level) from autonomy_policies a where a.workspace_id = p.workspace_id) as policies,
               (select json_agg(json_build_object('title', d.name, 'markdown', d.result ->> 'content') order by d.position)
                  from project_steps d where d.project_id = p.id and d.step_key = any(s.dependencies) and d.status = 'completed') as prior
          from projects p left join project_steps s on s.project_id = p.id and s.step_key = $3
         where p.workspace_id = $1 and p.id = $2`,
-      [ctx.workspaceId, ctx.projectId, stepKey],
-    );
+      values: [ctx.workspaceId, ctx.projectId, stepKey],
+    });
     const r = rows[0];
     if (r) this.readAhead.set(ctx, { policy: policyOf(r), dependencies: r.dependencies ?? [], prior: (r.prior ?? []).map((x) => ({ title: x.title, markdown: x.markdown ?? undefined })) });
     if (!r?.status || !FINISHED.includes(r.status)) return undefined;
@@ -138,6 +162,7 @@ export class ExecutionRepository implements ExecutionStore {
   }
 
   async saveResult(ctx: RunContext, stepKey: string, result: StepResultInput, idempotencyKey: string): Promise<StepOutcome> {
+    await this.settled(ctx, stepKey);
     // Only the size: a second whole copy of a 100 MB result is never made (the blob store streams slices).
     const sizeBytes = Buffer.byteLength(result.content, 'utf8');
     // Content-addressed and idempotent: writing the blob before the transaction is safe to repeat.
@@ -146,18 +171,14 @@ export class ExecutionRepository implements ExecutionStore {
     const complete = async (db: Queryable, ref: string | null) =>
       (await db.query<CompletedRow>(COMPLETE_STEP, completeStepParams(ctx, stepKey, result, idempotencyKey, JSON.stringify(inline), ref, sizeBytes))).rows[0];
     if (ctx.commit && !blob && result.agent !== 'human') {
-      // Committed with the step's checkpoint (no commit of its own): the task that produced it is
-      // never re-run once this is saved, so it happens once. The event follows the commit.
-      let saved: CompletedRow | undefined;
-      void ctx.commit
-        .withStep(async (tx) => {
-          saved = await complete(tx as PoolClient, null);
-        })
-        .then(
-          () => saved && this.publisher.stepUpdated(ctx.workspaceId, ctx.projectId, toStep(saved)),
-          // Dropped with the node's unsaved work: the node runs again and saves it again.
-          () => undefined,
-        );
+      // Fused into the statement that saves the step's checkpoint (no round trip or commit of its
+      // own): the task that produced it is never re-run once this is saved, so it happens once.
+      // The event follows the commit.
+      void ctx.commit.withStatement(completeStepStatement(completeStepParams(ctx, stepKey, result, idempotencyKey, JSON.stringify(inline), null, sizeBytes))).then(
+        (rows) => rows[0] && this.publisher.stepUpdated(ctx.workspaceId, ctx.projectId, toStep(completedRowFromJson(rows[0]))),
+        // Dropped with the node's unsaved work: the node runs again and saves it again.
+        () => undefined,
+      );
       return { status: 'completed', agent: result.agent, resultRef: idempotencyKey, preview: result.content.slice(0, 200) };
     }
     const row = await withTransaction(this.pool, async (db) => {
@@ -184,6 +205,7 @@ export class ExecutionRepository implements ExecutionStore {
   }
 
   async recordError(ctx: RunContext, stepKey: string, e: { category: ProjectError['category']; severity: ProjectError['severity']; message: string; attempt: number }): Promise<string> {
+    await this.settled(ctx, stepKey).catch(() => undefined); // the error being recorded matters more
     const { rows } = await this.pool.query<{ id: string }>(
       `insert into project_errors (workspace_id, project_id, step_key, category, severity, message, attempt)
        values ($1, $2, $3, $4, $5, $6, $7) returning id`,

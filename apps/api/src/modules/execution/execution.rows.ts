@@ -62,25 +62,64 @@ export interface PolicyRow {
 /** A project-level override applies to every department of the project. */
 export const policyOf = (r: PolicyRow) => ({ autonomy: r.autonomy_level ? {} : (r.policies ?? {}), defaultAutonomy: r.autonomy_level ?? ('semi_autonomous' as const) });
 
+type Ctes = Array<{ name: string; sql: string }>;
+
 /**
- * Completes a step, audits its execution and resolves its open errors in ONE statement, only if
- * the step was not already completed under this idempotency key (then it returns no row and
- * writes nothing). One statement needs no BEGIN/COMMIT of its own, and can ride in the
- * checkpoint's transaction.
+ * Completes a step, audits its execution and resolves its open errors, only if the step was not
+ * already completed under this idempotency key (then it returns no row and writes nothing), as
+ * data-modifying CTEs: one statement of its own (COMPLETE_STEP), or fused into the checkpoint's
+ * statement (completeStepStatement). `p(i)` is the placeholder of parameter i (completeStepParams).
  */
-export const COMPLETE_STEP = `with s as (
-    update project_steps set status = 'completed', result = $4, result_ref = $5, idempotency_key = $6,
-           assigned_agent = coalesce($7, assigned_agent), completed_at = now(), context_version = $8
-     where workspace_id = $1 and project_id = $2 and step_key = $3 and idempotency_key is distinct from $6
-     returning *
-  ), audit as (
-    insert into audit_log (workspace_id, actor_type, actor, action, target_type, target_id, project_id, step_key, mode, approval_id, result, details)
-    select s.workspace_id, $9, $10, 'step.execute', 'project_step', s.step_key, s.project_id, s.step_key, $11, $12, 'success', $13::jsonb from s
-  ), resolved as (
-    update project_errors set resolved_at = now(), recovery_action = coalesce(recovery_action, 'retry')
-     where project_id = $2 and step_key = $3 and resolved_at is null and exists (select 1 from s)
-  )
-  select ${STEP_COLUMNS}, s.result_ref from s left join project_data_storage d on d.id = s.result_ref`;
+function completeStepCtes(p: (i: number) => string, n: (local: string) => string): Ctes {
+  return [
+    {
+      name: 's',
+      sql: `update project_steps set status = 'completed', result = ${p(4)}, result_ref = ${p(5)}, idempotency_key = ${p(6)},
+             assigned_agent = coalesce(${p(7)}, assigned_agent), completed_at = now(), context_version = ${p(8)}
+       where workspace_id = ${p(1)} and project_id = ${p(2)} and step_key = ${p(3)} and idempotency_key is distinct from ${p(6)}
+       returning *`,
+    },
+    {
+      name: 'audit',
+      sql: `insert into audit_log (workspace_id, actor_type, actor, action, target_type, target_id, project_id, step_key, mode, approval_id, result, details)
+      select s.workspace_id, ${p(9)}, ${p(10)}, 'step.execute', 'project_step', s.step_key, s.project_id, s.step_key, ${p(11)}, ${p(12)}, 'success', ${p(13)}::jsonb from ${n('s')} s`,
+    },
+    {
+      name: 'resolved',
+      sql: `update project_errors set resolved_at = now(), recovery_action = coalesce(recovery_action, 'retry')
+       where project_id = ${p(2)} and step_key = ${p(3)} and resolved_at is null and exists (select 1 from ${n('s')})`,
+    },
+    { name: 'completed', sql: `select ${STEP_COLUMNS}, s.result_ref from ${n('s')} s left join project_data_storage d on d.id = s.result_ref` },
+  ];
+}
+
+export const COMPLETE_STEP = `with ${completeStepCtes((i) => `$${i}`, (local) => local)
+  .map((c) => `${c.name} as (${c.sql})`)
+  .join(', ')} select * from completed`;
+
+/** The completion as an outbox statement of the checkpointer (returns the completed row as JSON). */
+export function completeStepStatement(values: unknown[]) {
+  return {
+    build: (param: (value: unknown) => string, name: (local: string) => string): Ctes => {
+      const placed = new Map<number, string>();
+      const p = (i: number) => {
+        const known = placed.get(i);
+        if (known) return known;
+        const fresh = param(values[i - 1]);
+        placed.set(i, fresh);
+        return fresh;
+      };
+      return completeStepCtes(p, name);
+    },
+    returning: 'completed',
+  };
+}
+
+/** A completed row that came back as JSON (timestamps as text). */
+export function completedRowFromJson(raw: unknown): CompletedRow {
+  const r = raw as Omit<CompletedRow, 'started_at' | 'completed_at'> & { started_at: string | null; completed_at: string | null };
+  return { ...r, started_at: r.started_at ? new Date(r.started_at) : null, completed_at: r.completed_at ? new Date(r.completed_at) : null };
+}
 
 export function completeStepParams(ctx: RunContext, stepKey: string, result: StepResultInput, idempotencyKey: string, inlineJson: string, ref: string | null, sizeBytes: number): unknown[] {
   const human = result.agent === 'human';
