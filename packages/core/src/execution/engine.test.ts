@@ -145,6 +145,25 @@ describe('ExecutionEngine', () => {
     expect(t.rec.executions()).toBe(2);
   });
 
+  it('should take one superstep per step of a chain and join parallel steps through schedule', async () => {
+    const chain = (n: number) => plan(Array.from({ length: n }, (_, i) => step(`c${i}`, i === 0 ? [] : [`c${i - 1}`])));
+    const supersteps = async (p: Plan, replies: string[]) => {
+      const t = engineFor(p, replies);
+      expect(await t.engine.run(t.ctx)).toEqual({ kind: 'completed' });
+      return { count: (await t.engine.checkpoints(t.ctx)).length, rec: t.rec };
+    };
+    const two = await supersteps(chain(2), ['1', '2']);
+    const five = await supersteps(chain(5), ['1', '2', '3', '4', '5']);
+    // Three more steps, three more checkpoints: a step that ran alone dispatches the next one.
+    expect(five.count - two.count).toBe(3);
+    expect(five.rec.executions()).toBe(5);
+    // a and b run together; c waits for both, so schedule joins the batch first: one superstep
+    // more than a chain of two (where the first step dispatches the second itself).
+    const joined = await supersteps(plan([step('a'), step('b'), step('c', ['a', 'b'])]), ['A', 'B', 'C']);
+    expect(joined.rec.executions()).toBe(3);
+    expect(joined.count).toBe(two.count + 1);
+  });
+
   it('should wait for a person on a build_agent step', async () => {
     const t = engineFor(plan([step('build', [], { type: 'build_agent', assignedAgent: null, capability: 'localization' }), step('use', ['build'])]), ['used']);
     const first = await t.engine.run(t.ctx);

@@ -41,6 +41,11 @@ export const ExecutionState = Annotation.Root({
   retries: Annotation<Record<string, StepRetry>, Record<string, StepRetry | null>>({ reducer: merge, default: () => ({}) }),
   /** Set when a person aborts: the run ends as aborted with this reason. */
   aborted: Annotation<string | null>({ reducer: (a, b) => b ?? a, default: () => null }),
+  /**
+   * How many steps ran in the batch of the step that finished last (written by every run_step).
+   * A step that ran alone sees the whole state after it, so it dispatches the next batch itself.
+   */
+  batchSize: Annotation<number | null>({ reducer: (_a, b) => b, default: () => null }),
 });
 
 export type ExecutionStateType = typeof ExecutionState.State;
@@ -52,4 +57,6 @@ export interface RunStepInput {
   planVersion: number;
   request: string;
   retry: StepRetry | null;
+  /** How many steps were dispatched together with this one (absent in runs started before it existed). */
+  batch?: number;
 }
