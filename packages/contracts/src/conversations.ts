@@ -24,6 +24,10 @@ export const MessageMetadataSchema = z
     offlineDraft: z.boolean().optional(),
     /** The agent build this message reports on: the chat shows it as a live build card. */
     agentBuildId: z.string().optional(),
+    /** The improvement this reply proposed or pointed to: the chat shows it as a decision card. */
+    improvement: z
+      .object({ id: z.string(), kind: z.enum(['proposed', 'already_open', 'ended']), approvalId: z.string().nullable() })
+      .optional(),
   })
   .catchall(z.unknown());
 export type MessageMetadata = z.infer<typeof MessageMetadataSchema>;

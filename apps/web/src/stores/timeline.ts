@@ -1,5 +1,4 @@
 import { DelegationInfoSchema, UuidSchema, type DelegationInfo, type Message, type MessageRole } from '@orchestrator/contracts';
-import { z } from 'zod';
 
 /** A reply being streamed: chunks are kept by `index` so late or repeated deltas land in place. */
 export interface ReplyDraft {
@@ -66,21 +65,10 @@ function delegationOf(message: Message): DelegationInfo | null {
   return parsed;
 }
 
-/** `metadata.improvement` as the conversation graph's improvement node writes it (not in the contract's named keys). */
-const ChatImprovementMetaSchema = z.object({ id: UuidSchema, approvalId: UuidSchema.nullable().optional() });
-
-const improvementCache = new WeakMap<object, ChatImprovementRef | null>();
-
 function improvementOf(message: Message): ChatImprovementRef | null {
-  const raw = message.metadata.improvement;
-  if (!raw || typeof raw !== 'object') return null;
-  let ref = improvementCache.get(raw);
-  if (ref === undefined) {
-    const parsed = ChatImprovementMetaSchema.safeParse(raw);
-    ref = parsed.success ? { id: parsed.data.id, approvalId: parsed.data.approvalId ?? null } : null;
-    improvementCache.set(raw, ref);
-  }
-  return ref;
+  const ref = message.metadata.improvement;
+  if (!ref || !UuidSchema.safeParse(ref.id).success) return null;
+  return { id: ref.id, approvalId: ref.approvalId !== null && UuidSchema.safeParse(ref.approvalId).success ? ref.approvalId : null };
 }
 
 function extrasOf(message: Message): Pick<TimelineItem, 'intent' | 'project' | 'delegation' | 'offlineDraft' | 'agentBuildId' | 'improvement'> {
