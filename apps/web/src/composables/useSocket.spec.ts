@@ -161,6 +161,17 @@ describe('useSocket', () => {
     expect(requests.filter((r) => r.url.startsWith('/api/projects'))).toHaveLength(2);
   });
 
+  it('should refetch what the page loaded before its first connect, in case updates were sent meanwhile', async () => {
+    const project = projectSummary();
+    const { requests } = mockFetch({ 'GET /api/projects': () => ({ body: { projects: [project], nextCursor: null } }) });
+    const projects = useProjectsStore();
+    await projects.loadList();
+    start();
+    fake.simulateConnect();
+    await flush();
+    expect(requests.filter((r) => r.url.startsWith('/api/projects'))).toHaveLength(2);
+  });
+
   it('should keep the approvals badge current with requested and decided events, dropping malformed ones', () => {
     const approvals = useApprovalsStore();
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);

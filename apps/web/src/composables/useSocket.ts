@@ -114,14 +114,16 @@ function connect(options: UseSocketOptions): Connection {
     if (connectedBefore) {
       joinedId.value = null;
       joinedProjectId.value = null;
-      // The workspace room is joined by the server on connect; what it sent meanwhile is lost.
-      projects.resync();
-      approvals.resync();
-      if (inbox.state !== 'idle') void inbox.load({ force: true });
-      agents.resync();
-      agentBuilds.resync();
     }
     connectedBefore = true;
+    // The workspace room is joined by the server on connect: what it sent before — while
+    // reconnecting, or on a first connect slower than the page's first loads — is lost, so what
+    // is already loaded is fetched again (nothing is loaded yet on a fast first connect).
+    projects.resync();
+    approvals.resync();
+    if (inbox.state !== 'idle') void inbox.load({ force: true });
+    agents.resync();
+    agentBuilds.resync();
     if (store.activeId) join(store.activeId);
     if (projects.openId) joinProject(projects.openId);
   });
