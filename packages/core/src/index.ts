@@ -31,7 +31,7 @@ export { ExecutionEngine, type ExecutionControl, type ExecutionEngineDeps, type 
 export { flattenPlan, readySteps, type ExecStep, type StepState } from './execution/flatten.js';
 export { needsApproval } from './execution/policy.js';
 export { classifyExecutionError, backoffMs, StepError, type ClassifiedError } from './execution/errors.js';
-export { budgetLevel, checkBeforeAgent, describeBudget, evaluateBudgets, periodStart, runLimitStop, type AgentRunBlock, type BudgetCheck, type BudgetLevel } from './execution/budgets.js';
+export { budgetLevel, checkBeforeAgent, describeBudget, evaluateBudgets, periodStart, runLimitStop, type AgentRunBlock, type AgentRunCheck, type BudgetCheck, type BudgetLevel } from './execution/budgets.js';
 export { afterFailure, afterSuccess, circuitBlocks, circuitStateAt, closedCircuit, countsAgainstCircuit, DEFAULT_CIRCUIT_POLICY, recordAgentOutcome } from './execution/circuit-breaker.js';
 export type { BudgetUsage, CircuitPolicy, CircuitRecord, ExecutionGuard, ExecutionGuardStore, GuardTarget, RunLimits } from './execution/ports.js';
 export type { ExecutionStore, ApprovalRequester, ApprovalRequest, ExecutionInterrupt, ExecutionResume, LoadedRun, RunContext, StepOutcome, StepResultInput } from './execution/ports.js';

@@ -1,6 +1,6 @@
 import type { BudgetPeriod } from '@orchestrator/contracts';
 import { circuitBlocks } from './circuit-breaker.js';
-import type { BudgetUsage, ExecutionGuard, GuardTarget, RunContext, RunLimits } from './ports.js';
+import type { BudgetUsage, CircuitRecord, ExecutionGuard, GuardTarget, RunContext, RunLimits } from './ports.js';
 
 export type BudgetLevel = 'ok' | 'soft' | 'hard';
 
@@ -70,21 +70,29 @@ export function runLimitStop(limits: RunLimits, retryRound: number): string | nu
 
 export type AgentRunBlock = { kind: 'budget'; message: string } | { kind: 'circuit'; message: string };
 
+export interface AgentRunCheck {
+  block: AgentRunBlock | null;
+  /** The agent's circuit as read before the run (null: it never failed); the outcome needs it. */
+  circuit: CircuitRecord | null;
+}
+
 /**
  * Checked before each agent run (SPEC §3.6b): run limits and hard budget limits stop the step
  * (a person raises the limit and retries); soft limits are recorded once per period and the run
  * goes on; an open circuit skips this agent so that an alternative can be tried.
  */
-export async function checkBeforeAgent(guard: ExecutionGuard | undefined, ctx: RunContext, target: GuardTarget, retryRound: number): Promise<AgentRunBlock | null> {
-  if (!guard) return null;
-  const limit = runLimitStop(await guard.store.runLimits(ctx, target.stepKey), retryRound);
-  if (limit) return { kind: 'budget', message: limit };
-  const check = evaluateBudgets(await guard.store.budgetsFor(ctx, target));
+export async function checkBeforeAgent(guard: ExecutionGuard | undefined, ctx: RunContext, target: GuardTarget, retryRound: number): Promise<AgentRunCheck> {
+  if (!guard) return { block: null, circuit: null };
+  // Independent reads, sent together: every step waits for one round trip instead of three.
+  const [limits, budgets, circuit] = await Promise.all([guard.store.runLimits(ctx, target.stepKey), guard.store.budgetsFor(ctx, target), guard.store.circuit(ctx, target.agent)]);
+  const limit = runLimitStop(limits, retryRound);
+  if (limit) return { block: { kind: 'budget', message: limit }, circuit };
+  const check = evaluateBudgets(budgets);
   for (const warning of check.soft) await guard.store.warnBudget(ctx, warning.budget, target.stepKey, warning.message);
   if (check.hard) {
     await guard.store.markHardStop(ctx, check.hard.budget);
-    return { kind: 'budget', message: check.hard.message };
+    return { block: { kind: 'budget', message: check.hard.message }, circuit };
   }
-  const open = await circuitBlocks(guard, ctx, target.agent);
-  return open ? { kind: 'circuit', message: open } : null;
+  const open = circuitBlocks(guard, circuit, target.agent);
+  return { block: open ? { kind: 'circuit', message: open } : null, circuit };
 }

@@ -127,4 +127,12 @@ describe('circuit breaker during execution', () => {
     expect(t.g.circuits.get('blog_post_writer')).toEqual(closedCircuit());
     expect(t.rec.executions()).toBe(2);
   });
+
+  it('should clear the failure count when a retry on the same agent succeeds', async () => {
+    const boom = Object.assign(new Error('Request timed out'), { status: 408 });
+    const t = guardedEngine(plan([step('only')]), [boom, 'Done on the second attempt.'], { value: at(0) });
+    expect(await t.engine.run(t.ctx)).toEqual({ kind: 'completed' });
+    expect(t.model.prompts).toHaveLength(2);
+    expect(t.g.circuits.get('blog_post_writer')).toEqual(closedCircuit());
+  });
 });

@@ -42,31 +42,32 @@ export const afterSuccess = (_record: CircuitRecord): CircuitRecord => closedCir
  * Before an agent runs: the reason it must be skipped while its circuit is open, or null. The
  * caller then tries an alternative agent and, failing that, asks a person.
  */
-export async function circuitBlocks(guard: ExecutionGuard | undefined, ctx: RunContext, agent: string): Promise<string | null> {
-  if (!guard) return null;
-  const record = await guard.store.circuit(ctx, agent);
+export function circuitBlocks(guard: ExecutionGuard, record: CircuitRecord | null, agent: string): string | null {
   if (!record) return null;
   const { state, retryAt } = circuitStateAt(record, guard.now(), guard.circuit);
   if (state !== 'open') return null;
   return `The circuit breaker of ${agent} is open after ${record.consecutiveFailures} consecutive failures; it is skipped until ${retryAt!.toISOString()}.`;
 }
 
-/** After an agent run: updates its circuit (failures that are not the agent's fault are ignored). */
+/**
+ * After an agent run: updates its circuit (failures that are not the agent's fault are ignored)
+ * and returns it as it now stands, for the step's next attempt. `before` is the circuit as this
+ * step last saw it: most runs succeed on a closed circuit, and then nothing is read or written
+ * (an update locks and re-reads the row, so parallel steps never lose counts).
+ */
 export async function recordAgentOutcome(
   guard: ExecutionGuard | undefined,
   ctx: RunContext,
   agent: string,
   outcome: { ok: true } | { ok: false; category: ErrorCategory; message: string },
-): Promise<void> {
-  if (!guard) return;
+  before: CircuitRecord | null,
+): Promise<CircuitRecord | null> {
+  if (!guard) return before;
   if (outcome.ok) {
-    const current = await guard.store.circuit(ctx, agent);
-    // Most runs succeed on a closed circuit: no write then.
-    if (!current || (current.state === 'closed' && current.consecutiveFailures === 0)) return;
-    await guard.store.updateCircuit(ctx, agent, afterSuccess, null);
-    return;
+    if (!before || (before.state === 'closed' && before.consecutiveFailures === 0)) return before;
+    return guard.store.updateCircuit(ctx, agent, afterSuccess, null);
   }
-  if (!countsAgainstCircuit(outcome.category)) return;
+  if (!countsAgainstCircuit(outcome.category)) return before;
   const now = guard.now();
-  await guard.store.updateCircuit(ctx, agent, (current) => afterFailure(current, now, guard.circuit), outcome.message.slice(0, 1000));
+  return guard.store.updateCircuit(ctx, agent, (current) => afterFailure(current, now, guard.circuit), outcome.message.slice(0, 1000));
 }

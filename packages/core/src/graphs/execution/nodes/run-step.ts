@@ -91,12 +91,14 @@ export const runStepNode =
     for (let round = 0; round < 2 && agentName; round++) {
       tried.push(agentName);
       // SPEC §3.6b: a run or budget limit stops the step for a person; an open circuit skips this agent.
-      const blocked = await checkBeforeAgent(deps.guard, ctx, { agent: agentName, department: exec.step.department, stepKey: exec.key }, input.retry?.round ?? 0);
+      const checked = await checkBeforeAgent(deps.guard, ctx, { agent: agentName, department: exec.step.department, stepKey: exec.key }, input.retry?.round ?? 0);
+      const blocked = checked.block;
       if (blocked?.kind === 'budget') {
         const errorId = await deps.store.recordError(ctx, exec.key, { category: 'budget', severity: 'high', message: blocked.message, attempt: 0 });
         await deps.store.setStepStatus(ctx, exec.key, 'failed');
         return fail({ errorId, category: 'budget', message: blocked.message });
       }
+      let circuit = checked.circuit;
       if (blocked) lastError = { id: await deps.store.recordError(ctx, exec.key, { category: 'agent_unavailable', severity: 'medium', message: blocked.message, attempt: 0 }), category: 'agent_unavailable', message: blocked.message };
       for (let attempt = 1; !blocked && attempt <= deps.maxAttempts; attempt++) {
         try {
@@ -108,14 +110,14 @@ export const runStepNode =
             const priorResults = await deps.store.priorResults(ctx, exec.dependsOn);
             const result = await executeAgent({ ...deps, chunkDelayMs: 0 }, config, agent, taskText(exec, input.request), { usage: { workspaceId: ctx.workspaceId, projectId: ctx.projectId, stepKey: exec.key }, delegatedBy: `the project “${input.request.slice(0, 80)}”`, priorResults });
             if (result.kind === 'needs_input') throw new StepError('validation', result.question);
-            await recordAgentOutcome(deps.guard, ctx, agentName, { ok: true });
+            await recordAgentOutcome(deps.guard, ctx, agentName, { ok: true }, circuit);
             return outcome(exec.key, await deps.store.saveResult(ctx, exec.key, { content: result.text, contentType: 'text/markdown', agent: agentName, work: result.work, approvalId, contextVersion: agent.version ?? null }, idempotencyKey));
           } finally {
             await deps.loads.release(ctx.workspaceId, agentName);
           }
         } catch (err) {
           const c = classifyExecutionError(err);
-          await recordAgentOutcome(deps.guard, ctx, agentName, { ok: false, category: c.category, message: c.message });
+          circuit = await recordAgentOutcome(deps.guard, ctx, agentName, { ok: false, category: c.category, message: c.message }, circuit);
           const id = await deps.store.recordError(ctx, exec.key, { category: c.category, severity: c.severity, message: c.message, attempt });
           lastError = { id, category: c.category, message: c.message };
           const transient = c.retryable || c.category === 'agent_unavailable';
