@@ -216,7 +216,8 @@ describe('project steps', () => {
         for (const a of pending) await api(app.baseUrl, 'POST', `/api/approvals/${a.id}/decision`, { decision: 'approve' });
         await new Promise((r) => setTimeout(r, 100));
       }
-      throw new Error('no agent step completed');
+      const errors = (await api(app.baseUrl, 'GET', `/api/projects/${id}/errors`)).body;
+      throw new Error(`no agent step completed; project ${(await api(app.baseUrl, 'GET', `/api/projects/${id}`)).body.status}, errors ${JSON.stringify(errors)}`);
     })();
     for (const step of done) expect(step.contextVersion).toBe((await detail(step.assignedAgent!)).version);
     const { rows } = await pool.query('select count(*)::int as n from project_steps where project_id = $1 and status = $2 and context_version is null and assigned_agent is not null', [id, 'completed']);

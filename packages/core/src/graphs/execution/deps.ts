@@ -20,6 +20,8 @@ export interface ExecutionGraphDeps {
   maxAttempts: number;
   backoffBaseMs: number;
   backoffCapMs: number;
+  /** How long a step waits for a busy agent to have room (default 10 min). */
+  capacityWaitMs?: number;
   sleep: (ms: number) => Promise<void>;
   /** Budgets, run limits and circuit breakers (SPEC §3.6b); absent: nothing is limited. */
   guard?: ExecutionGuard;

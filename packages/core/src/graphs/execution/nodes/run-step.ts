@@ -8,6 +8,7 @@ import { backoffMs, classifyExecutionError, StepError } from '../../../execution
 import type { ExecStep } from '../../../execution/flatten.js';
 import { needsApproval } from '../../../execution/policy.js';
 import type { ExecutionInterrupt, ExecutionResume, RunContext, StepOutcome } from '../../../execution/ports.js';
+import { acquireWhenFree } from '../capacity.js';
 import { projectThreadId, type ExecutionGraphDeps } from '../deps.js';
 import type { ExecutionUpdate, RunStepInput } from '../state.js';
 import { runContextOf } from './schedule.js';
@@ -104,7 +105,7 @@ export const runStepNode =
         try {
           const agent = registry.get(agentName);
           if (!agent) throw new StepError('agent_unavailable', `Agent ${agentName} is not in the registry.`);
-          if (!(await deps.loads.acquire(ctx.workspaceId, agentName))) throw new StepError('agent_unavailable', `${agent.definition.title} is at full capacity.`, 'low');
+          if (!(await acquireWhenFree(deps, ctx.workspaceId, agentName))) throw new StepError('agent_unavailable', `${agent.definition.title} stayed at full capacity.`, 'low');
           try {
             await deps.store.setStepStatus(ctx, exec.key, attempt === 1 ? 'running' : 'retrying', { attempt, agent: agentName });
             const priorResults = await deps.store.priorResults(ctx, exec.dependsOn);
