@@ -1,15 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { MemorySaver } from '@langchain/langgraph';
-import type { Plan, PlanStep } from '@orchestrator/contracts';
+import type { Plan } from '@orchestrator/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ScriptedChatModel, type ScriptedTurn } from '../llm/scripted.js';
-import { recordingExecution } from '../testing/execution-ports.js';
+import type { ScriptedTurn } from '../llm/scripted.js';
+import { testEngine, testPlan as plan, testStep as step } from '../testing/engine-harness.js';
 import { loadShippedWorkforce, type Workforce } from '../testing/facade-harness.js';
-import { SHIPPED_AGENTS_DIR } from '../testing/fixtures.js';
 import { budget, recordingGuard } from '../testing/guard-ports.js';
-import { memoryLoads } from '../testing/ports.js';
 import { budgetLevel, describeBudget, evaluateBudgets, periodStart, runLimitStop } from './budgets.js';
-import { ExecutionEngine } from './engine.js';
 
 describe('budget rules', () => {
   it('should start periods at UTC midnight, Monday and the first of the month when the period is day, week or month', () => {
@@ -56,54 +51,9 @@ beforeAll(async () => {
   workforce = await loadShippedWorkforce();
 });
 
-const step = (id: string, dependsOn: string[] = []): PlanStep => ({
-  id,
-  name: `Step ${id}`,
-  description: `Do ${id}`,
-  type: 'standard',
-  department: 'marketing',
-  dependsOn,
-  assignedAgent: 'blog_post_writer',
-  assignedHuman: null,
-  collaboration: null,
-  capability: 'blog_post_writing',
-  riskLevel: 'low',
-  estimatedDuration: { value: 1, unit: 'hours' },
-});
-
-const plan = (steps: PlanStep[]): Plan => ({
-  title: 'Budget test',
-  request: 'A budget test',
-  template: null,
-  department: 'marketing',
-  horizon: 'short_term',
-  steps,
-  criticalPath: { stepIds: [], totalMinutes: 60, display: { value: 1, unit: 'hours' } },
-  warnings: [],
-});
-
 function guardedEngine(p: Plan, script: ScriptedTurn[], guardOptions: Parameters<typeof recordingGuard>[0]) {
-  const rec = recordingExecution(p);
   const g = recordingGuard(guardOptions);
-  const model = new ScriptedChatModel(script);
-  const engine = new ExecutionEngine({
-    registry: () => workforce.registry,
-    index: () => workforce.index,
-    agentsDir: SHIPPED_AGENTS_DIR,
-    llm: { info: { provider: 'scripted', model: 's', offline: false }, chatModel: model },
-    usage: { record: async () => undefined },
-    store: rec.store,
-    approvals: rec.requester,
-    loads: memoryLoads(workforce.registry),
-    maxAttempts: 2,
-    backoffBaseMs: 1,
-    backoffCapMs: 5,
-    sleep: async () => undefined,
-    guard: g.guard,
-    checkpointer: new MemorySaver(),
-    control: { shouldStop: async () => false },
-  });
-  return { engine, rec, g, model, ctx: { workspaceId: randomUUID(), projectId: randomUUID() } };
+  return { ...testEngine(workforce, p, script, { guard: g.guard, maxAttempts: 2 }), g };
 }
 
 describe('budgets during execution', () => {

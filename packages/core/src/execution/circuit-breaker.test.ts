@@ -1,15 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { MemorySaver } from '@langchain/langgraph';
-import type { Plan, PlanStep } from '@orchestrator/contracts';
+import type { Plan } from '@orchestrator/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ScriptedChatModel, type ScriptedTurn } from '../llm/scripted.js';
-import { recordingExecution } from '../testing/execution-ports.js';
+import type { ScriptedTurn } from '../llm/scripted.js';
+import { testEngine, testPlan as plan, testStep as step } from '../testing/engine-harness.js';
 import { loadShippedWorkforce, type Workforce } from '../testing/facade-harness.js';
-import { SHIPPED_AGENTS_DIR } from '../testing/fixtures.js';
 import { recordingGuard } from '../testing/guard-ports.js';
-import { memoryLoads } from '../testing/ports.js';
 import { afterFailure, afterSuccess, circuitStateAt, closedCircuit, countsAgainstCircuit } from './circuit-breaker.js';
-import { ExecutionEngine } from './engine.js';
 
 const policy = { failureThreshold: 3, windowMs: 60_000, coolDownMs: 120_000 };
 const at = (s: number) => new Date(Date.UTC(2026, 10, 21, 12, 0, s));
@@ -52,54 +47,9 @@ beforeAll(async () => {
   workforce = await loadShippedWorkforce();
 });
 
-const step = (id: string, dependsOn: string[] = []): PlanStep => ({
-  id,
-  name: `Step ${id}`,
-  description: `Do ${id}`,
-  type: 'standard',
-  department: 'marketing',
-  dependsOn,
-  assignedAgent: 'blog_post_writer',
-  assignedHuman: null,
-  collaboration: null,
-  capability: 'blog_post_writing',
-  riskLevel: 'low',
-  estimatedDuration: { value: 1, unit: 'hours' },
-});
-
-const plan = (steps: PlanStep[]): Plan => ({
-  title: 'Breaker test',
-  request: 'A breaker test',
-  template: null,
-  department: 'marketing',
-  horizon: 'short_term',
-  steps,
-  criticalPath: { stepIds: [], totalMinutes: 60, display: { value: 1, unit: 'hours' } },
-  warnings: [],
-});
-
 function guardedEngine(p: Plan, script: ScriptedTurn[], now: { value: Date }) {
-  const rec = recordingExecution(p);
   const g = recordingGuard({ policy, now: () => now.value });
-  const model = new ScriptedChatModel(script);
-  const engine = new ExecutionEngine({
-    registry: () => workforce.registry,
-    index: () => workforce.index,
-    agentsDir: SHIPPED_AGENTS_DIR,
-    llm: { info: { provider: 'scripted', model: 's', offline: false }, chatModel: model },
-    usage: { record: async () => undefined },
-    store: rec.store,
-    approvals: rec.requester,
-    loads: memoryLoads(workforce.registry),
-    maxAttempts: 3,
-    backoffBaseMs: 1,
-    backoffCapMs: 5,
-    sleep: async () => undefined,
-    guard: g.guard,
-    checkpointer: new MemorySaver(),
-    control: { shouldStop: async () => false },
-  });
-  return { engine, rec, g, model, ctx: { workspaceId: randomUUID(), projectId: randomUUID() } };
+  return { ...testEngine(workforce, p, script, { guard: g.guard }), g };
 }
 
 describe('circuit breaker during execution', () => {

@@ -1,68 +1,17 @@
-import { randomUUID } from 'node:crypto';
-import { MemorySaver } from '@langchain/langgraph';
 import type { Plan, PlanStep } from '@orchestrator/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ScriptedChatModel, type ScriptedTurn } from '../llm/scripted.js';
-import { recordingExecution } from '../testing/execution-ports.js';
+import type { ScriptedTurn } from '../llm/scripted.js';
+import { testEngine, testPlan as plan, testStep, type TestEngineOptions } from '../testing/engine-harness.js';
 import { loadShippedWorkforce, type Workforce } from '../testing/facade-harness.js';
-import { SHIPPED_AGENTS_DIR } from '../testing/fixtures.js';
-import { memoryLoads } from '../testing/ports.js';
-import { ExecutionEngine } from './engine.js';
 
 let workforce: Workforce;
 beforeAll(async () => {
   workforce = await loadShippedWorkforce();
 });
 
-const step = (id: string, dependsOn: string[] = [], extra: Partial<PlanStep> = {}): PlanStep => ({
-  id,
-  name: `Step ${id}`,
-  description: `Do ${id}`,
-  type: 'standard',
-  department: 'marketing',
-  dependsOn,
-  assignedAgent: 'blog_post_writer',
-  assignedHuman: null,
-  collaboration: null,
-  capability: 'blog_writing',
-  riskLevel: 'low',
-  estimatedDuration: { value: 1, unit: 'hours' },
-  ...extra,
-});
+const step = (id: string, dependsOn: string[] = [], extra: Partial<PlanStep> = {}): PlanStep => testStep(id, dependsOn, { capability: 'blog_writing', ...extra });
 
-const plan = (steps: PlanStep[]): Plan => ({
-  title: 'Test project',
-  request: 'A test project',
-  template: null,
-  department: 'marketing',
-  horizon: 'short_term',
-  steps,
-  criticalPath: { stepIds: [], totalMinutes: 60, display: { value: 1, unit: 'hours' } },
-  warnings: [],
-});
-
-function engineFor(p: Plan, script: ScriptedTurn[], options: { autonomy?: 'supervised' | 'semi_autonomous' | 'autonomous'; checkpointer?: MemorySaver } = {}) {
-  const rec = recordingExecution(p, options.autonomy);
-  const model = new ScriptedChatModel(script);
-  const checkpointer = options.checkpointer ?? new MemorySaver();
-  const engine = new ExecutionEngine({
-    registry: () => workforce.registry,
-    index: () => workforce.index,
-    agentsDir: SHIPPED_AGENTS_DIR,
-    llm: { info: { provider: 'scripted', model: 's', offline: false }, chatModel: model },
-    usage: { record: async () => undefined },
-    store: rec.store,
-    approvals: rec.requester,
-    loads: memoryLoads(workforce.registry),
-    maxAttempts: 3,
-    backoffBaseMs: 1,
-    backoffCapMs: 5,
-    sleep: async () => undefined,
-    checkpointer,
-    control: { shouldStop: async () => false },
-  });
-  return { engine, rec, model, checkpointer, ctx: { workspaceId: randomUUID(), projectId: randomUUID() } };
-}
+const engineFor = (p: Plan, script: ScriptedTurn[], options: TestEngineOptions = {}) => testEngine(workforce, p, script, options);
 
 describe('ExecutionEngine', () => {
   it('should run independent steps in one parallel batch and dependents after them', async () => {
