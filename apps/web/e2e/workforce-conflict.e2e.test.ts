@@ -1,34 +1,29 @@
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyOfAgents, trimmedLines } from './agents-copy.js';
 import { launchBrowser } from './browser.js';
 import { startSystem, type RunningSystem } from './system.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const CONTEXT_FILE = 'marketing/blog_post_writer/Context.md';
 const THEIRS = 'Theirs: prefer short paragraphs of three sentences.';
 const MINE = 'Mine: every post needs a concrete example.';
 
-/** Diff lines end with their newline (so a copied diff keeps its lines). */
-const trimmed = (lines: string[]) => lines.map((line) => line.trimEnd());
-
 let system: RunningSystem;
 let browser: Browser;
 let agentsDir: string;
+let removeAgents: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  agentsDir = await mkdtemp(path.join(os.tmpdir(), 'orch-e2e-agents-'));
-  await cp(path.join(ROOT, 'agents'), agentsDir, { recursive: true });
+  ({ dir: agentsDir, remove: removeAgents } = await copyOfAgents());
   system = await startSystem({ OFFLINE_STREAM_DELAY_MS: '0', AGENTS_DIR: agentsDir });
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
   await system?.stop();
-  if (agentsDir) await rm(agentsDir, { recursive: true, force: true });
+  await removeAgents?.();
 });
 
 async function openEditor(page: Page): Promise<void> {
@@ -67,7 +62,7 @@ describe('journey 3: two people edit the same agent', () => {
     const panel = bob.getByTestId('agent-conflict');
     await panel.waitFor({ timeout: 10_000 });
     expect(await panel.getByTestId('agent-conflict-summary').textContent()).toContain(`saved version ${base + 1}`);
-    await expect.poll(() => panel.locator('.agent-diff__line--added').allTextContents().then(trimmed)).toContain(`+${THEIRS}`);
+    await expect.poll(() => panel.locator('.agent-diff__line--added').allTextContents().then(trimmedLines)).toContain(`+${THEIRS}`);
     expect(await panel.getByTestId('agent-conflict-mine').inputValue()).toContain(MINE);
     expect(await editorText(bob)).toContain(MINE);
     // Nothing of Bob's reached the file.

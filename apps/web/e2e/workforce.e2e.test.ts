@@ -1,35 +1,29 @@
-import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyOfAgents, trimmedLines } from './agents-copy.js';
 import { launchBrowser } from './browser.js';
 import { assistantMessage, send } from './helpers.js';
 import { startSystem, type RunningSystem } from './system.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const CONTEXT_FILE = 'marketing/blog_post_writer/Context.md';
 const ADDED = 'Always close with a one line summary for busy readers.';
-
-/** Diff lines end with their newline (so a copied diff keeps its lines). */
-const trimmed = (lines: string[]) => lines.map((line) => line.trimEnd());
 
 let system: RunningSystem;
 let browser: Browser;
 let agentsDir: string;
+let removeAgents: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  // Saves write agents/ on disk: work on a copy so the repository's agents stay untouched.
-  agentsDir = await mkdtemp(path.join(os.tmpdir(), 'orch-e2e-agents-'));
-  await cp(path.join(ROOT, 'agents'), agentsDir, { recursive: true });
+  ({ dir: agentsDir, remove: removeAgents } = await copyOfAgents());
   system = await startSystem({ OFFLINE_STREAM_DELAY_MS: '0', AGENTS_DIR: agentsDir });
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
   await system?.stop();
-  if (agentsDir) await rm(agentsDir, { recursive: true, force: true });
+  await removeAgents?.();
 });
 
 /** Types at the end of the Context.md editor (CodeMirror), as a person would. */
@@ -81,7 +75,7 @@ describe('journey 3: edit an agent\'s Context.md in the workforce view', () => {
     await expect.poll(() => newest.getAttribute('data-version'), { timeout: 10_000 }).toBe(String(base + 1));
     await expect.poll(() => newest.textContent()).toContain('Add a closing summary rule');
     const added = page.locator('[data-testid="agent-diff"] .agent-diff__line--added');
-    await expect.poll(() => added.allTextContents().then(trimmed), { timeout: 10_000 }).toContain(`+${ADDED}`);
+    await expect.poll(() => added.allTextContents().then(trimmedLines), { timeout: 10_000 }).toContain(`+${ADDED}`);
 
     // Delegate from the chat: the answer says which Context.md version it followed.
     await page.goto(system.url);
