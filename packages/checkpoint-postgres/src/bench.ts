@@ -12,11 +12,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Annotation, END, MemorySaver, START, StateGraph, type BaseCheckpointSaver } from '@langchain/langgraph';
+import { MemorySaver, type BaseCheckpointSaver } from '@langchain/langgraph';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import { openPool, runSqlFile, startEmbeddedPostgres } from '@orchestrator/db';
 import pg from 'pg';
 import { PostgresCheckpointSaver } from './saver.js';
+import { chainGraph, fanGraph } from './bench-graphs.js';
 
 // LangGraph adds an abort listener per running task; 20 parallel tasks exceed Node's default
 // of 10 and print a (harmless) leak warning into the table.
@@ -30,36 +31,6 @@ const SAVERS: SaverName[] = ['none', 'MemorySaver', 'PostgresSaver', 'PostgresCh
 /** Timestamps taken at the start of each superstep (by its first node), in ms. */
 let marks: number[] = [];
 const mark = () => marks.push(performance.now());
-
-const Chain = Annotation.Root({ n: Annotation<number>() });
-function chainGraph(steps: number, checkpointer: BaseCheckpointSaver | undefined) {
-  const names = Array.from({ length: steps }, (_, i): string => `s${i}`);
-  const step = (s: { n: number }) => {
-    mark();
-    return { n: s.n + 1 };
-  };
-  let graph = new StateGraph(Chain).addNode(names[0]!, step);
-  for (const name of names.slice(1)) graph = graph.addNode(name, step);
-  graph = graph.addEdge(START, names[0]!);
-  names.slice(1).forEach((name, i) => (graph = graph.addEdge(names[i]!, name)));
-  return graph.addEdge(names[steps - 1]!, END).compile({ checkpointer });
-}
-
-const Fan = Annotation.Root({ n: Annotation<number>(), done: Annotation<number[]>({ reducer: (a, b) => a.concat(b), default: () => [] }) });
-function fanGraph(width: number, checkpointer: BaseCheckpointSaver | undefined) {
-  const workers = Array.from({ length: width }, (_, i): string => `w${i}`);
-  const [fan, join]: string[] = ['fan', 'join'];
-  let graph = new StateGraph(Fan).addNode(fan!, (s: { n: number }) => (mark(), { n: s.n + 1 }));
-  workers.forEach((name, i) => {
-    graph = graph.addNode(name, () => {
-      if (i === 0) mark();
-      return { done: [i] };
-    });
-  });
-  graph = graph.addNode(join!, (s: { n: number }) => (mark(), { n: s.n + 1 })).addEdge(START, fan!);
-  for (const name of workers) graph = graph.addEdge(fan!, name);
-  return graph.addEdge(workers, join!).addEdge(join!, END).compile({ checkpointer });
-}
 
 /** Counts statements sent to Postgres (each a round trip) by patching the driver. */
 let queries = 0;
@@ -168,8 +139,8 @@ async function main(): Promise<void> {
     const server = settings.rows[0]!;
 
     const shapes: Shape[] = [
-      { name: 'linear-100', steps: 100, runs: 10, warmup: 2, build: (c) => chainGraph(100, c) },
-      { name: 'fanout-20', steps: 3, runs: 40, warmup: 5, build: (c) => fanGraph(20, c) },
+      { name: 'linear-100', steps: 100, runs: 10, warmup: 2, build: (c) => chainGraph(100, c, mark) },
+      { name: 'fanout-20', steps: 3, runs: 40, warmup: 5, build: (c) => fanGraph(20, c, { fan: mark, worker: (i) => { if (i === 0) mark(); }, join: mark }) },
     ];
     const results: Result[] = [];
     for (const shape of shapes) {

@@ -28,14 +28,14 @@ const hasCheckpoints = async (thread: string) => ((await db.pool.query('select 1
 
 function graphRecording(steps: number[], returned: unknown[][]) {
   const State = Annotation.Root({ n: Annotation<number>() });
-  let graph = new StateGraph(State);
   const names = steps.map((step): string => `s${step}`);
-  steps.forEach((step, i) => {
-    graph = graph.addNode(names[i]!, (s: { n: number }, config: LangGraphRunnableConfig) => {
-      void saver.enqueueStatementWithTask(config, record(String(config.configurable?.thread_id), step)).then((rows) => returned.push(rows), () => undefined);
-      return { n: s.n + 1 };
-    });
-  });
+  const node = (step: number) => (s: { n: number }, config: LangGraphRunnableConfig) => {
+    void saver.enqueueStatementWithTask(config, record(String(config.configurable?.thread_id), step)).then((rows) => returned.push(rows), () => undefined);
+    return { n: s.n + 1 };
+  };
+  // Typed from its first node: a graph built in a loop keeps plain string node names.
+  let graph = new StateGraph(State).addNode(names[0]!, node(steps[0]!));
+  steps.slice(1).forEach((step, i) => (graph = graph.addNode(names[i + 1]!, node(step))));
   graph = graph.addEdge(START, names[0]!);
   names.slice(1).forEach((name, i) => (graph = graph.addEdge(names[i]!, name)));
   return graph.addEdge(names.at(-1)!, END).compile({ checkpointer: saver });

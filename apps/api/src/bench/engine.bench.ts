@@ -27,7 +27,7 @@ import { AgentRegistryService } from '../modules/agents/agent-registry.service.j
 import { EXECUTION_ENGINE } from '../modules/execution/execution.tokens.js';
 import { linearPlan, MARK_HOOK, noopAgentsDir, parallelPlan } from './fixtures.js';
 import { graphOnlyEngine } from './graph-only.js';
-import { chainGraph, fanGraph } from './plain-graphs.js';
+import { chainGraph, fanGraph } from '@orchestrator/checkpoint-postgres/bench-graphs';
 import { figures, round, table, type Figures, type Sample } from './stats.js';
 import { roundTrip, timeBookkeeping } from './timing.js';
 
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
 
     const shapes: Shape[] = [
       { name: 'linear-100', plan: linearPlan(100), parallel: false, warmup: 2, runs: RUNS, plain: (s) => chainGraph(100, s, mark) },
-      { name: 'parallel-20', plan: parallelPlan(20), parallel: true, warmup: 5, runs: RUNS * 5, plain: (s) => fanGraph(20, s, mark) },
+      { name: 'parallel-20', plan: parallelPlan(20), parallel: true, warmup: 5, runs: RUNS * 5, plain: (s) => fanGraph(20, s, { worker: mark }) },
     ];
     const results: Figures[] = [];
     for (const shape of shapes) {
