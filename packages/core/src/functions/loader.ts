@@ -25,6 +25,11 @@ export interface FunctionAgentOrigin {
 const origins = new WeakMap<object, FunctionAgentOrigin>();
 /** Modules already imported, by cache file: unchanged sources skip transpiling and validation. */
 const loaded = new Map<string, FunctionAgentModule>();
+/**
+ * The module last loaded from each file, with the file's size and modification time: this runs
+ * for every call of the agent, and an unchanged file need not be read and hashed again.
+ */
+const byFile = new Map<string, { size: number; mtimeMs: number; agent: FunctionAgentModule }>();
 
 export const functionAgentOrigin = (agent: object): FunctionAgentOrigin | undefined => origins.get(agent);
 
@@ -43,12 +48,19 @@ export const defaultFunctionCacheDir = (): string => path.join(os.tmpdir(), 'orc
  */
 export async function loadFunctionAgent(agentDir: string, options: LoadFunctionAgentOptions = {}): Promise<FunctionAgentModule> {
   const modulePath = path.resolve(agentDir, FUNCTION_AGENT_FILE);
+  const cacheDir = options.cacheDir ?? defaultFunctionCacheDir();
+  const file = await statSource(modulePath);
+  const fileKey = `${cacheDir}\0${modulePath}`;
+  const seen = byFile.get(fileKey);
+  if (seen && seen.size === file.size && seen.mtimeMs === file.mtimeMs) return seen.agent;
   const source = await readSource(modulePath);
   const contentHash = createHash('sha256').update(`${LOADER_VERSION}:${getVersion()}\0`).update(source).digest('hex');
-  const cacheDir = options.cacheDir ?? defaultFunctionCacheDir();
   const cacheFile = path.join(cacheDir, `${contentHash}.mjs`);
   const known = loaded.get(cacheFile);
-  if (known) return known;
+  if (known) {
+    byFile.set(fileKey, { ...file, agent: known });
+    return known;
+  }
 
   const js = transpile(source, modulePath);
   assertNoRuntimeImports(js, modulePath);
@@ -65,19 +77,24 @@ export async function loadFunctionAgent(agentDir: string, options: LoadFunctionA
   const agent = validateExport(namespace.default, modulePath);
   origins.set(agent, { modulePath, contentHash });
   loaded.set(cacheFile, agent);
+  byFile.set(fileKey, { ...file, agent });
   return agent;
 }
 
-async function readSource(modulePath: string): Promise<string> {
-  let size: number;
+async function statSource(modulePath: string): Promise<{ size: number; mtimeMs: number }> {
+  let info: { size: number; mtimeMs: number };
   try {
-    size = (await stat(modulePath)).size;
+    info = await stat(modulePath);
   } catch {
     throw new FunctionAgentError('function_agent/not_found', `${modulePath}: ${FUNCTION_AGENT_FILE} is required for function-based agents`, modulePath);
   }
-  if (size > FUNCTION_MODULE_MAX_BYTES) {
-    throw new FunctionAgentError('function_agent/load_failed', `${modulePath}: file is ${size} bytes; the limit is ${FUNCTION_MODULE_MAX_BYTES}`, modulePath);
+  if (info.size > FUNCTION_MODULE_MAX_BYTES) {
+    throw new FunctionAgentError('function_agent/load_failed', `${modulePath}: file is ${info.size} bytes; the limit is ${FUNCTION_MODULE_MAX_BYTES}`, modulePath);
   }
+  return { size: info.size, mtimeMs: info.mtimeMs };
+}
+
+async function readSource(modulePath: string): Promise<string> {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(await readFile(modulePath));
   } catch (err) {
