@@ -97,5 +97,13 @@ describe('step bookkeeping', () => {
     const completions = sent.filter((q) => q.text.includes(`update project_steps set status = 'completed'`));
     expect(completions).toHaveLength(STEPS);
     expect(completions.every((q) => q.text.includes('insert into checkpoints.checkpoints'))).toBe(true);
+
+    // The run read its steps once (and again after creating them), not once per step; every
+    // completed step still records when it started (written with its completion when it was quick).
+    const stateReads = sent.filter((q) => q.text.startsWith('select p.autonomy_level'));
+    expect(stateReads.length).toBeGreaterThan(0);
+    expect(stateReads.length).toBeLessThanOrEqual(2);
+    const unstarted = await sql.query(`select step_key from project_steps where project_id = $1 and (started_at is null or started_at > completed_at)`, [projectId]);
+    expect(unstarted.rows).toEqual([]);
   }, 120_000);
 });

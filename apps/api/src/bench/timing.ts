@@ -25,8 +25,8 @@ export function timeBookkeeping(app: INestApplication): { report: (steps: number
       };
     }
   };
-  wrap('store', app.get(ExecutionRepository) as unknown as Methods, ['finishedOutcome', 'loadPolicy', 'setStepStatus', 'saveResult', 'recordError', 'priorResults']);
-  wrap('guard', app.get(BudgetsRepository) as unknown as Methods, ['budgetsFor', 'runLimits', 'circuit', 'updateCircuit']);
+  wrap('store', app.get(ExecutionRepository) as unknown as Methods, ['finishedOutcome', 'loadPolicy', 'setStepStatus', 'saveResult', 'recordError', 'priorResults', 'runLimits']);
+  wrap('guard', app.get(BudgetsRepository) as unknown as Methods, ['budgetsFor', 'circuit', 'updateCircuit']);
   wrap('loads', app.get(AgentLoadRepository) as unknown as Methods, ['acquire', 'release']);
   return {
     report: (steps) => {

@@ -47,20 +47,25 @@ export class ExecutionEngine {
   /** Starts, continues (no `resume`) or resumes (answers keyed by interrupt id) a run. */
   async run(ctx: RunContext, resume?: Record<string, ExecutionResume>): Promise<RunResult> {
     const config = this.config(ctx);
-    const before = await this.graph.getState(config);
-    const started = Array.isArray((before.values as Partial<ExecutionStateType>).steps) && (before.values as ExecutionStateType).steps.length > 0;
-    const input = resume && Object.keys(resume).length > 0 ? new Command({ resume }) : started ? null : {};
-    let stopped = false;
-    // `values` yields once per superstep (after its checkpoint is saved), so the stop check runs
-    // once per batch, not once per finished step.
-    const stream = await this.graph.stream(input, { ...config, streamMode: 'values', durability: 'sync', recursionLimit: 100_000 });
-    for await (const _state of stream) {
-      if (await this.deps.control.shouldStop(ctx)) {
-        stopped = true;
-        break;
+    this.deps.store.beginRun?.(ctx);
+    try {
+      const before = await this.graph.getState(config);
+      const started = Array.isArray((before.values as Partial<ExecutionStateType>).steps) && (before.values as ExecutionStateType).steps.length > 0;
+      const input = resume && Object.keys(resume).length > 0 ? new Command({ resume }) : started ? null : {};
+      let stopped = false;
+      // `values` yields once per superstep (after its checkpoint is saved), so the stop check runs
+      // once per batch, not once per finished step.
+      const stream = await this.graph.stream(input, { ...config, streamMode: 'values', durability: 'sync', recursionLimit: 100_000 });
+      for await (const _state of stream) {
+        if (await this.deps.control.shouldStop(ctx)) {
+          stopped = true;
+          break;
+        }
       }
+      return await this.outcome(ctx, stopped);
+    } finally {
+      this.deps.store.endRun?.(ctx);
     }
-    return this.outcome(ctx, stopped);
   }
 
   private async outcome(ctx: RunContext, stopped: boolean): Promise<RunResult> {

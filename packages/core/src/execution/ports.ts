@@ -58,6 +58,12 @@ export interface StepResultInput {
 
 /** Port: project execution persistence (the API implements it over Postgres + blob storage). */
 export interface ExecutionStore {
+  /**
+   * A run of the project starts in this process (the runner holds the project until `endRun`):
+   * the store may read what the steps need once and keep it current with the run's own writes.
+   */
+  beginRun?(ctx: RunContext): void;
+  endRun?(ctx: RunContext): void;
   loadRun(ctx: RunContext): Promise<LoadedRun>;
   /** Autonomy only, without the plan: one small read per step. */
   loadPolicy(ctx: RunContext): Promise<RunPolicy>;

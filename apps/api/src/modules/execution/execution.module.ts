@@ -23,6 +23,7 @@ import { ExecutionRepository } from './execution.repository.js';
 import { ExecutionService } from './execution.service.js';
 import { EXECUTION_ENGINE } from './execution.tokens.js';
 import { ProjectRunner } from './project-runner.js';
+import { throttledStopCheck } from './run-control.js';
 
 @Module({
   imports: [AgentsModule, ProjectsModule, ApprovalsModule, BudgetsModule, AgentBuildsModule],
@@ -52,11 +53,23 @@ import { ProjectRunner } from './project-runner.js';
           backoffBaseMs: config.env.STEP_BACKOFF_BASE_MS,
           backoffCapMs: 30_000,
           sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-          guard: { store: budgets, circuit: budgetOptions.circuit, now: budgetOptions.now },
+          // Budgets and circuits from their repository; run limits from the run's own step state.
+          guard: {
+            store: {
+              budgetsFor: (ctx, target) => budgets.budgetsFor(ctx, target),
+              warnBudget: (ctx, budget, stepKey, message) => budgets.warnBudget(ctx, budget, stepKey, message),
+              markHardStop: (ctx, budget) => budgets.markHardStop(ctx, budget),
+              circuit: (ctx, agent) => budgets.circuit(ctx, agent),
+              updateCircuit: (ctx, agent, next, lastError) => budgets.updateCircuit(ctx, agent, next, lastError),
+              runLimits: (ctx, stepKey) => store.runLimits(ctx, stepKey),
+            },
+            circuit: budgetOptions.circuit,
+            now: budgetOptions.now,
+          },
           agentBuilds: { ensureForStep: (ctx, step) => builds.ensureForStep(ctx, step) },
           // Our saver: one round trip per put/putWrites/getTuple, forks keep their own values.
           checkpointer: new PostgresCheckpointSaver(pool),
-          control: { shouldStop: async (ctx) => (await projects.summary(ctx.workspaceId, ctx.projectId))?.status !== 'running' },
+          control: throttledStopCheck(async (ctx) => (await projects.summary(ctx.workspaceId, ctx.projectId))?.status !== 'running'),
         }),
     },
   ],

@@ -1,24 +1,31 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PlanSchema, type ProjectError, type ProjectStatus, type ProjectStep, type StepStatus } from '@orchestrator/contracts';
-import type { ExecStep, ExecutionStore, LoadedRun, RunContext, StepOutcome, StepResultInput } from '@orchestrator/core';
+import type { ExecStep, ExecutionStore, LoadedRun, RunContext, RunLimits, StepOutcome, StepResultInput } from '@orchestrator/core';
 import { withTransaction, type Pool, type PoolClient } from '@orchestrator/db';
 import { AppError } from '../../common/app-error.js';
 import type { AppConfig } from '../../config/env.js';
 import { APP_CONFIG, PG_POOL } from '../../database/tokens.js';
 import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
+import { BUDGETS_OPTIONS, type BudgetsOptions } from '../budgets/budgets.options.js';
 import type { BlobStore } from './blob-store.js';
 import { createBlobStore } from './supabase-blob-store.js';
-import { COMPLETE_STEP, completedRowFromJson, completeStepParams, completeStepStatement, policyOf, PREVIEW_CHARS, STEP_COLUMNS, STEP_FROM, toStep, type CompletedRow, type PolicyRow, type StepRow } from './execution.rows.js';
+import { COMPLETE_STEP, completedRowFromJson, completeStepParams, completeStepStatement, policyOf, PREVIEW_CHARS, STEP_COLUMNS, STEP_FROM, toStep, type CompletedRow, type PolicyRow, type StepRow, type StepStart } from './execution.rows.js';
+import { RunStates } from './run-state.js';
 
 /** Results larger than this go to blob storage; the row keeps a preview and the reference. */
 export const INLINE_RESULT_MAX_BYTES = 256 * 1024;
 const FINISHED: StepStatus[] = ['completed', 'skipped'];
+/**
+ * A step's `running` status is written only once it has run this long: people watching see it
+ * as live, and a step that finishes sooner writes its start with its completion instead of
+ * spending a statement (and a commit) of its own on it.
+ */
+export const RUNNING_WRITE_DELAY_MS = 150;
 
 type Queryable = Pick<PoolClient, 'query'>;
 type RunPolicy = Pick<LoadedRun, 'autonomy' | 'defaultAutonomy'>;
 type PriorResult = { title: string; markdown?: string };
-
-const sameKeys = (a: string[], b: string[]) => a.length === b.length && a.every((k) => b.includes(k));
+type PendingStart = StepStart & { status: 'running' | 'retrying'; timer: NodeJS.Timeout };
 
 /** Rolls back a transaction whose result was already saved under the same idempotency key. */
 class SavedBefore extends Error {
@@ -31,21 +38,28 @@ class SavedBefore extends Error {
 @Injectable()
 export class ExecutionRepository implements ExecutionStore {
   readonly blobs: BlobStore;
-  /**
-   * What finishedOutcome read ahead for one step's context (a step starts with that read, then
-   * asks for the autonomy and later for its dependencies' results): each is served once, so
-   * neither costs a round trip of its own. Keyed by the context object of that node run.
-   */
-  /** `running`/`retrying` writes still in flight, by project/step (see setStepStatus). */
+  private readonly runs: RunStates;
+  /** Starts not written yet, by project/step (see setStepStatus). */
+  private readonly starts = new Map<string, PendingStart>();
+  /** `running`/`retrying` writes in flight, by project/step: the step's next write waits for them. */
   private readonly inFlight = new Map<string, Promise<void>>();
-  private readonly readAhead = new WeakMap<RunContext, { policy?: RunPolicy; dependencies: string[]; prior?: PriorResult[] }>();
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly publisher: RealtimePublisher,
+    @Inject(BUDGETS_OPTIONS) private readonly limits: Pick<BudgetsOptions, 'maxSteps' | 'maxLoops'>,
   ) {
     this.blobs = createBlobStore(config);
+    this.runs = new RunStates(pool);
+  }
+
+  beginRun(ctx: RunContext): void {
+    this.runs.begin(ctx);
+  }
+
+  endRun(ctx: RunContext): void {
+    this.runs.end(ctx);
   }
 
   async loadRun(ctx: RunContext): Promise<LoadedRun> {
@@ -54,13 +68,15 @@ export class ExecutionRepository implements ExecutionStore {
   }
 
   async loadPolicy(ctx: RunContext): Promise<RunPolicy> {
-    const read = this.readAhead.get(ctx);
-    const policy = read?.policy;
-    if (read && policy) {
-      read.policy = undefined;
-      return policy;
-    }
-    return policyOf(await this.runRow(ctx, ''));
+    return (await this.runs.get(ctx)).policy;
+  }
+
+  /** The run's limits (SPEC §3.6b) and how many of its steps started, from the run's state. */
+  async runLimits(ctx: RunContext, stepKey: string): Promise<RunLimits> {
+    const run = await this.runs.get(ctx);
+    let started = 0;
+    for (const [key, step] of run.steps) if (step.started && key !== stepKey) started++;
+    return { maxSteps: run.limits.maxSteps ?? this.limits.maxSteps, maxLoops: run.limits.maxLoops ?? this.limits.maxLoops, stepsStarted: started };
   }
 
   /** The project row with its autonomy (override and department policies) in one round trip. */
@@ -101,28 +117,65 @@ export class ExecutionRepository implements ExecutionStore {
        on conflict (project_id, step_key) do nothing`,
       [ctx.workspaceId, ctx.projectId, JSON.stringify(rows)],
     );
+    this.runs.reload(ctx);
   }
 
   async setStepStatus(ctx: RunContext, stepKey: string, status: StepStatus, extra: { attempt?: number; agent?: string | null } = {}): Promise<void> {
-    await this.settled(ctx, stepKey);
-    const write = this.writeStatus(ctx, stepKey, status, extra);
-    if (status !== 'running' && status !== 'retrying') return write;
-    // The agent starts without waiting for this write (it is for people watching); the step's
-    // next write waits for it, so statuses keep their order and a failure still fails the node.
     const key = `${ctx.projectId}/${stepKey}`;
-    const tracked = write.finally(() => {
+    if (status === 'running' || status === 'retrying') {
+      // The agent starts at once; the status follows after RUNNING_WRITE_DELAY_MS (or with the step's next write).
+      const earlier = this.takeStart(key);
+      const start: PendingStart = { status, attempt: extra.attempt ?? null, agent: extra.agent ?? null, at: earlier?.at ?? new Date(), timer: setTimeout(() => this.writeStart(ctx, stepKey), RUNNING_WRITE_DELAY_MS) };
+      start.timer.unref();
+      this.starts.set(key, start);
+      this.runs.update(ctx, (run) => {
+        const step = run.steps.get(stepKey);
+        if (step) step.started = true;
+      });
+      return;
+    }
+    const start = await this.settled(ctx, stepKey);
+    this.runs.update(ctx, (run) => {
+      const step = run.steps.get(stepKey);
+      if (step) step.status = status;
+    });
+    await this.writeStatus(ctx, stepKey, status, extra, start);
+  }
+
+  /** A start not written yet (its timer is cancelled: the caller writes it), or undefined. */
+  private takeStart(key: string): PendingStart | undefined {
+    const start = this.starts.get(key);
+    if (!start) return undefined;
+    clearTimeout(start.timer);
+    this.starts.delete(key);
+    return start;
+  }
+
+  private writeStart(ctx: RunContext, stepKey: string): void {
+    const key = `${ctx.projectId}/${stepKey}`;
+    const start = this.takeStart(key);
+    if (!start) return;
+    // After an earlier start of the step that is still being written (a retry's), never before it.
+    const before = this.inFlight.get(key)?.catch(() => undefined) ?? Promise.resolve();
+    const tracked = before.then(() => this.writeStatus(ctx, stepKey, start.status, { attempt: start.attempt ?? undefined, agent: start.agent }, start)).finally(() => {
       if (this.inFlight.get(key) === tracked) this.inFlight.delete(key);
     });
     tracked.catch(() => undefined);
     this.inFlight.set(key, tracked);
   }
 
-  /** Waits for a status write of the step still in flight (and fails with its error). */
-  private async settled(ctx: RunContext, stepKey: string): Promise<void> {
-    await this.inFlight.get(`${ctx.projectId}/${stepKey}`);
+  /**
+   * Before a step's next write: its start, if not written yet (to be written with it), after any
+   * start write in flight has landed (statuses keep their order; a failed write fails the step).
+   */
+  private async settled(ctx: RunContext, stepKey: string): Promise<StepStart | undefined> {
+    const key = `${ctx.projectId}/${stepKey}`;
+    const start = this.takeStart(key);
+    await this.inFlight.get(key);
+    return start;
   }
 
-  private async writeStatus(ctx: RunContext, stepKey: string, status: StepStatus, extra: { attempt?: number; agent?: string | null }): Promise<void> {
+  private async writeStatus(ctx: RunContext, stepKey: string, status: StepStatus, extra: { attempt?: number; agent?: string | null }, start?: StepStart): Promise<void> {
     const { rows } = await this.pool.query<StepRow>({
       // Named: parsed and planned once per connection (it runs for every step).
       name: 'execution_set_step_status',
@@ -130,56 +183,43 @@ export class ExecutionRepository implements ExecutionStore {
          update project_steps set status = $4,
            attempt = coalesce($5, attempt),
            assigned_agent = coalesce($6, assigned_agent),
-           started_at = case when $4 in ('running', 'retrying') then coalesce(started_at, now()) else started_at end,
+           started_at = case when $4 in ('running', 'retrying') then coalesce(started_at, $7, now()) else coalesce(started_at, $7) end,
            completed_at = case when $4 in ('completed', 'skipped', 'failed', 'cancelled') then now() else null end
          where workspace_id = $1 and project_id = $2 and step_key = $3
          returning *)
        select ${STEP_COLUMNS} from s left join project_data_storage d on d.id = s.result_ref`,
-      values: [ctx.workspaceId, ctx.projectId, stepKey, status, extra.attempt ?? null, extra.agent ?? null],
+      values: [ctx.workspaceId, ctx.projectId, stepKey, status, extra.attempt ?? start?.attempt ?? null, extra.agent ?? start?.agent ?? null, start?.at ?? null],
     });
     if (rows[0]) this.publisher.stepUpdated(ctx.workspaceId, ctx.projectId, toStep(rows[0]));
   }
 
   async finishedOutcome(ctx: RunContext, stepKey: string): Promise<StepOutcome | undefined> {
-    // One round trip for what a step reads before it runs: its row, the project's autonomy (the
-    // approval gate asks next) and the results of its dependencies (the agent gets them).
-    const { rows } = await this.pool.query<
-      PolicyRow & { status: StepStatus | null; assigned_agent: string | null; result_ref: string | null; result: { content?: string } | null; idempotency_key: string | null; dependencies: string[] | null; prior: PriorResult[] | null }
-    >({
-      name: 'execution_step_read',
-      text: `select s.status, s.assigned_agent, s.result_ref, s.result, s.idempotency_key, s.dependencies, p.autonomy_level,
-              (select json_object_agg(a.department, a.level) from autonomy_policies a where a.workspace_id = p.workspace_id) as policies,
-              (select json_agg(json_build_object('title', d.name, 'markdown', d.result ->> 'content') order by d.position)
-                 from project_steps d where d.project_id = p.id and d.step_key = any(s.dependencies) and d.status = 'completed') as prior
-         from projects p left join project_steps s on s.project_id = p.id and s.step_key = $3
-        where p.workspace_id = $1 and p.id = $2`,
-      values: [ctx.workspaceId, ctx.projectId, stepKey],
-    });
-    const r = rows[0];
-    if (r) this.readAhead.set(ctx, { policy: policyOf(r), dependencies: r.dependencies ?? [], prior: (r.prior ?? []).map((x) => ({ title: x.title, markdown: x.markdown ?? undefined })) });
-    if (!r?.status || !FINISHED.includes(r.status)) return undefined;
-    return { status: r.status === 'completed' ? 'completed' : 'skipped', agent: r.assigned_agent, resultRef: r.result_ref ?? r.idempotency_key, preview: r.result?.content?.slice(0, 200) ?? null };
+    const step = (await this.runs.get(ctx)).steps.get(stepKey);
+    if (!step || !FINISHED.includes(step.status)) return undefined;
+    return { status: step.status === 'completed' ? 'completed' : 'skipped', agent: step.agent, resultRef: step.resultRef ?? step.idempotencyKey, preview: step.preview };
   }
 
   async saveResult(ctx: RunContext, stepKey: string, result: StepResultInput, idempotencyKey: string): Promise<StepOutcome> {
-    await this.settled(ctx, stepKey);
+    const start = await this.settled(ctx, stepKey);
     // Only the size: a second whole copy of a 100 MB result is never made (the blob store streams slices).
     const sizeBytes = Buffer.byteLength(result.content, 'utf8');
     // Content-addressed and idempotent: writing the blob before the transaction is safe to repeat.
     const blob = sizeBytes > INLINE_RESULT_MAX_BYTES ? await this.blobs.put(ctx.workspaceId, result.content) : null;
     const inline = { content: blob ? result.content.slice(0, PREVIEW_CHARS) : result.content, contentType: result.contentType, work: result.work, truncated: !!blob };
     const complete = async (db: Queryable, ref: string | null) =>
-      (await db.query<CompletedRow>(COMPLETE_STEP, completeStepParams(ctx, stepKey, result, idempotencyKey, JSON.stringify(inline), ref, sizeBytes))).rows[0];
+      (await db.query<CompletedRow>(COMPLETE_STEP, completeStepParams(ctx, stepKey, result, idempotencyKey, JSON.stringify(inline), ref, sizeBytes, start))).rows[0];
     if (ctx.commit && !blob && result.agent !== 'human') {
       // Fused into the statement that saves the step's checkpoint (no round trip or commit of its
       // own): the task that produced it is never re-run once this is saved, so it happens once.
       // The event follows the commit.
-      void ctx.commit.withStatement(completeStepStatement(completeStepParams(ctx, stepKey, result, idempotencyKey, JSON.stringify(inline), null, sizeBytes))).then(
+      void ctx.commit.withStatement(completeStepStatement(completeStepParams(ctx, stepKey, result, idempotencyKey, JSON.stringify(inline), null, sizeBytes, start))).then(
         (rows) => rows[0] && this.publisher.stepUpdated(ctx.workspaceId, ctx.projectId, toStep(completedRowFromJson(rows[0]))),
         // Dropped with the node's unsaved work: the node runs again and saves it again.
-        () => undefined,
+        () => this.runs.reload(ctx),
       );
-      return { status: 'completed', agent: result.agent, resultRef: idempotencyKey, preview: result.content.slice(0, 200) };
+      const outcome: StepOutcome = { status: 'completed', agent: result.agent, resultRef: idempotencyKey, preview: result.content.slice(0, 200) };
+      this.completedInRun(ctx, stepKey, outcome, idempotencyKey, result.content);
+      return outcome;
     }
     const row = await withTransaction(this.pool, async (db) => {
       let ref: string | null = null;
@@ -201,11 +241,23 @@ export class ExecutionRepository implements ExecutionStore {
       throw err;
     });
     if (row.fresh) this.publisher.stepUpdated(ctx.workspaceId, ctx.projectId, toStep(row.row));
-    return { status: 'completed', agent: row.row.assigned_agent, resultRef: row.row.result_ref ?? idempotencyKey, preview: row.row.result?.content?.slice(0, 200) ?? null };
+    const outcome: StepOutcome = { status: 'completed', agent: row.row.assigned_agent, resultRef: row.row.result_ref ?? idempotencyKey, preview: row.row.result?.content?.slice(0, 200) ?? null };
+    this.completedInRun(ctx, stepKey, outcome, idempotencyKey, row.row.result_ref ? undefined : row.row.result?.content);
+    return outcome;
+  }
+
+  /** The run's state learns of a completion (and keeps the result for the steps that depend on it). */
+  private completedInRun(ctx: RunContext, stepKey: string, outcome: StepOutcome, idempotencyKey: string, content: string | undefined): void {
+    this.runs.update(ctx, (run) => {
+      const step = run.steps.get(stepKey);
+      if (!step) return;
+      Object.assign(step, { status: 'completed', agent: outcome.agent, resultRef: outcome.resultRef === idempotencyKey ? null : outcome.resultRef, idempotencyKey, preview: outcome.preview, started: true });
+      if (content !== undefined) RunStates.keepResult(run, stepKey, content);
+    });
   }
 
   async recordError(ctx: RunContext, stepKey: string, e: { category: ProjectError['category']; severity: ProjectError['severity']; message: string; attempt: number }): Promise<string> {
-    await this.settled(ctx, stepKey).catch(() => undefined); // the error being recorded matters more
+    await this.inFlight.get(`${ctx.projectId}/${stepKey}`)?.catch(() => undefined); // the error being recorded matters more
     const { rows } = await this.pool.query<{ id: string }>(
       `insert into project_errors (workspace_id, project_id, step_key, category, severity, message, attempt)
        values ($1, $2, $3, $4, $5, $6, $7) returning id`,
@@ -216,17 +268,21 @@ export class ExecutionRepository implements ExecutionStore {
 
   async priorResults(ctx: RunContext, stepKeys: string[]): Promise<PriorResult[]> {
     if (stepKeys.length === 0) return [];
-    const read = this.readAhead.get(ctx);
-    if (read?.prior && sameKeys(read.dependencies, stepKeys)) {
-      const prior = read.prior;
-      read.prior = undefined;
-      return prior;
+    // Results completed in this run are at hand; only older (or uncached) ones are read.
+    const run = await this.runs.get(ctx);
+    const done = stepKeys.map((key) => ({ key, step: run.steps.get(key) })).filter(({ step }) => step?.status === 'completed');
+    const missing = done.filter(({ key }) => !run.results.has(key)).map(({ key }) => key);
+    const read = new Map<string, string | undefined>();
+    if (missing.length > 0) {
+      const { rows } = await this.pool.query<{ step_key: string; result: { content?: string } | null }>(
+        `select step_key, result from project_steps where workspace_id = $1 and project_id = $2 and step_key = any($3) and status = 'completed'`,
+        [ctx.workspaceId, ctx.projectId, missing],
+      );
+      for (const r of rows) read.set(r.step_key, r.result?.content);
     }
-    const { rows } = await this.pool.query<{ name: string; result: { content?: string } | null }>(
-      `select name, result from project_steps where workspace_id = $1 and project_id = $2 and step_key = any($3) and status = 'completed' order by position`,
-      [ctx.workspaceId, ctx.projectId, stepKeys],
-    );
-    return rows.map((r) => ({ title: r.name, markdown: r.result?.content }));
+    return done
+      .sort((a, b) => a.step!.position - b.step!.position)
+      .map(({ key, step }) => ({ title: step!.name, markdown: run.results.has(key) ? run.results.get(key) : read.get(key) }));
   }
 
   async steps(workspaceId: string, projectId: string): Promise<ProjectStep[]> {

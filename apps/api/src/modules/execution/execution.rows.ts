@@ -64,6 +64,13 @@ export const policyOf = (r: PolicyRow) => ({ autonomy: r.autonomy_level ? {} : (
 
 type Ctes = Array<{ name: string; sql: string }>;
 
+/** A step's start that was not written on its own (see RUNNING_WRITE_DELAY_MS): its next write carries it. */
+export interface StepStart {
+  at: Date;
+  attempt: number | null;
+  agent: string | null;
+}
+
 /**
  * Completes a step, audits its execution and resolves its open errors, only if the step was not
  * already completed under this idempotency key (then it returns no row and writes nothing), as
@@ -75,7 +82,8 @@ function completeStepCtes(p: (i: number) => string, n: (local: string) => string
     {
       name: 's',
       sql: `update project_steps set status = 'completed', result = ${p(4)}, result_ref = ${p(5)}, idempotency_key = ${p(6)},
-             assigned_agent = coalesce(${p(7)}, assigned_agent), completed_at = now(), context_version = ${p(8)}
+             assigned_agent = coalesce(${p(7)}, assigned_agent), completed_at = now(), context_version = ${p(8)},
+             started_at = coalesce(started_at, ${p(14)}::timestamptz), attempt = coalesce(${p(15)}::int, attempt)
        where workspace_id = ${p(1)} and project_id = ${p(2)} and step_key = ${p(3)} and idempotency_key is distinct from ${p(6)}
        returning *`,
     },
@@ -121,7 +129,7 @@ export function completedRowFromJson(raw: unknown): CompletedRow {
   return { ...r, started_at: r.started_at ? new Date(r.started_at) : null, completed_at: r.completed_at ? new Date(r.completed_at) : null };
 }
 
-export function completeStepParams(ctx: RunContext, stepKey: string, result: StepResultInput, idempotencyKey: string, inlineJson: string, ref: string | null, sizeBytes: number): unknown[] {
+export function completeStepParams(ctx: RunContext, stepKey: string, result: StepResultInput, idempotencyKey: string, inlineJson: string, ref: string | null, sizeBytes: number, start?: StepStart): unknown[] {
   const human = result.agent === 'human';
   return [
     ctx.workspaceId,
@@ -137,5 +145,7 @@ export function completeStepParams(ctx: RunContext, stepKey: string, result: Ste
     result.approvalId ? 'approved' : 'automatic',
     result.approvalId,
     JSON.stringify({ work: result.work, sizeBytes }),
+    start?.at ?? null,
+    start?.attempt ?? null,
   ];
 }

@@ -1,0 +1,101 @@
+import type { StepStatus } from '@orchestrator/contracts';
+import type { LoadedRun, RunContext } from '@orchestrator/core';
+import type { Pool } from '@orchestrator/db';
+import { AppError } from '../../common/app-error.js';
+import { policyOf, type PolicyRow } from './execution.rows.js';
+
+type RunPolicy = Pick<LoadedRun, 'autonomy' | 'defaultAutonomy'>;
+
+export interface StepView {
+  name: string;
+  position: number;
+  status: StepStatus;
+  agent: string | null;
+  resultRef: string | null;
+  idempotencyKey: string | null;
+  preview: string | null;
+  started: boolean;
+}
+
+/** What a run reads about its project once, instead of once per step. */
+export interface RunState {
+  policy: RunPolicy;
+  /** The project's own run limits (`metadata.limits`); null: the default applies. */
+  limits: { maxSteps: number | null; maxLoops: number | null };
+  steps: Map<string, StepView>;
+  /** Results completed during this run, for the steps that depend on them (bounded by RESULT_CACHE_BYTES). */
+  results: Map<string, string | undefined>;
+  resultBytes: number;
+}
+
+/** Results kept for dependents per run; beyond this they are read back from Postgres. */
+const RESULT_CACHE_BYTES = 16 * 1024 * 1024;
+
+type LoadRow = PolicyRow & {
+  max_steps: number | null;
+  max_loops: number | null;
+  steps: Array<{ key: string; name: string; position: number; status: StepStatus; agent: string | null; result_ref: string | null; idempotency_key: string | null; preview: string | null; started: boolean }>;
+};
+
+const LOAD_RUN_STATE = `select p.autonomy_level,
+    (select json_object_agg(a.department, a.level) from autonomy_policies a where a.workspace_id = p.workspace_id) as policies,
+    (p.metadata -> 'limits' ->> 'maxSteps')::int as max_steps, (p.metadata -> 'limits' ->> 'maxLoops')::int as max_loops,
+    coalesce((select json_agg(json_build_object('key', s.step_key, 'name', s.name, 'position', s.position, 'status', s.status, 'agent', s.assigned_agent,
+                 'result_ref', s.result_ref, 'idempotency_key', s.idempotency_key, 'preview', left(s.result ->> 'content', 200), 'started', s.started_at is not null))
+                from project_steps s where s.project_id = p.id), '[]') as steps
+   from projects p where p.workspace_id = $1 and p.id = $2`;
+
+/**
+ * The project's step table, autonomy and run limits as a run sees them, read in one statement
+ * when the run starts and kept up to date by the run's own writes. Sound because a project is
+ * run by one worker at a time (the runner's advisory lock) and nothing else changes its steps
+ * while it runs: people's decisions (retry, skip, rollback) are applied between runs, and every
+ * run starts from a fresh read. Outside a run (no `open`), each call reads afresh.
+ */
+export class RunStates {
+  private readonly open = new Map<string, Promise<RunState>>();
+
+  constructor(private readonly pool: Pool) {}
+
+  begin(ctx: RunContext): void {
+    this.open.set(ctx.projectId, this.load(ctx));
+    // A failed read is reported by the first step that needs it; the run then fails as before.
+    this.open.get(ctx.projectId)!.catch(() => undefined);
+  }
+
+  end(ctx: RunContext): void {
+    this.open.delete(ctx.projectId);
+  }
+
+  /** A write whose outcome is unknown (dropped with the node's work): read afresh from here on. */
+  reload(ctx: RunContext): void {
+    if (this.open.has(ctx.projectId)) this.begin(ctx);
+  }
+
+  get(ctx: RunContext): Promise<RunState> {
+    return this.open.get(ctx.projectId) ?? this.load(ctx);
+  }
+
+  /** Applies a change to the open run's state (no-op outside a run: the next read sees the database). */
+  update(ctx: RunContext, change: (state: RunState) => void): void {
+    void this.open.get(ctx.projectId)?.then(change, () => undefined);
+  }
+
+  /** Keeps a completed result for the steps that depend on it, within the run's byte budget. */
+  static keepResult(state: RunState, stepKey: string, content: string): void {
+    const bytes = content.length * 2;
+    if (state.resultBytes + bytes > RESULT_CACHE_BYTES) return;
+    state.results.set(stepKey, content);
+    state.resultBytes += bytes;
+  }
+
+  private async load(ctx: RunContext): Promise<RunState> {
+    const { rows } = await this.pool.query<LoadRow>({ name: 'execution_run_state', text: LOAD_RUN_STATE, values: [ctx.workspaceId, ctx.projectId] });
+    const r = rows[0];
+    if (!r) throw new AppError('project/not_found', `Project ${ctx.projectId} does not exist.`);
+    const steps = new Map(
+      r.steps.map((s) => [s.key, { name: s.name, position: s.position, status: s.status, agent: s.agent, resultRef: s.result_ref, idempotencyKey: s.idempotency_key, preview: s.preview, started: s.started }]),
+    );
+    return { policy: policyOf(r), limits: { maxSteps: r.max_steps, maxLoops: r.max_loops }, steps, results: new Map(), resultBytes: 0 };
+  }
+}
