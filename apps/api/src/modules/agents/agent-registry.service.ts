@@ -79,6 +79,8 @@ export class AgentRegistryService implements OnModuleInit {
     for (const p of result.problems) this.logger.error(`Invalid agent definition ${p.path}: ${p.message}`);
     const workspaceId = this.identity.defaultIdentity().workspaceId;
     const versions = await this.repository.mirror(workspaceId, AgentRegistry.from(result), result);
+    // The sync may have added agents or changed their max_concurrent / offline / retired status.
+    this.loads.invalidate(workspaceId);
     // The version each agent runs with travels with it into every task it records.
     const loaded: RegistryLoadResult = { ...result, agents: result.agents.map((a) => ({ ...a, version: versions.get(a.definition.name) })) };
     this.registry = AgentRegistry.from(loaded);
