@@ -113,6 +113,22 @@ describe('ExecutionEngine', () => {
     expect(joined.count).toBe(two.count + 1);
   });
 
+  it('should stop a cancelled run mid-step: the model call is aborted and nothing more is recorded', async () => {
+    const t = engineFor(plan([step('slow'), step('after', ['slow'])]), [{ content: 'never delivered', delayMs: 60_000 }, 'after done']);
+    expect(t.engine.cancel(t.ctx)).toBe(false);
+    const running = t.engine.run(t.ctx);
+    while (t.model.prompts.length === 0) await new Promise((r) => setTimeout(r, 5));
+    const started = Date.now();
+    expect(t.engine.cancel(t.ctx)).toBe(true);
+    expect(await running).toEqual({ kind: 'stopped' });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(t.rec.executions()).toBe(0);
+    expect(t.rec.errors).toEqual([]);
+    expect(t.rec.statuses.get('slow')).not.toContain('failed');
+    expect(t.rec.statuses.get('after')).toEqual(['pending']);
+    expect(t.engine.cancel(t.ctx)).toBe(false);
+  });
+
   it('should wait for a person on a build_agent step', async () => {
     const t = engineFor(plan([step('build', [], { type: 'build_agent', assignedAgent: null, capability: 'localization' }), step('use', ['build'])]), ['used']);
     const first = await t.engine.run(t.ctx);

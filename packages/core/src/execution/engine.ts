@@ -35,6 +35,8 @@ export interface ExecutionEngineDeps extends ExecutionGraphDeps {
  */
 export class ExecutionEngine {
   private readonly graph: ExecutionGraph;
+  /** Runs in progress in this process, by project: `cancel` interrupts their steps at once. */
+  private readonly active = new Map<string, AbortController>();
 
   constructor(private readonly deps: ExecutionEngineDeps) {
     this.graph = buildExecutionGraph(deps, deps.checkpointer);
@@ -47,6 +49,8 @@ export class ExecutionEngine {
   /** Starts, continues (no `resume`) or resumes (answers keyed by interrupt id) a run. */
   async run(ctx: RunContext, resume?: Record<string, ExecutionResume>): Promise<RunResult> {
     const config = this.config(ctx);
+    const controller = new AbortController();
+    this.active.set(ctx.projectId, controller);
     this.deps.store.beginRun?.(ctx);
     try {
       const before = await this.graph.getState(config);
@@ -55,17 +59,35 @@ export class ExecutionEngine {
       let stopped = false;
       // `values` yields once per superstep (after its checkpoint is saved), so the stop check runs
       // once per batch, not once per finished step.
-      const stream = await this.graph.stream(input, { ...config, streamMode: 'values', durability: 'sync', recursionLimit: 100_000 });
-      for await (const _state of stream) {
-        if (await this.deps.control.shouldStop(ctx)) {
-          stopped = true;
-          break;
+      // The signal reaches every node (model calls pass it on): a cancelled run stops mid-step.
+      const stream = await this.graph.stream(input, { ...config, streamMode: 'values', durability: 'sync', recursionLimit: 100_000, signal: controller.signal });
+      try {
+        for await (const _state of stream) {
+          if (await this.deps.control.shouldStop(ctx)) {
+            stopped = true;
+            break;
+          }
         }
+      } catch (err) {
+        if (!controller.signal.aborted) throw err;
+        stopped = true;
       }
       return await this.outcome(ctx, stopped);
     } finally {
+      if (this.active.get(ctx.projectId) === controller) this.active.delete(ctx.projectId);
       this.deps.store.endRun?.(ctx);
     }
+  }
+
+  /**
+   * Interrupts the project's run in this process now (cancel, abort): steps in progress stop
+   * (an LLM call is aborted) and record nothing more; their work is not saved. False when no
+   * run of the project is in progress here (another process stops at its next batch).
+   */
+  cancel(ctx: RunContext): boolean {
+    const controller = this.active.get(ctx.projectId);
+    controller?.abort(new Error('The project was stopped.'));
+    return controller !== undefined;
   }
 
   private async outcome(ctx: RunContext, stopped: boolean): Promise<RunResult> {

@@ -186,6 +186,8 @@ export class ExecutionRepository implements ExecutionStore {
            started_at = case when $4 in ('running', 'retrying') then coalesce(started_at, $7, now()) else coalesce(started_at, $7) end,
            completed_at = case when $4 in ('completed', 'skipped', 'failed', 'cancelled') then now() else null end
          where workspace_id = $1 and project_id = $2 and step_key = $3
+           -- a start written late never reopens a step that ended meanwhile (completed, cancelled)
+           and not ($4 in ('running', 'retrying') and status in ('completed', 'skipped', 'cancelled'))
          returning *)
        select ${STEP_COLUMNS} from s left join project_data_storage d on d.id = s.result_ref`,
       values: [ctx.workspaceId, ctx.projectId, stepKey, status, extra.attempt ?? start?.attempt ?? null, extra.agent ?? start?.agent ?? null, start?.at ?? null],
@@ -310,6 +312,19 @@ export class ExecutionRepository implements ExecutionStore {
       [workspaceId, projectId],
     );
     return rows.map((r) => ({ id: r.id, stepKey: r.step_key, category: r.category, severity: r.severity, message: r.message, attempt: r.attempt, recoveryAction: r.recovery_action, resolvedAt: r.resolved_at?.toISOString() ?? null, createdAt: r.created_at.toISOString() }));
+  }
+
+  /** A stopped project: its steps that had not finished never will (shown as cancelled). */
+  async cancelUnfinished(workspaceId: string, projectId: string): Promise<void> {
+    const { rows } = await this.pool.query<StepRow>(
+      `with s as (
+         update project_steps set status = 'cancelled', completed_at = now()
+          where workspace_id = $1 and project_id = $2 and status in ('pending', 'running', 'retrying', 'pending_approval', 'waiting_for_agent')
+          returning *)
+       select ${STEP_COLUMNS} from s left join project_data_storage d on d.id = s.result_ref`,
+      [workspaceId, projectId],
+    );
+    for (const row of rows) this.publisher.stepUpdated(workspaceId, projectId, toStep(row));
   }
 
   /** After a rollback: steps not finished at the checkpoint run again. */

@@ -71,9 +71,16 @@ export class ExecutionService implements OnModuleInit {
     return this.projectsService.detail(req, projectId);
   }
 
-  /** Cancel and abort both end the project (`aborted`); pending approvals are withdrawn. */
+  /**
+   * Cancel and abort both end the project (`aborted`): a run of it in this process stops at once
+   * (steps in progress are interrupted, LLM calls aborted; a run in another process stops at its
+   * next batch), unfinished steps are cancelled and pending approvals withdrawn.
+   */
   async stop(req: RequestContext, projectId: string, kind: 'cancel' | 'abort', reason?: string): Promise<ProjectDetail> {
-    await this.move({ workspaceId: req.workspaceId, projectId }, 'aborted', reason ?? (kind === 'cancel' ? 'Cancelled by a person' : 'Aborted by a person'), { type: 'user', id: req.userId });
+    const ctx = { workspaceId: req.workspaceId, projectId };
+    await this.move(ctx, 'aborted', reason ?? (kind === 'cancel' ? 'Cancelled by a person' : 'Aborted by a person'), { type: 'user', id: req.userId });
+    this.engine.cancel(ctx);
+    await this.repository.cancelUnfinished(req.workspaceId, projectId);
     await this.approvals.cancelForProject(req.workspaceId, projectId, 'The project was stopped.');
     return this.projectsService.detail(req, projectId);
   }

@@ -117,6 +117,8 @@ export const runStepNode =
             await deps.loads.release(ctx.workspaceId, agentName);
           }
         } catch (err) {
+          // The run was cancelled: nothing more is recorded or tried for this step.
+          if (config.signal?.aborted) throw err;
           const c = classifyExecutionError(err);
           circuit = await recordAgentOutcome(deps.guard, ctx, agentName, { ok: false, category: c.category, message: c.message }, circuit);
           const id = await deps.store.recordError(ctx, exec.key, { category: c.category, severity: c.severity, message: c.message, attempt });
