@@ -46,6 +46,8 @@ const EnvSchema = z.object({
   CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
   CIRCUIT_WINDOW_MS: z.coerce.number().int().min(1000).default(10 * 60_000),
   CIRCUIT_COOLDOWN_MS: z.coerce.number().int().min(0).default(5 * 60_000),
+  // How stale the execution guard's cached budgets and circuits may be w.r.t. other processes (0 = no cache).
+  BUDGET_CACHE_MAX_AGE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   /** USD per million tokens by model, e.g. {"gpt-4o-mini":{"input":0.15,"output":0.6}}; unknown models cost 0. */
   LLM_PRICES: z
     .string()

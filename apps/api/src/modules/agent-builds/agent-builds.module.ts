@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '../agents/agents.module.js';
 import { ApprovalsModule } from '../approvals/approvals.module.js';
+import { BudgetsModule } from '../budgets/budgets.module.js';
 import { ConversationsRepository } from '../conversations/conversations.repository.js';
 import { UsageRepository } from '../orchestrator/usage.repository.js';
 import { AgentBuildsController } from './agent-builds.controller.js';
@@ -13,7 +14,7 @@ import { AgentBuildsService } from './agent-builds.service.js';
  * runner listens to `onFinished` to resume the project that waited for the agent.
  */
 @Module({
-  imports: [AgentsModule, ApprovalsModule],
+  imports: [AgentsModule, ApprovalsModule, BudgetsModule],
   controllers: [AgentBuildsController],
   providers: [AgentBuildsRepository, AgentBuildsService, ConversationsRepository, UsageRepository],
   exports: [AgentBuildsService, AgentBuildsRepository],

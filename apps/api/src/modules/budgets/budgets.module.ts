@@ -5,20 +5,23 @@ import { BudgetsController } from './budgets.controller.js';
 import { BUDGETS_OPTIONS, budgetsOptionsFrom } from './budgets.options.js';
 import { BudgetsRepository } from './budgets.repository.js';
 import { BudgetsService } from './budgets.service.js';
+import { GuardCache } from './guard-cache.js';
 import { UsageReportRepository } from './usage-report.repository.js';
 
 /**
  * Budgets, usage roll-ups, run limits and circuit breakers (SPEC §3.6b). The execution engine
- * gets `BudgetsRepository` as its guard store and checks it before every agent run.
+ * gets `BudgetsRepository` as its guard store and checks it before every agent run; modules that
+ * record LLM spend (UsageRepository) report it to the shared `GuardCache`.
  */
 @Module({
   controllers: [BudgetsController],
   providers: [
     BudgetsRepository,
+    GuardCache,
     UsageReportRepository,
     BudgetsService,
     { provide: BUDGETS_OPTIONS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => budgetsOptionsFrom(config) },
   ],
-  exports: [BudgetsRepository, BUDGETS_OPTIONS],
+  exports: [BudgetsRepository, GuardCache, BUDGETS_OPTIONS],
 })
 export class BudgetsModule {}

@@ -4,16 +4,22 @@ import { closedCircuit, type BudgetUsage, type CircuitRecord, type ExecutionGuar
 import { withTransaction, type Pool } from '@orchestrator/db';
 import { PG_POOL } from '../../database/tokens.js';
 import { BUDGETS_OPTIONS, type BudgetsOptions } from './budgets.options.js';
-import { BUDGET_WITH_USAGE, periodParams, toBudget, toBudgetUsage, toCircuitRecord, type BudgetRow, type CircuitRow } from './budgets.rows.js';
+import { BUDGET_WITH_USAGE, GUARD_BUDGETS, periodKey, periodParams, toBudget, toBudgetUsage, toCircuitRecord, type BudgetRow, type CircuitRow, type GuardBudgetRow } from './budgets.rows.js';
+import { budgetApplies, GuardCache, type GuardBudget } from './guard-cache.js';
 
 const CIRCUIT_COLUMNS = 'agent_name, state, consecutive_failures, last_failure_at, last_error, opened_at';
 
-/** Budgets, run limits and circuit breakers over Postgres: the engine's guard port and the API's read side. */
+/**
+ * Budgets, run limits and circuit breakers over Postgres: the engine's guard port and the API's
+ * read side. The guard's budget and circuit reads come from GuardCache, which this class's writes
+ * keep exact; the API's reads (`list`, `get`, `circuits`) always go to Postgres.
+ */
 @Injectable()
 export class BudgetsRepository implements ExecutionGuardStore {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(BUDGETS_OPTIONS) private readonly options: BudgetsOptions,
+    private readonly cache: GuardCache,
   ) {}
 
   async list(workspaceId: string): Promise<Budget[]> {
@@ -40,6 +46,7 @@ export class BudgetsRepository implements ExecutionGuardStore {
        returning id`,
       [workspaceId, body.scope, body.scopeRef, body.period, body.tokenSoftLimit, body.tokenHardLimit, body.costSoftLimitUsd, body.costHardLimitUsd, body.enabled, userId],
     );
+    this.cache.budgets.invalidate(workspaceId);
     return rows[0]!.id;
   }
 
@@ -55,6 +62,7 @@ export class BudgetsRepository implements ExecutionGuardStore {
 
   async remove(workspaceId: string, id: string): Promise<boolean> {
     const { rowCount } = await this.pool.query('delete from budgets where workspace_id = $1 and id = $2', [workspaceId, id]);
+    this.cache.budgets.invalidate(workspaceId);
     return (rowCount ?? 0) > 0;
   }
 
@@ -70,16 +78,17 @@ export class BudgetsRepository implements ExecutionGuardStore {
 
   // ── ExecutionGuardStore ────────────────────────────────────────────────────────────────
 
+  /** The run's budgets (project, department, agent), from the workspace's cached budgets. */
   async budgetsFor(ctx: RunContext, target: GuardTarget): Promise<BudgetUsage[]> {
-    // The step's department and the agent's own one (they differ when another department's agent helps).
-    const { rows } = await this.pool.query<BudgetRow>(
-      `${BUDGET_WITH_USAGE} and b.enabled and (
-         (b.scope = 'agent' and b.scope_ref = $5) or (b.scope = 'project' and b.scope_ref = $6)
-         or (b.scope = 'department' and (b.scope_ref = $7 or b.scope_ref in (select department from managed_agents where workspace_id = $1 and name = $5))))
-       order by case b.scope when 'project' then 0 when 'department' then 1 else 2 end`,
-      [ctx.workspaceId, ...periodParams(this.options.now()), target.agent, ctx.projectId, target.department],
-    );
-    return rows.map(toBudgetUsage);
+    const periods = periodParams(this.options.now());
+    const budgets = await this.cache.budgets.get(ctx.workspaceId, periodKey(periods), () => this.guardBudgets(ctx.workspaceId, periods));
+    const subject = { projectId: ctx.projectId, agent: target.agent, department: target.department };
+    return budgets.filter((b) => budgetApplies(b, subject)).map((b) => ({ ...b.usage }));
+  }
+
+  private async guardBudgets(workspaceId: string, periods: ReturnType<typeof periodParams>): Promise<GuardBudget[]> {
+    const { rows } = await this.pool.query<GuardBudgetRow>(GUARD_BUDGETS, [workspaceId, ...periods]);
+    return rows.map((r) => ({ usage: toBudgetUsage(r), members: new Set(r.members ?? []) }));
   }
 
   /** A soft warning is a resolved, low-severity `budget` entry in the project's errors: visible, never blocking. */
@@ -96,11 +105,16 @@ export class BudgetsRepository implements ExecutionGuardStore {
        returning id`,
       [ctx.workspaceId, budget.id, since, ctx.projectId, stepKey, message, JSON.stringify({ budgetId: budget.id, scope: budget.scope, scopeRef: budget.scopeRef, level: 'soft' })],
     );
+    // The cached usage carries no marks; a new warning (once per period) only means the workspace is
+    // near a limit, worth one fresh read. An already warned budget keeps the cache: it is called every step.
+    if (rows.length > 0) this.cache.budgets.invalidate(ctx.workspaceId);
     return rows.length > 0;
   }
 
   async markHardStop(ctx: RunContext, budget: BudgetUsage): Promise<void> {
     await this.pool.query('update budgets set hard_stopped_at = coalesce(hard_stopped_at, now()) where workspace_id = $1 and id = $2', [ctx.workspaceId, budget.id]);
+    // Work stops here; whatever runs next (a retry after the budget is raised) reads afresh.
+    this.cache.budgets.invalidate(ctx.workspaceId);
   }
 
   async runLimits(ctx: RunContext, stepKey: string): Promise<RunLimits> {
@@ -115,11 +129,19 @@ export class BudgetsRepository implements ExecutionGuardStore {
   }
 
   async circuit(ctx: RunContext, agent: string): Promise<CircuitRecord | null> {
-    const { rows } = await this.pool.query<CircuitRow>(`select ${CIRCUIT_COLUMNS} from agent_circuits where workspace_id = $1 and agent_name = $2`, [ctx.workspaceId, agent]);
-    return rows[0] ? toCircuitRecord(rows[0]) : null;
+    const circuits = await this.cache.circuits.get(ctx.workspaceId, '', async () => {
+      const { rows } = await this.pool.query<CircuitRow>(`select ${CIRCUIT_COLUMNS} from agent_circuits where workspace_id = $1`, [ctx.workspaceId]);
+      return new Map(rows.map((r) => [r.agent_name, toCircuitRecord(r)]));
+    });
+    return circuits.get(agent) ?? null;
   }
 
+  /** Locked read-modify-write; the committed record is written through to the cache. */
   async updateCircuit(ctx: RunContext, agent: string, next: (current: CircuitRecord) => CircuitRecord, lastError: string | null): Promise<CircuitRecord> {
+    return this.cache.writeCircuit(ctx.workspaceId, agent, () => this.lockedCircuitUpdate(ctx, agent, next, lastError));
+  }
+
+  private lockedCircuitUpdate(ctx: RunContext, agent: string, next: (current: CircuitRecord) => CircuitRecord, lastError: string | null): Promise<CircuitRecord> {
     return withTransaction(this.pool, async (db) => {
       await db.query('insert into agent_circuits (workspace_id, agent_name) values ($1, $2) on conflict do nothing', [ctx.workspaceId, agent]);
       const { rows } = await db.query<CircuitRow>(`select ${CIRCUIT_COLUMNS} from agent_circuits where workspace_id = $1 and agent_name = $2 for update`, [ctx.workspaceId, agent]);
@@ -147,6 +169,7 @@ export class BudgetsRepository implements ExecutionGuardStore {
         where workspace_id = $1 and agent_name = $2 returning ${CIRCUIT_COLUMNS}`,
       [workspaceId, agent],
     );
+    this.cache.circuits.invalidate(workspaceId);
     return rows[0];
   }
 }

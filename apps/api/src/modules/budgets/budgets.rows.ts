@@ -47,6 +47,24 @@ export const BUDGET_WITH_USAGE = `
 
 export const periodParams = (now: Date) => [periodStart('day', now), periodStart('week', now), periodStart('month', now)];
 
+/** The periods a usage sum was computed for: a cached sum is valid until one of them rolls over. */
+export const periodKey = (params: ReturnType<typeof periodParams>) => params.map((d) => d?.toISOString()).join('/');
+
+export interface GuardBudgetRow extends BudgetRow {
+  /** Department scope: the names of the agents in the department; null otherwise. */
+  members: string[] | null;
+}
+
+/**
+ * Every enabled budget of the workspace with its usage, for the execution guard to match to runs in
+ * memory (project, then department, then agent budgets: the first exhausted one is reported).
+ */
+export const GUARD_BUDGETS = `
+  select g.*, case when g.scope = 'department'
+                then array(select m.name from managed_agents m where m.workspace_id = $1 and m.department = g.scope_ref) end as members
+    from (${BUDGET_WITH_USAGE} and b.enabled) g
+   order by case g.scope when 'project' then 0 when 'department' then 1 else 2 end, g.scope_ref, g.period`;
+
 export const toBudgetUsage = (r: BudgetRow): BudgetUsage => ({
   id: r.id,
   scope: r.scope,

@@ -12,6 +12,7 @@ import { AgentBuildsService } from '../agent-builds/agent-builds.service.js';
 import { AgentLoadRepository } from '../agents/agent-load.repository.js';
 import { AgentRegistryService } from '../agents/agent-registry.service.js';
 import { AgentsModule } from '../agents/agents.module.js';
+import { BudgetsModule } from '../budgets/budgets.module.js';
 import { ConversationsRepository } from '../conversations/conversations.repository.js';
 import { DelegationsModule } from '../delegations/delegations.module.js';
 import { DelegationsRepository } from '../delegations/delegations.repository.js';
@@ -36,7 +37,7 @@ function intentClassifier(registry: AgentRegistryService, llm: LlmProvider, logg
 
 /** Builds the framework-free facade from its ports: Nest only wires it. */
 @Module({
-  imports: [AgentsModule, ProjectsModule, DelegationsModule, AgentImprovementsModule, AgentBuildsModule],
+  imports: [AgentsModule, ProjectsModule, DelegationsModule, AgentImprovementsModule, AgentBuildsModule, BudgetsModule],
   providers: [
     ConversationsRepository,
     UsageRepository,

@@ -3,14 +3,20 @@ import type { LlmUsage, UsageContext, UsageSink } from '@orchestrator/core';
 import type { Pool } from '@orchestrator/db';
 import type { AppConfig } from '../../config/env.js';
 import { APP_CONFIG, PG_POOL } from '../../database/tokens.js';
+import { GuardCache } from '../budgets/guard-cache.js';
 import { llmCostUsd } from '../budgets/pricing.js';
 
-/** Writes one `llm_calls` row per LLM call, attributed to its project step and priced from LLM_PRICES (SPEC §3.6b). */
+/**
+ * Writes one `llm_calls` row per LLM call, attributed to its project step and priced from
+ * LLM_PRICES (SPEC §3.6b), and tells the guard's budget cache (so the next check sees the spend).
+ * Every module that provides it imports BudgetsModule for the shared GuardCache.
+ */
 @Injectable()
 export class UsageRepository implements UsageSink {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly guard: GuardCache,
   ) {}
 
   async record(ctx: UsageContext, u: LlmUsage): Promise<void> {
@@ -20,5 +26,6 @@ export class UsageRepository implements UsageSink {
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [ctx.workspaceId, ctx.conversationId ?? null, ctx.projectId ?? null, ctx.stepKey ?? null, u.agentName ?? null, u.provider, u.model, u.promptTokens, u.completionTokens, u.promptTokens + u.completionTokens, cost, u.durationMs],
     );
+    this.guard.spendRecorded(ctx.workspaceId, { projectId: ctx.projectId ?? null, agent: u.agentName ?? null });
   }
 }
