@@ -129,6 +129,21 @@ describe('ExecutionEngine', () => {
     expect(t.engine.cancel(t.ctx)).toBe(false);
   });
 
+  it('should let the steps in progress finish on pause, start no other, and go on from there', async () => {
+    const t = engineFor(plan([step('a'), step('b'), step('c', ['a', 'b'])]), [{ content: 'A done', delayMs: 200 }, { content: 'B done', delayMs: 300 }, 'C done']);
+    expect(t.engine.pause(t.ctx)).toBe(false);
+    const running = t.engine.run(t.ctx);
+    while (t.model.prompts.length < 2) await new Promise((r) => setTimeout(r, 5));
+    expect(t.engine.pause(t.ctx)).toBe(true);
+    expect(await running).toEqual({ kind: 'stopped' });
+    expect(t.rec.executions()).toBe(2);
+    expect(t.rec.statuses.get('c')).toEqual(['pending']);
+    expect(t.rec.errors).toEqual([]);
+    expect(await t.engine.run(t.ctx)).toEqual({ kind: 'completed' });
+    expect(t.rec.executions()).toBe(3);
+    expect(t.model.prompts).toHaveLength(3);
+  });
+
   it('should wait for a person on a build_agent step', async () => {
     const t = engineFor(plan([step('build', [], { type: 'build_agent', assignedAgent: null, capability: 'localization' }), step('use', ['build'])]), ['used']);
     const first = await t.engine.run(t.ctx);

@@ -1,7 +1,7 @@
 import { Command, type BaseCheckpointSaver } from '@langchain/langgraph';
 import type { CheckpointInfo } from '@orchestrator/contracts';
 import type { ExecutionGraphDeps } from '../graphs/execution/deps.js';
-import { projectThreadId } from '../graphs/execution/deps.js';
+import { projectThreadId, RunHeld } from '../graphs/execution/deps.js';
 import { buildExecutionGraph, type ExecutionGraph } from '../graphs/execution/graph.js';
 import type { ExecutionStateType } from '../graphs/execution/state.js';
 import type { ExecutionInterrupt, ExecutionResume, RunContext } from './ports.js';
@@ -35,11 +35,11 @@ export interface ExecutionEngineDeps extends ExecutionGraphDeps {
  */
 export class ExecutionEngine {
   private readonly graph: ExecutionGraph;
-  /** Runs in progress in this process, by project: `cancel` interrupts their steps at once. */
-  private readonly active = new Map<string, AbortController>();
+  /** Runs in progress in this process, by project: `cancel` interrupts their steps, `pause` holds new ones. */
+  private readonly active = new Map<string, { controller: AbortController; pausing: boolean }>();
 
   constructor(private readonly deps: ExecutionEngineDeps) {
-    this.graph = buildExecutionGraph(deps, deps.checkpointer);
+    this.graph = buildExecutionGraph({ ...deps, holding: (ctx) => this.active.get(ctx.projectId)?.pausing === true }, deps.checkpointer);
   }
 
   private config(ctx: RunContext, checkpointId?: string) {
@@ -50,7 +50,8 @@ export class ExecutionEngine {
   async run(ctx: RunContext, resume?: Record<string, ExecutionResume>): Promise<RunResult> {
     const config = this.config(ctx);
     const controller = new AbortController();
-    this.active.set(ctx.projectId, controller);
+    const entry = { controller, pausing: false };
+    this.active.set(ctx.projectId, entry);
     this.deps.store.beginRun?.(ctx);
     try {
       const before = await this.graph.getState(config);
@@ -63,18 +64,21 @@ export class ExecutionEngine {
       const stream = await this.graph.stream(input, { ...config, streamMode: 'values', durability: 'sync', recursionLimit: 100_000, signal: controller.signal });
       try {
         for await (const _state of stream) {
+          // Paused here: the steps in progress finish and the next ones refuse to start (RunHeld).
+          if (entry.pausing) continue;
+          // Paused or stopped from another process: leave at this batch boundary.
           if (await this.deps.control.shouldStop(ctx)) {
             stopped = true;
             break;
           }
         }
       } catch (err) {
-        if (!controller.signal.aborted) throw err;
+        if (!controller.signal.aborted && !(entry.pausing && isHeld(err))) throw err;
         stopped = true;
       }
       return await this.outcome(ctx, stopped);
     } finally {
-      if (this.active.get(ctx.projectId) === controller) this.active.delete(ctx.projectId);
+      if (this.active.get(ctx.projectId) === entry) this.active.delete(ctx.projectId);
       this.deps.store.endRun?.(ctx);
     }
   }
@@ -85,9 +89,19 @@ export class ExecutionEngine {
    * run of the project is in progress here (another process stops at its next batch).
    */
   cancel(ctx: RunContext): boolean {
-    const controller = this.active.get(ctx.projectId);
-    controller?.abort(new Error('The project was stopped.'));
-    return controller !== undefined;
+    const entry = this.active.get(ctx.projectId);
+    entry?.controller.abort(new Error('The project was stopped.'));
+    return entry !== undefined;
+  }
+
+  /**
+   * Pauses the project's run in this process: steps in progress finish and are saved, no other
+   * step starts, and the run reports `stopped`. False when no run of it is in progress here.
+   */
+  pause(ctx: RunContext): boolean {
+    const entry = this.active.get(ctx.projectId);
+    if (entry) entry.pausing = true;
+    return entry !== undefined;
   }
 
   private async outcome(ctx: RunContext, stopped: boolean): Promise<RunResult> {
@@ -147,4 +161,10 @@ export class ExecutionEngine {
     // Writing no values from the old checkpoint makes it the parent of the new head.
     await this.graph.updateState(target, {}, 'schedule');
   }
+}
+
+/** A step refused to start because the run is being paused (LangGraph may wrap a node's error). */
+function isHeld(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) if (e.name === 'RunHeld' || e instanceof RunHeld) return true;
+  return false;
 }

@@ -25,7 +25,8 @@ export const RUNNING_WRITE_DELAY_MS = 150;
 type Queryable = Pick<PoolClient, 'query'>;
 type RunPolicy = Pick<LoadedRun, 'autonomy' | 'defaultAutonomy'>;
 type PriorResult = { title: string; markdown?: string };
-type PendingStart = StepStart & { status: 'running' | 'retrying'; timer: NodeJS.Timeout };
+/** `run`: the run that started the step (its start is dropped if that run ended, e.g. interrupted by a pause or cancel). */
+type PendingStart = StepStart & { status: 'running' | 'retrying'; timer: NodeJS.Timeout; run: object | undefined };
 
 /** Rolls back a transaction whose result was already saved under the same idempotency key. */
 class SavedBefore extends Error {
@@ -60,6 +61,8 @@ export class ExecutionRepository implements ExecutionStore {
 
   endRun(ctx: RunContext): void {
     this.runs.end(ctx);
+    // Starts left unwritten belong to steps the run interrupted (pause, cancel): they did not run on.
+    for (const key of this.starts.keys()) if (key.startsWith(`${ctx.projectId}/`)) this.takeStart(key);
   }
 
   async loadRun(ctx: RunContext): Promise<LoadedRun> {
@@ -125,7 +128,8 @@ export class ExecutionRepository implements ExecutionStore {
     if (status === 'running' || status === 'retrying') {
       // The agent starts at once; the status follows after RUNNING_WRITE_DELAY_MS (or with the step's next write).
       const earlier = this.takeStart(key);
-      const start: PendingStart = { status, attempt: extra.attempt ?? null, agent: extra.agent ?? null, at: earlier?.at ?? new Date(), timer: setTimeout(() => this.writeStart(ctx, stepKey), RUNNING_WRITE_DELAY_MS) };
+      const timer = setTimeout(() => this.writeStart(ctx, stepKey), RUNNING_WRITE_DELAY_MS);
+      const start: PendingStart = { status, attempt: extra.attempt ?? null, agent: extra.agent ?? null, at: earlier?.at ?? new Date(), timer, run: this.runs.current(ctx) };
       start.timer.unref();
       this.starts.set(key, start);
       this.runs.update(ctx, (run) => {
@@ -154,7 +158,7 @@ export class ExecutionRepository implements ExecutionStore {
   private writeStart(ctx: RunContext, stepKey: string): void {
     const key = `${ctx.projectId}/${stepKey}`;
     const start = this.takeStart(key);
-    if (!start) return;
+    if (!start || start.run !== this.runs.current(ctx)) return;
     // After an earlier start of the step that is still being written (a retry's), never before it.
     const before = this.inFlight.get(key)?.catch(() => undefined) ?? Promise.resolve();
     const tracked = before.then(() => this.writeStatus(ctx, stepKey, start.status, { attempt: start.attempt ?? undefined, agent: start.agent }, start)).finally(() => {
@@ -314,15 +318,24 @@ export class ExecutionRepository implements ExecutionStore {
     return rows.map((r) => ({ id: r.id, stepKey: r.step_key, category: r.category, severity: r.severity, message: r.message, attempt: r.attempt, recoveryAction: r.recovery_action, resolvedAt: r.resolved_at?.toISOString() ?? null, createdAt: r.created_at.toISOString() }));
   }
 
+  /** A run stopped between batches (pause): steps it interrupted run again when it resumes. */
+  async requeueInterrupted(workspaceId: string, projectId: string): Promise<void> {
+    await this.endSteps(workspaceId, projectId, 'pending', ['running', 'retrying']);
+  }
+
   /** A stopped project: its steps that had not finished never will (shown as cancelled). */
   async cancelUnfinished(workspaceId: string, projectId: string): Promise<void> {
+    await this.endSteps(workspaceId, projectId, 'cancelled', ['pending', 'running', 'retrying', 'pending_approval', 'waiting_for_agent']);
+  }
+
+  private async endSteps(workspaceId: string, projectId: string, to: 'pending' | 'cancelled', from: StepStatus[]): Promise<void> {
     const { rows } = await this.pool.query<StepRow>(
       `with s as (
-         update project_steps set status = 'cancelled', completed_at = now()
-          where workspace_id = $1 and project_id = $2 and status in ('pending', 'running', 'retrying', 'pending_approval', 'waiting_for_agent')
+         update project_steps set status = $3, completed_at = case when $3 = 'cancelled' then now() end
+          where workspace_id = $1 and project_id = $2 and status = any($4)
           returning *)
        select ${STEP_COLUMNS} from s left join project_data_storage d on d.id = s.result_ref`,
-      [workspaceId, projectId],
+      [workspaceId, projectId, to, from],
     );
     for (const row of rows) this.publisher.stepUpdated(workspaceId, projectId, toStep(row));
   }

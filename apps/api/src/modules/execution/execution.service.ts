@@ -59,8 +59,11 @@ export class ExecutionService implements OnModuleInit {
     return summary;
   }
 
+  /** Steps in progress finish; no other step starts (at once in this process, at the next batch in another). */
   async pause(req: RequestContext, projectId: string, reason?: string): Promise<ProjectDetail> {
-    await this.move({ workspaceId: req.workspaceId, projectId }, 'paused_by_user', reason ?? 'Paused by a person', { type: 'user', id: req.userId }, ['running', ...PAUSED.filter((p) => p !== 'paused_by_user')]);
+    const ctx = { workspaceId: req.workspaceId, projectId };
+    await this.move(ctx, 'paused_by_user', reason ?? 'Paused by a person', { type: 'user', id: req.userId }, ['running', ...PAUSED.filter((p) => p !== 'paused_by_user')]);
+    this.engine.pause(ctx);
     return this.projectsService.detail(req, projectId);
   }
 

@@ -11,6 +11,7 @@ import { AgentBuildsRepository } from '../agent-builds/agent-builds.repository.j
 import { AgentBuildsService } from '../agent-builds/agent-builds.service.js';
 import { ApprovalsRepository } from '../approvals/approvals.repository.js';
 import { ProjectsRepository } from '../projects/projects.repository.js';
+import { ExecutionRepository } from './execution.repository.js';
 import { EXECUTION_ENGINE } from './execution.tokens.js';
 
 const QUEUE = 'project-run';
@@ -39,6 +40,7 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly publisher: RealtimePublisher,
     private readonly builds: AgentBuildsService,
     private readonly buildRecords: AgentBuildsRepository,
+    private readonly steps: ExecutionRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -176,7 +178,8 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
       case 'aborted':
         return move('aborted', result.reason);
       case 'stopped':
-        return;
+        // Paused (or stopped) from outside: steps it interrupted show as waiting to run again.
+        return this.steps.requeueInterrupted(ctx.workspaceId, ctx.projectId);
       case 'interrupted': {
         // Answers that arrived while this run was busy: go round again instead of pausing.
         const { resume } = await this.collectResume(ctx, result.interrupts);

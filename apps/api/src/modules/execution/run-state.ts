@@ -53,32 +53,44 @@ const LOAD_RUN_STATE = `select p.autonomy_level,
  * run starts from a fresh read. Outside a run (no `open`), each call reads afresh.
  */
 export class RunStates {
-  private readonly open = new Map<string, Promise<RunState>>();
+  /** Open runs by project; the object stands for the run (see `current`), its state may be re-read. */
+  private readonly open = new Map<string, { state: Promise<RunState> }>();
 
   constructor(private readonly pool: Pool) {}
 
   begin(ctx: RunContext): void {
-    this.open.set(ctx.projectId, this.load(ctx));
-    // A failed read is reported by the first step that needs it; the run then fails as before.
-    this.open.get(ctx.projectId)!.catch(() => undefined);
+    this.open.set(ctx.projectId, { state: this.read(ctx) });
   }
 
   end(ctx: RunContext): void {
     this.open.delete(ctx.projectId);
   }
 
-  /** A write whose outcome is unknown (dropped with the node's work): read afresh from here on. */
+  /** The project's open run (an identity: a write scheduled by a run that ended is dropped), if any. */
+  current(ctx: RunContext): object | undefined {
+    return this.open.get(ctx.projectId);
+  }
+
+  /** After initSteps, or a write whose outcome is unknown (dropped with the node's work): read afresh. */
   reload(ctx: RunContext): void {
-    if (this.open.has(ctx.projectId)) this.begin(ctx);
+    const run = this.open.get(ctx.projectId);
+    if (run) run.state = this.read(ctx);
   }
 
   get(ctx: RunContext): Promise<RunState> {
-    return this.open.get(ctx.projectId) ?? this.load(ctx);
+    return this.open.get(ctx.projectId)?.state ?? this.load(ctx);
   }
 
   /** Applies a change to the open run's state (no-op outside a run: the next read sees the database). */
   update(ctx: RunContext, change: (state: RunState) => void): void {
-    void this.open.get(ctx.projectId)?.then(change, () => undefined);
+    void this.open.get(ctx.projectId)?.state.then(change, () => undefined);
+  }
+
+  private read(ctx: RunContext): Promise<RunState> {
+    const state = this.load(ctx);
+    // A failed read is reported by the first step that needs it; the run then fails as before.
+    state.catch(() => undefined);
+    return state;
   }
 
   /** Keeps a completed result for the steps that depend on it, within the run's byte budget. */

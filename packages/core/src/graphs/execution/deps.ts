@@ -1,7 +1,7 @@
 import type { AgentLoadTracker } from '../../delegation/ports.js';
 import type { StepAgentBuilds } from '../agent-creation/deps.js';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
-import type { ApprovalRequester, ExecutionGuard, ExecutionStore, StepCommit } from '../../execution/ports.js';
+import type { ApprovalRequester, ExecutionGuard, ExecutionStore, RunContext, StepCommit } from '../../execution/ports.js';
 import type { LlmProvider } from '../../llm/provider.js';
 import type { UsageSink } from '../../llm/usage.js';
 import type { AgentRegistry } from '../../registry/registry.js';
@@ -27,8 +27,18 @@ export interface ExecutionGraphDeps {
   guard?: ExecutionGuard;
   /** `build_agent` steps: the agent-creation builds behind them; absent: a person decides. */
   agentBuilds?: StepAgentBuilds;
+  /** Set by the engine: a pause was asked for this run, so steps that have not started do not start. */
+  holding?: (ctx: RunContext) => boolean;
   /** Set by the graph from its checkpointer: commits a node's bookkeeping with its saved result. */
   stepCommit?: (config: LangGraphRunnableConfig) => StepCommit;
 }
 
 export const projectThreadId = (projectId: string) => `project:${projectId}`;
+
+/** Thrown by a step that must not start because its run is being paused (the engine reports `stopped`). */
+export class RunHeld extends Error {
+  override readonly name = 'RunHeld';
+  constructor() {
+    super('The run is being paused: this step starts when it resumes.');
+  }
+}

@@ -9,7 +9,7 @@ import type { ExecStep } from '../../../execution/flatten.js';
 import { needsApproval } from '../../../execution/policy.js';
 import type { ExecutionInterrupt, ExecutionResume, RunContext, StepOutcome } from '../../../execution/ports.js';
 import { acquireWhenFree } from '../capacity.js';
-import { projectThreadId, type ExecutionGraphDeps } from '../deps.js';
+import { projectThreadId, RunHeld, type ExecutionGraphDeps } from '../deps.js';
 import type { ExecutionUpdate, RunStepInput } from '../state.js';
 import { runContextOf } from './schedule.js';
 
@@ -60,6 +60,7 @@ export const runStepNode =
     const { exec } = input;
     const finished = await deps.store.finishedOutcome(ctx, exec.key);
     if (finished) return outcome(exec.key, finished);
+    if (deps.holding?.(ctx)) throw new RunHeld();
     const round = input.retry?.round ?? 0;
     if (exec.step.type === 'build_agent' && deps.agentBuilds) {
       // The build asks for its own approval (the drafted agent and its validation): no step gate on top.
