@@ -16,9 +16,25 @@ export interface OutboxStatement {
   returning?: string;
 }
 
+/**
+ * A set-based outbox statement: the write is one row of values, and the statements of one
+ * `group` that commit together run as one — their rows in one jsonb array, the placeholder of
+ * which `build` gets — so the SQL is the same whether one task finished or twenty: short to plan,
+ * and preparable. The CTE named `returning` must carry each row's `_entry` (its position in the
+ * array, added to the row) so that every writer gets back its own rows.
+ */
+export interface OutboxRowStatement {
+  group: string;
+  row: Record<string, unknown>;
+  build: (rows: string, name: (local: string) => string) => Array<{ name: string; sql: string }>;
+  returning?: string;
+}
+
+export type AnyOutboxStatement = OutboxStatement | OutboxRowStatement;
+
 export interface OutboxEntry {
   write?: OutboxWrite;
-  statement?: OutboxStatement;
+  statement?: AnyOutboxStatement;
   /** Idempotency key: a newer write with the same key replaces this one while both are queued. */
   key?: string;
   /** Resolves the entry's promise (with a statement's returned rows), or rejects it when given a failure. */
@@ -44,7 +60,7 @@ export class Outbox {
   }
 
   /** Like add(), for a statement fused into the checkpoint's; resolves with its returned rows. */
-  addStatement(threadId: string, slot: string, statement: OutboxStatement, key?: string): Promise<unknown[]> {
+  addStatement(threadId: string, slot: string, statement: AnyOutboxStatement, key?: string): Promise<unknown[]> {
     return this.push(threadId, slot, { statement }, key);
   }
 

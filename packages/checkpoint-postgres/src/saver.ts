@@ -17,7 +17,7 @@ import {
 import type pg from 'pg';
 import { WriteBatcher, type WriteBatch, type WriteRow } from './batch.js';
 import { OutboxWriteDropped } from './errors.js';
-import { Outbox, commitWithOutbox, type OutboxEntry, type OutboxStatement, type OutboxWrite } from './outbox.js';
+import { Outbox, commitWithOutbox, type AnyOutboxStatement, type OutboxEntry, type OutboxWrite } from './outbox.js';
 import { pruneAll, pruneThread, type PruneAllOptions, type PruneResult, type PruneThreadOptions } from './retention.js';
 import { decodeRows, type CheckpointKey, type DecodeContext } from './rows.js';
 import { DELETE_THREAD, fuse, putParts, putWritesParts, readQuery, statement, type ReadRow, type StatementParts } from './sql.js';
@@ -225,8 +225,9 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
     const functions = entries.filter((e) => e.statement === undefined);
     const fused = fuse(parts, params, statements.map((e) => e.statement!));
     const run = parts !== null || statements.length > 0;
-    // What rides along varies, so only small fused statements get a prepared name.
-    const query = statement(fused.text, fused.values, this.prepare && statements.length <= 2, rows + statements.length * 8);
+    // What rides along varies, so only small fused statements get a prepared name (a group of
+    // row statements is one, whatever its size: its rows are one parameter).
+    const query = statement(fused.text, fused.values, this.prepare && fused.units <= 2, rows + fused.units * 8);
     let result: pg.QueryResult | undefined;
     try {
       if (functions.length === 0) result = run ? await this.pool.query(query) : undefined;
@@ -237,8 +238,9 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
     }
     const row = result?.rows[0] as Record<string, unknown> | undefined;
     statements.forEach((entry, i) => {
-      const column = fused.columns[i];
-      entry.settle(undefined, column ? ((row?.[column] as unknown[] | null | undefined) ?? []) : []);
+      const at = fused.columns[i];
+      const returned = at ? ((row?.[at.column] as Array<{ _entry?: number }> | null | undefined) ?? []) : [];
+      entry.settle(undefined, at?.entry === undefined ? returned : returned.filter((r) => r._entry === at.entry));
     });
   }
 
@@ -295,7 +297,7 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
    * statement that saves the node's writes (usually the superstep's checkpoint), so it costs no
    * round trip and no transaction of its own. Resolves with the rows of its `returning` CTE.
    */
-  enqueueStatementWithTask(config: RunnableConfig, write: OutboxStatement, options: { key?: string } = {}): Promise<unknown[]> {
+  enqueueStatementWithTask(config: RunnableConfig, write: AnyOutboxStatement, options: { key?: string } = {}): Promise<unknown[]> {
     const c: Configurable = config.configurable ?? {};
     const threadId = text(c.thread_id);
     const taskId = text(c[TASK_ID_KEY]);

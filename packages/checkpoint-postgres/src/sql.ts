@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { TASKS } from '@langchain/langgraph-checkpoint';
 import type pg from 'pg';
+import type { AnyOutboxStatement } from './outbox.js';
 
 /** Tables created by supabase/migrations/20261121001100_project_checkpoints_init.sql. */
 export const TABLES = {
@@ -189,18 +190,21 @@ export const putWritesParts = (writes: number): StatementParts => ({ ctes: [], m
 export interface FusedStatement {
   text: string;
   values: unknown[];
-  /** The column of the result row that holds statement i's returned rows (JSON), if any. */
-  columns: Array<string | undefined>;
+  /** Where statement i's returned rows are: a column of the result row (JSON), and for a row statement its `_entry`. */
+  columns: Array<{ column: string; entry?: number } | undefined>;
+  /** Statements as Postgres sees them: row statements of one group count once. */
+  units: number;
 }
 
 /**
  * Fuses outbox statements into a statement (or, without `parts`, into one of their own): the
- * base statement becomes one more data-modifying CTE and the result is one row with each
- * statement's returned rows as JSON. Data-modifying CTEs all run, referenced or not, in one
- * snapshot — the writes must not touch the same rows. Without statements the base is unchanged.
+ * base becomes CTE `checkpoint_main`, each statement adds its CTEs, and the final select
+ * returns each statement's `returning` rows as a JSON column. Row statements of one group
+ * become one set of CTEs over all their rows. All CTEs see one snapshot — the writes must not
+ * touch the same rows. Without statements the base is unchanged.
  */
-export function fuse(parts: StatementParts | null, values: unknown[], statements: Array<{ build: (param: (value: unknown) => string, name: (local: string) => string) => Array<{ name: string; sql: string }>; returning?: string }>): FusedStatement {
-  if (statements.length === 0) return { text: parts ? partsText(parts) : 'select 1', values, columns: [] };
+export function fuse(parts: StatementParts | null, values: unknown[], statements: AnyOutboxStatement[]): FusedStatement {
+  if (statements.length === 0) return { text: parts ? partsText(parts) : 'select 1', values, columns: [], units: 0 };
   const all = [...values];
   const param = (value: unknown) => {
     all.push(value);
@@ -209,14 +213,37 @@ export function fuse(parts: StatementParts | null, values: unknown[], statements
   const ctes = [...(parts?.ctes ?? [])];
   if (parts) ctes.push(`checkpoint_main as (\n${parts.main}\n)`);
   const selected: string[] = [];
-  const columns = statements.map((st, i) => {
-    const name = (local: string) => `outbox_${i}_${local}`;
-    for (const cte of st.build(param, name)) ctes.push(`${name(cte.name)} as (\n${cte.sql}\n)`);
-    if (!st.returning) return undefined;
-    selected.push(`(select coalesce(json_agg(r), '[]'::json) from ${name(st.returning)} r) as outbox_${i}`);
-    return `outbox_${i}`;
+  const add = (prefix: string, built: Array<{ name: string; sql: string }>, returning: string | undefined) => {
+    const name = (local: string) => `${prefix}_${local}`;
+    for (const cte of built) ctes.push(`${name(cte.name)} as (\n${cte.sql}\n)`);
+    if (!returning) return undefined;
+    selected.push(`(select coalesce(json_agg(r), '[]'::json) from ${name(returning)} r) as ${prefix}`);
+    return prefix;
+  };
+  const groups = new Map<string, { column: string | undefined; rows: Record<string, unknown>[] }>();
+  const columns = statements.map((st, i): FusedStatement['columns'][number] => {
+    if (!('group' in st)) {
+      const column = add(`outbox_${i}`, st.build(param, (local) => `outbox_${i}_${local}`), st.returning);
+      return column ? { column } : undefined;
+    }
+    let group = groups.get(st.group);
+    if (!group) {
+      const prefix = `outbox_g${groups.size}`;
+      const rows: Record<string, unknown>[] = [];
+      // The rows placeholder is bound now and filled below, once every member has joined.
+      const placeholder = param(rows);
+      group = { column: add(prefix, st.build(placeholder, (local) => `${prefix}_${local}`), st.returning), rows };
+      groups.set(st.group, group);
+    }
+    const entry = group.rows.length;
+    group.rows.push({ ...st.row, _entry: entry });
+    return group.column ? { column: group.column, entry } : undefined;
   });
-  return { text: `with ${ctes.join(',\n')}\nselect ${selected.length > 0 ? selected.join(', ') : '1 as done'}`, values: all, columns };
+  // Each group's rows go to Postgres as one jsonb text.
+  const rowArrays = new Set<unknown>([...groups.values()].map((g) => g.rows));
+  const bound = all.map((v) => (rowArrays.has(v) ? JSON.stringify(v) : v));
+  const units = statements.filter((st) => !('group' in st)).length + groups.size;
+  return { text: `with ${ctes.join(',\n')}\nselect ${selected.length > 0 ? selected.join(', ') : '1 as done'}`, values: bound, columns, units };
 }
 
 /** Every row of a thread, all namespaces, in one atomic statement. */

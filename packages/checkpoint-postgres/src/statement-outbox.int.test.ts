@@ -1,6 +1,6 @@
-import { Annotation, END, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
+import { Annotation, END, Send, START, StateGraph, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutboxStatement } from './outbox.js';
+import type { OutboxRowStatement, OutboxStatement } from './outbox.js';
 import { PostgresCheckpointSaver } from './saver.js';
 import { countQueries, openTestPool, type TestPool } from './test-support/db.js';
 import { threadId } from './test-support/factories.js';
@@ -84,5 +84,66 @@ describe('outbox statements', () => {
     const { queries } = await countQueries(() => graph.invoke({ n: 0 }, run(thread)));
     expect(await ledger(thread)).toEqual([7, 8]);
     expect(queries.filter((q) => q === 'begin')).toHaveLength(1);
+  });
+
+  it('should run the row statements of one group that commit together as one set of CTEs, each writer getting its own rows', async () => {
+    const thread = threadId();
+    const row = (step: number): OutboxRowStatement => ({
+      group: 'ledger',
+      row: { thread, step },
+      build: (rows, name) => [
+        { name: 'input', sql: `select * from jsonb_to_recordset(${rows}::jsonb) as r(_entry int, thread text, step int)` },
+        { name: 'added', sql: `insert into ledger (thread, step) select thread, step from ${name('input')} returning step` },
+        { name: 'seen', sql: `select i._entry, a.step from ${name('added')} a join ${name('input')} i on i.step = a.step` },
+      ],
+      returning: 'seen',
+    });
+    const returned = new Map<number, unknown[]>();
+    const State = Annotation.Root({ n: Annotation<number>({ reducer: (a, b) => a + b, default: () => 0 }) });
+    const graph = new StateGraph(State)
+      .addNode('one', (input: { step: number }, config: LangGraphRunnableConfig) => {
+        void saver.enqueueStatementWithTask(config, row(input.step)).then((rows) => returned.set(input.step, rows), () => undefined);
+        return { n: 1 };
+      })
+      .addConditionalEdges(START, () => [20, 21, 22, 23, 24].map((step) => new Send('one', { step })), ['one'])
+      .addEdge('one', END)
+      .compile({ checkpointer: saver });
+    const { queries } = await countQueries(() => graph.invoke({ n: 0 }, run(thread)));
+    expect(await ledger(thread)).toEqual([20, 21, 22, 23, 24]);
+    // The five writes are one insert, inside one statement, whatever the width of the batch.
+    const fused = queries.filter((q) => q.includes('insert into ledger'));
+    expect(fused).toHaveLength(1);
+    expect(fused[0]!.match(/insert into ledger/g)).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 10));
+    expect([...returned.entries()].sort(([a], [b]) => a - b).map(([step, rows]) => [step, (rows as Array<{ step: number }>).map((r) => r.step)])).toEqual([
+      [20, [20]],
+      [21, [21]],
+      [22, [22]],
+      [23, [23]],
+      [24, [24]],
+    ]);
+  });
+
+  it('should give a prepared name to a group whatever its width', async () => {
+    const thread = threadId();
+    const row = (step: number): OutboxRowStatement => ({
+      group: 'ledger',
+      row: { thread, step },
+      build: (rows) => [{ name: 'added', sql: `insert into ledger (thread, step) select thread, step from jsonb_to_recordset(${rows}::jsonb) as r(thread text, step int)` }],
+    });
+    const State = Annotation.Root({ n: Annotation<number>({ reducer: (a, b) => a + b, default: () => 0 }) });
+    const graph = new StateGraph(State)
+      .addNode('one', (input: { step: number }, config: LangGraphRunnableConfig) => {
+        void saver.enqueueStatementWithTask(config, row(input.step)).catch(() => undefined);
+        return { n: 1 };
+      })
+      .addConditionalEdges(START, () => [30, 31, 32, 33, 34, 35, 36, 37, 38, 39].map((step) => new Send('one', { step })), ['one'])
+      .addEdge('one', END)
+      .compile({ checkpointer: saver });
+    const { configs } = await countQueries(() => graph.invoke({ n: 0 }, run(thread)));
+    expect(await ledger(thread)).toEqual([30, 31, 32, 33, 34, 35, 36, 37, 38, 39]);
+    const fused = configs.filter((q) => q.text.includes('insert into ledger'));
+    expect(fused).toHaveLength(1);
+    expect(fused[0]!.name).toMatch(/^ocp_/);
   });
 });

@@ -26,17 +26,20 @@ export async function truncateCheckpoints(pool: pg.Pool): Promise<void> {
 }
 
 /** Counts statements sent to Postgres while `fn` runs (each one is a round trip). */
-export async function countQueries<T>(fn: () => Promise<T>): Promise<{ result: T; queries: string[] }> {
+export async function countQueries<T>(fn: () => Promise<T>): Promise<{ result: T; queries: string[]; configs: Array<{ text: string; name?: string }> }> {
   const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
   const original = proto.query;
   const queries: string[] = [];
+  const configs: Array<{ text: string; name?: string }> = [];
   proto.query = function (this: unknown, ...args: unknown[]) {
     const first = args[0];
-    queries.push(typeof first === 'string' ? first : String((first as { text?: string }).text ?? ''));
+    const text = typeof first === 'string' ? first : String((first as { text?: string }).text ?? '');
+    queries.push(text);
+    configs.push({ text, name: typeof first === 'string' ? undefined : (first as { name?: string }).name });
     return original.apply(this, args);
   };
   try {
-    return { result: await fn(), queries };
+    return { result: await fn(), queries, configs };
   } finally {
     proto.query = original;
   }

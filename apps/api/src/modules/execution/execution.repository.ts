@@ -9,7 +9,7 @@ import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
 import { BUDGETS_OPTIONS, type BudgetsOptions } from '../budgets/budgets.options.js';
 import type { BlobStore } from './blob-store.js';
 import { createBlobStore } from './supabase-blob-store.js';
-import { COMPLETE_STEP, completedRowFromJson, completeStepParams, completeStepStatement, policyOf, PREVIEW_CHARS, STEP_COLUMNS, STEP_FROM, toStep, type CompletedRow, type PolicyRow, type StepRow, type StepStart } from './execution.rows.js';
+import { COMPLETE_STEP, completedRowFromJson, completeStepStatement, completionRow, policyOf, PREVIEW_CHARS, STEP_COLUMNS, STEP_FROM, toStep, type CompletedRow, type PolicyRow, type StepRow, type StepStart } from './execution.rows.js';
 import { RunStates } from './run-state.js';
 
 /** Results larger than this go to blob storage; the row keeps a preview and the reference. */
@@ -213,12 +213,12 @@ export class ExecutionRepository implements ExecutionStore {
     const blob = sizeBytes > INLINE_RESULT_MAX_BYTES ? await this.blobs.put(ctx.workspaceId, result.content) : null;
     const inline = { content: blob ? result.content.slice(0, PREVIEW_CHARS) : result.content, contentType: result.contentType, work: result.work, truncated: !!blob };
     const complete = async (db: Queryable, ref: string | null) =>
-      (await db.query<CompletedRow>(COMPLETE_STEP, completeStepParams(ctx, stepKey, result, idempotencyKey, JSON.stringify(inline), ref, sizeBytes, start))).rows[0];
+      (await db.query<CompletedRow>(COMPLETE_STEP, [JSON.stringify([{ ...completionRow(ctx, stepKey, result, idempotencyKey, inline, ref, sizeBytes, start), _entry: 0 }])])).rows[0];
     if (ctx.commit && !blob && result.agent !== 'human') {
       // Fused into the statement that saves the step's checkpoint (no round trip or commit of its
       // own): the task that produced it is never re-run once this is saved, so it happens once.
       // The event follows the commit.
-      void ctx.commit.withStatement(completeStepStatement(completeStepParams(ctx, stepKey, result, idempotencyKey, JSON.stringify(inline), null, sizeBytes, start))).then(
+      void ctx.commit.withStatement(completeStepStatement(completionRow(ctx, stepKey, result, idempotencyKey, inline, null, sizeBytes, start))).then(
         (rows) => rows[0] && this.publisher.stepUpdated(ctx.workspaceId, ctx.projectId, toStep(completedRowFromJson(rows[0]))),
         // Dropped with the node's unsaved work: the node runs again and saves it again.
         () => this.runs.reload(ctx),

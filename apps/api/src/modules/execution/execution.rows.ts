@@ -71,56 +71,53 @@ export interface StepStart {
   agent: string | null;
 }
 
+/** One completion: the columns of a row of COMPLETION_ROWS (see completionRow). */
+const COMPLETION_COLUMNS = `_entry int, workspace_id uuid, project_id uuid, step_key text, result jsonb, result_ref uuid, idempotency_key text, agent text,
+  context_version int, started_at timestamptz, attempt int, actor_type text, actor text, mode text, approval_id uuid, details jsonb`;
+
 /**
- * Completes a step, audits its execution and resolves its open errors, only if the step was not
- * already completed under this idempotency key (then it returns no row and writes nothing), as
- * data-modifying CTEs: one statement of its own (COMPLETE_STEP), or fused into the checkpoint's
- * statement (completeStepStatement). `p(i)` is the placeholder of parameter i (completeStepParams).
+ * Completes steps, audits their execution and resolves their open errors, each only if the step
+ * was not already completed under its idempotency key (then it returns no row and writes
+ * nothing), as data-modifying CTEs over a jsonb array of completions: one statement of its own
+ * (COMPLETE_STEP), or fused into the checkpoint's statement (completeStepStatement), where the
+ * completions of a parallel batch share one set of CTEs. `rows` is the array's placeholder.
  */
-function completeStepCtes(p: (i: number) => string, n: (local: string) => string): Ctes {
+function completeStepsCtes(rows: string, n: (local: string) => string): Ctes {
   return [
+    { name: 'g', sql: `select * from jsonb_to_recordset(${rows}::jsonb) as g(${COMPLETION_COLUMNS})` },
     {
       name: 's',
-      sql: `update project_steps set status = 'completed', result = ${p(4)}, result_ref = ${p(5)}, idempotency_key = ${p(6)},
-             assigned_agent = coalesce(${p(7)}, assigned_agent), completed_at = now(), context_version = ${p(8)},
-             started_at = coalesce(started_at, ${p(14)}::timestamptz), attempt = coalesce(${p(15)}::int, attempt)
-       where workspace_id = ${p(1)} and project_id = ${p(2)} and step_key = ${p(3)} and idempotency_key is distinct from ${p(6)}
-       returning *`,
+      sql: `update project_steps set status = 'completed', result = g.result, result_ref = g.result_ref, idempotency_key = g.idempotency_key,
+             assigned_agent = coalesce(g.agent, project_steps.assigned_agent), completed_at = now(), context_version = g.context_version,
+             started_at = coalesce(project_steps.started_at, g.started_at), attempt = coalesce(g.attempt, project_steps.attempt)
+        from ${n('g')} g
+       where project_steps.workspace_id = g.workspace_id and project_steps.project_id = g.project_id and project_steps.step_key = g.step_key
+         and project_steps.idempotency_key is distinct from g.idempotency_key
+       returning project_steps.*, g._entry`,
     },
     {
       name: 'audit',
       sql: `insert into audit_log (workspace_id, actor_type, actor, action, target_type, target_id, project_id, step_key, mode, approval_id, result, details)
-      select s.workspace_id, ${p(9)}, ${p(10)}, 'step.execute', 'project_step', s.step_key, s.project_id, s.step_key, ${p(11)}, ${p(12)}, 'success', ${p(13)}::jsonb from ${n('s')} s`,
+      select s.workspace_id, g.actor_type, g.actor, 'step.execute', 'project_step', s.step_key, s.project_id, s.step_key, g.mode, g.approval_id, 'success', g.details
+        from ${n('s')} s join ${n('g')} g on g._entry = s._entry`,
     },
     {
       name: 'resolved',
-      sql: `update project_errors set resolved_at = now(), recovery_action = coalesce(recovery_action, 'retry')
-       where project_id = ${p(2)} and step_key = ${p(3)} and resolved_at is null and exists (select 1 from ${n('s')})`,
+      sql: `update project_errors e set resolved_at = now(), recovery_action = coalesce(e.recovery_action, 'retry')
+        from ${n('s')} s where e.project_id = s.project_id and e.step_key = s.step_key and e.resolved_at is null`,
     },
-    { name: 'completed', sql: `select ${STEP_COLUMNS}, s.result_ref from ${n('s')} s left join project_data_storage d on d.id = s.result_ref` },
+    { name: 'completed', sql: `select ${STEP_COLUMNS}, s.result_ref, s._entry from ${n('s')} s left join project_data_storage d on d.id = s.result_ref` },
   ];
 }
 
-export const COMPLETE_STEP = `with ${completeStepCtes((i) => `$${i}`, (local) => local)
+/** One completion, on its own: `$1` is a jsonb array holding one completionRow. */
+export const COMPLETE_STEP = `with ${completeStepsCtes('$1', (local) => local)
   .map((c) => `${c.name} as (${c.sql})`)
   .join(', ')} select * from completed`;
 
-/** The completion as an outbox statement of the checkpointer (returns the completed row as JSON). */
-export function completeStepStatement(values: unknown[]) {
-  return {
-    build: (param: (value: unknown) => string, name: (local: string) => string): Ctes => {
-      const placed = new Map<number, string>();
-      const p = (i: number) => {
-        const known = placed.get(i);
-        if (known) return known;
-        const fresh = param(values[i - 1]);
-        placed.set(i, fresh);
-        return fresh;
-      };
-      return completeStepCtes(p, name);
-    },
-    returning: 'completed',
-  };
+/** The completion as an outbox row statement of the checkpointer (returns the completed row as JSON). */
+export function completeStepStatement(row: Record<string, unknown>) {
+  return { group: 'execution.complete_step', row, build: completeStepsCtes, returning: 'completed' };
 }
 
 /** A completed row that came back as JSON (timestamps as text). */
@@ -129,23 +126,24 @@ export function completedRowFromJson(raw: unknown): CompletedRow {
   return { ...r, started_at: r.started_at ? new Date(r.started_at) : null, completed_at: r.completed_at ? new Date(r.completed_at) : null };
 }
 
-export function completeStepParams(ctx: RunContext, stepKey: string, result: StepResultInput, idempotencyKey: string, inlineJson: string, ref: string | null, sizeBytes: number, start?: StepStart): unknown[] {
+/** A completion as a row of COMPLETION_COLUMNS (`_entry` is added where rows are gathered). */
+export function completionRow(ctx: RunContext, stepKey: string, result: StepResultInput, idempotencyKey: string, inline: object, ref: string | null, sizeBytes: number, start?: StepStart): Record<string, unknown> {
   const human = result.agent === 'human';
-  return [
-    ctx.workspaceId,
-    ctx.projectId,
-    stepKey,
-    inlineJson,
-    ref,
-    idempotencyKey,
-    human ? null : result.agent,
-    result.contextVersion,
-    human ? 'user' : 'agent',
-    result.agent,
-    result.approvalId ? 'approved' : 'automatic',
-    result.approvalId,
-    JSON.stringify({ work: result.work, sizeBytes }),
-    start?.at ?? null,
-    start?.attempt ?? null,
-  ];
+  return {
+    workspace_id: ctx.workspaceId,
+    project_id: ctx.projectId,
+    step_key: stepKey,
+    result: inline,
+    result_ref: ref,
+    idempotency_key: idempotencyKey,
+    agent: human ? null : result.agent,
+    context_version: result.contextVersion,
+    started_at: start?.at.toISOString() ?? null,
+    attempt: start?.attempt ?? null,
+    actor_type: human ? 'user' : 'agent',
+    actor: result.agent,
+    mode: result.approvalId ? 'approved' : 'automatic',
+    approval_id: result.approvalId,
+    details: { work: result.work, sizeBytes },
+  };
 }
