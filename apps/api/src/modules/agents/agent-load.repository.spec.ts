@@ -288,6 +288,20 @@ describe('availability cache', () => {
     expect(await loads.acquire(ws, a)).toBe(true);
     expect(await loads.acquire(ws, a)).toBe(true);
   });
+
+  it('should end a being_improved left without an open improvement when reset at start-up, and keep one that is open', async () => {
+    const stale = await agent('stale_improved', { status: 'being_improved' });
+    const waiting = await agent('waiting_improved', { status: 'being_improved' });
+    const decided = await agent('decided_improved', { status: 'being_improved' });
+    const improvement = (name: string, status: string) =>
+      pool.query(`insert into agent_improvements (workspace_id, agent_name, trigger_type, status) values ($1, $2, 'manual', $3)`, [ws, name, status]);
+    await improvement(waiting, 'pending_approval');
+    await improvement(decided, 'rejected');
+    await loads.resetAll(ws);
+    expect(await row(stale)).toEqual({ status: 'online', current_load: 0 });
+    expect(await row(waiting)).toEqual({ status: 'being_improved', current_load: 0 });
+    expect(await row(decided)).toEqual({ status: 'online', current_load: 0 });
+  });
 });
 
 describe('registry sync', () => {

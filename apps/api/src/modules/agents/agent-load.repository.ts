@@ -138,7 +138,19 @@ export class AgentLoadRepository implements AgentLoadTracker, OnApplicationShutd
     for (const mirror of agents?.values() ?? []) clearTimeout(mirror.timer);
     // A write already on its way must not land after the reset.
     await Promise.all([...(agents?.values() ?? [])].map((m) => m.queue));
-    await this.pool.query(`update agent_availability set current_load = 0, status = case when status = 'busy' then 'online' else status end where workspace_id = $1`, [workspaceId]);
+    // Also ends a `being_improved` left by a process that died before clearing it: the agent's
+    // improvement is open exactly while its agent_improvements row is (one at most per agent).
+    await this.pool.query(
+      `update agent_availability av set current_load = 0,
+              status = case
+                when av.status = 'busy' then 'online'
+                when av.status = 'being_improved' and not exists (
+                  select 1 from agent_improvements i
+                   where i.workspace_id = av.workspace_id and i.agent_name = av.agent_name and i.status in ('proposed', 'pending_approval', 'approved')) then 'online'
+                else av.status end
+        where av.workspace_id = $1`,
+      [workspaceId],
+    );
     this.invalidate(workspaceId);
   }
 
