@@ -5,8 +5,9 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, connectSocket, startApp, testDatabase, type TestApp } from './harness.js';
 
-// Batched bookkeeping (issue #4): a step's completion, audit entry and error resolution ride in
-// the statement that saves the step's checkpoint; step.updated follows that commit.
+// Batched bookkeeping (issue #4): a step's completion is saved in the statement that saves the
+// step's checkpoint and applied (step row, audit entry, error resolution) right after;
+// step.updated follows that apply.
 const STEPS = 6;
 
 let db: TestDatabase;
@@ -93,10 +94,12 @@ describe('step bookkeeping', () => {
     expect(seen.map((s) => s.key).sort()).toEqual(plan.steps.map((s) => s.id).sort());
     expect(seen.every((s) => s.status === 'completed' && s.audits === 1)).toBe(true);
 
-    // Each completion was part of the very statement that saved its step's checkpoint.
-    const completions = sent.filter((q) => q.text.includes(`update project_steps set status = 'completed'`));
-    expect(completions).toHaveLength(STEPS);
-    expect(completions.every((q) => q.text.includes('insert into checkpoints.checkpoints'))).toBe(true);
+    // Each completion was saved by the very statement that saved its step's checkpoint, then
+    // applied to the step row and the audit log (every one of them, exactly once).
+    const saved = sent.filter((q) => q.text.includes('insert into step_completions'));
+    expect(saved).toHaveLength(STEPS);
+    expect(saved.every((q) => q.text.includes('insert into checkpoints.checkpoints'))).toBe(true);
+    expect((await sql.query('select 1 from step_completions where project_id = $1', [projectId])).rowCount).toBe(0);
 
     // The run read its steps once (and again after creating them), not once per step; every
     // completed step still records when it started (written with its completion when it was quick).

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { PlanSchema, type ProjectError, type ProjectStatus, type ProjectStep, type StepStatus } from '@orchestrator/contracts';
 import type { ExecStep, ExecutionStore, LoadedRun, RunContext, RunLimits, StepOutcome, StepResultInput } from '@orchestrator/core';
 import { withTransaction, type Pool, type PoolClient } from '@orchestrator/db';
@@ -9,7 +9,8 @@ import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
 import { BUDGETS_OPTIONS, type BudgetsOptions } from '../budgets/budgets.options.js';
 import type { BlobStore } from './blob-store.js';
 import { createBlobStore } from './supabase-blob-store.js';
-import { COMPLETE_STEP, completedRowFromJson, completeStepStatement, completionRow, policyOf, PREVIEW_CHARS, STEP_COLUMNS, STEP_FROM, toStep, type CompletedRow, type PolicyRow, type StepRow, type StepStart } from './execution.rows.js';
+import { CompletionApplier } from './completion-applier.js';
+import { COMPLETE_STEP, completionRow, saveCompletionStatement, policyOf, PREVIEW_CHARS, STEP_COLUMNS, STEP_FROM, toStep, type CompletedRow, type PolicyRow, type StepRow, type StepStart } from './execution.rows.js';
 import { RunStates } from './run-state.js';
 
 /** Results larger than this go to blob storage; the row keeps a preview and the reference. */
@@ -37,9 +38,10 @@ class SavedBefore extends Error {
 
 /** The engine's ExecutionStore over Postgres, plus the read side of the project dashboard. */
 @Injectable()
-export class ExecutionRepository implements ExecutionStore {
+export class ExecutionRepository implements ExecutionStore, OnApplicationBootstrap, OnApplicationShutdown {
   readonly blobs: BlobStore;
   private readonly runs: RunStates;
+  private readonly completions: CompletionApplier;
   /** Starts not written yet, by project/step (see setStepStatus). */
   private readonly starts = new Map<string, PendingStart>();
   /** `running`/`retrying` writes in flight, by project/step: the step's next write waits for them. */
@@ -52,7 +54,24 @@ export class ExecutionRepository implements ExecutionStore {
     @Inject(BUDGETS_OPTIONS) private readonly limits: Pick<BudgetsOptions, 'maxSteps' | 'maxLoops'>,
   ) {
     this.blobs = createBlobStore(config);
-    this.runs = new RunStates(pool);
+    this.completions = new CompletionApplier(pool, publisher);
+    // A run reads its steps once every completion saved before it is applied.
+    this.runs = new RunStates(pool, (ctx) => this.completions.flush(ctx.projectId));
+  }
+
+  /** Completions a process that died left unapplied. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.completions.flush();
+  }
+
+  /** After the runner stopped (its last runs save completions too), before the pool closes. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.completions.close();
+  }
+
+  /** Applies the completions saved for the project (or all), e.g. before its status changes. */
+  flushCompletions(projectId?: string): Promise<void> {
+    return this.completions.flush(projectId);
   }
 
   beginRun(ctx: RunContext): void {
@@ -218,8 +237,8 @@ export class ExecutionRepository implements ExecutionStore {
       // Fused into the statement that saves the step's checkpoint (no round trip or commit of its
       // own): the task that produced it is never re-run once this is saved, so it happens once.
       // The event follows the commit.
-      void ctx.commit.withStatement(completeStepStatement(completionRow(ctx, stepKey, result, idempotencyKey, inline, null, sizeBytes, start))).then(
-        (rows) => rows[0] && this.publisher.stepUpdated(ctx.workspaceId, ctx.projectId, toStep(completedRowFromJson(rows[0]))),
+      void ctx.commit.withStatement(saveCompletionStatement(completionRow(ctx, stepKey, result, idempotencyKey, inline, null, sizeBytes, start))).then(
+        () => this.completions.saved(),
         // Dropped with the node's unsaved work: the node runs again and saves it again.
         () => this.runs.reload(ctx),
       );
@@ -342,6 +361,8 @@ export class ExecutionRepository implements ExecutionStore {
 
   /** After a rollback: steps not finished at the checkpoint run again. */
   async resetSteps(workspaceId: string, projectId: string, keepFinished: string[]): Promise<void> {
+    // A completion applied after the reset would finish a step again.
+    await this.completions.flush(projectId);
     await this.pool.query(
       `update project_steps set status = 'pending', result = null, result_ref = null, idempotency_key = null, started_at = null, completed_at = null, context_version = null
         where workspace_id = $1 and project_id = $2 and not (step_key = any($3))`,

@@ -72,15 +72,14 @@ export interface StepStart {
 }
 
 /** One completion: the columns of a row of COMPLETION_ROWS (see completionRow). */
-const COMPLETION_COLUMNS = `_entry int, workspace_id uuid, project_id uuid, step_key text, result jsonb, result_ref uuid, idempotency_key text, agent text,
-  context_version int, started_at timestamptz, attempt int, actor_type text, actor text, mode text, approval_id uuid, details jsonb`;
+const COMPLETION_COLUMNS = `_entry bigint, workspace_id uuid, project_id uuid, step_key text, result jsonb, result_ref uuid, idempotency_key text, agent text,
+  context_version int, started_at timestamptz, completed_at timestamptz, attempt int, actor_type text, actor text, mode text, approval_id uuid, details jsonb`;
 
 /**
  * Completes steps, audits their execution and resolves their open errors, each only if the step
  * was not already completed under its idempotency key (then it returns no row and writes
- * nothing), as data-modifying CTEs over a jsonb array of completions: one statement of its own
- * (COMPLETE_STEP), or fused into the checkpoint's statement (completeStepStatement), where the
- * completions of a parallel batch share one set of CTEs. `rows` is the array's placeholder.
+ * nothing), as data-modifying CTEs over a jsonb array of completions (`rows`: an expression):
+ * one statement of its own (COMPLETE_STEP) or a batch of saved completions (APPLY_COMPLETIONS).
  */
 function completeStepsCtes(rows: string, n: (local: string) => string): Ctes {
   return [
@@ -88,7 +87,7 @@ function completeStepsCtes(rows: string, n: (local: string) => string): Ctes {
     {
       name: 's',
       sql: `update project_steps set status = 'completed', result = g.result, result_ref = g.result_ref, idempotency_key = g.idempotency_key,
-             assigned_agent = coalesce(g.agent, project_steps.assigned_agent), completed_at = now(), context_version = g.context_version,
+             assigned_agent = coalesce(g.agent, project_steps.assigned_agent), completed_at = coalesce(g.completed_at, now()), context_version = g.context_version,
              started_at = coalesce(project_steps.started_at, g.started_at), attempt = coalesce(g.attempt, project_steps.attempt)
         from ${n('g')} g
        where project_steps.workspace_id = g.workspace_id and project_steps.project_id = g.project_id and project_steps.step_key = g.step_key
@@ -97,8 +96,8 @@ function completeStepsCtes(rows: string, n: (local: string) => string): Ctes {
     },
     {
       name: 'audit',
-      sql: `insert into audit_log (workspace_id, actor_type, actor, action, target_type, target_id, project_id, step_key, mode, approval_id, result, details)
-      select s.workspace_id, g.actor_type, g.actor, 'step.execute', 'project_step', s.step_key, s.project_id, s.step_key, g.mode, g.approval_id, 'success', g.details
+      sql: `insert into audit_log (workspace_id, actor_type, actor, action, target_type, target_id, project_id, step_key, mode, approval_id, result, details, created_at)
+      select s.workspace_id, g.actor_type, g.actor, 'step.execute', 'project_step', s.step_key, s.project_id, s.step_key, g.mode, g.approval_id, 'success', g.details, coalesce(g.completed_at, now())
         from ${n('s')} s join ${n('g')} g on g._entry = s._entry`,
     },
     {
@@ -106,7 +105,7 @@ function completeStepsCtes(rows: string, n: (local: string) => string): Ctes {
       sql: `update project_errors e set resolved_at = now(), recovery_action = coalesce(e.recovery_action, 'retry')
         from ${n('s')} s where e.project_id = s.project_id and e.step_key = s.step_key and e.resolved_at is null`,
     },
-    { name: 'completed', sql: `select ${STEP_COLUMNS}, s.result_ref, s._entry from ${n('s')} s left join project_data_storage d on d.id = s.result_ref` },
+    { name: 'completed', sql: `select ${STEP_COLUMNS}, s.result_ref, s.workspace_id, s.project_id from ${n('s')} s left join project_data_storage d on d.id = s.result_ref` },
   ];
 }
 
@@ -115,10 +114,39 @@ export const COMPLETE_STEP = `with ${completeStepsCtes('$1', (local) => local)
   .map((c) => `${c.name} as (${c.sql})`)
   .join(', ')} select * from completed`;
 
-/** The completion as an outbox row statement of the checkpointer (returns the completed row as JSON). */
-export function completeStepStatement(row: Record<string, unknown>) {
-  return { group: 'execution.complete_step', row, build: completeStepsCtes, returning: 'completed' };
+/**
+ * Saves completions with the checkpoint that saves their steps' work: one narrow row each, the
+ * completions of a parallel batch in one insert (an outbox row statement of the checkpointer).
+ * CompletionApplier applies them to project_steps and audit_log right after the commit.
+ */
+export function saveCompletionStatement(row: Record<string, unknown>) {
+  return {
+    group: 'execution.save_completion',
+    row,
+    build: (rows: string) => [
+      {
+        name: 'saved',
+        sql: `insert into step_completions (workspace_id, project_id, completion)
+              select (r ->> 'workspace_id')::uuid, (r ->> 'project_id')::uuid, r - '_entry' from jsonb_array_elements(${rows}::jsonb) r`,
+      },
+    ],
+  };
 }
+
+/**
+ * Applies saved completions (at most one per step per batch, oldest first; rows other workers
+ * hold are skipped) and deletes them, in one statement: each is applied exactly once. `$1`: a
+ * project, or null for all.
+ */
+export const APPLY_COMPLETIONS = `with locked as (
+    select id, project_id, completion ->> 'step_key' as step_key from step_completions
+     where $1::uuid is null or project_id = $1 order by id limit 500 for update skip locked),
+  picked as (select distinct on (project_id, step_key) id from locked order by project_id, step_key, id),
+  c as (delete from step_completions where id in (select id from picked) returning id, completion),
+  ${completeStepsCtes(`(select coalesce(jsonb_agg(c.completion || jsonb_build_object('_entry', c.id)), '[]'::jsonb) from c)`, (local) => local)
+    .map((cte) => `${cte.name} as (${cte.sql})`)
+    .join(', ')}
+  select (select count(*) from locked)::int as locked, (select count(*) from c)::int as applied, (select coalesce(json_agg(r), '[]'::json) from completed r) as completed`;
 
 /** A completed row that came back as JSON (timestamps as text). */
 export function completedRowFromJson(raw: unknown): CompletedRow {
@@ -139,6 +167,7 @@ export function completionRow(ctx: RunContext, stepKey: string, result: StepResu
     agent: human ? null : result.agent,
     context_version: result.contextVersion,
     started_at: start?.at.toISOString() ?? null,
+    completed_at: new Date().toISOString(),
     attempt: start?.attempt ?? null,
     actor_type: human ? 'user' : 'agent',
     actor: result.agent,

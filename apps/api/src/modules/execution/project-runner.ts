@@ -163,6 +163,8 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Project status from how the run stopped. */
   private async apply(ctx: RunContext, result: RunResult): Promise<void> {
+    // The project's new status never runs ahead of its steps'.
+    await this.steps.flushCompletions(ctx.projectId);
     const move = async (to: Parameters<ProjectsRepository['transition']>[2], reason: string) => {
       try {
         const summary = await this.projects.transition(ctx.workspaceId, ctx.projectId, to, reason, SYSTEM, ['running']);

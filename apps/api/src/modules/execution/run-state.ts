@@ -56,7 +56,11 @@ export class RunStates {
   /** Open runs by project; the object stands for the run (see `current`), its state may be re-read. */
   private readonly open = new Map<string, { state: Promise<RunState> }>();
 
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    /** Runs before each read: what the project's steps must reflect first (saved completions). */
+    private readonly beforeRead: (ctx: RunContext) => Promise<void> = async () => undefined,
+  ) {}
 
   begin(ctx: RunContext): void {
     this.open.set(ctx.projectId, { state: this.read(ctx) });
@@ -102,6 +106,7 @@ export class RunStates {
   }
 
   private async load(ctx: RunContext): Promise<RunState> {
+    await this.beforeRead(ctx);
     const { rows } = await this.pool.query<LoadRow>({ name: 'execution_run_state', text: LOAD_RUN_STATE, values: [ctx.workspaceId, ctx.projectId] });
     const r = rows[0];
     if (!r) throw new AppError('project/not_found', `Project ${ctx.projectId} does not exist.`);
