@@ -46,7 +46,7 @@ import {
 import { z } from 'zod';
 import { ApiError } from './errors';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export type ProjectControl = 'pause' | 'resume' | 'cancel' | 'abort';
 

@@ -33,6 +33,12 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('../views/WorkforceView.vue'),
     meta: { title: 'Workforce' },
   },
+  {
+    path: '/budgets',
+    name: 'budgets',
+    component: () => import('../views/BudgetsView.vue'),
+    meta: { title: 'Budgets' },
+  },
   { path: '/:pathMatch(.*)*', redirect: { name: 'workspace' } },
 ];
 

@@ -35,10 +35,11 @@ describe('AppHeader', () => {
     expect(wrapper.get('[data-testid="llm-mode"]').text()).toBe('openai · gpt-5');
   });
 
-  it('should offer Workspace, Projects, Approvals, Organization and Workforce, marking the current one', async () => {
+  it('should offer Workspace, Projects, Approvals, Organization, Workforce and Budgets, marking the current one', async () => {
     const wrapper = await mountHeader(null);
     const links = wrapper.findAll('nav a');
-    expect(links.map((a) => a.text())).toEqual(['Workspace', 'Projects', 'Approvals', 'Organization', 'Workforce']);
+    expect(links.map((a) => a.text())).toEqual(['Workspace', 'Projects', 'Approvals', 'Organization', 'Workforce', 'Budgets']);
+    expect(links[5]?.attributes('href')).toBe('/budgets');
     expect(links[3]?.attributes('aria-current')).toBe('page');
     expect(links[0]?.attributes('aria-current')).toBeUndefined();
     expect(links[1]?.attributes('href')).toBe('/projects');

@@ -1,0 +1,197 @@
+import { enableAutoUnmount, flushPromises } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defineComponent, h } from 'vue';
+import { RouterView } from 'vue-router';
+import { budget, circuit, usage } from '../components/budgets/testData';
+import { agent } from '../testing/factories';
+import { json, mockFetch, type RecordedRequest } from '../testing/fetchMock';
+import { mountWithPrime } from '../testing/mount';
+import { routerAt } from '../testing/router';
+
+beforeEach(() => setActivePinia(createPinia()));
+afterEach(() => {
+  document.body.innerHTML = '';
+});
+// Registered last so it runs first: unmount, then clear the DOM.
+enableAutoUnmount(afterEach);
+
+const cfo = budget({ scopeRef: 'cfo', tokensUsed: 20_000, tokenHardLimit: 100_000, costUsedUsd: 6, costSoftLimitUsd: 5, costHardLimitUsd: 10, state: 'soft' });
+const marketing = budget({ scope: 'department', scopeRef: 'marketing', period: 'total', tokenHardLimit: 1000, tokensUsed: 1000, costSoftLimitUsd: null, costHardLimitUsd: null, state: 'hard', hardStoppedAt: '2026-11-20T11:00:00.000Z' });
+
+function serve(routes: Parameters<typeof mockFetch>[0] = {}, budgets = [cfo, marketing]) {
+  return mockFetch({
+    'GET /api/budgets': json({ budgets }),
+    'GET /api/budgets/circuits': json({ circuits: [circuit({ agentName: 'writer' }), circuit({ agentName: 'cfo', state: 'closed', consecutiveFailures: 1, openedAt: null, retryAt: null })] }),
+    'GET /api/budgets/usage': json(usage()),
+    'GET /api/agents': json({ agents: [agent({ name: 'cfo', department: 'finance' })] }),
+    ...routes,
+  });
+}
+
+async function mountAt() {
+  const router = await routerAt('/budgets');
+  const Shell = defineComponent({ render: () => h(RouterView) });
+  const wrapper = mountWithPrime(Shell, { global: { plugins: [router] }, attachTo: document.body });
+  await flushPromises();
+  return wrapper;
+}
+
+const inDialog = <E extends Element = HTMLElement>(testid: string) => document.body.querySelector<E>(`[data-testid="budget-dialog"] [data-testid="${testid}"]`);
+async function type(testid: string, value: string) {
+  const input = inDialog<HTMLInputElement>(testid)!;
+  input.value = value;
+  input.dispatchEvent(new Event('input'));
+  await flushPromises();
+}
+async function save() {
+  inDialog<HTMLButtonElement>('budget-save')!.click();
+  await flushPromises();
+}
+const click = async (selector: string) => {
+  document.body.querySelector<HTMLButtonElement>(selector)!.click();
+  await flushPromises();
+};
+const writes = (requests: RecordedRequest[]) => requests.filter((r) => r.method !== 'GET');
+
+describe('BudgetsView', () => {
+  it('should list budgets with their usage against the limits, circuits and usage by agent', async () => {
+    serve();
+    const wrapper = await mountAt();
+
+    const rows = wrapper.findAll('[data-testid="budget-row"]');
+    expect(rows.map((r) => [r.attributes('data-budget-id'), r.attributes('data-state')])).toEqual([
+      [cfo.id, 'soft'],
+      [marketing.id, 'hard'],
+    ]);
+    const first = rows[0]!;
+    expect(first.text()).toContain('cfo');
+    expect(first.get('[data-testid="budget-tokens"]').text()).toContain('20,000 · hard 100,000');
+    expect(first.get('[data-testid="budget-tokens"] [data-tone]').attributes('data-tone')).toBe('ok');
+    expect(first.get('[data-testid="budget-cost"]').text()).toContain('$6.00 · soft $5.00 · hard $10.00');
+    expect(first.get('[data-testid="budget-cost"] [data-tone]').attributes('data-tone')).toBe('soft');
+    expect(first.get('[data-testid="budget-cost"] [role="progressbar"]').attributes('aria-valuenow')).toBe('60');
+    expect(first.get('[data-testid="budget-state"]').text()).toBe('Soft limit reached');
+    const second = rows[1]!;
+    expect(second.get('[data-testid="budget-state"]').text()).toBe('Stopped');
+    expect(second.get('[data-testid="budget-tokens"] [data-tone]').attributes('data-tone')).toBe('hard');
+    expect(second.get('[data-testid="budget-cost"]').text()).toContain('no limit');
+
+    const circuits = wrapper.findAll('[data-testid="circuit-row"]');
+    expect(circuits.map((c) => [c.attributes('data-agent'), c.attributes('data-state'), c.find('[data-testid="circuit-reset"]').exists()])).toEqual([
+      ['writer', 'open', true],
+      ['cfo', 'closed', false],
+    ]);
+    expect(circuits[0]!.text()).toContain('provider timeout');
+    expect(wrapper.get('[data-testid="usage-row"]').text()).toContain('cfo');
+    expect(wrapper.get('[data-testid="usage-total"]').text()).toContain('$0.25');
+  });
+
+  it('should say when there are no budgets yet', async () => {
+    serve({}, []);
+    const wrapper = await mountAt();
+    expect(wrapper.get('[data-testid="budgets-empty"]').text()).toContain('No budgets yet');
+    expect(wrapper.find('[data-testid="budgets-table"]').exists()).toBe(false);
+  });
+
+  it('should show why the budgets could not load', async () => {
+    serve({ 'GET /api/budgets': json({ error: { code: 'auth/forbidden', message: 'Only admins manage budgets.' } }, 403) });
+    const wrapper = await mountAt();
+    expect(wrapper.get('[data-testid="budgets-error"]').text()).toContain('Only admins manage budgets.');
+    expect(wrapper.findAll('[data-testid="circuit-row"]')).toHaveLength(2);
+  });
+
+  it('should create a budget from the dialog with a valid PUT and list it', async () => {
+    const created = budget({ scopeRef: 'writer', tokenHardLimit: 50_000, tokenSoftLimit: null, costSoftLimitUsd: null, costHardLimitUsd: 2.5, state: 'ok' });
+    const { requests } = serve({ 'PUT /api/budgets': json(created) });
+    const wrapper = await mountAt();
+    await wrapper.get('[data-testid="budget-new"]').trigger('click');
+    await flushPromises();
+    expect(document.body.querySelector('[data-testid="budget-dialog"]')?.textContent).toContain('replaces any budget with the same three');
+
+    await type('budget-ref', ' writer ');
+    await type('budget-tokenHardLimit', '50,000');
+    await type('budget-costHardLimitUsd', '2.5');
+    await save();
+
+    expect(writes(requests)).toEqual([
+      {
+        method: 'PUT',
+        url: '/api/budgets',
+        body: { scope: 'agent', scopeRef: 'writer', period: 'month', tokenSoftLimit: null, tokenHardLimit: 50_000, costSoftLimitUsd: null, costHardLimitUsd: 2.5, enabled: true },
+      },
+    ]);
+    expect(document.body.querySelector('[data-testid="budget-dialog"]')).toBeNull();
+    expect(wrapper.findAll('[data-testid="budget-row"]').map((r) => r.attributes('data-budget-id'))).toContain(created.id);
+    expect(wrapper.get('[data-testid="budgets-notice"]').text()).toContain('Saved the month budget of agent writer');
+  });
+
+  it('should show the schema error for an invalid limit and send nothing', async () => {
+    const { requests } = serve();
+    const wrapper = await mountAt();
+    await wrapper.get('[data-testid="budget-new"]').trigger('click');
+    await flushPromises();
+    await type('budget-ref', 'writer');
+    await type('budget-tokenHardLimit', '-5');
+    await save();
+    expect(inDialog('budget-error-tokenHardLimit')?.textContent).toMatch(/too small|>0/i);
+
+    await type('budget-tokenHardLimit', '1000');
+    await type('budget-tokenSoftLimit', '2000');
+    await save();
+    expect(inDialog('budget-error-tokenSoftLimit')?.textContent).toBe('must not exceed tokenHardLimit');
+    expect(inDialog('budget-error-tokenHardLimit')).toBeNull();
+    expect(writes(requests)).toEqual([]);
+  });
+
+  it('should show the API issues at their fields when the server rejects the budget', async () => {
+    serve({
+      'PUT /api/budgets': json({ error: { code: 'request/invalid', message: 'Invalid body: scopeRef: no such agent', issues: [{ path: 'scopeRef', message: 'no such agent' }] } }, 400),
+    });
+    const wrapper = await mountAt();
+    await wrapper.findAll('[data-testid="budget-edit"]')[0]!.trigger('click');
+    await flushPromises();
+    expect(inDialog<HTMLInputElement>('budget-ref')?.value).toBe('cfo');
+    expect(inDialog<HTMLInputElement>('budget-costSoftLimitUsd')?.value).toBe('5');
+    await type('budget-ref', 'ghost');
+    await save();
+    expect(inDialog('budget-error-scopeRef')?.textContent).toBe('no such agent');
+    expect(inDialog('budget-form-error')?.textContent).toContain('Invalid body: scopeRef: no such agent');
+  });
+
+  it('should reset an open circuit only after confirming', async () => {
+    const { requests } = serve({
+      'POST /api/budgets/circuits/writer/reset': json(circuit({ agentName: 'writer', state: 'closed', consecutiveFailures: 0, openedAt: null, retryAt: null })),
+    });
+    const wrapper = await mountAt();
+    await wrapper.get('[data-testid="circuit-row"][data-agent="writer"] [data-testid="circuit-reset"]').trigger('click');
+    await flushPromises();
+    expect(document.body.querySelector('[data-testid="confirm-dialog"]')?.textContent).toContain('Close the circuit breaker of writer?');
+    expect(writes(requests)).toEqual([]);
+
+    await click('[data-testid="confirm-accept"]');
+
+    expect(writes(requests).map((r) => `${r.method} ${r.url}`)).toEqual(['POST /api/budgets/circuits/writer/reset']);
+    expect(wrapper.get('[data-testid="circuit-row"][data-agent="writer"]').attributes('data-state')).toBe('closed');
+    expect(wrapper.find('[data-testid="circuit-reset"]').exists()).toBe(false);
+    expect(wrapper.get('[data-testid="budgets-notice"]').text()).toContain('writer is closed again');
+  });
+
+  it('should delete a budget after confirming, and keep it when cancelled', async () => {
+    const { requests } = serve({ [`DELETE /api/budgets/${marketing.id}`]: () => ({ status: 204 }) });
+    const wrapper = await mountAt();
+    const deleteButton = () => wrapper.get(`[data-budget-id="${marketing.id}"] [data-testid="budget-delete"]`);
+
+    await deleteButton().trigger('click');
+    await flushPromises();
+    await click('[data-testid="confirm-cancel"]');
+    expect(writes(requests)).toEqual([]);
+
+    await deleteButton().trigger('click');
+    await flushPromises();
+    expect(document.body.querySelector('[data-testid="confirm-dialog"]')?.textContent).toContain('Delete the total budget of department “marketing”?');
+    await click('[data-testid="confirm-accept"]');
+    expect(writes(requests).map((r) => `${r.method} ${r.url}`)).toEqual([`DELETE /api/budgets/${marketing.id}`]);
+    expect(wrapper.findAll('[data-testid="budget-row"]').map((r) => r.attributes('data-budget-id'))).toEqual([cfo.id]);
+  });
+});
