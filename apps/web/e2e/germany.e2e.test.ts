@@ -94,7 +94,11 @@ describe('the Germany launch: a plan that needs a new agent', () => {
         } else {
           for (const a of steps) await decideInQueue(admin, a.id, 'approve');
         }
-      } else if (status === 'paused_for_agent_development' || (status === 'paused_for_approval' && steps.length === 0)) {
+      } else if (status === 'paused_for_approval' && steps.length === 0) {
+        // Its approvals were just decided and the runner is about to go on. Approving the build
+        // now could deploy the agent before the project ever needs to wait for it.
+        await expect.poll(() => projectStatus(id), { timeout: 20_000 }).not.toBe('paused_for_approval');
+      } else if (status === 'paused_for_agent_development') {
         // The build reports in the chat that planned the project: approve the deployment on its card.
         const build = chat.locator('[data-testid="agent-build-card"][data-status="awaiting_approval"]').first();
         await build.waitFor({ timeout: 30_000 });

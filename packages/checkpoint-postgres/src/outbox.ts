@@ -56,7 +56,10 @@ export class Outbox {
 
   /** Resolves once the write committed; rejects with the error if its transaction rolled back. */
   add(threadId: string, slot: string, write: OutboxWrite, key?: string): Promise<void> {
-    return this.push(threadId, slot, { write }, key).then(() => undefined);
+    const committed = this.push(threadId, slot, { write }, key).then(() => undefined);
+    // As in push(): a write dropped before anyone awaits it is not an unhandled rejection.
+    committed.catch(() => undefined);
+    return committed;
   }
 
   /** Like add(), for a statement fused into the checkpoint's; resolves with its returned rows. */
