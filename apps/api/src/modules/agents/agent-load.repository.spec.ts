@@ -3,27 +3,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AgentStatusChanged } from '@orchestrator/contracts';
-import { createTestDatabase, type TestDatabase } from '@orchestrator/db/testing';
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import type pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AppConfig } from '../../config/env.js';
 import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
+import { openSpecDatabase, type SpecDatabase } from '../../testing/spec-database.js';
 import type { IdentityService } from '../identity/identity.service.js';
 import { AgentLoadRepository, AVAILABILITY_MAX_AGE_MS, MIRROR_DELAY_MS } from './agent-load.repository.js';
 import { AgentRegistryService } from './agent-registry.service.js';
 import { AgentsRepository } from './agents.repository.js';
 
-// test/global-setup.ts declares this too, but src's tsconfig does not include test/.
-declare module 'vitest' {
-  export interface ProvidedContext {
-    pg: { adminUrl: string; template: string };
-  }
-}
-
 const SHIPPED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../../agents');
 const MIRROR_WRITE = /set current_load = \$3::int/;
 
-let db: TestDatabase;
+let spec: SpecDatabase;
 let pool: pg.Pool;
 /** Loads sent by mirror writes, in the order they were sent. */
 let writes: number[];
@@ -36,9 +29,8 @@ let loads: AgentLoadRepository;
 let ws: string;
 
 beforeAll(async () => {
-  const { adminUrl, template } = inject('pg');
-  db = await createTestDatabase(adminUrl, template);
-  pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  spec = await openSpecDatabase();
+  pool = spec.pool;
   const query = pool.query.bind(pool) as (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
   // Every query the repository sends passes here, so mirror writes can be counted, held or failed.
   pool.query = (async (text: string, values?: unknown[]) => {
@@ -56,8 +48,7 @@ beforeAll(async () => {
   }) as unknown as pg.Pool['query'];
 });
 afterAll(async () => {
-  await pool?.end();
-  await db?.drop();
+  await spec?.close();
 });
 
 beforeEach(async () => {

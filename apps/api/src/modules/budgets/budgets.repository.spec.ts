@@ -1,34 +1,23 @@
 import type { PutBudgetBody } from '@orchestrator/contracts';
 import { afterFailure, evaluateBudgets, type CircuitRecord, type RunContext } from '@orchestrator/core';
-import { createTestDatabase, type TestDatabase } from '@orchestrator/db/testing';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/env.js';
+import { openSpecDatabase, type SpecDatabase } from '../../testing/spec-database.js';
 import { UsageRepository } from '../orchestrator/usage.repository.js';
 import { budgetsOptionsFrom } from './budgets.options.js';
 import { BudgetsRepository } from './budgets.repository.js';
 import { GuardCache } from './guard-cache.js';
 
-// Provided by test/global-setup.ts, which this package's tsconfig (src only) does not see.
-declare module 'vitest' {
-  export interface ProvidedContext {
-    pg: { adminUrl: string; template: string };
-  }
-}
-
-let db: TestDatabase;
+let spec: SpecDatabase;
 let pool: pg.Pool;
 
 beforeAll(async () => {
-  const { adminUrl, template } = inject('pg');
-  db = await createTestDatabase(adminUrl, template);
-  pool = new pg.Pool({ connectionString: db.url, max: 8 });
-  // Dropping the database at the end terminates clients the pool is still closing.
-  pool.on('error', () => undefined);
+  spec = await openSpecDatabase(8);
+  pool = spec.pool;
 });
 afterAll(async () => {
-  await pool?.end();
-  await db?.drop();
+  await spec?.close();
 });
 
 const MAX_AGE_MS = 1000;

@@ -1,32 +1,23 @@
 import type { ProjectStep } from '@orchestrator/contracts';
 import type { RunContext, StepResultInput } from '@orchestrator/core';
-import { createTestDatabase, type TestDatabase } from '@orchestrator/db/testing';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RealtimePublisher } from '../../realtime/realtime.publisher.js';
+import { openSpecDatabase, type SpecDatabase } from '../../testing/spec-database.js';
 import { CompletionApplier } from './completion-applier.js';
 import { completionRow } from './execution.rows.js';
 
-// Provided by test/global-setup.ts, which this package's tsconfig (src only) does not see.
-declare module 'vitest' {
-  export interface ProvidedContext {
-    pg: { adminUrl: string; template: string };
-  }
-}
-
-let db: TestDatabase;
+let spec: SpecDatabase;
 let pool: pg.Pool;
 let workspaceId: string;
 
 beforeAll(async () => {
-  const { adminUrl, template } = inject('pg');
-  db = await createTestDatabase(adminUrl, template);
-  pool = new pg.Pool({ connectionString: db.url, max: 6 });
+  spec = await openSpecDatabase(6);
+  pool = spec.pool;
   workspaceId = (await pool.query<{ id: string }>(`insert into workspaces (slug, name) values ('applier-spec', 'Applier spec') returning id`)).rows[0]!.id;
 });
 afterAll(async () => {
-  await pool?.end();
-  await db?.drop();
+  await spec?.close();
 });
 
 const result = (content: string): StepResultInput => ({ content, contentType: 'text/markdown', agent: 'blog_post_writer', work: 'function', approvalId: null, contextVersion: 3 });

@@ -1,32 +1,23 @@
 import type { ProjectStep } from '@orchestrator/contracts';
 import type { ExecStep, RunContext, StepResultInput } from '@orchestrator/core';
-import { createTestDatabase, type TestDatabase } from '@orchestrator/db/testing';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/env.js';
 import type { RealtimePublisher } from '../../realtime/realtime.publisher.js';
+import { openSpecDatabase, type SpecDatabase } from '../../testing/spec-database.js';
 import { ExecutionRepository, RUNNING_WRITE_DELAY_MS } from './execution.repository.js';
 
-// Provided by test/global-setup.ts, which this package's tsconfig (src only) does not see.
-declare module 'vitest' {
-  export interface ProvidedContext {
-    pg: { adminUrl: string; template: string };
-  }
-}
-
-let db: TestDatabase;
+let spec: SpecDatabase;
 let pool: pg.Pool;
 let workspaceId: string;
 
 beforeAll(async () => {
-  const { adminUrl, template } = inject('pg');
-  db = await createTestDatabase(adminUrl, template);
-  pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  spec = await openSpecDatabase();
+  pool = spec.pool;
   workspaceId = (await pool.query<{ id: string }>(`insert into workspaces (slug, name) values ('execution-spec', 'Execution spec') returning id`)).rows[0]!.id;
 });
 afterAll(async () => {
-  await pool?.end();
-  await db?.drop();
+  await spec?.close();
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -56,7 +47,7 @@ async function setup() {
   });
   const events: ProjectStep[] = [];
   const publisher = { stepUpdated: (_w: string, _p: string, s: ProjectStep) => events.push(s) } as unknown as RealtimePublisher;
-  const config = loadConfig({ DATABASE_URL: db.url });
+  const config = loadConfig({ DATABASE_URL: spec.db.url });
   const repo = new ExecutionRepository(counted, config, publisher, { maxSteps: 50, maxLoops: 3 });
   const { rows } = await pool.query<{ id: string }>(`insert into projects (workspace_id, title, status) values ($1, 'Spec', 'running') returning id`, [workspaceId]);
   const ctx: RunContext = { workspaceId, projectId: rows[0]!.id };
