@@ -10,7 +10,7 @@ import { BUDGETS_OPTIONS, type BudgetsOptions } from '../budgets/budgets.options
 import type { BlobStore } from './blob-store.js';
 import { createBlobStore } from './supabase-blob-store.js';
 import { CompletionApplier } from './completion-applier.js';
-import { COMPLETE_STEP, completionRow, saveCompletionStatement, policyOf, PREVIEW_CHARS, STEP_COLUMNS, STEP_FROM, toStep, type CompletedRow, type PolicyRow, type StepRow, type StepStart } from './execution.rows.js';
+import { COMPLETE_STEP, completionRow, saveCompletionStatement, PREVIEW_CHARS, STEP_COLUMNS, STEP_FROM, toStep, type CompletedRow, type StepRow, type StepStart } from './execution.rows.js';
 import { RunStates } from './run-state.js';
 
 /** Results larger than this go to blob storage; the row keeps a preview and the reference. */
@@ -84,9 +84,18 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
     for (const key of this.starts.keys()) if (key.startsWith(`${ctx.projectId}/`)) this.takeStart(key);
   }
 
+  /** The approved plan; the autonomy comes from the run's state (read once per run). */
   async loadRun(ctx: RunContext): Promise<LoadedRun> {
-    const p = await this.runRow<{ plan_json: unknown; approved_version: number | null; current_plan_version: number; status: ProjectStatus }>(ctx, 'p.plan_json, p.approved_version, p.current_plan_version, p.status');
-    return { plan: PlanSchema.parse(p.plan_json), planVersion: p.approved_version ?? p.current_plan_version, status: p.status, ...policyOf(p) };
+    const [{ rows }, run] = await Promise.all([
+      this.pool.query<{ plan_json: unknown; approved_version: number | null; current_plan_version: number; status: ProjectStatus }>(
+        'select plan_json, approved_version, current_plan_version, status from projects where workspace_id = $1 and id = $2',
+        [ctx.workspaceId, ctx.projectId],
+      ),
+      this.runs.get(ctx),
+    ]);
+    const p = rows[0];
+    if (!p) throw new AppError('project/not_found', `Project ${ctx.projectId} does not exist.`);
+    return { plan: PlanSchema.parse(p.plan_json), planVersion: p.approved_version ?? p.current_plan_version, status: p.status, ...run.policy };
   }
 
   async loadPolicy(ctx: RunContext): Promise<RunPolicy> {
@@ -99,18 +108,6 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
     let started = 0;
     for (const [key, step] of run.steps) if (step.started && key !== stepKey) started++;
     return { maxSteps: run.limits.maxSteps ?? this.limits.maxSteps, maxLoops: run.limits.maxLoops ?? this.limits.maxLoops, stepsStarted: started };
-  }
-
-  /** The project row with its autonomy (override and department policies) in one round trip. */
-  private async runRow<T extends object>(ctx: RunContext, columns: string): Promise<T & PolicyRow> {
-    const { rows } = await this.pool.query<T & PolicyRow>(
-      `select ${columns ? `${columns}, ` : ''}p.autonomy_level,
-              (select json_object_agg(a.department, a.level) from autonomy_policies a where a.workspace_id = p.workspace_id) as policies
-         from projects p where p.workspace_id = $1 and p.id = $2`,
-      [ctx.workspaceId, ctx.projectId],
-    );
-    if (!rows[0]) throw new AppError('project/not_found', `Project ${ctx.projectId} does not exist.`);
-    return rows[0];
   }
 
   /** Every step row in one statement (a 100-step plan is one round trip, not a hundred). */

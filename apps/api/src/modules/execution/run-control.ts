@@ -2,6 +2,7 @@ import type { ExecutionControl, RunContext } from '@orchestrator/core';
 
 /** How often a run looks at its project's status between batches (pause, cancel, abort). */
 export const STOP_CHECK_INTERVAL_MS = 200;
+const STALE_AFTER_INTERVALS = 50;
 
 /**
  * Pause and cancel reach a running project through its row. A run asks between batches; a chain
@@ -15,8 +16,9 @@ export function throttledStopCheck(isStopped: (ctx: RunContext) => Promise<boole
       const at = now();
       if (at - (lastRead.get(ctx.projectId) ?? -Infinity) < intervalMs) return false;
       lastRead.set(ctx.projectId, at);
+      // Runs that ended are forgotten once they are well past the interval (bounded memory).
+      for (const [project, read] of lastRead) if (at - read > STALE_AFTER_INTERVALS * intervalMs) lastRead.delete(project);
       const stopped = await isStopped(ctx);
-      // Forget stopped runs; a running project keeps one entry (a number) while it runs.
       if (stopped) lastRead.delete(ctx.projectId);
       return stopped;
     },
