@@ -40,7 +40,12 @@ function ensureChromium() {
   if (chromiumPath()) return true;
   if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
     console.log('Installing Chromium for the browser tests (apt-get install chromium)…');
-    if (run('apt-get', ['update', '-qq']) === 0 && run('apt-get', ['install', '-y', '-qq', 'chromium']) === 0 && chromiumPath()) return true;
+    if (
+      run('apt-get', ['update', '-qq']) === 0 &&
+      run('apt-get', ['install', '-y', '-qq', 'chromium']) === 0 &&
+      chromiumPath()
+    )
+      return true;
   }
   return false;
 }
@@ -48,6 +53,7 @@ function ensureChromium() {
 /** Totals over every vitest summary ("Tests  12 passed | 1 failed") seen in the output. */
 const totals = { passed: 0, failed: 0, skipped: 0 };
 function count(line) {
+  // eslint-disable-next-line no-control-regex -- strips ANSI colour codes
   const plain = line.replace(/\x1b\[[0-9;]*m/g, '');
   const m = /^(?:\S+:\s+)?\s*Tests\s+(.*)$/.exec(plain);
   if (!m || /Test Files/.test(plain)) return;
@@ -77,7 +83,9 @@ function runCounted(cmd, args, extraEnv = {}) {
 
 /** The one closing line CI reads, then the exit code. */
 function finish(status) {
-  console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+  console.log(
+    `\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`,
+  );
   process.exit(status !== 0 ? status : totals.failed > 0 ? 1 : 0);
 }
 
@@ -92,14 +100,26 @@ if (command === 'start') {
   const status = run(process.execPath, ['apps/api/dist/main.js']);
   process.exit(status);
 } else if (command === 'test') {
-  const unit = await runCounted(pnpmCmd, [...pnpmArgs, 'exec', 'turbo', 'run', 'test', '--concurrency=1', '--output-logs=full']);
+  // Lint and formatting first: a red style check fails the run like a failing test.
+  p(['run', 'lint'], 'Lint and format check (`pnpm format` fixes formatting)');
+  const unit = await runCounted(pnpmCmd, [
+    ...pnpmArgs,
+    'exec',
+    'turbo',
+    'run',
+    'test',
+    '--concurrency=1',
+    '--output-logs=full',
+  ]);
   if (unit !== 0) finish(unit);
   if (!ensureChromium()) {
     if (process.env.SKIP_BROWSER_TESTS === '1') {
       console.warn('\nSKIP_BROWSER_TESTS=1: browser journeys NOT run.');
       finish(0);
     }
-    console.error('\nChromium is needed for the browser journeys: install it (Debian/Ubuntu: `apt-get install chromium`) or set CHROMIUM_PATH. SKIP_BROWSER_TESTS=1 skips them.');
+    console.error(
+      '\nChromium is needed for the browser journeys: install it (Debian/Ubuntu: `apt-get install chromium`) or set CHROMIUM_PATH. SKIP_BROWSER_TESTS=1 skips them.',
+    );
     finish(1);
   }
   finish(await runCounted(pnpmCmd, [...pnpmArgs, '--filter', '@orchestrator/web', 'e2e']));
@@ -109,7 +129,19 @@ if (command === 'start') {
     console.error('TEST_DATABASE_URL must name an existing Postgres server for test:db');
     process.exit(2);
   }
-  finish(await runCounted(pnpmCmd, [...pnpmArgs, 'exec', 'turbo', 'run', 'test', '--filter=@orchestrator/db', '--filter=@orchestrator/api', '--concurrency=1', '--output-logs=full']));
+  finish(
+    await runCounted(pnpmCmd, [
+      ...pnpmArgs,
+      'exec',
+      'turbo',
+      'run',
+      'test',
+      '--filter=@orchestrator/db',
+      '--filter=@orchestrator/api',
+      '--concurrency=1',
+      '--output-logs=full',
+    ]),
+  );
 } else {
   console.error('usage: node scripts/run.mjs start|test|test:db');
   process.exit(2);

@@ -27,18 +27,29 @@ export async function createApp({ config, logger, llm }: AppOptions): Promise<IN
   const database = await bootDatabase(config, logger);
   try {
     const provider = llm ?? createLlmProvider(llmSettingsFromEnv(config.env));
-    logger.info({ llm: provider.info }, provider.info.offline ? 'no LLM configured: using the built-in offline model' : 'LLM provider configured');
-    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, database, llm: provider, logger }), {
-      bufferLogs: true,
-      bodyParser: false,
-      cors: config.corsOrigins.length ? { origin: config.corsOrigins } : false,
-    });
+    logger.info(
+      { llm: provider.info },
+      provider.info.offline ? 'no LLM configured: using the built-in offline model' : 'LLM provider configured',
+    );
+    const app = await NestFactory.create<NestExpressApplication>(
+      AppModule.forRoot({ config, database, llm: provider, logger }),
+      {
+        bufferLogs: true,
+        bodyParser: false,
+        cors: config.corsOrigins.length ? { origin: config.corsOrigins } : false,
+      },
+    );
     app.useLogger(app.get(PinoNestLogger));
     app.useBodyParser('json', { limit: BODY_LIMIT });
     app.use(
       helmet({
         contentSecurityPolicy: {
-          directives: { 'default-src': ["'self'"], 'connect-src': ["'self'", 'ws:', 'wss:'], 'img-src': ["'self'", 'data:'], 'style-src': ["'self'", "'unsafe-inline'"] },
+          directives: {
+            'default-src': ["'self'"],
+            'connect-src': ["'self'", 'ws:', 'wss:'],
+            'img-src': ["'self'", 'data:'],
+            'style-src': ["'self'", "'unsafe-inline'"],
+          },
         },
       }),
     );

@@ -2,7 +2,14 @@ import { cp, mkdtemp, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AgentBuildSchema, type AgentBuild, type Approval, type Message, type ProjectDetail, type ProjectStep } from '@orchestrator/contracts';
+import {
+  AgentBuildSchema,
+  type AgentBuild,
+  type Approval,
+  type Message,
+  type ProjectDetail,
+  type ProjectStep,
+} from '@orchestrator/contracts';
 import type { TestDatabase } from '@orchestrator/db/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,7 +40,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const getBuild = async (id: string) => AgentBuildSchema.parse((await api(app.baseUrl, 'GET', `/api/agent-builds/${id}`)).body);
+const getBuild = async (id: string) =>
+  AgentBuildSchema.parse((await api(app.baseUrl, 'GET', `/api/agent-builds/${id}`)).body);
 
 async function waitForBuild(id: string, until: (b: AgentBuild) => boolean, timeoutMs = 20_000): Promise<AgentBuild> {
   const end = Date.now() + timeoutMs;
@@ -47,12 +55,15 @@ async function waitForBuild(id: string, until: (b: AgentBuild) => boolean, timeo
 
 async function chat(content: string): Promise<{ conversationId: string; reply: Message }> {
   const conversationId = (await api(app.baseUrl, 'POST', '/api/conversations', {})).body.id as string;
-  const reply = (await api(app.baseUrl, 'POST', `/api/conversations/${conversationId}/messages`, { content })).body.reply as Message;
+  const reply = (await api(app.baseUrl, 'POST', `/api/conversations/${conversationId}/messages`, { content })).body
+    .reply as Message;
   return { conversationId, reply };
 }
 
-const messages = async (conversationId: string) => (await api(app.baseUrl, 'GET', `/api/conversations/${conversationId}/messages`)).body.messages as Message[];
-const decide = (id: string, decision: 'approve' | 'reject', notes?: string) => api(app.baseUrl, 'POST', `/api/approvals/${id}/decision`, { decision, notes });
+const messages = async (conversationId: string) =>
+  (await api(app.baseUrl, 'GET', `/api/conversations/${conversationId}/messages`)).body.messages as Message[];
+const decide = (id: string, decision: 'approve' | 'reject', notes?: string) =>
+  api(app.baseUrl, 'POST', `/api/approvals/${id}/decision`, { decision, notes });
 
 describe('building agents from the chat', () => {
   it('should draft, validate, ask for approval and deploy a legal contract reviewer into the org chart when approved', async () => {
@@ -62,12 +73,22 @@ describe('building agents from the chat', () => {
     expect(reply.content).toMatch(/legal_contract_reviewer/);
     const waiting = await waitForBuild(buildId, (b) => b.status !== 'drafting' && b.status !== 'validating');
     expect(waiting).toMatchObject({ status: 'awaiting_approval', error: null });
-    expect(waiting.draft!.definition).toMatchObject({ name: 'legal_contract_reviewer', department: 'legal', reportsTo: 'ceo_orchestrator' });
+    expect(waiting.draft!.definition).toMatchObject({
+      name: 'legal_contract_reviewer',
+      department: 'legal',
+      reportsTo: 'ceo_orchestrator',
+    });
     expect(waiting.validation!.passed).toBe(true);
     expect(waiting.validation!.summary).toMatch(/offline drafts/);
 
     const approval = (await api(app.baseUrl, 'GET', `/api/approvals/${waiting.approvalId}`)).body as Approval;
-    expect(approval).toMatchObject({ kind: 'agent_creation', status: 'pending', riskLevel: 'high', projectId: null, agentName: 'legal_contract_reviewer' });
+    expect(approval).toMatchObject({
+      kind: 'agent_creation',
+      status: 'pending',
+      riskLevel: 'high',
+      projectId: null,
+      agentName: 'legal_contract_reviewer',
+    });
     expect((approval.preview.details.files as Record<string, string>)['Context.md']).toContain('## Escalation');
     const built = (await messages(conversationId)).filter((m) => m.metadata.agentBuildRef === buildId);
     // The first reply carries the live card; the progress messages are text.
@@ -75,15 +96,25 @@ describe('building agents from the chat', () => {
     const progress = built.map((m) => m.content);
     expect(progress.some((c) => /Drafted .*from the department specialist template/.test(c))).toBe(true);
     expect(progress.some((c) => c.includes(waiting.approvalId!))).toBe(true);
-    expect((await api(app.baseUrl, 'GET', '/api/agents')).body.agents.some((a: { name: string }) => a.name === 'legal_contract_reviewer')).toBe(false);
+    expect(
+      (await api(app.baseUrl, 'GET', '/api/agents')).body.agents.some(
+        (a: { name: string }) => a.name === 'legal_contract_reviewer',
+      ),
+    ).toBe(false);
 
     expect((await decide(waiting.approvalId!, 'approve')).status).toBe(200);
     const deployed = await waitForBuild(buildId, (b) => b.status === 'deployed' || b.status === 'failed');
     expect(deployed).toMatchObject({ status: 'deployed', error: null });
-    expect(await readFile(path.join(agentsDir, 'legal/legal_contract_reviewer/Context.md'), 'utf8')).toBe(waiting.draft!.contextMd);
+    expect(await readFile(path.join(agentsDir, 'legal/legal_contract_reviewer/Context.md'), 'utf8')).toBe(
+      waiting.draft!.contextMd,
+    );
     expect((await stat(path.join(agentsDir, 'legal/legal_contract_reviewer/agent.yaml'))).isFile()).toBe(true);
-    expect(app.app.get(AgentRegistryService).current().get('legal_contract_reviewer')?.definition.reportsTo).toBe('ceo_orchestrator');
-    const listed = (await api(app.baseUrl, 'GET', '/api/agents')).body.agents.find((a: { name: string }) => a.name === 'legal_contract_reviewer');
+    expect(app.app.get(AgentRegistryService).current().get('legal_contract_reviewer')?.definition.reportsTo).toBe(
+      'ceo_orchestrator',
+    );
+    const listed = (await api(app.baseUrl, 'GET', '/api/agents')).body.agents.find(
+      (a: { name: string }) => a.name === 'legal_contract_reviewer',
+    );
     expect(listed).toMatchObject({ department: 'legal', reportsTo: 'ceo_orchestrator' });
     await builds.settled();
     const last = (await messages(conversationId)).at(-1)!;
@@ -111,9 +142,16 @@ describe('building agents from the chat', () => {
     expect(templates.map((t) => t.id)).toContain('data_transformation');
     const bad = await api(app.baseUrl, 'POST', '/api/agent-builds', { request: 'x' });
     expect(bad.status).toBe(400);
-    const unknownBoss = await api(app.baseUrl, 'POST', '/api/agent-builds', { request: 'Clean our CRM exports', reportsTo: 'nobody_at_all' });
+    const unknownBoss = await api(app.baseUrl, 'POST', '/api/agent-builds', {
+      request: 'Clean our CRM exports',
+      reportsTo: 'nobody_at_all',
+    });
     expect(unknownBoss.status).toBe(400);
-    const created = await api(app.baseUrl, 'POST', '/api/agent-builds', { request: 'Clean our CRM exports every week', template: 'data_transformation', department: 'operations' });
+    const created = await api(app.baseUrl, 'POST', '/api/agent-builds', {
+      request: 'Clean our CRM exports every week',
+      template: 'data_transformation',
+      department: 'operations',
+    });
     expect(created.status).toBe(201);
     const build = AgentBuildSchema.parse(created.body);
     const waiting = await waitForBuild(build.id, (b) => b.status === 'awaiting_approval');
@@ -121,12 +159,19 @@ describe('building agents from the chat', () => {
     expect(waiting.validation!.checks.find((c) => c.name === 'index.ts compiles')?.passed).toBe(true);
     const cancelled = await api(app.baseUrl, 'POST', `/api/agent-builds/${build.id}/cancel`, {});
     expect(cancelled.body.status).toBe('cancelled');
-    expect(((await api(app.baseUrl, 'GET', `/api/approvals/${waiting.approvalId}`)).body as Approval).status).toBe('cancelled');
+    expect(((await api(app.baseUrl, 'GET', `/api/approvals/${waiting.approvalId}`)).body as Approval).status).toBe(
+      'cancelled',
+    );
     expect((await api(app.baseUrl, 'POST', `/api/agent-builds/${build.id}/cancel`, {})).status).toBe(409);
-    const page = (await api(app.baseUrl, 'GET', '/api/agent-builds?limit=2')).body as { builds: AgentBuild[]; nextCursor: string | null };
+    const page = (await api(app.baseUrl, 'GET', '/api/agent-builds?limit=2')).body as {
+      builds: AgentBuild[];
+      nextCursor: string | null;
+    };
     expect(page.builds).toHaveLength(2);
     expect(page.nextCursor).not.toBeNull();
-    const next = (await api(app.baseUrl, 'GET', `/api/agent-builds?limit=2&cursor=${page.nextCursor}`)).body as { builds: AgentBuild[] };
+    const next = (await api(app.baseUrl, 'GET', `/api/agent-builds?limit=2&cursor=${page.nextCursor}`)).body as {
+      builds: AgentBuild[];
+    };
     expect(next.builds.length).toBeGreaterThan(0);
     expect((await api(app.baseUrl, 'GET', '/api/agent-builds/00000000-0000-4000-8000-000000000000')).status).toBe(404);
   });
@@ -148,12 +193,16 @@ describe('build_agent plan steps', () => {
   it('should cancel the build and deploy nothing when the project that needed it is aborted', async () => {
     const { reply } = await chat('Plan the launch of our product in Germany next quarter');
     const project = reply.metadata.project as { id: string; version: number };
-    expect((await api(app.baseUrl, 'POST', `/api/projects/${project.id}/approve`, { version: project.version })).status).toBe(200);
+    expect(
+      (await api(app.baseUrl, 'POST', `/api/projects/${project.id}/approve`, { version: project.version })).status,
+    ).toBe(200);
     let d = await settle(project.id);
     let waiting: Approval | undefined;
     for (let round = 0; round < 80 && !waiting; round++) {
-      const pending = (await api(app.baseUrl, 'GET', `/api/approvals?status=pending&projectId=${project.id}`)).body.approvals as Approval[];
-      waiting = d.status === 'paused_for_agent_development' ? pending.find((a) => a.kind === 'agent_creation') : undefined;
+      const pending = (await api(app.baseUrl, 'GET', `/api/approvals?status=pending&projectId=${project.id}`)).body
+        .approvals as Approval[];
+      waiting =
+        d.status === 'paused_for_agent_development' ? pending.find((a) => a.kind === 'agent_creation') : undefined;
       if (waiting) break;
       const steps = pending.filter((a) => a.kind === 'action');
       for (const a of steps) expect((await decide(a.id, 'approve')).status).toBe(200);
@@ -162,26 +211,39 @@ describe('build_agent plan steps', () => {
       d = await settle(project.id);
     }
     expect(waiting).toBeDefined();
-    const buildId = (await pool.query<{ id: string }>('select id from agent_builds where approval_id = $1', [waiting!.id])).rows[0]!.id;
-    expect((await api(app.baseUrl, 'POST', `/api/projects/${project.id}/abort`, { reason: 'Launch postponed' })).status).toBe(200);
+    const buildId = (
+      await pool.query<{ id: string }>('select id from agent_builds where approval_id = $1', [waiting!.id])
+    ).rows[0]!.id;
+    expect(
+      (await api(app.baseUrl, 'POST', `/api/projects/${project.id}/abort`, { reason: 'Launch postponed' })).status,
+    ).toBe(200);
     await builds.settled();
     expect(await getBuild(buildId)).toMatchObject({ status: 'cancelled' });
-    expect((await api(app.baseUrl, 'GET', `/api/approvals/${waiting!.id}`)).body).toMatchObject({ status: 'cancelled' });
+    expect((await api(app.baseUrl, 'GET', `/api/approvals/${waiting!.id}`)).body).toMatchObject({
+      status: 'cancelled',
+    });
     expect(app.app.get(AgentRegistryService).current().get('localization_specialist')).toBeUndefined();
   });
 
   it('should pause for agent development, resume once the built agent is approved, and finish on it', async () => {
     const { conversationId, reply } = await chat('Plan the launch of our product in Germany next quarter');
     const project = reply.metadata.project as { id: string; version: number };
-    expect((await api(app.baseUrl, 'POST', `/api/projects/${project.id}/approve`, { version: project.version })).status).toBe(200);
+    expect(
+      (await api(app.baseUrl, 'POST', `/api/projects/${project.id}/approve`, { version: project.version })).status,
+    ).toBe(200);
     let d = await settle(project.id);
     let agentApprovals = 0;
     for (let round = 0; round < 80 && d.status !== 'completed'; round++) {
-      if (d.status === 'paused_on_error') throw new Error(`unexpected failure: ${JSON.stringify((await api(app.baseUrl, 'GET', `/api/projects/${project.id}/errors`)).body)}`);
-      const pending = (await api(app.baseUrl, 'GET', `/api/approvals?status=pending&projectId=${project.id}`)).body.approvals as Approval[];
+      if (d.status === 'paused_on_error')
+        throw new Error(
+          `unexpected failure: ${JSON.stringify((await api(app.baseUrl, 'GET', `/api/projects/${project.id}/errors`)).body)}`,
+        );
+      const pending = (await api(app.baseUrl, 'GET', `/api/approvals?status=pending&projectId=${project.id}`)).body
+        .approvals as Approval[];
       // Step approvals first; the agent is approved only once the project waits for nothing else.
       const steps = pending.filter((a) => a.kind === 'action');
-      const agents = d.status === 'paused_for_agent_development' ? pending.filter((a) => a.kind === 'agent_creation') : [];
+      const agents =
+        d.status === 'paused_for_agent_development' ? pending.filter((a) => a.kind === 'agent_creation') : [];
       for (const a of steps.length > 0 ? steps : agents) expect((await decide(a.id, 'approve')).status).toBe(200);
       agentApprovals += steps.length > 0 ? 0 : agents.length;
       if (steps.length === 0 && agents.length === 0) await new Promise((r) => setTimeout(r, 100)); // the build is still drafting
@@ -190,7 +252,12 @@ describe('build_agent plan steps', () => {
     }
     expect(d.status).toBe('completed');
     expect(agentApprovals).toBe(1);
-    const transitions = (await pool.query<{ to_status: string; reason: string }>('select to_status, reason from project_status_transitions where project_id = $1 order by created_at', [project.id])).rows;
+    const transitions = (
+      await pool.query<{ to_status: string; reason: string }>(
+        'select to_status, reason from project_status_transitions where project_id = $1 order by created_at',
+        [project.id],
+      )
+    ).rows;
     const paused = transitions.find((t) => t.to_status === 'paused_for_agent_development');
     expect(paused?.reason).toMatch(/needs a new agent \(localization\)/);
     const steps = (await api(app.baseUrl, 'GET', `/api/projects/${project.id}/steps`)).body.steps as ProjectStep[];
@@ -199,14 +266,20 @@ describe('build_agent plan steps', () => {
     expect(build.resultPreview).toMatch(/deployed .*localization_specialist/);
     const localized = steps.filter((s) => s.stepKey.includes('locali') && s.type === 'standard');
     expect(localized.length).toBeGreaterThan(0);
-    for (const s of localized) expect(s).toMatchObject({ status: 'completed', assignedAgent: 'localization_specialist' });
-    expect(app.app.get(AgentRegistryService).current().get('localization_specialist')?.definition.reportsTo).toBe('cmo_orchestrator');
+    for (const s of localized)
+      expect(s).toMatchObject({ status: 'completed', assignedAgent: 'localization_specialist' });
+    expect(app.app.get(AgentRegistryService).current().get('localization_specialist')?.definition.reportsTo).toBe(
+      'cmo_orchestrator',
+    );
     // The conversation that planned the project follows the build: one card (with the approval request), then the outcome.
     const conv = await messages(conversationId);
-    expect(conv.filter((m) => m.metadata.agentBuildId).map((m) => m.metadata.agentBuildStatus)).toEqual(['awaiting_approval']);
-    expect(conv.some((m) => m.metadata.agentBuildRef && /localization_specialist.*is deployed/s.test(m.content))).toBe(true);
+    expect(conv.filter((m) => m.metadata.agentBuildId).map((m) => m.metadata.agentBuildStatus)).toEqual([
+      'awaiting_approval',
+    ]);
+    expect(conv.some((m) => m.metadata.agentBuildRef && /localization_specialist.*is deployed/s.test(m.content))).toBe(
+      true,
+    );
   });
-
 });
 
 describe('durability', () => {
@@ -226,11 +299,17 @@ describe('durability', () => {
     ).rows[0]!.id;
     await builds.settled();
     await app.close();
-    await pool.query(`update pending_approvals set status = 'approved', decided_at = now(), decision_notes = 'approved while down' where id = $1`, [waiting.approvalId]);
+    await pool.query(
+      `update pending_approvals set status = 'approved', decided_at = now(), decision_notes = 'approved while down' where id = $1`,
+      [waiting.approvalId],
+    );
 
     app = await startApp(db.url, { AGENTS_DIR: agentsDir, AGENTS_WATCH: 'false', STEP_BACKOFF_BASE_MS: '1' });
     builds = app.app.get(AgentBuildsService);
-    expect(await waitForBuild(decidedId, (b) => b.status === 'deployed' || b.status === 'failed')).toMatchObject({ status: 'deployed', error: null });
+    expect(await waitForBuild(decidedId, (b) => b.status === 'deployed' || b.status === 'failed')).toMatchObject({
+      status: 'deployed',
+      error: null,
+    });
     expect(app.app.get(AgentRegistryService).current().get(name)).toBeDefined();
     const resumed = await waitForBuild(drafting, (b) => b.status !== 'drafting' && b.status !== 'validating');
     expect(resumed).toMatchObject({ status: 'awaiting_approval', error: null });

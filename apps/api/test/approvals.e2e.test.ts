@@ -42,17 +42,37 @@ async function project(title = 'Quarterly vendor review'): Promise<string> {
 }
 
 async function step(projectId: string, stepKey: string, fields: Record<string, unknown> = {}): Promise<void> {
-  const f = { name: `Step ${stepKey}`, status: 'pending_approval', due_at: null, assigned_user_id: null, assigned_human: null, human_collaboration_type: null, ...fields };
+  const f = {
+    name: `Step ${stepKey}`,
+    status: 'pending_approval',
+    due_at: null,
+    assigned_user_id: null,
+    assigned_human: null,
+    human_collaboration_type: null,
+    ...fields,
+  };
   await pool.query(
     `insert into project_steps (workspace_id, project_id, step_key, name, status, due_at, assigned_user_id, assigned_human, human_collaboration_type)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [workspaceId, projectId, stepKey, f.name, f.status, f.due_at, f.assigned_user_id, f.assigned_human, f.human_collaboration_type],
+    [
+      workspaceId,
+      projectId,
+      stepKey,
+      f.name,
+      f.status,
+      f.due_at,
+      f.assigned_user_id,
+      f.assigned_human,
+      f.human_collaboration_type,
+    ],
   );
 }
 
 let seq = 0;
 /** A paused step and its approval, raised the way the engine raises it. */
-async function approval(overrides: Partial<NewApproval> & { projectId?: string; stepName?: string } = {}): Promise<Approval> {
+async function approval(
+  overrides: Partial<NewApproval> & { projectId?: string; stepName?: string } = {},
+): Promise<Approval> {
   const projectId = overrides.projectId ?? (await project());
   const stepKey = overrides.stepKey ?? `step_${++seq}`;
   await step(projectId, stepKey, { name: overrides.stepName ?? `Send payment run ${seq}` });
@@ -66,7 +86,10 @@ async function approval(overrides: Partial<NewApproval> & { projectId?: string; 
     department: 'finance',
     action: 'pay_invoice',
     riskLevel: 'high',
-    preview: { summary: 'Pay invoice INV-42 of 1,200 EUR to ACME GmbH', details: { invoice: 'INV-42', amountEur: 1200 } },
+    preview: {
+      summary: 'Pay invoice INV-42 of 1,200 EUR to ACME GmbH',
+      details: { invoice: 'INV-42', amountEur: 1200 },
+    },
     ...overrides,
   });
 }
@@ -91,7 +114,18 @@ const MISSING = '00000000-0000-4000-8000-000000000000';
 describe('raising approvals', () => {
   it('should return the existing approval when a re-run node raises the same interrupt again', async () => {
     const first = await approval({ stepKey: 'idem' });
-    const again = await service.request({ workspaceId, projectId: first.projectId, stepKey: 'idem', threadId: `thread-${first.projectId}`, interruptId: 'interrupt-idem', agentName: 'invoice_processor', department: 'finance', action: 'pay_invoice', riskLevel: 'high', preview: { summary: 'again', details: {} } });
+    const again = await service.request({
+      workspaceId,
+      projectId: first.projectId,
+      stepKey: 'idem',
+      threadId: `thread-${first.projectId}`,
+      interruptId: 'interrupt-idem',
+      agentName: 'invoice_processor',
+      department: 'finance',
+      action: 'pay_invoice',
+      riskLevel: 'high',
+      preview: { summary: 'again', details: {} },
+    });
     expect(again.id).toBe(first.id);
     expect(again.preview.summary).toBe(first.preview.summary);
     const { rows } = await pool.query('select id from pending_approvals where project_id = $1', [first.projectId]);
@@ -99,9 +133,15 @@ describe('raising approvals', () => {
   });
 
   it('should take the expiry from the department policy when set, else 24 h', async () => {
-    await pool.query(`update autonomy_policies set approval_expiry_minutes = 90 where workspace_id = $1 and department = 'finance'`, [workspaceId]);
+    await pool.query(
+      `update autonomy_policies set approval_expiry_minutes = 90 where workspace_id = $1 and department = 'finance'`,
+      [workspaceId],
+    );
     const finance = await approval();
-    await pool.query(`update autonomy_policies set approval_expiry_minutes = null where workspace_id = $1 and department = 'finance'`, [workspaceId]);
+    await pool.query(
+      `update autonomy_policies set approval_expiry_minutes = null where workspace_id = $1 and department = 'finance'`,
+      [workspaceId],
+    );
     const other = await approval({ department: 'marketing' });
     const minutes = (a: Approval) => (Date.parse(a.expiresAt!) - Date.parse(a.requestedAt)) / 60_000;
     expect(minutes(finance)).toBeCloseTo(90, 3);
@@ -114,19 +154,38 @@ describe('the queue', () => {
     const projectId = await project('Germany launch');
     const risks: RiskLevel[] = ['low', 'medium', 'high', 'critical', 'high'];
     const created: Approval[] = [];
-    for (const [i, riskLevel] of risks.entries()) created.push(await approval({ projectId, riskLevel, stepKey: `launch_${i}`, stepName: `Launch step ${i}`, department: i === 0 ? 'marketing' : 'finance' }));
+    for (const [i, riskLevel] of risks.entries())
+      created.push(
+        await approval({
+          projectId,
+          riskLevel,
+          stepKey: `launch_${i}`,
+          stepName: `Launch step ${i}`,
+          department: i === 0 ? 'marketing' : 'finance',
+        }),
+      );
 
     const seen: Approval[] = [];
     let cursor: string | null = null;
     do {
-      const res = await api(app.baseUrl, 'GET', `/api/approvals?projectId=${projectId}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const res = await api(
+        app.baseUrl,
+        'GET',
+        `/api/approvals?projectId=${projectId}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(res.status).toBe(200);
       expect(res.body.approvals.length).toBeLessThanOrEqual(2);
       seen.push(...res.body.approvals);
       cursor = res.body.nextCursor;
     } while (cursor);
     expect(seen.map((a) => a.id)).toEqual(created.map((a) => a.id).reverse());
-    expect(seen[0]).toMatchObject({ projectTitle: 'Germany launch', stepKey: 'launch_4', stepName: 'Launch step 4', status: 'pending', escalationLevel: 0 });
+    expect(seen[0]).toMatchObject({
+      projectTitle: 'Germany launch',
+      stepKey: 'launch_4',
+      stepName: 'Launch step 4',
+      status: 'pending',
+      escalationLevel: 0,
+    });
 
     const critical = await api(app.baseUrl, 'GET', `/api/approvals?projectId=${projectId}&riskLevel=critical`);
     expect(critical.body.approvals.map((a: Approval) => a.id)).toEqual([created[3]!.id]);
@@ -141,7 +200,16 @@ describe('the queue', () => {
     const created = await approval();
     const res = await api(app.baseUrl, 'GET', `/api/approvals/${created.id}`);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: created.id, agentName: 'invoice_processor', action: 'pay_invoice', riskLevel: 'high', preview: { summary: 'Pay invoice INV-42 of 1,200 EUR to ACME GmbH', details: { invoice: 'INV-42', amountEur: 1200 } } });
+    expect(res.body).toMatchObject({
+      id: created.id,
+      agentName: 'invoice_processor',
+      action: 'pay_invoice',
+      riskLevel: 'high',
+      preview: {
+        summary: 'Pay invoice INV-42 of 1,200 EUR to ACME GmbH',
+        details: { invoice: 'INV-42', amountEur: 1200 },
+      },
+    });
     const missing = await api(app.baseUrl, 'GET', `/api/approvals/${MISSING}`);
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('approval/not_found');
@@ -156,12 +224,18 @@ describe('the queue', () => {
     expect(bad.body.error.code).toBe('request/invalid');
     expect(bad.body.error.issues.map((i: { path: string }) => i.path)).toContain('decision');
     expect((await decide(created.id, { decision: 'approve', extra: true })).status).toBe(400);
-    expect((await decide(created.id, { decision: 'approve', notes: 'x'.repeat(4001) })).body.error.issues[0].path).toBe('notes');
+    expect((await decide(created.id, { decision: 'approve', notes: 'x'.repeat(4001) })).body.error.issues[0].path).toBe(
+      'notes',
+    );
     const bulk = await api(app.baseUrl, 'POST', '/api/approvals/bulk-decision', { ids: ['nope'], decision: 'approve' });
     expect(bulk.status).toBe(400);
     expect(bulk.body.error.issues[0].path).toBe('ids.0');
-    expect((await api(app.baseUrl, 'POST', '/api/approvals/bulk-decision', { ids: [], decision: 'approve' })).status).toBe(400);
-    expect((await api(app.baseUrl, 'GET', '/api/approvals?riskLevel=bogus')).body.error.issues[0].path).toBe('riskLevel');
+    expect(
+      (await api(app.baseUrl, 'POST', '/api/approvals/bulk-decision', { ids: [], decision: 'approve' })).status,
+    ).toBe(400);
+    expect((await api(app.baseUrl, 'GET', '/api/approvals?riskLevel=bogus')).body.error.issues[0].path).toBe(
+      'riskLevel',
+    );
     expect((await api(app.baseUrl, 'GET', '/api/approvals?limit=0')).status).toBe(400);
     expect((await api(app.baseUrl, 'GET', '/api/approvals?cursor=garbage')).status).toBe(400);
     expect((await api(app.baseUrl, 'GET', `/api/approvals/${created.id}`)).body.status).toBe('pending');
@@ -173,12 +247,33 @@ describe('deciding', () => {
     const created = await approval({ action: 'pay_vendor' });
     const res = await decide(created.id, { decision: 'approve', notes: 'Checked against the PO' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: created.id, status: 'approved', decidedBy: 'Owner', decisionNotes: 'Checked against the PO' });
+    expect(res.body).toMatchObject({
+      id: created.id,
+      status: 'approved',
+      decidedBy: 'Owner',
+      decisionNotes: 'Checked against the PO',
+    });
     expect(Date.parse(res.body.decidedAt)).toBeGreaterThan(0);
-    const audit = await pool.query(`select actor, mode, result, approval_id, approved_by, step_key from audit_log where target_id = $1 and action = 'approval.approve'`, [created.id]);
-    expect(audit.rows).toEqual([{ actor: ownerId, mode: 'manual', result: 'success', approval_id: created.id, approved_by: ownerId, step_key: created.stepKey }]);
-    const pattern = await pool.query(`select approved_count, rejected_count, consecutive_approvals, last_decision from approval_patterns where department = 'finance' and action = 'pay_vendor' and risk_level = 'high'`);
-    expect(pattern.rows).toEqual([{ approved_count: 1, rejected_count: 0, consecutive_approvals: 1, last_decision: 'approved' }]);
+    const audit = await pool.query(
+      `select actor, mode, result, approval_id, approved_by, step_key from audit_log where target_id = $1 and action = 'approval.approve'`,
+      [created.id],
+    );
+    expect(audit.rows).toEqual([
+      {
+        actor: ownerId,
+        mode: 'manual',
+        result: 'success',
+        approval_id: created.id,
+        approved_by: ownerId,
+        step_key: created.stepKey,
+      },
+    ]);
+    const pattern = await pool.query(
+      `select approved_count, rejected_count, consecutive_approvals, last_decision from approval_patterns where department = 'finance' and action = 'pay_vendor' and risk_level = 'high'`,
+    );
+    expect(pattern.rows).toEqual([
+      { approved_count: 1, rejected_count: 0, consecutive_approvals: 1, last_decision: 'approved' },
+    ]);
   });
 
   it('should reject, reset the consecutive approvals, and refuse a second decision with the current status', async () => {
@@ -187,7 +282,9 @@ describe('deciding', () => {
     const res = await decide(created.id, { decision: 'reject', notes: 'Wrong amount' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'rejected', decisionNotes: 'Wrong amount' });
-    const pattern = await pool.query(`select approved_count, rejected_count, consecutive_approvals from approval_patterns where department = 'finance' and action = 'pay_vendor' and risk_level = 'high'`);
+    const pattern = await pool.query(
+      `select approved_count, rejected_count, consecutive_approvals from approval_patterns where department = 'finance' and action = 'pay_vendor' and risk_level = 'high'`,
+    );
     expect(pattern.rows[0]).toEqual({ approved_count: 2, rejected_count: 1, consecutive_approvals: 0 });
 
     const again = await decide(created.id, { decision: 'approve' });
@@ -199,7 +296,11 @@ describe('deciding', () => {
 
   it('should let exactly one of 50 concurrent decisions win', async () => {
     const created = await approval();
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => decide(created.id, { decision: i % 2 ? 'approve' : 'reject', notes: `decider ${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        decide(created.id, { decision: i % 2 ? 'approve' : 'reject', notes: `decider ${i}` }),
+      ),
+    );
     const winners = results.filter((r) => r.status === 200);
     expect(winners).toHaveLength(1);
     const losers = results.filter((r) => r.status === 409);
@@ -214,7 +315,11 @@ describe('deciding', () => {
   it('should decide in bulk id by id, reporting the ones that could not be decided', async () => {
     const [a, b, c] = [await approval(), await approval(), await approval()];
     await decide(b.id, { decision: 'reject' });
-    const res = await api(app.baseUrl, 'POST', '/api/approvals/bulk-decision', { ids: [a.id, b.id, MISSING, c.id], decision: 'approve', notes: 'bulk' });
+    const res = await api(app.baseUrl, 'POST', '/api/approvals/bulk-decision', {
+      ids: [a.id, b.id, MISSING, c.id],
+      decision: 'approve',
+      notes: 'bulk',
+    });
     expect(res.status).toBe(200);
     const byId = new Map(res.body.results.map((r: { id: string }) => [r.id, r]));
     expect(byId.get(a.id)).toMatchObject({ ok: true, approval: { status: 'approved', decisionNotes: 'bulk' } });
@@ -230,7 +335,9 @@ describe('deciding', () => {
       const requested = new Promise<Approval>((resolve) => socket.on('approval.requested', resolve));
       const created = await approval();
       expect((await requested).id).toBe(created.id);
-      const decided = new Promise<Approval>((resolve) => socket.on('approval.decided', (a: Approval) => a.id === created.id && resolve(a)));
+      const decided = new Promise<Approval>((resolve) =>
+        socket.on('approval.decided', (a: Approval) => a.id === created.id && resolve(a)),
+      );
       await decide(created.id, { decision: 'approve' });
       expect(await decided).toMatchObject({ id: created.id, status: 'approved', decidedBy: 'Owner' });
     } finally {
@@ -248,7 +355,9 @@ describe('stopping a project', () => {
     const off = service.onDecided((a) => void heard.push(a.id));
     try {
       const cancelled = await service.cancelForProject(workspaceId, projectId, 'The project was stopped.');
-      expect(cancelled.map((a) => [a.id, a.status, a.decisionNotes])).toEqual([[open.id, 'cancelled', 'The project was stopped.']]);
+      expect(cancelled.map((a) => [a.id, a.status, a.decisionNotes])).toEqual([
+        [open.id, 'cancelled', 'The project was stopped.'],
+      ]);
       expect(heard).toEqual([]);
       const late = await decide(open.id, { decision: 'approve' });
       expect(late.status).toBe(409);
@@ -276,7 +385,10 @@ describe('expiry and escalation', () => {
       expect(expired.decisionNotes).toMatch(/^Expired after 1 h without a decision: treated as rejected\.$/);
       expect(ctx).toMatchObject({ workspaceId, decidedByUserId: null });
       expect((await decide(id, { decision: 'approve' })).body.error.code).toBe('approval/expired');
-      const audit = await pool.query(`select actor_type, mode from audit_log where target_id = $1 and action = 'approval.expire'`, [id]);
+      const audit = await pool.query(
+        `select actor_type, mode from audit_log where target_id = $1 and action = 'approval.expire'`,
+        [id],
+      );
       expect(audit.rows).toEqual([{ actor_type: 'system', mode: 'automatic' }]);
     } finally {
       off();
@@ -290,14 +402,24 @@ describe('expiry and escalation', () => {
       const created = await approval();
       await decide(created.id, { decision: 'approve' });
       await decide(created.id, { decision: 'approve' });
-      expect(heard).toEqual([expect.objectContaining({ threadId: `thread-${created.projectId}`, interruptId: `interrupt-${created.stepKey}`, decidedByUserId: ownerId, kind: 'action' })]);
+      expect(heard).toEqual([
+        expect.objectContaining({
+          threadId: `thread-${created.projectId}`,
+          interruptId: `interrupt-${created.stepKey}`,
+          decidedByUserId: ownerId,
+          kind: 'action',
+        }),
+      ]);
     } finally {
       off();
     }
   });
 
   it('should escalate an undecided approval up the reportsTo line after the timeout', async () => {
-    const chain = await pool.query<{ path: string[] }>(`select path from agent_hierarchy where workspace_id = $1 and agent_name = 'roi_calculator'`, [workspaceId]);
+    const chain = await pool.query<{ path: string[] }>(
+      `select path from agent_hierarchy where workspace_id = $1 and agent_name = 'roi_calculator'`,
+      [workspaceId],
+    );
     const up = [...chain.rows[0]!.path].reverse(); // roi_calculator, its manager, the C-suite, the CEO
     expect(up.length).toBeGreaterThanOrEqual(3);
     const created = await approval({ agentName: 'roi_calculator', department: 'finance', expiresAt: null });
@@ -313,7 +435,10 @@ describe('expiry and escalation', () => {
       const second = (await service.sweep(new Date(t0 + 122 * 60_000))).escalated.find((a) => a.id === created.id);
       expect(second).toMatchObject({ escalationLevel: 2, escalatedTo: up[2] });
       expect(heard).not.toContain(created.id);
-      const audit = await pool.query(`select count(*)::int as n from audit_log where target_id = $1 and action = 'approval.escalate'`, [created.id]);
+      const audit = await pool.query(
+        `select count(*)::int as n from audit_log where target_id = $1 and action = 'approval.escalate'`,
+        [created.id],
+      );
       expect(audit.rows[0].n).toBe(2);
       // Still decidable by whoever is now responsible.
       expect((await decide(created.id, { decision: 'approve' })).status).toBe(200);
@@ -326,7 +451,9 @@ describe('expiry and escalation', () => {
     const socket: Socket = await connectSocket(app.baseUrl);
     try {
       const created = await approval({ agentName: 'roi_calculator', department: 'finance', expiresAt: null });
-      const heard = new Promise<Approval>((resolve) => socket.on('approval.escalated', (a: Approval) => a.id === created.id && resolve(a)));
+      const heard = new Promise<Approval>((resolve) =>
+        socket.on('approval.escalated', (a: Approval) => a.id === created.id && resolve(a)),
+      );
       await service.sweep(new Date(Date.parse(created.requestedAt) + 61 * 60_000));
       const event = await heard;
       expect(event).toMatchObject({ id: created.id, escalationLevel: 1, status: 'pending' });
@@ -339,7 +466,10 @@ describe('expiry and escalation', () => {
 
 describe('inbox', () => {
   it('should list my pending approvals and the steps waiting for me, newest first', async () => {
-    const { rows } = await pool.query<{ id: string }>(`insert into users (email, display_name) values ($1, 'Sarah') returning id`, [`sarah-${randomUUID()}@example.com`]);
+    const { rows } = await pool.query<{ id: string }>(
+      `insert into users (email, display_name) values ($1, 'Sarah') returning id`,
+      [`sarah-${randomUUID()}@example.com`],
+    );
     const sarah = rows[0]!.id;
     const mine = await approval();
     const hers = await approval({ assignedUserId: sarah });
@@ -350,9 +480,25 @@ describe('inbox', () => {
 
     const projectId = await project('Hiring plan');
     const due = new Date(Date.now() + 3 * 86_400_000);
-    await step(projectId, 'review_offer', { name: 'Review the offer letter', status: 'waiting_for_human', due_at: due, assigned_human: 'Owner', human_collaboration_type: 'review' });
-    await step(projectId, 'sarah_signs', { name: 'Sign the budget', status: 'waiting_for_human', assigned_user_id: sarah, human_collaboration_type: 'approval' });
-    await step(projectId, 'late_guidance', { name: 'Give guidance', status: 'waiting_for_human', due_at: new Date(Date.now() - 86_400_000), human_collaboration_type: 'guidance' });
+    await step(projectId, 'review_offer', {
+      name: 'Review the offer letter',
+      status: 'waiting_for_human',
+      due_at: due,
+      assigned_human: 'Owner',
+      human_collaboration_type: 'review',
+    });
+    await step(projectId, 'sarah_signs', {
+      name: 'Sign the budget',
+      status: 'waiting_for_human',
+      assigned_user_id: sarah,
+      human_collaboration_type: 'approval',
+    });
+    await step(projectId, 'late_guidance', {
+      name: 'Give guidance',
+      status: 'waiting_for_human',
+      due_at: new Date(Date.now() - 86_400_000),
+      human_collaboration_type: 'guidance',
+    });
     await step(projectId, 'done', { name: 'Done already', status: 'completed' });
 
     const res = await api(app.baseUrl, 'GET', '/api/inbox');
@@ -366,7 +512,13 @@ describe('inbox', () => {
     expect(ids.indexOf(assignedToMe.id)).toBeLessThan(ids.indexOf(mine.id));
     const steps = inbox.humanSteps.filter((s) => s.projectId === projectId);
     expect(steps.map((s) => s.stepKey).sort()).toEqual(['late_guidance', 'review_offer']);
-    expect(steps.find((s) => s.stepKey === 'review_offer')).toMatchObject({ projectTitle: 'Hiring plan', name: 'Review the offer letter', collaboration: 'review', dueAt: due.toISOString(), overdue: false });
+    expect(steps.find((s) => s.stepKey === 'review_offer')).toMatchObject({
+      projectTitle: 'Hiring plan',
+      name: 'Review the offer letter',
+      collaboration: 'review',
+      dueAt: due.toISOString(),
+      overdue: false,
+    });
     expect(steps.find((s) => s.stepKey === 'late_guidance')).toMatchObject({ overdue: true });
   });
 });

@@ -16,16 +16,35 @@ let otherProjectId: string;
 const approvalIds: string[] = [];
 
 /** Writes an entry the way other modules do (the API itself has no endpoint that writes the log). */
-async function entry(fields: { actorType: 'user' | 'agent' | 'system'; actor: string; action: string; mode: 'automatic' | 'approved' | 'manual'; projectId?: string | null; workspace?: string; approvalId?: string }) {
+async function entry(fields: {
+  actorType: 'user' | 'agent' | 'system';
+  actor: string;
+  action: string;
+  mode: 'automatic' | 'approved' | 'manual';
+  projectId?: string | null;
+  workspace?: string;
+  approvalId?: string;
+}) {
   await pool.query(
     `insert into audit_log (workspace_id, actor_type, actor, action, project_id, mode, approval_id, result, risk_level)
      values ($1, $2, $3, $4, $5, $6, $7, 'success', 'low')`,
-    [fields.workspace ?? workspaceId, fields.actorType, fields.actor, fields.action, fields.projectId ?? null, fields.mode, fields.approvalId ?? null],
+    [
+      fields.workspace ?? workspaceId,
+      fields.actorType,
+      fields.actor,
+      fields.action,
+      fields.projectId ?? null,
+      fields.mode,
+      fields.approvalId ?? null,
+    ],
   );
 }
 
 async function project(title: string): Promise<string> {
-  const { rows } = await pool.query<{ id: string }>(`insert into projects (workspace_id, title, status) values ($1, $2, 'running') returning id`, [workspaceId, title]);
+  const { rows } = await pool.query<{ id: string }>(
+    `insert into projects (workspace_id, title, status) values ($1, $2, 'running') returning id`,
+    [workspaceId, title],
+  );
   return rows[0]!.id;
 }
 
@@ -43,17 +62,58 @@ beforeAll(async () => {
   // Two decisions through the API: they write their own audit entries.
   const service = app.app.get(ApprovalsService);
   for (const [i, decision] of (['approve', 'reject'] as const).entries()) {
-    await pool.query(`insert into project_steps (workspace_id, project_id, step_key, name) values ($1, $2, $3, $4)`, [workspaceId, projectId, `s${i}`, `Step ${i}`]);
-    const approval = await service.request({ workspaceId, projectId, stepKey: `s${i}`, agentName: 'vendor_manager', department: 'operations', action: 'send_email', riskLevel: 'high', preview: { summary: 'Email the vendor', details: {} } });
+    await pool.query(`insert into project_steps (workspace_id, project_id, step_key, name) values ($1, $2, $3, $4)`, [
+      workspaceId,
+      projectId,
+      `s${i}`,
+      `Step ${i}`,
+    ]);
+    const approval = await service.request({
+      workspaceId,
+      projectId,
+      stepKey: `s${i}`,
+      agentName: 'vendor_manager',
+      department: 'operations',
+      action: 'send_email',
+      riskLevel: 'high',
+      preview: { summary: 'Email the vendor', details: {} },
+    });
     approvalIds.push(approval.id);
     expect((await api(app.baseUrl, 'POST', `/api/approvals/${approval.id}/decision`, { decision })).status).toBe(200);
   }
-  await entry({ actorType: 'agent', actor: 'vendor_manager', action: 'email.send', mode: 'approved', projectId, approvalId: approvalIds[0] });
-  await entry({ actorType: 'agent', actor: 'budget_rollup', action: 'report.write', mode: 'automatic', projectId: otherProjectId });
-  await entry({ actorType: 'agent', actor: 'budget_rollup', action: 'report.read', mode: 'automatic', projectId: otherProjectId });
+  await entry({
+    actorType: 'agent',
+    actor: 'vendor_manager',
+    action: 'email.send',
+    mode: 'approved',
+    projectId,
+    approvalId: approvalIds[0],
+  });
+  await entry({
+    actorType: 'agent',
+    actor: 'budget_rollup',
+    action: 'report.write',
+    mode: 'automatic',
+    projectId: otherProjectId,
+  });
+  await entry({
+    actorType: 'agent',
+    actor: 'budget_rollup',
+    action: 'report.read',
+    mode: 'automatic',
+    projectId: otherProjectId,
+  });
   // Another tenant's entry must never show up.
-  const other = await pool.query<{ id: string }>(`insert into workspaces (slug, name) values ('other', 'Other') returning id`);
-  await entry({ actorType: 'agent', actor: 'budget_rollup', action: 'report.write', mode: 'automatic', workspace: other.rows[0]!.id });
+  const other = await pool.query<{ id: string }>(
+    `insert into workspaces (slug, name) values ('other', 'Other') returning id`,
+  );
+  await entry({
+    actorType: 'agent',
+    actor: 'budget_rollup',
+    action: 'report.write',
+    mode: 'automatic',
+    workspace: other.rows[0]!.id,
+  });
 });
 afterAll(async () => {
   await pool?.end();
@@ -70,8 +130,25 @@ const list = async (query: string): Promise<AuditEntry[]> => {
 describe('audit log', () => {
   it('should list the workspace entries newest first, including decisions', async () => {
     const entries = await list('');
-    expect(entries.map((e) => e.action)).toEqual(['report.read', 'report.write', 'email.send', 'approval.reject', 'approval.approve']);
-    expect(entries.at(-1)).toMatchObject({ actorType: 'user', actor: ownerId, mode: 'manual', targetType: 'approval', targetId: approvalIds[0], approvalId: approvalIds[0], projectId, stepKey: 's0', riskLevel: 'high', result: 'success' });
+    expect(entries.map((e) => e.action)).toEqual([
+      'report.read',
+      'report.write',
+      'email.send',
+      'approval.reject',
+      'approval.approve',
+    ]);
+    expect(entries.at(-1)).toMatchObject({
+      actorType: 'user',
+      actor: ownerId,
+      mode: 'manual',
+      targetType: 'approval',
+      targetId: approvalIds[0],
+      approvalId: approvalIds[0],
+      projectId,
+      stepKey: 's0',
+      riskLevel: 'high',
+      result: 'success',
+    });
   });
 
   it('should filter by project, actor, action (exact or prefix) and mode', async () => {
@@ -81,7 +158,10 @@ describe('audit log', () => {
     expect((await list('?action=report.*')).map((e) => e.action)).toEqual(['report.read', 'report.write']);
     expect(await list('?action=report.%25')).toEqual([]);
     expect((await list('?mode=approved')).map((e) => e.action)).toEqual(['email.send']);
-    expect((await list(`?projectId=${projectId}&mode=manual&actor=${ownerId}`)).map((e) => e.action)).toEqual(['approval.reject', 'approval.approve']);
+    expect((await list(`?projectId=${projectId}&mode=manual&actor=${ownerId}`)).map((e) => e.action)).toEqual([
+      'approval.reject',
+      'approval.approve',
+    ]);
   });
 
   it('should page with a cursor without gaps or repeats', async () => {
@@ -106,8 +186,12 @@ describe('audit log', () => {
   });
 
   it('should stay append-only: updates and deletes are refused by the database', async () => {
-    await expect(pool.query(`update audit_log set result = 'failure' where workspace_id = $1`, [workspaceId])).rejects.toThrow(/append-only/);
-    await expect(pool.query(`delete from audit_log where workspace_id = $1`, [workspaceId])).rejects.toThrow(/append-only/);
+    await expect(
+      pool.query(`update audit_log set result = 'failure' where workspace_id = $1`, [workspaceId]),
+    ).rejects.toThrow(/append-only/);
+    await expect(pool.query(`delete from audit_log where workspace_id = $1`, [workspaceId])).rejects.toThrow(
+      /append-only/,
+    );
     expect(await list('')).toHaveLength(5);
   });
 });

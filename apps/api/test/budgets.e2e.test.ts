@@ -1,4 +1,12 @@
-import { BudgetListSchema, BudgetSchema, UsageReportSchema, type Message, type ProjectDetail, type ProjectError, type ProjectStep } from '@orchestrator/contracts';
+import {
+  BudgetListSchema,
+  BudgetSchema,
+  UsageReportSchema,
+  type Message,
+  type ProjectDetail,
+  type ProjectError,
+  type ProjectStep,
+} from '@orchestrator/contracts';
 import { afterFailure, closedCircuit, flattenPlan } from '@orchestrator/core';
 import type { TestDatabase } from '@orchestrator/db/testing';
 import pg from 'pg';
@@ -14,7 +22,11 @@ let workspaceId: string;
 
 beforeAll(async () => {
   db = await testDatabase();
-  app = await startApp(db.url, { STEP_BACKOFF_BASE_MS: '1', CIRCUIT_FAILURE_THRESHOLD: '2', LLM_PRICES: '{"gpt-test":{"input":1,"output":3}}' });
+  app = await startApp(db.url, {
+    STEP_BACKOFF_BASE_MS: '1',
+    CIRCUIT_FAILURE_THRESHOLD: '2',
+    LLM_PRICES: '{"gpt-test":{"input":1,"output":3}}',
+  });
   pool = new pg.Pool({ connectionString: db.url, max: 2 });
   workspaceId = (await pool.query<{ id: string }>(`select id from workspaces where slug = 'default'`)).rows[0]!.id;
 });
@@ -27,7 +39,8 @@ afterAll(async () => {
 async function planFor(request: string): Promise<{ id: string; version: number }> {
   const conv = (await api(app.baseUrl, 'POST', '/api/conversations', {})).body.id as string;
   const res = await api(app.baseUrl, 'POST', `/api/conversations/${conv}/messages`, { content: request });
-  const project = (res.body.reply as Message | undefined)?.metadata.project as { id: string; version: number } | undefined;
+  const project = (res.body.reply as Message | undefined)?.metadata.project as
+    { id: string; version: number } | undefined;
   if (!project) throw new Error(`no plan in the reply: ${JSON.stringify(res.body).slice(0, 500)}`);
   return project;
 }
@@ -48,16 +61,20 @@ async function settle(id: string, timeoutMs = 30_000): Promise<ProjectDetail> {
 async function runUntilErrorOrDone(id: string): Promise<ProjectDetail> {
   let d = await settle(id);
   for (let round = 0; round < 40 && d.status === 'paused_for_approval'; round++) {
-    const pending = (await api(app.baseUrl, 'GET', `/api/approvals?status=pending&projectId=${id}`)).body.approvals as Array<{ id: string }>;
+    const pending = (await api(app.baseUrl, 'GET', `/api/approvals?status=pending&projectId=${id}`)).body
+      .approvals as Array<{ id: string }>;
     for (const a of pending) await api(app.baseUrl, 'POST', `/api/approvals/${a.id}/decision`, { decision: 'approve' });
     d = await settle(id);
   }
   return d;
 }
 
-const statusReason = async (id: string) => (await pool.query<{ status_reason: string | null }>('select status_reason from projects where id = $1', [id])).rows[0]!.status_reason;
+const statusReason = async (id: string) =>
+  (await pool.query<{ status_reason: string | null }>('select status_reason from projects where id = $1', [id]))
+    .rows[0]!.status_reason;
 
-const errorsOf = async (id: string) => (await api(app.baseUrl, 'GET', `/api/projects/${id}/errors`)).body.errors as ProjectError[];
+const errorsOf = async (id: string) =>
+  (await api(app.baseUrl, 'GET', `/api/projects/${id}/errors`)).body.errors as ProjectError[];
 
 /** Usage a step would have recorded: the test stands in for LLM calls the offline model does not make. */
 async function spend(projectId: string, tokens: number): Promise<void> {
@@ -73,10 +90,19 @@ describe('budgets', () => {
     const none = await api(app.baseUrl, 'PUT', '/api/budgets', { scope: 'agent', scopeRef: 'recruiter' });
     expect(none.status).toBe(400);
     expect(none.body.error.issues[0].path).toBe('tokenHardLimit');
-    const inverted = await api(app.baseUrl, 'PUT', '/api/budgets', { scope: 'agent', scopeRef: 'recruiter', tokenSoftLimit: 500, tokenHardLimit: 100 });
+    const inverted = await api(app.baseUrl, 'PUT', '/api/budgets', {
+      scope: 'agent',
+      scopeRef: 'recruiter',
+      tokenSoftLimit: 500,
+      tokenHardLimit: 100,
+    });
     expect(inverted.status).toBe(400);
     expect(inverted.body.error.issues[0].path).toBe('tokenSoftLimit');
-    const unknown = await api(app.baseUrl, 'PUT', '/api/budgets', { scope: 'agent', scopeRef: 'nobody_here', tokenHardLimit: 100 });
+    const unknown = await api(app.baseUrl, 'PUT', '/api/budgets', {
+      scope: 'agent',
+      scopeRef: 'nobody_here',
+      tokenHardLimit: 100,
+    });
     expect(unknown.status).toBe(422);
     expect(unknown.body.error.code).toBe('budget/unknown_scope');
   });
@@ -84,25 +110,45 @@ describe('budgets', () => {
   it('should pause the project naming the budget when a hard limit is reached, and continue after the budget is raised and the step retried', async () => {
     const { id, version } = await planFor('Plan the hiring of a senior data engineer over the next two months');
     await spend(id, 150);
-    const put = await api(app.baseUrl, 'PUT', '/api/budgets', { scope: 'project', scopeRef: id, period: 'total', tokenHardLimit: 100 });
+    const put = await api(app.baseUrl, 'PUT', '/api/budgets', {
+      scope: 'project',
+      scopeRef: id,
+      period: 'total',
+      tokenHardLimit: 100,
+    });
     expect(put.status).toBe(200);
     expect(BudgetSchema.parse(put.body)).toMatchObject({ tokensUsed: 150, state: 'hard' });
 
     await api(app.baseUrl, 'POST', `/api/projects/${id}/approve`, { version });
-    let d = await runUntilErrorOrDone(id);
+    const d = await runUntilErrorOrDone(id);
     expect(d.status).toBe('paused_on_error');
-    expect(await statusReason(id)).toContain('budget of this project is exhausted (150 of 100 tokens used, hard limit)');
+    expect(await statusReason(id)).toContain(
+      'budget of this project is exhausted (150 of 100 tokens used, hard limit)',
+    );
     const stopped = (await errorsOf(id)).find((e) => e.category === 'budget')!;
     expect(stopped.severity).toBe('high');
-    const listed = BudgetListSchema.parse((await api(app.baseUrl, 'GET', '/api/budgets')).body).budgets.find((b) => b.scopeRef === id)!;
+    const listed = BudgetListSchema.parse((await api(app.baseUrl, 'GET', '/api/budgets')).body).budgets.find(
+      (b) => b.scopeRef === id,
+    )!;
     expect(listed.hardStoppedAt).not.toBeNull();
 
-    const raised = await api(app.baseUrl, 'PUT', '/api/budgets', { scope: 'project', scopeRef: id, period: 'total', tokenHardLimit: 10_000 });
+    const raised = await api(app.baseUrl, 'PUT', '/api/budgets', {
+      scope: 'project',
+      scopeRef: id,
+      period: 'total',
+      tokenHardLimit: 10_000,
+    });
     expect(raised.body).toMatchObject({ id: listed.id, state: 'ok', hardStoppedAt: null });
     const steps = (await api(app.baseUrl, 'GET', `/api/projects/${id}/steps`)).body.steps as ProjectStep[];
     const failed = steps.find((s) => s.status === 'failed')!;
-    expect((await api(app.baseUrl, 'POST', `/api/projects/${id}/steps/${encodeURIComponent(failed.stepKey)}/recover`, { action: 'retry' })).status).toBe(200);
-    d = await runUntilErrorOrDone(id);
+    expect(
+      (
+        await api(app.baseUrl, 'POST', `/api/projects/${id}/steps/${encodeURIComponent(failed.stepKey)}/recover`, {
+          action: 'retry',
+        })
+      ).status,
+    ).toBe(200);
+    await runUntilErrorOrDone(id);
     const after = (await api(app.baseUrl, 'GET', `/api/projects/${id}/steps`)).body.steps as ProjectStep[];
     expect(after.find((s) => s.stepKey === failed.stepKey)!.status).toBe('completed');
   });
@@ -110,7 +156,13 @@ describe('budgets', () => {
   it('should record a soft warning once and keep running when a soft limit is reached', async () => {
     const { id, version } = await planFor('Plan the hiring of a senior data engineer over the next two months');
     await spend(id, 60);
-    await api(app.baseUrl, 'PUT', '/api/budgets', { scope: 'project', scopeRef: id, period: 'total', tokenSoftLimit: 50, tokenHardLimit: 10_000 });
+    await api(app.baseUrl, 'PUT', '/api/budgets', {
+      scope: 'project',
+      scopeRef: id,
+      period: 'total',
+      tokenSoftLimit: 50,
+      tokenHardLimit: 10_000,
+    });
     await api(app.baseUrl, 'POST', `/api/projects/${id}/approve`, { version });
     await runUntilErrorOrDone(id);
     const warnings = (await errorsOf(id)).filter((e) => e.category === 'budget');
@@ -141,31 +193,80 @@ describe('budgets', () => {
               ($1, $2, 'recruiter', 'openai', 'gpt-test', 5000, 5, now() - interval '40 days'), ($1, $2, 'blog_post_writer', 'openai', 'gpt-test', 7000, 7, now())`,
       [workspaceId, id],
     );
-    const month = BudgetSchema.parse((await api(app.baseUrl, 'PUT', '/api/budgets', { scope: 'department', scopeRef: 'hr', period: 'month', costSoftLimitUsd: 0.1, costHardLimitUsd: 100 })).body);
+    const month = BudgetSchema.parse(
+      (
+        await api(app.baseUrl, 'PUT', '/api/budgets', {
+          scope: 'department',
+          scopeRef: 'hr',
+          period: 'month',
+          costSoftLimitUsd: 0.1,
+          costHardLimitUsd: 100,
+        })
+      ).body,
+    );
     // Earlier calls of other tests count too; the 40-day-old call and other departments' calls do not.
     expect(month.costUsedUsd).toBeGreaterThanOrEqual(0.5);
     expect(month.costUsedUsd).toBeLessThan(5);
     expect(month.state).toBe('soft');
-    const total = BudgetSchema.parse((await api(app.baseUrl, 'PUT', '/api/budgets', { scope: 'department', scopeRef: 'hr', period: 'total', tokenHardLimit: 100 })).body);
+    const total = BudgetSchema.parse(
+      (
+        await api(app.baseUrl, 'PUT', '/api/budgets', {
+          scope: 'department',
+          scopeRef: 'hr',
+          period: 'total',
+          tokenHardLimit: 100,
+        })
+      ).body,
+    );
     expect(total.tokensUsed - month.tokensUsed).toBe(5000);
     expect(total.state).toBe('hard');
     await api(app.baseUrl, 'DELETE', `/api/budgets/${total.id}`);
     await api(app.baseUrl, 'DELETE', `/api/budgets/${month.id}`);
-    expect(BudgetListSchema.parse((await api(app.baseUrl, 'GET', '/api/budgets')).body).budgets.some((b) => b.scopeRef === 'hr')).toBe(false);
+    expect(
+      BudgetListSchema.parse((await api(app.baseUrl, 'GET', '/api/budgets')).body).budgets.some(
+        (b) => b.scopeRef === 'hr',
+      ),
+    ).toBe(false);
   });
 
   it('should roll up recorded LLM cost per step, project, agent and department', async () => {
     const { id } = await planFor('Plan the hiring of a senior data engineer over the next two months');
     const usage = app.app.get(UsageRepository);
-    await usage.record({ workspaceId, projectId: id, stepKey: 'screen' }, { provider: 'openai', model: 'gpt-test', promptTokens: 1000, completionTokens: 1000, durationMs: 5, agentName: 'recruiter' });
-    await usage.record({ workspaceId, projectId: id, stepKey: 'offer' }, { provider: 'openai', model: 'unpriced', promptTokens: 10, completionTokens: 5, durationMs: 5, agentName: 'compensation_analyst' });
-    const bySteps = UsageReportSchema.parse((await api(app.baseUrl, 'GET', `/api/budgets/usage?groupBy=step&projectId=${id}`)).body);
+    await usage.record(
+      { workspaceId, projectId: id, stepKey: 'screen' },
+      {
+        provider: 'openai',
+        model: 'gpt-test',
+        promptTokens: 1000,
+        completionTokens: 1000,
+        durationMs: 5,
+        agentName: 'recruiter',
+      },
+    );
+    await usage.record(
+      { workspaceId, projectId: id, stepKey: 'offer' },
+      {
+        provider: 'openai',
+        model: 'unpriced',
+        promptTokens: 10,
+        completionTokens: 5,
+        durationMs: 5,
+        agentName: 'compensation_analyst',
+      },
+    );
+    const bySteps = UsageReportSchema.parse(
+      (await api(app.baseUrl, 'GET', `/api/budgets/usage?groupBy=step&projectId=${id}`)).body,
+    );
     // 1000 × $1/M + 1000 × $3/M.
     expect(bySteps.rows.find((r) => r.key === 'screen')).toMatchObject({ calls: 1, totalTokens: 2000, costUsd: 0.004 });
     expect(bySteps.rows.find((r) => r.key === 'offer')).toMatchObject({ totalTokens: 15, costUsd: 0 });
-    const byDepartment = UsageReportSchema.parse((await api(app.baseUrl, 'GET', `/api/budgets/usage?groupBy=department&projectId=${id}`)).body);
+    const byDepartment = UsageReportSchema.parse(
+      (await api(app.baseUrl, 'GET', `/api/budgets/usage?groupBy=department&projectId=${id}`)).body,
+    );
     expect(byDepartment.rows).toEqual([expect.objectContaining({ key: 'hr', calls: 2, totalTokens: 2015 })]);
-    const byProject = UsageReportSchema.parse((await api(app.baseUrl, 'GET', '/api/budgets/usage?groupBy=project')).body);
+    const byProject = UsageReportSchema.parse(
+      (await api(app.baseUrl, 'GET', '/api/budgets/usage?groupBy=project')).body,
+    );
     expect(byProject.rows.find((r) => r.key === id)?.label).toBeTruthy();
     expect((await api(app.baseUrl, 'GET', '/api/budgets/usage?groupBy=step')).status).toBe(400);
   });
@@ -175,21 +276,48 @@ describe('circuit breakers', () => {
   it('should keep an open circuit in Postgres, skip the agent and ask a person, and close it on reset', async () => {
     const { id, version } = await planFor('Plan the hiring of a senior data engineer over the next two months');
     // Every agent of the plan has failed repeatedly, so whichever step runs first meets an open circuit.
-    const agents = [...new Set(flattenPlan((await detail(id)).plan!.plan).flatMap((s) => (s.step.type === 'standard' && s.step.assignedAgent ? [s.step.assignedAgent] : [])))];
+    const agents = [
+      ...new Set(
+        flattenPlan((await detail(id)).plan!.plan).flatMap((s) =>
+          s.step.type === 'standard' && s.step.assignedAgent ? [s.step.assignedAgent] : [],
+        ),
+      ),
+    ];
     const agent = agents[0]!;
     const repo = app.app.get(BudgetsRepository);
     const policy = { failureThreshold: 2, windowMs: 60_000, coolDownMs: 3_600_000 };
-    for (const name of agents) for (let i = 0; i < 2; i++) await repo.updateCircuit({ workspaceId, projectId: id }, name, (c) => afterFailure(c, new Date(), policy), 'Request timed out');
-    const circuits = (await api(app.baseUrl, 'GET', '/api/budgets/circuits')).body.circuits as Array<{ agentName: string; state: string; lastError: string }>;
-    expect(circuits.find((c) => c.agentName === agent)).toMatchObject({ state: 'open', lastError: 'Request timed out' });
+    for (const name of agents)
+      for (let i = 0; i < 2; i++)
+        await repo.updateCircuit(
+          { workspaceId, projectId: id },
+          name,
+          (c) => afterFailure(c, new Date(), policy),
+          'Request timed out',
+        );
+    const circuits = (await api(app.baseUrl, 'GET', '/api/budgets/circuits')).body.circuits as Array<{
+      agentName: string;
+      state: string;
+      lastError: string;
+    }>;
+    expect(circuits.find((c) => c.agentName === agent)).toMatchObject({
+      state: 'open',
+      lastError: 'Request timed out',
+    });
 
     await api(app.baseUrl, 'POST', `/api/projects/${id}/approve`, { version });
     const d = await runUntilErrorOrDone(id);
     expect(d.status).toBe('paused_on_error');
-    expect((await errorsOf(id)).some((e) => e.category === 'agent_unavailable' && /circuit breaker of \w+ is open/.test(e.message))).toBe(true);
+    expect(
+      (await errorsOf(id)).some(
+        (e) => e.category === 'agent_unavailable' && /circuit breaker of \w+ is open/.test(e.message),
+      ),
+    ).toBe(true);
 
     const reset = await api(app.baseUrl, 'POST', `/api/budgets/circuits/${agent}/reset`);
     expect(reset.body).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
-    expect(await repo.circuit({ workspaceId, projectId: id }, agent)).toEqual({ ...closedCircuit(), lastFailureAt: expect.any(Date) });
+    expect(await repo.circuit({ workspaceId, projectId: id }, agent)).toEqual({
+      ...closedCircuit(),
+      lastFailureAt: expect.any(Date),
+    });
   });
 });

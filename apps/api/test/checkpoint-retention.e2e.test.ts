@@ -13,7 +13,12 @@ let pool: pg.Pool;
 beforeAll(async () => {
   db = await testDatabase();
   // The timer is off: the test sweeps by hand.
-  app = await startApp(db.url, { STEP_BACKOFF_BASE_MS: '1', CHECKPOINT_RETENTION_INTERVAL_MS: '0', CHECKPOINT_RETENTION_KEEP_LAST: '3', CHECKPOINT_RETENTION_MIN_AGE_HOURS: '0' });
+  app = await startApp(db.url, {
+    STEP_BACKOFF_BASE_MS: '1',
+    CHECKPOINT_RETENTION_INTERVAL_MS: '0',
+    CHECKPOINT_RETENTION_KEEP_LAST: '3',
+    CHECKPOINT_RETENTION_MIN_AGE_HOURS: '0',
+  });
   pool = new pg.Pool({ connectionString: db.url, max: 3 });
 });
 afterAll(async () => {
@@ -27,14 +32,20 @@ const detail = async (id: string) => (await api(app.baseUrl, 'GET', `/api/projec
 /** Runs a project through its approval gates until it stops for good (completed or a failure). */
 async function runProject(): Promise<string> {
   const conv = (await api(app.baseUrl, 'POST', '/api/conversations', {})).body.id as string;
-  const reply = (await api(app.baseUrl, 'POST', `/api/conversations/${conv}/messages`, { content: 'Plan the hiring of a senior data engineer over the next two months' })).body.reply as Message;
+  const reply = (
+    await api(app.baseUrl, 'POST', `/api/conversations/${conv}/messages`, {
+      content: 'Plan the hiring of a senior data engineer over the next two months',
+    })
+  ).body.reply as Message;
   const { id, version } = reply.metadata.project as { id: string; version: number };
   await api(app.baseUrl, 'POST', `/api/projects/${id}/approve`, { version });
   for (let round = 0; round < 200; round++) {
     const d = await detail(id);
     if (d.status === 'paused_for_approval') {
-      const pending = (await api(app.baseUrl, 'GET', `/api/approvals?status=pending&projectId=${id}`)).body.approvals as Array<{ id: string }>;
-      for (const a of pending) await api(app.baseUrl, 'POST', `/api/approvals/${a.id}/decision`, { decision: 'approve' });
+      const pending = (await api(app.baseUrl, 'GET', `/api/approvals?status=pending&projectId=${id}`)).body
+        .approvals as Array<{ id: string }>;
+      for (const a of pending)
+        await api(app.baseUrl, 'POST', `/api/approvals/${a.id}/decision`, { decision: 'approve' });
     } else if (d.status !== 'running') return id;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -42,13 +53,23 @@ async function runProject(): Promise<string> {
 }
 
 const checkpointCount = async (threadId: string) =>
-  (await pool.query<{ n: number }>('select count(*)::int as n from checkpoints.checkpoints where thread_id = $1', [threadId])).rows[0]!.n;
+  (
+    await pool.query<{ n: number }>('select count(*)::int as n from checkpoints.checkpoints where thread_id = $1', [
+      threadId,
+    ])
+  ).rows[0]!.n;
 
 describe('checkpoint retention', () => {
   it('should delete nothing when no checkpoint is older than the minimum age', async () => {
     const id = await runProject();
     const before = await checkpointCount(`project:${id}`);
-    const config = { env: { CHECKPOINT_RETENTION_KEEP_LAST: 1, CHECKPOINT_RETENTION_MIN_AGE_HOURS: 24, CHECKPOINT_RETENTION_INTERVAL_MS: 0 } } as AppConfig;
+    const config = {
+      env: {
+        CHECKPOINT_RETENTION_KEEP_LAST: 1,
+        CHECKPOINT_RETENTION_MIN_AGE_HOURS: 24,
+        CHECKPOINT_RETENTION_INTERVAL_MS: 0,
+      },
+    } as AppConfig;
     const cautious = new CheckpointRetention(pool, config);
     const outcome = await cautious.sweep();
     expect(outcome).toMatchObject({ kind: 'swept', result: { checkpoints: 0 } });
@@ -60,12 +81,18 @@ describe('checkpoint retention', () => {
     const thread = `project:${id}`;
     expect(await checkpointCount(thread)).toBeGreaterThan(3);
     const status = (await detail(id)).status;
-    const stepsBefore = (await api(app.baseUrl, 'GET', `/api/projects/${id}/steps`)).body.steps as Array<{ stepKey: string; status: string }>;
+    const stepsBefore = (await api(app.baseUrl, 'GET', `/api/projects/${id}/steps`)).body.steps as Array<{
+      stepKey: string;
+      status: string;
+    }>;
 
     const outcome = await app.app.get(CheckpointRetention).sweep();
     expect(outcome.kind).toBe('swept');
     expect(outcome.kind === 'swept' && outcome.result.checkpoints).toBeGreaterThan(0);
-    const { rows } = await pool.query<{ n: number }>('select count(*)::int as n from checkpoints.checkpoints where thread_id = $1 group by checkpoint_ns', [thread]);
+    const { rows } = await pool.query<{ n: number }>(
+      'select count(*)::int as n from checkpoints.checkpoints where thread_id = $1 group by checkpoint_ns',
+      [thread],
+    );
     expect(rows.every((r) => r.n <= 3)).toBe(true);
 
     // The latest state is intact: history, status and steps read as before.

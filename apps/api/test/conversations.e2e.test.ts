@@ -37,7 +37,9 @@ async function newConversation(): Promise<string> {
 describe('conversations API', () => {
   it('should answer who reports to the CFO from the registry and store both messages', async () => {
     const id = await newConversation();
-    const res = await api(app.baseUrl, 'POST', `/api/conversations/${id}/messages`, { content: 'Who reports to the CFO?' });
+    const res = await api(app.baseUrl, 'POST', `/api/conversations/${id}/messages`, {
+      content: 'Who reports to the CFO?',
+    });
     expect(res.status).toBe(201);
     expect(res.body.reply.content).toContain('finance_manager_orchestrator');
     expect(res.body.reply.metadata).toMatchObject({ offline: true, intent: 'DIRECT_RESPONSE' });
@@ -50,7 +52,9 @@ describe('conversations API', () => {
 
   it('should return only messages after a sequence number for catch-up', async () => {
     const id = await newConversation();
-    const first = await api(app.baseUrl, 'POST', `/api/conversations/${id}/messages`, { content: 'Which agents are in hr?' });
+    const first = await api(app.baseUrl, 'POST', `/api/conversations/${id}/messages`, {
+      content: 'Which agents are in hr?',
+    });
     await api(app.baseUrl, 'POST', `/api/conversations/${id}/messages`, { content: 'What can you do?' });
     const after = await api(app.baseUrl, 'GET', `/api/conversations/${id}/messages?after=${first.body.reply.seq}`);
     expect(after.body.messages.map((m: Message) => m.content)[0]).toBe('What can you do?');
@@ -111,7 +115,11 @@ describe('conversations API', () => {
     const res = await api(app.baseUrl, 'GET', '/api/agents');
     expect(res.status).toBe(200);
     expect(res.body.agents).toHaveLength(34);
-    expect(res.body.agents.find((a: { name: string }) => a.name === 'finance_manager_orchestrator')).toMatchObject({ reportsTo: 'cfo_orchestrator', status: 'online', loadError: null });
+    expect(res.body.agents.find((a: { name: string }) => a.name === 'finance_manager_orchestrator')).toMatchObject({
+      reportsTo: 'cfo_orchestrator',
+      status: 'online',
+      loadError: null,
+    });
   });
 
   it('should report liveness and readiness', async () => {
@@ -153,7 +161,9 @@ describe('conversations socket', () => {
         if (m.role === 'assistant') resolve(m);
       });
     });
-    const res = await api(app.baseUrl, 'POST', `/api/conversations/${id}/messages`, { content: 'Who reports to the CFO?' });
+    const res = await api(app.baseUrl, 'POST', `/api/conversations/${id}/messages`, {
+      content: 'Who reports to the CFO?',
+    });
     const reply = await done;
     expect(started).toEqual([{ conversationId: id, messageId: reply.id, offline: true }]);
     expect(deltas.length).toBeGreaterThan(3);
@@ -166,8 +176,13 @@ describe('conversations socket', () => {
   it('should accept a message over the socket and ack with the stored message', async () => {
     const id = await newConversation();
     await emit('conversation.join', { conversationId: id });
-    const reply = new Promise<Message>((resolve) => socket.on('message.created', (m: Message) => m.role === 'assistant' && resolve(m)));
-    const ack = await emit<{ ok: boolean; data: Message }>('message.send', { conversationId: id, content: 'Which agents are in marketing?' });
+    const reply = new Promise<Message>((resolve) =>
+      socket.on('message.created', (m: Message) => m.role === 'assistant' && resolve(m)),
+    );
+    const ack = await emit<{ ok: boolean; data: Message }>('message.send', {
+      conversationId: id,
+      content: 'Which agents are in marketing?',
+    });
     expect(ack.ok).toBe(true);
     expect(ack.data).toMatchObject({ role: 'user', content: 'Which agents are in marketing?' });
     expect((await reply).content).toContain('blog_post_writer');
@@ -184,7 +199,11 @@ describe('conversations socket', () => {
       ['message.send', { conversationId: id }, 'request/invalid'],
       ['message.send', { conversationId: id, content: '' }, 'request/invalid'],
       ['message.send', { conversationId: id, content: 'x'.repeat(100_000) }, 'request/invalid'],
-      ['message.send', { conversationId: '00000000-0000-4000-8000-000000000000', content: 'hi' }, 'conversation/not_found'],
+      [
+        'message.send',
+        { conversationId: '00000000-0000-4000-8000-000000000000', content: 'hi' },
+        'conversation/not_found',
+      ],
     ];
     for (const [event, payload, code] of cases) {
       const ack = await emit<{ ok: boolean; error: { code: string; message: string } }>(event, payload);

@@ -26,7 +26,18 @@ afterAll(async () => {
 
 /** The real server process, as `npm start` runs it, against this file's database. */
 function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'warn', LLM_PROVIDER: 'offline', WEB_DIST_DIR: '/nonexistent', STEP_BACKOFF_BASE_MS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN], {
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      LLM_PROVIDER: 'offline',
+      WEB_DIST_DIR: '/nonexistent',
+      STEP_BACKOFF_BASE_MS: '1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   return new Promise((resolve, reject) => {
     const onData = (b: Buffer) => {
@@ -47,8 +58,17 @@ const kill = (child: ChildProcess) =>
     child.kill('SIGKILL');
   });
 
-const completed = async (projectId: string) => Number((await sql.query<{ n: string }>(`select count(*) as n from project_steps where project_id = $1 and status = 'completed'`, [projectId])).rows[0]!.n);
-const status = async (projectId: string) => (await sql.query<{ status: string }>('select status from projects where id = $1', [projectId])).rows[0]!.status;
+const completed = async (projectId: string) =>
+  Number(
+    (
+      await sql.query<{ n: string }>(
+        `select count(*) as n from project_steps where project_id = $1 and status = 'completed'`,
+        [projectId],
+      )
+    ).rows[0]!.n,
+  );
+const status = async (projectId: string) =>
+  (await sql.query<{ status: string }>('select status from projects where id = $1', [projectId])).rows[0]!.status;
 
 function linearPlan(): Plan {
   const agents = ['blog_post_writer', 'market_researcher', 'technical_writer', 'content_strategist'];
@@ -66,7 +86,16 @@ function linearPlan(): Plan {
     riskLevel: 'low',
     estimatedDuration: { value: 1, unit: 'hours' },
   }));
-  return { title: 'Crash test handbook', request: 'Write the handbook', template: null, department: 'marketing', horizon: 'short_term', steps, criticalPath: { stepIds: [], totalMinutes: STEPS * 60, display: { value: STEPS / 40, unit: 'weeks' } }, warnings: [] };
+  return {
+    title: 'Crash test handbook',
+    request: 'Write the handbook',
+    template: null,
+    department: 'marketing',
+    horizon: 'short_term',
+    steps,
+    criticalPath: { stepIds: [], totalMinutes: STEPS * 60, display: { value: STEPS / 40, unit: 'weeks' } },
+    warnings: [],
+  };
 }
 
 describe('crash safety', () => {
@@ -80,14 +109,22 @@ describe('crash safety', () => {
       [workspaceId, plan.title, JSON.stringify(plan)],
     );
     const projectId = created.rows[0]!.id;
-    await sql.query(`insert into plan_versions (workspace_id, project_id, version, plan_json, author_type, author) values ($1, $2, 1, $3, 'system', 'test')`, [workspaceId, projectId, JSON.stringify(plan)]);
-    const approve = await fetch(`${server.url}/api/projects/${projectId}/approve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ version: 1 }) });
+    await sql.query(
+      `insert into plan_versions (workspace_id, project_id, version, plan_json, author_type, author) values ($1, $2, 1, $3, 'system', 'test')`,
+      [workspaceId, projectId, JSON.stringify(plan)],
+    );
+    const approve = await fetch(`${server.url}/api/projects/${projectId}/approve`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ version: 1 }),
+    });
     expect(approve.status).toBe(200);
 
     const killedMidRun: number[] = [];
     for (const threshold of KILL_AFTER) {
       const until = Date.now() + 60_000;
-      while ((await completed(projectId)) < threshold && (await status(projectId)) === 'running' && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      while ((await completed(projectId)) < threshold && (await status(projectId)) === 'running' && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 10));
       const done = await completed(projectId);
       await kill(server.child);
       if (done < STEPS) killedMidRun.push(done);
@@ -101,10 +138,16 @@ describe('crash safety', () => {
     expect(await status(projectId)).toBe('completed');
     expect(await completed(projectId)).toBe(STEPS);
     // Each step's side effect (its audited execution) happened exactly once.
-    const audit = await sql.query<{ step_key: string; n: string }>(`select step_key, count(*) as n from audit_log where project_id = $1 and action = 'step.execute' group by step_key`, [projectId]);
+    const audit = await sql.query<{ step_key: string; n: string }>(
+      `select step_key, count(*) as n from audit_log where project_id = $1 and action = 'step.execute' group by step_key`,
+      [projectId],
+    );
     expect(audit.rows).toHaveLength(STEPS);
     expect(audit.rows.every((r) => Number(r.n) === 1)).toBe(true);
-    const stuck = await sql.query(`select 1 from project_steps where project_id = $1 and status in ('running', 'retrying')`, [projectId]);
+    const stuck = await sql.query(
+      `select 1 from project_steps where project_id = $1 and status in ('running', 'retrying')`,
+      [projectId],
+    );
     expect(stuck.rowCount).toBe(0);
   }, 300_000);
 });

@@ -28,7 +28,11 @@ beforeAll(async () => {
   socket = await connectSocket(app.baseUrl);
   proto.query = function (this: unknown, ...args: unknown[]) {
     const first = args[0];
-    sent.push({ text: (typeof first === 'string' ? first : String((first as { text?: string }).text ?? '')).replace(/\s+/g, ' ').trim() });
+    sent.push({
+      text: (typeof first === 'string' ? first : String((first as { text?: string }).text ?? ''))
+        .replace(/\s+/g, ' ')
+        .trim(),
+    });
     return originalQuery.apply(this, args);
   };
 });
@@ -55,19 +59,32 @@ function linearPlan(): Plan {
     riskLevel: 'low',
     estimatedDuration: { value: 1, unit: 'hours' },
   }));
-  return { title: 'Bookkeeping guide', request: 'Write the guide', template: null, department: 'marketing', horizon: 'short_term', steps, criticalPath: { stepIds: [], totalMinutes: STEPS * 60, display: { value: STEPS, unit: 'hours' } }, warnings: [] };
+  return {
+    title: 'Bookkeeping guide',
+    request: 'Write the guide',
+    template: null,
+    department: 'marketing',
+    horizon: 'short_term',
+    steps,
+    criticalPath: { stepIds: [], totalMinutes: STEPS * 60, display: { value: STEPS, unit: 'hours' } },
+    warnings: [],
+  };
 }
 
 describe('step bookkeeping', () => {
-  it('should save each completion in its checkpoint\'s statement and emit it once, after the commit', async () => {
-    const workspaceId = (await sql.query<{ id: string }>(`select id from workspaces where slug = 'default'`)).rows[0]!.id;
+  it("should save each completion in its checkpoint's statement and emit it once, after the commit", async () => {
+    const workspaceId = (await sql.query<{ id: string }>(`select id from workspaces where slug = 'default'`)).rows[0]!
+      .id;
     const plan = linearPlan();
     const { rows } = await sql.query<{ id: string }>(
       `insert into projects (workspace_id, title, status, plan_json, current_plan_version, department, autonomy_level) values ($1, $2, 'awaiting_plan_approval', $3, 1, 'marketing', 'autonomous') returning id`,
       [workspaceId, plan.title, JSON.stringify(plan)],
     );
     const projectId = rows[0]!.id;
-    await sql.query(`insert into plan_versions (workspace_id, project_id, version, plan_json, author_type, author) values ($1, $2, 1, $3, 'system', 'test')`, [workspaceId, projectId, JSON.stringify(plan)]);
+    await sql.query(
+      `insert into plan_versions (workspace_id, project_id, version, plan_json, author_type, author) values ($1, $2, 1, $3, 'system', 'test')`,
+      [workspaceId, projectId, JSON.stringify(plan)],
+    );
 
     // What another connection sees when each completion event arrives.
     const seenAtEvent: Array<Promise<{ key: string; status: string; audits: number }>> = [];
@@ -87,7 +104,12 @@ describe('step bookkeeping', () => {
     sent.length = 0;
     expect((await api(app.baseUrl, 'POST', `/api/projects/${projectId}/approve`, { version: 1 })).status).toBe(200);
     const until = Date.now() + 60_000;
-    while ((await sql.query<{ status: string }>('select status from projects where id = $1', [projectId])).rows[0]!.status === 'running' && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    while (
+      (await sql.query<{ status: string }>('select status from projects where id = $1', [projectId])).rows[0]!
+        .status === 'running' &&
+      Date.now() < until
+    )
+      await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 200));
 
     const seen = await Promise.all(seenAtEvent);
@@ -106,7 +128,10 @@ describe('step bookkeeping', () => {
     const stateReads = sent.filter((q) => q.text.startsWith('select p.autonomy_level'));
     expect(stateReads.length).toBeGreaterThan(0);
     expect(stateReads.length).toBeLessThanOrEqual(2);
-    const unstarted = await sql.query(`select step_key from project_steps where project_id = $1 and (started_at is null or started_at > completed_at)`, [projectId]);
+    const unstarted = await sql.query(
+      `select step_key from project_steps where project_id = $1 and (started_at is null or started_at > completed_at)`,
+      [projectId],
+    );
     expect(unstarted.rows).toEqual([]);
   }, 120_000);
 });

@@ -17,7 +17,8 @@ afterAll(async () => {
 
 async function planFor(request: string): Promise<{ id: string; version: number }> {
   const conv = (await api(app.baseUrl, 'POST', '/api/conversations', {})).body.id as string;
-  const reply = (await api(app.baseUrl, 'POST', `/api/conversations/${conv}/messages`, { content: request })).body.reply as Message;
+  const reply = (await api(app.baseUrl, 'POST', `/api/conversations/${conv}/messages`, { content: request })).body
+    .reply as Message;
   return reply.metadata.project as { id: string; version: number };
 }
 
@@ -35,7 +36,8 @@ async function settle(id: string, timeoutMs = 30_000): Promise<ProjectDetail> {
 }
 
 async function pendingApprovals(projectId: string): Promise<Approval[]> {
-  return (await api(app.baseUrl, 'GET', `/api/approvals?status=pending&projectId=${projectId}`)).body.approvals as Approval[];
+  return (await api(app.baseUrl, 'GET', `/api/approvals?status=pending&projectId=${projectId}`)).body
+    .approvals as Approval[];
 }
 
 describe('execution', () => {
@@ -50,11 +52,20 @@ describe('execution', () => {
         const pending = await pendingApprovals(id);
         expect(pending.length).toBeGreaterThan(0);
         expect(pending[0]!.preview.summary.length).toBeGreaterThan(0);
-        for (const a of pending) expect((await api(app.baseUrl, 'POST', `/api/approvals/${a.id}/decision`, { decision: 'approve' })).status).toBe(200);
+        for (const a of pending)
+          expect(
+            (await api(app.baseUrl, 'POST', `/api/approvals/${a.id}/decision`, { decision: 'approve' })).status,
+          ).toBe(200);
       } else if (d.status === 'paused_on_error' || d.status === 'paused_for_agent_development') {
         const steps = (await api(app.baseUrl, 'GET', `/api/projects/${id}/steps`)).body.steps as ProjectStep[];
         const stuck = steps.find((s) => s.status === 'failed' || s.status === 'waiting_for_agent')!;
-        expect((await api(app.baseUrl, 'POST', `/api/projects/${id}/steps/${encodeURIComponent(stuck.stepKey)}/recover`, { action: 'skip' })).status).toBe(200);
+        expect(
+          (
+            await api(app.baseUrl, 'POST', `/api/projects/${id}/steps/${encodeURIComponent(stuck.stepKey)}/recover`, {
+              action: 'skip',
+            })
+          ).status,
+        ).toBe(200);
       } else {
         throw new Error(`unexpected status ${d.status}`);
       }
@@ -71,22 +82,37 @@ describe('execution', () => {
     const full = await fetch(`${app.baseUrl}/api/projects/${id}/steps/${encodeURIComponent(done.stepKey)}/result`);
     expect(full.status).toBe(200);
     expect((await full.text()).startsWith(done.resultPreview!.slice(0, 50))).toBe(true);
-    const audit = (await api(app.baseUrl, 'GET', `/api/audit?projectId=${id}`)).body.entries as Array<{ action: string; mode: string }>;
+    const audit = (await api(app.baseUrl, 'GET', `/api/audit?projectId=${id}`)).body.entries as Array<{
+      action: string;
+      mode: string;
+    }>;
     expect(audit.some((e) => e.action === 'step.execute' && e.mode === 'approved')).toBe(true);
-    const checkpoints = (await api(app.baseUrl, 'GET', `/api/projects/${id}/checkpoints`)).body.checkpoints as Array<{ completedSteps: string[] }>;
+    const checkpoints = (await api(app.baseUrl, 'GET', `/api/projects/${id}/checkpoints`)).body.checkpoints as Array<{
+      completedSteps: string[];
+    }>;
     expect(checkpoints.length).toBeGreaterThan(3);
   });
 
   it('should pause with a clear reason when an approval is rejected, and abort on request', async () => {
     const { id, version } = await planFor('Plan the hiring of a senior data engineer over the next two months');
     await api(app.baseUrl, 'POST', `/api/projects/${id}/approve`, { version });
-    let d = await settle(id);
+    const d = await settle(id);
     expect(d.status).toBe('paused_for_approval');
     const [first] = await pendingApprovals(id);
-    expect((await api(app.baseUrl, 'POST', `/api/approvals/${first!.id}/decision`, { decision: 'reject', notes: 'not this quarter' })).status).toBe(200);
-    d = await settle(id);
+    expect(
+      (
+        await api(app.baseUrl, 'POST', `/api/approvals/${first!.id}/decision`, {
+          decision: 'reject',
+          notes: 'not this quarter',
+        })
+      ).status,
+    ).toBe(200);
+    await settle(id);
     // Other approvals may still be open; the rejection itself becomes a decision for a person.
-    const errors = (await api(app.baseUrl, 'GET', `/api/projects/${id}/errors`)).body.errors as Array<{ category: string; message: string }>;
+    const errors = (await api(app.baseUrl, 'GET', `/api/projects/${id}/errors`)).body.errors as Array<{
+      category: string;
+      message: string;
+    }>;
     expect(errors.some((e) => e.category === 'permission' && /not this quarter/.test(e.message))).toBe(true);
     const resumeWhilePaused = await api(app.baseUrl, 'POST', `/api/projects/${id}/resume`, {});
     expect(resumeWhilePaused.status).toBe(409);

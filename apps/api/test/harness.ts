@@ -20,7 +20,11 @@ export function testDatabase(): Promise<TestDatabase> {
 }
 
 /** Boots the real app (Nest + Postgres + registry) on a random port. */
-export async function startApp(databaseUrl: string, env: Record<string, string> = {}, llm?: LlmProvider): Promise<TestApp> {
+export async function startApp(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  llm?: LlmProvider,
+): Promise<TestApp> {
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
     PORT: '0',

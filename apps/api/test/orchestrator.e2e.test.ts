@@ -25,11 +25,15 @@ async function conversation(): Promise<string> {
   return (await api(app.baseUrl, 'POST', '/api/conversations', {})).body.id as string;
 }
 
-const steps = (detail: ProjectDetail) => detail.plan!.plan.steps.flatMap((s) => (s.type === 'subproject' ? (s.steps ?? []) : [s]));
+const steps = (detail: ProjectDetail) =>
+  detail.plan!.plan.steps.flatMap((s) => (s.type === 'subproject' ? (s.steps ?? []) : [s]));
 
 describe('delegation', () => {
   it('should delegate an ROI question to the ROI calculator and return correct figures', async () => {
-    const reply = await say(await conversation(), 'Calculate the ROI of a 120k tool that saves 8k a month over 3 years');
+    const reply = await say(
+      await conversation(),
+      'Calculate the ROI of a 120k tool that saves 8k a month over 3 years',
+    );
     expect(reply.metadata.intent).toBe('DELEGATE');
     const delegation = reply.metadata.delegation as DelegationInfo;
     expect(delegation).toMatchObject({ agent: 'roi_calculator', kind: 'function', rating: null });
@@ -40,17 +44,26 @@ describe('delegation', () => {
   });
 
   it('should record the rating of a delegation and validate it', async () => {
-    const reply = await say(await conversation(), 'Calculate the ROI of a 50k upgrade that saves 2k a month over 2 years');
+    const reply = await say(
+      await conversation(),
+      'Calculate the ROI of a 50k upgrade that saves 2k a month over 2 years',
+    );
     const { id } = reply.metadata.delegation as DelegationInfo;
     const rated = await api(app.baseUrl, 'POST', `/api/delegations/${id}/rating`, { rating: 4 });
     expect(rated.status).toBe(200);
     expect(rated.body).toMatchObject({ id, rating: 4, agent: 'roi_calculator', kind: 'function' });
     expect((await api(app.baseUrl, 'POST', `/api/delegations/${id}/rating`, { rating: 6 })).status).toBe(400);
-    expect((await api(app.baseUrl, 'POST', '/api/delegations/00000000-0000-4000-8000-000000000000/rating', { rating: 3 })).status).toBe(404);
+    expect(
+      (await api(app.baseUrl, 'POST', '/api/delegations/00000000-0000-4000-8000-000000000000/rating', { rating: 3 }))
+        .status,
+    ).toBe(404);
   });
 
   it('should mark a context agent answer as an offline draft without an LLM', async () => {
-    const reply = await say(await conversation(), 'Write a blog post announcing our new analytics dashboard for customers');
+    const reply = await say(
+      await conversation(),
+      'Write a blog post announcing our new analytics dashboard for customers',
+    );
     expect(reply.metadata).toMatchObject({ intent: 'DELEGATE', offlineDraft: true });
     expect((reply.metadata.delegation as DelegationInfo).kind).toBe('offline_draft');
     expect(reply.content).toMatch(/Offline draft/);
@@ -79,7 +92,9 @@ describe('planning', () => {
     expect(detail.currentPlanVersion).toBe(3);
     expect(detail.diff!.removed.length).toBeGreaterThan(0);
     expect(steps(detail).some((s) => s.assignedHuman === 'Sarah')).toBe(true);
-    const versions = (await api(app.baseUrl, 'GET', `/api/projects/${ref.id}/plan-versions`)).body.versions as Array<{ version: number }>;
+    const versions = (await api(app.baseUrl, 'GET', `/api/projects/${ref.id}/plan-versions`)).body.versions as Array<{
+      version: number;
+    }>;
     expect(versions.map((v) => v.version)).toEqual([3, 2, 1]);
 
     const stale = await api(app.baseUrl, 'POST', `/api/projects/${ref.id}/approve`, { version: 2 });
@@ -100,13 +115,18 @@ describe('planning', () => {
   it('should let exactly one of many concurrent approvals win', async () => {
     const reply = await say(await conversation(), 'Plan the hiring of a senior data engineer over the next two months');
     const { id, version } = reply.metadata.project as { id: string; version: number };
-    const results = await Promise.all(Array.from({ length: 10 }, () => api(app.baseUrl, 'POST', `/api/projects/${id}/approve`, { version })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => api(app.baseUrl, 'POST', `/api/projects/${id}/approve`, { version })),
+    );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409)).toHaveLength(9);
   });
 
   it('should reject bad approval input and unknown projects', async () => {
-    expect((await api(app.baseUrl, 'POST', '/api/projects/00000000-0000-4000-8000-000000000000/approve', { version: 1 })).status).toBe(404);
+    expect(
+      (await api(app.baseUrl, 'POST', '/api/projects/00000000-0000-4000-8000-000000000000/approve', { version: 1 }))
+        .status,
+    ).toBe(404);
     expect((await api(app.baseUrl, 'GET', '/api/projects/nope')).status).toBe(404);
     expect((await api(app.baseUrl, 'GET', '/api/projects?status=bogus')).status).toBe(400);
   });

@@ -22,7 +22,10 @@ beforeAll(async () => {
   db = await testDatabase();
   agentsDir = path.join(await mkdtemp(path.join(os.tmpdir(), 'orch-agents-')), 'agents');
   await cp(SHIPPED, agentsDir, { recursive: true });
-  await writeFile(path.join(agentsDir, 'finance/budget_planner/agent.yaml'), 'name: budget_planner\ntitle: Budget Planner\ntype: [oops\n');
+  await writeFile(
+    path.join(agentsDir, 'finance/budget_planner/agent.yaml'),
+    'name: budget_planner\ntitle: Budget Planner\ntype: [oops\n',
+  );
   // This file is about hot reload: the watcher is on (tests elsewhere run without it).
   app = await startApp(db.url, { AGENTS_DIR: agentsDir, AGENTS_WATCH: 'true' });
   socket = await connectSocket(app.baseUrl);
@@ -57,11 +60,21 @@ describe('a corrupted agent.yaml', () => {
     expect(broken.loadError).toMatch(/invalid YAML/);
     expect(broken.status).toBe('offline');
     expect(body.agents.filter((a: { loadError: string | null }) => a.loadError === null)).toHaveLength(33);
-    const problems = (await api(app.baseUrl, 'GET', '/api/agents/problems')).body.problems as Array<{ path: string; message: string }>;
-    expect(problems).toEqual([expect.objectContaining({ path: path.join(agentsDir, 'finance/budget_planner/agent.yaml'), message: expect.stringMatching(/invalid YAML/) })]);
+    const problems = (await api(app.baseUrl, 'GET', '/api/agents/problems')).body.problems as Array<{
+      path: string;
+      message: string;
+    }>;
+    expect(problems).toEqual([
+      expect.objectContaining({
+        path: path.join(agentsDir, 'finance/budget_planner/agent.yaml'),
+        message: expect.stringMatching(/invalid YAML/),
+      }),
+    ]);
 
     const conv = await api(app.baseUrl, 'POST', '/api/conversations', {});
-    const res = await api(app.baseUrl, 'POST', `/api/conversations/${conv.body.id}/messages`, { content: 'Who reports to the CFO?' });
+    const res = await api(app.baseUrl, 'POST', `/api/conversations/${conv.body.id}/messages`, {
+      content: 'Who reports to the CFO?',
+    });
     expect(res.body.reply.content).toContain('finance_manager_orchestrator');
     expect(res.body.reply.content).not.toContain('Budget Planner');
   });
@@ -78,7 +91,12 @@ describe('hot reload', () => {
     });
     expect(updated.contextMd).toBe(edited);
     const versions = (await api(app.baseUrl, 'GET', '/api/agents/technical_writer/versions')).body as AgentVersionPage;
-    expect(versions.versions[0]).toMatchObject({ version: 2, authorType: 'system', author: 'system', message: 'Changed on disk' });
+    expect(versions.versions[0]).toMatchObject({
+      version: 2,
+      authorType: 'system',
+      author: 'system',
+      message: 'Changed on disk',
+    });
     // The registry the orchestrator reads on every task already holds the new text and version.
     const live = app.app.get(AgentRegistryService).current().get('technical_writer')!;
     expect(live.contextMd).toBe(edited);
@@ -92,7 +110,9 @@ describe('hot reload', () => {
     const before = await detail('qa_tester');
     const seen = reloads.length;
     await writeFile(file, good.replace(/^reportsTo: .*$/m, 'reportsTo: nobody_known'));
-    const broken = await eventually(async () => (await list()).find((a) => a.name === 'qa_tester' && a.loadError !== null));
+    const broken = await eventually(async () =>
+      (await list()).find((a) => a.name === 'qa_tester' && a.loadError !== null),
+    );
     expect(broken.status).toBe('offline');
     expect(broken.loadError).toMatch(/reportsTo: "nobody_known" is not a known, valid agent/);
     await eventually(async () => reloads.length > seen && reloads.at(-1)!.problems.some((p) => p.path === file));
@@ -103,7 +123,9 @@ describe('hot reload', () => {
     expect((await detail('qa_tester')).definition?.reportsTo).toBe(before.definition?.reportsTo);
 
     await writeFile(file, good);
-    const fixed = await eventually(async () => (await list()).find((a) => a.name === 'qa_tester' && a.loadError === null));
+    const fixed = await eventually(async () =>
+      (await list()).find((a) => a.name === 'qa_tester' && a.loadError === null),
+    );
     expect(fixed.status).toBe('online');
     // Same content as before it broke: no new version.
     expect((await detail('qa_tester')).version).toBe(before.version);
@@ -117,14 +139,19 @@ describe('hot reload', () => {
       path.join(dir, 'agent.yaml'),
       'name: travel_planner\ntitle: Travel Planner\ndepartment: operations\ntype: context\nreportsTo: operations_manager_orchestrator\ndescription: Plans business travel.\ncapabilities: [travel_planning]\nrisk:\n  default: low\n',
     );
-    const added = await eventually(async () => (await list()).find((a) => a.name === 'travel_planner' && a.loadError === null));
+    const added = await eventually(async () =>
+      (await list()).find((a) => a.name === 'travel_planner' && a.loadError === null),
+    );
     expect(added).toMatchObject({ status: 'online', reportsTo: 'operations_manager_orchestrator' });
     expect((await detail('travel_planner')).version).toBe(1);
   });
 
   it('should not count its own saves as changes on disk', async () => {
     const base = await detail('data_engineer');
-    const saved = await api(app.baseUrl, 'PUT', '/api/agents/data_engineer/context', { contextMd: `${base.contextMd}\nSaved in the app.\n`, baseVersion: base.version });
+    const saved = await api(app.baseUrl, 'PUT', '/api/agents/data_engineer/context', {
+      contextMd: `${base.contextMd}\nSaved in the app.\n`,
+      baseVersion: base.version,
+    });
     expect(saved.status).toBe(200);
     // Long enough for the watcher to see the write, debounce and reload.
     await new Promise((r) => setTimeout(r, WATCH_DEBOUNCE_MS * 4));

@@ -24,7 +24,9 @@ describe('restart', () => {
       const list = await api(second.baseUrl, 'GET', `/api/conversations/${id}/messages`);
       expect(list.body.messages.map((m: Message) => m.role)).toEqual(['user', 'assistant']);
       // "and the CTO?" only makes sense with the previous turn, which lives in the Postgres checkpoint.
-      const followUp = await api(second.baseUrl, 'POST', `/api/conversations/${id}/messages`, { content: 'and the CTO?' });
+      const followUp = await api(second.baseUrl, 'POST', `/api/conversations/${id}/messages`, {
+        content: 'and the CTO?',
+      });
       expect(followUp.body.reply.content).toContain('engineering_manager_orchestrator');
     } finally {
       await second.close();

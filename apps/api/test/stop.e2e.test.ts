@@ -27,7 +27,11 @@ const model = new ScriptedChatModel([
 
 beforeAll(async () => {
   db = await testDatabase();
-  app = await startApp(db.url, { STEP_BACKOFF_BASE_MS: '1' }, { info: { provider: 'scripted', model: 'slow', offline: false }, chatModel: model });
+  app = await startApp(
+    db.url,
+    { STEP_BACKOFF_BASE_MS: '1' },
+    { info: { provider: 'scripted', model: 'slow', offline: false }, chatModel: model },
+  );
   sql = new pg.Client({ connectionString: db.url });
   await sql.connect();
   socket = await connectSocket(app.baseUrl);
@@ -63,8 +67,10 @@ const plan: Plan = {
   warnings: [],
 };
 
-const steps = async (id: string) => (await api(app.baseUrl, 'GET', `/api/projects/${id}/steps`)).body.steps as ProjectStep[];
-const statusOf = async (id: string) => ((await api(app.baseUrl, 'GET', `/api/projects/${id}`)).body as { status: string }).status;
+const steps = async (id: string) =>
+  (await api(app.baseUrl, 'GET', `/api/projects/${id}/steps`)).body.steps as ProjectStep[];
+const statusOf = async (id: string) =>
+  ((await api(app.baseUrl, 'GET', `/api/projects/${id}`)).body as { status: string }).status;
 
 async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -82,9 +88,16 @@ async function startProject(prompts: number): Promise<{ id: string; seen: string
     [workspaceId, plan.title, JSON.stringify(plan)],
   );
   const id = rows[0]!.id;
-  await sql.query(`insert into plan_versions (workspace_id, project_id, version, plan_json, author_type, author) values ($1, $2, 1, $3, 'system', 'test')`, [workspaceId, id, JSON.stringify(plan)]);
+  await sql.query(
+    `insert into plan_versions (workspace_id, project_id, version, plan_json, author_type, author) values ($1, $2, 1, $3, 'system', 'test')`,
+    [workspaceId, id, JSON.stringify(plan)],
+  );
   const seen: string[] = [];
-  socket.on('step.updated', (e: { projectId: string; step: ProjectStep }) => e.projectId === id && seen.push(`${e.step.stepKey}:${e.step.status}`));
+  socket.on(
+    'step.updated',
+    (e: { projectId: string; step: ProjectStep }) =>
+      e.projectId === id && seen.push(`${e.step.stepKey}:${e.step.status}`),
+  );
   expect((await api(app.baseUrl, 'POST', `/api/projects/${id}/approve`, { version: 1 })).status).toBe(200);
   await until(() => model.prompts.length === prompts, 'the first step to ask the model');
   return { id, seen };
@@ -134,6 +147,8 @@ describe('stopping a run', () => {
     expect(done.map((s) => s.status)).toEqual(['completed', 'completed']);
     expect(done[0]!.resultPreview).toContain('The draft of the post');
     expect(done[1]!.resultPreview).toContain('The post is published');
-    expect((await sql.query(`select 1 from audit_log where project_id = $1 and action = 'step.execute'`, [id])).rowCount).toBe(2);
+    expect(
+      (await sql.query(`select 1 from audit_log where project_id = $1 and action = 'step.execute'`, [id])).rowCount,
+    ).toBe(2);
   });
 });

@@ -2,8 +2,22 @@ import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AgentDefinition, AgentDetail, AgentStatusChanged, AgentVersionConflict, AgentVersionPage, ProjectStep, RegistryReloaded } from '@orchestrator/contracts';
-import { AgentDetailSchema, AgentMetricsListSchema, AgentVersionConflictSchema, AgentVersionPageSchema, CONTEXT_MD_MAX_BYTES } from '@orchestrator/contracts';
+import type {
+  AgentDefinition,
+  AgentDetail,
+  AgentStatusChanged,
+  AgentVersionConflict,
+  AgentVersionPage,
+  ProjectStep,
+  RegistryReloaded,
+} from '@orchestrator/contracts';
+import {
+  AgentDetailSchema,
+  AgentMetricsListSchema,
+  AgentVersionConflictSchema,
+  AgentVersionPageSchema,
+  CONTEXT_MD_MAX_BYTES,
+} from '@orchestrator/contracts';
 import type { TestDatabase } from '@orchestrator/db/testing';
 import pg from 'pg';
 import type { Socket } from 'socket.io-client';
@@ -36,8 +50,10 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const detail = async (name: string): Promise<AgentDetail> => AgentDetailSchema.parse((await api(app.baseUrl, 'GET', `/api/agents/${name}`)).body);
-const saveContext = (name: string, contextMd: string, baseVersion: number, message = '') => api(app.baseUrl, 'PUT', `/api/agents/${name}/context`, { contextMd, baseVersion, message });
+const detail = async (name: string): Promise<AgentDetail> =>
+  AgentDetailSchema.parse((await api(app.baseUrl, 'GET', `/api/agents/${name}`)).body);
+const saveContext = (name: string, contextMd: string, baseVersion: number, message = '') =>
+  api(app.baseUrl, 'PUT', `/api/agents/${name}/context`, { contextMd, baseVersion, message });
 const fileOf = (sourcePath: string, file: string) => readFile(path.join(agentsDir, sourcePath, file), 'utf8');
 
 /** Resolves with the first socket event of that name matching `predicate`. */
@@ -57,15 +73,33 @@ function nextEvent<T>(event: string, predicate: (payload: T) => boolean = () => 
 describe('agent detail', () => {
   it('should return the definition, Context.md and version 1 authored by the system when an agent was only loaded', async () => {
     const d = await detail('recruiter');
-    expect(d).toMatchObject({ name: 'recruiter', department: 'hr', version: 1, sourcePath: 'hr/recruiter', status: 'online', loadError: null });
+    expect(d).toMatchObject({
+      name: 'recruiter',
+      department: 'hr',
+      version: 1,
+      sourcePath: 'hr/recruiter',
+      status: 'online',
+      loadError: null,
+    });
     expect(d.definition?.reportsTo).toBe('hr_manager_orchestrator');
     expect(d.contextMd).toBe(await fileOf('hr/recruiter', 'Context.md'));
     const page = AgentVersionPageSchema.parse((await api(app.baseUrl, 'GET', '/api/agents/recruiter/versions')).body);
-    expect(page.versions).toEqual([expect.objectContaining({ version: 1, authorType: 'system', author: 'system', message: 'Loaded from agents/', restoredFrom: null })]);
+    expect(page.versions).toEqual([
+      expect.objectContaining({
+        version: 1,
+        authorType: 'system',
+        author: 'system',
+        message: 'Loaded from agents/',
+        restoredFrom: null,
+      }),
+    ]);
   });
 
   it('should answer 404 agent/not_found when no such agent exists, and 400 for a malformed name', async () => {
-    expect(await api(app.baseUrl, 'GET', '/api/agents/ghost_agent')).toMatchObject({ status: 404, body: { error: { code: 'agent/not_found' } } });
+    expect(await api(app.baseUrl, 'GET', '/api/agents/ghost_agent')).toMatchObject({
+      status: 404,
+      body: { error: { code: 'agent/not_found' } },
+    });
     expect((await api(app.baseUrl, 'GET', '/api/agents/Not-A-Name')).status).toBe(400);
     expect((await api(app.baseUrl, 'GET', '/api/agents/ghost_agent/versions')).status).toBe(404);
   });
@@ -82,11 +116,24 @@ describe('saving Context.md', () => {
     expect(saved.contextMd).toBe(text);
     expect(await fileOf('engineering/technical_writer', 'Context.md')).toBe(text);
     // The yaml was not rewritten by a Context.md save.
-    expect(await fileOf('engineering/technical_writer', 'agent.yaml')).toBe(await readFile(path.join(SHIPPED, 'engineering/technical_writer/agent.yaml'), 'utf8'));
-    const page = AgentVersionPageSchema.parse((await api(app.baseUrl, 'GET', '/api/agents/technical_writer/versions?limit=1')).body);
-    expect(page.versions).toEqual([expect.objectContaining({ version: saved.version, authorType: 'user', author: expect.any(String), message: 'House style' })]);
+    expect(await fileOf('engineering/technical_writer', 'agent.yaml')).toBe(
+      await readFile(path.join(SHIPPED, 'engineering/technical_writer/agent.yaml'), 'utf8'),
+    );
+    const page = AgentVersionPageSchema.parse(
+      (await api(app.baseUrl, 'GET', '/api/agents/technical_writer/versions?limit=1')).body,
+    );
+    expect(page.versions).toEqual([
+      expect.objectContaining({
+        version: saved.version,
+        authorType: 'user',
+        author: expect.any(String),
+        message: 'House style',
+      }),
+    ]);
     expect(page.nextCursor).not.toBeNull();
-    const older = AgentVersionPageSchema.parse((await api(app.baseUrl, 'GET', `/api/agents/technical_writer/versions?limit=1&cursor=${page.nextCursor}`)).body);
+    const older = AgentVersionPageSchema.parse(
+      (await api(app.baseUrl, 'GET', `/api/agents/technical_writer/versions?limit=1&cursor=${page.nextCursor}`)).body,
+    );
     expect(older.versions.map((v) => v.version)).toEqual([before.version]);
     expect(older.nextCursor).toBeNull();
     expect((await api(app.baseUrl, 'GET', '/api/agents/technical_writer/versions?cursor=bogus')).status).toBe(400);
@@ -103,14 +150,23 @@ describe('saving Context.md', () => {
     const version1 = (await api(app.baseUrl, 'GET', `/api/agents/qa_tester/versions/${v1.version}`)).body;
     expect(version1.contextMd).toBe(v1.contextMd);
 
-    const restored = await api(app.baseUrl, 'POST', '/api/agents/qa_tester/restore', { version: v1.version, baseVersion: v2.version });
+    const restored = await api(app.baseUrl, 'POST', '/api/agents/qa_tester/restore', {
+      version: v1.version,
+      baseVersion: v2.version,
+    });
     expect(restored.status).toBe(200);
     expect(restored.body).toMatchObject({ version: v2.version + 1, contextMd: v1.contextMd });
     expect(await fileOf('engineering/qa_tester', 'Context.md')).toBe(v1.contextMd);
     const page = (await api(app.baseUrl, 'GET', '/api/agents/qa_tester/versions')).body as AgentVersionPage;
-    expect(page.versions[0]).toMatchObject({ version: v2.version + 1, restoredFrom: v1.version, message: `Restored version ${v1.version}` });
+    expect(page.versions[0]).toMatchObject({
+      version: v2.version + 1,
+      restoredFrom: v1.version,
+      message: `Restored version ${v1.version}`,
+    });
     expect(page.versions).toHaveLength(3);
-    expect((await api(app.baseUrl, 'GET', '/api/agents/qa_tester/versions/99')).body.error.code).toBe('agent/version_not_found');
+    expect((await api(app.baseUrl, 'GET', '/api/agents/qa_tester/versions/99')).body.error.code).toBe(
+      'agent/version_not_found',
+    );
   });
 
   it('should refuse a second save from the same base with 409 and the diff from that base to the current version', async () => {
@@ -131,7 +187,11 @@ describe('saving Context.md', () => {
 
   it('should let exactly one of ten concurrent saves from the same base win', async () => {
     const base = await detail('devops_engineer');
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => saveContext('devops_engineer', `${base.contextMd}\nEditor ${i}.\n`, base.version)));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        saveContext('devops_engineer', `${base.contextMd}\nEditor ${i}.\n`, base.version),
+      ),
+    );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([200, ...Array(9).fill(409)]);
     const winner = results.find((r) => r.status === 200)!.body as AgentDetail;
@@ -139,7 +199,9 @@ describe('saving Context.md', () => {
     expect(after.version).toBe(base.version + 1);
     expect(after.contextMd).toBe(winner.contextMd);
     expect(await fileOf('engineering/devops_engineer', 'Context.md')).toBe(winner.contextMd);
-    const { rows } = await pool.query('select count(*)::int as n from agent_versions where agent_name = $1', ['devops_engineer']);
+    const { rows } = await pool.query('select count(*)::int as n from agent_versions where agent_name = $1', [
+      'devops_engineer',
+    ]);
     expect(rows[0].n).toBe(2);
   });
 
@@ -150,10 +212,17 @@ describe('saving Context.md', () => {
     expect(edited).not.toBe(base.contextMd);
     const saved = AgentDetailSchema.parse((await saveContext('blog_post_writer', edited, base.version)).body);
     const conv = await api(app.baseUrl, 'POST', '/api/conversations', {});
-    const res = await api(app.baseUrl, 'POST', `/api/conversations/${conv.body.id}/messages`, { content: 'Write a blog post about our new remote work policy' });
-    expect(res.body.reply.metadata.delegation).toMatchObject({ agent: 'blog_post_writer', contextVersion: saved.version });
+    const res = await api(app.baseUrl, 'POST', `/api/conversations/${conv.body.id}/messages`, {
+      content: 'Write a blog post about our new remote work policy',
+    });
+    expect(res.body.reply.metadata.delegation).toMatchObject({
+      agent: 'blog_post_writer',
+      contextVersion: saved.version,
+    });
     expect(res.body.reply.content).toContain(marker);
-    const { rows } = await pool.query('select context_version from delegation_history where conversation_id = $1', [conv.body.id]);
+    const { rows } = await pool.query('select context_version from delegation_history where conversation_id = $1', [
+      conv.body.id,
+    ]);
     expect(rows).toEqual([{ context_version: saved.version }]);
   });
 
@@ -163,7 +232,11 @@ describe('saving Context.md', () => {
     await writeFile(path.join(agentsDir, 'operations/process_optimizer/Context.md'), onDisk);
     const res = await saveContext('process_optimizer', `${base.contextMd}\nEdited in the app.\n`, base.version);
     expect(res.status).toBe(409);
-    expect(res.body.error.details).toMatchObject({ baseVersion: base.version, currentVersion: base.version + 1, current: { authorType: 'system', message: 'Changed on disk' } });
+    expect(res.body.error.details).toMatchObject({
+      baseVersion: base.version,
+      currentVersion: base.version + 1,
+      current: { authorType: 'system', message: 'Changed on disk' },
+    });
     expect(res.body.error.details.diff.contextDiff).toContain('+Edited in a text editor.');
     expect(await fileOf('operations/process_optimizer', 'Context.md')).toBe(onDisk);
   });
@@ -172,11 +245,17 @@ describe('saving Context.md', () => {
     const base = await detail('onboarding_specialist');
     const yamlFile = path.join(agentsDir, 'hr/onboarding_specialist/agent.yaml');
     await writeFile(yamlFile, 'name: onboarding_specialist\ntitle: [broken\n');
-    const res = await saveContext('onboarding_specialist', `${base.contextMd}\nWelcome pack first.\n`, base.version, 'Welcome pack');
+    const res = await saveContext(
+      'onboarding_specialist',
+      `${base.contextMd}\nWelcome pack first.\n`,
+      base.version,
+      'Welcome pack',
+    );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ version: base.version + 1, loadError: null, status: 'online' });
     expect(await readFile(yamlFile, 'utf8')).toContain('title: Onboarding Specialist');
-    const page = (await api(app.baseUrl, 'GET', '/api/agents/onboarding_specialist/versions?limit=1')).body as AgentVersionPage;
+    const page = (await api(app.baseUrl, 'GET', '/api/agents/onboarding_specialist/versions?limit=1'))
+      .body as AgentVersionPage;
     expect(page.versions[0]!.message).toMatch(/^Welcome pack \(agent.yaml rewritten from the last valid version/);
   });
 
@@ -186,9 +265,16 @@ describe('saving Context.md', () => {
     // A deferred constraint fails at COMMIT, after the files were written.
     await pool.query(`create or replace function test_fail_commit() returns trigger language plpgsql as $$
       begin if new.message = 'fail at commit' then raise exception 'refused at commit'; end if; return null; end $$`);
-    await pool.query(`create constraint trigger test_fail_commit after insert on agent_versions deferrable initially deferred for each row execute function test_fail_commit()`);
+    await pool.query(
+      `create constraint trigger test_fail_commit after insert on agent_versions deferrable initially deferred for each row execute function test_fail_commit()`,
+    );
     try {
-      const res = await saveContext('data_profiler', `${base.contextMd}\nNever stored.\n`, base.version, 'fail at commit');
+      const res = await saveContext(
+        'data_profiler',
+        `${base.contextMd}\nNever stored.\n`,
+        base.version,
+        'fail at commit',
+      );
       expect(res.status).toBe(500);
     } finally {
       await pool.query('drop trigger test_fail_commit on agent_versions');
@@ -202,25 +288,36 @@ describe('saving Context.md', () => {
 describe('project steps', () => {
   it('should record the context version each agent step ran with', async () => {
     const conv = await api(app.baseUrl, 'POST', '/api/conversations', {});
-    const reply = (await api(app.baseUrl, 'POST', `/api/conversations/${conv.body.id}/messages`, { content: 'Plan the hiring of a senior data engineer over the next two months' })).body.reply;
+    const reply = (
+      await api(app.baseUrl, 'POST', `/api/conversations/${conv.body.id}/messages`, {
+        content: 'Plan the hiring of a senior data engineer over the next two months',
+      })
+    ).body.reply;
     const { id, version } = reply.metadata.project as { id: string; version: number };
     expect((await api(app.baseUrl, 'POST', `/api/projects/${id}/approve`, { version })).status).toBe(200);
     const done = await (async () => {
       // Generous: the whole suite shares two cores with browser-free API tests running in parallel.
-      for (const end = Date.now() + 90_000; Date.now() < end; ) {
+      for (const end = Date.now() + 90_000; Date.now() < end;) {
         const steps = (await api(app.baseUrl, 'GET', `/api/projects/${id}/steps`)).body.steps as ProjectStep[];
         const finished = steps.filter((s) => s.status === 'completed' && s.assignedAgent);
         if (finished.length > 0) return finished;
         // Risky steps pause the run for a person: approve them, as an approver would.
-        const pending = (await api(app.baseUrl, 'GET', `/api/approvals?status=pending&projectId=${id}`)).body.approvals as Array<{ id: string }>;
-        for (const a of pending) await api(app.baseUrl, 'POST', `/api/approvals/${a.id}/decision`, { decision: 'approve' });
+        const pending = (await api(app.baseUrl, 'GET', `/api/approvals?status=pending&projectId=${id}`)).body
+          .approvals as Array<{ id: string }>;
+        for (const a of pending)
+          await api(app.baseUrl, 'POST', `/api/approvals/${a.id}/decision`, { decision: 'approve' });
         await new Promise((r) => setTimeout(r, 100));
       }
       const errors = (await api(app.baseUrl, 'GET', `/api/projects/${id}/errors`)).body;
-      throw new Error(`no agent step completed; project ${(await api(app.baseUrl, 'GET', `/api/projects/${id}`)).body.status}, errors ${JSON.stringify(errors)}`);
+      throw new Error(
+        `no agent step completed; project ${(await api(app.baseUrl, 'GET', `/api/projects/${id}`)).body.status}, errors ${JSON.stringify(errors)}`,
+      );
     })();
     for (const step of done) expect(step.contextVersion).toBe((await detail(step.assignedAgent!)).version);
-    const { rows } = await pool.query('select count(*)::int as n from project_steps where project_id = $1 and status = $2 and context_version is null and assigned_agent is not null', [id, 'completed']);
+    const { rows } = await pool.query(
+      'select count(*)::int as n from project_steps where project_id = $1 and status = $2 and context_version is null and assigned_agent is not null',
+      [id, 'completed'],
+    );
     expect(rows[0].n).toBe(0);
     // Stop the run so it does not add tasks to the agents other tests measure.
     await api(app.baseUrl, 'POST', `/api/projects/${id}/abort`, { reason: 'test finished' });
@@ -232,7 +329,10 @@ describe('hostile content', () => {
     const base = await detail('market_researcher');
     const nul = await saveContext('market_researcher', '# Role\nhidden\u0000byte', base.version);
     expect(nul.status).toBe(422);
-    expect(nul.body.error).toMatchObject({ code: 'agent/invalid', message: expect.stringMatching(/U\+0000 on line 2/) });
+    expect(nul.body.error).toMatchObject({
+      code: 'agent/invalid',
+      message: expect.stringMatching(/U\+0000 on line 2/),
+    });
     const big = await saveContext('market_researcher', 'é'.repeat(CONTEXT_MD_MAX_BYTES / 2 + 10), base.version);
     expect(big.status).toBe(422);
     expect(big.body.error.message).toMatch(/the limit is 200000 bytes/);
@@ -248,32 +348,56 @@ describe('hostile content', () => {
     const saved = AgentDetailSchema.parse((await saveContext('competitor_analyst', text, base.version)).body);
     expect(saved.contextMd).toBe(text);
     expect(saved.definition).toEqual(base.definition);
-    expect(saved.contentWarnings).toEqual([expect.stringMatching(/<script> tag/), expect.stringMatching(/javascript: URL/), expect.stringMatching(/front matter/)]);
+    expect(saved.contentWarnings).toEqual([
+      expect.stringMatching(/<script> tag/),
+      expect.stringMatching(/javascript: URL/),
+      expect.stringMatching(/front matter/),
+    ]);
   });
 });
 
 describe('saving the definition', () => {
   it('should write agent.yaml, update the hierarchy and refuse an unknown manager or a new name', async () => {
     const base = await detail('social_media_manager');
-    const definition: AgentDefinition = { ...base.definition!, title: 'Social Media Lead', limits: { maxConcurrent: 3 } };
-    const res = await api(app.baseUrl, 'PUT', '/api/agents/social_media_manager/definition', { definition, baseVersion: base.version, message: 'Promoted' });
+    const definition: AgentDefinition = {
+      ...base.definition!,
+      title: 'Social Media Lead',
+      limits: { maxConcurrent: 3 },
+    };
+    const res = await api(app.baseUrl, 'PUT', '/api/agents/social_media_manager/definition', {
+      definition,
+      baseVersion: base.version,
+      message: 'Promoted',
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ title: 'Social Media Lead', maxConcurrent: 3, version: base.version + 1 });
     expect(await fileOf('marketing/social_media_manager', 'agent.yaml')).toContain('title: Social Media Lead');
-    const diff = (await api(app.baseUrl, 'GET', `/api/agents/social_media_manager/diff?from=${base.version}&to=${base.version + 1}`)).body;
+    const diff = (
+      await api(app.baseUrl, 'GET', `/api/agents/social_media_manager/diff?from=${base.version}&to=${base.version + 1}`)
+    ).body;
     expect(diff.definitionDiff).toContain('+title: Social Media Lead');
     expect(diff.contextDiff).toBe('');
 
-    const ghost = await api(app.baseUrl, 'PUT', '/api/agents/social_media_manager/definition', { definition: { ...definition, reportsTo: 'ghost_boss' }, baseVersion: base.version + 1, message: '' });
+    const ghost = await api(app.baseUrl, 'PUT', '/api/agents/social_media_manager/definition', {
+      definition: { ...definition, reportsTo: 'ghost_boss' },
+      baseVersion: base.version + 1,
+      message: '',
+    });
     expect(ghost.status).toBe(422);
     expect(ghost.body.error.message).toMatch(/"ghost_boss" is not a known, valid agent/);
     const cycle = await api(app.baseUrl, 'PUT', '/api/agents/marketing_manager_orchestrator/definition', {
-      definition: { ...(await detail('marketing_manager_orchestrator')).definition!, reportsTo: 'social_media_manager' },
+      definition: {
+        ...(await detail('marketing_manager_orchestrator')).definition!,
+        reportsTo: 'social_media_manager',
+      },
       baseVersion: (await detail('marketing_manager_orchestrator')).version,
     });
     expect(cycle.status).toBe(422);
     expect(cycle.body.error.message).toMatch(/cycle/);
-    const renamed = await api(app.baseUrl, 'PUT', '/api/agents/social_media_manager/definition', { definition: { ...definition, name: 'social_lead' }, baseVersion: base.version + 1 });
+    const renamed = await api(app.baseUrl, 'PUT', '/api/agents/social_media_manager/definition', {
+      definition: { ...definition, name: 'social_lead' },
+      baseVersion: base.version + 1,
+    });
     expect(renamed.status).toBe(422);
     expect((await detail('social_media_manager')).definition?.reportsTo).toBe('marketing_manager_orchestrator');
   });
@@ -282,8 +406,17 @@ describe('saving the definition', () => {
 describe('deploying and live status (used by the agent builder)', () => {
   const draft = (name: string, reportsTo = 'operations_manager_orchestrator') => ({
     definition: {
-      name, title: 'Meeting Scheduler', department: 'operations', type: 'context' as const, reportsTo, description: 'Schedules meetings across calendars.',
-      capabilities: ['meeting_scheduling'], keywords: ['meeting', 'calendar'], risk: { default: 'low' as const, actions: {} }, model: { provider: 'default' as const }, limits: { maxConcurrent: 2 },
+      name,
+      title: 'Meeting Scheduler',
+      department: 'operations',
+      type: 'context' as const,
+      reportsTo,
+      description: 'Schedules meetings across calendars.',
+      capabilities: ['meeting_scheduling'],
+      keywords: ['meeting', 'calendar'],
+      risk: { default: 'low' as const, actions: {} },
+      model: { provider: 'default' as const },
+      limits: { maxConcurrent: 2 },
     },
     contextMd: '# Meeting Scheduler\n\n## Role\nYou schedule meetings.\n',
     moduleSource: null,
@@ -292,14 +425,34 @@ describe('deploying and live status (used by the agent builder)', () => {
 
   it('should write the files, hot-load the agent as version 1 and emit registry.reloaded when deployed', async () => {
     const service = app.app.get(AgentWorkspaceService);
-    const reloaded = nextEvent<RegistryReloaded>('registry.reloaded', (e) => e.agents.some((a) => a.name === 'meeting_scheduler'));
-    const created = await service.createAgent(await workspaceId(), draft('meeting_scheduler'), { type: 'agent', name: 'agent_builder' }, 'Built for scheduling');
-    expect(created).toMatchObject({ name: 'meeting_scheduler', version: 1, status: 'online', reportsTo: 'operations_manager_orchestrator', maxConcurrent: 2 });
+    const reloaded = nextEvent<RegistryReloaded>('registry.reloaded', (e) =>
+      e.agents.some((a) => a.name === 'meeting_scheduler'),
+    );
+    const created = await service.createAgent(
+      await workspaceId(),
+      draft('meeting_scheduler'),
+      { type: 'agent', name: 'agent_builder' },
+      'Built for scheduling',
+    );
+    expect(created).toMatchObject({
+      name: 'meeting_scheduler',
+      version: 1,
+      status: 'online',
+      reportsTo: 'operations_manager_orchestrator',
+      maxConcurrent: 2,
+    });
     await reloaded;
     expect(await fileOf('operations/meeting_scheduler', 'Context.md')).toBe(draft('meeting_scheduler').contextMd);
     expect(await fileOf('operations/meeting_scheduler', 'agent.yaml')).toContain('name: meeting_scheduler');
     const versions = (await api(app.baseUrl, 'GET', '/api/agents/meeting_scheduler/versions')).body as AgentVersionPage;
-    expect(versions.versions).toEqual([expect.objectContaining({ version: 1, authorType: 'agent', author: 'agent_builder', message: 'Built for scheduling' })]);
+    expect(versions.versions).toEqual([
+      expect.objectContaining({
+        version: 1,
+        authorType: 'agent',
+        author: 'agent_builder',
+        message: 'Built for scheduling',
+      }),
+    ]);
     const list = (await api(app.baseUrl, 'GET', '/api/agents')).body.agents as Array<{ name: string }>;
     expect(list.map((a) => a.name)).toContain('meeting_scheduler');
   });
@@ -307,12 +460,21 @@ describe('deploying and live status (used by the agent builder)', () => {
   it('should refuse a taken name with 409 and an unknown manager with 422 when deploying', async () => {
     const service = app.app.get(AgentWorkspaceService);
     const ws = await workspaceId();
-    await expect(service.createAgent(ws, draft('recruiter'), { type: 'agent', name: 'agent_builder' }, '')).rejects.toMatchObject({ code: 'agent/exists', status: 409 });
-    await expect(service.createAgent(ws, draft('orphan_agent', 'ghost_boss'), { type: 'agent', name: 'agent_builder' }, '')).rejects.toMatchObject({ code: 'agent/invalid', status: 422 });
+    await expect(
+      service.createAgent(ws, draft('recruiter'), { type: 'agent', name: 'agent_builder' }, ''),
+    ).rejects.toMatchObject({ code: 'agent/exists', status: 409 });
+    await expect(
+      service.createAgent(ws, draft('orphan_agent', 'ghost_boss'), { type: 'agent', name: 'agent_builder' }, ''),
+    ).rejects.toMatchObject({ code: 'agent/invalid', status: 422 });
     const hostile = { ...draft('hostile_agent'), contextMd: '# X\n\u0007bell' };
-    await expect(service.createAgent(ws, hostile, { type: 'agent', name: 'agent_builder' }, '')).rejects.toMatchObject({ code: 'agent/invalid' });
+    await expect(service.createAgent(ws, hostile, { type: 'agent', name: 'agent_builder' }, '')).rejects.toMatchObject({
+      code: 'agent/invalid',
+    });
     const fn = { ...draft('fn_agent'), definition: { ...draft('fn_agent').definition, type: 'function' as const } };
-    await expect(service.createAgent(ws, fn, { type: 'agent', name: 'agent_builder' }, '')).rejects.toMatchObject({ code: 'agent/invalid', message: expect.stringMatching(/module source/) });
+    await expect(service.createAgent(ws, fn, { type: 'agent', name: 'agent_builder' }, '')).rejects.toMatchObject({
+      code: 'agent/invalid',
+      message: expect.stringMatching(/module source/),
+    });
     expect((await api(app.baseUrl, 'GET', '/api/agents/orphan_agent')).status).toBe(404);
   });
 
@@ -342,7 +504,9 @@ describe('deploying and live status (used by the agent builder)', () => {
     const building = nextEvent<AgentStatusChanged>('agent.status_changed', (e) => e.name === 'not_yet_deployed');
     await service.setLifecycle(ws, 'not_yet_deployed', 'being_created');
     expect(await building).toMatchObject({ status: 'being_created' });
-    await expect(service.setLifecycle(ws, 'not_yet_deployed', 'being_improved')).rejects.toMatchObject({ code: 'agent/not_found' });
+    await expect(service.setLifecycle(ws, 'not_yet_deployed', 'being_improved')).rejects.toMatchObject({
+      code: 'agent/not_found',
+    });
   });
 });
 
@@ -359,11 +523,30 @@ describe('metrics', () => {
     await insert('succeeded', 3000, 4);
     await insert('failed', 500, null);
     await insert('succeeded', 9999, 1, 45); // outside the window
-    await pool.query(`insert into llm_calls (workspace_id, agent_name, provider, model, total_tokens, cost_usd) values ($1, 'vendor_manager', 'openai', 'm', 1200, 0.25), ($1, 'vendor_manager', 'openai', 'm', 300, 0.05)`, [ws]);
+    await pool.query(
+      `insert into llm_calls (workspace_id, agent_name, provider, model, total_tokens, cost_usd) values ($1, 'vendor_manager', 'openai', 'm', 1200, 0.25), ($1, 'vendor_manager', 'openai', 'm', 300, 0.05)`,
+      [ws],
+    );
     const all = AgentMetricsListSchema.parse((await api(app.baseUrl, 'GET', '/api/agents/metrics')).body);
     const m = all.metrics.find((x) => x.name === 'vendor_manager');
-    expect(m).toEqual({ name: 'vendor_manager', tasks: 3, successes: 2, failures: 1, successRate: 2 / 3, avgDurationMs: 2000, ratings: 2, avgRating: 4.5, tokens: 1500, costUsd: 0.3 });
-    expect(all.metrics.find((x) => x.name === 'it_support')).toMatchObject({ tasks: 0, successRate: null, avgDurationMs: null, avgRating: null });
+    expect(m).toEqual({
+      name: 'vendor_manager',
+      tasks: 3,
+      successes: 2,
+      failures: 1,
+      successRate: 2 / 3,
+      avgDurationMs: 2000,
+      ratings: 2,
+      avgRating: 4.5,
+      tokens: 1500,
+      costUsd: 0.3,
+    });
+    expect(all.metrics.find((x) => x.name === 'it_support')).toMatchObject({
+      tasks: 0,
+      successRate: null,
+      avgDurationMs: null,
+      avgRating: null,
+    });
     expect((await detail('vendor_manager')).metrics).toEqual(m);
   });
 });

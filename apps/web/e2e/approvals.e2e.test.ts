@@ -41,7 +41,13 @@ async function confirm(page: Page): Promise<void> {
 /** Some actions (skip) run without a dialog; confirm only if one opens. */
 async function confirmIfAsked(page: Page): Promise<void> {
   const accept = page.getByTestId('confirm-accept');
-  if (await accept.waitFor({ state: 'visible', timeout: 1_500 }).then(() => true, () => false)) await accept.click();
+  if (
+    await accept.waitFor({ state: 'visible', timeout: 1_500 }).then(
+      () => true,
+      () => false,
+    )
+  )
+    await accept.click();
 }
 
 async function approvePlan(page: Page, request: string): Promise<string> {
@@ -63,8 +69,15 @@ describe('journey 2: approve paused steps', () => {
     await page.getByRole('link', { name: /Approvals/ }).click();
     // The request appears live, with its badge.
     await expect.poll(() => page.getByTestId('approval-row').count(), { timeout: 30_000 }).toBeGreaterThan(0);
-    await expect.poll(async () => Number((await page.getByTestId('nav-approvals-badge').textContent())?.replace(/\D/g, '') || 0)).toBeGreaterThan(0);
-    await page.getByTestId('approval-row').first().getByTestId('approval-open').click().catch(() => undefined);
+    await expect
+      .poll(async () => Number((await page.getByTestId('nav-approvals-badge').textContent())?.replace(/\D/g, '') || 0))
+      .toBeGreaterThan(0);
+    await page
+      .getByTestId('approval-row')
+      .first()
+      .getByTestId('approval-open')
+      .click()
+      .catch(() => undefined);
 
     for (let round = 0; round < 40; round++) {
       const status = await settled(id);
@@ -72,13 +85,19 @@ describe('journey 2: approve paused steps', () => {
       if (status === 'paused_for_approval') {
         await page.goto(`${system.url}/approvals`);
         await expect.poll(() => page.getByTestId('approval-row').count(), { timeout: 10_000 }).toBeGreaterThan(0);
-        const ids = await page.getByTestId('approval-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-approval-id')));
+        const ids = await page
+          .getByTestId('approval-row')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-approval-id')));
         await page.getByTestId('approvals-select-all').click();
         await page.getByTestId('approvals-bulk-approve').click();
         await confirm(page);
         // Decided rows leave the queue live; new requests may arrive meanwhile.
         for (const approvalId of ids) {
-          await expect.poll(() => page.locator(`[data-testid="approval-row"][data-approval-id="${approvalId}"]`).count(), { timeout: 10_000 }).toBe(0);
+          await expect
+            .poll(() => page.locator(`[data-testid="approval-row"][data-approval-id="${approvalId}"]`).count(), {
+              timeout: 10_000,
+            })
+            .toBe(0);
         }
       } else if (status === 'paused_on_error' || status === 'paused_for_agent_development') {
         await page.goto(`${system.url}/projects/${id}`);
@@ -93,7 +112,9 @@ describe('journey 2: approve paused steps', () => {
     }
     expect(await projectStatus(id)).toBe('completed');
     await page.goto(`${system.url}/projects/${id}`);
-    await expect.poll(() => page.getByTestId('project-progress').getAttribute('data-percent'), { timeout: 10_000 }).toBe('100');
+    await expect
+      .poll(() => page.getByTestId('project-progress').getAttribute('data-percent'), { timeout: 10_000 })
+      .toBe('100');
     await page.close();
   });
 
@@ -109,10 +130,20 @@ describe('journey 2: approve paused steps', () => {
     await page.getByTestId('confirm-notes').fill('not this quarter', { timeout: 10_000 });
     await confirm(page);
     // The decision is made once the row leaves the queue.
-    await expect.poll(() => page.locator(`[data-testid="approval-row"][data-approval-id="${rejectedId}"]`).count(), { timeout: 10_000 }).toBe(0);
+    await expect
+      .poll(() => page.locator(`[data-testid="approval-row"][data-approval-id="${rejectedId}"]`).count(), {
+        timeout: 10_000,
+      })
+      .toBe(0);
     await page.goto(`${system.url}/projects/${id}`);
-    await expect.poll(() => page.locator('[data-testid="project-error"][data-category="permission"]').count(), { timeout: 20_000 }).toBeGreaterThan(0);
-    await expect.poll(() => page.locator('[data-testid="project-error"][data-category="permission"]').first().textContent()).toMatch(/Rejected/);
+    await expect
+      .poll(() => page.locator('[data-testid="project-error"][data-category="permission"]').count(), {
+        timeout: 20_000,
+      })
+      .toBeGreaterThan(0);
+    await expect
+      .poll(() => page.locator('[data-testid="project-error"][data-category="permission"]').first().textContent())
+      .toMatch(/Rejected/);
     await page.close();
   });
 });

@@ -41,7 +41,9 @@ describe('journey 1: chat with the CEO orchestrator', () => {
 
     const answer = page.locator('[data-testid="chat-message"][data-role="assistant"]').last();
     await expect.poll(async () => answer.textContent(), { timeout: 20_000 }).toContain('Finance Manager');
-    await expect.poll(async () => (await answer.textContent())?.includes('ROI Calculator'), { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(async () => (await answer.textContent())?.includes('ROI Calculator'), { timeout: 20_000 })
+      .toBe(true);
     const seen = await page.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
     // Streamed: the page showed several growing partial texts before the final one.
     expect(seen.length).toBeGreaterThan(3);
@@ -51,7 +53,11 @@ describe('journey 1: chat with the CEO orchestrator', () => {
     // The conversation is in the URL and survives a reload (it is stored, not just shown).
     await expect.poll(() => page.url()).toMatch(/\/workspace\/[0-9a-f-]{36}$/);
     await page.reload();
-    await expect.poll(async () => page.locator('[data-testid="chat-message"][data-role="assistant"]').last().textContent(), { timeout: 10_000 }).toContain('Finance Manager');
+    await expect
+      .poll(async () => page.locator('[data-testid="chat-message"][data-role="assistant"]').last().textContent(), {
+        timeout: 10_000,
+      })
+      .toContain('Finance Manager');
     await page.close();
   });
 
@@ -64,25 +70,37 @@ describe('journey 1: chat with the CEO orchestrator', () => {
     // Arrow keys walk the hierarchy; Enter opens the details; Escape returns to the card.
     await chartCard('ceo_orchestrator').focus();
     await page.keyboard.press('ArrowDown');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-agent'))).toBe('cfo_orchestrator');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-agent')))
+      .toBe('cfo_orchestrator');
     await page.keyboard.press('ArrowDown');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-agent'))).toBe('finance_manager_orchestrator');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-agent')))
+      .toBe('finance_manager_orchestrator');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('agent-panel').getAttribute('data-agent')).toBe('finance_manager_orchestrator');
+    await expect
+      .poll(() => page.getByTestId('agent-panel').getAttribute('data-agent'))
+      .toBe('finance_manager_orchestrator');
     await page.keyboard.press('Escape');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-agent'))).toBe('finance_manager_orchestrator');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-agent')))
+      .toBe('finance_manager_orchestrator');
 
     // Delegating from the chart prefills a new conversation addressed to the agent.
     await chartCard('finance_manager_orchestrator').click();
     await page.getByTestId('delegate-task').fill('Prepare the Q3 budget review');
     await page.getByTestId('delegate-submit').click();
-    await expect.poll(() => page.getByTestId('composer-input').inputValue(), { timeout: 10_000 }).toBe('Ask the Finance Manager to prepare the Q3 budget review');
+    await expect
+      .poll(() => page.getByTestId('composer-input').inputValue(), { timeout: 10_000 })
+      .toBe('Ask the Finance Manager to prepare the Q3 budget review');
 
     // The accessible alternative lists every agent.
     await page.goto(`${system.url}/organization`);
     await page.getByTestId('org-view-list').click();
     await expect.poll(() => page.getByTestId('org-node').count(), { timeout: 10_000 }).toBe(34);
-    await expect.poll(() => page.locator('[data-testid="org-node"][data-agent="finance_manager_orchestrator"]').count()).toBe(1);
+    await expect
+      .poll(() => page.locator('[data-testid="org-node"][data-agent="finance_manager_orchestrator"]').count())
+      .toBe(1);
     await page.close();
   });
 });

@@ -50,11 +50,22 @@ async function confirm(page: Page, notes?: string): Promise<void> {
 
 async function confirmIfAsked(page: Page): Promise<void> {
   const accept = page.getByTestId('confirm-accept');
-  if (await accept.waitFor({ state: 'visible', timeout: 1_500 }).then(() => true, () => false)) await accept.click();
+  if (
+    await accept.waitFor({ state: 'visible', timeout: 1_500 }).then(
+      () => true,
+      () => false,
+    )
+  )
+    await accept.click();
 }
 
 /** Decides one step approval from its row in the Approvals view and waits until it leaves the queue. */
-async function decideInQueue(page: Page, approvalId: string, decision: 'approve' | 'reject', notes?: string): Promise<void> {
+async function decideInQueue(
+  page: Page,
+  approvalId: string,
+  decision: 'approve' | 'reject',
+  notes?: string,
+): Promise<void> {
   await page.goto(`${system.url}/approvals`);
   const row = page.locator(`[data-testid="approval-row"][data-approval-id="${approvalId}"]`);
   await row.waitFor({ timeout: 20_000 });
@@ -82,7 +93,9 @@ describe('the Germany launch: a plan that needs a new agent', () => {
       const status = await settled(id);
       seen.add(status);
       if (status === 'completed') break;
-      const pending = (await get<{ approvals: Array<{ id: string; kind: string }> }>(`/api/approvals?status=pending&projectId=${id}`)).approvals;
+      const pending = (
+        await get<{ approvals: Array<{ id: string; kind: string }> }>(`/api/approvals?status=pending&projectId=${id}`)
+      ).approvals;
       const steps = pending.filter((a) => a.kind === 'action');
       if (status === 'paused_for_approval' && steps.length > 0) {
         // One step is rejected, live in the queue, with a reason; the others are approved. The
@@ -104,13 +117,18 @@ describe('the Germany launch: a plan that needs a new agent', () => {
         await build.waitFor({ timeout: 30_000 });
         await build.getByTestId('build-approve').click();
         await confirm(chat);
-        await chat.locator('[data-testid="agent-build-card"][data-status="deployed"]').first().waitFor({ timeout: 30_000 });
+        await chat
+          .locator('[data-testid="agent-build-card"][data-status="deployed"]')
+          .first()
+          .waitFor({ timeout: 30_000 });
         builtFromChat = true;
         await expect.poll(() => projectStatus(id), { timeout: 20_000 }).not.toBe('paused_for_agent_development');
       } else if (status === 'paused_on_error') {
         // The rejection comes back as a failure with its reason; the person skips that step.
         await admin.goto(`${system.url}/projects/${id}`);
-        await expect.poll(() => admin.locator('[data-testid="project-error"]').first().textContent(), { timeout: 20_000 }).toMatch(/Rejected|Not in this quarter/);
+        await expect
+          .poll(() => admin.locator('[data-testid="project-error"]').first().textContent(), { timeout: 20_000 })
+          .toMatch(/Rejected|Not in this quarter/);
         const skip = admin.getByTestId('recover-skip').first();
         await skip.waitFor({ timeout: 10_000 });
         await skip.click();

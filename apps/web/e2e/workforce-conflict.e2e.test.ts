@@ -39,7 +39,8 @@ async function append(page: Page, text: string): Promise<void> {
   await page.keyboard.type(text);
 }
 
-const editorText = async (page: Page) => (await page.getByTestId('context-editor-input').innerText()).replace(/\u00a0/g, ' ');
+const editorText = async (page: Page) =>
+  (await page.getByTestId('context-editor-input').innerText()).replace(/\u00a0/g, ' ');
 
 describe('journey 3: two people edit the same agent', () => {
   it('should show the second saver the conflict with the diff, keep their text, and let them take the other version', async () => {
@@ -55,14 +56,18 @@ describe('journey 3: two people edit the same agent', () => {
     await append(bob, MINE);
 
     await alice.getByTestId('context-save').click();
-    await expect.poll(() => alice.getByTestId('context-saved').textContent(), { timeout: 10_000 }).toContain(`version ${base + 1}`);
+    await expect
+      .poll(() => alice.getByTestId('context-saved').textContent(), { timeout: 10_000 })
+      .toContain(`version ${base + 1}`);
 
     // Bob saves from the old version: a conflict, not a silent overwrite.
     await bob.getByTestId('context-save').click();
     const panel = bob.getByTestId('agent-conflict');
     await panel.waitFor({ timeout: 10_000 });
     expect(await panel.getByTestId('agent-conflict-summary').textContent()).toContain(`saved version ${base + 1}`);
-    await expect.poll(() => panel.locator('.agent-diff__line--added').allTextContents().then(trimmedLines)).toContain(`+${THEIRS}`);
+    await expect
+      .poll(() => panel.locator('.agent-diff__line--added').allTextContents().then(trimmedLines))
+      .toContain(`+${THEIRS}`);
     expect(await panel.getByTestId('agent-conflict-mine').inputValue()).toContain(MINE);
     expect(await editorText(bob)).toContain(MINE);
     // Nothing of Bob's reached the file.
@@ -78,7 +83,9 @@ describe('journey 3: two people edit the same agent', () => {
     // Bob re-applies his line on top of Alice's: both are in the new version.
     await append(bob, MINE);
     await bob.getByTestId('context-save').click();
-    await expect.poll(() => bob.getByTestId('context-saved').textContent(), { timeout: 10_000 }).toContain(`version ${base + 2}`);
+    await expect
+      .poll(() => bob.getByTestId('context-saved').textContent(), { timeout: 10_000 })
+      .toContain(`version ${base + 2}`);
     const saved = await readFile(path.join(agentsDir, CONTEXT_FILE), 'utf8');
     expect(saved).toContain(THEIRS);
     expect(saved).toContain(MINE);

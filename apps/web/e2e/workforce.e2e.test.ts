@@ -52,10 +52,13 @@ async function deployedDefinition(name: string): Promise<string> {
 async function openAgent(page: Page, name: string): Promise<void> {
   await page.goto(`${system.url}/workforce`);
   await page.locator(`[data-testid="workforce-row"][data-agent="${name}"]`).getByTestId('workforce-open').click();
-  await page.locator(`[data-testid="agent-detail"][data-agent="${name}"]`).getByTestId('context-editor-input').waitFor({ timeout: 30_000 });
+  await page
+    .locator(`[data-testid="agent-detail"][data-agent="${name}"]`)
+    .getByTestId('context-editor-input')
+    .waitFor({ timeout: 30_000 });
 }
 
-describe('journey 3: edit an agent\'s Context.md in the workforce view', () => {
+describe("journey 3: edit an agent's Context.md in the workforce view", () => {
   it('should save a new version with a diff, use it for the next delegation at once, and restore the previous one', async () => {
     const original = await readFile(path.join(agentsDir, CONTEXT_FILE), 'utf8');
     const page = await browser.newPage();
@@ -66,7 +69,9 @@ describe('journey 3: edit an agent\'s Context.md in the workforce view', () => {
     await appendToEditor(page, ADDED);
     await page.getByTestId('context-save-message').fill('Add a closing summary rule');
     await page.getByTestId('context-save').click();
-    await expect.poll(() => page.getByTestId('context-saved').textContent(), { timeout: 10_000 }).toContain(`version ${base + 1}`);
+    await expect
+      .poll(() => page.getByTestId('context-saved').textContent(), { timeout: 10_000 })
+      .toContain(`version ${base + 1}`);
     await expect.poll(() => readFile(path.join(agentsDir, CONTEXT_FILE), 'utf8')).toContain(ADDED);
 
     // The version list and the diff of the new version against the one before.
@@ -81,8 +86,12 @@ describe('journey 3: edit an agent\'s Context.md in the workforce view', () => {
     await page.goto(system.url);
     await send(page, 'Ask the blog post writer to write a post about remote work');
     const reply = await assistantMessage(page, 1);
-    await expect.poll(() => reply.getByTestId('delegation-agent').textContent(), { timeout: 30_000 }).toContain('blog_post_writer');
-    await expect.poll(() => reply.getByTestId('delegation-context-version').getAttribute('data-version'), { timeout: 10_000 }).toBe(String(base + 1));
+    await expect
+      .poll(() => reply.getByTestId('delegation-agent').textContent(), { timeout: 30_000 })
+      .toContain('blog_post_writer');
+    await expect
+      .poll(() => reply.getByTestId('delegation-context-version').getAttribute('data-version'), { timeout: 10_000 })
+      .toBe(String(base + 1));
 
     // Restore the previous version (confirmed): a new version with the old text, on disk too.
     await reply.getByTestId('delegation-context-version').click();
@@ -90,7 +99,9 @@ describe('journey 3: edit an agent\'s Context.md in the workforce view', () => {
     await page.getByTestId('agent-tab-versions').click();
     await page.locator(`[data-testid="version-item"][data-version="${base}"]`).getByTestId('version-restore').click();
     await page.getByTestId('confirm-accept').click({ timeout: 10_000 });
-    await expect.poll(() => page.getByTestId('restore-notice').textContent(), { timeout: 10_000 }).toContain(`restored as version ${base + 2}`);
+    await expect
+      .poll(() => page.getByTestId('restore-notice').textContent(), { timeout: 10_000 })
+      .toContain(`restored as version ${base + 2}`);
     await expect.poll(() => readFile(path.join(agentsDir, CONTEXT_FILE), 'utf8')).toBe(original);
     await page.getByTestId('agent-tab-context').click();
     await expect.poll(() => editorText(page)).not.toContain(ADDED);
@@ -103,7 +114,9 @@ describe('journey 3: edit an agent\'s Context.md in the workforce view', () => {
     await page.getByTestId('workforce-create').click();
     const wizard = page.getByTestId('create-agent-wizard');
     await wizard.locator('[data-testid="template-card"][data-template="customer_service"]').click({ timeout: 10_000 });
-    await wizard.getByTestId('wizard-request').fill('An agent that answers customer questions about invoices and payment dates');
+    await wizard
+      .getByTestId('wizard-request')
+      .fill('An agent that answers customer questions about invoices and payment dates');
     await wizard.locator('summary').click();
     await wizard.getByTestId('wizard-name').fill('invoice_helper');
     await wizard.getByTestId('wizard-submit').click();
@@ -111,7 +124,9 @@ describe('journey 3: edit an agent\'s Context.md in the workforce view', () => {
     // The card follows the build over the socket until a person has to decide.
     const card = page.getByTestId('agent-build-card').first();
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 60_000 }).toBe('awaiting_approval');
-    expect(await card.locator('[data-testid="build-stage"][data-stage="validating"]').getAttribute('data-state')).toBe('done');
+    expect(await card.locator('[data-testid="build-stage"][data-stage="validating"]').getAttribute('data-state')).toBe(
+      'done',
+    );
     expect(await card.getByTestId('build-check').count()).toBeGreaterThan(0);
     expect(await card.getByTestId('build-draft').textContent()).toContain('invoice_helper');
 
@@ -119,7 +134,9 @@ describe('journey 3: edit an agent\'s Context.md in the workforce view', () => {
     await page.getByTestId('confirm-accept').click({ timeout: 10_000 });
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 60_000 }).toBe('deployed');
     // Deployed means written to agents/<department>/invoice_helper/ as well.
-    await expect.poll(() => deployedDefinition('invoice_helper'), { timeout: 10_000 }).toContain('name: invoice_helper');
+    await expect
+      .poll(() => deployedDefinition('invoice_helper'), { timeout: 10_000 })
+      .toContain('name: invoice_helper');
 
     await card.getByTestId('build-agent-link').click();
     await page.locator('[data-testid="agent-detail"][data-agent="invoice_helper"]').waitFor({ timeout: 10_000 });
@@ -128,7 +145,9 @@ describe('journey 3: edit an agent\'s Context.md in the workforce view', () => {
     await page.getByTestId('agent-retire').click();
     await page.getByTestId('confirm-notes').fill('Replaced by the billing team');
     await page.getByTestId('confirm-accept').click();
-    await expect.poll(() => page.getByTestId('retire-result').textContent(), { timeout: 10_000 }).toContain('is retired');
+    await expect
+      .poll(() => page.getByTestId('retire-result').textContent(), { timeout: 10_000 })
+      .toContain('is retired');
     await expect.poll(() => page.getByTestId('agent-detail-status').getAttribute('data-status')).toBe('retired');
     await page.close();
   });
@@ -144,11 +163,17 @@ describe('journey 3: edit an agent\'s Context.md in the workforce view', () => {
 
     await temperature.fill('0.4');
     await page.getByTestId('settings-save').click();
-    await expect.poll(() => page.getByTestId('settings-saved').textContent(), { timeout: 10_000 }).toMatch(/Saved as version \d+/);
-    await expect.poll(() => readFile(path.join(agentsDir, 'marketing/content_strategist/agent.yaml'), 'utf8')).toContain('temperature: 0.4');
+    await expect
+      .poll(() => page.getByTestId('settings-saved').textContent(), { timeout: 10_000 })
+      .toMatch(/Saved as version \d+/);
+    await expect
+      .poll(() => readFile(path.join(agentsDir, 'marketing/content_strategist/agent.yaml'), 'utf8'))
+      .toContain('temperature: 0.4');
 
     await page.getByTestId('agent-tab-improvements').click();
-    await page.getByTestId('improvement-feedback').fill('Calendars are too vague: give every item an owner and a publish date.');
+    await page
+      .getByTestId('improvement-feedback')
+      .fill('Calendars are too vague: give every item an owner and a publish date.');
     await page.getByTestId('improvement-propose').click();
     const item = page.getByTestId('improvement-item').first();
     await item.waitFor({ timeout: 20_000 });
@@ -200,7 +225,10 @@ describe('journey 3: edit an agent\'s Context.md in the workforce view', () => {
     await expect.poll(() => item.getAttribute('data-status'), { timeout: 10_000 }).toBe('applied');
     expect(await item.textContent()).toContain(`→ v${base + 1}`);
     await page.goBack();
-    await reply.getByTestId('agent-improvement-card').getByTestId('improvement-card-version-link').click({ timeout: 20_000 });
+    await reply
+      .getByTestId('agent-improvement-card')
+      .getByTestId('improvement-card-version-link')
+      .click({ timeout: 20_000 });
     const newest = page.getByTestId('version-item').first();
     await expect.poll(() => newest.getAttribute('data-version'), { timeout: 10_000 }).toBe(String(base + 1));
     await page.getByTestId('agent-tab-context').click();

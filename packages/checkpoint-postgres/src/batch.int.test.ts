@@ -17,10 +17,15 @@ afterAll(async () => db.close());
 const run = (thread: string) => ({ configurable: { thread_id: thread }, durability: 'sync' as const });
 const isPut = (q: string) => q.includes('insert into checkpoints.checkpoints');
 const isWritesAlone = (q: string) => q.startsWith('insert into checkpoints.writes');
-const writeRows = async (thread: string) => (await db.pool.query<{ n: number }>('select count(*)::int as n from checkpoints.writes where thread_id = $1', [thread])).rows[0]!.n;
+const writeRows = async (thread: string) =>
+  (
+    await db.pool.query<{ n: number }>('select count(*)::int as n from checkpoints.writes where thread_id = $1', [
+      thread,
+    ])
+  ).rows[0]!.n;
 
 describe('group commit of task writes', () => {
-  it('should save each task\'s writes in the statement of the checkpoint that follows it when a chain runs', async () => {
+  it("should save each task's writes in the statement of the checkpoint that follows it when a chain runs", async () => {
     const State = Annotation.Root({ n: Annotation<number>() });
     const graph = new StateGraph(State)
       .addNode('a', (s) => ({ n: s.n + 1 }))
@@ -44,15 +49,20 @@ describe('group commit of task writes', () => {
     expect(history.map((s) => s.values.n)).toEqual([3, 2, 1, 0, undefined]);
   });
 
-  it('should save the writes of parallel tasks that finish together with their superstep\'s checkpoint', async () => {
-    const State = Annotation.Root({ items: Annotation<number[]>(), done: Annotation<number[]>({ reducer: (a, b) => a.concat(b), default: () => [] }) });
+  it("should save the writes of parallel tasks that finish together with their superstep's checkpoint", async () => {
+    const State = Annotation.Root({
+      items: Annotation<number[]>(),
+      done: Annotation<number[]>({ reducer: (a, b) => a.concat(b), default: () => [] }),
+    });
     const graph = new StateGraph(State)
       .addNode('work', (s: { item: number }) => ({ done: [s.item] }))
       .addConditionalEdges(START, (s) => s.items.map((item) => new Send('work', { item })))
       .addEdge('work', END)
       .compile({ checkpointer: saver });
     const thread = threadId();
-    const { result, queries } = await countQueries(() => graph.invoke({ items: [1, 2, 3, 4, 5, 6, 7, 8] }, run(thread)));
+    const { result, queries } = await countQueries(() =>
+      graph.invoke({ items: [1, 2, 3, 4, 5, 6, 7, 8] }, run(thread)),
+    );
     expect([...result.done].sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     // The eight workers' writes ride with the checkpoint; only the input's may go alone.
     expect(queries.filter(isWritesAlone).length).toBeLessThanOrEqual(1);
@@ -70,7 +80,13 @@ describe('group commit of task writes', () => {
   it('should save writes of several tasks held together in one statement', async () => {
     const thread = threadId();
     const saved = await saver.put(config(thread), checkpoint(), metadata(0), {});
-    const { queries } = await countQueries(() => Promise.all([saver.putWrites(saved, [['a', 1]], 'task-1'), saver.putWrites(saved, [['a', 2]], 'task-2'), saver.putWrites(saved, [['a', 3]], 'task-3')]));
+    const { queries } = await countQueries(() =>
+      Promise.all([
+        saver.putWrites(saved, [['a', 1]], 'task-1'),
+        saver.putWrites(saved, [['a', 2]], 'task-2'),
+        saver.putWrites(saved, [['a', 3]], 'task-3'),
+      ]),
+    );
     expect(queries).toHaveLength(1);
     const tuple = await saver.getTuple(saved);
     expect(tuple?.pendingWrites?.map(([task, , value]) => [task, value])).toEqual([
@@ -83,7 +99,9 @@ describe('group commit of task writes', () => {
   it('should reject every held write when their statement fails', async () => {
     const thread = threadId();
     const cfg = { configurable: { thread_id: thread, checkpoint_ns: '', checkpoint_id: 'cp-1' } };
-    await db.pool.query(`alter table checkpoints.writes add constraint short_path check (length(task_path) < 5) not valid`);
+    await db.pool.query(
+      `alter table checkpoints.writes add constraint short_path check (length(task_path) < 5) not valid`,
+    );
     try {
       // One of the two violates the constraint: they share a statement, so neither is saved.
       const bad = saver.putWrites(cfg, [['a', 1]], 'task-1', 'x'.repeat(10));

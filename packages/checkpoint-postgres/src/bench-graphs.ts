@@ -20,7 +20,10 @@ export function chainGraph(steps: number, checkpointer: BaseCheckpointSaver | un
   return graph.addEdge(names[steps - 1]!, END).compile({ checkpointer });
 }
 
-const Fan = Annotation.Root({ n: Annotation<number>(), done: Annotation<number[]>({ reducer: (a, b) => a.concat(b), default: () => [] }) });
+const Fan = Annotation.Root({
+  n: Annotation<number>(),
+  done: Annotation<number[]>({ reducer: (a, b) => a.concat(b), default: () => [] }),
+});
 
 export interface FanHooks {
   fan?: () => void;

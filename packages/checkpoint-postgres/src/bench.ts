@@ -23,7 +23,10 @@ import { chainGraph, fanGraph } from './bench-graphs.js';
 // of 10 and print a (harmless) leak warning into the table.
 setMaxListeners(100);
 
-const MIGRATION = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../supabase/migrations/20261121001100_project_checkpoints_init.sql');
+const MIGRATION = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../supabase/migrations/20261121001100_project_checkpoints_init.sql',
+);
 // MemorySaver shows the floor: what LangGraph itself spends per step once a checkpointer is set.
 type SaverName = 'none' | 'MemorySaver' | 'PostgresSaver' | 'PostgresCheckpointSaver';
 const SAVERS: SaverName[] = ['none', 'MemorySaver', 'PostgresSaver', 'PostgresCheckpointSaver'];
@@ -46,7 +49,9 @@ interface Shape {
   steps: number;
   runs: number;
   warmup: number;
-  build: (checkpointer: BaseCheckpointSaver | undefined) => { invoke: (input: Record<string, unknown>, config: object) => Promise<unknown> };
+  build: (checkpointer: BaseCheckpointSaver | undefined) => {
+    invoke: (input: Record<string, unknown>, config: object) => Promise<unknown>;
+  };
 }
 interface Result {
   shape: string;
@@ -68,7 +73,10 @@ async function runOnce(shape: Shape, graph: ReturnType<Shape['build']>, thread: 
   marks = [];
   const q0 = queries;
   const started = performance.now();
-  await graph.invoke({ n: 0 }, { configurable: { thread_id: thread }, durability: 'sync', recursionLimit: shape.steps + 10 });
+  await graph.invoke(
+    { n: 0 },
+    { configurable: { thread_id: thread }, durability: 'sync', recursionLimit: shape.steps + 10 },
+  );
   const ended = performance.now();
   // A step lasts from its start to the next step's start (the last one: to the run's end),
   // so it includes the checkpoint written after it.
@@ -89,7 +97,10 @@ async function database(): Promise<{ url: string; cleanup: () => Promise<void> }
   let stop = async () => undefined as void;
   if (!admin) {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'orch-bench-'));
-    const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), ephemeral: process.env.BENCH_FSYNC === 'off' });
+    const server = await startEmbeddedPostgres({
+      dataDir: path.join(dir, 'data'),
+      ephemeral: process.env.BENCH_FSYNC === 'off',
+    });
     admin = server.url('postgres');
     stop = async () => {
       await server.stop();
@@ -140,12 +151,33 @@ async function main(): Promise<void> {
 
     const shapes: Shape[] = [
       { name: 'linear-100', steps: 100, runs: 10, warmup: 2, build: (c) => chainGraph(100, c, mark) },
-      { name: 'fanout-20', steps: 3, runs: 40, warmup: 5, build: (c) => fanGraph(20, c, { fan: mark, worker: (i) => { if (i === 0) mark(); }, join: mark }) },
+      {
+        name: 'fanout-20',
+        steps: 3,
+        runs: 40,
+        warmup: 5,
+        build: (c) =>
+          fanGraph(20, c, {
+            fan: mark,
+            worker: (i) => {
+              if (i === 0) mark();
+            },
+            join: mark,
+          }),
+      },
     ];
     const results: Result[] = [];
     for (const shape of shapes) {
-      const graphs = Object.fromEntries(SAVERS.map((s) => [s, shape.build(savers[s])])) as Record<SaverName, ReturnType<Shape['build']>>;
-      const samples: Record<SaverName, Sample[]> = { none: [], MemorySaver: [], PostgresSaver: [], PostgresCheckpointSaver: [] };
+      const graphs = Object.fromEntries(SAVERS.map((s) => [s, shape.build(savers[s])])) as Record<
+        SaverName,
+        ReturnType<Shape['build']>
+      >;
+      const samples: Record<SaverName, Sample[]> = {
+        none: [],
+        MemorySaver: [],
+        PostgresSaver: [],
+        PostgresCheckpointSaver: [],
+      };
       // Round-robin, so drift (JIT, caches, disk) affects every saver alike.
       for (let r = 0; r < shape.warmup + shape.runs; r++) {
         for (const s of SAVERS) {
@@ -153,7 +185,10 @@ async function main(): Promise<void> {
           if (r >= shape.warmup) samples[s].push(sample);
         }
       }
-      const baseline = percentile(samples.none.flatMap((x) => x.stepMs), 50);
+      const baseline = percentile(
+        samples.none.flatMap((x) => x.stepMs),
+        50,
+      );
       for (const s of SAVERS) {
         const steps = samples[s].flatMap((x) => x.stepMs);
         const totalMs = samples[s].reduce((sum, x) => sum + x.runMs, 0);
@@ -171,20 +206,36 @@ async function main(): Promise<void> {
     }
 
     const header = ['shape', 'saver', 'steps', 'p50 ms/step', 'p95 ms/step', 'overhead p50', 'steps/s', 'queries/step'];
-    const rows = results.map((r) => [r.shape, r.saver, r.steps, r.p50, r.p95, r.overheadP50, r.stepsPerSec, r.queriesPerStep].map(String));
+    const rows = results.map((r) =>
+      [r.shape, r.saver, r.steps, r.p50, r.p95, r.overheadP50, r.stepsPerSec, r.queriesPerStep].map(String),
+    );
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-    const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-    console.log(`Postgres ${server.version} (fsync=${server.fsync}, synchronous_commit=${server.sync}), Node ${process.version}`);
+    const line = (cells: string[]) =>
+      cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+    console.log(
+      `Postgres ${server.version} (fsync=${server.fsync}, synchronous_commit=${server.sync}), Node ${process.version}`,
+    );
     console.log(line(header));
     for (const row of rows) console.log(line(row));
     const speedup = Object.fromEntries(
       shapes.map((shape) => {
         const of = (s: SaverName) => results.find((r) => r.shape === shape.name && r.saver === s)!;
-        return [shape.name, round(of('PostgresSaver').overheadP50 / Math.max(of('PostgresCheckpointSaver').overheadP50, 0.001), 2)];
+        return [
+          shape.name,
+          round(of('PostgresSaver').overheadP50 / Math.max(of('PostgresCheckpointSaver').overheadP50, 0.001), 2),
+        ];
       }),
     );
     console.log(`overhead per step, PostgresSaver / PostgresCheckpointSaver: ${JSON.stringify(speedup)}`);
-    console.log(JSON.stringify({ bench: 'checkpoint-postgres', postgres: server, node: process.version, results, overheadRatio: speedup }));
+    console.log(
+      JSON.stringify({
+        bench: 'checkpoint-postgres',
+        postgres: server,
+        node: process.version,
+        results,
+        overheadRatio: speedup,
+      }),
+    );
   } finally {
     await Promise.all(pools.map((p) => p.end()));
     await db.cleanup();

@@ -16,7 +16,8 @@ beforeAll(async () => {
 afterAll(async () => db.close());
 
 /** The interrupts a run stopped on (invoke() adds them to the returned state). */
-const interrupts = (result: object) => ((result as { __interrupt__?: Array<{ value: unknown }> }).__interrupt__ ?? []).map((i) => i.value);
+const interrupts = (result: object) =>
+  ((result as { __interrupt__?: Array<{ value: unknown }> }).__interrupt__ ?? []).map((i) => i.value);
 
 const run = (thread: string) => ({ configurable: { thread_id: thread }, durability: 'sync' as const });
 
@@ -120,7 +121,10 @@ describe('LangGraph runs', () => {
       // Interrupt ids hash the thread's task ids, so only the values are compared.
       results.push({ paused: { log: paused.log, interrupts: interrupts(paused) }, done });
       if (checkpointer === saver) {
-        const { rows } = await db.pool.query<{ ns: string }>('select distinct checkpoint_ns as ns from checkpoints.checkpoints where thread_id = $1 order by 1', [thread]);
+        const { rows } = await db.pool.query<{ ns: string }>(
+          'select distinct checkpoint_ns as ns from checkpoints.checkpoints where thread_id = $1 order by 1',
+          [thread],
+        );
         expect(rows.map((r) => r.ns)).toEqual(['', expect.stringMatching(/^child:/)]);
       }
     }

@@ -26,12 +26,14 @@ const record = (thread: string, label: string) => async (client: pg.PoolClient) 
   await client.query('insert into probe (thread, label) values ($1, $2)', [thread, label]);
 };
 const labels = async (thread: string) =>
-  (await db.pool.query<{ label: string }>('select label from probe where thread = $1 order by label', [thread])).rows.map((r) => r.label);
+  (
+    await db.pool.query<{ label: string }>('select label from probe where thread = $1 order by label', [thread])
+  ).rows.map((r) => r.label);
 const hasCheckpoint = async (thread: string) =>
   ((await db.pool.query('select 1 from checkpoints.checkpoints where thread_id = $1', [thread])).rowCount ?? 0) > 0;
 
 describe('enqueue (committed with the next checkpoint)', () => {
-  it('should commit a queued write with the thread\'s next checkpoint, and not before', async () => {
+  it("should commit a queued write with the thread's next checkpoint, and not before", async () => {
     const thread = threadId();
     const seenInside: boolean[] = [];
     const committed = saver.enqueue(thread, async (client) => {
@@ -120,16 +122,21 @@ describe('flush and discard', () => {
     const thread = threadId();
     const queued = saver.enqueue(thread, record(thread, 'a'));
     expect(saver.discard(thread, 'because the run stopped')).toBe(1);
-    await expect(queued).rejects.toMatchObject({ code: 'checkpoint/outbox_dropped', message: 'Outbox write because the run stopped' });
+    await expect(queued).rejects.toMatchObject({
+      code: 'checkpoint/outbox_dropped',
+      message: 'Outbox write because the run stopped',
+    });
     expect(saver.pendingOutboxWrites()).toBe(0);
   });
 });
 
-describe('enqueueWithTask (committed with the node\'s saved writes)', () => {
+describe("enqueueWithTask (committed with the node's saved writes)", () => {
   const run = (thread: string) => ({ configurable: { thread_id: thread }, durability: 'sync' as const });
 
   it('should keep the bookkeeping of a finished task when a sibling fails, and not repeat it on resume', async () => {
-    const State = Annotation.Root({ done: Annotation<string[]>({ reducer: (a, b) => a.concat(b), default: () => [] }) });
+    const State = Annotation.Root({
+      done: Annotation<string[]>({ reducer: (a, b) => a.concat(b), default: () => [] }),
+    });
     const runs: string[] = [];
     let failB = true;
     const graph = new StateGraph(State)
@@ -173,7 +180,7 @@ describe('enqueueWithTask (committed with the node\'s saved writes)', () => {
     expect(await labels(thread)).toEqual(['asked']);
   });
 
-  it('should refuse a config that is not a node\'s', () => {
+  it("should refuse a config that is not a node's", () => {
     expect(() => saver.enqueueWithTask(config(threadId()), record('x', 'y'))).toThrow(/node/);
   });
 });

@@ -67,7 +67,12 @@ export class Outbox {
     return this.push(threadId, slot, { statement }, key);
   }
 
-  private push(threadId: string, slot: string, item: Pick<OutboxEntry, 'write' | 'statement'>, key?: string): Promise<unknown[]> {
+  private push(
+    threadId: string,
+    slot: string,
+    item: Pick<OutboxEntry, 'write' | 'statement'>,
+    key?: string,
+  ): Promise<unknown[]> {
     let settle!: OutboxEntry['settle'];
     const committed = new Promise<unknown[]>((resolve, reject) => {
       settle = (failure, rows) => (failure ? reject(failure.error) : resolve(rows ?? []));
@@ -81,7 +86,10 @@ export class Outbox {
     if (key !== undefined) {
       // A node retried by its RetryPolicy runs again and queues the same write again.
       const previous = queue.entries.findIndex((e) => e.key === key);
-      if (previous >= 0) queue.entries.splice(previous, 1)[0]?.settle({ error: new OutboxWriteDropped(`Outbox write "${key}" was replaced by a newer one`) });
+      if (previous >= 0)
+        queue.entries
+          .splice(previous, 1)[0]
+          ?.settle({ error: new OutboxWriteDropped(`Outbox write "${key}" was replaced by a newer one`) });
     }
     queue.entries.push({ ...item, key, settle });
     return committed;
@@ -109,7 +117,8 @@ export class Outbox {
 
   size(threadId?: string): number {
     let n = 0;
-    for (const queue of this.queues.values()) if (threadId === undefined || queue.threadId === threadId) n += queue.entries.length;
+    for (const queue of this.queues.values())
+      if (threadId === undefined || queue.threadId === threadId) n += queue.entries.length;
     return n;
   }
 }
@@ -119,7 +128,11 @@ export class Outbox {
  * transaction and settles every entry with the outcome. On failure nothing is re-queued: the
  * writes belong to work that was not saved, and re-running that work queues them again.
  */
-export async function commitWithOutbox(pool: pg.Pool, entries: OutboxEntry[], first?: pg.QueryConfig): Promise<pg.QueryResult | undefined> {
+export async function commitWithOutbox(
+  pool: pg.Pool,
+  entries: OutboxEntry[],
+  first?: pg.QueryConfig,
+): Promise<pg.QueryResult | undefined> {
   let client: pg.PoolClient;
   try {
     client = await pool.connect();

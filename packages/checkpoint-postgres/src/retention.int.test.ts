@@ -26,7 +26,11 @@ function chain(steps: number) {
   names.slice(1).forEach((name, i) => (graph = graph.addEdge(names[i]!, name)));
   return graph.addEdge(names[steps - 1]!, END).compile({ checkpointer: saver });
 }
-const run = (thread: string) => ({ configurable: { thread_id: thread }, durability: 'sync' as const, recursionLimit: 100 });
+const run = (thread: string) => ({
+  configurable: { thread_id: thread },
+  durability: 'sync' as const,
+  recursionLimit: 100,
+});
 
 interface Counts {
   checkpoints: number;
@@ -79,17 +83,34 @@ describe('pruneThread', () => {
 
   it('should keep the newest checkpoint of every namespace', async () => {
     const thread = threadId();
-    const config = (ns: string, id?: string) => ({ configurable: { thread_id: thread, checkpoint_ns: ns, ...(id ? { checkpoint_id: id } : {}) } });
+    const config = (ns: string, id?: string) => ({
+      configurable: { thread_id: thread, checkpoint_ns: ns, ...(id ? { checkpoint_id: id } : {}) },
+    });
     for (const ns of ['', 'child:1']) {
       let parent = config(ns);
       for (let i = 0; i < 4; i++) {
         const version = saver.getNextVersion(undefined) + i;
-        const cp = { v: 4, id: `${ns}0000000${i}`, ts: new Date().toISOString(), channel_values: { n: i }, channel_versions: { n: version }, versions_seen: {} };
-        parent = (await saver.put(parent, cp, { source: 'loop', step: i, parents: {} }, { n: version })) as typeof parent;
+        const cp = {
+          v: 4,
+          id: `${ns}0000000${i}`,
+          ts: new Date().toISOString(),
+          channel_values: { n: i },
+          channel_versions: { n: version },
+          versions_seen: {},
+        };
+        parent = (await saver.put(
+          parent,
+          cp,
+          { source: 'loop', step: i, parents: {} },
+          { n: version },
+        )) as typeof parent;
       }
     }
     await saver.pruneThread(thread, { keepLast: 1 });
-    const { rows } = await db.pool.query('select checkpoint_ns, checkpoint_id from checkpoints.checkpoints where thread_id = $1 order by 1', [thread]);
+    const { rows } = await db.pool.query(
+      'select checkpoint_ns, checkpoint_id from checkpoints.checkpoints where thread_id = $1 order by 1',
+      [thread],
+    );
     expect(rows).toEqual([
       { checkpoint_ns: '', checkpoint_id: '00000003' },
       { checkpoint_ns: 'child:1', checkpoint_id: 'child:100000003' },
@@ -117,7 +138,7 @@ describe('pruneThread', () => {
     expect(await counts(thread)).toMatchObject({ checkpoints: 1, orphanBlobs: 0, orphanWrites: 0 });
   });
 
-  it('should refuse to delete a thread\'s newest checkpoint', async () => {
+  it("should refuse to delete a thread's newest checkpoint", async () => {
     await expect(saver.pruneThread(threadId(), { keepLast: 0 })).rejects.toThrow(RangeError);
   });
 });
@@ -128,8 +149,15 @@ describe('pruneAll', () => {
     const [old, recent] = [threadId(), threadId()];
     await graph.invoke({ n: 0, big: 'b' }, run(old));
     await graph.invoke({ n: 0, big: 'b' }, run(recent));
-    await db.pool.query(`update checkpoints.checkpoints set created_at = now() - interval '30 days' where thread_id = $1`, [old]);
-    const result = await saver.pruneAll({ keepLast: 2, olderThan: new Date(Date.now() - 7 * 86_400_000), batchSize: 2 });
+    await db.pool.query(
+      `update checkpoints.checkpoints set created_at = now() - interval '30 days' where thread_id = $1`,
+      [old],
+    );
+    const result = await saver.pruneAll({
+      keepLast: 2,
+      olderThan: new Date(Date.now() - 7 * 86_400_000),
+      batchSize: 2,
+    });
     expect(result.checkpoints).toBe(5);
     expect(await counts(old)).toMatchObject({ checkpoints: 2, orphanBlobs: 0, orphanWrites: 0 });
     expect((await counts(recent)).checkpoints).toBe(7);

@@ -21,7 +21,8 @@ export interface PruneAllOptions extends PruneThreadOptions {
 
 function checkKeepLast(keepLast: number): void {
   // Deleting a namespace's newest checkpoint would lose the thread's state: never allowed.
-  if (!Number.isInteger(keepLast) || keepLast < 1) throw new RangeError(`keepLast must be an integer >= 1 (got ${keepLast})`);
+  if (!Number.isInteger(keepLast) || keepLast < 1)
+    throw new RangeError(`keepLast must be an integer >= 1 (got ${keepLast})`);
 }
 
 /**
@@ -151,7 +152,8 @@ export async function pruneThread(pool: pg.Pool, threadId: string, options: Prun
 export async function pruneAll(pool: pg.Pool, options: PruneAllOptions): Promise<PruneResult> {
   checkKeepLast(options.keepLast);
   const batchSize = options.batchSize ?? 1000;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be an integer >= 1 (got ${batchSize})`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`batchSize must be an integer >= 1 (got ${batchSize})`);
   const total: PruneResult = { checkpoints: 0, writes: 0, blobs: 0 };
   for (;;) {
     const batch = await runPrune(pool, PRUNE_BATCH, [options.keepLast, options.olderThan, batchSize]);

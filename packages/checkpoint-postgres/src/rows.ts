@@ -28,15 +28,25 @@ interface WriteRow {
  * node-postgres returns bytea as a Buffer; values stored as raw bytes must come back as the
  * plain Uint8Array they were (a zero-copy view of the same memory).
  */
-const bytes = (blob: Buffer | null): Uint8Array => (blob === null ? new Uint8Array(0) : new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength));
+const bytes = (blob: Buffer | null): Uint8Array =>
+  blob === null ? new Uint8Array(0) : new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength);
 
 function writeRow(row: ReadRow): WriteRow {
-  return { taskId: row.a ?? '', channel: row.b ?? '', type: row.c ?? '', path: row.d ?? '', idx: row.idx ?? 0, blob: bytes(row.blob) };
+  return {
+    taskId: row.a ?? '',
+    channel: row.b ?? '',
+    type: row.c ?? '',
+    path: row.d ?? '',
+    idx: row.idx ?? 0,
+    blob: bytes(row.blob),
+  };
 }
 
 /** Live execution applies a superstep's writes in (task_path, task_id, idx) order; replay must too. */
 function sortWrites(writes: WriteRow[]): WriteRow[] {
-  return writes.sort((x, y) => compareWritesSortKeys(writesSortKey(x.path, x.taskId, x.idx), writesSortKey(y.path, y.taskId, y.idx)));
+  return writes.sort((x, y) =>
+    compareWritesSortKeys(writesSortKey(x.path, x.taskId, x.idx), writesSortKey(y.path, y.taskId, y.idx)),
+  );
 }
 
 export interface DecodeContext {
@@ -56,7 +66,10 @@ export interface CheckpointKey {
  * Turns the rows of readQuery into tuples, newest first. Each tuple gets its own deserialized
  * objects, even when checkpoints share a stored value, so callers may mutate them freely.
  */
-export async function decodeRows(rows: ReadRow[], ctx: DecodeContext): Promise<Array<{ key: CheckpointKey; tuple: CheckpointTuple }>> {
+export async function decodeRows(
+  rows: ReadRow[],
+  ctx: DecodeContext,
+): Promise<Array<{ key: CheckpointKey; tuple: CheckpointTuple }>> {
   const checkpoints: ReadRow[] = [];
   const values = new Map<string, ReadRow>();
   const writes = new Map<string, WriteRow[]>();
@@ -98,9 +111,11 @@ export async function decodeRows(rows: ReadRow[], ctx: DecodeContext): Promise<A
       const pendingSends = sends.get(cpKey);
       if (pendingSends && pendingSends.length > 0) await migratePendingSends(checkpoint, sortWrites(pendingSends), ctx);
       const pendingWrites = await Promise.all(
-        sortWrites(writes.get(cpKey) ?? []).map(
-          async (w): Promise<CheckpointPendingWrite> => [w.taskId, w.channel, await ctx.serde.loadsTyped(w.type, w.blob)],
-        ),
+        sortWrites(writes.get(cpKey) ?? []).map(async (w): Promise<CheckpointPendingWrite> => [
+          w.taskId,
+          w.channel,
+          await ctx.serde.loadsTyped(w.type, w.blob),
+        ]),
       );
       const configurable = { thread_id: row.thread_id, checkpoint_ns: row.checkpoint_ns, checkpoint_id: id };
       const tuple: CheckpointTuple = {

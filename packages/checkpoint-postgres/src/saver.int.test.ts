@@ -20,14 +20,28 @@ async function all<T>(gen: AsyncGenerator<T>): Promise<T[]> {
 }
 
 const count = async (table: string, thread: string) =>
-  (await db.pool.query<{ n: number }>(`select count(*)::int as n from checkpoints.${table} where thread_id = $1`, [thread])).rows[0]!.n;
+  (
+    await db.pool.query<{ n: number }>(`select count(*)::int as n from checkpoints.${table} where thread_id = $1`, [
+      thread,
+    ])
+  ).rows[0]!.n;
 
 describe('round trips', () => {
   it('should send one statement per put, putWrites, getTuple and deleteThread', async () => {
     const thread = threadId();
     const cp = checkpoint({ a: 1, b: 'two', c: [3] }, { a: 1, b: 1, c: 1 });
     const put = await countQueries(() => saver.put(config(thread), cp, metadata(0), cp.channel_versions));
-    const writes = await countQueries(() => saver.putWrites(put.result, [['a', 2], ['b', 'x'], [ERROR, 'boom']], 'task-1'));
+    const writes = await countQueries(() =>
+      saver.putWrites(
+        put.result,
+        [
+          ['a', 2],
+          ['b', 'x'],
+          [ERROR, 'boom'],
+        ],
+        'task-1',
+      ),
+    );
     const get = await countQueries(() => saver.getTuple(config(thread)));
     expect([put.queries.length, writes.queries.length, get.queries.length]).toEqual([1, 1, 1]);
     expect(get.result?.checkpoint.channel_values).toEqual({ a: 1, b: 'two', c: [3] });
@@ -59,8 +73,22 @@ describe('putWrites', () => {
   it('should keep the first value of a regular write and the latest of a special channel when a task writes again', async () => {
     const thread = threadId();
     const saved = await saver.put(config(thread), checkpoint(), metadata(0), {});
-    await saver.putWrites(saved, [['animals', 'dog'], [ERROR, 'first error']], 'task');
-    await saver.putWrites(saved, [['animals', 'cat'], [ERROR, 'second error']], 'task');
+    await saver.putWrites(
+      saved,
+      [
+        ['animals', 'dog'],
+        [ERROR, 'first error'],
+      ],
+      'task',
+    );
+    await saver.putWrites(
+      saved,
+      [
+        ['animals', 'cat'],
+        [ERROR, 'second error'],
+      ],
+      'task',
+    );
     const tuple = await saver.getTuple(saved);
     expect(tuple?.pendingWrites).toEqual([
       ['task', ERROR, 'second error'],
@@ -71,14 +99,29 @@ describe('putWrites', () => {
   it('should store a special channel repeated within one call once, with its last value', async () => {
     const thread = threadId();
     const saved = await saver.put(config(thread), checkpoint(), metadata(0), {});
-    await saver.putWrites(saved, [[INTERRUPT, 'a'], [INTERRUPT, 'b']], 'task');
+    await saver.putWrites(
+      saved,
+      [
+        [INTERRUPT, 'a'],
+        [INTERRUPT, 'b'],
+      ],
+      'task',
+    );
     expect((await saver.getTuple(saved))?.pendingWrites).toEqual([['task', INTERRUPT, 'b']]);
   });
 
   it('should return pending writes in (task_path, task_id, idx) order when tasks write out of order', async () => {
     const thread = threadId();
     const saved = await saver.put(config(thread), checkpoint(), metadata(0), {});
-    await saver.putWrites(saved, [['c', 3], ['c', 4]], 'task-z', '~__pregel_pull, b');
+    await saver.putWrites(
+      saved,
+      [
+        ['c', 3],
+        ['c', 4],
+      ],
+      'task-z',
+      '~__pregel_pull, b',
+    );
     await saver.putWrites(saved, [['c', 2]], 'task-y', '~__pregel_pull, a');
     await saver.putWrites(saved, [['c', 1]], 'task-x');
     const tuple = await saver.getTuple(saved);
@@ -103,7 +146,12 @@ describe('put and getTuple', () => {
 
   it('should accept metadata holding NUL characters, which jsonb rejects', async () => {
     const thread = threadId();
-    const saved = await saver.put(config(thread), checkpoint(), { ...metadata(0), note: 'a\u0000b', path: 'c:\\u0000' } as never, {});
+    const saved = await saver.put(
+      config(thread),
+      checkpoint(),
+      { ...metadata(0), note: 'a\u0000b', path: 'c:\\u0000' } as never,
+      {},
+    );
     const tuple = await saver.getTuple(saved);
     expect(tuple?.metadata).toMatchObject({ note: 'ab', path: 'c:\\u0000' });
   });
@@ -201,7 +249,11 @@ describe('deleteThread', () => {
       }
     }
     await saver.deleteThread(gone);
-    const counts = async (t: string) => [await count('checkpoints', t), await count('blobs', t), await count('writes', t)];
+    const counts = async (t: string) => [
+      await count('checkpoints', t),
+      await count('blobs', t),
+      await count('writes', t),
+    ];
     expect(await counts(gone)).toEqual([0, 0, 0]);
     expect(await counts(kept)).toEqual([2, 2, 2]);
   });

@@ -20,7 +20,16 @@ import { OutboxWriteDropped } from './errors.js';
 import { Outbox, commitWithOutbox, type AnyOutboxStatement, type OutboxEntry, type OutboxWrite } from './outbox.js';
 import { pruneAll, pruneThread, type PruneAllOptions, type PruneResult, type PruneThreadOptions } from './retention.js';
 import { decodeRows, type CheckpointKey, type DecodeContext } from './rows.js';
-import { DELETE_THREAD, fuse, putParts, putWritesParts, readQuery, statement, type ReadRow, type StatementParts } from './sql.js';
+import {
+  DELETE_THREAD,
+  fuse,
+  putParts,
+  putWritesParts,
+  readQuery,
+  statement,
+  type ReadRow,
+  type StatementParts,
+} from './sql.js';
 
 export interface PostgresCheckpointSaverOptions {
   serde?: SerializerProtocol;
@@ -60,7 +69,8 @@ const NOT_OUTPUT = new Set<string>([ERROR, '__error_source_node__', INTERRUPT, R
 
 type Configurable = Record<string, unknown>;
 
-const text = (value: unknown): string | undefined => (value === undefined || value === null || value === '' ? undefined : String(value));
+const text = (value: unknown): string | undefined =>
+  value === undefined || value === null || value === '' ? undefined : String(value);
 
 /** JSON for a jsonb column: Postgres rejects the NUL escape, so it is dropped (an escaped backslash before it is kept). */
 const jsonbSafe = (json: string) => json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1');
@@ -123,7 +133,8 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
     if (ns !== undefined && ns !== null) add((p) => `checkpoint_ns = ${p}`, String(ns));
     const checkpointId = text(c.checkpoint_id);
     if (checkpointId !== undefined) add((p) => `checkpoint_id = ${p}`, checkpointId);
-    if (options.filter && Object.keys(options.filter).length > 0) add((p) => `metadata @> ${p}::jsonb`, jsonbSafe(JSON.stringify(options.filter)));
+    if (options.filter && Object.keys(options.filter).length > 0)
+      add((p) => `metadata @> ${p}::jsonb`, jsonbSafe(JSON.stringify(options.filter)));
     const before = text(options.before?.configurable?.checkpoint_id);
     if (before !== undefined) add((p) => `checkpoint_id < ${p}`, before);
 
@@ -148,7 +159,9 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
       const where = pageConditions.length > 0 ? `where ${pageConditions.join(' and ')}` : '';
       const size = Math.min(this.pageSize, remaining);
       pageParams.push(size);
-      const { rows } = await this.pool.query<ReadRow>(statement(readQuery(where, `$${pageParams.length}::int`), pageParams, this.prepare));
+      const { rows } = await this.pool.query<ReadRow>(
+        statement(readQuery(where, `$${pageParams.length}::int`), pageParams, this.prepare),
+      );
       const page = await decodeRows(rows, this.decode);
       for (const { tuple } of page) yield tuple;
       if (page.length < size) return;
@@ -157,15 +170,24 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
     }
   }
 
-  async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
+  async put(
+    config: RunnableConfig,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+    newVersions: ChannelVersions,
+  ): Promise<RunnableConfig> {
     if (config.configurable === undefined) throw new Error('Missing "configurable" field in "config" param');
     const c: Configurable = config.configurable;
     const threadId = text(c.thread_id);
-    if (threadId === undefined) throw new Error('Missing "thread_id" field in "config.configurable": a checkpoint belongs to a thread');
+    if (threadId === undefined)
+      throw new Error('Missing "thread_id" field in "config.configurable": a checkpoint belongs to a thread');
     const ns = String(c.checkpoint_ns ?? '');
     const parentId = text(c.checkpoint_id) ?? null;
     const { channel_values: channelValues, ...withoutValues } = checkpoint;
-    const [values, metadataJson] = await Promise.all([this.dumpValues(channelValues ?? {}, newVersions), this.dumpMetadata(metadata)]);
+    const [values, metadataJson] = await Promise.all([
+      this.dumpValues(channelValues ?? {}, newVersions),
+      this.dumpMetadata(metadata),
+    ]);
     const params: unknown[] = [threadId, ns, checkpoint.id, parentId, JSON.stringify(withoutValues), metadataJson];
     for (const v of values) params.push(...v);
     // Writes of the tasks that just finished ride in the checkpoint's statement (see WriteBatcher).
@@ -186,13 +208,18 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
   async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath?: string): Promise<void> {
     const c: Configurable = config.configurable ?? {};
     const threadId = text(c.thread_id);
-    if (threadId === undefined) throw new Error('Missing "thread_id" field in "config.configurable": writes belong to a thread');
+    if (threadId === undefined)
+      throw new Error('Missing "thread_id" field in "config.configurable": writes belong to a thread');
     const checkpointId = text(c.checkpoint_id);
-    if (checkpointId === undefined) throw new Error('Missing "checkpoint_id" field in "config.configurable": writes belong to a checkpoint');
+    if (checkpointId === undefined)
+      throw new Error('Missing "checkpoint_id" field in "config.configurable": writes belong to a checkpoint');
     const queued = this.outbox.take(threadId, slotOfTask(taskId));
     if (queued.length > 0 && !writes.some(([channel]) => !NOT_OUTPUT.has(channel))) {
       // The task failed or was interrupted: it runs again and queues its writes again.
-      for (const entry of queued) entry.settle({ error: new OutboxWriteDropped(`Task ${taskId} did not complete; its outbox writes were dropped`) });
+      for (const entry of queued)
+        entry.settle({
+          error: new OutboxWriteDropped(`Task ${taskId} did not complete; its outbox writes were dropped`),
+        });
       queued.length = 0;
     }
     if (writes.length === 0) return;
@@ -220,10 +247,19 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
    * that ride on it: statements fused into it (one round trip), functions after it in one
    * transaction. Settles the statements' promises; commitWithOutbox settles the functions'.
    */
-  private async commit(parts: StatementParts | null, params: unknown[], rows: number, entries: OutboxEntry[]): Promise<void> {
+  private async commit(
+    parts: StatementParts | null,
+    params: unknown[],
+    rows: number,
+    entries: OutboxEntry[],
+  ): Promise<void> {
     const statements = entries.filter((e) => e.statement !== undefined);
     const functions = entries.filter((e) => e.statement === undefined);
-    const fused = fuse(parts, params, statements.map((e) => e.statement!));
+    const fused = fuse(
+      parts,
+      params,
+      statements.map((e) => e.statement!),
+    );
     const run = parts !== null || statements.length > 0;
     // What rides along varies, so only small fused statements get a prepared name (a group of
     // row statements is one, whatever its size: its rows are one parameter).
@@ -259,7 +295,12 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
    */
   override getNextVersion(current: number | undefined): number {
     // A string can only come from a checkpoint written by another saver (Python's format).
-    const counter = typeof current === 'number' ? Math.floor(current) : typeof current === 'string' ? Math.floor(Number.parseFloat(current)) || 0 : 0;
+    const counter =
+      typeof current === 'number'
+        ? Math.floor(current)
+        : typeof current === 'string'
+          ? Math.floor(Number.parseFloat(current)) || 0
+          : 0;
     // The fraction stays clear of 0 and 1 so a version never equals an integer one.
     return counter + 1 + (Math.random() * 0.999 + 0.0005);
   }
@@ -288,7 +329,8 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
     const c: Configurable = config.configurable ?? {};
     const threadId = text(c.thread_id);
     const taskId = text(c[TASK_ID_KEY]);
-    if (threadId === undefined || taskId === undefined) throw new Error('enqueueWithTask needs the config LangGraph passes to a node (thread_id and task id)');
+    if (threadId === undefined || taskId === undefined)
+      throw new Error('enqueueWithTask needs the config LangGraph passes to a node (thread_id and task id)');
     return this.outbox.add(threadId, slotOfTask(taskId), write, options.key);
   }
 
@@ -297,11 +339,16 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
    * statement that saves the node's writes (usually the superstep's checkpoint), so it costs no
    * round trip and no transaction of its own. Resolves with the rows of its `returning` CTE.
    */
-  enqueueStatementWithTask(config: RunnableConfig, write: AnyOutboxStatement, options: { key?: string } = {}): Promise<unknown[]> {
+  enqueueStatementWithTask(
+    config: RunnableConfig,
+    write: AnyOutboxStatement,
+    options: { key?: string } = {},
+  ): Promise<unknown[]> {
     const c: Configurable = config.configurable ?? {};
     const threadId = text(c.thread_id);
     const taskId = text(c[TASK_ID_KEY]);
-    if (threadId === undefined || taskId === undefined) throw new Error('enqueueStatementWithTask needs the config LangGraph passes to a node (thread_id and task id)');
+    if (threadId === undefined || taskId === undefined)
+      throw new Error('enqueueStatementWithTask needs the config LangGraph passes to a node (thread_id and task id)');
     return this.outbox.addStatement(threadId, slotOfTask(taskId), write, options.key);
   }
 
@@ -335,14 +382,19 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
     return pruneAll(this.pool, options);
   }
 
-  private async dumpValues(channelValues: Record<string, unknown>, newVersions: ChannelVersions): Promise<Array<[string, string, string, Uint8Array | null]>> {
+  private async dumpValues(
+    channelValues: Record<string, unknown>,
+    newVersions: ChannelVersions,
+  ): Promise<Array<[string, string, string, Uint8Array | null]>> {
     return Promise.all(
-      Object.entries(newVersions).map(async ([channel, version]): Promise<[string, string, string, Uint8Array | null]> => {
-        // A version without a value marks a channel that was emptied.
-        if (!(channel in channelValues)) return [channel, String(version), 'empty', null];
-        const [type, bytes] = await this.serde.dumpsTyped(channelValues[channel]);
-        return [channel, String(version), type, bytes];
-      }),
+      Object.entries(newVersions).map(
+        async ([channel, version]): Promise<[string, string, string, Uint8Array | null]> => {
+          // A version without a value marks a channel that was emptied.
+          if (!(channel in channelValues)) return [channel, String(version), 'empty', null];
+          const [type, bytes] = await this.serde.dumpsTyped(channelValues[channel]);
+          return [channel, String(version), type, bytes];
+        },
+      ),
     );
   }
 

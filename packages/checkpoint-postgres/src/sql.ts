@@ -203,7 +203,11 @@ export interface FusedStatement {
  * become one set of CTEs over all their rows. All CTEs see one snapshot — the writes must not
  * touch the same rows. Without statements the base is unchanged.
  */
-export function fuse(parts: StatementParts | null, values: unknown[], statements: AnyOutboxStatement[]): FusedStatement {
+export function fuse(
+  parts: StatementParts | null,
+  values: unknown[],
+  statements: AnyOutboxStatement[],
+): FusedStatement {
   if (statements.length === 0) return { text: parts ? partsText(parts) : 'select 1', values, columns: [], units: 0 };
   const all = [...values];
   const param = (value: unknown) => {
@@ -223,7 +227,11 @@ export function fuse(parts: StatementParts | null, values: unknown[], statements
   const groups = new Map<string, { column: string | undefined; rows: Record<string, unknown>[] }>();
   const columns = statements.map((st, i): FusedStatement['columns'][number] => {
     if (!('group' in st)) {
-      const column = add(`outbox_${i}`, st.build(param, (local) => `outbox_${i}_${local}`), st.returning);
+      const column = add(
+        `outbox_${i}`,
+        st.build(param, (local) => `outbox_${i}_${local}`),
+        st.returning,
+      );
       return column ? { column } : undefined;
     }
     let group = groups.get(st.group);
@@ -232,7 +240,14 @@ export function fuse(parts: StatementParts | null, values: unknown[], statements
       const rows: Record<string, unknown>[] = [];
       // The rows placeholder is bound now and filled below, once every member has joined.
       const placeholder = param(rows);
-      group = { column: add(prefix, st.build(placeholder, (local) => `${prefix}_${local}`), st.returning), rows };
+      group = {
+        column: add(
+          prefix,
+          st.build(placeholder, (local) => `${prefix}_${local}`),
+          st.returning,
+        ),
+        rows,
+      };
       groups.set(st.group, group);
     }
     const entry = group.rows.length;
@@ -243,7 +258,12 @@ export function fuse(parts: StatementParts | null, values: unknown[], statements
   const rowArrays = new Set<unknown>([...groups.values()].map((g) => g.rows));
   const bound = all.map((v) => (rowArrays.has(v) ? JSON.stringify(v) : v));
   const units = statements.filter((st) => !('group' in st)).length + groups.size;
-  return { text: `with ${ctes.join(',\n')}\nselect ${selected.length > 0 ? selected.join(', ') : '1 as done'}`, values: bound, columns, units };
+  return {
+    text: `with ${ctes.join(',\n')}\nselect ${selected.length > 0 ? selected.join(', ') : '1 as done'}`,
+    values: bound,
+    columns,
+    units,
+  };
 }
 
 /** Every row of a thread, all namespaces, in one atomic statement. */

@@ -11,26 +11,38 @@ let saver: PostgresCheckpointSaver;
 beforeAll(async () => {
   db = await openTestPool();
   saver = new PostgresCheckpointSaver(db.pool);
-  await db.pool.query(`create table ledger (thread text not null, step int not null check (step < 100), primary key (thread, step))`);
+  await db.pool.query(
+    `create table ledger (thread text not null, step int not null check (step < 100), primary key (thread, step))`,
+  );
 });
 afterAll(async () => db.close());
 
 const run = (thread: string) => ({ configurable: { thread_id: thread }, durability: 'sync' as const });
 const record = (thread: string, step: number): OutboxStatement => ({
   build: (param, name) => [
-    { name: 'added', sql: `insert into ledger (thread, step) values (${param(thread)}, ${param(step)}::int) returning step` },
+    {
+      name: 'added',
+      sql: `insert into ledger (thread, step) values (${param(thread)}, ${param(step)}::int) returning step`,
+    },
     { name: 'seen', sql: `select step, 'ok' as note from ${name('added')}` },
   ],
   returning: 'seen',
 });
-const ledger = async (thread: string) => (await db.pool.query<{ step: number }>('select step from ledger where thread = $1 order by step', [thread])).rows.map((r) => r.step);
-const hasCheckpoints = async (thread: string) => ((await db.pool.query('select 1 from checkpoints.checkpoints where thread_id = $1', [thread])).rowCount ?? 0) > 0;
+const ledger = async (thread: string) =>
+  (await db.pool.query<{ step: number }>('select step from ledger where thread = $1 order by step', [thread])).rows.map(
+    (r) => r.step,
+  );
+const hasCheckpoints = async (thread: string) =>
+  ((await db.pool.query('select 1 from checkpoints.checkpoints where thread_id = $1', [thread])).rowCount ?? 0) > 0;
 
 function graphRecording(steps: number[], returned: unknown[][]) {
   const State = Annotation.Root({ n: Annotation<number>() });
   const names = steps.map((step): string => `s${step}`);
   const node = (step: number) => (s: { n: number }, config: LangGraphRunnableConfig) => {
-    void saver.enqueueStatementWithTask(config, record(String(config.configurable?.thread_id), step)).then((rows) => returned.push(rows), () => undefined);
+    void saver.enqueueStatementWithTask(config, record(String(config.configurable?.thread_id), step)).then(
+      (rows) => returned.push(rows),
+      () => undefined,
+    );
     return { n: s.n + 1 };
   };
   // Typed from its first node: a graph built in a loop keeps plain string node names.
@@ -42,7 +54,7 @@ function graphRecording(steps: number[], returned: unknown[][]) {
 }
 
 describe('outbox statements', () => {
-  it('should commit a node\'s statement inside the checkpoint\'s statement, without a transaction, and return its rows', async () => {
+  it("should commit a node's statement inside the checkpoint's statement, without a transaction, and return its rows", async () => {
     const returned: unknown[][] = [];
     const graph = graphRecording([1, 2, 3], returned);
     const thread = threadId();
@@ -50,7 +62,11 @@ describe('outbox statements', () => {
     expect(await ledger(thread)).toEqual([1, 2, 3]);
     expect(queries.filter((q) => q === 'begin' || q === 'commit')).toEqual([]);
     expect(queries.filter((q) => q.includes('insert into ledger'))).toHaveLength(3);
-    expect(queries.filter((q) => q.includes('insert into ledger')).every((q) => q.includes('insert into checkpoints.checkpoints'))).toBe(true);
+    expect(
+      queries
+        .filter((q) => q.includes('insert into ledger'))
+        .every((q) => q.includes('insert into checkpoints.checkpoints')),
+    ).toBe(true);
     await new Promise((r) => setTimeout(r, 10));
     expect(returned).toEqual([[{ step: 1, note: 'ok' }], [{ step: 2, note: 'ok' }], [{ step: 3, note: 'ok' }]]);
   });
@@ -75,7 +91,12 @@ describe('outbox statements', () => {
     const graph = new StateGraph(State)
       .addNode('both', (s: { n: number }, config: LangGraphRunnableConfig) => {
         void saver.enqueueStatementWithTask(config, record(thread, 7)).catch(() => undefined);
-        void saver.enqueueWithTask(config, async (client) => void (await client.query('insert into ledger (thread, step) values ($1, 8)', [thread]))).catch(() => undefined);
+        void saver
+          .enqueueWithTask(
+            config,
+            async (client) => void (await client.query('insert into ledger (thread, step) values ($1, 8)', [thread])),
+          )
+          .catch(() => undefined);
         return { n: s.n + 1 };
       })
       .addEdge(START, 'both')
@@ -92,9 +113,18 @@ describe('outbox statements', () => {
       group: 'ledger',
       row: { thread, step },
       build: (rows, name) => [
-        { name: 'input', sql: `select * from jsonb_to_recordset(${rows}::jsonb) as r(_entry int, thread text, step int)` },
-        { name: 'added', sql: `insert into ledger (thread, step) select thread, step from ${name('input')} returning step` },
-        { name: 'seen', sql: `select i._entry, a.step from ${name('added')} a join ${name('input')} i on i.step = a.step` },
+        {
+          name: 'input',
+          sql: `select * from jsonb_to_recordset(${rows}::jsonb) as r(_entry int, thread text, step int)`,
+        },
+        {
+          name: 'added',
+          sql: `insert into ledger (thread, step) select thread, step from ${name('input')} returning step`,
+        },
+        {
+          name: 'seen',
+          sql: `select i._entry, a.step from ${name('added')} a join ${name('input')} i on i.step = a.step`,
+        },
       ],
       returning: 'seen',
     });
@@ -102,7 +132,10 @@ describe('outbox statements', () => {
     const State = Annotation.Root({ n: Annotation<number>({ reducer: (a, b) => a + b, default: () => 0 }) });
     const graph = new StateGraph(State)
       .addNode('one', (input: { step: number }, config: LangGraphRunnableConfig) => {
-        void saver.enqueueStatementWithTask(config, row(input.step)).then((rows) => returned.set(input.step, rows), () => undefined);
+        void saver.enqueueStatementWithTask(config, row(input.step)).then(
+          (rows) => returned.set(input.step, rows),
+          () => undefined,
+        );
         return { n: 1 };
       })
       .addConditionalEdges(START, () => [20, 21, 22, 23, 24].map((step) => new Send('one', { step })), ['one'])
@@ -115,7 +148,11 @@ describe('outbox statements', () => {
     expect(fused).toHaveLength(1);
     expect(fused[0]!.match(/insert into ledger/g)).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 10));
-    expect([...returned.entries()].sort(([a], [b]) => a - b).map(([step, rows]) => [step, (rows as Array<{ step: number }>).map((r) => r.step)])).toEqual([
+    expect(
+      [...returned.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([step, rows]) => [step, (rows as Array<{ step: number }>).map((r) => r.step)]),
+    ).toEqual([
       [20, [20]],
       [21, [21]],
       [22, [22]],
@@ -129,7 +166,12 @@ describe('outbox statements', () => {
     const row = (step: number): OutboxRowStatement => ({
       group: 'ledger',
       row: { thread, step },
-      build: (rows) => [{ name: 'added', sql: `insert into ledger (thread, step) select thread, step from jsonb_to_recordset(${rows}::jsonb) as r(thread text, step int)` }],
+      build: (rows) => [
+        {
+          name: 'added',
+          sql: `insert into ledger (thread, step) select thread, step from jsonb_to_recordset(${rows}::jsonb) as r(thread text, step int)`,
+        },
+      ],
     });
     const State = Annotation.Root({ n: Annotation<number>({ reducer: (a, b) => a + b, default: () => 0 }) });
     const graph = new StateGraph(State)
@@ -137,7 +179,11 @@ describe('outbox statements', () => {
         void saver.enqueueStatementWithTask(config, row(input.step)).catch(() => undefined);
         return { n: 1 };
       })
-      .addConditionalEdges(START, () => [30, 31, 32, 33, 34, 35, 36, 37, 38, 39].map((step) => new Send('one', { step })), ['one'])
+      .addConditionalEdges(
+        START,
+        () => [30, 31, 32, 33, 34, 35, 36, 37, 38, 39].map((step) => new Send('one', { step })),
+        ['one'],
+      )
       .addEdge('one', END)
       .compile({ checkpointer: saver });
     const { configs } = await countQueries(() => graph.invoke({ n: 0 }, run(thread)));

@@ -61,17 +61,30 @@ export type ApprovalPage = z.infer<typeof ApprovalPageSchema>;
 export const DecisionSchema = z.enum(['approve', 'reject']);
 export type Decision = z.infer<typeof DecisionSchema>;
 
-export const DecideApprovalBodySchema = z.object({ decision: DecisionSchema, notes: z.string().max(4000).optional() }).strict();
+export const DecideApprovalBodySchema = z
+  .object({ decision: DecisionSchema, notes: z.string().max(4000).optional() })
+  .strict();
 export type DecideApprovalBody = z.infer<typeof DecideApprovalBodySchema>;
 
 export const BulkDecideBodySchema = z
-  .object({ ids: z.array(UuidSchema).min(1).max(200), decision: DecisionSchema, notes: z.string().max(4000).optional() })
+  .object({
+    ids: z.array(UuidSchema).min(1).max(200),
+    decision: DecisionSchema,
+    notes: z.string().max(4000).optional(),
+  })
   .strict();
 export type BulkDecideBody = z.infer<typeof BulkDecideBodySchema>;
 
 /** Per id: the decided approval, or why it could not be decided (already decided, not found). */
 export const BulkDecideResultSchema = z.object({
-  results: z.array(z.object({ id: UuidSchema, ok: z.boolean(), approval: ApprovalSchema.optional(), error: z.object({ code: z.string(), message: z.string() }).optional() })),
+  results: z.array(
+    z.object({
+      id: UuidSchema,
+      ok: z.boolean(),
+      approval: ApprovalSchema.optional(),
+      error: z.object({ code: z.string(), message: z.string() }).optional(),
+    }),
+  ),
 });
 export type BulkDecideResult = z.infer<typeof BulkDecideResultSchema>;
 

@@ -62,10 +62,13 @@ export const PutBudgetBodySchema = z
     message: 'must not exceed tokenHardLimit',
     path: ['tokenSoftLimit'],
   })
-  .refine((b) => b.costSoftLimitUsd === null || b.costHardLimitUsd === null || b.costSoftLimitUsd <= b.costHardLimitUsd, {
-    message: 'must not exceed costHardLimitUsd',
-    path: ['costSoftLimitUsd'],
-  });
+  .refine(
+    (b) => b.costSoftLimitUsd === null || b.costHardLimitUsd === null || b.costSoftLimitUsd <= b.costHardLimitUsd,
+    {
+      message: 'must not exceed costHardLimitUsd',
+      path: ['costSoftLimitUsd'],
+    },
+  );
 export type PutBudgetBody = z.infer<typeof PutBudgetBodySchema>;
 
 export const USAGE_GROUPS = ['step', 'project', 'agent', 'department'] as const;
@@ -81,7 +84,10 @@ export const UsageQuerySchema = z
     until: IsoDateSchema.optional(),
   })
   .strict()
-  .refine((q) => q.groupBy !== 'step' || q.projectId !== undefined, { message: 'required when groupBy=step', path: ['projectId'] });
+  .refine((q) => q.groupBy !== 'step' || q.projectId !== undefined, {
+    message: 'required when groupBy=step',
+    path: ['projectId'],
+  });
 export type UsageQuery = z.infer<typeof UsageQuerySchema>;
 
 export const UsageRowSchema = z.object({

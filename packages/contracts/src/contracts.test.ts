@@ -16,7 +16,12 @@ const minimal = {
 describe('AgentDefinitionSchema', () => {
   it('should fill defaults for optional sections', () => {
     const parsed = AgentDefinitionSchema.parse(minimal);
-    expect(parsed).toMatchObject({ keywords: [], model: { provider: 'default' }, limits: { maxConcurrent: 1 }, risk: { actions: {} } });
+    expect(parsed).toMatchObject({
+      keywords: [],
+      model: { provider: 'default' },
+      limits: { maxConcurrent: 1 },
+      risk: { actions: {} },
+    });
   });
 
   it('should reject unknown keys so typos surface', () => {

@@ -26,7 +26,11 @@ export const MessageMetadataSchema = z
     agentBuildId: z.string().optional(),
     /** The improvement this reply proposed or pointed to: the chat shows it as a decision card. */
     improvement: z
-      .object({ id: z.string(), kind: z.enum(['proposed', 'already_open', 'ended']), approvalId: z.string().nullable() })
+      .object({
+        id: z.string(),
+        kind: z.enum(['proposed', 'already_open', 'ended']),
+        approvalId: z.string().nullable(),
+      })
       .optional(),
   })
   .catchall(z.unknown());
@@ -53,9 +57,7 @@ export const ConversationSchema = z.object({
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
 
-export const CreateConversationBodySchema = z
-  .object({ title: z.string().trim().min(1).max(200).optional() })
-  .strict();
+export const CreateConversationBodySchema = z.object({ title: z.string().trim().min(1).max(200).optional() }).strict();
 export type CreateConversationBody = z.infer<typeof CreateConversationBodySchema>;
 
 export const ConversationListQuerySchema = z.object({

@@ -29,5 +29,7 @@ export const DelegationInfoSchema = z.object({
 });
 export type DelegationInfo = z.infer<typeof DelegationInfoSchema>;
 
-export const RateDelegationBodySchema = z.object({ rating: z.number().int().min(1).max(5), comment: z.string().max(2000).optional() }).strict();
+export const RateDelegationBodySchema = z
+  .object({ rating: z.number().int().min(1).max(5), comment: z.string().max(2000).optional() })
+  .strict();
 export type RateDelegationBody = z.infer<typeof RateDelegationBodySchema>;

@@ -23,9 +23,7 @@ export const projectRoom = (projectId: string): string => `project:${projectId}`
 export const ConversationRefSchema = z.object({ conversationId: UuidSchema }).strict();
 export type ConversationRef = z.infer<typeof ConversationRefSchema>;
 
-export const SocketSendMessageSchema = z
-  .object({ conversationId: UuidSchema, content: MessageContentSchema })
-  .strict();
+export const SocketSendMessageSchema = z.object({ conversationId: UuidSchema, content: MessageContentSchema }).strict();
 export type SocketSendMessage = z.infer<typeof SocketSendMessageSchema>;
 
 /** A piece of a reply as it is produced; `index` orders chunks of one message. */

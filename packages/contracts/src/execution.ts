@@ -105,7 +105,9 @@ export type CheckpointInfo = z.infer<typeof CheckpointInfoSchema>;
 export const ProjectControlBodySchema = z.object({ reason: z.string().max(2000).optional() }).strict();
 export type ProjectControlBody = z.infer<typeof ProjectControlBodySchema>;
 
-export const RollbackBodySchema = z.object({ checkpointId: z.string().min(1), mode: z.enum(['rollback', 'fork']).default('rollback') }).strict();
+export const RollbackBodySchema = z
+  .object({ checkpointId: z.string().min(1), mode: z.enum(['rollback', 'fork']).default('rollback') })
+  .strict();
 export type RollbackBody = z.infer<typeof RollbackBodySchema>;
 
 /** Live step change, to the project room. */

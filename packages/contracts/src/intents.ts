@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
-export const INTENTS = ['DELEGATE', 'CREATE_PROJECT', 'BUILD_AGENT', 'IMPROVE_AGENT', 'CLARIFY', 'DIRECT_RESPONSE'] as const;
+export const INTENTS = [
+  'DELEGATE',
+  'CREATE_PROJECT',
+  'BUILD_AGENT',
+  'IMPROVE_AGENT',
+  'CLARIFY',
+  'DIRECT_RESPONSE',
+] as const;
 export const IntentSchema = z.enum(INTENTS);
 export type Intent = z.infer<typeof IntentSchema>;
 

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { RiskLevelSchema } from './agents.js';
 
 export const DURATION_UNITS = ['minutes', 'hours', 'days', 'weeks'] as const;
-export const DurationSchema = z.object({ value: z.number().positive().max(10_000), unit: z.enum(DURATION_UNITS) }).strict();
+export const DurationSchema = z
+  .object({ value: z.number().positive().max(10_000), unit: z.enum(DURATION_UNITS) })
+  .strict();
 export type Duration = z.infer<typeof DurationSchema>;
 
 export const STEP_TYPES = ['standard', 'build_agent', 'improve_agent', 'subproject', 'human_approval'] as const;
@@ -66,7 +68,11 @@ export const PlanSchema = z
     horizon: z.enum(['short_term', 'long_term']),
     steps: z.array(PlanStepSchema).min(1),
     /** Longest dependency chain through the plan, nested subprojects included. */
-    criticalPath: z.object({ stepIds: z.array(z.string()), totalMinutes: z.number().nonnegative(), display: DurationSchema }),
+    criticalPath: z.object({
+      stepIds: z.array(z.string()),
+      totalMinutes: z.number().nonnegative(),
+      display: DurationSchema,
+    }),
     /** Things a person should know: unavailable agents, assumptions, gaps. */
     warnings: z.array(z.string()),
   })
@@ -76,7 +82,12 @@ export type Plan = z.infer<typeof PlanSchema>;
 export const PlanDiffSchema = z.object({
   added: z.array(z.string()),
   removed: z.array(z.string()),
-  changed: z.array(z.object({ stepId: z.string(), fields: z.array(z.object({ field: z.string(), before: z.string(), after: z.string() })) })),
+  changed: z.array(
+    z.object({
+      stepId: z.string(),
+      fields: z.array(z.object({ field: z.string(), before: z.string(), after: z.string() })),
+    }),
+  ),
   /** Human summary, e.g. "Budget planning: 1 week → 2 weeks". */
   summary: z.array(z.string()),
 });

@@ -56,7 +56,10 @@ export const ProjectListQuerySchema = z.object({
 });
 export type ProjectListQuery = z.infer<typeof ProjectListQuerySchema>;
 
-export const ProjectPageSchema = z.object({ projects: z.array(ProjectSummarySchema), nextCursor: z.string().nullable() });
+export const ProjectPageSchema = z.object({
+  projects: z.array(ProjectSummarySchema),
+  nextCursor: z.string().nullable(),
+});
 export type ProjectPage = z.infer<typeof ProjectPageSchema>;
 
 /** Approve exactly the version the person saw: a newer revision makes this a 409. */

@@ -65,7 +65,10 @@ export const AgentVersionSchema = AgentVersionSummarySchema.extend({
 export type AgentVersion = z.infer<typeof AgentVersionSchema>;
 
 /** Newest first, keyset-paginated. */
-export const AgentVersionPageSchema = z.object({ versions: z.array(AgentVersionSummarySchema), nextCursor: z.string().nullable() });
+export const AgentVersionPageSchema = z.object({
+  versions: z.array(AgentVersionSummarySchema),
+  nextCursor: z.string().nullable(),
+});
 export type AgentVersionPage = z.infer<typeof AgentVersionPageSchema>;
 
 export const AgentVersionListQuerySchema = z.object({
@@ -158,7 +161,16 @@ export type AgentTemplate = z.infer<typeof AgentTemplateSchema>;
 
 export const AgentTemplateListSchema = z.object({ templates: z.array(AgentTemplateSchema) });
 
-export const AGENT_BUILD_STATUSES = ['drafting', 'validating', 'awaiting_approval', 'deploying', 'deployed', 'rejected', 'failed', 'cancelled'] as const;
+export const AGENT_BUILD_STATUSES = [
+  'drafting',
+  'validating',
+  'awaiting_approval',
+  'deploying',
+  'deployed',
+  'rejected',
+  'failed',
+  'cancelled',
+] as const;
 export const AgentBuildStatusSchema = z.enum(AGENT_BUILD_STATUSES);
 export type AgentBuildStatus = z.infer<typeof AgentBuildStatusSchema>;
 
@@ -234,7 +246,15 @@ export type CreateAgentBuildBody = z.infer<typeof CreateAgentBuildBodySchema>;
 // Improving agents (IMPROVE_AGENT)
 
 export const IMPROVEMENT_TRIGGERS = ['user_feedback', 'performance_metrics', 'project_failure', 'manual'] as const;
-export const IMPROVEMENT_STATUSES = ['proposed', 'pending_approval', 'approved', 'rejected', 'applied', 'rolled_back', 'failed'] as const;
+export const IMPROVEMENT_STATUSES = [
+  'proposed',
+  'pending_approval',
+  'approved',
+  'rejected',
+  'applied',
+  'rolled_back',
+  'failed',
+] as const;
 
 export const AgentImprovementSchema = z.object({
   id: UuidSchema,

@@ -30,10 +30,22 @@ export function explainConnectError(url: string, err: unknown): DatabaseSetupErr
   const detail = err instanceof Error ? err.message : String(err);
   const code = pgCode(err);
   if (code === '28P01' || code === '28000') {
-    return new DatabaseSetupError('db/auth_failed', `DATABASE_URL rejected the credentials (${where}): ${detail}. Fix the user/password in DATABASE_URL.`, { cause: err });
+    return new DatabaseSetupError(
+      'db/auth_failed',
+      `DATABASE_URL rejected the credentials (${where}): ${detail}. Fix the user/password in DATABASE_URL.`,
+      { cause: err },
+    );
   }
   if (code === '3D000') {
-    return new DatabaseSetupError('db/not_found', `DATABASE_URL names a database that does not exist (${where}): ${detail}. Create it or fix the name in DATABASE_URL.`, { cause: err });
+    return new DatabaseSetupError(
+      'db/not_found',
+      `DATABASE_URL names a database that does not exist (${where}): ${detail}. Create it or fix the name in DATABASE_URL.`,
+      { cause: err },
+    );
   }
-  return new DatabaseSetupError('db/unreachable', `DATABASE_URL unreachable (${where}): ${detail}. Check that Postgres is running and the host/port are right, or unset DATABASE_URL to use the embedded database.`, { cause: err });
+  return new DatabaseSetupError(
+    'db/unreachable',
+    `DATABASE_URL unreachable (${where}): ${detail}. Check that Postgres is running and the host/port are right, or unset DATABASE_URL to use the embedded database.`,
+    { cause: err },
+  );
 }

@@ -17,7 +17,10 @@ beforeAll(async () => {
   if (process.env.TEST_DATABASE_URL) {
     adminUrl = process.env.TEST_DATABASE_URL;
   } else {
-    server = await startEmbeddedPostgres({ dataDir: path.join(await mkdtemp(path.join(os.tmpdir(), 'orch-db-')), 'data'), ephemeral: true });
+    server = await startEmbeddedPostgres({
+      dataDir: path.join(await mkdtemp(path.join(os.tmpdir(), 'orch-db-')), 'data'),
+      ephemeral: true,
+    });
     adminUrl = server.url('postgres');
   }
 });
@@ -62,7 +65,10 @@ describe('migrate', () => {
     const url = await freshDatabase();
     const dir = await mkdtemp(path.join(os.tmpdir(), 'orch-mig-'));
     await writeFile(path.join(dir, '20260101000000_good.sql'), 'create table good (id int);');
-    await writeFile(path.join(dir, '20260101000001_bad.sql'), 'create table half (id int); select * from missing_table;');
+    await writeFile(
+      path.join(dir, '20260101000001_bad.sql'),
+      'create table half (id int); select * from missing_table;',
+    );
     const pool = await openPool(url, { max: 1 });
     try {
       await expect(migrate(pool, dir)).rejects.toThrow(/Migration 20260101000001_bad.sql failed: .*missing_table/);
@@ -92,7 +98,9 @@ describe('migrate', () => {
 
 describe('openPool', () => {
   it('should explain an unreachable database in one line', async () => {
-    await expect(openPool('postgres://postgres@127.0.0.1:1/nope', { connectionTimeoutMillis: 2000 })).rejects.toThrow(/^DATABASE_URL unreachable \(postgres:\/\/postgres@127\.0\.0\.1:1\/nope\): .*Check that Postgres is running/);
+    await expect(openPool('postgres://postgres@127.0.0.1:1/nope', { connectionTimeoutMillis: 2000 })).rejects.toThrow(
+      /^DATABASE_URL unreachable \(postgres:\/\/postgres@127\.0\.0\.1:1\/nope\): .*Check that Postgres is running/,
+    );
   });
 
   it('should explain a database that does not exist', async () => {
@@ -102,8 +110,9 @@ describe('openPool', () => {
   });
 
   it('should hide the password in its messages', async () => {
-    const err = await openPool('postgres://user:s3cret@127.0.0.1:1/x', { connectionTimeoutMillis: 1000 }).catch((e: Error) => e);
+    const err = await openPool('postgres://user:s3cret@127.0.0.1:1/x', { connectionTimeoutMillis: 1000 }).catch(
+      (e: Error) => e,
+    );
     expect(String(err)).not.toContain('s3cret');
   });
 });
-

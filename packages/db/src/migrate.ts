@@ -29,10 +29,19 @@ export async function readMigrations(dir: string): Promise<MigrationFile[]> {
   for (const file of entries) {
     const match = FILE_PATTERN.exec(file);
     if (!match) {
-      throw new DatabaseSetupError('db/migration_failed', `Migration file name ${path.join(dir, file)} must look like YYYYMMDDHHMMSS_name.sql`);
+      throw new DatabaseSetupError(
+        'db/migration_failed',
+        `Migration file name ${path.join(dir, file)} must look like YYYYMMDDHHMMSS_name.sql`,
+      );
     }
     const sql = await readFile(path.join(dir, file), 'utf8');
-    files.push({ version: match[1]!, name: match[2]!, file, sql, checksum: createHash('sha256').update(sql).digest('hex') });
+    files.push({
+      version: match[1]!,
+      name: match[2]!,
+      file,
+      sql,
+      checksum: createHash('sha256').update(sql).digest('hex'),
+    });
   }
   return files;
 }
@@ -53,7 +62,9 @@ export async function migrate(pool: pg.Pool, dir: string): Promise<MigrationResu
       checksum text not null,
       applied_at timestamptz not null default now()
     )`);
-    const { rows } = await client.query<{ version: string; checksum: string }>('select version, checksum from schema_migrations');
+    const { rows } = await client.query<{ version: string; checksum: string }>(
+      'select version, checksum from schema_migrations',
+    );
     const done = new Map(rows.map((r) => [r.version, r.checksum]));
     const result: MigrationResult = { applied: [], changed: [] };
     for (const m of files) {
@@ -65,7 +76,11 @@ export async function migrate(pool: pg.Pool, dir: string): Promise<MigrationResu
       try {
         await client.query('begin');
         await client.query(m.sql);
-        await client.query('insert into schema_migrations (version, name, checksum) values ($1, $2, $3)', [m.version, m.name, m.checksum]);
+        await client.query('insert into schema_migrations (version, name, checksum) values ($1, $2, $3)', [
+          m.version,
+          m.name,
+          m.checksum,
+        ]);
         await client.query('commit');
       } catch (err) {
         await client.query('rollback').catch(() => undefined);

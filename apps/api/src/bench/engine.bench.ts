@@ -71,7 +71,10 @@ async function server(): Promise<{ adminUrl: string; stop: () => Promise<void> }
   const given = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
   if (given) return { adminUrl: given, stop: async () => undefined };
   const dir = await mkdtemp(path.join(os.tmpdir(), 'orch-engine-bench-pg-'));
-  const pgServer = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), ephemeral: process.env.BENCH_FSYNC === 'off' });
+  const pgServer = await startEmbeddedPostgres({
+    dataDir: path.join(dir, 'data'),
+    ephemeral: process.env.BENCH_FSYNC === 'off',
+  });
   return {
     adminUrl: pgServer.url('postgres'),
     stop: async () => {
@@ -97,7 +100,9 @@ interface Shape {
   parallel: boolean;
   warmup: number;
   runs: number;
-  plain: (saver: BaseCheckpointSaver) => { invoke: (input: Record<string, unknown>, config: object) => Promise<unknown> };
+  plain: (saver: BaseCheckpointSaver) => {
+    invoke: (input: Record<string, unknown>, config: object) => Promise<unknown>;
+  };
 }
 
 async function main(): Promise<void> {
@@ -109,7 +114,14 @@ async function main(): Promise<void> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'orch-engine-bench-'));
   let close = async () => undefined as void;
   try {
-    const env = { DATABASE_URL: dbUrl.toString(), PORT: '0', LOG_LEVEL: 'silent', LLM_PROVIDER: 'offline', WEB_DIST_DIR: '/nonexistent', DATA_DIR: path.join(tmp, 'data') } as const;
+    const env = {
+      DATABASE_URL: dbUrl.toString(),
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      LLM_PROVIDER: 'offline',
+      WEB_DIST_DIR: '/nonexistent',
+      DATA_DIR: path.join(tmp, 'data'),
+    } as const;
     const shipped = loadConfig(env);
     const config = loadConfig({ ...env, AGENTS_DIR: await noopAgentsDir(shipped.agentsDir, tmp) });
     const app = await createApp({ config, logger: pino({ level: 'silent' }) });
@@ -124,12 +136,23 @@ async function main(): Promise<void> {
     const pool = app.get<Pool>(PG_POOL);
     const saver = new PostgresSaver(plainPool, undefined, { schema: 'langgraph_bench' });
     await saver.setup();
-    const settings = (await pool.query<{ version: string; fsync: string; sync: string }>(`select current_setting('server_version') as version, current_setting('fsync') as fsync, current_setting('synchronous_commit') as sync`)).rows[0]!;
-    const workspaceId = (await pool.query<{ id: string }>(`select id from workspaces where slug = 'default'`)).rows[0]!.id;
+    const settings = (
+      await pool.query<{ version: string; fsync: string; sync: string }>(
+        `select current_setting('server_version') as version, current_setting('fsync') as fsync, current_setting('synchronous_commit') as sync`,
+      )
+    ).rows[0]!;
+    const workspaceId = (await pool.query<{ id: string }>(`select id from workspaces where slug = 'default'`)).rows[0]!
+      .id;
     const timing = process.env.BENCH_TIME === '1' ? timeBookkeeping(app) : undefined;
     if (timing) console.log(`one statement at rest: ${JSON.stringify(await roundTrip(pool))}`);
     const graphOnlyPlans = new Map<string, Plan>();
-    const graphOnly = graphOnlyEngine(graphOnlyPlans, pool, app.get(AgentRegistryService), app.get<LlmProvider>(LLM_PROVIDER), config.agentsDir);
+    const graphOnly = graphOnlyEngine(
+      graphOnlyPlans,
+      pool,
+      app.get(AgentRegistryService),
+      app.get<LlmProvider>(LLM_PROVIDER),
+      config.agentsDir,
+    );
 
     const newProject = async (plan: Plan): Promise<string> => {
       const { rows } = await pool.query<{ id: string }>(
@@ -138,13 +161,30 @@ async function main(): Promise<void> {
         [workspaceId, plan.title, JSON.stringify(plan)],
       );
       const projectId = rows[0]!.id;
-      await pool.query(`insert into plan_versions (workspace_id, project_id, version, plan_json, author_type, author) values ($1, $2, 1, $3, 'system', 'bench')`, [workspaceId, projectId, JSON.stringify(plan)]);
+      await pool.query(
+        `insert into plan_versions (workspace_id, project_id, version, plan_json, author_type, author) values ($1, $2, 1, $3, 'system', 'bench')`,
+        [workspaceId, projectId, JSON.stringify(plan)],
+      );
       return projectId;
     };
 
     const shapes: Shape[] = [
-      { name: 'linear-100', plan: linearPlan(100), parallel: false, warmup: 2, runs: RUNS, plain: (s) => chainGraph(100, s, mark) },
-      { name: 'parallel-20', plan: parallelPlan(20), parallel: true, warmup: 5, runs: RUNS * 5, plain: (s) => fanGraph(20, s, { worker: mark }) },
+      {
+        name: 'linear-100',
+        plan: linearPlan(100),
+        parallel: false,
+        warmup: 2,
+        runs: RUNS,
+        plain: (s) => chainGraph(100, s, mark),
+      },
+      {
+        name: 'parallel-20',
+        plan: parallelPlan(20),
+        parallel: true,
+        warmup: 5,
+        runs: RUNS * 5,
+        plain: (s) => fanGraph(20, s, { worker: mark }),
+      },
     ];
     const results: Figures[] = [];
     for (const shape of shapes) {
@@ -158,21 +198,32 @@ async function main(): Promise<void> {
         const projectId = await newProject(shape.plan);
         const a = await measure(async () => {
           const result = await engine.run({ workspaceId, projectId });
-          if (result.kind !== 'completed') throw new Error(`bench run of ${shape.name} ended ${JSON.stringify(result)}`);
+          if (result.kind !== 'completed')
+            throw new Error(`bench run of ${shape.name} ended ${JSON.stringify(result)}`);
         });
-        if (a.marks.length !== stepCount) throw new Error(`${shape.name}: ${a.marks.length} agent runs for ${stepCount} steps`);
+        if (a.marks.length !== stepCount)
+          throw new Error(`${shape.name}: ${a.marks.length} agent runs for ${stepCount} steps`);
         if (trace && r === shape.warmup) {
           console.log(`statements of one ${shape.name} run of ours (per step):`);
-          for (const [text, n] of [...trace.entries()].sort((x, y) => y[1] - x[1])) console.log(`  ${(n / stepCount).toFixed(2).padStart(6)}  ${text}`);
+          for (const [text, n] of [...trace.entries()].sort((x, y) => y[1] - x[1]))
+            console.log(`  ${(n / stepCount).toFixed(2).padStart(6)}  ${text}`);
         }
         const graphOnlyProject = randomUUID();
         graphOnlyPlans.set(graphOnlyProject, shape.plan);
         const g = await measure(async () => {
           const result = await graphOnly.run({ workspaceId, projectId: graphOnlyProject });
-          if (result.kind !== 'completed') throw new Error(`graph-only run of ${shape.name} ended ${JSON.stringify(result)}`);
+          if (result.kind !== 'completed')
+            throw new Error(`graph-only run of ${shape.name} ended ${JSON.stringify(result)}`);
         });
         const b = await measure(async () => {
-          await plain.invoke({ n: 0 }, { configurable: { thread_id: `bench-${shape.name}-${r}-${randomBytes(3).toString('hex')}` }, durability: 'sync', recursionLimit: 1000 });
+          await plain.invoke(
+            { n: 0 },
+            {
+              configurable: { thread_id: `bench-${shape.name}-${r}-${randomBytes(3).toString('hex')}` },
+              durability: 'sync',
+              recursionLimit: 1000,
+            },
+          );
         });
         if (r >= shape.warmup) {
           ours.push(a);
@@ -180,7 +231,13 @@ async function main(): Promise<void> {
           theirs.push(b);
         }
       }
-      if (timing) console.log([`bookkeeping awaited per step of ${shape.name} (ours):`, ...timing.report((shape.warmup + shape.runs) * stepCount)].join('\n'));
+      if (timing)
+        console.log(
+          [
+            `bookkeeping awaited per step of ${shape.name} (ours):`,
+            ...timing.report((shape.warmup + shape.runs) * stepCount),
+          ].join('\n'),
+        );
       results.push(
         figures(shape.name, 'orchestrator', stepCount, shape.parallel, ours),
         figures(shape.name, 'orchestrator_graph_only', stepCount, shape.parallel, oursGraphOnly),
@@ -188,13 +245,21 @@ async function main(): Promise<void> {
       );
     }
 
-    const of = (shape: string, engine: Figures['engine']) => results.find((r) => r.shape === shape && r.engine === engine)!;
-    const ratio = (shape: string, engine: Figures['engine'] = 'orchestrator') => round(of(shape, engine).p50_ms_per_step / of(shape, 'langgraph_postgres').p50_ms_per_step, 2);
+    const of = (shape: string, engine: Figures['engine']) =>
+      results.find((r) => r.shape === shape && r.engine === engine)!;
+    const ratio = (shape: string, engine: Figures['engine'] = 'orchestrator') =>
+      round(of(shape, engine).p50_ms_per_step / of(shape, 'langgraph_postgres').p50_ms_per_step, 2);
     const overhead = ratio('linear-100');
-    console.log(`Execution engine vs plain LangGraph on PostgresSaver — Postgres ${settings.version} (fsync=${settings.fsync}, synchronous_commit=${settings.sync}), Node ${process.version}, no-op agents`);
+    console.log(
+      `Execution engine vs plain LangGraph on PostgresSaver — Postgres ${settings.version} (fsync=${settings.fsync}, synchronous_commit=${settings.sync}), Node ${process.version}, no-op agents`,
+    );
     console.log(table(results));
-    console.log(`overhead per step, ours ÷ plain (p50): linear-100 ${overhead}×, parallel-20 ${ratio('parallel-20')}× (target ≤ 1.0×)`);
-    console.log(`  of which graph + checkpoints alone (bookkeeping in memory) ÷ plain: linear-100 ${ratio('linear-100', 'orchestrator_graph_only')}×, parallel-20 ${ratio('parallel-20', 'orchestrator_graph_only')}×`);
+    console.log(
+      `overhead per step, ours ÷ plain (p50): linear-100 ${overhead}×, parallel-20 ${ratio('parallel-20')}× (target ≤ 1.0×)`,
+    );
+    console.log(
+      `  of which graph + checkpoints alone (bookkeeping in memory) ÷ plain: linear-100 ${ratio('linear-100', 'orchestrator_graph_only')}×, parallel-20 ${ratio('parallel-20', 'orchestrator_graph_only')}×`,
+    );
     const flat: Record<string, number> = {};
     for (const r of results) {
       const prefix = `engine_${r.shape.replace('-', '')}_${r.engine}`;

@@ -90,7 +90,15 @@ const plan = (title: string, steps: PlanStep[]): Plan => ({
 const id = (i: number) => `s${String(i).padStart(3, '0')}`;
 
 /** n steps, each depending on the one before. */
-export const linearPlan = (n: number): Plan => plan(`Bench linear ${n}`, Array.from({ length: n }, (_, i) => step(id(i), i === 0 ? [] : [id(i - 1)])));
+export const linearPlan = (n: number): Plan =>
+  plan(
+    `Bench linear ${n}`,
+    Array.from({ length: n }, (_, i) => step(id(i), i === 0 ? [] : [id(i - 1)])),
+  );
 
 /** n independent steps: one parallel batch. */
-export const parallelPlan = (n: number): Plan => plan(`Bench parallel ${n}`, Array.from({ length: n }, (_, i) => step(id(i), [])));
+export const parallelPlan = (n: number): Plan =>
+  plan(
+    `Bench parallel ${n}`,
+    Array.from({ length: n }, (_, i) => step(id(i), [])),
+  );

@@ -10,7 +10,13 @@ import type { AgentRegistryService } from '../modules/agents/agent-registry.serv
  * shape (schedule → run_step per step) and the checkpointer cost. The gap between this and the
  * full run is what the bookkeeping costs.
  */
-export function graphOnlyEngine(plans: Map<string, Plan>, pool: Pool, registry: AgentRegistryService, llm: LlmProvider, agentsDir: string): ExecutionEngine {
+export function graphOnlyEngine(
+  plans: Map<string, Plan>,
+  pool: Pool,
+  registry: AgentRegistryService,
+  llm: LlmProvider,
+  agentsDir: string,
+): ExecutionEngine {
   const results = new Map<string, StepOutcome>();
   const key = (projectId: string, stepKey: string) => `${projectId}/${stepKey}`;
   const store: ExecutionStore = {
@@ -23,7 +29,12 @@ export function graphOnlyEngine(plans: Map<string, Plan>, pool: Pool, registry: 
     setStepStatus: async () => undefined,
     finishedOutcome: async (ctx, stepKey) => results.get(key(ctx.projectId, stepKey)),
     saveResult: async (ctx, stepKey, result, idempotencyKey) => {
-      const outcome: StepOutcome = { status: 'completed', agent: result.agent, resultRef: idempotencyKey, preview: result.content.slice(0, 200) };
+      const outcome: StepOutcome = {
+        status: 'completed',
+        agent: result.agent,
+        resultRef: idempotencyKey,
+        preview: result.content.slice(0, 200),
+      };
       results.set(key(ctx.projectId, stepKey), outcome);
       return outcome;
     },

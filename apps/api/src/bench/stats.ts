@@ -30,8 +30,16 @@ export const round = (x: number, digits = 3): number => Number(x.toFixed(digits)
  * the end of the run), so it includes every write made after it. Parallel: the steps of one
  * batch share the run, so each run contributes its wall time divided by its steps.
  */
-export function figures(shape: string, engine: Figures['engine'], stepsPerRun: number, parallel: boolean, samples: Sample[]): Figures {
-  const perStep = samples.flatMap((s) => (parallel ? [(s.endedAt - s.startedAt) / stepsPerRun] : s.marks.map((t, i) => (s.marks[i + 1] ?? s.endedAt) - t)));
+export function figures(
+  shape: string,
+  engine: Figures['engine'],
+  stepsPerRun: number,
+  parallel: boolean,
+  samples: Sample[],
+): Figures {
+  const perStep = samples.flatMap((s) =>
+    parallel ? [(s.endedAt - s.startedAt) / stepsPerRun] : s.marks.map((t, i) => (s.marks[i + 1] ?? s.endedAt) - t),
+  );
   const totalMs = samples.reduce((sum, s) => sum + (s.endedAt - s.startedAt), 0);
   const steps = samples.length * stepsPerRun;
   return {
@@ -48,9 +56,32 @@ export function figures(shape: string, engine: Figures['engine'], stepsPerRun: n
 }
 
 export function table(results: Figures[]): string {
-  const header = ['shape', 'engine', 'runs', 'steps', 'p50 ms/step', 'p95 ms/step', 'mean ms/step', 'steps/s', 'queries/step'];
-  const rows = results.map((r) => [r.shape, r.engine, r.runs, r.steps, r.p50_ms_per_step, r.p95_ms_per_step, r.mean_ms_per_step, r.steps_per_sec, r.queries_per_step].map(String));
+  const header = [
+    'shape',
+    'engine',
+    'runs',
+    'steps',
+    'p50 ms/step',
+    'p95 ms/step',
+    'mean ms/step',
+    'steps/s',
+    'queries/step',
+  ];
+  const rows = results.map((r) =>
+    [
+      r.shape,
+      r.engine,
+      r.runs,
+      r.steps,
+      r.p50_ms_per_step,
+      r.p95_ms_per_step,
+      r.mean_ms_per_step,
+      r.steps_per_sec,
+      r.queries_per_step,
+    ].map(String),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), ...rows.map(line)].join('\n');
 }

@@ -25,12 +25,22 @@ export function timeBookkeeping(app: INestApplication): { report: (steps: number
       };
     }
   };
-  wrap('store', app.get(ExecutionRepository) as unknown as Methods, ['finishedOutcome', 'loadPolicy', 'setStepStatus', 'saveResult', 'recordError', 'priorResults', 'runLimits']);
+  wrap('store', app.get(ExecutionRepository) as unknown as Methods, [
+    'finishedOutcome',
+    'loadPolicy',
+    'setStepStatus',
+    'saveResult',
+    'recordError',
+    'priorResults',
+    'runLimits',
+  ]);
   wrap('guard', app.get(BudgetsRepository) as unknown as Methods, ['budgetsFor', 'circuit', 'updateCircuit']);
   wrap('loads', app.get(AgentLoadRepository) as unknown as Methods, ['acquire', 'release']);
   return {
     report: (steps) => {
-      const lines = [...spent].sort((a, b) => b[1] - a[1]).map(([k, v]) => `  ${k.padEnd(24)} ${(v / steps).toFixed(3)} ms/step`);
+      const lines = [...spent]
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `  ${k.padEnd(24)} ${(v / steps).toFixed(3)} ms/step`);
       spent.clear();
       return lines;
     },
@@ -46,6 +56,8 @@ export async function roundTrip(pool: Pool): Promise<{ trivialMs: number; indexe
   };
   return {
     trivialMs: await time(() => pool.query('select 1')),
-    indexedMs: await time(() => pool.query("select status from project_steps where project_id = gen_random_uuid() and step_key = 'x'")),
+    indexedMs: await time(() =>
+      pool.query("select status from project_steps where project_id = gen_random_uuid() and step_key = 'x'"),
+    ),
   };
 }

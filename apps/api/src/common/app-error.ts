@@ -64,4 +64,5 @@ export class AppError extends Error {
   }
 }
 
-export const isAppError = (err: unknown): err is AppError => err instanceof Error && err.name === 'AppError' && 'code' in err;
+export const isAppError = (err: unknown): err is AppError =>
+  err instanceof Error && err.name === 'AppError' && 'code' in err;

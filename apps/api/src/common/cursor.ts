@@ -1,18 +1,28 @@
 import { AppError } from './app-error.js';
 
 /** Keyset pagination cursor over (timestamp, id): stable while new rows arrive. */
-export const encodeCursor = (at: Date, id: string): string => Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
+export const encodeCursor = (at: Date, id: string): string =>
+  Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
 
 export function decodeCursor(cursor: string): [string, string] {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && !Number.isNaN(Date.parse(value[0])) && isUuid(value[1])) {
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      typeof value[1] === 'string' &&
+      !Number.isNaN(Date.parse(value[0])) &&
+      isUuid(value[1])
+    ) {
       return [value[0], value[1]];
     }
   } catch {
     // reported below
   }
-  throw new AppError('request/invalid', 'Invalid query: cursor: not a cursor returned by this API', [{ path: 'cursor', message: 'not a cursor returned by this API' }]);
+  throw new AppError('request/invalid', 'Invalid query: cursor: not a cursor returned by this API', [
+    { path: 'cursor', message: 'not a cursor returned by this API' },
+  ]);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -8,7 +8,11 @@ import { ConversationsRepository } from '../modules/conversations/conversations.
 describe('decorator metadata', () => {
   it('should be emitted for constructor parameters', () => {
     expect(Reflect.getMetadata('design:paramtypes', ConversationsService)).toHaveLength(2);
-    expect(Reflect.getMetadata('design:paramtypes', ConversationsGateway)).toEqual([expect.any(Function), expect.any(Function), expect.any(Function)]);
+    expect(Reflect.getMetadata('design:paramtypes', ConversationsGateway)).toEqual([
+      expect.any(Function),
+      expect.any(Function),
+      expect.any(Function),
+    ]);
     expect(Reflect.getMetadata('design:paramtypes', ConversationsRepository)).toHaveLength(1);
   });
 });

@@ -18,17 +18,32 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   private toBody(exception: unknown): [number, ErrorBody] {
     if (isAppError(exception)) {
-      return [exception.status, { error: { code: exception.code, message: exception.message, ...(exception.issues ? { issues: exception.issues } : {}), ...(exception.details !== undefined ? { details: exception.details } : {}) } }];
+      return [
+        exception.status,
+        {
+          error: {
+            code: exception.code,
+            message: exception.message,
+            ...(exception.issues ? { issues: exception.issues } : {}),
+            ...(exception.details !== undefined ? { details: exception.details } : {}),
+          },
+        },
+      ];
     }
     // body-parser errors carry a `type`; Nest wraps them in an HttpException with the original as cause.
     const cause = exception instanceof HttpException ? exception.cause : exception;
     const type = (cause as { type?: string } | null)?.type;
-    if (type === 'entity.parse.failed') return [400, { error: { code: 'request/malformed_json', message: 'The request body is not valid JSON.' } }];
-    if (type === 'entity.too.large') return [413, { error: { code: 'request/too_large', message: 'The request body is too large.' } }];
+    if (type === 'entity.parse.failed')
+      return [400, { error: { code: 'request/malformed_json', message: 'The request body is not valid JSON.' } }];
+    if (type === 'entity.too.large')
+      return [413, { error: { code: 'request/too_large', message: 'The request body is too large.' } }];
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (status === 404) return [404, { error: { code: 'request/not_found', message: 'No such endpoint.' } }];
-      return [status, { error: { code: status < 500 ? 'request/invalid' : 'internal/error', message: exception.message } }];
+      return [
+        status,
+        { error: { code: status < 500 ? 'request/invalid' : 'internal/error', message: exception.message } },
+      ];
     }
     return [500, { error: { code: 'internal/error', message: 'Internal error. The details are in the server log.' } }];
   }

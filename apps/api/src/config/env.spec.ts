@@ -27,7 +27,10 @@ describe('loadConfig', () => {
 
   it('should pick a provider from the keys present when LLM_PROVIDER=auto', () => {
     expect(llmSettingsFromEnv(loadConfig({ ANTHROPIC_API_KEY: 'k' }).env).provider).toBe('anthropic');
-    expect(llmSettingsFromEnv(loadConfig({ LLM_BASE_URL: 'http://localhost:1234/v1' }).env)).toMatchObject({ provider: 'openai', baseUrl: 'http://localhost:1234/v1' });
+    expect(llmSettingsFromEnv(loadConfig({ LLM_BASE_URL: 'http://localhost:1234/v1' }).env)).toMatchObject({
+      provider: 'openai',
+      baseUrl: 'http://localhost:1234/v1',
+    });
   });
 
   it('should treat empty variables as unset', () => {

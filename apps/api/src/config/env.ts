@@ -2,9 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { findRepoRoot } from './paths.js';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => ['true', '1', 'yes'].includes(v));
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 const optionalUrl = z.url().optional();
 
 /** Every environment variable the API reads; documented in the README's Configuration table. */
@@ -39,13 +37,25 @@ const EnvSchema = z.object({
   STEP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   STEP_BACKOFF_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   // How often agents' error rates are checked for an improvement proposal (0 = never).
-  IMPROVEMENT_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(15 * 60_000),
+  IMPROVEMENT_CHECK_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(15 * 60_000),
   // Budgets and circuit breakers (SPEC §3.6b); see docs/operations.md.
   RUN_MAX_STEPS: z.coerce.number().int().min(1).max(100_000).default(500),
   RUN_MAX_LOOPS: z.coerce.number().int().min(0).max(1000).default(5),
   CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
-  CIRCUIT_WINDOW_MS: z.coerce.number().int().min(1000).default(10 * 60_000),
-  CIRCUIT_COOLDOWN_MS: z.coerce.number().int().min(0).default(5 * 60_000),
+  CIRCUIT_WINDOW_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(10 * 60_000),
+  CIRCUIT_COOLDOWN_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(5 * 60_000),
   // How stale the execution guard's cached budgets and circuits may be w.r.t. other processes (0 = no cache).
   BUDGET_CACHE_MAX_AGE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   /** USD per million tokens by model, e.g. {"gpt-4o-mini":{"input":0.15,"output":0.6}}; unknown models cost 0. */
@@ -64,12 +74,19 @@ const EnvSchema = z.object({
   // Checkpoint retention sweep: keep the newest N checkpoints per thread, delete older ones past a minimum age.
   CHECKPOINT_RETENTION_KEEP_LAST: z.coerce.number().int().min(1).max(100_000).default(50),
   CHECKPOINT_RETENTION_MIN_AGE_HOURS: z.coerce.number().min(0).max(87_600).default(24),
-  CHECKPOINT_RETENTION_INTERVAL_MS: z.coerce.number().int().min(0).default(60 * 60_000),
+  CHECKPOINT_RETENTION_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(60 * 60_000),
   // Large step results: a local folder (default) or Supabase Storage.
   BLOB_STORE: z.enum(['local', 'supabase']).default('local'),
   SUPABASE_URL: optionalUrl,
   SUPABASE_SERVICE_ROLE_KEY: z.string().min(1).optional(),
-  SUPABASE_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'must be a bucket name (lower case, digits, . _ -)').default('orchestrator-results'),
+  SUPABASE_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'must be a bucket name (lower case, digits, . _ -)')
+    .default('orchestrator-results'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -102,9 +119,12 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const env = parsed.data;
   const problems: string[] = [];
-  if (env.LLM_PROVIDER === 'anthropic' && !env.ANTHROPIC_API_KEY) problems.push('ANTHROPIC_API_KEY: required when LLM_PROVIDER=anthropic');
+  if (env.LLM_PROVIDER === 'anthropic' && !env.ANTHROPIC_API_KEY)
+    problems.push('ANTHROPIC_API_KEY: required when LLM_PROVIDER=anthropic');
   if (env.LLM_PROVIDER === 'openai' && !env.OPENAI_API_KEY && !env.LLM_BASE_URL) {
-    problems.push('OPENAI_API_KEY: required when LLM_PROVIDER=openai (or set LLM_BASE_URL for an OpenAI-compatible server)');
+    problems.push(
+      'OPENAI_API_KEY: required when LLM_PROVIDER=openai (or set LLM_BASE_URL for an OpenAI-compatible server)',
+    );
   }
   if (env.BLOB_STORE === 'supabase') {
     if (!env.SUPABASE_URL) problems.push('SUPABASE_URL: required when BLOB_STORE=supabase');
@@ -121,6 +141,9 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): AppConfig {
     webDistDir: resolve(env.WEB_DIST_DIR, 'apps/web/dist'),
     migrationsDir: path.join(root, 'supabase/migrations'),
     seedFile: path.join(root, 'supabase/seed.sql'),
-    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
   };
 }

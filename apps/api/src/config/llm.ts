@@ -6,7 +6,14 @@ export function llmSettingsFromEnv(env: Env): LlmSettings {
   const common = { model: env.LLM_MODEL, temperature: env.LLM_TEMPERATURE, timeoutMs: env.LLM_TIMEOUT_MS };
   let provider = env.LLM_PROVIDER;
   if (provider === 'auto') {
-    provider = env.OPENAI_API_KEY || env.LLM_BASE_URL ? 'openai' : env.ANTHROPIC_API_KEY ? 'anthropic' : env.OLLAMA_BASE_URL ? 'ollama' : 'offline';
+    provider =
+      env.OPENAI_API_KEY || env.LLM_BASE_URL
+        ? 'openai'
+        : env.ANTHROPIC_API_KEY
+          ? 'anthropic'
+          : env.OLLAMA_BASE_URL
+            ? 'ollama'
+            : 'offline';
   }
   switch (provider) {
     case 'offline':

@@ -23,7 +23,11 @@ export async function bootDatabase(config: AppConfig, log: Logger): Promise<Data
   if (!url) {
     const dataDir = path.join(config.dataDir, 'postgres');
     log.info({ dataDir }, 'starting embedded Postgres');
-    const server = await startEmbeddedPostgres({ dataDir, port: config.env.EMBEDDED_PG_PORT, onLog: (line) => log.trace({ postgres: line.trim() }) });
+    const server = await startEmbeddedPostgres({
+      dataDir,
+      port: config.env.EMBEDDED_PG_PORT,
+      onLog: (line) => log.trace({ postgres: line.trim() }),
+    });
     stopEmbedded = server.stop;
     await ensureDatabase(server.url('postgres'), EMBEDDED_DATABASE);
     url = server.url(EMBEDDED_DATABASE);
@@ -32,7 +36,11 @@ export async function bootDatabase(config: AppConfig, log: Logger): Promise<Data
     const pool = await openPool(url, { max: config.env.DB_POOL_MAX });
     const { applied, changed } = await migrate(pool, config.migrationsDir);
     if (applied.length) log.info({ applied }, 'applied migrations');
-    if (changed.length) log.warn({ changed }, 'applied migrations were edited after being applied; migrations are forward-only, add a new one instead');
+    if (changed.length)
+      log.warn(
+        { changed },
+        'applied migrations were edited after being applied; migrations are forward-only, add a new one instead',
+      );
     await runSqlFile(pool, config.seedFile);
     return {
       pool,

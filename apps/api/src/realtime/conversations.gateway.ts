@@ -1,5 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayInit } from '@nestjs/websockets';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
 import {
   conversationRoom,
   ConversationRefSchema,
@@ -22,8 +28,15 @@ import { RealtimePublisher, type TypedServer } from './realtime.publisher.js';
 type TypedSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { ctx: RequestContext }>;
 
 function fail(err: unknown): Ack<never> {
-  if (isAppError(err)) return { ok: false, error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) } };
-  return { ok: false, error: { code: 'internal/error', message: 'Internal error. The details are in the server log.' } };
+  if (isAppError(err))
+    return {
+      ok: false,
+      error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) },
+    };
+  return {
+    ok: false,
+    error: { code: 'internal/error', message: 'Internal error. The details are in the server log.' },
+  };
 }
 
 function parse<S extends z.ZodType>(schema: S, payload: unknown): z.infer<S> {

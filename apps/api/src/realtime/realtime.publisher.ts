@@ -1,5 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { conversationRoom, projectRoom, workspaceRoom, type AgentImprovement, type AgentStatusChanged, type RegistryReloaded, type ProjectStep, type Approval, type ClientToServerEvents, type Message, type MessageDelta, type ProjectSummary, type ReplyFailed, type ReplyStarted, type ServerToClientEvents, type AgentBuild } from '@orchestrator/contracts';
+import {
+  conversationRoom,
+  projectRoom,
+  workspaceRoom,
+  type AgentImprovement,
+  type AgentStatusChanged,
+  type RegistryReloaded,
+  type ProjectStep,
+  type Approval,
+  type ClientToServerEvents,
+  type Message,
+  type MessageDelta,
+  type ProjectSummary,
+  type ReplyFailed,
+  type ReplyStarted,
+  type ServerToClientEvents,
+  type AgentBuild,
+} from '@orchestrator/contracts';
 import type { OrchestratorEvents } from '@orchestrator/core';
 import type { Server } from 'socket.io';
 

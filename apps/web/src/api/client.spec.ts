@@ -33,16 +33,26 @@ describe('api client', () => {
   });
 
   it('should report a non-JSON error page as an http error without leaking the page', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => new Response('<html>Bad gateway</html>', { status: 502 })));
-    const error = (await createApiClient().getSystem().catch((e: unknown) => e)) as ApiError;
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response('<html>Bad gateway</html>', { status: 502 })),
+    );
+    const error = (await createApiClient()
+      .getSystem()
+      .catch((e: unknown) => e)) as ApiError;
     expect(error.code).toBe('http/server_error');
     expect(error.status).toBe(502);
     expect(error.message).not.toContain('<html>');
   });
 
   it('should turn a network failure into a network/unreachable ApiError', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
-    const error = (await createApiClient().listAgents().catch((e: unknown) => e)) as ApiError;
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))),
+    );
+    const error = (await createApiClient()
+      .listAgents()
+      .catch((e: unknown) => e)) as ApiError;
     expect(error).toBeInstanceOf(ApiError);
     expect(error.code).toBe('network/unreachable');
     expect(error.status).toBe(0);
@@ -50,7 +60,9 @@ describe('api client', () => {
 
   it('should reject a success response that does not match the contract', async () => {
     mockFetch({ 'GET /api/agents': json({ agents: [{ name: 42 }] }) });
-    const error = (await createApiClient().listAgents().catch((e: unknown) => e)) as ApiError;
+    const error = (await createApiClient()
+      .listAgents()
+      .catch((e: unknown) => e)) as ApiError;
     expect(error.code).toBe('client/invalid_response');
     expect(error.issues[0]?.path).toMatch(/^agents\.0/);
   });
@@ -96,7 +108,25 @@ describe('api client', () => {
       'GET /api/approvals': json({ approvals: [a], nextCursor: null }),
       [`POST /api/approvals/${a.id}/decision`]: json({ ...a, status: 'approved' }),
       [`POST /api/projects/${projectId}/steps/finance%2Fforecast/recover`]: json(undefined),
-      'GET /api/inbox': json({ approvals: [a], humanSteps: [{ projectId, projectTitle: 'Launch', stepKey: 'review', name: 'Review', description: 'Review the launch plan', assignedHuman: 'Sarah', collaboration: null, riskLevel: 'low', dueAt: null, overdue: false, lastRemindedAt: null, waitingSince: '2020-01-01T00:00:00.000Z' }] }),
+      'GET /api/inbox': json({
+        approvals: [a],
+        humanSteps: [
+          {
+            projectId,
+            projectTitle: 'Launch',
+            stepKey: 'review',
+            name: 'Review',
+            description: 'Review the launch plan',
+            assignedHuman: 'Sarah',
+            collaboration: null,
+            riskLevel: 'low',
+            dueAt: null,
+            overdue: false,
+            lastRemindedAt: null,
+            waitingSince: '2020-01-01T00:00:00.000Z',
+          },
+        ],
+      }),
     });
     const client = createApiClient();
     await client.listApprovals({ status: 'pending', riskLevel: 'high', department: null, projectId, limit: 50 });
@@ -112,7 +142,12 @@ describe('api client', () => {
     ]);
     expect(requests[1]?.body).toEqual({ decision: 'approve' });
     expect(requests[2]?.body).toEqual({ action: 'retry' });
-    expect(inbox.humanSteps[0]).toMatchObject({ assignedHuman: 'Sarah', collaboration: null, dueAt: null, overdue: false });
+    expect(inbox.humanSteps[0]).toMatchObject({
+      assignedHuman: 'Sarah',
+      collaboration: null,
+      dueAt: null,
+      overdue: false,
+    });
   });
 
   it('should stop downloading a step result once it has read the most it may hold', async () => {
@@ -129,7 +164,10 @@ describe('api client', () => {
         cancelled = true;
       },
     });
-    vi.stubGlobal('fetch', vi.fn(async () => new Response(body, { headers: { 'Content-Type': 'text/plain' } })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(body, { headers: { 'Content-Type': 'text/plain' } })),
+    );
 
     const result = await createApiClient().getStepResult(uuid(), 'report', { maxBytes: 250 });
 

@@ -100,7 +100,11 @@ export interface ApiClient {
    * Reads at most `maxBytes` of a step's result and stops there: results can be 10–100 MB and
    * the page only ever holds the part it shows.
    */
-  getStepResult(id: string, stepKey: string, options: { maxBytes: number; signal?: AbortSignal }): Promise<StepResultChunk>;
+  getStepResult(
+    id: string,
+    stepKey: string,
+    options: { maxBytes: number; signal?: AbortSignal },
+  ): Promise<StepResultChunk>;
   listErrors(id: string): Promise<{ errors: ProjectError[] }>;
   recoverStep(id: string, stepKey: string, body: RecoverStepBody): Promise<unknown>;
   /** Checkpoints of the project's run, newest first. */
@@ -247,7 +251,11 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const project = (id: string) => `/api/projects/${enc(id)}`;
   const resultPath = (id: string, stepKey: string) => `${project(id)}/steps/${enc(stepKey)}/result`;
 
-  async function getStepResult(id: string, stepKey: string, opts: { maxBytes: number; signal?: AbortSignal }): Promise<StepResultChunk> {
+  async function getStepResult(
+    id: string,
+    stepKey: string,
+    opts: { maxBytes: number; signal?: AbortSignal },
+  ): Promise<StepResultChunk> {
     const response = await send(resultPath(id, stepKey), {
       method: 'GET',
       headers: { Accept: 'text/markdown, text/plain, application/json;q=0.9, */*;q=0.5' },
@@ -302,7 +310,8 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     stepResultUrl: (id, stepKey) => `${baseUrl}${resultPath(id, stepKey)}`,
     getStepResult,
     listErrors: (id) => request('GET', `${project(id)}/errors`, ErrorListSchema),
-    recoverStep: (id, stepKey, body) => request('POST', `${project(id)}/steps/${enc(stepKey)}/recover`, z.unknown(), body),
+    recoverStep: (id, stepKey, body) =>
+      request('POST', `${project(id)}/steps/${enc(stepKey)}/recover`, z.unknown(), body),
     listCheckpoints: (id) => request('GET', `${project(id)}/checkpoints`, CheckpointListSchema),
     rollback: (id, body) => request('POST', `${project(id)}/rollback`, ProjectDetailSchema, body),
     listApprovals: (query = {}) =>
@@ -322,7 +331,12 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     decideApproval: (id, decision, notes) =>
       request('POST', `/api/approvals/${enc(id)}/decision`, ApprovalSchema, notes ? { decision, notes } : { decision }),
     bulkDecide: (ids, decision, notes) =>
-      request('POST', '/api/approvals/bulk-decision', BulkDecideResultSchema, notes ? { ids, decision, notes } : { ids, decision }),
+      request(
+        'POST',
+        '/api/approvals/bulk-decision',
+        BulkDecideResultSchema,
+        notes ? { ids, decision, notes } : { ids, decision },
+      ),
     getInbox: () => request('GET', '/api/inbox', InboxSchema),
     request,
   };

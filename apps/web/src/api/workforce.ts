@@ -73,18 +73,26 @@ export function createWorkforceApi(client: ApiClient = defaultClient): Workforce
     saveDefinition: (name, body) => client.request('PUT', `${agent(name)}/definition`, AgentDetailSchema, body),
     restoreVersion: (name, body) => client.request('POST', `${agent(name)}/restore`, AgentDetailSchema, body),
     listVersions: (name, q = {}) =>
-      client.request('GET', `${agent(name)}/versions${query({ limit: q.limit, cursor: q.cursor })}`, AgentVersionPageSchema),
+      client.request(
+        'GET',
+        `${agent(name)}/versions${query({ limit: q.limit, cursor: q.cursor })}`,
+        AgentVersionPageSchema,
+      ),
     getVersion: (name, version) => client.request('GET', `${agent(name)}/versions/${version}`, AgentVersionSchema),
     getDiff: (name, from, to) => client.request('GET', `${agent(name)}/diff${query({ from, to })}`, AgentDiffSchema),
     listTemplates: () => client.request('GET', '/api/agent-templates', AgentTemplateListSchema),
     createBuild: (body) => client.request('POST', '/api/agent-builds', AgentBuildSchema, body),
-    listBuilds: (q = {}) => client.request('GET', `/api/agent-builds${query({ limit: q.limit, cursor: q.cursor })}`, AgentBuildPageSchema),
+    listBuilds: (q = {}) =>
+      client.request('GET', `/api/agent-builds${query({ limit: q.limit, cursor: q.cursor })}`, AgentBuildPageSchema),
     getBuild: (id) => client.request('GET', `/api/agent-builds/${enc(id)}`, AgentBuildSchema),
-    cancelBuild: (id, reason) => client.request('POST', `/api/agent-builds/${enc(id)}/cancel`, AgentBuildSchema, reason ? { reason } : {}),
+    cancelBuild: (id, reason) =>
+      client.request('POST', `/api/agent-builds/${enc(id)}/cancel`, AgentBuildSchema, reason ? { reason } : {}),
     listImprovements: (name) => client.request('GET', `${agent(name)}/improvements`, AgentImprovementListSchema),
-    proposeImprovement: (name, feedback) => client.request('POST', `${agent(name)}/improvements`, AgentImprovementSchema, { feedback }),
+    proposeImprovement: (name, feedback) =>
+      client.request('POST', `${agent(name)}/improvements`, AgentImprovementSchema, { feedback }),
     getImprovement: (id) => client.request('GET', `/api/improvements/${enc(id)}`, AgentImprovementSchema),
-    restoreImprovement: (id) => client.request('POST', `/api/improvements/${enc(id)}/restore`, AgentImprovementSchema, {}),
+    restoreImprovement: (id) =>
+      client.request('POST', `/api/improvements/${enc(id)}/restore`, AgentImprovementSchema, {}),
     retire: (name, reason) => client.request('POST', `${agent(name)}/retire`, RetireAgentResultSchema, { reason }),
   };
 }

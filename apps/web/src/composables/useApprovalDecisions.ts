@@ -42,7 +42,10 @@ export function useApprovalDecisions(onDecided: (ids: string[]) => void = () => 
     if (single) {
       return {
         header: `${look.label} ${name(single.id)}?`,
-        message: r.decision === 'approve' ? `If approved: ${single.preview.summary}` : `The step will not run: ${single.preview.summary}`,
+        message:
+          r.decision === 'approve'
+            ? `If approved: ${single.preview.summary}`
+            : `The step will not run: ${single.preview.summary}`,
         confirm: look.label,
         severity: look.severity,
       };
@@ -78,8 +81,14 @@ export function useApprovalDecisions(onDecided: (ids: string[]) => void = () => 
         onDecided([id]);
       } else {
         const now = store.byId[id];
-        const state = now && now.status !== 'pending' ? ` It is ${APPROVAL_STATUS_LOOK[now.status].label.toLowerCase()}${now.decidedBy ? ` by ${now.decidedBy}` : ''}.` : '';
-        notice.value = { severity: outcome === 'conflict' ? 'warn' : 'error', text: `${name(id)}: ${store.decideErrors[id]?.message ?? 'not decided.'}${state}` };
+        const state =
+          now && now.status !== 'pending'
+            ? ` It is ${APPROVAL_STATUS_LOOK[now.status].label.toLowerCase()}${now.decidedBy ? ` by ${now.decidedBy}` : ''}.`
+            : '';
+        notice.value = {
+          severity: outcome === 'conflict' ? 'warn' : 'error',
+          text: `${name(id)}: ${store.decideErrors[id]?.message ?? 'not decided.'}${state}`,
+        };
       }
     } else {
       const outcome = await store.bulkDecide(r.ids, r.decision, notes);

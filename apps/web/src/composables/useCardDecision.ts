@@ -21,7 +21,8 @@ export function useCardDecision(approvalId: Ref<string | null>, refresh: () => v
     decideError.value = null;
     const outcome = await approvals.decide(target, decision, notes);
     asking.value = null;
-    if (outcome !== 'decided') decideError.value = approvals.decideErrors[target]?.message ?? 'The decision was not recorded.';
+    if (outcome !== 'decided')
+      decideError.value = approvals.decideErrors[target]?.message ?? 'The decision was not recorded.';
     refresh();
   }
 

@@ -60,7 +60,10 @@ describe('useSocket', () => {
     fake.serverEmit('message.delta', { conversationId, messageId, index: 1, delta: 'lo' });
     expect(store.timeline(conversationId)[0]).toMatchObject({ state: 'streaming', content: 'Hello', offline: true });
 
-    fake.serverEmit('message.created', message({ id: messageId, conversationId, seq: 2, role: 'assistant', content: 'Hello!' }));
+    fake.serverEmit(
+      'message.created',
+      message({ id: messageId, conversationId, seq: 2, role: 'assistant', content: 'Hello!' }),
+    );
     expect(store.timeline(conversationId)).toHaveLength(1);
     expect(store.timeline(conversationId)[0]).toMatchObject({ state: 'stored', content: 'Hello!' });
   });
@@ -150,7 +153,9 @@ describe('useSocket', () => {
 
   it('should refetch loaded projects after a reconnect, in case updates were missed', async () => {
     const project = projectSummary();
-    const { requests } = mockFetch({ 'GET /api/projects': () => ({ body: { projects: [project], nextCursor: null } }) });
+    const { requests } = mockFetch({
+      'GET /api/projects': () => ({ body: { projects: [project], nextCursor: null } }),
+    });
     const projects = useProjectsStore();
     start();
     fake.simulateConnect();
@@ -163,7 +168,9 @@ describe('useSocket', () => {
 
   it('should refetch what the page loaded before its first connect, in case updates were sent meanwhile', async () => {
     const project = projectSummary();
-    const { requests } = mockFetch({ 'GET /api/projects': () => ({ body: { projects: [project], nextCursor: null } }) });
+    const { requests } = mockFetch({
+      'GET /api/projects': () => ({ body: { projects: [project], nextCursor: null } }),
+    });
     const projects = useProjectsStore();
     await projects.loadList();
     start();
@@ -183,7 +190,12 @@ describe('useSocket', () => {
     fake.serverEmit('approval.requested', b);
     fake.serverEmit('approval.requested', { ...approval(), riskLevel: 'apocalyptic' });
     expect(approvals.pendingCount).toBe(2);
-    fake.serverEmit('approval.decided', { ...a, status: 'approved', decidedBy: 'Ada', decidedAt: '2026-11-20T11:00:00.000Z' });
+    fake.serverEmit('approval.decided', {
+      ...a,
+      status: 'approved',
+      decidedBy: 'Ada',
+      decidedAt: '2026-11-20T11:00:00.000Z',
+    });
     expect(approvals.pendingCount).toBe(1);
     expect(warn).toHaveBeenCalledTimes(1);
   });
@@ -191,8 +203,28 @@ describe('useSocket', () => {
   it('should route step.updated into the open project and out of the inbox once the step is done', async () => {
     const projectId = uuid();
     mockFetch({
-      [`GET /api/projects/${projectId}/steps`]: json({ steps: [projectStep({ stepKey: 'review', status: 'waiting_for_human', assignedHuman: 'Sarah' })] }),
-      'GET /api/inbox': json({ approvals: [], humanSteps: [{ projectId, projectTitle: 'Launch', stepKey: 'review', name: 'Review', description: 'Review the launch plan', assignedHuman: 'Sarah', collaboration: 'review', riskLevel: 'low', dueAt: null, overdue: false, lastRemindedAt: null, waitingSince: '2020-01-01T00:00:00.000Z' }] }),
+      [`GET /api/projects/${projectId}/steps`]: json({
+        steps: [projectStep({ stepKey: 'review', status: 'waiting_for_human', assignedHuman: 'Sarah' })],
+      }),
+      'GET /api/inbox': json({
+        approvals: [],
+        humanSteps: [
+          {
+            projectId,
+            projectTitle: 'Launch',
+            stepKey: 'review',
+            name: 'Review',
+            description: 'Review the launch plan',
+            assignedHuman: 'Sarah',
+            collaboration: 'review',
+            riskLevel: 'low',
+            dueAt: null,
+            overdue: false,
+            lastRemindedAt: null,
+            waitingSince: '2020-01-01T00:00:00.000Z',
+          },
+        ],
+      }),
     });
     const projects = useProjectsStore();
     const inbox = useInboxStore();
@@ -200,7 +232,10 @@ describe('useSocket', () => {
     start();
     fake.simulateConnect();
 
-    fake.serverEmit('step.updated', { projectId, step: projectStep({ stepKey: 'review', status: 'completed', assignedHuman: 'Sarah' }) });
+    fake.serverEmit('step.updated', {
+      projectId,
+      step: projectStep({ stepKey: 'review', status: 'completed', assignedHuman: 'Sarah' }),
+    });
     expect(projects.step(projectId, 'review')?.status).toBe('completed');
     expect(inbox.humanSteps).toEqual([]);
   });
@@ -243,7 +278,12 @@ describe('useSocket', () => {
     let served = [a];
     const { requests } = mockFetch({
       'GET /api/approvals': () => ({ body: { approvals: served, nextCursor: null } }),
-      [`GET /api/approvals/${a.id}`]: json({ ...a, status: 'approved', decidedBy: 'Ada', decidedAt: '2026-11-20T11:00:00.000Z' }),
+      [`GET /api/approvals/${a.id}`]: json({
+        ...a,
+        status: 'approved',
+        decidedBy: 'Ada',
+        decidedAt: '2026-11-20T11:00:00.000Z',
+      }),
     });
     const approvals = useApprovalsStore();
     start();

@@ -43,7 +43,10 @@ export function useStepResult(target: () => { projectId: string; stepKey: string
     state.value = 'loading';
     error.value = null;
     try {
-      const result = await api.getStepResult(t.projectId, t.stepKey, { maxBytes: RESULT_MAX_BYTES, signal: mine.signal });
+      const result = await api.getStepResult(t.projectId, t.stepKey, {
+        maxBytes: RESULT_MAX_BYTES,
+        signal: mine.signal,
+      });
       if (controller !== mine) return;
       chunk.value = result;
       state.value = 'ready';

@@ -38,7 +38,9 @@ describe('agent builds store', () => {
   });
 
   it('should keep the API error and return null when starting a build fails', async () => {
-    mockFetch({ 'POST /api/agent-builds': json({ error: { code: 'agent/exists', message: 'An agent named x exists.' } }, 409) });
+    mockFetch({
+      'POST /api/agent-builds': json({ error: { code: 'agent/exists', message: 'An agent named x exists.' } }, 409),
+    });
     const store = useAgentBuildsStore();
     expect(await store.create({ request: 'An invoice agent', name: 'x_agent' })).toBeNull();
     expect(store.createError?.code).toBe('agent/exists');
@@ -48,7 +50,9 @@ describe('agent builds store', () => {
   it('should refetch builds that were still moving when the socket reconnects', async () => {
     const moving = build({ status: 'validating', updatedAt: at(1) });
     const done = build({ status: 'deployed', updatedAt: at(1) });
-    const { requests } = mockFetch({ [`GET /api/agent-builds/${moving.id}`]: json({ ...moving, status: 'awaiting_approval', updatedAt: at(3) }) });
+    const { requests } = mockFetch({
+      [`GET /api/agent-builds/${moving.id}`]: json({ ...moving, status: 'awaiting_approval', updatedAt: at(3) }),
+    });
     const store = useAgentBuildsStore();
     store.applyUpdated(moving);
     store.applyUpdated(done);
@@ -61,7 +65,10 @@ describe('agent builds store', () => {
   it('should show what a build became when cancelling it is refused because it moved on', async () => {
     const moving = build({ status: 'validating', updatedAt: at(1) });
     mockFetch({
-      [`POST /api/agent-builds/${moving.id}/cancel`]: json({ error: { code: 'agent_build/not_cancellable', message: 'The build is already deployed.' } }, 409),
+      [`POST /api/agent-builds/${moving.id}/cancel`]: json(
+        { error: { code: 'agent_build/not_cancellable', message: 'The build is already deployed.' } },
+        409,
+      ),
       [`GET /api/agent-builds/${moving.id}`]: json({ ...moving, status: 'deployed', updatedAt: at(4) }),
     });
     const store = useAgentBuildsStore();

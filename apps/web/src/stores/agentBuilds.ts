@@ -10,9 +10,15 @@ import { createPagedList } from './pagedList';
 export const BUILD_PAGE_SIZE = 20;
 
 /** Builds still moving: worth refetching after a reconnect, since their events may be lost. */
-export const ACTIVE_BUILD_STATUSES: readonly AgentBuildStatus[] = ['drafting', 'validating', 'awaiting_approval', 'deploying'];
+export const ACTIVE_BUILD_STATUSES: readonly AgentBuildStatus[] = [
+  'drafting',
+  'validating',
+  'awaiting_approval',
+  'deploying',
+];
 
-const newestFirst = (a: AgentBuild, b: AgentBuild) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || a.id.localeCompare(b.id);
+const newestFirst = (a: AgentBuild, b: AgentBuild) =>
+  Date.parse(b.createdAt) - Date.parse(a.createdAt) || a.id.localeCompare(b.id);
 
 /** Agent builds (the create-agent wizard and BUILD_AGENT replies) and the templates they start from. */
 export const useAgentBuildsStore = defineStore('agentBuilds', () => {
@@ -40,7 +46,10 @@ export const useAgentBuildsStore = defineStore('agentBuilds', () => {
   const { order, hasMore, listState, listError, loadingMore, loadMore } = page;
 
   const list = computed(() =>
-    order.value.map((id) => byId.value[id]).filter((b): b is AgentBuild => b !== undefined).sort(newestFirst),
+    order.value
+      .map((id) => byId.value[id])
+      .filter((b): b is AgentBuild => b !== undefined)
+      .sort(newestFirst),
   );
 
   function load(options: { force?: boolean } = {}): Promise<void> {

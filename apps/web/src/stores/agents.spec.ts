@@ -19,7 +19,11 @@ describe('agents store', () => {
     await store.load();
     const tree = store.tree;
     let rebuilt = 0;
-    const stop = watch(() => store.tree, () => (rebuilt += 1), { flush: 'sync' });
+    const stop = watch(
+      () => store.tree,
+      () => (rebuilt += 1),
+      { flush: 'sync' },
+    );
 
     store.applyStatusChanged({ name: 'cfo', status: 'busy', currentLoad: 2, maxConcurrent: 3 });
 
@@ -74,7 +78,9 @@ describe('agents store', () => {
   });
 
   it('should keep the error when the list cannot be loaded', async () => {
-    mockFetch({ 'GET /api/agents': json({ error: { code: 'registry/unavailable', message: 'Registry is loading.' } }, 503) });
+    mockFetch({
+      'GET /api/agents': json({ error: { code: 'registry/unavailable', message: 'Registry is loading.' } }, 503),
+    });
     const store = useAgentsStore();
     await store.load();
     expect(store.state).toBe('error');

@@ -100,7 +100,10 @@ describe('approvals store', () => {
     const store = useApprovalsStore();
     expect(await store.decide(a.id, 'approve', '  looks right ')).toBe('decided');
     expect(await store.decide(b.id, 'reject', '   ')).toBe('decided');
-    expect(requests.map((r) => r.body)).toEqual([{ decision: 'approve', notes: 'looks right' }, { decision: 'reject' }]);
+    expect(requests.map((r) => r.body)).toEqual([
+      { decision: 'approve', notes: 'looks right' },
+      { decision: 'reject' },
+    ]);
   });
 
   it('should apply each result of a bulk decision on its own when some fail', async () => {
@@ -140,7 +143,12 @@ describe('approvals store', () => {
 
   it('should decide nothing and report the error when the bulk request itself fails', async () => {
     const a = approval();
-    mockFetch({ 'POST /api/approvals/bulk-decision': json({ error: { code: 'validation/invalid_body', message: 'ids: too many' } }, 400) });
+    mockFetch({
+      'POST /api/approvals/bulk-decision': json(
+        { error: { code: 'validation/invalid_body', message: 'ids: too many' } },
+        400,
+      ),
+    });
     const store = useApprovalsStore();
     store.applyRequested(a);
     const outcome = await store.bulkDecide([a.id], 'reject');

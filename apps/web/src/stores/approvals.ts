@@ -17,7 +17,12 @@ export interface ApprovalFilters {
   projectId: string | null;
 }
 
-export const DEFAULT_APPROVAL_FILTERS: ApprovalFilters = { status: 'pending', riskLevel: null, department: null, projectId: null };
+export const DEFAULT_APPROVAL_FILTERS: ApprovalFilters = {
+  status: 'pending',
+  riskLevel: null,
+  department: null,
+  projectId: null,
+};
 
 export type DecideOutcome = 'decided' | 'conflict' | 'error';
 
@@ -43,7 +48,8 @@ function matches(approval: Approval, filters: ApprovalFilters): boolean {
 const sameFilters = (a: ApprovalFilters, b: ApprovalFilters) =>
   a.status === b.status && a.riskLevel === b.riskLevel && a.department === b.department && a.projectId === b.projectId;
 
-const newestFirst = (a: Approval, b: Approval) => Date.parse(b.requestedAt) - Date.parse(a.requestedAt) || a.id.localeCompare(b.id);
+const newestFirst = (a: Approval, b: Approval) =>
+  Date.parse(b.requestedAt) - Date.parse(a.requestedAt) || a.id.localeCompare(b.id);
 
 export const useApprovalsStore = defineStore('approvals', () => {
   const byId = ref<Record<string, Approval>>({});
@@ -80,7 +86,11 @@ export const useApprovalsStore = defineStore('approvals', () => {
       .filter((a): a is Approval => a !== undefined && matches(a, filters.value))
       .sort(newestFirst),
   );
-  const pending = computed(() => Object.values(byId.value).filter((a) => a.status === 'pending').sort(newestFirst));
+  const pending = computed(() =>
+    Object.values(byId.value)
+      .filter((a) => a.status === 'pending')
+      .sort(newestFirst),
+  );
   const pendingCount = computed(() => pending.value.length);
 
   /** Stores an approval; a decided one never goes back to pending (events can arrive late). */
@@ -137,7 +147,8 @@ export const useApprovalsStore = defineStore('approvals', () => {
     if (listState.value !== 'ready' || order.value.includes(approval.id) || !matches(approval, filters.value)) return;
     const oldest = list.value[list.value.length - 1];
     // Older than everything loaded while more pages exist: it belongs to a page not fetched yet.
-    if (nextCursor.value !== null && oldest && Date.parse(approval.requestedAt) < Date.parse(oldest.requestedAt)) return;
+    if (nextCursor.value !== null && oldest && Date.parse(approval.requestedAt) < Date.parse(oldest.requestedAt))
+      return;
     order.value = [approval.id, ...order.value];
   }
 

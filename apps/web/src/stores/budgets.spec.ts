@@ -28,10 +28,22 @@ describe('budgets store', () => {
   it('should replace the budget of the same scope, reference and period after a PUT', async () => {
     const old = budget({ tokenHardLimit: 100 });
     const replaced = budget({ id: uuid(), tokenHardLimit: 500, state: 'ok' });
-    const { requests } = mockFetch({ 'GET /api/budgets': json({ budgets: [old] }), 'PUT /api/budgets': json(replaced) });
+    const { requests } = mockFetch({
+      'GET /api/budgets': json({ budgets: [old] }),
+      'PUT /api/budgets': json(replaced),
+    });
     const store = useBudgetsStore();
     await store.loadBudgets();
-    const body = { scope: 'agent', scopeRef: 'cfo', period: 'month', tokenSoftLimit: null, tokenHardLimit: 500, costSoftLimitUsd: null, costHardLimitUsd: null, enabled: true } as const;
+    const body = {
+      scope: 'agent',
+      scopeRef: 'cfo',
+      period: 'month',
+      tokenSoftLimit: null,
+      tokenHardLimit: 500,
+      costSoftLimitUsd: null,
+      costHardLimitUsd: null,
+      enabled: true,
+    } as const;
     const outcome = await store.put(body);
     expect(outcome.ok).toBe(true);
     expect(requests.at(-1)).toMatchObject({ method: 'PUT', url: '/api/budgets', body });
@@ -42,11 +54,29 @@ describe('budgets store', () => {
     const kept = budget();
     mockFetch({
       'GET /api/budgets': json({ budgets: [kept] }),
-      'PUT /api/budgets': json({ error: { code: 'request/invalid', message: 'Invalid body: tokenHardLimit: too big', issues: [{ path: 'tokenHardLimit', message: 'too big' }] } }, 400),
+      'PUT /api/budgets': json(
+        {
+          error: {
+            code: 'request/invalid',
+            message: 'Invalid body: tokenHardLimit: too big',
+            issues: [{ path: 'tokenHardLimit', message: 'too big' }],
+          },
+        },
+        400,
+      ),
     });
     const store = useBudgetsStore();
     await store.loadBudgets();
-    const outcome = await store.put({ scope: 'agent', scopeRef: 'x', period: 'day', tokenSoftLimit: null, tokenHardLimit: 1, costSoftLimitUsd: null, costHardLimitUsd: null, enabled: true });
+    const outcome = await store.put({
+      scope: 'agent',
+      scopeRef: 'x',
+      period: 'day',
+      tokenSoftLimit: null,
+      tokenHardLimit: 1,
+      costSoftLimitUsd: null,
+      costHardLimitUsd: null,
+      enabled: true,
+    });
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.error.code).toBe('request/invalid');
@@ -77,7 +107,13 @@ describe('budgets store', () => {
     const open = circuit({ agentName: 'writer' });
     const { requests } = mockFetch({
       'GET /api/budgets/circuits': json({ circuits: [open, circuit({ agentName: 'cfo', state: 'half_open' })] }),
-      'POST /api/budgets/circuits/writer/reset': json({ ...open, state: 'closed', consecutiveFailures: 0, openedAt: null, retryAt: null }),
+      'POST /api/budgets/circuits/writer/reset': json({
+        ...open,
+        state: 'closed',
+        consecutiveFailures: 0,
+        openedAt: null,
+        retryAt: null,
+      }),
     });
     const store = useBudgetsStore();
     await store.loadCircuits();
@@ -122,7 +158,10 @@ describe('budgets store', () => {
     await store.loadUsage('department');
     release();
     await slow;
-    expect(requests.map((r) => r.url)).toEqual(['/api/budgets/usage?groupBy=agent', '/api/budgets/usage?groupBy=department']);
+    expect(requests.map((r) => r.url)).toEqual([
+      '/api/budgets/usage?groupBy=agent',
+      '/api/budgets/usage?groupBy=department',
+    ]);
     expect(store.usage?.groupBy).toBe('department');
     expect(store.usageGroup).toBe('department');
   });

@@ -41,7 +41,12 @@ export const useBudgetsStore = defineStore('budgets', () => {
   const usageError = ref<ApiError | null>(null);
 
   /** Runs `fetch` into one section; a failure leaves the section's last good data in place. */
-  async function into<T>(state: { value: LoadState }, error: { value: ApiError | null }, fetch: () => Promise<T>, apply: (v: T) => void) {
+  async function into<T>(
+    state: { value: LoadState },
+    error: { value: ApiError | null },
+    fetch: () => Promise<T>,
+    apply: (v: T) => void,
+  ) {
     state.value = 'loading';
     error.value = null;
     try {
@@ -54,21 +59,36 @@ export const useBudgetsStore = defineStore('budgets', () => {
   }
 
   const loadBudgets = () =>
-    into(budgetsState, budgetsError, () => api.request('GET', '/api/budgets', BudgetListSchema), (list) => {
-      budgets.value = [...list.budgets].sort(byScope);
-    });
+    into(
+      budgetsState,
+      budgetsError,
+      () => api.request('GET', '/api/budgets', BudgetListSchema),
+      (list) => {
+        budgets.value = [...list.budgets].sort(byScope);
+      },
+    );
 
   const loadCircuits = () =>
-    into(circuitsState, circuitsError, () => api.request('GET', '/api/budgets/circuits', AgentCircuitListSchema), (list) => {
-      circuits.value = list.circuits;
-    });
+    into(
+      circuitsState,
+      circuitsError,
+      () => api.request('GET', '/api/budgets/circuits', AgentCircuitListSchema),
+      (list) => {
+        circuits.value = list.circuits;
+      },
+    );
 
   async function loadUsage(group: UsageView = usageGroup.value): Promise<void> {
     usageGroup.value = group;
-    await into(usageState, usageError, () => api.request('GET', `/api/budgets/usage?groupBy=${group}`, UsageReportSchema), (report) => {
-      // A slower answer for a group no longer selected is dropped.
-      if (report.groupBy === usageGroup.value) usage.value = report;
-    });
+    await into(
+      usageState,
+      usageError,
+      () => api.request('GET', `/api/budgets/usage?groupBy=${group}`, UsageReportSchema),
+      (report) => {
+        // A slower answer for a group no longer selected is dropped.
+        if (report.groupBy === usageGroup.value) usage.value = report;
+      },
+    );
   }
 
   async function loadAll(): Promise<void> {
@@ -101,7 +121,12 @@ export const useBudgetsStore = defineStore('budgets', () => {
 
   async function resetCircuit(agentName: string): Promise<Outcome<AgentCircuit>> {
     try {
-      const circuit = await api.request('POST', `/api/budgets/circuits/${encodeURIComponent(agentName)}/reset`, AgentCircuitSchema, {});
+      const circuit = await api.request(
+        'POST',
+        `/api/budgets/circuits/${encodeURIComponent(agentName)}/reset`,
+        AgentCircuitSchema,
+        {},
+      );
       circuits.value = circuits.value.map((c) => (c.agentName === circuit.agentName ? circuit : c));
       return { ok: true, value: circuit };
     } catch (cause) {

@@ -81,7 +81,11 @@ describe('conversations store: streaming replies', () => {
     const conversationId = uuid();
     const messageId = uuid();
     store.applyReplyStarted({ conversationId, messageId, offline: false });
-    store.applyReplyFailed({ conversationId, messageId, error: { code: 'llm/timeout', message: 'The model timed out.' } });
+    store.applyReplyFailed({
+      conversationId,
+      messageId,
+      error: { code: 'llm/timeout', message: 'The model timed out.' },
+    });
     const item = store.timeline(conversationId)[0];
     expect(item?.state).toBe('failed');
     expect(item?.error).toBe('The model timed out.');
@@ -159,7 +163,13 @@ describe('conversations store: sending', () => {
     const older = conversation({ title: 'Older' });
     const target = conversation({ title: 'Target' });
     const sent = message({ conversationId: target.id, seq: 1, content: 'Hi', createdAt: '2026-11-21T09:00:00.000Z' });
-    const reply = message({ conversationId: target.id, seq: 2, role: 'assistant', content: 'Hello', createdAt: '2026-11-21T09:00:01.000Z' });
+    const reply = message({
+      conversationId: target.id,
+      seq: 2,
+      role: 'assistant',
+      content: 'Hello',
+      createdAt: '2026-11-21T09:00:01.000Z',
+    });
     mockFetch({
       'GET /api/conversations': json({ conversations: [older, target], nextCursor: null }),
       [`POST /api/conversations/${target.id}/messages`]: json({ message: sent, reply }, 201),
@@ -186,7 +196,10 @@ describe('conversations store: sending', () => {
     mockFetch({
       [`POST /api/conversations/${conversationId}/messages`]: () =>
         fail
-          ? { status: 429, body: { error: { code: 'rate_limit/exceeded', message: 'Too many messages, wait a minute.' } } }
+          ? {
+              status: 429,
+              body: { error: { code: 'rate_limit/exceeded', message: 'Too many messages, wait a minute.' } },
+            }
           : { status: 201, body: { message: sent, reply } },
       [`GET /api/conversations/${conversationId}/messages`]: json({ messages: [], hasMore: false }),
     });
@@ -217,7 +230,10 @@ describe('conversations store: sending', () => {
     store.upsertMessage(stored);
     expect(contents(store, conversationId)).toEqual([['user', 'stored', 'Hello there']]);
 
-    respond({ status: 201, body: { message: stored, reply: message({ conversationId, seq: 2, role: 'assistant', content: 'Hi!' }) } });
+    respond({
+      status: 201,
+      body: { message: stored, reply: message({ conversationId, seq: 2, role: 'assistant', content: 'Hi!' }) },
+    });
     await sending;
     expect(contents(store, conversationId).map((row) => row[1])).toEqual(['stored', 'stored']);
   });
@@ -240,7 +256,10 @@ describe('conversations store: list', () => {
     await store.loadMoreConversations();
     expect(store.list.map((x) => x.title)).toEqual(['A', 'B', 'C']);
     expect(store.hasMore).toBe(false);
-    expect(requests.map((r) => r.url)).toEqual(['/api/conversations?limit=30', '/api/conversations?limit=30&cursor=page-2']);
+    expect(requests.map((r) => r.url)).toEqual([
+      '/api/conversations?limit=30',
+      '/api/conversations?limit=30&cursor=page-2',
+    ]);
   });
 
   it('should share one request between concurrent loads', async () => {

@@ -1,10 +1,4 @@
-import type {
-  Conversation,
-  Message,
-  MessageDelta,
-  ReplyFailed,
-  ReplyStarted,
-} from '@orchestrator/contracts';
+import type { Conversation, Message, MessageDelta, ReplyFailed, ReplyStarted } from '@orchestrator/contracts';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { api, toApiError, type ApiError } from '../api';

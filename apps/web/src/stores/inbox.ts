@@ -28,10 +28,14 @@ export const useInboxStore = defineStore('inbox', () => {
 
   /** Still pending ones only: a decision elsewhere takes an item out at once. */
   const pendingApprovals = computed(() =>
-    approvalIds.value.map((id) => approvals.byId[id]).filter((a): a is Approval => a !== undefined && a.status === 'pending'),
+    approvalIds.value
+      .map((id) => approvals.byId[id])
+      .filter((a): a is Approval => a !== undefined && a.status === 'pending'),
   );
   const steps = computed(() =>
-    [...humanSteps.value].sort((a, b) => (a.dueAt ? Date.parse(a.dueAt) : Infinity) - (b.dueAt ? Date.parse(b.dueAt) : Infinity)),
+    [...humanSteps.value].sort(
+      (a, b) => (a.dueAt ? Date.parse(a.dueAt) : Infinity) - (b.dueAt ? Date.parse(b.dueAt) : Infinity),
+    ),
   );
   const count = computed(() => pendingApprovals.value.length + humanSteps.value.length);
 

@@ -12,7 +12,10 @@ describe('projects store: running projects', () => {
     const detail = projectDetail({ status: 'running' });
     mockFetch({
       [`GET /api/projects/${detail.id}/steps`]: json({
-        steps: [projectStep({ stepKey: 'research', status: 'running' }), projectStep({ stepKey: 'launch', dependencies: ['research'] })],
+        steps: [
+          projectStep({ stepKey: 'research', status: 'running' }),
+          projectStep({ stepKey: 'launch', dependencies: ['research'] }),
+        ],
       }),
     });
     const store = useProjectsStore();
@@ -24,7 +27,10 @@ describe('projects store: running projects', () => {
       ['launch', 'pending'],
     ]);
     // A step the list did not have yet (e.g. a subproject's) is appended.
-    store.applyStepUpdated({ projectId: detail.id, step: projectStep({ stepKey: 'finance/forecast', parentKey: 'finance' }) });
+    store.applyStepUpdated({
+      projectId: detail.id,
+      step: projectStep({ stepKey: 'finance/forecast', parentKey: 'finance' }),
+    });
     expect(store.stepList(detail.id).map((s) => s.stepKey)).toEqual(['research', 'launch', 'finance/forecast']);
   });
 
@@ -55,7 +61,9 @@ describe('projects store: running projects', () => {
     vi.useFakeTimers();
     const detail = projectDetail({ status: 'running' });
     const { requests } = mockFetch({
-      [`GET /api/projects/${detail.id}/steps`]: json({ steps: [projectStep({ stepKey: 'a', status: 'running' }), projectStep({ stepKey: 'b', status: 'running' })] }),
+      [`GET /api/projects/${detail.id}/steps`]: json({
+        steps: [projectStep({ stepKey: 'a', status: 'running' }), projectStep({ stepKey: 'b', status: 'running' })],
+      }),
       [`GET /api/projects/${detail.id}/errors`]: json({ errors: [] }),
       [`GET /api/projects/${detail.id}/checkpoints`]: json({ checkpoints: [] }),
     });
@@ -68,13 +76,20 @@ describe('projects store: running projects', () => {
     store.applyStepUpdated({ projectId: detail.id, step: projectStep({ stepKey: 'a', status: 'retrying' }) });
     expect(requests).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(REFRESH_DELAY_MS);
-    expect(requests.map((r) => r.url).sort()).toEqual([`/api/projects/${detail.id}/checkpoints`, `/api/projects/${detail.id}/errors`]);
+    expect(requests.map((r) => r.url).sort()).toEqual([
+      `/api/projects/${detail.id}/checkpoints`,
+      `/api/projects/${detail.id}/errors`,
+    ]);
   });
 
   it('should send the control with its reason and take the project the server returns', async () => {
     const detail = projectDetail({ status: 'running' });
     const { requests } = mockFetch({
-      [`POST /api/projects/${detail.id}/abort`]: json({ ...detail, status: 'aborted', updatedAt: '2026-11-20T12:00:00.000Z' }),
+      [`POST /api/projects/${detail.id}/abort`]: json({
+        ...detail,
+        status: 'aborted',
+        updatedAt: '2026-11-20T12:00:00.000Z',
+      }),
     });
     const store = useProjectsStore();
     expect(await store.control(detail.id, 'abort', 'Budget was cut')).toBe(true);
@@ -90,7 +105,12 @@ describe('projects store: running projects', () => {
       [`GET /api/projects/${detail.id}`]: () => ({ body: served }),
       [`POST /api/projects/${detail.id}/pause`]: () => {
         served = { ...detail, status: 'completed', updatedAt: '2026-11-20T12:00:00.000Z' };
-        return { status: 409, body: { error: { code: 'project/invalid_transition', message: 'The project is completed: it cannot be paused.' } } };
+        return {
+          status: 409,
+          body: {
+            error: { code: 'project/invalid_transition', message: 'The project is completed: it cannot be paused.' },
+          },
+        };
       },
     });
     const store = useProjectsStore();
@@ -106,7 +126,9 @@ describe('projects store: running projects', () => {
       [`POST /api/projects/${detail.id}/steps/send%2Femail/recover`]: json({ ok: true }),
       [`GET /api/projects/${detail.id}`]: json({ ...detail, status: 'running' }),
       [`GET /api/projects/${detail.id}/steps`]: json({ steps: [] }),
-      [`GET /api/projects/${detail.id}/errors`]: json({ errors: [projectError({ resolvedAt: '2026-11-20T12:00:00.000Z' })] }),
+      [`GET /api/projects/${detail.id}/errors`]: json({
+        errors: [projectError({ resolvedAt: '2026-11-20T12:00:00.000Z' })],
+      }),
     });
     const store = useProjectsStore();
     expect(await store.recover(detail.id, 'send/email', { action: 'reassign', agent: 'email_marketer' })).toBe(true);

@@ -66,7 +66,9 @@ export function createProjectRun(deps: RunDeps) {
   function stepList(projectId: string): ProjectStep[] {
     const bucket = steps.value[projectId];
     if (!bucket) return [];
-    return (stepOrder.value[projectId] ?? []).map((key) => bucket[key]).filter((s): s is ProjectStep => s !== undefined);
+    return (stepOrder.value[projectId] ?? [])
+      .map((key) => bucket[key])
+      .filter((s): s is ProjectStep => s !== undefined);
   }
 
   function step(projectId: string, stepKey: string): ProjectStep | null {
@@ -84,7 +86,8 @@ export function createProjectRun(deps: RunDeps) {
         const live = touched.get(id) ?? new Set<string>();
         const current = steps.value[id] ?? {};
         const next: Record<string, ProjectStep> = {};
-        for (const s of page.steps) next[s.stepKey] = live.has(s.stepKey) && current[s.stepKey] ? current[s.stepKey]! : s;
+        for (const s of page.steps)
+          next[s.stepKey] = live.has(s.stepKey) && current[s.stepKey] ? current[s.stepKey]! : s;
         const order = page.steps.map((s) => s.stepKey);
         for (const key of live) {
           if (!next[key] && current[key]) {
@@ -140,7 +143,8 @@ export function createProjectRun(deps: RunDeps) {
 
   /** Refetches a loaded list soon, once, however many events ask for it meanwhile. */
   function refreshSoon(kind: 'errors' | 'checkpoints' | 'steps', id: string): void {
-    const loaded = kind === 'errors' ? errors.value[id] : kind === 'checkpoints' ? checkpoints.value[id] : steps.value[id];
+    const loaded =
+      kind === 'errors' ? errors.value[id] : kind === 'checkpoints' ? checkpoints.value[id] : steps.value[id];
     if (!loaded) return;
     const key = `${kind}:${id}`;
     if (timers.has(key)) return;
@@ -170,7 +174,8 @@ export function createProjectRun(deps: RunDeps) {
     bucket[next.stepKey] = next;
     if (!previous) stepOrder.value[projectId] = [...(stepOrder.value[projectId] ?? []), next.stepKey];
     if (previous?.status === next.status) return;
-    if (ERROR_STATUSES.includes(next.status) || (previous && ERROR_STATUSES.includes(previous.status))) refreshSoon('errors', projectId);
+    if (ERROR_STATUSES.includes(next.status) || (previous && ERROR_STATUSES.includes(previous.status)))
+      refreshSoon('errors', projectId);
     if (next.status === 'completed') refreshSoon('checkpoints', projectId);
   }
 
@@ -205,7 +210,11 @@ export function createProjectRun(deps: RunDeps) {
     recoverErrors.value[key] = null;
     try {
       await api.recoverStep(id, stepKey, body);
-      await Promise.all([deps.loadDetail(id, { force: true }), loadSteps(id, { force: true }), loadErrors(id, { force: true })]);
+      await Promise.all([
+        deps.loadDetail(id, { force: true }),
+        loadSteps(id, { force: true }),
+        loadErrors(id, { force: true }),
+      ]);
       return true;
     } catch (cause) {
       recoverErrors.value[key] = toApiError(cause);

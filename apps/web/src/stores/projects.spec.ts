@@ -90,7 +90,10 @@ describe('projects store', () => {
       [`GET /api/projects/${v1.id}`]: () => ({ body: served }),
       [`POST /api/projects/${v1.id}/approve`]: () => {
         served = v2;
-        return { status: 409, body: { error: { code: 'plan/stale_version', message: 'Version 1 is no longer current.' } } };
+        return {
+          status: 409,
+          body: { error: { code: 'plan/stale_version', message: 'Version 1 is no longer current.' } },
+        };
       },
     });
     const store = useProjectsStore();

@@ -164,7 +164,12 @@ export const useProjectsStore = defineStore('projects', () => {
     } catch (cause) {
       const error = toApiError(cause);
       approveErrors.value[key] = error;
-      const outcome = error.code === 'plan/stale_version' ? 'stale' : error.code === 'project/invalid_transition' ? 'invalid' : 'error';
+      const outcome =
+        error.code === 'plan/stale_version'
+          ? 'stale'
+          : error.code === 'project/invalid_transition'
+            ? 'invalid'
+            : 'error';
       // The server knows better than this page: show its current plan and status.
       if (outcome !== 'error') {
         await loadDetail(id, { force: true });

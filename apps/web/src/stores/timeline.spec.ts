@@ -3,13 +3,18 @@ import { message, uuid } from '../testing/factories';
 import { buildTimeline } from './timeline';
 
 const conversationId = uuid();
-const reply = (metadata: Record<string, unknown>) => message({ conversationId, role: 'assistant', content: 'Feedback on the writer', metadata });
+const reply = (metadata: Record<string, unknown>) =>
+  message({ conversationId, role: 'assistant', content: 'Feedback on the writer', metadata });
 
 describe('buildTimeline', () => {
   it('should carry the improvement and its approval when a reply proposed an improvement', () => {
     const id = uuid();
     const approvalId = uuid();
-    const [item] = buildTimeline([reply({ intent: 'IMPROVE_AGENT', improvement: { id, kind: 'proposed', approvalId } })], [], null);
+    const [item] = buildTimeline(
+      [reply({ intent: 'IMPROVE_AGENT', improvement: { id, kind: 'proposed', approvalId } })],
+      [],
+      null,
+    );
     expect(item?.improvement).toEqual({ id, approvalId });
   });
 
@@ -20,7 +25,11 @@ describe('buildTimeline', () => {
   });
 
   it('should leave the improvement out when the metadata is malformed or absent', () => {
-    const items = buildTimeline([reply({ improvement: { id: 'not-a-uuid' } }), reply({ improvement: 'x' }), reply({})], [], { content: 'hi', sentAt: 1 });
+    const items = buildTimeline(
+      [reply({ improvement: { id: 'not-a-uuid' } }), reply({ improvement: 'x' }), reply({})],
+      [],
+      { content: 'hi', sentAt: 1 },
+    );
     expect(items.map((i) => i.improvement)).toEqual([null, null, null, null]);
   });
 });

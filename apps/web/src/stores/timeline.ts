@@ -1,4 +1,10 @@
-import { DelegationInfoSchema, UuidSchema, type DelegationInfo, type Message, type MessageRole } from '@orchestrator/contracts';
+import {
+  DelegationInfoSchema,
+  UuidSchema,
+  type DelegationInfo,
+  type Message,
+  type MessageRole,
+} from '@orchestrator/contracts';
 
 /** A reply being streamed: chunks are kept by `index` so late or repeated deltas land in place. */
 export interface ReplyDraft {
@@ -46,7 +52,14 @@ export interface ChatImprovementRef {
   approvalId: string | null;
 }
 
-const NO_EXTRAS = { intent: null, project: null, delegation: null, offlineDraft: false, agentBuildId: null, improvement: null } as const;
+const NO_EXTRAS = {
+  intent: null,
+  project: null,
+  delegation: null,
+  offlineDraft: false,
+  agentBuildId: null,
+  improvement: null,
+} as const;
 
 /** Parsed once per metadata object: the timeline is rebuilt on every delta. */
 const delegationCache = new WeakMap<object, DelegationInfo | null>();
@@ -68,10 +81,15 @@ function delegationOf(message: Message): DelegationInfo | null {
 function improvementOf(message: Message): ChatImprovementRef | null {
   const ref = message.metadata.improvement;
   if (!ref || !UuidSchema.safeParse(ref.id).success) return null;
-  return { id: ref.id, approvalId: ref.approvalId !== null && UuidSchema.safeParse(ref.approvalId).success ? ref.approvalId : null };
+  return {
+    id: ref.id,
+    approvalId: ref.approvalId !== null && UuidSchema.safeParse(ref.approvalId).success ? ref.approvalId : null,
+  };
 }
 
-function extrasOf(message: Message): Pick<TimelineItem, 'intent' | 'project' | 'delegation' | 'offlineDraft' | 'agentBuildId' | 'improvement'> {
+function extrasOf(
+  message: Message,
+): Pick<TimelineItem, 'intent' | 'project' | 'delegation' | 'offlineDraft' | 'agentBuildId' | 'improvement'> {
   const { intent, project, offlineDraft, agentBuildId } = message.metadata;
   return {
     intent: intent ?? null,

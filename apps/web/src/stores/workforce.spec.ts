@@ -7,7 +7,8 @@ import { useWorkforceStore } from './workforce';
 beforeEach(() => setActivePinia(createPinia()));
 
 const AGENT = '/api/agents/blog_post_writer';
-const conflictBody = (details: unknown) => json({ error: { code: 'agent/version_conflict', message: 'Version 4 was saved meanwhile.', details } }, 409);
+const conflictBody = (details: unknown) =>
+  json({ error: { code: 'agent/version_conflict', message: 'Version 4 was saved meanwhile.', details } }, 409);
 const versionSummary = (version: number) => ({
   version,
   authorType: 'user',
@@ -26,11 +27,19 @@ describe('workforce store', () => {
     await store.loadAgent('blog_post_writer');
     store.setDraft('blog_post_writer', 'My careful edit');
 
-    const outcome = await store.save('blog_post_writer', { kind: 'context', contextMd: 'My careful edit', message: 'mine' }, 3);
+    const outcome = await store.save(
+      'blog_post_writer',
+      { kind: 'context', contextMd: 'My careful edit', message: 'mine' },
+      3,
+    );
 
     expect(outcome).toBe('conflict');
     expect(store.conflicts['blog_post_writer']?.conflict.current.author).toBe('sarah@example.com');
-    expect(store.conflicts['blog_post_writer']?.mine).toEqual({ kind: 'context', contextMd: 'My careful edit', message: 'mine' });
+    expect(store.conflicts['blog_post_writer']?.mine).toEqual({
+      kind: 'context',
+      contextMd: 'My careful edit',
+      message: 'mine',
+    });
     expect(store.drafts['blog_post_writer']?.contextMd).toBe('My careful edit');
     expect(store.saveErrors['blog_post_writer']).toBeNull();
   });
@@ -59,7 +68,7 @@ describe('workforce store', () => {
     expect(store.conflicts['blog_post_writer']).toBeNull();
   });
 
-  it('should load their version and keep the person\'s text as a copy when they take theirs', async () => {
+  it("should load their version and keep the person's text as a copy when they take theirs", async () => {
     let served = agentDetail();
     mockFetch({
       [`GET ${AGENT}`]: () => ({ body: served }),
@@ -109,7 +118,16 @@ describe('workforce store', () => {
   it('should show a field error from the API when a save is refused as invalid', async () => {
     mockFetch({
       [`GET ${AGENT}`]: json(agentDetail()),
-      [`PUT ${AGENT}/context`]: json({ error: { code: 'validation/invalid_body', message: 'Invalid body', issues: [{ path: 'contextMd', message: 'too long' }] } }, 400),
+      [`PUT ${AGENT}/context`]: json(
+        {
+          error: {
+            code: 'validation/invalid_body',
+            message: 'Invalid body',
+            issues: [{ path: 'contextMd', message: 'too long' }],
+          },
+        },
+        400,
+      ),
     });
     const store = useWorkforceStore();
     await store.loadAgent('blog_post_writer');

@@ -19,7 +19,9 @@ import { createInflight } from './inflight';
 export const VERSION_PAGE_SIZE = 20;
 
 /** What the person tried to save when someone else saved first: never thrown away. */
-export type PendingEdit = { kind: 'context'; contextMd: string; message: string } | { kind: 'definition'; definition: AgentDefinition; message: string };
+export type PendingEdit =
+  | { kind: 'context'; contextMd: string; message: string }
+  | { kind: 'definition'; definition: AgentDefinition; message: string };
 
 export interface SaveConflict {
   conflict: AgentVersionConflict;
@@ -45,7 +47,15 @@ export interface VersionList {
 const diffKey = (name: string, from: number, to: number) => `${name}:${from}:${to}`;
 const newestFirst = (a: AgentImprovement, b: AgentImprovement) => Date.parse(b.createdAt) - Date.parse(a.createdAt);
 /** How far an improvement has got: a fetched copy never replaces one a socket event moved further. */
-const IMPROVEMENT_STAGE: Record<AgentImprovement['status'], number> = { proposed: 0, pending_approval: 1, approved: 2, rejected: 3, failed: 3, applied: 3, rolled_back: 4 };
+const IMPROVEMENT_STAGE: Record<AgentImprovement['status'], number> = {
+  proposed: 0,
+  pending_approval: 1,
+  approved: 2,
+  rejected: 3,
+  failed: 3,
+  applied: 3,
+  rolled_back: 4,
+};
 
 /**
  * The Workforce: metrics, agent details (definition + Context.md + version), version history,
@@ -356,7 +366,11 @@ export const useWorkforceStore = defineStore('workforce', () => {
   function applyImprovementUpdated(improvement: AgentImprovement): void {
     upsertImprovement(improvement);
     const name = improvement.agentName;
-    if (details.value[name] && improvement.newVersion !== null && improvement.newVersion !== details.value[name].version) {
+    if (
+      details.value[name] &&
+      improvement.newVersion !== null &&
+      improvement.newVersion !== details.value[name].version
+    ) {
       void loadAgent(name, { force: true });
       if (versions.value[name]?.state === 'ready') void loadVersions(name, { force: true });
     }

@@ -122,7 +122,14 @@ export function delegation(overrides: Partial<DelegationInfo> = {}): DelegationI
     agentTitle: 'Financial Analyst',
     reason: 'Best match for budget analysis.',
     candidates: [
-      { agent: 'financial_analyst', title: 'Financial Analyst', score: 0.92, load: 1, maxConcurrent: 3, available: true },
+      {
+        agent: 'financial_analyst',
+        title: 'Financial Analyst',
+        score: 0.92,
+        load: 1,
+        maxConcurrent: 3,
+        available: true,
+      },
       { agent: 'controller', title: 'Controller', score: 0.61, load: 2, maxConcurrent: 2, available: false },
     ],
     fallbackFrom: null,
@@ -193,7 +200,10 @@ export function approval(overrides: Partial<Approval> = {}): Approval {
     action: 'send_email',
     riskLevel: 'high',
     status: 'pending',
-    preview: { summary: 'Sends the launch email to 12,000 customers.', details: { recipients: 12000, subject: 'We launched!' } },
+    preview: {
+      summary: 'Sends the launch email to 12,000 customers.',
+      details: { recipients: 12000, subject: 'We launched!' },
+    },
     requestedAt: '2026-11-20T10:00:00.000Z',
     expiresAt: null,
     decidedAt: null,

@@ -6,7 +6,9 @@ export interface RecordedRequest {
   body: unknown;
 }
 
-type Responder = (request: RecordedRequest) => { status?: number; body?: unknown } | Promise<{ status?: number; body?: unknown }>;
+type Responder = (
+  request: RecordedRequest,
+) => { status?: number; body?: unknown } | Promise<{ status?: number; body?: unknown }>;
 
 /**
  * Replaces the global `fetch` (the app's only way out) with routes keyed by "METHOD /path"
@@ -23,7 +25,9 @@ export function mockFetch(routes: Record<string, Responder>) {
     const path = url.split('?')[0] ?? url;
     const responder = routes[`${method} ${path}`];
     if (!responder) {
-      return new Response(JSON.stringify({ error: { code: 'test/unrouted', message: `${method} ${url}` } }), { status: 599 });
+      return new Response(JSON.stringify({ error: { code: 'test/unrouted', message: `${method} ${url}` } }), {
+        status: 599,
+      });
     }
     const { status = 200, body: payload } = await responder(request);
     return new Response(payload === undefined ? null : JSON.stringify(payload), {

@@ -8,7 +8,8 @@ import { ORG_CHART_SIZE } from '../utils/orgLayout';
  */
 export function stubFlowLayout(pane = { width: 1200, height: 800 }): void {
   const size = (el: HTMLElement, axis: 'width' | 'height'): number => {
-    if (el.classList.contains('vue-flow__node')) return axis === 'width' ? ORG_CHART_SIZE.nodeWidth : ORG_CHART_SIZE.nodeHeight;
+    if (el.classList.contains('vue-flow__node'))
+      return axis === 'width' ? ORG_CHART_SIZE.nodeWidth : ORG_CHART_SIZE.nodeHeight;
     if (el.classList.contains('vue-flow__viewport')) return pane[axis];
     return 0;
   };

@@ -9,7 +9,10 @@ export const APPROVAL_STATUS_LOOK: Record<ApprovalStatus, { label: string; sever
   cancelled: { label: 'Cancelled', severity: 'contrast', icon: 'pi pi-ban' },
 };
 
-export const DECISION_LOOK: Record<Decision, { label: string; past: string; icon: string; severity: 'success' | 'danger' }> = {
+export const DECISION_LOOK: Record<
+  Decision,
+  { label: string; past: string; icon: string; severity: 'success' | 'danger' }
+> = {
   approve: { label: 'Approve', past: 'approved', icon: 'pi pi-check', severity: 'success' },
   reject: { label: 'Reject', past: 'rejected', icon: 'pi pi-times', severity: 'danger' },
 };

@@ -58,16 +58,26 @@ describe('execution utils', () => {
       projectStep({ stepKey: 'e', status: 'pending' }),
       projectStep({ stepKey: 'f', status: 'failed' }),
     ]);
-    expect(progress).toMatchObject({ total: 6, done: 2, percent: 33, counts: { completed: 1, skipped: 1, running: 1, pending: 2, failed: 1 } });
+    expect(progress).toMatchObject({
+      total: 6,
+      done: 2,
+      percent: 33,
+      counts: { completed: 1, skipped: 1, running: 1, pending: 2, failed: 1 },
+    });
     expect(progressOf([]).percent).toBe(0);
   });
 
   it('should resolve dependencies by full key or by plan id inside a subproject', () => {
     const keys = new Set(['research', 'finance', 'finance/forecast', 'finance/review']);
-    expect(resolveDependencies(projectStep({ stepKey: 'finance/review', parentKey: 'finance', dependencies: ['forecast'] }), keys)).toEqual([
-      'finance/forecast',
-    ]);
-    expect(resolveDependencies(projectStep({ stepKey: 'launch', dependencies: ['research', 'finance', 'gone'] }), keys)).toEqual(['research', 'finance']);
+    expect(
+      resolveDependencies(
+        projectStep({ stepKey: 'finance/review', parentKey: 'finance', dependencies: ['forecast'] }),
+        keys,
+      ),
+    ).toEqual(['finance/forecast']);
+    expect(
+      resolveDependencies(projectStep({ stepKey: 'launch', dependencies: ['research', 'finance', 'gone'] }), keys),
+    ).toEqual(['research', 'finance']);
   });
 
   it('should group subproject steps under their parent, keeping orphans at the top level', () => {
@@ -88,7 +98,11 @@ describe('execution utils', () => {
 
   it('should offer recovery only while paused on error, for steps with an open error', () => {
     const steps = [projectStep({ stepKey: 'a', status: 'failed' }), projectStep({ stepKey: 'b', status: 'completed' })];
-    const errors = [projectError({ stepKey: 'a' }), projectError({ stepKey: 'b' }), projectError({ stepKey: 'a', resolvedAt: '2026-11-20T11:00:00.000Z' })];
+    const errors = [
+      projectError({ stepKey: 'a' }),
+      projectError({ stepKey: 'b' }),
+      projectError({ stepKey: 'a', resolvedAt: '2026-11-20T11:00:00.000Z' }),
+    ];
     expect([...recoverableSteps('paused_on_error', steps, errors)]).toEqual(['a']);
     expect([...recoverableSteps('paused_on_error', steps, undefined)]).toEqual(['a']);
     expect([...recoverableSteps('paused_for_agent_development', steps, errors)]).toEqual(['a']);
@@ -103,6 +117,10 @@ describe('execution utils', () => {
   });
 
   it('should format byte sizes', () => {
-    expect([formatBytes(980), formatBytes(2048), formatBytes(87.3 * 1024 * 1024)]).toEqual(['980 B', '2.0 kB', '87 MB']);
+    expect([formatBytes(980), formatBytes(2048), formatBytes(87.3 * 1024 * 1024)]).toEqual([
+      '980 B',
+      '2.0 kB',
+      '87 MB',
+    ]);
   });
 });

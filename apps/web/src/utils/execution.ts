@@ -1,4 +1,12 @@
-import type { ErrorCategory, ErrorSeverity, ProjectError, ProjectStatus, ProjectStep, RiskLevel, StepStatus } from '@orchestrator/contracts';
+import type {
+  ErrorCategory,
+  ErrorSeverity,
+  ProjectError,
+  ProjectStatus,
+  ProjectStep,
+  RiskLevel,
+  StepStatus,
+} from '@orchestrator/contracts';
 import type { ProjectControl } from '../api';
 import { departmentLabel } from './plan';
 
@@ -23,7 +31,12 @@ export const STEP_STATUS_LOOK: Record<StepStatus, { label: string; icon: string;
   cancelled: { label: 'Cancelled', icon: 'pi pi-ban', tone: 'cancelled' },
 };
 
-export const RISK_LABEL: Record<RiskLevel, string> = { low: 'Low', medium: 'Medium', high: 'High', critical: 'Critical' };
+export const RISK_LABEL: Record<RiskLevel, string> = {
+  low: 'Low',
+  medium: 'Medium',
+  high: 'High',
+  critical: 'Critical',
+};
 export const RISK_ICON: Record<RiskLevel, string> = {
   low: 'pi pi-info-circle',
   medium: 'pi pi-exclamation-circle',
@@ -52,7 +65,12 @@ export const ERROR_CATEGORY_LABEL: Record<ErrorCategory, string> = {
 
 export const PROJECT_CONTROLS: readonly ProjectControl[] = ['pause', 'resume', 'cancel', 'abort'];
 
-const PAUSED_BY_ENGINE: ProjectStatus[] = ['paused_for_approval', 'paused_on_error', 'paused_for_agent_development', 'paused_for_agent_improvement'];
+const PAUSED_BY_ENGINE: ProjectStatus[] = [
+  'paused_for_approval',
+  'paused_on_error',
+  'paused_for_agent_development',
+  'paused_for_agent_improvement',
+];
 const FINAL: ProjectStatus[] = ['completed', 'failed', 'aborted'];
 
 /**
@@ -74,7 +92,16 @@ export function canControl(status: ProjectStatus, control: ProjectControl): bool
   }
 }
 
-export const CONTROL_LOOK: Record<ProjectControl, { label: string; icon: string; severity: 'secondary' | 'success' | 'warn' | 'danger'; destructive: boolean; confirm: string }> = {
+export const CONTROL_LOOK: Record<
+  ProjectControl,
+  {
+    label: string;
+    icon: string;
+    severity: 'secondary' | 'success' | 'warn' | 'danger';
+    destructive: boolean;
+    confirm: string;
+  }
+> = {
   pause: { label: 'Pause', icon: 'pi pi-pause', severity: 'secondary', destructive: false, confirm: '' },
   resume: { label: 'Resume', icon: 'pi pi-play', severity: 'success', destructive: false, confirm: '' },
   cancel: {
@@ -157,7 +184,13 @@ export function groupRunSteps(steps: ProjectStep[], leadDepartment: string | nul
   }
   const groups: StepRunGroup[] = [];
   const main = buckets.get(null);
-  if (main) groups.push({ id: 'main', title: leadDepartment ? departmentLabel(leadDepartment) : 'Project', parentKey: null, steps: main });
+  if (main)
+    groups.push({
+      id: 'main',
+      title: leadDepartment ? departmentLabel(leadDepartment) : 'Project',
+      parentKey: null,
+      steps: main,
+    });
   for (const [parentKey, children] of buckets) {
     if (parentKey === null) continue;
     const parent = byKey.get(parentKey);
@@ -216,7 +249,11 @@ const AWAITING_RECOVERY: ProjectStatus[] = ['paused_on_error', 'paused_for_agent
  * Steps a person must recover: while the project waits for an answer to a failure, each step
  * with an unresolved error (or, before the errors are loaded, each failed step) not yet settled.
  */
-export function recoverableSteps(status: ProjectStatus, steps: ProjectStep[], errors: ProjectError[] | undefined): Set<string> {
+export function recoverableSteps(
+  status: ProjectStatus,
+  steps: ProjectStep[],
+  errors: ProjectError[] | undefined,
+): Set<string> {
   if (!AWAITING_RECOVERY.includes(status)) return new Set();
   const live = new Map(steps.map((s) => [s.stepKey, s]));
   const keys = errors

@@ -62,7 +62,9 @@ describe('renderMarkdown', () => {
 describe('sanitizeHtml', () => {
   it('should strip scripts, handlers and javascript: urls from raw html', () => {
     const root = parse(
-      sanitizeHtml('<p onclick="x()">ok</p><script>alert(1)</script><img src="x" onerror="alert(1)"><a href="javascript:alert(1)">l</a>'),
+      sanitizeHtml(
+        '<p onclick="x()">ok</p><script>alert(1)</script><img src="x" onerror="alert(1)"><a href="javascript:alert(1)">l</a>',
+      ),
     );
     expect(root.querySelector('script')).toBeNull();
     expect(hasEventHandler(root)).toBe(false);

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { agent } from '../testing/factories';
 import { company } from '../testing/orgCompany';
-import { createOrgLayoutMemo, layoutOrgChart, moveFocus, ORG_CHART_SIZE, type OrgLayout, type PlacedAgent } from './orgLayout';
+import {
+  createOrgLayoutMemo,
+  layoutOrgChart,
+  moveFocus,
+  ORG_CHART_SIZE,
+  type OrgLayout,
+  type PlacedAgent,
+} from './orgLayout';
 import { buildOrgTree } from './orgTree';
 
 const { nodeWidth: W, nodeHeight: H } = ORG_CHART_SIZE;
@@ -53,11 +60,14 @@ describe('layoutOrgChart', () => {
     expect(at('analyst').x).toBe(at('bookkeeper').x);
     expect(at('bookkeeper').y).toBeGreaterThanOrEqual(at('analyst').y + H);
     expect(at('analyst').y).toBeGreaterThanOrEqual(at('cfo').y + H);
-    expect(chart.edges.find((e) => e.target === 'bookkeeper')?.path).toMatch(/^M[\d.]+,[\d.]+ V[\d.]+ H[\d.]+ V[\d.]+ H[\d.]+$/);
+    expect(chart.edges.find((e) => e.target === 'bookkeeper')?.path).toMatch(
+      /^M[\d.]+,[\d.]+ V[\d.]+ H[\d.]+ V[\d.]+ H[\d.]+$/,
+    );
   });
 
   it('should hang a manager just below its own manager when a long column shares its level', () => {
-    const specialists = (manager: string, n: number) => Array.from({ length: n }, (_, i) => agent({ name: `${manager}_s${i}`, reportsTo: manager }));
+    const specialists = (manager: string, n: number) =>
+      Array.from({ length: n }, (_, i) => agent({ name: `${manager}_s${i}`, reportsTo: manager }));
     const chart = layoutOrgChart(
       buildOrgTree([
         agent({ name: 'ceo', type: 'orchestrator' }),
@@ -75,7 +85,12 @@ describe('layoutOrgChart', () => {
   });
 
   it('should keep an orchestrator without reports in the row rather than in a column', () => {
-    const chart = layoutOrgChart(buildOrgTree([agent({ name: 'ceo', type: 'orchestrator' }), agent({ name: 'cto', type: 'orchestrator', reportsTo: 'ceo' })]));
+    const chart = layoutOrgChart(
+      buildOrgTree([
+        agent({ name: 'ceo', type: 'orchestrator' }),
+        agent({ name: 'cto', type: 'orchestrator', reportsTo: 'ceo' }),
+      ]),
+    );
     expect(chart.byName.get('cto')?.stacked).toBe(false);
   });
 
@@ -102,7 +117,9 @@ describe('createOrgLayoutMemo', () => {
     const grown = memo(buildOrgTree([...agents, agent({ name: 'churn_analyst', reportsTo: 'manager_3' })]));
     expect(grown).not.toBe(first);
     expect(grown.byName.has('churn_analyst')).toBe(true);
-    const moved = memo(buildOrgTree(agents.map((a) => (a.name === 'specialist_0' ? { ...a, reportsTo: 'manager_1' } : a))));
+    const moved = memo(
+      buildOrgTree(agents.map((a) => (a.name === 'specialist_0' ? { ...a, reportsTo: 'manager_1' } : a))),
+    );
     expect(moved).not.toBe(grown);
   });
 });

@@ -15,7 +15,14 @@ export interface OrgChartSize {
   stackIndent: number;
 }
 
-export const ORG_CHART_SIZE: OrgChartSize = { nodeWidth: 232, nodeHeight: 108, gapX: 32, gapY: 64, stackGap: 14, stackIndent: 28 };
+export const ORG_CHART_SIZE: OrgChartSize = {
+  nodeWidth: 232,
+  nodeHeight: 108,
+  gapX: 32,
+  gapY: 64,
+  stackGap: 14,
+  stackIndent: 28,
+};
 
 export interface PlacedAgent {
   name: string;
@@ -103,14 +110,28 @@ export function layoutOrgChart(roots: readonly OrgNode[], size: OrgChartSize = O
   const tops = compactTops(boxes, centre, gapY);
   for (const { node, parent } of rowNodes) {
     const c = centre(node.agent.name);
-    nodes.push({ name: node.agent.name, parent: parent?.agent.name ?? null, x: c.x - nodeWidth / 2, y: tops.get(node.agent.name)!, depth: node.depth, stacked: false });
+    nodes.push({
+      name: node.agent.name,
+      parent: parent?.agent.name ?? null,
+      x: c.x - nodeWidth / 2,
+      y: tops.get(node.agent.name)!,
+      depth: node.depth,
+      stacked: false,
+    });
   }
   for (const [manager, column] of stacks) {
     const block = centre(stackId(manager));
     const left = block.x - block.width / 2 + stackIndent;
     const top = tops.get(stackId(manager))!;
     column.forEach((child, i) => {
-      nodes.push({ name: child.agent.name, parent: manager, x: left, y: top + i * (nodeHeight + stackGap), depth: child.depth, stacked: true });
+      nodes.push({
+        name: child.agent.name,
+        parent: manager,
+        x: left,
+        y: top + i * (nodeHeight + stackGap),
+        depth: child.depth,
+        stacked: true,
+      });
     });
   }
 
@@ -145,12 +166,14 @@ function compactTops(
   const placed: Array<{ left: number; right: number; top: number; bottom: number }> = [];
   const bottoms = new Map<string, number>();
   const tops = new Map<string, number>();
-  const ordered = boxes.map((b) => ({ ...b, c: centre(b.id) })).sort((a, b) => a.c.y - a.c.height / 2 - (b.c.y - b.c.height / 2) || a.c.x - b.c.x);
+  const ordered = boxes
+    .map((b) => ({ ...b, c: centre(b.id) }))
+    .sort((a, b) => a.c.y - a.c.height / 2 - (b.c.y - b.c.height / 2) || a.c.x - b.c.x);
   for (const { id, above, c } of ordered) {
     const left = c.x - c.width / 2;
     const right = c.x + c.width / 2;
     let top = above === null ? c.y - c.height / 2 : bottoms.get(above)! + gapY;
-    for (let moved = true; moved; ) {
+    for (let moved = true; moved;) {
       moved = false;
       for (const p of placed) {
         if (left < p.right && p.left < right && top < p.bottom + gapY && p.top < top + c.height + gapY) {
@@ -169,7 +192,9 @@ function compactTops(
 function childOrder(nodes: readonly PlacedAgent[]): Map<string | null, string[]> {
   const out = new Map<string | null, PlacedAgent[]>();
   for (const n of nodes) out.set(n.parent, [...(out.get(n.parent) ?? []), n]);
-  return new Map([...out].map(([parent, list]) => [parent, list.sort((a, b) => a.x - b.x || a.y - b.y).map((n) => n.name)]));
+  return new Map(
+    [...out].map(([parent, list]) => [parent, list.sort((a, b) => a.x - b.x || a.y - b.y).map((n) => n.name)]),
+  );
 }
 
 function bounds(nodes: readonly PlacedAgent[], size: OrgChartSize): { width: number; height: number } {

@@ -18,9 +18,7 @@ describe('buildOrgTree', () => {
     ];
     const tree = buildOrgTree(agents);
 
-    expect(shape(tree)).toEqual([
-      { ceo: [{ cfo: [{ finance_manager: ['accountant'] }, 'analyst'] }, 'cto'] },
-    ]);
+    expect(shape(tree)).toEqual([{ ceo: [{ cfo: [{ finance_manager: ['accountant'] }, 'analyst'] }, 'cto'] }]);
     expect(tree[0]?.depth).toBe(0);
     expect(tree[0]?.children[0]?.children[0]?.children[0]?.depth).toBe(3);
     expect(countNodes(tree)).toBe(agents.length);

@@ -17,7 +17,11 @@ describe('plan utils', () => {
   });
 
   it('should keep steps of a cycle or with an unknown dependency instead of dropping them', () => {
-    const steps = [planStep({ id: 'a', dependsOn: ['b'] }), planStep({ id: 'b', dependsOn: ['a'] }), planStep({ id: 'c', dependsOn: ['zzz'] })];
+    const steps = [
+      planStep({ id: 'a', dependsOn: ['b'] }),
+      planStep({ id: 'b', dependsOn: ['a'] }),
+      planStep({ id: 'c', dependsOn: ['zzz'] }),
+    ];
     expect(ids(orderSteps(steps))).toEqual(['c', 'a', 'b']);
   });
 
@@ -34,7 +38,13 @@ describe('plan utils', () => {
             department: 'finance',
             dependsOn: ['kickoff'],
             steps: [
-              planStep({ id: 'tax', type: 'subproject', department: 'legal', name: 'Tax review', steps: [planStep({ id: 'vat' })] }),
+              planStep({
+                id: 'tax',
+                type: 'subproject',
+                department: 'legal',
+                name: 'Tax review',
+                steps: [planStep({ id: 'vat' })],
+              }),
               planStep({ id: 'forecast' }),
             ],
           }),

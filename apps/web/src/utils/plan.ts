@@ -18,9 +18,11 @@ export function formatDuration(duration: Duration): string {
 
 /** Minutes in the largest sensible unit, rounded to half units: 21600 → "9 weeks". */
 export function formatMinutes(minutes: number): string {
-  if (minutes >= MINUTES_PER_WEEK) return formatDuration({ value: roundHalf(minutes / MINUTES_PER_WEEK), unit: 'weeks' });
+  if (minutes >= MINUTES_PER_WEEK)
+    return formatDuration({ value: roundHalf(minutes / MINUTES_PER_WEEK), unit: 'weeks' });
   if (minutes >= MINUTES_PER_DAY) return formatDuration({ value: roundHalf(minutes / MINUTES_PER_DAY), unit: 'days' });
-  if (minutes >= MINUTES_PER_HOUR) return formatDuration({ value: roundHalf(minutes / MINUTES_PER_HOUR), unit: 'hours' });
+  if (minutes >= MINUTES_PER_HOUR)
+    return formatDuration({ value: roundHalf(minutes / MINUTES_PER_HOUR), unit: 'hours' });
   return formatDuration({ value: Math.max(1, Math.round(minutes)), unit: 'minutes' });
 }
 
@@ -53,7 +55,7 @@ export function stepLayers(steps: DagItem[]): Map<string, number> {
   const byId = new Map(steps.map((step) => [step.id, step]));
   const depth = new Map<string, number>();
   for (const step of orderSteps(steps)) {
-    const before = step.dependsOn.map((dep) => (byId.has(dep) ? depth.get(dep) ?? 0 : -1));
+    const before = step.dependsOn.map((dep) => (byId.has(dep) ? (depth.get(dep) ?? 0) : -1));
     depth.set(step.id, before.length === 0 ? 0 : Math.max(...before) + 1);
   }
   return depth;
@@ -72,7 +74,13 @@ export interface StepGroup {
 
 export function groupPlan(plan: Plan): StepGroup[] {
   const groups: StepGroup[] = [
-    { id: 'main', title: departmentLabel(plan.department), department: plan.department, parentStepId: null, steps: orderSteps(plan.steps) },
+    {
+      id: 'main',
+      title: departmentLabel(plan.department),
+      department: plan.department,
+      parentStepId: null,
+      steps: orderSteps(plan.steps),
+    },
   ];
   const visit = (steps: PlanStep[]) => {
     for (const step of orderSteps(steps)) {

@@ -19,15 +19,29 @@ afterEach(() => {
 enableAutoUnmount(afterEach);
 
 const at = (minutes: number) => new Date(Date.UTC(2026, 10, 20, 10, minutes)).toISOString();
-const decided = (a: Approval, status: 'approved' | 'rejected' = 'approved'): Approval => ({ ...a, status, decidedAt: at(50), decidedBy: 'Ada' });
+const decided = (a: Approval, status: 'approved' | 'rejected' = 'approved'): Approval => ({
+  ...a,
+  status,
+  decidedAt: at(50),
+  decidedBy: 'Ada',
+});
 
 const email = approval({
   stepName: 'Send the launch email',
   riskLevel: 'critical',
   requestedAt: at(10),
-  preview: { summary: 'Sends the launch email to 12,000 customers.', details: { recipients: 12000, segments: ['eu', 'us'] } },
+  preview: {
+    summary: 'Sends the launch email to 12,000 customers.',
+    details: { recipients: 12000, segments: ['eu', 'us'] },
+  },
 });
-const post = approval({ stepName: 'Publish the blog post', riskLevel: 'medium', agentName: 'content_writer', department: 'marketing', requestedAt: at(5) });
+const post = approval({
+  stepName: 'Publish the blog post',
+  riskLevel: 'medium',
+  agentName: 'content_writer',
+  department: 'marketing',
+  requestedAt: at(5),
+});
 const invoice = approval({ stepName: 'Pay the invoice', riskLevel: 'high', department: 'finance', requestedAt: at(0) });
 
 function serve(routes: Parameters<typeof mockFetch>[0] = {}, list: Approval[] = [email, post, invoice]) {
@@ -36,7 +50,20 @@ function serve(routes: Parameters<typeof mockFetch>[0] = {}, list: Approval[] = 
     'GET /api/inbox': json({
       approvals: [email],
       humanSteps: [
-        { projectId: uuid(), projectTitle: 'Launch', stepKey: 'review', name: 'Review the forecast', description: 'Check the quarterly forecast', assignedHuman: 'Sarah', collaboration: 'review', riskLevel: 'medium', dueAt: '2020-01-01T00:00:00.000Z', overdue: true, lastRemindedAt: null, waitingSince: '2019-12-30T00:00:00.000Z' },
+        {
+          projectId: uuid(),
+          projectTitle: 'Launch',
+          stepKey: 'review',
+          name: 'Review the forecast',
+          description: 'Check the quarterly forecast',
+          assignedHuman: 'Sarah',
+          collaboration: 'review',
+          riskLevel: 'medium',
+          dueAt: '2020-01-01T00:00:00.000Z',
+          overdue: true,
+          lastRemindedAt: null,
+          waitingSince: '2019-12-30T00:00:00.000Z',
+        },
       ],
     }),
     'GET /api/agents': json({ agents: [agent({ name: 'cfo', department: 'finance' })] }),
@@ -103,7 +130,9 @@ describe('ApprovalsView', () => {
     const { wrapper } = await mountAt();
     await row(wrapper, post.id).get('[data-testid="approval-approve"]').trigger('click');
     await flushPromises();
-    expect(document.body.querySelector('[data-testid="confirm-dialog"]')?.textContent).toContain('If approved: Sends the launch email');
+    expect(document.body.querySelector('[data-testid="confirm-dialog"]')?.textContent).toContain(
+      'If approved: Sends the launch email',
+    );
     expect(posts(requests)).toEqual([]);
 
     await confirmWith('Checked the copy');
@@ -129,14 +158,19 @@ describe('ApprovalsView', () => {
 
   it('should say which approval was decided elsewhere when a decision comes too late', async () => {
     serve({
-      [`POST /api/approvals/${invoice.id}/decision`]: json({ error: { code: 'approval/already_decided', message: 'This approval was already decided.' } }, 409),
+      [`POST /api/approvals/${invoice.id}/decision`]: json(
+        { error: { code: 'approval/already_decided', message: 'This approval was already decided.' } },
+        409,
+      ),
       [`GET /api/approvals/${invoice.id}`]: json(decided(invoice, 'rejected')),
     });
     const { wrapper } = await mountAt();
     await row(wrapper, invoice.id).get('[data-testid="approval-reject"]').trigger('click');
     await flushPromises();
     await confirmWith('');
-    expect(wrapper.get('[data-testid="approvals-notice"]').text()).toBe('“Pay the invoice”: This approval was already decided. It is rejected by Ada.');
+    expect(wrapper.get('[data-testid="approvals-notice"]').text()).toBe(
+      '“Pay the invoice”: This approval was already decided. It is rejected by Ada.',
+    );
     expect(wrapper.find(`[data-approval-id="${invoice.id}"][data-testid="approval-row"]`).exists()).toBe(false);
   });
 
@@ -161,15 +195,21 @@ describe('ApprovalsView', () => {
     await flushPromises();
     await confirmWith('Quarter close');
 
-    expect(posts(requests).map((r) => r.body)).toEqual([{ ids: [email.id, invoice.id], decision: 'approve', notes: 'Quarter close' }]);
-    expect(wrapper.get('[data-testid="approvals-notice"]').text()).toBe('1 approved. 1 could not be decided: “Pay the invoice” — This approval expired.');
+    expect(posts(requests).map((r) => r.body)).toEqual([
+      { ids: [email.id, invoice.id], decision: 'approve', notes: 'Quarter close' },
+    ]);
+    expect(wrapper.get('[data-testid="approvals-notice"]').text()).toBe(
+      '1 approved. 1 could not be decided: “Pay the invoice” — This approval expired.',
+    );
     expect(rows(wrapper).map((r) => r.attributes('data-approval-id'))).toEqual([post.id]);
     expect(wrapper.get('[data-testid="approvals-bulk"]').text()).toContain('0 selected');
   });
 
   it('should select every pending row at once and bulk reject them', async () => {
     const { requests } = serve({
-      'POST /api/approvals/bulk-decision': json({ results: [email, post, invoice].map((a) => ({ id: a.id, ok: true, approval: decided(a, 'rejected') })) }),
+      'POST /api/approvals/bulk-decision': json({
+        results: [email, post, invoice].map((a) => ({ id: a.id, ok: true, approval: decided(a, 'rejected') })),
+      }),
     });
     const { wrapper } = await mountAt();
     await wrapper.get('[data-testid="approvals-select-all"]').setValue(true);

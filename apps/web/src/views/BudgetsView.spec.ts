@@ -16,13 +16,36 @@ afterEach(() => {
 // Registered last so it runs first: unmount, then clear the DOM.
 enableAutoUnmount(afterEach);
 
-const cfo = budget({ scopeRef: 'cfo', tokensUsed: 20_000, tokenHardLimit: 100_000, costUsedUsd: 6, costSoftLimitUsd: 5, costHardLimitUsd: 10, state: 'soft' });
-const marketing = budget({ scope: 'department', scopeRef: 'marketing', period: 'total', tokenHardLimit: 1000, tokensUsed: 1000, costSoftLimitUsd: null, costHardLimitUsd: null, state: 'hard', hardStoppedAt: '2026-11-20T11:00:00.000Z' });
+const cfo = budget({
+  scopeRef: 'cfo',
+  tokensUsed: 20_000,
+  tokenHardLimit: 100_000,
+  costUsedUsd: 6,
+  costSoftLimitUsd: 5,
+  costHardLimitUsd: 10,
+  state: 'soft',
+});
+const marketing = budget({
+  scope: 'department',
+  scopeRef: 'marketing',
+  period: 'total',
+  tokenHardLimit: 1000,
+  tokensUsed: 1000,
+  costSoftLimitUsd: null,
+  costHardLimitUsd: null,
+  state: 'hard',
+  hardStoppedAt: '2026-11-20T11:00:00.000Z',
+});
 
 function serve(routes: Parameters<typeof mockFetch>[0] = {}, budgets = [cfo, marketing]) {
   return mockFetch({
     'GET /api/budgets': json({ budgets }),
-    'GET /api/budgets/circuits': json({ circuits: [circuit({ agentName: 'writer' }), circuit({ agentName: 'cfo', state: 'closed', consecutiveFailures: 1, openedAt: null, retryAt: null })] }),
+    'GET /api/budgets/circuits': json({
+      circuits: [
+        circuit({ agentName: 'writer' }),
+        circuit({ agentName: 'cfo', state: 'closed', consecutiveFailures: 1, openedAt: null, retryAt: null }),
+      ],
+    }),
     'GET /api/budgets/usage': json(usage()),
     'GET /api/agents': json({ agents: [agent({ name: 'cfo', department: 'finance' })] }),
     ...routes,
@@ -37,7 +60,8 @@ async function mountAt() {
   return wrapper;
 }
 
-const inDialog = <E extends Element = HTMLElement>(testid: string) => document.body.querySelector<E>(`[data-testid="budget-dialog"] [data-testid="${testid}"]`);
+const inDialog = <E extends Element = HTMLElement>(testid: string) =>
+  document.body.querySelector<E>(`[data-testid="budget-dialog"] [data-testid="${testid}"]`);
 async function type(testid: string, value: string) {
   const input = inDialog<HTMLInputElement>(testid)!;
   input.value = value;
@@ -78,7 +102,13 @@ describe('BudgetsView', () => {
     expect(second.get('[data-testid="budget-cost"]').text()).toContain('no limit');
 
     const circuits = wrapper.findAll('[data-testid="circuit-row"]');
-    expect(circuits.map((c) => [c.attributes('data-agent'), c.attributes('data-state'), c.find('[data-testid="circuit-reset"]').exists()])).toEqual([
+    expect(
+      circuits.map((c) => [
+        c.attributes('data-agent'),
+        c.attributes('data-state'),
+        c.find('[data-testid="circuit-reset"]').exists(),
+      ]),
+    ).toEqual([
       ['writer', 'open', true],
       ['cfo', 'closed', false],
     ]);
@@ -95,19 +125,30 @@ describe('BudgetsView', () => {
   });
 
   it('should show why the budgets could not load', async () => {
-    serve({ 'GET /api/budgets': json({ error: { code: 'auth/forbidden', message: 'Only admins manage budgets.' } }, 403) });
+    serve({
+      'GET /api/budgets': json({ error: { code: 'auth/forbidden', message: 'Only admins manage budgets.' } }, 403),
+    });
     const wrapper = await mountAt();
     expect(wrapper.get('[data-testid="budgets-error"]').text()).toContain('Only admins manage budgets.');
     expect(wrapper.findAll('[data-testid="circuit-row"]')).toHaveLength(2);
   });
 
   it('should create a budget from the dialog with a valid PUT and list it', async () => {
-    const created = budget({ scopeRef: 'writer', tokenHardLimit: 50_000, tokenSoftLimit: null, costSoftLimitUsd: null, costHardLimitUsd: 2.5, state: 'ok' });
+    const created = budget({
+      scopeRef: 'writer',
+      tokenHardLimit: 50_000,
+      tokenSoftLimit: null,
+      costSoftLimitUsd: null,
+      costHardLimitUsd: 2.5,
+      state: 'ok',
+    });
     const { requests } = serve({ 'PUT /api/budgets': json(created) });
     const wrapper = await mountAt();
     await wrapper.get('[data-testid="budget-new"]').trigger('click');
     await flushPromises();
-    expect(document.body.querySelector('[data-testid="budget-dialog"]')?.textContent).toContain('replaces any budget with the same three');
+    expect(document.body.querySelector('[data-testid="budget-dialog"]')?.textContent).toContain(
+      'replaces any budget with the same three',
+    );
 
     await type('budget-ref', ' writer ');
     await type('budget-tokenHardLimit', '50,000');
@@ -118,11 +159,22 @@ describe('BudgetsView', () => {
       {
         method: 'PUT',
         url: '/api/budgets',
-        body: { scope: 'agent', scopeRef: 'writer', period: 'month', tokenSoftLimit: null, tokenHardLimit: 50_000, costSoftLimitUsd: null, costHardLimitUsd: 2.5, enabled: true },
+        body: {
+          scope: 'agent',
+          scopeRef: 'writer',
+          period: 'month',
+          tokenSoftLimit: null,
+          tokenHardLimit: 50_000,
+          costSoftLimitUsd: null,
+          costHardLimitUsd: 2.5,
+          enabled: true,
+        },
       },
     ]);
     expect(document.body.querySelector('[data-testid="budget-dialog"]')).toBeNull();
-    expect(wrapper.findAll('[data-testid="budget-row"]').map((r) => r.attributes('data-budget-id'))).toContain(created.id);
+    expect(wrapper.findAll('[data-testid="budget-row"]').map((r) => r.attributes('data-budget-id'))).toContain(
+      created.id,
+    );
     expect(wrapper.get('[data-testid="budgets-notice"]').text()).toContain('Saved the month budget of agent writer');
   });
 
@@ -146,7 +198,16 @@ describe('BudgetsView', () => {
 
   it('should show the API issues at their fields when the server rejects the budget', async () => {
     serve({
-      'PUT /api/budgets': json({ error: { code: 'request/invalid', message: 'Invalid body: scopeRef: no such agent', issues: [{ path: 'scopeRef', message: 'no such agent' }] } }, 400),
+      'PUT /api/budgets': json(
+        {
+          error: {
+            code: 'request/invalid',
+            message: 'Invalid body: scopeRef: no such agent',
+            issues: [{ path: 'scopeRef', message: 'no such agent' }],
+          },
+        },
+        400,
+      ),
     });
     const wrapper = await mountAt();
     await wrapper.findAll('[data-testid="budget-edit"]')[0]!.trigger('click');
@@ -161,12 +222,18 @@ describe('BudgetsView', () => {
 
   it('should reset an open circuit only after confirming', async () => {
     const { requests } = serve({
-      'POST /api/budgets/circuits/writer/reset': json(circuit({ agentName: 'writer', state: 'closed', consecutiveFailures: 0, openedAt: null, retryAt: null })),
+      'POST /api/budgets/circuits/writer/reset': json(
+        circuit({ agentName: 'writer', state: 'closed', consecutiveFailures: 0, openedAt: null, retryAt: null }),
+      ),
     });
     const wrapper = await mountAt();
-    await wrapper.get('[data-testid="circuit-row"][data-agent="writer"] [data-testid="circuit-reset"]').trigger('click');
+    await wrapper
+      .get('[data-testid="circuit-row"][data-agent="writer"] [data-testid="circuit-reset"]')
+      .trigger('click');
     await flushPromises();
-    expect(document.body.querySelector('[data-testid="confirm-dialog"]')?.textContent).toContain('Close the circuit breaker of writer?');
+    expect(document.body.querySelector('[data-testid="confirm-dialog"]')?.textContent).toContain(
+      'Close the circuit breaker of writer?',
+    );
     expect(writes(requests)).toEqual([]);
 
     await click('[data-testid="confirm-accept"]');
@@ -189,7 +256,9 @@ describe('BudgetsView', () => {
 
     await deleteButton().trigger('click');
     await flushPromises();
-    expect(document.body.querySelector('[data-testid="confirm-dialog"]')?.textContent).toContain('Delete the total budget of department “marketing”?');
+    expect(document.body.querySelector('[data-testid="confirm-dialog"]')?.textContent).toContain(
+      'Delete the total budget of department “marketing”?',
+    );
     await click('[data-testid="confirm-accept"]');
     expect(writes(requests).map((r) => `${r.method} ${r.url}`)).toEqual([`DELETE /api/budgets/${marketing.id}`]);
     expect(wrapper.findAll('[data-testid="budget-row"]').map((r) => r.attributes('data-budget-id'))).toEqual([cfo.id]);

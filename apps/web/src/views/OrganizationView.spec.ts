@@ -27,12 +27,35 @@ enableAutoUnmount(afterEach);
 
 const roster = [
   agent({ name: 'ceo', title: 'Chief Executive Officer', type: 'orchestrator' }),
-  agent({ name: 'cfo', title: 'Chief Financial Officer', type: 'orchestrator', reportsTo: 'ceo', department: 'finance' }),
-  agent({ name: 'cto', title: 'Chief Technology Officer', type: 'orchestrator', reportsTo: 'ceo', department: 'engineering' }),
-  agent({ name: 'recruiter', title: 'Recruiter', reportsTo: 'cfo', department: 'finance', maxConcurrent: 2, description: 'Finds people.' }),
+  agent({
+    name: 'cfo',
+    title: 'Chief Financial Officer',
+    type: 'orchestrator',
+    reportsTo: 'ceo',
+    department: 'finance',
+  }),
+  agent({
+    name: 'cto',
+    title: 'Chief Technology Officer',
+    type: 'orchestrator',
+    reportsTo: 'ceo',
+    department: 'engineering',
+  }),
+  agent({
+    name: 'recruiter',
+    title: 'Recruiter',
+    reportsTo: 'cfo',
+    department: 'finance',
+    maxConcurrent: 2,
+    description: 'Finds people.',
+  }),
 ];
 
-async function mountView(agents: AgentSummary[], path = '/organization', router?: Awaited<ReturnType<typeof routerAt>>) {
+async function mountView(
+  agents: AgentSummary[],
+  path = '/organization',
+  router?: Awaited<ReturnType<typeof routerAt>>,
+) {
   mockFetch({ 'GET /api/agents': json({ agents }) });
   const r = router ?? (await routerAt(path));
   const wrapper = mountWithPrime(OrganizationView, { global: { plugins: [r] }, attachTo: document.body });
@@ -48,19 +71,24 @@ async function settle(): Promise<void> {
   }
 }
 
-const card = (wrapper: VueWrapper, name: string) => wrapper.find(`[data-testid="org-chart-node"][data-agent="${name}"]`);
+const card = (wrapper: VueWrapper, name: string) =>
+  wrapper.find(`[data-testid="org-chart-node"][data-agent="${name}"]`);
 const q = (selector: string) => document.body.querySelector<HTMLElement>(selector);
 
 describe('OrganizationView', () => {
   it('should show the hierarchy as nested lists in List mode', async () => {
     const { wrapper } = await mountView(roster, '/organization?view=list');
-    expect(wrapper.get('[data-agent="ceo"]').find('[data-agent="cfo"]').find('[data-agent="recruiter"]').exists()).toBe(true);
+    expect(wrapper.get('[data-agent="ceo"]').find('[data-agent="cfo"]').find('[data-agent="recruiter"]').exists()).toBe(
+      true,
+    );
     expect(wrapper.find('[data-testid="org-chart"]').exists()).toBe(false);
     expect(wrapper.text()).toContain('4 agents in 3 departments');
   });
 
   it('should show the loading state first and the error from the API with a retry', async () => {
-    mockFetch({ 'GET /api/agents': json({ error: { code: 'registry/unavailable', message: 'Registry is loading.' } }, 503) });
+    mockFetch({
+      'GET /api/agents': json({ error: { code: 'registry/unavailable', message: 'Registry is loading.' } }, 503),
+    });
     const router = await routerAt('/organization');
     const wrapper = mountWithPrime(OrganizationView, { global: { plugins: [router] } });
     expect(wrapper.text()).toContain('Loading the organization');
@@ -113,7 +141,8 @@ describe('OrganizationView', () => {
 
   it('should zoom with named control buttons', async () => {
     const { wrapper } = await mountView(roster);
-    const scale = () => Number(/scale\(([\d.]+)\)/.exec(wrapper.get('.vue-flow__transformationpane').attributes('style') ?? '')?.[1]);
+    const scale = () =>
+      Number(/scale\(([\d.]+)\)/.exec(wrapper.get('.vue-flow__transformationpane').attributes('style') ?? '')?.[1]);
     const before = scale();
     const zoomIn = wrapper.get('[data-testid="org-zoom-in"]');
     expect(zoomIn.attributes('aria-label')).toBe('Zoom in');
@@ -122,7 +151,13 @@ describe('OrganizationView', () => {
   });
 
   it('should show title, department, status and load on each card, and the load error of an invalid agent', async () => {
-    const broken = agent({ name: 'broken', title: 'Broken', reportsTo: 'cto', department: 'engineering', loadError: 'agents/engineering/broken/agent.yaml: title: Required' });
+    const broken = agent({
+      name: 'broken',
+      title: 'Broken',
+      reportsTo: 'cto',
+      department: 'engineering',
+      loadError: 'agents/engineering/broken/agent.yaml: title: Required',
+    });
     const { wrapper } = await mountView([...roster, broken]);
     const recruiter = card(wrapper, 'recruiter');
     expect(recruiter.text()).toContain('Recruiter');
@@ -156,7 +191,13 @@ describe('OrganizationView', () => {
     const { wrapper } = await mountView(roster);
     expect(wrapper.find('[data-fresh="true"]').exists()).toBe(false);
 
-    const built = agent({ name: 'churn_analyst', title: 'Churn Analyst', reportsTo: 'cfo', department: 'finance', status: 'being_created' });
+    const built = agent({
+      name: 'churn_analyst',
+      title: 'Churn Analyst',
+      reportsTo: 'cfo',
+      department: 'finance',
+      status: 'being_created',
+    });
     fake.serverEmit('registry.reloaded', { agents: [...roster, built], problems: [] });
     await settle();
 
@@ -201,7 +242,11 @@ describe('OrganizationView', () => {
   it('should link to the agent in the Workforce view when that route exists, and not at all otherwise', async () => {
     const router = await routerAt('/organization');
     if (!router.hasRoute('workforce')) {
-      router.addRoute({ path: '/workforce/:agentName?', name: 'workforce', component: defineComponent({ template: '<div />' }) });
+      router.addRoute({
+        path: '/workforce/:agentName?',
+        name: 'workforce',
+        component: defineComponent({ template: '<div />' }),
+      });
     }
     const { wrapper } = await mountView(roster, '/organization', router);
     await card(wrapper, 'recruiter').trigger('click');
@@ -223,18 +268,28 @@ describe('OrganizationView', () => {
     textarea.value = 'Draft a job ad for a data engineer';
     textarea.dispatchEvent(new Event('input'));
     await flushPromises();
-    expect(q('[data-testid="delegate-preview"]')?.textContent).toContain('“Ask the Recruiter to draft a job ad for a data engineer”');
+    expect(q('[data-testid="delegate-preview"]')?.textContent).toContain(
+      '“Ask the Recruiter to draft a job ad for a data engineer”',
+    );
 
     q('[data-testid="delegate-form"]')!.dispatchEvent(new Event('submit'));
     await settle();
 
-    expect(useConversationsStore().composerRequest).toMatchObject({ conversationId: null, text: 'Ask the Recruiter to draft a job ad for a data engineer' });
+    expect(useConversationsStore().composerRequest).toMatchObject({
+      conversationId: null,
+      text: 'Ask the Recruiter to draft a job ad for a data engineer',
+    });
     // The workspace route's component is loaded lazily, which can take a moment on a busy machine.
     await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('workspace'), { timeout: 10_000 });
   });
 
   it('should refuse to delegate to an agent whose definition does not load', async () => {
-    const broken = agent({ name: 'broken', title: 'Broken', reportsTo: 'cto', loadError: 'agents/x/broken/agent.yaml: bad' });
+    const broken = agent({
+      name: 'broken',
+      title: 'Broken',
+      reportsTo: 'cto',
+      loadError: 'agents/x/broken/agent.yaml: bad',
+    });
     const { wrapper } = await mountView([...roster, broken]);
     await card(wrapper, 'broken').trigger('click');
     await settle();

@@ -20,11 +20,37 @@ afterEach(() => {
 enableAutoUnmount(afterEach);
 
 const steps = [
-  projectStep({ stepKey: 'research', name: 'Market research', status: 'completed', resultPreview: 'Three segments.', resultSizeBytes: 4096 }),
-  projectStep({ stepKey: 'email', name: 'Send the email', status: 'failed', dependencies: ['research'], assignedAgent: 'email_marketer', attempt: 3 }),
-  projectStep({ stepKey: 'finance', name: 'Financial plan', type: 'subproject', department: 'finance', status: 'waiting_for_subproject', dependencies: ['research'] }),
+  projectStep({
+    stepKey: 'research',
+    name: 'Market research',
+    status: 'completed',
+    resultPreview: 'Three segments.',
+    resultSizeBytes: 4096,
+  }),
+  projectStep({
+    stepKey: 'email',
+    name: 'Send the email',
+    status: 'failed',
+    dependencies: ['research'],
+    assignedAgent: 'email_marketer',
+    attempt: 3,
+  }),
+  projectStep({
+    stepKey: 'finance',
+    name: 'Financial plan',
+    type: 'subproject',
+    department: 'finance',
+    status: 'waiting_for_subproject',
+    dependencies: ['research'],
+  }),
   projectStep({ stepKey: 'finance/forecast', parentKey: 'finance', name: 'Revenue forecast', status: 'running' }),
-  projectStep({ stepKey: 'finance/review', parentKey: 'finance', name: 'Forecast review', status: 'pending', dependencies: ['forecast'] }),
+  projectStep({
+    stepKey: 'finance/review',
+    parentKey: 'finance',
+    name: 'Forecast review',
+    status: 'pending',
+    dependencies: ['forecast'],
+  }),
 ];
 
 function serve(detail: ProjectDetail) {
@@ -36,8 +62,20 @@ function serve(detail: ProjectDetail) {
     [`GET /api/projects/${detail.id}/steps`]: json({ steps }),
     [`GET /api/projects/${detail.id}/errors`]: json({
       errors: [
-        projectError({ stepKey: 'email', category: 'network', severity: 'high', message: 'SMTP timed out.', createdAt: '2026-11-20T11:00:00.000Z' }),
-        projectError({ stepKey: 'email', category: 'llm_timeout', severity: 'medium', resolvedAt: '2026-11-20T10:30:00.000Z', recoveryAction: 'retry' }),
+        projectError({
+          stepKey: 'email',
+          category: 'network',
+          severity: 'high',
+          message: 'SMTP timed out.',
+          createdAt: '2026-11-20T11:00:00.000Z',
+        }),
+        projectError({
+          stepKey: 'email',
+          category: 'llm_timeout',
+          severity: 'medium',
+          resolvedAt: '2026-11-20T10:30:00.000Z',
+          recoveryAction: 'retry',
+        }),
       ],
     }),
     [`GET /api/projects/${detail.id}/checkpoints`]: json({
@@ -46,8 +84,15 @@ function serve(detail: ProjectDetail) {
         checkpoint({ checkpointId: 'c1', step: 1, completedSteps: [], next: ['research'] }),
       ],
     }),
-    [`POST /api/projects/${detail.id}/rollback`]: json({ ...detail, status: 'paused_by_user', updatedAt: '2026-11-20T12:00:00.000Z' }),
-    'GET /api/approvals': json({ approvals: [approval({ projectId: detail.id, stepName: 'Send the email' })], nextCursor: null }),
+    [`POST /api/projects/${detail.id}/rollback`]: json({
+      ...detail,
+      status: 'paused_by_user',
+      updatedAt: '2026-11-20T12:00:00.000Z',
+    }),
+    'GET /api/approvals': json({
+      approvals: [approval({ projectId: detail.id, stepName: 'Send the email' })],
+      nextCursor: null,
+    }),
     'GET /api/agents': json({ agents: [] }),
   });
 }
@@ -59,17 +104,23 @@ async function open(detail: ProjectDetail, query = '') {
   // The run loads after the project does: wait for every list it shows.
   const projects = useProjectsStore();
   await vi.waitFor(() => {
-    for (const state of [projects.stepState, projects.errorsState, projects.checkpointState]) expect(state[detail.id]).toBe('ready');
+    for (const state of [projects.stepState, projects.errorsState, projects.checkpointState])
+      expect(state[detail.id]).toBe('ready');
   });
   await flushPromises();
   return { wrapper, router };
 }
 
-const node = (wrapper: Awaited<ReturnType<typeof open>>['wrapper'], key: string) => wrapper.get(`[data-testid="step-node"][data-step-key="${key}"]`);
+const node = (wrapper: Awaited<ReturnType<typeof open>>['wrapper'], key: string) =>
+  wrapper.get(`[data-testid="step-node"][data-step-key="${key}"]`);
 
 describe('ProjectsView: a running project', () => {
   it('should show controls, progress, the live step graph grouped by subproject, errors and checkpoints', async () => {
-    const detail = projectDetail({ status: 'paused_on_error', approvedAt: '2026-11-20T10:00:00.000Z', department: 'marketing' });
+    const detail = projectDetail({
+      status: 'paused_on_error',
+      approvedAt: '2026-11-20T10:00:00.000Z',
+      department: 'marketing',
+    });
     serve(detail);
     const { wrapper } = await open(detail);
     const projects = useProjectsStore();
@@ -84,7 +135,12 @@ describe('ProjectsView: a running project', () => {
     expect(progress.text()).toContain('1 of 5 steps done');
 
     const groups = wrapper.findAll('[data-testid="step-group"]');
-    expect(groups.map((g) => [g.get('h4').text().replace(/\s+/g, ' '), g.findAll('[data-testid="step-node"]').map((n) => n.attributes('data-step-key'))])).toEqual([
+    expect(
+      groups.map((g) => [
+        g.get('h4').text().replace(/\s+/g, ' '),
+        g.findAll('[data-testid="step-node"]').map((n) => n.attributes('data-step-key')),
+      ]),
+    ).toEqual([
       ['Marketing · 1 of 3 done', ['research', 'email', 'finance']],
       ['Finance — Financial plan · 0 of 2 done', ['finance/forecast', 'finance/review']],
     ]);
@@ -94,7 +150,9 @@ describe('ProjectsView: a running project', () => {
     // The subproject's own dependency (by plan id) is drawn.
     expect(groups[1]?.findAll('.step-graph__edge')).toHaveLength(1);
 
-    expect(wrapper.get('[data-testid="project-approvals-waiting"]').text()).toContain('“Send the email” waits for approval.');
+    expect(wrapper.get('[data-testid="project-approvals-waiting"]').text()).toContain(
+      '“Send the email” waits for approval.',
+    );
 
     const errors = wrapper.findAll('[data-testid="project-error"]');
     expect(errors.map((e) => [e.attributes('data-category'), e.attributes('data-resolved')])).toEqual([
@@ -124,7 +182,9 @@ describe('ProjectsView: a running project', () => {
 
     // A running project must be paused before travelling back in time.
     expect(wrapper.get('[data-testid="checkpoint-hint"]').text()).toContain('Pause the project');
-    expect(wrapper.findAll('[data-testid="checkpoint-fork"]').every((b) => b.attributes('disabled') !== undefined)).toBe(true);
+    expect(
+      wrapper.findAll('[data-testid="checkpoint-fork"]').every((b) => b.attributes('disabled') !== undefined),
+    ).toBe(true);
 
     await node(wrapper, 'research').trigger('click');
     await flushPromises();
@@ -140,10 +200,14 @@ describe('ProjectsView: a running project', () => {
     await older.get('[data-testid="checkpoint-rollback"]').trigger('click');
     await flushPromises();
     expect(requests.some((r) => r.method === 'POST')).toBe(false);
-    expect(document.body.querySelector('[data-testid="confirm-dialog"]')?.textContent).toContain('Roll back to this checkpoint?');
+    expect(document.body.querySelector('[data-testid="confirm-dialog"]')?.textContent).toContain(
+      'Roll back to this checkpoint?',
+    );
     document.body.querySelector<HTMLButtonElement>('[data-testid="confirm-accept"]')?.click();
     await flushPromises();
-    expect(requests.filter((r) => r.method === 'POST').map((r) => r.body)).toEqual([{ checkpointId: 'c1', mode: 'rollback' }]);
+    expect(requests.filter((r) => r.method === 'POST').map((r) => r.body)).toEqual([
+      { checkpointId: 'c1', mode: 'rollback' },
+    ]);
     expect(wrapper.get('[data-testid="project-status"]').text()).toBe('Paused by user');
     expect(wrapper.get('[data-testid="project-control-resume"]').attributes('disabled')).toBeUndefined();
   });
@@ -157,7 +221,9 @@ describe('ProjectsView: a running project', () => {
     await nextTick();
     const labels = all.map((s) => node(wrapper, s.stepKey).find('.step-node__status').text());
     expect(new Set(labels).size).toBe(STEP_STATUSES.length);
-    expect(all.map((s) => node(wrapper, s.stepKey).classes())).toEqual(all.map((s) => expect.arrayContaining([`step-node--${s.status}`])));
+    expect(all.map((s) => node(wrapper, s.stepKey).classes())).toEqual(
+      all.map((s) => expect.arrayContaining([`step-node--${s.status}`])),
+    );
     expect(useApprovalsStore().pendingCount).toBe(1);
   });
 });

@@ -46,8 +46,12 @@ describe('ProjectsView', () => {
     expect(row.text()).toContain('Launch');
     expect(row.text()).toContain('Marketing');
     expect(row.get('[data-testid="project-duration"]').text()).toBe('≈ 9 weeks');
-    expect(row.get('[data-testid="project-awaiting-engine"]').text()).toBe('Approved — waiting for the execution engine');
-    expect(row.get('[data-testid="project-conversation"]').attributes('href')).toBe(`/workspace/${approved.conversationId}`);
+    expect(row.get('[data-testid="project-awaiting-engine"]').text()).toBe(
+      'Approved — waiting for the execution engine',
+    );
+    expect(row.get('[data-testid="project-conversation"]').attributes('href')).toBe(
+      `/workspace/${approved.conversationId}`,
+    );
 
     await wrapper.get('[data-testid="load-more-projects"]').trigger('click');
     await flushPromises();
@@ -69,7 +73,9 @@ describe('ProjectsView', () => {
 
     await wrapper.get('[data-testid="project-filter"]').trigger('click');
     await flushPromises();
-    const option = [...document.querySelectorAll<HTMLElement>('[role="option"]')].find((o) => o.textContent?.trim() === 'Running');
+    const option = [...document.querySelectorAll<HTMLElement>('[role="option"]')].find(
+      (o) => o.textContent?.trim() === 'Running',
+    );
     expect(option).toBeDefined();
     // PrimeVue selects on mousedown (so the input keeps focus), not on click.
     option?.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }));
@@ -106,7 +112,10 @@ describe('ProjectsView', () => {
   });
 
   it('should open a project with its current plan and version history', async () => {
-    const detail = projectDetail({ currentPlanVersion: 2, plan: planVersion(2, { title: 'Launch v2' }, 'Launch: 1 → 2 weeks') });
+    const detail = projectDetail({
+      currentPlanVersion: 2,
+      plan: planVersion(2, { title: 'Launch v2' }, 'Launch: 1 → 2 weeks'),
+    });
     const { plan: _plan, diff: _diff, ...summary } = detail;
     mockFetch({
       'GET /api/projects': json({ projects: [summary], nextCursor: null }),
@@ -122,8 +131,13 @@ describe('ProjectsView', () => {
     const panel = wrapper.get('[data-testid="project-detail"]');
     expect(panel.get('[data-testid="plan-card"]').attributes('data-version')).toBe('2');
     expect(panel.get('[data-testid="plan-version"]').text()).toBe('v2');
-    expect(panel.findAll('[data-testid="plan-history-item"]').map((i) => i.attributes('data-version'))).toEqual(['2', '1']);
+    expect(panel.findAll('[data-testid="plan-history-item"]').map((i) => i.attributes('data-version'))).toEqual([
+      '2',
+      '1',
+    ]);
     expect(panel.get('[data-testid="plan-history"]').text()).toContain('Launch: 1 → 2 weeks');
-    expect(wrapper.get(`[data-project-id="${detail.id}"][data-testid="project-row"]`).classes()).toContain('project-row--selected');
+    expect(wrapper.get(`[data-project-id="${detail.id}"][data-testid="project-row"]`).classes()).toContain(
+      'project-row--selected',
+    );
   });
 });

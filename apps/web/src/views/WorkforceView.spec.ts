@@ -27,7 +27,9 @@ describe('WorkforceView', () => {
   it('should list the agents with their metrics and narrow them by department and search', async () => {
     mockFetch({
       'GET /api/agents': json({ agents: AGENTS }),
-      'GET /api/agents/metrics': json({ metrics: [metrics({ name: 'blog_post_writer', tasks: 12, successRate: 0.75 })] }),
+      'GET /api/agents/metrics': json({
+        metrics: [metrics({ name: 'blog_post_writer', tasks: 12, successRate: 0.75 })],
+      }),
       'GET /api/agent-builds': json({ builds: [], nextCursor: null }),
     });
     const { wrapper } = await mountAt('/workforce');
@@ -58,7 +60,9 @@ describe('WorkforceView', () => {
     mockFetch({
       'GET /api/agents': json({ agents: AGENTS }),
       'GET /api/agents/metrics': json({ metrics: [] }),
-      'GET /api/agents/blog_post_writer': json(agentDetail({ loadError: 'agents/marketing/blog_post_writer/agent.yaml: capabilities: required' })),
+      'GET /api/agents/blog_post_writer': json(
+        agentDetail({ loadError: 'agents/marketing/blog_post_writer/agent.yaml: capabilities: required' }),
+      ),
     });
     const { wrapper } = await mountAt('/workforce/blog_post_writer');
     expect(wrapper.get('[data-testid="agent-detail"]').attributes('data-agent')).toBe('blog_post_writer');
@@ -70,10 +74,15 @@ describe('WorkforceView', () => {
     mockFetch({
       'GET /api/agents': json({ agents: AGENTS }),
       'GET /api/agents/metrics': json({ metrics: [] }),
-      'GET /api/agents/ghost_writer': json({ error: { code: 'agent/not_found', message: 'No agent ghost_writer.' } }, 404),
+      'GET /api/agents/ghost_writer': json(
+        { error: { code: 'agent/not_found', message: 'No agent ghost_writer.' } },
+        404,
+      ),
     });
     const { wrapper } = await mountAt('/workforce/ghost_writer');
-    expect(wrapper.get('[data-testid="agent-detail-error"]').text()).toContain('There is no agent named “ghost_writer”');
+    expect(wrapper.get('[data-testid="agent-detail-error"]').text()).toContain(
+      'There is no agent named “ghost_writer”',
+    );
   });
 
   it('should fetch the open agent again when the registry reloads', async () => {

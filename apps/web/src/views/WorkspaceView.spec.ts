@@ -137,7 +137,11 @@ describe('WorkspaceView', () => {
   });
   it('should show a plan card and delegation details under replies, and refine into the composer', async () => {
     const existing = conversation({ title: 'Launch' });
-    const project = projectDetail({ conversationId: existing.id, currentPlanVersion: 1, plan: planVersion(1, { title: 'Launch plan' }) });
+    const project = projectDetail({
+      conversationId: existing.id,
+      currentPlanVersion: 1,
+      plan: planVersion(1, { title: 'Launch plan' }),
+    });
     const info = delegation({ kind: 'offline_draft' });
     const messages = [
       message({ conversationId: existing.id, seq: 1, content: 'Plan the launch' }),
@@ -169,7 +173,9 @@ describe('WorkspaceView', () => {
     const [, planReply, agentReply] = wrapper.findAll('[data-testid="chat-message"]');
     expect(planReply?.get('[data-testid="plan-card"]').text()).toContain('Launch plan');
     expect(planReply?.get('[data-testid="message-intent"]').text()).toBe('Project plan');
-    expect(agentReply?.get('[data-testid="offline-draft-banner"]').text()).toContain('Offline draft — not written by a language model');
+    expect(agentReply?.get('[data-testid="offline-draft-banner"]').text()).toContain(
+      'Offline draft — not written by a language model',
+    );
     expect(agentReply?.get('[data-testid="delegation-agent"]').text()).toContain('Financial Analyst');
     expect(planReply?.find('[data-testid="offline-draft-banner"]').exists()).toBe(false);
 

@@ -26,7 +26,9 @@ export async function truncateCheckpoints(pool: pg.Pool): Promise<void> {
 }
 
 /** Counts statements sent to Postgres while `fn` runs (each one is a round trip). */
-export async function countQueries<T>(fn: () => Promise<T>): Promise<{ result: T; queries: string[]; configs: Array<{ text: string; name?: string }> }> {
+export async function countQueries<T>(
+  fn: () => Promise<T>,
+): Promise<{ result: T; queries: string[]; configs: Array<{ text: string; name?: string }> }> {
   const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
   const original = proto.query;
   const queries: string[] = [];

@@ -10,8 +10,16 @@ export function checkpoint(values: Record<string, unknown> = {}, versions: Recor
   return { ...emptyCheckpoint(), id: uuid6(-1), channel_values: values, channel_versions: versions };
 }
 
-export const metadata = (step: number, source: CheckpointMetadata['source'] = 'loop'): CheckpointMetadata => ({ source, step, parents: {} });
+export const metadata = (step: number, source: CheckpointMetadata['source'] = 'loop'): CheckpointMetadata => ({
+  source,
+  step,
+  parents: {},
+});
 
 export const config = (thread: string, checkpointNs = '', checkpointId?: string): RunnableConfig => ({
-  configurable: { thread_id: thread, checkpoint_ns: checkpointNs, ...(checkpointId ? { checkpoint_id: checkpointId } : {}) },
+  configurable: {
+    thread_id: thread,
+    checkpoint_ns: checkpointNs,
+    ...(checkpointId ? { checkpoint_id: checkpointId } : {}),
+  },
 });

@@ -21,7 +21,10 @@ function percentile(sorted: number[], p: number): number {
 }
 
 function messages(): Array<{ text: string; history: Array<{ role: 'user' | 'assistant'; content: string }> }> {
-  const files = [path.join(root, 'packages/core/data/intent-holdout.jsonl'), path.join(root, '../shared/eval/intents.dev.jsonl')].filter((f) => existsSync(f));
+  const files = [
+    path.join(root, 'packages/core/data/intent-holdout.jsonl'),
+    path.join(root, '../shared/eval/intents.dev.jsonl'),
+  ].filter((f) => existsSync(f));
   return files.flatMap((f) =>
     readFileSync(f, 'utf8')
       .split('\n')
@@ -37,7 +40,12 @@ async function main(): Promise<void> {
   const index = new CapabilityIndex(registry);
   const classifier = createOfflineIntentClassifier(registry, index);
   const buildMs = performance.now() - buildStart;
-  const loads = new Map<string, AgentLoadInfo>(registry.agents.map((a) => [a.definition.name, { load: 0, maxConcurrent: a.definition.limits.maxConcurrent, status: 'online' }]));
+  const loads = new Map<string, AgentLoadInfo>(
+    registry.agents.map((a) => [
+      a.definition.name,
+      { load: 0, maxConcurrent: a.definition.limits.maxConcurrent, status: 'online' },
+    ]),
+  );
   const inputs = messages();
   const intentMs: number[] = [];
   const routeMs: number[] = [];
@@ -59,12 +67,18 @@ async function main(): Promise<void> {
   }
   const stats = (xs: number[]) => {
     const s = [...xs].sort((a, b) => a - b);
-    return { p50: +percentile(s, 50).toFixed(3), p95: +percentile(s, 95).toFixed(3), max: +s[s.length - 1]!.toFixed(3) };
+    return {
+      p50: +percentile(s, 50).toFixed(3),
+      p95: +percentile(s, 95).toFixed(3),
+      max: +s[s.length - 1]!.toFixed(3),
+    };
   };
   const intent = stats(intentMs);
   const routing = stats(routeMs);
   const total = stats(totalMs);
-  console.log(`Offline intent + routing over ${inputs.length} messages × ${ROUNDS - 1} rounds (${totalMs.length} samples), ${registry.size} agents`);
+  console.log(
+    `Offline intent + routing over ${inputs.length} messages × ${ROUNDS - 1} rounds (${totalMs.length} samples), ${registry.size} agents`,
+  );
   console.log(`  model build (index + classifier): ${buildMs.toFixed(1)} ms`);
   console.log(`  intent recognition  p50 ${intent.p50} ms   p95 ${intent.p95} ms   max ${intent.max} ms`);
   console.log(`  delegation routing  p50 ${routing.p50} ms   p95 ${routing.p95} ms   max ${routing.max} ms`);

@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { INTENTS, type IntentExample, type IntentResult } from '@orchestrator/contracts';
-import { computeMetrics, createOfflineIntentClassifier, parseIntentJsonl, percentile, type EvalMetrics, type IntentClassifier } from '../intent/index.js';
+import {
+  computeMetrics,
+  createOfflineIntentClassifier,
+  parseIntentJsonl,
+  percentile,
+  type EvalMetrics,
+  type IntentClassifier,
+} from '../intent/index.js';
 import { createLlmIntentClassifier } from '../intent/llm.js';
 import { createLlmProvider, type LlmProviderName } from '../llm/provider.js';
 import { loadAgentRegistry } from '../registry/load.js';
@@ -39,7 +46,16 @@ function parseArgs(argv: string[]): Args {
 
 /** The provider the API would use (same variables), or undefined when none is configured. */
 function llmFromEnv(env: NodeJS.ProcessEnv) {
-  const name = env.LLM_PROVIDER && env.LLM_PROVIDER !== 'auto' ? env.LLM_PROVIDER : env.OPENAI_API_KEY || env.LLM_BASE_URL ? 'openai' : env.ANTHROPIC_API_KEY ? 'anthropic' : env.OLLAMA_BASE_URL ? 'ollama' : 'offline';
+  const name =
+    env.LLM_PROVIDER && env.LLM_PROVIDER !== 'auto'
+      ? env.LLM_PROVIDER
+      : env.OPENAI_API_KEY || env.LLM_BASE_URL
+        ? 'openai'
+        : env.ANTHROPIC_API_KEY
+          ? 'anthropic'
+          : env.OLLAMA_BASE_URL
+            ? 'ollama'
+            : 'offline';
   if (name === 'offline') return undefined;
   const provider = createLlmProvider({
     provider: name as LlmProviderName,
@@ -53,21 +69,39 @@ function llmFromEnv(env: NodeJS.ProcessEnv) {
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
 const round = (x: number | null, digits = 4): number | null => (x === null ? null : Number(x.toFixed(digits)));
 
-function report(m: EvalMetrics, latencies: number[], examples: IntentExample[], predictions: IntentResult[], showErrors: boolean): void {
+function report(
+  m: EvalMetrics,
+  latencies: number[],
+  examples: IntentExample[],
+  predictions: IntentResult[],
+  showErrors: boolean,
+): void {
   const out: string[] = [];
   out.push(`intent accuracy      ${pct(m.accuracy)}  (${m.n} messages)`);
   out.push(`department accuracy  ${pct(m.departmentAccuracy)}  (${m.departmentN} labelled)`);
   out.push(`agent accuracy       ${pct(m.agentAccuracy)}  (${m.agentN} labelled)`, '');
-  out.push(`${'intent'.padEnd(16)} ${'precision'.padStart(9)} ${'recall'.padStart(7)} ${'f1'.padStart(6)} ${'n'.padStart(4)}`);
+  out.push(
+    `${'intent'.padEnd(16)} ${'precision'.padStart(9)} ${'recall'.padStart(7)} ${'f1'.padStart(6)} ${'n'.padStart(4)}`,
+  );
   for (const c of INTENTS) {
     const s = m.perIntent[c];
-    out.push(`${c.padEnd(16)} ${s.precision.toFixed(3).padStart(9)} ${s.recall.toFixed(3).padStart(7)} ${s.f1.toFixed(3).padStart(6)} ${String(s.support).padStart(4)}`);
+    out.push(
+      `${c.padEnd(16)} ${s.precision.toFixed(3).padStart(9)} ${s.recall.toFixed(3).padStart(7)} ${s.f1.toFixed(3).padStart(6)} ${String(s.support).padStart(4)}`,
+    );
   }
   const short = (c: string) => c.slice(0, 8);
-  out.push('', 'confusion (rows: expected, columns: predicted)', `${''.padEnd(16)}${INTENTS.map((c) => short(c).padStart(9)).join('')}`);
-  for (const e of INTENTS) out.push(`${e.padEnd(16)}${INTENTS.map((p) => String(m.confusion[e][p]).padStart(9)).join('')}`);
+  out.push(
+    '',
+    'confusion (rows: expected, columns: predicted)',
+    `${''.padEnd(16)}${INTENTS.map((c) => short(c).padStart(9)).join('')}`,
+  );
+  for (const e of INTENTS)
+    out.push(`${e.padEnd(16)}${INTENTS.map((p) => String(m.confusion[e][p]).padStart(9)).join('')}`);
   const sorted = [...latencies].sort((a, b) => a - b);
-  out.push('', `latency per message  p50 ${percentile(sorted, 50).toFixed(2)} ms  p95 ${percentile(sorted, 95).toFixed(2)} ms`);
+  out.push(
+    '',
+    `latency per message  p50 ${percentile(sorted, 50).toFixed(2)} ms  p95 ${percentile(sorted, 95).toFixed(2)} ms`,
+  );
   if (showErrors) {
     out.push('', 'misclassified: intent, department or agent wrong (id: expected → got, confidence)');
     examples.forEach((e, i) => {
@@ -75,8 +109,11 @@ function report(m: EvalMetrics, latencies: number[], examples: IntentExample[], 
       const wrongDept = e.department !== undefined && p.department !== e.department;
       const wrongAgent = e.agent !== undefined && p.agent !== e.agent;
       if (p.intent === e.intent && !wrongDept && !wrongAgent) return;
-      const label = (x: { intent: string; department?: string | null; agent?: string | null }) => [x.intent, x.department, x.agent].filter(Boolean).join('/');
-      out.push(`  ${e.id ?? `#${i + 1}`}: ${label(e)} → ${label(p)} (${p.confidence.toFixed(2)})  ${JSON.stringify(e.text.length > 90 ? `${e.text.slice(0, 87)}...` : e.text)}`);
+      const label = (x: { intent: string; department?: string | null; agent?: string | null }) =>
+        [x.intent, x.department, x.agent].filter(Boolean).join('/');
+      out.push(
+        `  ${e.id ?? `#${i + 1}`}: ${label(e)} → ${label(p)} (${p.confidence.toFixed(2)})  ${JSON.stringify(e.text.length > 90 ? `${e.text.slice(0, 87)}...` : e.text)}`,
+      );
     });
   }
   console.log(out.join('\n'));
@@ -97,7 +134,10 @@ async function main(): Promise<void> {
   if (args.llm) {
     const model = llmFromEnv(process.env);
     if (model) classifier = createLlmIntentClassifier(model, registry, { fallback: classifier });
-    else console.error('--llm: no LLM provider configured (LLM_PROVIDER / OPENAI_API_KEY / ANTHROPIC_API_KEY / OLLAMA_BASE_URL); using the offline model');
+    else
+      console.error(
+        '--llm: no LLM provider configured (LLM_PROVIDER / OPENAI_API_KEY / ANTHROPIC_API_KEY / OLLAMA_BASE_URL); using the offline model',
+      );
   }
   const predictions: IntentResult[] = [];
   const latencies: number[] = [];

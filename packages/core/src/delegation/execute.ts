@@ -37,7 +37,13 @@ export type ExecutionOutcome =
  * agents answer through the configured LLM with their Context.md, and offline a context agent
  * yields a clearly marked draft brief instead of pretending to write.
  */
-export async function executeAgent(deps: AgentRuntimeDeps, config: LangGraphRunnableConfig, agent: LoadedAgent, task: string, context: AgentTaskContext): Promise<ExecutionOutcome> {
+export async function executeAgent(
+  deps: AgentRuntimeDeps,
+  config: LangGraphRunnableConfig,
+  agent: LoadedAgent,
+  task: string,
+  context: AgentTaskContext,
+): Promise<ExecutionOutcome> {
   const header = `**${agent.definition.title}** (\`${agent.definition.name}\`):\n\n`;
   if (agent.definition.type === 'function') {
     const module = await loadFunctionAgent(path.join(deps.agentsDir, agent.sourcePath));
@@ -49,7 +55,13 @@ export async function executeAgent(deps: AgentRuntimeDeps, config: LangGraphRunn
   }
   if (deps.llm.chatModel) {
     await streamComputedText(config, header, 0);
-    const body = await streamCompletion(deps, config, [new SystemMessage(agentSystemPrompt(agent, context.delegatedBy)), new HumanMessage(task)], agent.definition.name, context.usage);
+    const body = await streamCompletion(
+      deps,
+      config,
+      [new SystemMessage(agentSystemPrompt(agent, context.delegatedBy)), new HumanMessage(task)],
+      agent.definition.name,
+      context.usage,
+    );
     return { kind: 'done', text: header + body, work: 'context_llm' };
   }
   const text = offlineDraft(agent, task);

@@ -6,7 +6,12 @@ export function contextSection(contextMd: string, heading: string): string | und
   const start = lines.findIndex((l) => l.trim().toLowerCase() === `## ${heading.toLowerCase()}`);
   if (start < 0) return undefined;
   const end = lines.findIndex((l, i) => i > start && /^##\s/.test(l));
-  return lines.slice(start + 1, end < 0 ? undefined : end).join('\n').trim() || undefined;
+  return (
+    lines
+      .slice(start + 1, end < 0 ? undefined : end)
+      .join('\n')
+      .trim() || undefined
+  );
 }
 
 /**

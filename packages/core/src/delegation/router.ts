@@ -33,9 +33,15 @@ const MIN_SCORE = 0.05;
  * proposal can wait for hours); one still being created, offline or retired takes nothing.
  */
 const WORKING: ReadonlySet<AgentLoadInfo['status']> = new Set(['online', 'busy', 'being_improved']);
-const isAvailable = (info: AgentLoadInfo | undefined): boolean => !!info && WORKING.has(info.status) && info.load < info.maxConcurrent;
+const isAvailable = (info: AgentLoadInfo | undefined): boolean =>
+  !!info && WORKING.has(info.status) && info.load < info.maxConcurrent;
 
-function candidate(registry: AgentRegistry, loads: Map<string, AgentLoadInfo>, agent: string, score: number): CandidateScore {
+function candidate(
+  registry: AgentRegistry,
+  loads: Map<string, AgentLoadInfo>,
+  agent: string,
+  score: number,
+): CandidateScore {
   const def = registry.get(agent)?.definition;
   const info = loads.get(agent);
   return {
@@ -78,7 +84,8 @@ export function routeTask(input: RouteInput): RouteDecision | undefined {
   if (top.length > 0) {
     const ratio = (c: CandidateScore) => c.load / c.maxConcurrent;
     const leastLoaded = [...top].sort((a, b) => ratio(a) - ratio(b) || b.score - a.score)[0]!;
-    const chosen = preferred && top.includes(preferred) && ratio(preferred) <= ratio(leastLoaded) ? preferred : leastLoaded;
+    const chosen =
+      preferred && top.includes(preferred) && ratio(preferred) <= ratio(leastLoaded) ? preferred : leastLoaded;
     const bestUsable = usable.includes(best);
     const reason =
       chosen.agent === best.agent
@@ -91,7 +98,11 @@ export function routeTask(input: RouteInput): RouteDecision | undefined {
   // Nobody capable is free: the manager of the best match takes it (SPEC §3.4 fallback).
   const manager = registry.manager(best.agent);
   if (manager && !exclude.has(manager.definition.name)) {
-    return { agent: manager.definition.name, candidates, reason: `${best.title} is unavailable and no alternative is free: ${manager.definition.title} (its manager) takes it.` };
+    return {
+      agent: manager.definition.name,
+      candidates,
+      reason: `${best.title} is unavailable and no alternative is free: ${manager.definition.title} (its manager) takes it.`,
+    };
   }
   return undefined;
 }

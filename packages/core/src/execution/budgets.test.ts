@@ -17,13 +17,31 @@ describe('budget rules', () => {
   });
 
   it('should rank a budget hard when any hard limit is reached and soft when only a soft one is', () => {
-    expect(budgetLevel(budget({ scope: 'agent', scopeRef: 'a', tokenSoftLimit: 100, tokenHardLimit: 200, tokensUsed: 99 }))).toBe('ok');
-    expect(budgetLevel(budget({ scope: 'agent', scopeRef: 'a', tokenSoftLimit: 100, tokenHardLimit: 200, tokensUsed: 100 }))).toBe('soft');
-    expect(budgetLevel(budget({ scope: 'agent', scopeRef: 'a', tokenSoftLimit: 100, costHardLimitUsd: 1, tokensUsed: 150, costUsedUsd: 1.2 }))).toBe('hard');
+    expect(
+      budgetLevel(budget({ scope: 'agent', scopeRef: 'a', tokenSoftLimit: 100, tokenHardLimit: 200, tokensUsed: 99 })),
+    ).toBe('ok');
+    expect(
+      budgetLevel(budget({ scope: 'agent', scopeRef: 'a', tokenSoftLimit: 100, tokenHardLimit: 200, tokensUsed: 100 })),
+    ).toBe('soft');
+    expect(
+      budgetLevel(
+        budget({
+          scope: 'agent',
+          scopeRef: 'a',
+          tokenSoftLimit: 100,
+          costHardLimitUsd: 1,
+          tokensUsed: 150,
+          costUsedUsd: 1.2,
+        }),
+      ),
+    ).toBe('hard');
   });
 
   it('should name the budget, its owner and the limit when describing a hard stop', () => {
-    const text = describeBudget(budget({ scope: 'department', scopeRef: 'marketing', tokenHardLimit: 1000, tokensUsed: 1200 }), 'hard');
+    const text = describeBudget(
+      budget({ scope: 'department', scopeRef: 'marketing', tokenHardLimit: 1000, tokensUsed: 1200 }),
+      'hard',
+    );
     expect(text).toContain('monthly budget of the marketing department');
     expect(text).toContain('1,200 of 1,000 tokens');
     expect(text).toContain('Raise the budget');
@@ -61,8 +79,14 @@ describe('budgets during execution', () => {
     const over = budget({ scope: 'agent', scopeRef: 'blog_post_writer', tokenHardLimit: 1000, tokensUsed: 1000 });
     const t = guardedEngine(plan([step('write')]), ['The post.'], { budgets: [over] });
     const first = await t.engine.run(t.ctx);
-    expect(first.kind === 'interrupted' && first.interrupts[0]!.value).toMatchObject({ kind: 'error', category: 'budget', stepKey: 'write' });
-    expect(first.kind === 'interrupted' && first.interrupts[0]!.value.kind === 'error' && first.interrupts[0]!.value.message).toContain('agent blog_post_writer is exhausted');
+    expect(first.kind === 'interrupted' && first.interrupts[0]!.value).toMatchObject({
+      kind: 'error',
+      category: 'budget',
+      stepKey: 'write',
+    });
+    expect(
+      first.kind === 'interrupted' && first.interrupts[0]!.value.kind === 'error' && first.interrupts[0]!.value.message,
+    ).toContain('agent blog_post_writer is exhausted');
     expect(t.model.prompts).toHaveLength(0);
     expect(t.rec.errors).toEqual([{ stepKey: 'write', category: 'budget', attempt: 0 }]);
     expect(t.g.hardStops).toEqual([over.id]);
@@ -74,7 +98,13 @@ describe('budgets during execution', () => {
   });
 
   it('should warn once and keep running when only a soft limit is reached', async () => {
-    const soft = budget({ scope: 'department', scopeRef: 'marketing', costSoftLimitUsd: 1, costHardLimitUsd: 10, costUsedUsd: 2 });
+    const soft = budget({
+      scope: 'department',
+      scopeRef: 'marketing',
+      costSoftLimitUsd: 1,
+      costHardLimitUsd: 10,
+      costUsedUsd: 2,
+    });
     const t = guardedEngine(plan([step('a'), step('b', ['a'])]), ['A.', 'B.'], { budgets: [soft] });
     expect(await t.engine.run(t.ctx)).toEqual({ kind: 'completed' });
     expect(t.g.warnings).toHaveLength(1);
@@ -85,13 +115,18 @@ describe('budgets during execution', () => {
   it('should stop a step when the run has executed its maximum number of steps', async () => {
     const t = guardedEngine(plan([step('a')]), ['A.'], { limits: { maxSteps: 4, stepsStarted: 4 } });
     const first = await t.engine.run(t.ctx);
-    expect(first.kind === 'interrupted' && first.interrupts[0]!.value).toMatchObject({ kind: 'error', category: 'budget' });
+    expect(first.kind === 'interrupted' && first.interrupts[0]!.value).toMatchObject({
+      kind: 'error',
+      category: 'budget',
+    });
     expect(t.model.prompts).toHaveLength(0);
   });
 
   it('should stop a step sent round more often than the loop limit allows', async () => {
     const timeout = Object.assign(new Error('Request timed out'), { status: 408 });
-    const t = guardedEngine(plan([step('loop', [])]), [timeout, timeout, timeout, timeout], { limits: { maxLoops: 1 } });
+    const t = guardedEngine(plan([step('loop', [])]), [timeout, timeout, timeout, timeout], {
+      limits: { maxLoops: 1 },
+    });
     const first = await t.engine.run(t.ctx);
     const id1 = first.kind === 'interrupted' ? first.interrupts[0]!.id : '';
     const second = await t.engine.run(t.ctx, { [id1]: { kind: 'recovery', action: 'retry' } });

@@ -34,7 +34,12 @@ const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
 
 /** A sentence naming the budget and the limit it reached, for the pause reason and the warning. */
 export function describeBudget(b: BudgetUsage, level: Exclude<BudgetLevel, 'ok'>): string {
-  const owner = b.scope === 'project' ? 'this project' : b.scope === 'agent' ? `agent ${b.scopeRef}` : `the ${b.scopeRef} department`;
+  const owner =
+    b.scope === 'project'
+      ? 'this project'
+      : b.scope === 'agent'
+        ? `agent ${b.scopeRef}`
+        : `the ${b.scopeRef} department`;
   const tokenLimit = level === 'hard' ? b.tokenHardLimit : b.tokenSoftLimit;
   const costLimit = level === 'hard' ? b.costHardLimitUsd : b.costSoftLimitUsd;
   const what = reached(b.tokensUsed, tokenLimit)
@@ -63,8 +68,10 @@ export function evaluateBudgets(budgets: BudgetUsage[]): BudgetCheck {
 
 /** Per-run limits: the reason the step must not run, or null. */
 export function runLimitStop(limits: RunLimits, retryRound: number): string | null {
-  if (limits.stepsStarted >= limits.maxSteps) return `This run reached its limit of ${limits.maxSteps} executed steps. Raise the project's step limit, then retry the step.`;
-  if (retryRound > limits.maxLoops) return `This step was sent round again ${retryRound} times, over the limit of ${limits.maxLoops}. Raise the project's loop limit, then retry, or skip the step.`;
+  if (limits.stepsStarted >= limits.maxSteps)
+    return `This run reached its limit of ${limits.maxSteps} executed steps. Raise the project's step limit, then retry the step.`;
+  if (retryRound > limits.maxLoops)
+    return `This step was sent round again ${retryRound} times, over the limit of ${limits.maxLoops}. Raise the project's loop limit, then retry, or skip the step.`;
   return null;
 }
 
@@ -81,10 +88,19 @@ export interface AgentRunCheck {
  * (a person raises the limit and retries); soft limits are recorded once per period and the run
  * goes on; an open circuit skips this agent so that an alternative can be tried.
  */
-export async function checkBeforeAgent(guard: ExecutionGuard | undefined, ctx: RunContext, target: GuardTarget, retryRound: number): Promise<AgentRunCheck> {
+export async function checkBeforeAgent(
+  guard: ExecutionGuard | undefined,
+  ctx: RunContext,
+  target: GuardTarget,
+  retryRound: number,
+): Promise<AgentRunCheck> {
   if (!guard) return { block: null, circuit: null };
   // Independent reads, sent together: every step waits for one round trip instead of three.
-  const [limits, budgets, circuit] = await Promise.all([guard.store.runLimits(ctx, target.stepKey), guard.store.budgetsFor(ctx, target), guard.store.circuit(ctx, target.agent)]);
+  const [limits, budgets, circuit] = await Promise.all([
+    guard.store.runLimits(ctx, target.stepKey),
+    guard.store.budgetsFor(ctx, target),
+    guard.store.circuit(ctx, target.agent),
+  ]);
   const limit = runLimitStop(limits, retryRound);
   if (limit) return { block: { kind: 'budget', message: limit }, circuit };
   const check = evaluateBudgets(budgets);

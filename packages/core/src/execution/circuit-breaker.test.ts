@@ -33,7 +33,7 @@ describe('circuit breaker rules', () => {
     expect(afterSuccess(open)).toEqual(closedCircuit());
   });
 
-  it('should ignore failures that are not the agent\'s fault', () => {
+  it("should ignore failures that are not the agent's fault", () => {
     expect(countsAgainstCircuit('llm_timeout')).toBe(true);
     expect(countsAgainstCircuit('tool_failure')).toBe(true);
     expect(countsAgainstCircuit('budget')).toBe(false);
@@ -56,7 +56,11 @@ describe('circuit breaker during execution', () => {
   it('should open the circuit of an agent failing repeatedly, skip it on the next step and ask a person, then let a trial through after the cool-down', async () => {
     const now = { value: at(0) };
     const boom = Object.assign(new Error('Request timed out'), { status: 408 });
-    const t = guardedEngine(plan([step('first'), step('second', ['first'])]), [boom, boom, boom, 'First done.', 'Second done.'], now);
+    const t = guardedEngine(
+      plan([step('first'), step('second', ['first'])]),
+      [boom, boom, boom, 'First done.', 'Second done.'],
+      now,
+    );
 
     const first = await t.engine.run(t.ctx);
     expect(t.model.prompts).toHaveLength(3);

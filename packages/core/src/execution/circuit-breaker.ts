@@ -1,20 +1,35 @@
 import type { CircuitState, ErrorCategory } from '@orchestrator/contracts';
 import type { CircuitPolicy, CircuitRecord, ExecutionGuard, RunContext } from './ports.js';
 
-export const DEFAULT_CIRCUIT_POLICY: CircuitPolicy = { failureThreshold: 5, windowMs: 10 * 60_000, coolDownMs: 5 * 60_000 };
+export const DEFAULT_CIRCUIT_POLICY: CircuitPolicy = {
+  failureThreshold: 5,
+  windowMs: 10 * 60_000,
+  coolDownMs: 5 * 60_000,
+};
 
-export const closedCircuit = (): CircuitRecord => ({ state: 'closed', consecutiveFailures: 0, lastFailureAt: null, openedAt: null });
+export const closedCircuit = (): CircuitRecord => ({
+  state: 'closed',
+  consecutiveFailures: 0,
+  lastFailureAt: null,
+  openedAt: null,
+});
 
 /**
  * Failures that say something about the agent itself. A full agent, a budget stop, a rejected or
  * cancelled step, or a bad dependency is not the agent failing, so it must not trip the breaker.
  */
 export function countsAgainstCircuit(category: ErrorCategory): boolean {
-  return !['agent_unavailable', 'budget', 'cancelled', 'dependency_failed', 'permission', 'validation'].includes(category);
+  return !['agent_unavailable', 'budget', 'cancelled', 'dependency_failed', 'permission', 'validation'].includes(
+    category,
+  );
 }
 
 /** The state a stored record is in at `now`: an open circuit turns half-open once its cool-down has passed. */
-export function circuitStateAt(record: CircuitRecord, now: Date, policy: CircuitPolicy): { state: CircuitState; retryAt: Date | null } {
+export function circuitStateAt(
+  record: CircuitRecord,
+  now: Date,
+  policy: CircuitPolicy,
+): { state: CircuitState; retryAt: Date | null } {
   if (record.state !== 'open' || !record.openedAt) return { state: record.state, retryAt: null };
   const retryAt = new Date(record.openedAt.getTime() + policy.coolDownMs);
   return now >= retryAt ? { state: 'half_open', retryAt } : { state: 'open', retryAt };
@@ -26,7 +41,8 @@ export function circuitStateAt(record: CircuitRecord, now: Date, policy: Circuit
  */
 export function afterFailure(record: CircuitRecord, now: Date, policy: CircuitPolicy): CircuitRecord {
   const { state } = circuitStateAt(record, now, policy);
-  if (state === 'half_open') return { state: 'open', consecutiveFailures: record.consecutiveFailures + 1, lastFailureAt: now, openedAt: now };
+  if (state === 'half_open')
+    return { state: 'open', consecutiveFailures: record.consecutiveFailures + 1, lastFailureAt: now, openedAt: now };
   if (state === 'open') return { ...record, consecutiveFailures: record.consecutiveFailures + 1, lastFailureAt: now };
   const recent = record.lastFailureAt !== null && now.getTime() - record.lastFailureAt.getTime() <= policy.windowMs;
   const failures = (recent ? record.consecutiveFailures : 0) + 1;
@@ -69,5 +85,10 @@ export async function recordAgentOutcome(
   }
   if (!countsAgainstCircuit(outcome.category)) return before;
   const now = guard.now();
-  return guard.store.updateCircuit(ctx, agent, (current) => afterFailure(current, now, guard.circuit), outcome.message.slice(0, 1000));
+  return guard.store.updateCircuit(
+    ctx,
+    agent,
+    (current) => afterFailure(current, now, guard.circuit),
+    outcome.message.slice(0, 1000),
+  );
 }

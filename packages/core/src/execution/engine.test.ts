@@ -9,9 +9,11 @@ beforeAll(async () => {
   workforce = await loadShippedWorkforce();
 });
 
-const step = (id: string, dependsOn: string[] = [], extra: Partial<PlanStep> = {}): PlanStep => testStep(id, dependsOn, { capability: 'blog_writing', ...extra });
+const step = (id: string, dependsOn: string[] = [], extra: Partial<PlanStep> = {}): PlanStep =>
+  testStep(id, dependsOn, { capability: 'blog_writing', ...extra });
 
-const engineFor = (p: Plan, script: ScriptedTurn[], options: TestEngineOptions = {}) => testEngine(workforce, p, script, options);
+const engineFor = (p: Plan, script: ScriptedTurn[], options: TestEngineOptions = {}) =>
+  testEngine(workforce, p, script, options);
 
 describe('ExecutionEngine', () => {
   it('should run independent steps in one parallel batch and dependents after them', async () => {
@@ -25,11 +27,16 @@ describe('ExecutionEngine', () => {
   });
 
   it('should pause on a gated step and continue once it is approved', async () => {
-    const t = engineFor(plan([step('safe'), step('risky', ['safe'], { riskLevel: 'critical' })]), ['safe done', 'risky done']);
+    const t = engineFor(plan([step('safe'), step('risky', ['safe'], { riskLevel: 'critical' })]), [
+      'safe done',
+      'risky done',
+    ]);
     const first = await t.engine.run(t.ctx);
     expect(first.kind).toBe('interrupted');
     const pending = first.kind === 'interrupted' ? first.interrupts : [];
-    expect(pending).toEqual([{ id: expect.any(String), value: expect.objectContaining({ kind: 'approval', stepKey: 'risky' }) }]);
+    expect(pending).toEqual([
+      { id: expect.any(String), value: expect.objectContaining({ kind: 'approval', stepKey: 'risky' }) },
+    ]);
     expect(t.rec.approvals[0]).toMatchObject({ stepKey: 'risky', riskLevel: 'critical' });
     expect(t.rec.executions()).toBe(1);
     const second = await t.engine.run(t.ctx, { [pending[0]!.id]: { kind: 'decision', decision: 'approve' } });
@@ -41,10 +48,16 @@ describe('ExecutionEngine', () => {
     const t = engineFor(plan([step('risky', [], { riskLevel: 'critical' }), step('after', ['risky'])]), ['after done']);
     const first = await t.engine.run(t.ctx);
     const approvalId = first.kind === 'interrupted' ? first.interrupts[0]!.id : '';
-    const second = await t.engine.run(t.ctx, { [approvalId]: { kind: 'decision', decision: 'reject', notes: 'too risky', decidedBy: 'Sarah' } });
+    const second = await t.engine.run(t.ctx, {
+      [approvalId]: { kind: 'decision', decision: 'reject', notes: 'too risky', decidedBy: 'Sarah' },
+    });
     expect(second.kind).toBe('interrupted');
     const errorInterrupt = second.kind === 'interrupted' ? second.interrupts[0]! : undefined;
-    expect(errorInterrupt?.value).toMatchObject({ kind: 'error', category: 'permission', message: 'Rejected by Sarah: too risky' });
+    expect(errorInterrupt?.value).toMatchObject({
+      kind: 'error',
+      category: 'permission',
+      message: 'Rejected by Sarah: too risky',
+    });
     const third = await t.engine.run(t.ctx, { [errorInterrupt!.id]: { kind: 'recovery', action: 'skip' } });
     expect(third).toEqual({ kind: 'completed' });
     expect(t.rec.statuses.get('risky')).toContain('skipped');
@@ -52,7 +65,12 @@ describe('ExecutionEngine', () => {
 
   it('should retry transient failures with backoff, then ask a person, and retry on request', async () => {
     const timeout = Object.assign(new Error('Request timed out'), { status: 408 });
-    const t = engineFor(plan([step('flaky', [], { capability: 'nonexistent_capability' })]), [timeout, timeout, timeout, 'finally done']);
+    const t = engineFor(plan([step('flaky', [], { capability: 'nonexistent_capability' })]), [
+      timeout,
+      timeout,
+      timeout,
+      'finally done',
+    ]);
     const first = await t.engine.run(t.ctx);
     expect(first.kind).toBe('interrupted');
     expect(t.rec.errors.map((e) => e.attempt)).toEqual([1, 2, 3]);
@@ -64,7 +82,10 @@ describe('ExecutionEngine', () => {
   it('should end as aborted when a person aborts after a failure', async () => {
     const t = engineFor(plan([step('x', [], { assignedAgent: null, capability: 'legal_review' })]), []);
     const first = await t.engine.run(t.ctx);
-    expect(first.kind === 'interrupted' && first.interrupts[0]!.value).toMatchObject({ kind: 'error', category: 'agent_unavailable' });
+    expect(first.kind === 'interrupted' && first.interrupts[0]!.value).toMatchObject({
+      kind: 'error',
+      category: 'agent_unavailable',
+    });
     const id = first.kind === 'interrupted' ? first.interrupts[0]!.id : '';
     const second = await t.engine.run(t.ctx, { [id]: { kind: 'recovery', action: 'abort' } });
     expect(second.kind).toBe('aborted');
@@ -78,7 +99,11 @@ describe('ExecutionEngine', () => {
   });
 
   it('should report only the still-open approvals when one of a parallel batch is decided', async () => {
-    const t = engineFor(plan(['a', 'b', 'c'].map((id) => step(id, [], { riskLevel: 'critical' }))), ['b done', 'c done', 'after skip']);
+    const t = engineFor(plan(['a', 'b', 'c'].map((id) => step(id, [], { riskLevel: 'critical' }))), [
+      'b done',
+      'c done',
+      'after skip',
+    ]);
     const first = await t.engine.run(t.ctx);
     const pending = first.kind === 'interrupted' ? first.interrupts : [];
     expect(pending.map((i) => i.value.stepKey).sort()).toEqual(['a', 'b', 'c']);
@@ -88,9 +113,14 @@ describe('ExecutionEngine', () => {
     expect(second.kind === 'interrupted' && second.interrupts.map((i) => i.value.stepKey).sort()).toEqual(['b', 'c']);
     expect(t.rec.statuses.get('a')).toContain('failed');
     const rest = second.kind === 'interrupted' ? second.interrupts : [];
-    const third = await t.engine.run(t.ctx, Object.fromEntries(rest.map((i) => [i.id, { kind: 'decision', decision: 'approve' } as const])));
+    const third = await t.engine.run(
+      t.ctx,
+      Object.fromEntries(rest.map((i) => [i.id, { kind: 'decision', decision: 'approve' } as const])),
+    );
     // Once the batch is complete, the rejection surfaces as a decision for a person.
-    expect(third.kind === 'interrupted' && third.interrupts.map((i) => i.value)).toEqual([expect.objectContaining({ kind: 'error', stepKey: 'a', category: 'permission' })]);
+    expect(third.kind === 'interrupted' && third.interrupts.map((i) => i.value)).toEqual([
+      expect.objectContaining({ kind: 'error', stepKey: 'a', category: 'permission' }),
+    ]);
     expect(t.rec.executions()).toBe(2);
   });
 
@@ -114,7 +144,10 @@ describe('ExecutionEngine', () => {
   });
 
   it('should stop a cancelled run mid-step: the model call is aborted and nothing more is recorded', async () => {
-    const t = engineFor(plan([step('slow'), step('after', ['slow'])]), [{ content: 'never delivered', delayMs: 60_000 }, 'after done']);
+    const t = engineFor(plan([step('slow'), step('after', ['slow'])]), [
+      { content: 'never delivered', delayMs: 60_000 },
+      'after done',
+    ]);
     expect(t.engine.cancel(t.ctx)).toBe(false);
     const running = t.engine.run(t.ctx);
     while (t.model.prompts.length === 0) await new Promise((r) => setTimeout(r, 5));
@@ -130,7 +163,11 @@ describe('ExecutionEngine', () => {
   });
 
   it('should let the steps in progress finish on pause, start no other, and go on from there', async () => {
-    const t = engineFor(plan([step('a'), step('b'), step('c', ['a', 'b'])]), [{ content: 'A done', delayMs: 200 }, { content: 'B done', delayMs: 300 }, 'C done']);
+    const t = engineFor(plan([step('a'), step('b'), step('c', ['a', 'b'])]), [
+      { content: 'A done', delayMs: 200 },
+      { content: 'B done', delayMs: 300 },
+      'C done',
+    ]);
     expect(t.engine.pause(t.ctx)).toBe(false);
     const running = t.engine.run(t.ctx);
     while (t.model.prompts.length < 2) await new Promise((r) => setTimeout(r, 5));
@@ -145,8 +182,17 @@ describe('ExecutionEngine', () => {
   });
 
   it('should wait for a person on a build_agent step', async () => {
-    const t = engineFor(plan([step('build', [], { type: 'build_agent', assignedAgent: null, capability: 'localization' }), step('use', ['build'])]), ['used']);
+    const t = engineFor(
+      plan([
+        step('build', [], { type: 'build_agent', assignedAgent: null, capability: 'localization' }),
+        step('use', ['build']),
+      ]),
+      ['used'],
+    );
     const first = await t.engine.run(t.ctx);
-    expect(first.kind === 'interrupted' && first.interrupts[0]!.value).toMatchObject({ kind: 'agent_development', stepKey: 'build' });
+    expect(first.kind === 'interrupted' && first.interrupts[0]!.value).toMatchObject({
+      kind: 'agent_development',
+      stepKey: 'build',
+    });
   });
 });

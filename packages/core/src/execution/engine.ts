@@ -39,11 +39,20 @@ export class ExecutionEngine {
   private readonly active = new Map<string, { controller: AbortController; pausing: boolean }>();
 
   constructor(private readonly deps: ExecutionEngineDeps) {
-    this.graph = buildExecutionGraph({ ...deps, holding: (ctx) => this.active.get(ctx.projectId)?.pausing === true }, deps.checkpointer);
+    this.graph = buildExecutionGraph(
+      { ...deps, holding: (ctx) => this.active.get(ctx.projectId)?.pausing === true },
+      deps.checkpointer,
+    );
   }
 
   private config(ctx: RunContext, checkpointId?: string) {
-    return { configurable: { thread_id: projectThreadId(ctx.projectId), ...ctx, ...(checkpointId ? { checkpoint_id: checkpointId } : {}) } };
+    return {
+      configurable: {
+        thread_id: projectThreadId(ctx.projectId),
+        ...ctx,
+        ...(checkpointId ? { checkpoint_id: checkpointId } : {}),
+      },
+    };
   }
 
   /** Starts, continues (no `resume`) or resumes (answers keyed by interrupt id) a run. */
@@ -55,13 +64,21 @@ export class ExecutionEngine {
     this.deps.store.beginRun?.(ctx);
     try {
       const before = await this.graph.getState(config);
-      const started = Array.isArray((before.values as Partial<ExecutionStateType>).steps) && (before.values as ExecutionStateType).steps.length > 0;
+      const started =
+        Array.isArray((before.values as Partial<ExecutionStateType>).steps) &&
+        (before.values as ExecutionStateType).steps.length > 0;
       const input = resume && Object.keys(resume).length > 0 ? new Command({ resume }) : started ? null : {};
       let stopped = false;
       // `values` yields once per superstep (after its checkpoint is saved), so the stop check runs
       // once per batch, not once per finished step.
       // The signal reaches every node (model calls pass it on): a cancelled run stops mid-step.
-      const stream = await this.graph.stream(input, { ...config, streamMode: 'values', durability: 'sync', recursionLimit: 100_000, signal: controller.signal });
+      const stream = await this.graph.stream(input, {
+        ...config,
+        streamMode: 'values',
+        durability: 'sync',
+        recursionLimit: 100_000,
+        signal: controller.signal,
+      });
       try {
         for await (const _state of stream) {
           // Paused here: the steps in progress finish and the next ones refuse to start (RunHeld).
@@ -142,7 +159,9 @@ export class ExecutionEngine {
         step: Number(snap.metadata?.step ?? 0),
         source: String(snap.metadata?.source ?? ''),
         createdAt: snap.createdAt ?? null,
-        completedSteps: Object.entries(values.done ?? {}).filter(([, o]) => o.status === 'completed').map(([k]) => k),
+        completedSteps: Object.entries(values.done ?? {})
+          .filter(([, o]) => o.status === 'completed')
+          .map(([k]) => k),
         next: [...snap.next],
       });
     }
@@ -157,7 +176,8 @@ export class ExecutionEngine {
   async rollback(ctx: RunContext, checkpointId: string): Promise<void> {
     const target = this.config(ctx, checkpointId);
     const snap = await this.graph.getState(target);
-    if (!snap.config.configurable?.checkpoint_id) throw new Error(`Checkpoint ${checkpointId} does not exist for this project.`);
+    if (!snap.config.configurable?.checkpoint_id)
+      throw new Error(`Checkpoint ${checkpointId} does not exist for this project.`);
     // Writing no values from the old checkpoint makes it the parent of the new head.
     await this.graph.updateState(target, {}, 'schedule');
   }
@@ -165,6 +185,7 @@ export class ExecutionEngine {
 
 /** A step refused to start because the run is being paused (LangGraph may wrap a node's error). */
 function isHeld(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) if (e.name === 'RunHeld' || e instanceof RunHeld) return true;
+  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause)
+    if (e.name === 'RunHeld' || e instanceof RunHeld) return true;
   return false;
 }

@@ -34,23 +34,42 @@ export function classifyExecutionError(err: unknown): ClassifiedError {
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof Error && err.name === 'StepError') {
     const e = err as StepError;
-    return { category: e.category, severity: e.severity, retryable: e.category === 'network' || e.category === 'llm_timeout' || e.category === 'llm_rate_limit', message };
+    return {
+      category: e.category,
+      severity: e.severity,
+      retryable: e.category === 'network' || e.category === 'llm_timeout' || e.category === 'llm_rate_limit',
+      message,
+    };
   }
   const t = text(err);
   const s = status(err);
   const code = (err as { code?: unknown } | null)?.code;
-  if (t.includes('abort') && !t.includes('timeout')) return { category: 'cancelled', severity: 'low', retryable: false, message };
-  if (s === 429 || t.includes('rate limit')) return { category: 'llm_rate_limit', severity: 'medium', retryable: true, message };
-  if (t.includes('timeout') || t.includes('timed out')) return { category: 'llm_timeout', severity: 'medium', retryable: true, message };
-  if (s === 401 || s === 403 || t.includes('permission') || t.includes('forbidden')) return { category: 'permission', severity: 'high', retryable: false, message };
-  if (t.includes('econnrefused') || t.includes('enotfound') || t.includes('fetch failed') || t.includes('socket hang up') || (s !== undefined && s >= 500)) {
+  if (t.includes('abort') && !t.includes('timeout'))
+    return { category: 'cancelled', severity: 'low', retryable: false, message };
+  if (s === 429 || t.includes('rate limit'))
+    return { category: 'llm_rate_limit', severity: 'medium', retryable: true, message };
+  if (t.includes('timeout') || t.includes('timed out'))
+    return { category: 'llm_timeout', severity: 'medium', retryable: true, message };
+  if (s === 401 || s === 403 || t.includes('permission') || t.includes('forbidden'))
+    return { category: 'permission', severity: 'high', retryable: false, message };
+  if (
+    t.includes('econnrefused') ||
+    t.includes('enotfound') ||
+    t.includes('fetch failed') ||
+    t.includes('socket hang up') ||
+    (s !== undefined && s >= 500)
+  ) {
     return { category: 'network', severity: 'medium', retryable: true, message };
   }
-  if (t.includes('empty answer') || t.includes('bad output') || t.includes('malformed')) return { category: 'llm_bad_output', severity: 'medium', retryable: true, message };
+  if (t.includes('empty answer') || t.includes('bad output') || t.includes('malformed'))
+    return { category: 'llm_bad_output', severity: 'medium', retryable: true, message };
   if (typeof code === 'string' && code.startsWith('function_agent/')) {
-    return code === 'function_agent/timeout' ? { category: 'tool_failure', severity: 'medium', retryable: true, message } : { category: 'tool_failure', severity: 'high', retryable: false, message };
+    return code === 'function_agent/timeout'
+      ? { category: 'tool_failure', severity: 'medium', retryable: true, message }
+      : { category: 'tool_failure', severity: 'high', retryable: false, message };
   }
-  if (t.includes('zod') || t.includes('invalid input') || t.includes('validation')) return { category: 'validation', severity: 'medium', retryable: false, message };
+  if (t.includes('zod') || t.includes('invalid input') || t.includes('validation'))
+    return { category: 'validation', severity: 'medium', retryable: false, message };
   return { category: 'internal', severity: 'high', retryable: false, message };
 }
 

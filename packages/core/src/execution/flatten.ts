@@ -31,7 +31,12 @@ export function flattenPlan(plan: Plan): ExecStep[] {
     }
     for (const c of s.steps ?? []) {
       const inner = c.dependsOn.map((d) => `${s.id}/${d}`);
-      out.push({ key: `${s.id}/${c.id}`, parentKey: s.id, step: { ...c, department: c.department ?? s.department }, dependsOn: inner.length > 0 ? inner : outer });
+      out.push({
+        key: `${s.id}/${c.id}`,
+        parentKey: s.id,
+        step: { ...c, department: c.department ?? s.department },
+        dependsOn: inner.length > 0 ? inner : outer,
+      });
     }
   }
   return out;
@@ -41,7 +46,9 @@ export type StepState = 'completed' | 'skipped' | 'failed' | 'cancelled';
 
 /** Steps whose dependencies are all settled and that have not run: the next parallel batch. */
 export function readySteps(steps: ExecStep[], done: Record<string, { status: StepState }>): ExecStep[] {
-  return steps.filter((s) => !done[s.key] && s.dependsOn.every((d) => done[d]?.status === 'completed' || done[d]?.status === 'skipped'));
+  return steps.filter(
+    (s) => !done[s.key] && s.dependsOn.every((d) => done[d]?.status === 'completed' || done[d]?.status === 'skipped'),
+  );
 }
 
 /** Steps that can never run because a dependency failed or was cancelled. */

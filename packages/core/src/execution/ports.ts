@@ -1,4 +1,16 @@
-import type { ApprovalPreview, AutonomyLevel, BudgetPeriod, BudgetScope, CircuitState, ErrorCategory, ErrorSeverity, Plan, ProjectStatus, RiskLevel, StepStatus } from '@orchestrator/contracts';
+import type {
+  ApprovalPreview,
+  AutonomyLevel,
+  BudgetPeriod,
+  BudgetScope,
+  CircuitState,
+  ErrorCategory,
+  ErrorSeverity,
+  Plan,
+  ProjectStatus,
+  RiskLevel,
+  StepStatus,
+} from '@orchestrator/contracts';
 import type { ExecStep, StepState } from './flatten.js';
 
 /** What the graph keeps per finished step: a reference and a preview, never the full result. */
@@ -69,7 +81,12 @@ export interface ExecutionStore {
   loadPolicy(ctx: RunContext): Promise<RunPolicy>;
   /** Creates the step rows once (idempotent). */
   initSteps(ctx: RunContext, steps: ExecStep[]): Promise<void>;
-  setStepStatus(ctx: RunContext, stepKey: string, status: StepStatus, extra?: { attempt?: number; agent?: string | null }): Promise<void>;
+  setStepStatus(
+    ctx: RunContext,
+    stepKey: string,
+    status: StepStatus,
+    extra?: { attempt?: number; agent?: string | null },
+  ): Promise<void>;
   /** The stored outcome of a step that already finished (a resumed run must not redo it). */
   finishedOutcome(ctx: RunContext, stepKey: string): Promise<StepOutcome | undefined>;
   /**
@@ -77,9 +94,16 @@ export interface ExecutionStore {
    * step completed and audits the action. A repeated call returns the first outcome.
    */
   saveResult(ctx: RunContext, stepKey: string, result: StepResultInput, idempotencyKey: string): Promise<StepOutcome>;
-  recordError(ctx: RunContext, stepKey: string, error: { category: ErrorCategory; severity: ErrorSeverity; message: string; attempt: number }): Promise<string>;
+  recordError(
+    ctx: RunContext,
+    stepKey: string,
+    error: { category: ErrorCategory; severity: ErrorSeverity; message: string; attempt: number },
+  ): Promise<string>;
   /** Results of finished steps, for agents that build on them (report compiler). */
-  priorResults(ctx: RunContext, stepKeys: string[]): Promise<Array<{ title: string; markdown?: string; data?: unknown }>>;
+  priorResults(
+    ctx: RunContext,
+    stepKeys: string[],
+  ): Promise<Array<{ title: string; markdown?: string; data?: unknown }>>;
 }
 
 export interface ApprovalRequest extends RunContext {
@@ -167,7 +191,12 @@ export interface ExecutionGuardStore {
   runLimits(ctx: RunContext, stepKey: string): Promise<RunLimits>;
   circuit(ctx: RunContext, agent: string): Promise<CircuitRecord | null>;
   /** Applies `next` to the agent's circuit with the row locked, so parallel steps do not lose counts. */
-  updateCircuit(ctx: RunContext, agent: string, next: (current: CircuitRecord) => CircuitRecord, lastError: string | null): Promise<CircuitRecord>;
+  updateCircuit(
+    ctx: RunContext,
+    agent: string,
+    next: (current: CircuitRecord) => CircuitRecord,
+    lastError: string | null,
+  ): Promise<CircuitRecord>;
 }
 
 /** What the execution graph needs to enforce SPEC §3.6b; without it nothing is limited. */

@@ -1,5 +1,40 @@
-export type { FunctionAgentContext, FunctionAgentModule, FunctionHelpers, FunctionRunContext, FunctionResult, FunctionRunOutcome, InjectedZod, NeedsInput, ParseTaskOutcome, PriorResult } from './types.js';
+export type {
+  FunctionAgentContext,
+  FunctionAgentModule,
+  FunctionHelpers,
+  FunctionRunContext,
+  FunctionResult,
+  FunctionRunOutcome,
+  InjectedZod,
+  NeedsInput,
+  ParseTaskOutcome,
+  PriorResult,
+} from './types.js';
 export { FunctionAgentError, isFunctionAgentError, type FunctionAgentErrorCode } from './errors.js';
-export { loadFunctionAgent, assertNoRuntimeImports, defaultFunctionCacheDir, functionAgentOrigin, FUNCTION_AGENT_FILE, FUNCTION_MODULE_MAX_BYTES, type FunctionAgentOrigin, type LoadFunctionAgentOptions } from './loader.js';
-export { runFunctionAgent, functionAgentContext, describeIssues, DEFAULT_FUNCTION_TIMEOUT_MS, type RunFunctionAgentOptions } from './run.js';
-export { functionHelpers, csv, numbers, CSV_DELIMITERS, type CsvHelpers, type CsvParseResult, type CsvRow, type NumberHelpers } from './helpers/index.js';
+export {
+  loadFunctionAgent,
+  assertNoRuntimeImports,
+  defaultFunctionCacheDir,
+  functionAgentOrigin,
+  FUNCTION_AGENT_FILE,
+  FUNCTION_MODULE_MAX_BYTES,
+  type FunctionAgentOrigin,
+  type LoadFunctionAgentOptions,
+} from './loader.js';
+export {
+  runFunctionAgent,
+  functionAgentContext,
+  describeIssues,
+  DEFAULT_FUNCTION_TIMEOUT_MS,
+  type RunFunctionAgentOptions,
+} from './run.js';
+export {
+  functionHelpers,
+  csv,
+  numbers,
+  CSV_DELIMITERS,
+  type CsvHelpers,
+  type CsvParseResult,
+  type CsvRow,
+  type NumberHelpers,
+} from './helpers/index.js';

@@ -72,16 +72,27 @@ describe('loadFunctionAgent', () => {
   });
 
   it('should reject runtime imports, require and re-exports but allow type-only imports', async () => {
-    await writeModule(`import { z } from 'zod';\n${VALID.replace('export default agent;', 'export default { ...agent, s: z };')}`);
+    await writeModule(
+      `import { z } from 'zod';\n${VALID.replace('export default agent;', 'export default { ...agent, s: z };')}`,
+    );
     const err = await loadError();
     expect(err.code).toBe('function_agent/forbidden_import');
     expect(err.message).toMatch(/index\.ts:1: runtime import is not allowed/);
     const file = '/x/index.ts';
-    expect(() => assertNoRuntimeImports('export default { r: () => require("fs") };', file)).toThrow(/runtime require\(\)/);
-    expect(() => assertNoRuntimeImports('export default { r: () => import("fs") };', file)).toThrow(/dynamic import\(\)/);
+    expect(() => assertNoRuntimeImports('export default { r: () => require("fs") };', file)).toThrow(
+      /runtime require\(\)/,
+    );
+    expect(() => assertNoRuntimeImports('export default { r: () => import("fs") };', file)).toThrow(
+      /dynamic import\(\)/,
+    );
     expect(() => assertNoRuntimeImports('export * from "./other.js";', file)).toThrow(/re-export from "\.\/other\.js"/);
     // Mentions inside strings, templates and comments are text, not imports.
-    expect(() => assertNoRuntimeImports('// import x from "y"\nconst s = "require(1) import a from b"; const t = `import ${s}`; const from = import.meta.url;\nexport default { s, t, from };', file)).not.toThrow();
+    expect(() =>
+      assertNoRuntimeImports(
+        '// import x from "y"\nconst s = "require(1) import a from b"; const t = `import ${s}`; const from = import.meta.url;\nexport default { s, t, from };',
+        file,
+      ),
+    ).not.toThrow();
   });
 
   it('should name the missing default export and non-function members', async () => {
@@ -90,12 +101,16 @@ describe('loadFunctionAgent', () => {
     expect(missing.code).toBe('function_agent/invalid_export');
     expect(missing.message).toMatch(/missing default export/);
 
-    await writeModule("export default { inputSchema: (z: any) => z.object({}), parseTask: () => ({ input: {} }), run: 'nope' };\n");
+    await writeModule(
+      "export default { inputSchema: (z: any) => z.object({}), parseTask: () => ({ input: {} }), run: 'nope' };\n",
+    );
     const member = await loadError();
     expect(member.code).toBe('function_agent/invalid_export');
     expect(member.message).toMatch(/run must be a function, got string/);
 
-    await writeModule('export default { inputSchema: () => 42, parseTask: () => ({ input: {} }), run: () => ({ markdown: "" }) };\n');
+    await writeModule(
+      'export default { inputSchema: () => 42, parseTask: () => ({ input: {} }), run: () => ({ markdown: "" }) };\n',
+    );
     expect((await loadError()).message).toMatch(/inputSchema\(z\) must return a zod schema/);
   });
 

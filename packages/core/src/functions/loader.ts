@@ -46,7 +46,10 @@ export const defaultFunctionCacheDir = (): string => path.join(os.tmpdir(), 'orc
  * content-addressed cache file and imports it. An edited module has a new hash, so a new URL, so
  * Node's module cache never serves the old code.
  */
-export async function loadFunctionAgent(agentDir: string, options: LoadFunctionAgentOptions = {}): Promise<FunctionAgentModule> {
+export async function loadFunctionAgent(
+  agentDir: string,
+  options: LoadFunctionAgentOptions = {},
+): Promise<FunctionAgentModule> {
   const modulePath = path.resolve(agentDir, FUNCTION_AGENT_FILE);
   const cacheDir = options.cacheDir ?? defaultFunctionCacheDir();
   const file = await statSource(modulePath);
@@ -72,7 +75,12 @@ export async function loadFunctionAgent(agentDir: string, options: LoadFunctionA
   } catch (err) {
     const e = err as Error;
     const code = e.name === 'SyntaxError' ? 'function_agent/syntax_error' : 'function_agent/load_failed';
-    throw new FunctionAgentError(code, `${modulePath}: ${e.name === 'SyntaxError' ? 'syntax error' : 'failed to load'}: ${e.message}`, modulePath, { cause: err });
+    throw new FunctionAgentError(
+      code,
+      `${modulePath}: ${e.name === 'SyntaxError' ? 'syntax error' : 'failed to load'}: ${e.message}`,
+      modulePath,
+      { cause: err },
+    );
   }
   const agent = validateExport(namespace.default, modulePath);
   origins.set(agent, { modulePath, contentHash });
@@ -86,10 +94,18 @@ async function statSource(modulePath: string): Promise<{ size: number; mtimeMs: 
   try {
     info = await stat(modulePath);
   } catch {
-    throw new FunctionAgentError('function_agent/not_found', `${modulePath}: ${FUNCTION_AGENT_FILE} is required for function-based agents`, modulePath);
+    throw new FunctionAgentError(
+      'function_agent/not_found',
+      `${modulePath}: ${FUNCTION_AGENT_FILE} is required for function-based agents`,
+      modulePath,
+    );
   }
   if (info.size > FUNCTION_MODULE_MAX_BYTES) {
-    throw new FunctionAgentError('function_agent/load_failed', `${modulePath}: file is ${info.size} bytes; the limit is ${FUNCTION_MODULE_MAX_BYTES}`, modulePath);
+    throw new FunctionAgentError(
+      'function_agent/load_failed',
+      `${modulePath}: file is ${info.size} bytes; the limit is ${FUNCTION_MODULE_MAX_BYTES}`,
+      modulePath,
+    );
   }
   return { size: info.size, mtimeMs: info.mtimeMs };
 }
@@ -98,7 +114,12 @@ async function readSource(modulePath: string): Promise<string> {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(await readFile(modulePath));
   } catch (err) {
-    throw new FunctionAgentError('function_agent/load_failed', `${modulePath}: cannot read: ${(err as Error).message}`, modulePath, { cause: err });
+    throw new FunctionAgentError(
+      'function_agent/load_failed',
+      `${modulePath}: cannot read: ${(err as Error).message}`,
+      modulePath,
+      { cause: err },
+    );
   }
 }
 
@@ -109,7 +130,12 @@ function transpile(source: string, modulePath: string): string {
   } catch (err) {
     const e = err as Error & { loc?: { line: number; column: number } };
     const where = e.loc ? `:${e.loc.line}:${e.loc.column + 1}` : '';
-    throw new FunctionAgentError('function_agent/syntax_error', `${modulePath}${where}: syntax error: ${e.message}`, modulePath, { cause: err });
+    throw new FunctionAgentError(
+      'function_agent/syntax_error',
+      `${modulePath}${where}: syntax error: ${e.message}`,
+      modulePath,
+      { cause: err },
+    );
   }
 }
 
@@ -142,13 +168,20 @@ export function assertNoRuntimeImports(js: string, modulePath: string): void {
   try {
     tokens = tokenize(js);
   } catch (err) {
-    throw new FunctionAgentError('function_agent/syntax_error', `${modulePath}: syntax error: ${(err as Error).message}`, modulePath, { cause: err });
+    throw new FunctionAgentError(
+      'function_agent/syntax_error',
+      `${modulePath}: syntax error: ${(err as Error).message}`,
+      modulePath,
+      { cause: err },
+    );
   }
   tokens.forEach((t, i) => {
     const next = tokens[i + 1];
     const what =
       t.label === 'import'
-        ? next?.label === '(' ? 'dynamic import()' : 'import'
+        ? next?.label === '('
+          ? 'dynamic import()'
+          : 'import'
         : t.label === 'name' && t.raw === 'require' && next?.label === '('
           ? 'require()'
           : t.label === 'name' && t.raw === 'from' && next?.label === 'string'
@@ -183,12 +216,17 @@ function validateExport(value: unknown, modulePath: string): FunctionAgentModule
     throw new FunctionAgentError('function_agent/invalid_export', `${modulePath}: ${why}`, modulePath);
   };
   if (value === undefined) fail('missing default export: `export default agent` with inputSchema, parseTask and run');
-  if (typeof value !== 'object' || value === null) fail(`the default export must be an object, got ${value === null ? 'null' : typeof value}`);
+  if (typeof value !== 'object' || value === null)
+    fail(`the default export must be an object, got ${value === null ? 'null' : typeof value}`);
   const m = value as Record<string, unknown>;
   for (const key of ['inputSchema', 'parseTask', 'run'] as const) {
-    if (typeof m[key] !== 'function') fail(`default export: ${key} must be a function, got ${m[key] === undefined ? 'nothing' : typeof m[key]}`);
+    if (typeof m[key] !== 'function')
+      fail(`default export: ${key} must be a function, got ${m[key] === undefined ? 'nothing' : typeof m[key]}`);
   }
-  if (m.timeoutMs !== undefined && (typeof m.timeoutMs !== 'number' || !Number.isFinite(m.timeoutMs) || m.timeoutMs <= 0)) {
+  if (
+    m.timeoutMs !== undefined &&
+    (typeof m.timeoutMs !== 'number' || !Number.isFinite(m.timeoutMs) || m.timeoutMs <= 0)
+  ) {
     fail('default export: timeoutMs must be a positive number of milliseconds');
   }
   let schema: unknown;
@@ -197,6 +235,7 @@ function validateExport(value: unknown, modulePath: string): FunctionAgentModule
   } catch (err) {
     fail(`inputSchema(z) threw: ${(err as Error).message}`);
   }
-  if (typeof (schema as { safeParse?: unknown } | null)?.safeParse !== 'function') fail('inputSchema(z) must return a zod schema');
+  if (typeof (schema as { safeParse?: unknown } | null)?.safeParse !== 'function')
+    fail('inputSchema(z) must return a zod schema');
   return value as FunctionAgentModule;
 }

@@ -2,7 +2,13 @@ import { z, type ZodType } from 'zod';
 import { FunctionAgentError } from './errors.js';
 import { functionHelpers } from './helpers/index.js';
 import { functionAgentOrigin } from './loader.js';
-import type { FunctionAgentContext, FunctionAgentModule, FunctionRunContext, FunctionRunOutcome, ParseTaskOutcome } from './types.js';
+import type {
+  FunctionAgentContext,
+  FunctionAgentModule,
+  FunctionRunContext,
+  FunctionRunOutcome,
+  ParseTaskOutcome,
+} from './types.js';
 
 export const DEFAULT_FUNCTION_TIMEOUT_MS = 10_000;
 
@@ -22,7 +28,12 @@ function schemaOf(agent: FunctionAgentModule<unknown, unknown>, label: string): 
   try {
     schema = agent.inputSchema(z);
   } catch (err) {
-    throw new FunctionAgentError('function_agent/invalid_export', `${label}: inputSchema(z) threw: ${(err as Error).message}`, undefined, { cause: err });
+    throw new FunctionAgentError(
+      'function_agent/invalid_export',
+      `${label}: inputSchema(z) threw: ${(err as Error).message}`,
+      undefined,
+      { cause: err },
+    );
   }
   if (typeof (schema as { safeParse?: unknown } | null)?.safeParse !== 'function') {
     throw new FunctionAgentError('function_agent/invalid_export', `${label}: inputSchema(z) must return a zod schema`);
@@ -32,7 +43,10 @@ function schemaOf(agent: FunctionAgentModule<unknown, unknown>, label: string): 
 }
 
 /** The context an agent sees: the caller's, plus the shared helpers. For calling parseTask directly. */
-export const functionAgentContext = (ctx: FunctionRunContext): FunctionAgentContext => ({ ...ctx, helpers: functionHelpers });
+export const functionAgentContext = (ctx: FunctionRunContext): FunctionAgentContext => ({
+  ...ctx,
+  helpers: functionHelpers,
+});
 
 const isNeedsInput = (o: ParseTaskOutcome): o is { missing: string[]; question: string } => 'question' in o;
 
@@ -41,7 +55,10 @@ export function describeIssues(error: z.ZodError): { missing: string[]; question
   const field = (i: z.core.$ZodIssue): string => (i.path.length ? i.path.map(String).join('.') : 'input');
   const missing = [...new Set(error.issues.map(field))];
   const lines = error.issues.map((i) => `- ${field(i)}: ${i.message}`);
-  return { missing, question: `Some of the input is not usable:\n${lines.join('\n')}\nCould you correct ${missing.join(', ')}?` };
+  return {
+    missing,
+    question: `Some of the input is not usable:\n${lines.join('\n')}\nCould you correct ${missing.join(', ')}?`,
+  };
 }
 
 /**
@@ -61,20 +78,36 @@ export async function runFunctionAgent<I, D>(
   const schema = schemaOf(agent as FunctionAgentModule<unknown, unknown>, label) as ZodType<I>;
   const timeoutMs = options.timeoutMs ?? agent.timeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS;
   const controller = new AbortController();
-  const runCtx: FunctionAgentContext = { ...functionAgentContext(ctx), signal: ctx.signal ? AbortSignal.any([ctx.signal, controller.signal]) : controller.signal };
+  const runCtx: FunctionAgentContext = {
+    ...functionAgentContext(ctx),
+    signal: ctx.signal ? AbortSignal.any([ctx.signal, controller.signal]) : controller.signal,
+  };
 
   return withTimeout(timeoutMs, label, modulePath, controller, async () => {
     let parsed: ParseTaskOutcome;
     try {
       parsed = await agent.parseTask(task, runCtx);
     } catch (err) {
-      throw new FunctionAgentError('function_agent/parse_task_failed', `${label}: parseTask threw: ${(err as Error).message}`, modulePath, { cause: err });
+      throw new FunctionAgentError(
+        'function_agent/parse_task_failed',
+        `${label}: parseTask threw: ${(err as Error).message}`,
+        modulePath,
+        { cause: err },
+      );
     }
     if (typeof parsed !== 'object' || parsed === null) {
-      throw new FunctionAgentError('function_agent/parse_task_failed', `${label}: parseTask must return { input } or { missing, question }`, modulePath);
+      throw new FunctionAgentError(
+        'function_agent/parse_task_failed',
+        `${label}: parseTask must return { input } or { missing, question }`,
+        modulePath,
+      );
     }
     if (isNeedsInput(parsed)) {
-      return { kind: 'needs_input', question: String(parsed.question), missing: Array.isArray(parsed.missing) ? parsed.missing.map(String) : [] };
+      return {
+        kind: 'needs_input',
+        question: String(parsed.question),
+        missing: Array.isArray(parsed.missing) ? parsed.missing.map(String) : [],
+      };
     }
     const valid = schema.safeParse(parsed.input);
     if (!valid.success) return { kind: 'needs_input', ...describeIssues(valid.error) };
@@ -83,17 +116,32 @@ export async function runFunctionAgent<I, D>(
     try {
       result = await agent.run(valid.data, runCtx);
     } catch (err) {
-      throw new FunctionAgentError('function_agent/run_failed', `${label}: run threw: ${(err as Error).message}`, modulePath, { cause: err });
+      throw new FunctionAgentError(
+        'function_agent/run_failed',
+        `${label}: run threw: ${(err as Error).message}`,
+        modulePath,
+        { cause: err },
+      );
     }
     const r = result as { markdown?: unknown; data?: unknown } | null;
     if (typeof r !== 'object' || r === null || typeof r.markdown !== 'string') {
-      throw new FunctionAgentError('function_agent/invalid_result', `${label}: run must return { markdown: string, data }`, modulePath);
+      throw new FunctionAgentError(
+        'function_agent/invalid_result',
+        `${label}: run must return { markdown: string, data }`,
+        modulePath,
+      );
     }
     return { kind: 'result', markdown: r.markdown, data: r.data as D, input: valid.data };
   });
 }
 
-async function withTimeout<T>(ms: number, label: string, modulePath: string | undefined, controller: AbortController, work: () => Promise<T>): Promise<T> {
+async function withTimeout<T>(
+  ms: number,
+  label: string,
+  modulePath: string | undefined,
+  controller: AbortController,
+  work: () => Promise<T>,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {

@@ -57,8 +57,19 @@ export interface AnalysisContext {
 }
 
 /** Everything analysis needs, built once per registry and training set. */
-export function createAnalysisContext(registry: AgentRegistry, index: CapabilityIndex | undefined, examples: readonly IntentExample[]): AnalysisContext {
-  const profiles = registry.agents.flatMap(({ definition: d, contextMd }) => [d.name.replace(/_/g, ' '), d.title, d.description, ...d.capabilities.map((c) => c.replace(/_/g, ' ')), ...d.keywords, contextMd]);
+export function createAnalysisContext(
+  registry: AgentRegistry,
+  index: CapabilityIndex | undefined,
+  examples: readonly IntentExample[],
+): AnalysisContext {
+  const profiles = registry.agents.flatMap(({ definition: d, contextMd }) => [
+    d.name.replace(/_/g, ' '),
+    d.title,
+    d.description,
+    ...d.capabilities.map((c) => c.replace(/_/g, ' ')),
+    ...d.keywords,
+    contextMd,
+  ]);
   const texts = examples.flatMap((e) => [e.text, ...(e.history ?? []).map((t) => t.content)]);
   return {
     registry,
@@ -77,8 +88,16 @@ export function createAnalysisContext(registry: AgentRegistry, index: Capability
 export function workDomains(registry: AgentRegistry): Map<string, string> {
   const out = new Map<string, string>();
   for (const { definition: d } of registry.agents) {
-    const below = new Set(registry.allReports(d.name).map((a) => a.definition.department).filter((x) => x !== d.department));
-    out.set(d.name, d.department === 'executive' && d.type === 'orchestrator' && below.size === 1 ? [...below][0]! : d.department);
+    const below = new Set(
+      registry
+        .allReports(d.name)
+        .map((a) => a.definition.department)
+        .filter((x) => x !== d.department),
+    );
+    out.set(
+      d.name,
+      d.department === 'executive' && d.type === 'orchestrator' && below.size === 1 ? [...below][0]! : d.department,
+    );
   }
   return out;
 }
@@ -90,7 +109,12 @@ interface Segments {
 }
 
 /** Splits a message into clauses (list items, steps) and collects where each one points. */
-function segmentDepartments(ctx: AnalysisContext, text: string, whole: CapabilityMatch[], wholeGaps: GapHit[]): Segments {
+function segmentDepartments(
+  ctx: AnalysisContext,
+  text: string,
+  whole: CapabilityMatch[],
+  wholeGaps: GapHit[],
+): Segments {
   const evidence = new Map<string, number>();
   const vote = (matches: CapabilityMatch[], gaps: GapHit[]) => {
     const seen = new Set<string>();
@@ -99,10 +123,14 @@ function segmentDepartments(ctx: AnalysisContext, text: string, whole: Capabilit
       seen.add(m.department);
       evidence.set(m.department, (evidence.get(m.department) ?? 0) + m.score);
     }
-    for (const g of gaps) if (g.strength >= 2) evidence.set(`new:${g.area}`, (evidence.get(`new:${g.area}`) ?? 0) + Math.min(1, g.strength / 4));
+    for (const g of gaps)
+      if (g.strength >= 2)
+        evidence.set(`new:${g.area}`, (evidence.get(`new:${g.area}`) ?? 0) + Math.min(1, g.strength / 4));
   };
   // The message as a whole is also compared with managers' and executives' profiles.
-  const overall = ctx.index.rank(text, { limit: 10, explain: false, includeOrchestrators: true }).map((m) => ({ ...m, department: ctx.domains.get(m.agent) ?? m.department }));
+  const overall = ctx.index
+    .rank(text, { limit: 10, explain: false, includeOrchestrators: true })
+    .map((m) => ({ ...m, department: ctx.domains.get(m.agent) ?? m.department }));
   vote(overall, wholeGaps);
   const parts = text
     .split(/[,;:\n]|\band\b|\bthen\b|\bplus\b|\+|\bas well as\b/i)

@@ -10,10 +10,19 @@ export interface OutOfFold {
 }
 
 /** k-fold cross-validation on the training set (fold = index mod k, so it is deterministic). */
-export function crossValidate(ctx: AnalysisContext, examples: readonly IntentExample[], k = 5, options: IntentModelOptions = {}): OutOfFold {
+export function crossValidate(
+  ctx: AnalysisContext,
+  examples: readonly IntentExample[],
+  k = 5,
+  options: IntentModelOptions = {},
+): OutOfFold {
   const logits: number[][] = new Array(examples.length);
   for (let f = 0; f < k; f++) {
-    const model = IntentModel.train(ctx, examples.filter((_, i) => i % k !== f), options);
+    const model = IntentModel.train(
+      ctx,
+      examples.filter((_, i) => i % k !== f),
+      options,
+    );
     examples.forEach((e, i) => {
       if (i % k === f) logits[i] = model.intentLogits(analyseMessage(ctx, { text: e.text, history: e.history ?? [] }));
     });

@@ -5,9 +5,11 @@ import { WEAK_MATCH, type MessageAnalysis } from './analysis.js';
 import { normaliseText } from './cues.js';
 import type { Prediction } from './model.js';
 
-const title = (registry: AgentRegistry, name: string): string => registry.get(name)?.definition.title ?? name.replace(/_/g, ' ');
+const title = (registry: AgentRegistry, name: string): string =>
+  registry.get(name)?.definition.title ?? name.replace(/_/g, ' ');
 
-const oxford = (items: string[]): string => (items.length <= 2 ? items.join(' or ') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`);
+const oxford = (items: string[]): string =>
+  items.length <= 2 ? items.join(' or ') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
 
 /** Agents whose scores are this close to the best one are named together. */
 const CLOSE_MATCH = 0.12;
@@ -28,7 +30,11 @@ function departmentChoices(registry: AgentRegistry): string {
  * missing: which of the offered options, which of two close agents, task or project, once or
  * permanently, or what a pronoun refers to. Never a generic "please clarify".
  */
-export function buildClarifyingQuestion(a: MessageAnalysis, intents: Prediction<Intent>[], registry: AgentRegistry): string {
+export function buildClarifyingQuestion(
+  a: MessageAnalysis,
+  intents: Prediction<Intent>[],
+  registry: AgentRegistry,
+): string {
   const h = a.history;
   if (h.hasHistory && h.options.length >= 2 && !h.chosenOption) {
     return `Just so I get it right: which one do you mean — ${oxford(h.options)}?`;
@@ -46,15 +52,24 @@ export function buildClarifyingQuestion(a: MessageAnalysis, intents: Prediction<
     return `Is this feedback on how the ${title(registry, candidate.agent)} works (so I adjust its instructions), or a new task for it?`;
   }
   // Several agents could take it: name them.
-  const close = candidate ? a.matches.filter((m) => m.score >= WEAK_MATCH && m.score >= candidate.score - CLOSE_MATCH).slice(0, 3) : [];
+  const close = candidate
+    ? a.matches.filter((m) => m.score >= WEAK_MATCH && m.score >= candidate.score - CLOSE_MATCH).slice(0, 3)
+    : [];
   if (close.length >= 2) {
-    const names = close.map((m) => `the ${title(registry, m.agent)}${close.some((o) => o.department !== m.department) ? ` (${departmentLabel(m.department)})` : ''}`);
+    const names = close.map(
+      (m) =>
+        `the ${title(registry, m.agent)}${close.some((o) => o.department !== m.department) ? ` (${departmentLabel(m.department)})` : ''}`,
+    );
     return `Who should take this — ${oxford(names)}? And what exactly should the result be?`;
   }
   const vague = PRONOUN.exec(normaliseText(a.input.text))?.[1];
   const lead = candidate ? candidate.score - (a.matches[1]?.score ?? 0) : 0;
   // One agent stands out — unless all it matched is one word next to a vague "it"/"the thing".
-  if (candidate && (candidate.score >= CLEAR_MATCH || lead >= CLEAR_LEAD) && !(vague && candidate.matched.length <= 1)) {
+  if (
+    candidate &&
+    (candidate.score >= CLEAR_MATCH || lead >= CLEAR_LEAD) &&
+    !(vague && candidate.matched.length <= 1)
+  ) {
     const about = candidate.matched.slice(0, 2).join(', ');
     return `Should the ${title(registry, candidate.agent)} take this${about ? ` (${about})` : ''}? What exactly should the result be, and by when?`;
   }

@@ -34,7 +34,11 @@ export function parseIntentJsonl(text: string): ParsedDataset {
     }
     const parsed = IntentExampleSchema.safeParse(json);
     if (parsed.success) examples.push(parsed.data);
-    else errors.push({ line: i + 1, message: parsed.error.issues.map((x) => `${x.path.join('.') || '(root)'}: ${x.message}`).join('; ') });
+    else
+      errors.push({
+        line: i + 1,
+        message: parsed.error.issues.map((x) => `${x.path.join('.') || '(root)'}: ${x.message}`).join('; '),
+      });
   });
   return { examples, errors };
 }

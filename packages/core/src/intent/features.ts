@@ -86,9 +86,11 @@ function cueFeatures(a: MessageAnalysis, registry: AgentRegistry): string[] {
     if (h.chosenOption) out.push('h_chosen');
     if (h.assistantAsked && !h.chosenOption && a.knownTerms <= 1) out.push('h_unresolved');
     if (h.noAgent) out.push('h_no_agent');
-    if (h.noAgent && (has('affirm') || has('create_verb') || has('recurring') || has('permanent'))) out.push('h_no_agent_go');
+    if (h.noAgent && (has('affirm') || has('create_verb') || has('recurring') || has('permanent')))
+      out.push('h_no_agent_go');
     if (h.agentProblem) out.push('h_agent_problem');
-    if (h.agentProblem && (has('feedback_habit') || has('feedback_change') || has('complaint'))) out.push('h_problem_feedback');
+    if (h.agentProblem && (has('feedback_habit') || has('feedback_change') || has('complaint')))
+      out.push('h_problem_feedback');
     if (h.status) out.push('h_status');
     if (a.tokens <= 8) out.push('h_short_answer');
   } else {

@@ -4,7 +4,16 @@
  * count together with another hit), so "check the gender pay gap in the support team" is not
  * mistaken for customer support while "answer support tickets from customers" is.
  */
-export const GAP_AREAS = ['legal', 'sales', 'customer_support', 'localization', 'security', 'design', 'medical', 'procurement'] as const;
+export const GAP_AREAS = [
+  'legal',
+  'sales',
+  'customer_support',
+  'localization',
+  'security',
+  'design',
+  'medical',
+  'procurement',
+] as const;
 export type GapArea = (typeof GAP_AREAS)[number];
 
 interface AreaLexicon {
@@ -80,9 +89,12 @@ export function detectGapAreas(text: string): GapHit[] {
     const area = lex.area;
     // matchAll clones the regex, so the shared lastIndex is never disturbed.
     const strong = [...t.matchAll(lex.strong)].map((m) => m[0]);
-    const weak = lex.weak ? [...t.matchAll(lex.weak)].map((m) => m[0]).filter((w) => !strong.some((s) => s.includes(w))) : [];
+    const weak = lex.weak
+      ? [...t.matchAll(lex.weak)].map((m) => m[0]).filter((w) => !strong.some((s) => s.includes(w)))
+      : [];
     const strength = 2 * strong.length + weak.length;
-    if (strong.length > 0 || weak.length >= 2) hits.push({ area, strength, matched: [...new Set([...strong, ...weak])] });
+    if (strong.length > 0 || weak.length >= 2)
+      hits.push({ area, strength, matched: [...new Set([...strong, ...weak])] });
   }
   return hits.sort((a, b) => b.strength - a.strength);
 }

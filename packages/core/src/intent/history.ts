@@ -27,7 +27,8 @@ const NO_AGENT =
   /\b(no (\w+ )?agents?\b|there('s| is) no\b|isn't (an? )?\w* ?agent|not covered|isn't covered|no one (does|handles|owns)|nobody (does|handles|owns)|capability gap|propose (building )?(one|a new)|would you like me to propose|isn't qualified|doesn't (create|cover|do))/;
 const PROBLEM =
   /\b(but|however|missed|wrong|off by|only (covered|counted|included)|never|didn't|did not|complain\w*|misspell\w*|again|forgot|without|still|outdated|old|mistake|error|\d+k? off|drew|loaded zero|nothing flagged|too (long|short))\b/;
-const STATUS = /\b(on track|in progress|in review|week \d+ of \d+|is running|it's running|finished|completed|done|% (done|complete)|behind schedule|ahead of schedule|went out|shared it)\b/;
+const STATUS =
+  /\b(on track|in progress|in review|week \d+ of \d+|is running|it's running|finished|completed|done|% (done|complete)|behind schedule|ahead of schedule|went out|shared it)\b/;
 
 /** Splits "do you mean A, B, or C?" into its options. */
 export function offeredOptions(assistant: string): string[] {
@@ -38,16 +39,21 @@ export function offeredOptions(assistant: string): string[] {
   const firstSeparator = core.search(/,|\s+or\s+/i);
   const head = firstSeparator < 0 ? core : core.slice(0, firstSeparator);
   let cut = 0;
-  for (const m of head.matchAll(/(—|–|:|\bmean\b|\bwhich( one| ones)?\b|\bwhether\b|\bis it\b|\bwant\b|\blike\b)/gi)) cut = m.index! + m[0].length;
+  for (const m of head.matchAll(/(—|–|:|\bmean\b|\bwhich( one| ones)?\b|\bwhether\b|\bis it\b|\bwant\b|\blike\b)/gi))
+    cut = m.index! + m[0].length;
   const body = core.slice(cut);
-  const parts = body.split(/\s*,\s*or\s+|\s*,\s*|\s+or\s+/i).map((p) => p.trim()).filter((p) => p.length > 1);
+  const parts = body
+    .split(/\s*,\s*or\s+|\s*,\s*|\s+or\s+/i)
+    .map((p) => p.trim())
+    .filter((p) => p.length > 1);
   return parts.length >= 2 ? parts : [];
 }
 
 /** Shared content terms, counting a stem that is a prefix of the other ("cert" ~ "certificat"). */
 function overlap(a: string[], b: string[]): number {
   let n = 0;
-  for (const x of new Set(a)) if (b.some((y) => y === x || (x.length >= 4 && y.startsWith(x)) || (y.length >= 4 && x.startsWith(y)))) n++;
+  for (const x of new Set(a))
+    if (b.some((y) => y === x || (x.length >= 4 && y.startsWith(x)) || (y.length >= 4 && x.startsWith(y)))) n++;
   return n;
 }
 
@@ -69,7 +75,8 @@ export function viewHistory(mentions: MentionIndex, history: readonly HistoryTur
   const options = offeredOptions(lastAssistant);
   const agents: string[] = [];
   for (const turn of [...history].reverse()) {
-    for (const m of mentions.find(turn.content)) if (m.kind === 'agent' && !agents.includes(m.name)) agents.push(m.name);
+    for (const m of mentions.find(turn.content))
+      if (m.kind === 'agent' && !agents.includes(m.name)) agents.push(m.name);
   }
   const assistantAgents = mentions.find(lastAssistant).filter((m) => m.kind === 'agent');
   return {

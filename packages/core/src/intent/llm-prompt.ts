@@ -26,7 +26,10 @@ A short follow-up answer must be resolved against the conversation so far.`;
 
 function roster(registry: AgentRegistry): string {
   return registry.agents
-    .map(({ definition: d }) => `- ${d.name} — ${d.title} (${d.department}, ${d.type}${d.reportsTo ? `, reports to ${d.reportsTo}` : ''}): ${d.description} Capabilities: ${d.capabilities.join(', ')}.`)
+    .map(
+      ({ definition: d }) =>
+        `- ${d.name} — ${d.title} (${d.department}, ${d.type}${d.reportsTo ? `, reports to ${d.reportsTo}` : ''}): ${d.description} Capabilities: ${d.capabilities.join(', ')}.`,
+    )
     .join('\n');
 }
 

@@ -21,7 +21,17 @@ const GOOD = {
   clarifyingQuestion: null,
 };
 
-const FALLBACK_RESULT: IntentResult = { ...GOOD, intent: 'CLARIFY', agent: null, department: null, clarifyingQuestion: 'Which PR?', confidence: 0.5, scope: null, horizon: null, source: 'offline' } as IntentResult;
+const FALLBACK_RESULT: IntentResult = {
+  ...GOOD,
+  intent: 'CLARIFY',
+  agent: null,
+  department: null,
+  clarifyingQuestion: 'Which PR?',
+  confidence: 0.5,
+  scope: null,
+  horizon: null,
+  source: 'offline',
+} as IntentResult;
 
 /** A fallback that records that it was asked. */
 function recordingFallback(): IntentClassifier & { calls: IntentInput[] } {
@@ -44,7 +54,9 @@ class ToolCallingScriptedModel extends ScriptedChatModel {
     } catch {
       args = undefined;
     }
-    const message = args ? new AIMessage({ content: '', tool_calls: [{ name: 'classify_intent', args, id: 'call_1', type: 'tool_call' }] }) : new AIMessage(text);
+    const message = args
+      ? new AIMessage({ content: '', tool_calls: [{ name: 'classify_intent', args, id: 'call_1', type: 'tool_call' }] })
+      : new AIMessage(text);
     return { generations: [{ text: args ? '' : text, message }] };
   }
 }
@@ -60,7 +72,11 @@ function setup(script: ScriptedTurn[], options: { timeoutMs?: number; model?: Ba
   const model = options.model ?? new ScriptedChatModel(script);
   const fallback = recordingFallback();
   const errors: IntentLlmError[] = [];
-  const classifier = createLlmIntentClassifier(model, registry, { fallback, timeoutMs: options.timeoutMs ?? 1000, onFallback: (e) => errors.push(e) });
+  const classifier = createLlmIntentClassifier(model, registry, {
+    fallback,
+    timeoutMs: options.timeoutMs ?? 1000,
+    onFallback: (e) => errors.push(e),
+  });
   return { model, fallback, errors, classifier };
 }
 
@@ -98,7 +114,9 @@ describe('createLlmIntentClassifier', () => {
   it('should send an agent that is not in the roster back for repair', async () => {
     const { classifier, model } = setup([JSON.stringify({ ...GOOD, agent: 'security_wizard' }), JSON.stringify(GOOD)]);
     expect((await classifier.classify(input)).agent).toBe('code_reviewer');
-    expect(String((model as ScriptedChatModel).prompts[1]!.at(-1)?.content)).toContain('"security_wizard" is not in the roster');
+    expect(String((model as ScriptedChatModel).prompts[1]!.at(-1)?.content)).toContain(
+      '"security_wizard" is not in the roster',
+    );
   });
 
   it('should fall back with llm/bad_output when the answer is still malformed after the repair', async () => {
@@ -110,7 +128,9 @@ describe('createLlmIntentClassifier', () => {
   });
 
   it('should fall back with llm/timeout when the model does not answer in time, without retrying', async () => {
-    const { classifier, fallback, errors, model } = setup([{ content: JSON.stringify(GOOD), delayMs: 500 }], { timeoutMs: 50 });
+    const { classifier, fallback, errors, model } = setup([{ content: JSON.stringify(GOOD), delayMs: 500 }], {
+      timeoutMs: 50,
+    });
     const result = await classifier.classify(input);
     expect(result).toBe(FALLBACK_RESULT);
     expect(fallback.calls).toHaveLength(1);

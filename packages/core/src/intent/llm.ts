@@ -6,7 +6,8 @@ import type { AgentRegistry } from '../registry/registry.js';
 import { LlmIntentOutputSchema, repairPrompt, systemPrompt, userPrompt } from './llm-prompt.js';
 import type { IntentClassifier, IntentInput } from './types.js';
 
-export type IntentLlmErrorCode = 'llm/bad_output' | 'llm/timeout' | 'llm/rate_limited' | 'llm/unavailable' | 'llm/error';
+export type IntentLlmErrorCode =
+  'llm/bad_output' | 'llm/timeout' | 'llm/rate_limited' | 'llm/unavailable' | 'llm/error';
 
 /** Why the LLM path gave up and the fallback answered. */
 export interface IntentLlmError {
@@ -37,7 +38,8 @@ const LAST_RESORT: IntentResult = {
   capabilityGap: false,
   scope: null,
   horizon: null,
-  clarifyingQuestion: 'Sorry, I could not work out what you need just now. Could you say it again in a sentence, naming the task and the team?',
+  clarifyingQuestion:
+    'Sorry, I could not work out what you need just now. Could you say it again in a sentence, naming the task and the team?',
   source: 'offline',
 };
 
@@ -54,16 +56,24 @@ export function classifyLlmError(err: unknown, attempts: number): IntentLlmError
   const text = `${e?.name ?? ''} ${e?.message ?? String(err)}`.toLowerCase();
   const message = e?.message ?? String(err);
   if (e?.name === 'BadOutputError') return { code: 'llm/bad_output', message, attempts };
-  if (e?.name === 'TimeoutError' || text.includes('abort') || text.includes('timed out') || text.includes('timeout')) return { code: 'llm/timeout', message, attempts };
+  if (e?.name === 'TimeoutError' || text.includes('abort') || text.includes('timed out') || text.includes('timeout'))
+    return { code: 'llm/timeout', message, attempts };
   if (e?.status === 429 || text.includes('rate limit')) return { code: 'llm/rate_limited', message, attempts };
-  if (text.includes('econnrefused') || text.includes('fetch failed') || text.includes('enotfound') || (e?.status !== undefined && e.status >= 500)) {
+  if (
+    text.includes('econnrefused') ||
+    text.includes('fetch failed') ||
+    text.includes('enotfound') ||
+    (e?.status !== undefined && e.status >= 500)
+  ) {
     return { code: 'llm/unavailable', message, attempts };
   }
   return { code: 'llm/error', message, attempts };
 }
 
 const messageText = (m: BaseMessage): string =>
-  typeof m.content === 'string' ? m.content : m.content.map((c) => ('text' in c && typeof c.text === 'string' ? c.text : '')).join('');
+  typeof m.content === 'string'
+    ? m.content
+    : m.content.map((c) => ('text' in c && typeof c.text === 'string' ? c.text : '')).join('');
 
 /** The JSON object in a reply, tolerating code fences and prose around it. */
 function extractJson(text: string): unknown {
@@ -80,14 +90,26 @@ function extractJson(text: string): unknown {
 /** Schema check plus what only the registry knows: the agent and department must exist. */
 function validate(value: unknown, registry: AgentRegistry): LlmOutput {
   const parsed = LlmIntentOutputSchema.safeParse(value);
-  if (!parsed.success) throw new BadOutputError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw new BadOutputError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
+    );
   const out = parsed.data;
-  if (out.agent !== null && !registry.get(out.agent)) throw new BadOutputError(`agent: "${out.agent}" is not in the roster`);
+  if (out.agent !== null && !registry.get(out.agent))
+    throw new BadOutputError(`agent: "${out.agent}" is not in the roster`);
   const departments = registry.departments();
-  if (out.department !== null && out.department !== 'cross' && !departments.includes(out.department) && !/^new:[a-z][a-z0-9_]*$/.test(out.department)) {
-    throw new BadOutputError(`department: "${out.department}" must be one of ${departments.join(', ')}, cross, or new:<area>`);
+  if (
+    out.department !== null &&
+    out.department !== 'cross' &&
+    !departments.includes(out.department) &&
+    !/^new:[a-z][a-z0-9_]*$/.test(out.department)
+  ) {
+    throw new BadOutputError(
+      `department: "${out.department}" must be one of ${departments.join(', ')}, cross, or new:<area>`,
+    );
   }
-  if (out.intent === 'CLARIFY' && !out.clarifyingQuestion?.trim()) throw new BadOutputError('clarifyingQuestion: required when intent is CLARIFY');
+  if (out.intent === 'CLARIFY' && !out.clarifyingQuestion?.trim())
+    throw new BadOutputError('clarifyingQuestion: required when intent is CLARIFY');
   return out;
 }
 
@@ -114,10 +136,17 @@ async function withTimeout<T>(ms: number, run: (signal: AbortSignal) => Promise<
  * malformed answer is sent back once with the validation error (repair), and after that — or on
  * a timeout or provider error — the fallback classifier answers. Nothing is thrown.
  */
-export function createLlmIntentClassifier(model: BaseChatModel, registry: AgentRegistry, options: LlmClassifierOptions): IntentClassifier {
+export function createLlmIntentClassifier(
+  model: BaseChatModel,
+  registry: AgentRegistry,
+  options: LlmClassifierOptions,
+): IntentClassifier {
   const retries = options.retries ?? 1;
   const timeoutMs = options.timeoutMs ?? 20_000;
-  const structured = typeof model.bindTools === 'function' ? model.withStructuredOutput(LlmIntentOutputSchema, { name: 'classify_intent', includeRaw: true }) : undefined;
+  const structured =
+    typeof model.bindTools === 'function'
+      ? model.withStructuredOutput(LlmIntentOutputSchema, { name: 'classify_intent', includeRaw: true })
+      : undefined;
 
   /** One model call: the candidate value and the raw reply (shown back to the model on repair). */
   async function ask(messages: BaseMessage[], signal: AbortSignal): Promise<{ value: () => unknown; raw: string }> {

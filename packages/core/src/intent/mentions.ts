@@ -32,7 +32,10 @@ const normalise = (s: string): string =>
     .trim()} `;
 
 function acronym(title: string): string | undefined {
-  const words = title.toLowerCase().split(/\s+/).filter((w) => !['of', 'and', 'the', '&'].includes(w));
+  const words = title
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => !['of', 'and', 'the', '&'].includes(w));
   return words[0] === 'chief' && words.length >= 3 ? words.map((w) => w[0]).join('') : undefined;
 }
 
@@ -62,7 +65,11 @@ export class MentionIndex {
       const first = bare.split(' ')[0]!;
       if (bare.includes(' ') && d.type !== 'orchestrator') names.add(`${first} agent`).add(`${first} bot`);
       const last = d.name.split('_').at(-1)!;
-      if (d.type !== 'orchestrator' && roleWordOwners.get(last)?.length === 1 && !['support', 'specialist', 'processor'].includes(last)) {
+      if (
+        d.type !== 'orchestrator' &&
+        roleWordOwners.get(last)?.length === 1 &&
+        !['support', 'specialist', 'processor'].includes(last)
+      ) {
         names.add(`the ${last}`).add(`our ${last}`);
       }
       if (d.name === 'qa_tester') names.add('qa');

@@ -26,8 +26,11 @@ const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
 
 /** Scores predictions against labelled examples (same order). */
 export function computeMetrics(examples: readonly IntentExample[], predictions: readonly IntentResult[]): EvalMetrics {
-  if (examples.length !== predictions.length) throw new Error('computeMetrics: examples and predictions differ in length');
-  const confusion = Object.fromEntries(INTENTS.map((e) => [e, Object.fromEntries(INTENTS.map((p) => [p, 0]))])) as Record<Intent, Record<Intent, number>>;
+  if (examples.length !== predictions.length)
+    throw new Error('computeMetrics: examples and predictions differ in length');
+  const confusion = Object.fromEntries(
+    INTENTS.map((e) => [e, Object.fromEntries(INTENTS.map((p) => [p, 0]))]),
+  ) as Record<Intent, Record<Intent, number>>;
   let correct = 0;
   let deptN = 0;
   let deptOk = 0;

@@ -54,7 +54,11 @@ export class IntentModel {
     readonly temperature: number,
   ) {}
 
-  static train(ctx: AnalysisContext, examples: readonly IntentExample[], options: IntentModelOptions = {}): IntentModel {
+  static train(
+    ctx: AnalysisContext,
+    examples: readonly IntentExample[],
+    options: IntentModelOptions = {},
+  ): IntentModel {
     const analyses = examples.map((e) => analyseMessage(ctx, { text: e.text, history: e.history ?? [] }));
     const raw = analyses.map((a) => extractFeatures(a, ctx.registry));
     const vectorizer = new Vectorizer(raw);
@@ -81,7 +85,14 @@ export class IntentModel {
     const departmentModel = head((e) => e.department);
     // Only agents of this registry: a training line about an agent that is not loaded is skipped.
     const agentModel = head((e) => (e.agent && ctx.registry.get(e.agent) ? e.agent : undefined));
-    return new IntentModel(ctx.registry, vectorizer, intentModel, departmentModel, agentModel, options.temperature ?? CALIBRATION_TEMPERATURE);
+    return new IntentModel(
+      ctx.registry,
+      vectorizer,
+      intentModel,
+      departmentModel,
+      agentModel,
+      options.temperature ?? CALIBRATION_TEMPERATURE,
+    );
   }
 
   get departments(): readonly string[] {

@@ -38,7 +38,11 @@ export interface OfflineIntentClassifier extends IntentClassifier {
  * engineered cues and capability-index evidence, trained at construction on the shipped training
  * set, followed by slot filling from the registry, the capability index and the history.
  */
-export function createOfflineIntentClassifier(registry: AgentRegistry, index?: CapabilityIndex, options: OfflineClassifierOptions = {}): OfflineIntentClassifier {
+export function createOfflineIntentClassifier(
+  registry: AgentRegistry,
+  index?: CapabilityIndex,
+  options: OfflineClassifierOptions = {},
+): OfflineIntentClassifier {
   const custom = options.examples !== undefined || options.train !== undefined || options.temperature !== undefined;
   let trainedOnce = custom ? undefined : shipped.get(registry);
   if (!trainedOnce) {
@@ -52,7 +56,9 @@ export function createOfflineIntentClassifier(registry: AgentRegistry, index?: C
 
   const classifySync = (input: IntentInput): IntentResult => {
     // Intent is decided by how a message starts and what it asks; bounding the length bounds latency.
-    const history = (input.history ?? []).slice(-MAX_TURNS).map((t) => ({ role: t.role, content: t.content.slice(0, MAX_CHARS) }));
+    const history = (input.history ?? [])
+      .slice(-MAX_TURNS)
+      .map((t) => ({ role: t.role, content: t.content.slice(0, MAX_CHARS) }));
     const a = analyseMessage(ctx, { text: input.text.slice(0, MAX_CHARS), history });
     const prediction = model.predict(a);
     const top = prediction.intents[0]!;

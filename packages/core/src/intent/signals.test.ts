@@ -28,7 +28,11 @@ describe('detectGapAreas', () => {
 
 describe('history helpers', () => {
   it('should split the options of a clarifying question', () => {
-    expect(offeredOptions('Happy to — do you mean the invoice backlog, the budget, or the payroll run?')).toEqual(['the invoice backlog', 'the budget', 'the payroll run']);
+    expect(offeredOptions('Happy to — do you mean the invoice backlog, the budget, or the payroll run?')).toEqual([
+      'the invoice backlog',
+      'the budget',
+      'the payroll run',
+    ]);
     expect(offeredOptions('Done, the report is ready.')).toEqual([]);
   });
 
@@ -41,8 +45,12 @@ describe('history helpers', () => {
 
 describe('textCues', () => {
   it('should name the phrasing cues that fire', () => {
-    expect(textCues('The blog writer keeps adding buzzwords. Stop that going forward.')).toEqual(expect.arrayContaining(['feedback_habit', 'feedback_change']));
-    expect(textCues('Set up a permanent agent for contract review')).toEqual(expect.arrayContaining(['create_verb', 'permanent', 'agent_word']));
+    expect(textCues('The blog writer keeps adding buzzwords. Stop that going forward.')).toEqual(
+      expect.arrayContaining(['feedback_habit', 'feedback_change']),
+    );
+    expect(textCues('Set up a permanent agent for contract review')).toEqual(
+      expect.arrayContaining(['create_verb', 'permanent', 'agent_word']),
+    );
     expect(textCues('hello there')).toContain('greeting');
     expect(textCues('help')).toContain('help_question');
   });
@@ -101,7 +109,11 @@ describe('computeMetrics', () => {
 });
 
 describe('SpellingCorrector', () => {
-  const speller = new SpellingCorrector(['android build pipeline dashboard regression', 'android pipeline dashboard regression release', 'form from']);
+  const speller = new SpellingCorrector([
+    'android build pipeline dashboard regression',
+    'android pipeline dashboard regression release',
+    'form from',
+  ]);
 
   it('should fix one missing, extra, wrong or swapped letter to a known word', () => {
     expect(speller.correct('smoke test the new Andriod build')).toBe('smoke test the new Android build');

@@ -55,11 +55,17 @@ interface Candidate {
 }
 
 /** The best specialist for a task: index and learnt model combined, with history for follow-ups. */
-function bestMatch(a: MessageAnalysis, registry: AgentRegistry, agents: Prediction<string>[], specialistsOnly = true): Candidate | undefined {
+function bestMatch(
+  a: MessageAnalysis,
+  registry: AgentRegistry,
+  agents: Prediction<string>[],
+  specialistsOnly = true,
+): Candidate | undefined {
   const own = a.matches[0];
   const matches = !a.history.hasHistory || (own && own.score >= STRONG_MATCH) ? a.matches : a.resolvedMatches;
   const byAgent = new Map<string, Candidate>();
-  for (const m of matches) byAgent.set(m.agent, { agent: m.agent, department: m.department, score: m.score, combined: m.score });
+  for (const m of matches)
+    byAgent.set(m.agent, { agent: m.agent, department: m.department, score: m.score, combined: m.score });
   for (const p of agents.slice(0, 5)) {
     const def = registry.get(p.label)?.definition;
     if (!def || (specialistsOnly && def.type === 'orchestrator')) continue;
@@ -70,24 +76,48 @@ function bestMatch(a: MessageAnalysis, registry: AgentRegistry, agents: Predicti
   return [...byAgent.values()].sort((x, y) => y.combined - x.combined)[0];
 }
 
-function delegateSlots(a: MessageAnalysis, registry: AgentRegistry, departments: Prediction<string>[], agents: Prediction<string>[]): Pick<Slots, 'agent' | 'department' | 'capabilityGap'> {
+function delegateSlots(
+  a: MessageAnalysis,
+  registry: AgentRegistry,
+  departments: Prediction<string>[],
+  agents: Prediction<string>[],
+): Pick<Slots, 'agent' | 'department' | 'capabilityGap'> {
   const named = firstAgent(a, registry, true);
   if (named) return { agent: named, department: registry.get(named)!.definition.department, capabilityGap: false };
   const best = bestMatch(a, registry, agents);
-  const gap = a.gaps[0] ?? (a.history.hasHistory ? detectGapAreas(`${a.history.lastUser} ${a.history.chosenOption ?? ''}`)[0] : undefined);
-  if (gapWins(gap, best?.score ?? 0, departments)) return { agent: null, department: `new:${gap.area}`, capabilityGap: true };
-  if (best && (best.score >= WEAK_MATCH || best.combined >= WEAK_MATCH + AGENT_MODEL_WEIGHT / 2)) return { agent: best.agent, department: best.department, capabilityGap: false };
+  const gap =
+    a.gaps[0] ??
+    (a.history.hasHistory ? detectGapAreas(`${a.history.lastUser} ${a.history.chosenOption ?? ''}`)[0] : undefined);
+  if (gapWins(gap, best?.score ?? 0, departments))
+    return { agent: null, department: `new:${gap.area}`, capabilityGap: true };
+  if (best && (best.score >= WEAK_MATCH || best.combined >= WEAK_MATCH + AGENT_MODEL_WEIGHT / 2))
+    return { agent: best.agent, department: best.department, capabilityGap: false };
   // Nobody matches: the department model's best guess, flagged as a gap.
   return { agent: null, department: bestDepartment(departments, (d) => d !== 'cross'), capabilityGap: true };
 }
 
-function improveSlots(a: MessageAnalysis, registry: AgentRegistry, agents: Prediction<string>[]): Pick<Slots, 'agent' | 'department' | 'capabilityGap'> {
-  const agent = a.leadingAgent ?? firstAgent(a, registry, false) ?? a.history.agents[0] ?? bestMatch(a, registry, agents, false)?.agent ?? null;
-  return { agent, department: agent ? (registry.get(agent)?.definition.department ?? null) : null, capabilityGap: false };
+function improveSlots(
+  a: MessageAnalysis,
+  registry: AgentRegistry,
+  agents: Prediction<string>[],
+): Pick<Slots, 'agent' | 'department' | 'capabilityGap'> {
+  const agent =
+    a.leadingAgent ??
+    firstAgent(a, registry, false) ??
+    a.history.agents[0] ??
+    bestMatch(a, registry, agents, false)?.agent ??
+    null;
+  return {
+    agent,
+    department: agent ? (registry.get(agent)?.definition.department ?? null) : null,
+    capabilityGap: false,
+  };
 }
 
 function buildDepartment(a: MessageAnalysis, departments: Prediction<string>[]): string | null {
-  const gap = a.gaps[0] ?? (a.history.hasHistory ? detectGapAreas(`${a.history.lastUser} ${a.history.lastAssistant}`)[0] : undefined);
+  const gap =
+    a.gaps[0] ??
+    (a.history.hasHistory ? detectGapAreas(`${a.history.lastUser} ${a.history.lastAssistant}`)[0] : undefined);
   if (gapWins(gap, a.matches[0]?.score ?? 0, departments)) return `new:${gap.area}`;
   const dept = a.mentions.find((m) => m.kind === 'department');
   if (dept && !gap) return dept.name;
@@ -114,7 +144,12 @@ function horizonOf(a: MessageAnalysis, intent: Intent): Slots['horizon'] {
 }
 
 /** Fills department, agent, gap flag, scope and horizon for a decided intent. */
-export function fillSlots(a: MessageAnalysis, intent: Intent, registry: AgentRegistry, prediction: Pick<ModelPrediction, 'departments' | 'agents'>): Slots {
+export function fillSlots(
+  a: MessageAnalysis,
+  intent: Intent,
+  registry: AgentRegistry,
+  prediction: Pick<ModelPrediction, 'departments' | 'agents'>,
+): Slots {
   const { departments, agents } = prediction;
   const horizon = horizonOf(a, intent);
   switch (intent) {
@@ -128,7 +163,9 @@ export function fillSlots(a: MessageAnalysis, intent: Intent, registry: AgentReg
       return {
         agent: null,
         department: projectDepartment(departments),
-        capabilityGap: a.segmentDepartments.some((d) => d.startsWith('new:')) || a.gaps.some((g) => g.strength >= 2 && (a.matches[0]?.score ?? 0) < STRONG_MATCH),
+        capabilityGap:
+          a.segmentDepartments.some((d) => d.startsWith('new:')) ||
+          a.gaps.some((g) => g.strength >= 2 && (a.matches[0]?.score ?? 0) < STRONG_MATCH),
         scope: 'project',
         horizon,
       };

@@ -17,7 +17,14 @@ export interface TrainOptions {
   average: boolean;
 }
 
-export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { epochs: 15, learningRate: 0.4, l2: 1e-4, seed: 7, balanced: true, average: true };
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
+  epochs: 15,
+  learningRate: 0.4,
+  l2: 1e-4,
+  seed: 7,
+  balanced: true,
+  average: true,
+};
 
 /** mulberry32: a tiny seeded PRNG, so every build trains the same model. */
 function prng(seed: number): () => number {
@@ -51,7 +58,13 @@ export class SoftmaxRegression {
     private readonly bias: Float64Array,
   ) {}
 
-  static train(rows: readonly SparseVector[], labels: readonly number[], classes: readonly string[], dim: number, options: Partial<TrainOptions> = {}): SoftmaxRegression {
+  static train(
+    rows: readonly SparseVector[],
+    labels: readonly number[],
+    classes: readonly string[],
+    dim: number,
+    options: Partial<TrainOptions> = {},
+  ): SoftmaxRegression {
     const o = { ...DEFAULT_TRAIN_OPTIONS, ...options };
     const k = classes.length;
     const w = new Float64Array(k * dim);
@@ -142,7 +155,10 @@ export class SoftmaxRegression {
   /** The largest weights of a class: what the model learnt (for docs and debugging). */
   topWeights(cls: string, n: number, names: (col: number) => string): Array<[string, number]> {
     const c = this.classes.indexOf(cls);
-    const ws = Array.from(this.w.subarray(c * this.dim, (c + 1) * this.dim), (v, j) => [names(j), v] as [string, number]);
+    const ws = Array.from(
+      this.w.subarray(c * this.dim, (c + 1) * this.dim),
+      (v, j) => [names(j), v] as [string, number],
+    );
     return ws.sort((a, b) => b[1] - a[1]).slice(0, n);
   }
 }

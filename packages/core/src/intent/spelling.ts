@@ -26,7 +26,8 @@ export class SpellingCorrector {
   private readonly deletes = new Map<string, string[]>();
 
   constructor(texts: Iterable<string>) {
-    for (const t of texts) for (const w of t.toLowerCase().match(WORD) ?? []) this.counts.set(w, (this.counts.get(w) ?? 0) + 1);
+    for (const t of texts)
+      for (const w of t.toLowerCase().match(WORD) ?? []) this.counts.set(w, (this.counts.get(w) ?? 0) + 1);
     for (const [w, n] of this.counts) {
       if (n < MIN_COUNT || w.length < MIN_LENGTH - 1 || w.length > MAX_LENGTH + 1) continue;
       for (const d of new Set(deletions(w))) this.deletes.set(d, [...(this.deletes.get(d) ?? []), w]);
@@ -66,7 +67,11 @@ export class SpellingCorrector {
     return text.replace(WORD, (w) => {
       const fixed = this.correctWord(w);
       if (!fixed) return w;
-      return w === w.toUpperCase() && w.length > 1 ? fixed.toUpperCase() : w[0] === w[0]!.toUpperCase() ? fixed[0]!.toUpperCase() + fixed.slice(1) : fixed;
+      return w === w.toUpperCase() && w.length > 1
+        ? fixed.toUpperCase()
+        : w[0] === w[0]!.toUpperCase()
+          ? fixed[0]!.toUpperCase() + fixed.slice(1)
+          : fixed;
     });
   }
 }

@@ -34,7 +34,10 @@ export class Vectorizer {
   restrict(x: SparseVector, groups: ReadonlySet<FeatureGroup>): SparseVector {
     const keep: number[] = [];
     for (let i = 0; i < x.indices.length; i++) if (groups.has(groupOf(this.names[x.indices[i]!]!))) keep.push(i);
-    return { indices: Int32Array.from(keep, (i) => x.indices[i]!), values: Float64Array.from(keep, (i) => x.values[i]!) };
+    return {
+      indices: Int32Array.from(keep, (i) => x.indices[i]!),
+      values: Float64Array.from(keep, (i) => x.values[i]!),
+    };
   }
 
   /** The feature a column stands for. */

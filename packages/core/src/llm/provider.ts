@@ -57,7 +57,12 @@ export function createLlmProvider(settings: LlmSettings): LlmProvider {
       });
       break;
     case 'anthropic':
-      chatModel = new ChatAnthropic({ model, ...common, apiKey: settings.apiKey, clientOptions: settings.timeoutMs ? { timeout: settings.timeoutMs } : undefined });
+      chatModel = new ChatAnthropic({
+        model,
+        ...common,
+        apiKey: settings.apiKey,
+        clientOptions: settings.timeoutMs ? { timeout: settings.timeoutMs } : undefined,
+      });
       break;
     case 'ollama':
       chatModel = new ChatOllama({ model, temperature: common.temperature, baseUrl: settings.baseUrl });

@@ -4,7 +4,8 @@ import { AIMessage, AIMessageChunk, type BaseMessage } from '@langchain/core/mes
 import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
 
 /** One scripted turn: the text to return, or an error to throw, with optional usage and delay. */
-export type ScriptedTurn = string | Error | { content: string; inputTokens?: number; outputTokens?: number; delayMs?: number };
+export type ScriptedTurn =
+  string | Error | { content: string; inputTokens?: number; outputTokens?: number; delayMs?: number };
 
 /**
  * A deterministic chat model for tests: returns the scripted turns in order, streams them word by
@@ -25,24 +26,44 @@ export class ScriptedChatModel extends BaseChatModel {
     return 'scripted';
   }
 
-  private next(messages: BaseMessage[]): { content: string; inputTokens: number; outputTokens: number; delayMs: number } {
+  private next(messages: BaseMessage[]): {
+    content: string;
+    inputTokens: number;
+    outputTokens: number;
+    delayMs: number;
+  } {
     this.prompts.push(messages);
     const turn = this.script[this.turn++];
     if (turn === undefined) throw new Error(`ScriptedChatModel: no scripted turn left (called ${this.turn} times)`);
     if (turn instanceof Error) throw turn;
     const t = typeof turn === 'string' ? { content: turn } : turn;
     const words = t.content.split(/\s+/).filter(Boolean).length;
-    return { content: t.content, inputTokens: t.inputTokens ?? 10, outputTokens: t.outputTokens ?? words, delayMs: t.delayMs ?? 0 };
+    return {
+      content: t.content,
+      inputTokens: t.inputTokens ?? 10,
+      outputTokens: t.outputTokens ?? words,
+      delayMs: t.delayMs ?? 0,
+    };
   }
 
   async _generate(messages: BaseMessage[]): Promise<ChatResult> {
     const t = this.next(messages);
     if (t.delayMs) await new Promise((r) => setTimeout(r, t.delayMs));
-    const usage = { input_tokens: t.inputTokens, output_tokens: t.outputTokens, total_tokens: t.inputTokens + t.outputTokens };
-    return { generations: [{ text: t.content, message: new AIMessage({ content: t.content, usage_metadata: usage }) }] };
+    const usage = {
+      input_tokens: t.inputTokens,
+      output_tokens: t.outputTokens,
+      total_tokens: t.inputTokens + t.outputTokens,
+    };
+    return {
+      generations: [{ text: t.content, message: new AIMessage({ content: t.content, usage_metadata: usage }) }],
+    };
   }
 
-  override async *_streamResponseChunks(messages: BaseMessage[], _options: this['ParsedCallOptions'], runManager?: CallbackManagerForLLMRun): AsyncGenerator<ChatGenerationChunk> {
+  override async *_streamResponseChunks(
+    messages: BaseMessage[],
+    _options: this['ParsedCallOptions'],
+    runManager?: CallbackManagerForLLMRun,
+  ): AsyncGenerator<ChatGenerationChunk> {
     const t = this.next(messages);
     if (t.delayMs) await new Promise((r) => setTimeout(r, t.delayMs));
     const pieces = t.content.match(/\S+\s*|\s+/g) ?? [];
@@ -52,7 +73,13 @@ export class ScriptedChatModel extends BaseChatModel {
         text: piece,
         message: new AIMessageChunk({
           content: piece,
-          usage_metadata: last ? { input_tokens: t.inputTokens, output_tokens: t.outputTokens, total_tokens: t.inputTokens + t.outputTokens } : undefined,
+          usage_metadata: last
+            ? {
+                input_tokens: t.inputTokens,
+                output_tokens: t.outputTokens,
+                total_tokens: t.inputTokens + t.outputTokens,
+              }
+            : undefined,
         }),
       });
       yield chunk;

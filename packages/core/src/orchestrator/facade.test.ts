@@ -3,7 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { IntentClassifier } from '../intent/index.js';
 import type { LlmProvider } from '../llm/provider.js';
 import { ScriptedChatModel } from '../llm/scripted.js';
-import { loadShippedWorkforce, orchestratorHarness as harnessFor, type HarnessOptions, type Workforce } from '../testing/facade-harness.js';
+import {
+  loadShippedWorkforce,
+  orchestratorHarness as harnessFor,
+  type HarnessOptions,
+  type Workforce,
+} from '../testing/facade-harness.js';
 
 let workforce: Workforce;
 beforeAll(async () => {
@@ -14,7 +19,17 @@ const harness = (llm?: LlmProvider, options?: HarnessOptions) => harnessFor(work
 
 /** A classifier that always sees a question for the orchestrator itself. */
 const directResponse: IntentClassifier = {
-  classify: async () => ({ intent: 'DIRECT_RESPONSE', confidence: 0.9, department: null, agent: null, capabilityGap: false, scope: null, horizon: null, clarifyingQuestion: null, source: 'offline' }),
+  classify: async () => ({
+    intent: 'DIRECT_RESPONSE',
+    confidence: 0.9,
+    department: null,
+    agent: null,
+    capabilityGap: false,
+    scope: null,
+    horizon: null,
+    clarifyingQuestion: null,
+    source: 'offline',
+  }),
 };
 
 describe('OrchestratorFacade', () => {
@@ -48,13 +63,25 @@ describe('OrchestratorFacade', () => {
   });
 
   it('should answer open questions with the LLM, stream its tokens and record usage', async () => {
-    const model = new ScriptedChatModel([{ content: 'Our quarterly priorities are hiring and launch.', inputTokens: 120, outputTokens: 9 }]);
-    const h = harness({ info: { provider: 'scripted', model: 'script-1', offline: false }, chatModel: model }, { intents: directResponse });
+    const model = new ScriptedChatModel([
+      { content: 'Our quarterly priorities are hiring and launch.', inputTokens: 120, outputTokens: 9 },
+    ]);
+    const h = harness(
+      { info: { provider: 'scripted', model: 'script-1', offline: false }, chatModel: model },
+      { intents: directResponse },
+    );
     const { reply } = await h.send(randomUUID(), 'Summarise our priorities for this quarter in one line.');
     expect(reply.content).toBe('Our quarterly priorities are hiring and launch.');
     expect(reply.metadata).toMatchObject({ offline: false, model: 'scripted/script-1' });
     expect(h.deltas.map((d) => d.delta).join('')).toBe(reply.content);
-    expect(h.usage).toEqual([expect.objectContaining({ promptTokens: 120, completionTokens: 9, provider: 'scripted', agentName: 'ceo_orchestrator' })]);
+    expect(h.usage).toEqual([
+      expect.objectContaining({
+        promptTokens: 120,
+        completionTokens: 9,
+        provider: 'scripted',
+        agentName: 'ceo_orchestrator',
+      }),
+    ]);
     // The system prompt carries the real organisation.
     expect(String(model.prompts[0]![0]!.content)).toContain('finance_manager_orchestrator');
   });
@@ -69,17 +96,25 @@ describe('OrchestratorFacade', () => {
 
   it('should keep the user message and store a classified notice when the LLM fails', async () => {
     const failing = Object.assign(new Error('Request failed with status 429: rate limit exceeded'), { status: 429 });
-    const h = harness({ info: { provider: 'scripted', model: 'm', offline: false }, chatModel: new ScriptedChatModel([failing]) }, { intents: directResponse });
+    const h = harness(
+      { info: { provider: 'scripted', model: 'm', offline: false }, chatModel: new ScriptedChatModel([failing]) },
+      { intents: directResponse },
+    );
     const { message, reply } = await h.send(randomUUID(), 'Write a haiku about our company values.');
     expect(message.content).toBe('Write a haiku about our company values.');
     expect(reply.role).toBe('system');
     expect(reply.metadata).toEqual({ error: 'llm/rate_limited' });
-    expect(h.failures).toEqual([expect.objectContaining({ messageId: reply.id, error: expect.objectContaining({ code: 'llm/rate_limited' }) })]);
+    expect(h.failures).toEqual([
+      expect.objectContaining({ messageId: reply.id, error: expect.objectContaining({ code: 'llm/rate_limited' }) }),
+    ]);
   });
 
   it('should time out a reply that takes too long and say so', async () => {
     const model = new ScriptedChatModel([{ content: 'too late', delayMs: 500 }]);
-    const h = harness({ info: { provider: 'scripted', model: 'm', offline: false }, chatModel: model }, { intents: directResponse });
+    const h = harness(
+      { info: { provider: 'scripted', model: 'm', offline: false }, chatModel: model },
+      { intents: directResponse },
+    );
     (h.facade as unknown as { deps: { replyTimeoutMs: number } }).deps.replyTimeoutMs = 50;
     const { reply } = await h.send(randomUUID(), 'Tell me a long story about our history.');
     expect(reply.metadata).toEqual({ error: 'llm/timeout' });

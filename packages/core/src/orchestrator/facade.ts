@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { HumanMessage } from '@langchain/core/messages';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import type { Message } from '@orchestrator/contracts';
-import type { ConversationGraphDeps, ConversationRunContext, ConversationStreamEvent } from '../graphs/conversation/deps.js';
+import type {
+  ConversationGraphDeps,
+  ConversationRunContext,
+  ConversationStreamEvent,
+} from '../graphs/conversation/deps.js';
 import type { ConversationStateType } from '../graphs/conversation/state.js';
 import { buildConversationGraph, type ConversationGraph } from '../graphs/conversation/graph.js';
 import { classifyReplyError } from './errors.js';
@@ -94,7 +98,13 @@ export class OrchestratorFacade {
       for await (const [mode, payload] of stream) {
         if (mode === 'custom') {
           const event = payload as ConversationStreamEvent;
-          if (event.type === 'delta') this.deps.events.delta(workspaceId, { conversationId, messageId: replyId, index: index++, delta: event.text });
+          if (event.type === 'delta')
+            this.deps.events.delta(workspaceId, {
+              conversationId,
+              messageId: replyId,
+              index: index++,
+              delta: event.text,
+            });
         } else {
           final = payload as typeof final;
         }

@@ -1,4 +1,11 @@
-import type { Message, MessageDelta, MessageMetadata, MessageRole, ReplyFailed, ReplyStarted } from '@orchestrator/contracts';
+import type {
+  Message,
+  MessageDelta,
+  MessageMetadata,
+  MessageRole,
+  ReplyFailed,
+  ReplyStarted,
+} from '@orchestrator/contracts';
 
 export interface NewMessage {
   /** Pre-assigned so the streamed deltas and the stored reply share one id. */

@@ -35,10 +35,17 @@ function reportsTo(registry: AgentRegistry, entity: OrgEntity): string {
   if (direct.length === 0) {
     return `Nobody reports to ${ref(lead)}: it is a specialist. It reports to ${registry.manager(lead.definition.name) ? ref(registry.manager(lead.definition.name)!) : 'no one'}.`;
   }
-  const parts = [`${plural(direct.length, 'agent')} ${direct.length === 1 ? 'reports' : 'report'} directly to ${ref(lead)}:`, '', ...direct.map(line)];
+  const parts = [
+    `${plural(direct.length, 'agent')} ${direct.length === 1 ? 'reports' : 'report'} directly to ${ref(lead)}:`,
+    '',
+    ...direct.map(line),
+  ];
   const indirect = registry.allReports(lead.definition.name).filter((a) => !direct.includes(a));
   if (indirect.length > 0) {
-    parts.push('', `Through them, ${plural(indirect.length, 'more agent')} ${indirect.length === 1 ? 'works' : 'work'} under ${lead.definition.title}: ${indirect.map((a) => a.definition.title).join(', ')}.`);
+    parts.push(
+      '',
+      `Through them, ${plural(indirect.length, 'more agent')} ${indirect.length === 1 ? 'works' : 'work'} under ${lead.definition.title}: ${indirect.map((a) => a.definition.title).join(', ')}.`,
+    );
   }
   return parts.join('\n');
 }
@@ -58,7 +65,11 @@ function departmentMembers(registry: AgentRegistry, department: string): string 
   const lead = registry.departmentLead(department);
   const others = members.filter((m) => m !== lead);
   const parts = [`${departmentLabel(department)} has ${plural(members.length, 'agent')}.`, ''];
-  if (lead) parts.push(`Led by ${ref(lead)}, who reports to ${registry.manager(lead.definition.name)?.definition.title ?? 'no one'}.`, '');
+  if (lead)
+    parts.push(
+      `Led by ${ref(lead)}, who reports to ${registry.manager(lead.definition.name)?.definition.title ?? 'no one'}.`,
+      '',
+    );
   parts.push(...others.map(line));
   return parts.join('\n');
 }
@@ -82,17 +93,26 @@ function agentInfo(registry: AgentRegistry, name: string): string {
 
 function overview(registry: AgentRegistry): string {
   const root = registry.root();
-  const parts = [`The organisation has ${plural(registry.size, 'agent')} in ${plural(registry.departments().length, 'department')}.`, ''];
+  const parts = [
+    `The organisation has ${plural(registry.size, 'agent')} in ${plural(registry.departments().length, 'department')}.`,
+    '',
+  ];
   if (root) parts.push(`At the top: ${ref(root)}.`, '');
   for (const department of registry.departments()) {
     const lead = registry.departmentLead(department);
     const count = registry.inDepartment(department).length;
-    parts.push(`- **${departmentLabel(department)}** — ${plural(count, 'agent')}${lead ? `, led by ${lead.definition.title}` : ''}`);
+    parts.push(
+      `- **${departmentLabel(department)}** — ${plural(count, 'agent')}${lead ? `, led by ${lead.definition.title}` : ''}`,
+    );
   }
   return parts.join('\n');
 }
 
-export const EXAMPLE_QUESTIONS = ['Who reports to the CFO?', 'Which agents are in marketing?', 'What does the roi_calculator do?'];
+export const EXAMPLE_QUESTIONS = [
+  'Who reports to the CFO?',
+  'Which agents are in marketing?',
+  'What does the roi_calculator do?',
+];
 
 function help(registry: AgentRegistry, llmAvailable: boolean): string {
   return [

@@ -23,7 +23,10 @@ const normalise = (s: string): string =>
 
 /** "Chief Financial Officer" → "cfo". */
 function acronym(title: string): string | undefined {
-  const words = title.toLowerCase().split(/\s+/).filter((w) => !['of', 'and', 'the', '&'].includes(w));
+  const words = title
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => !['of', 'and', 'the', '&'].includes(w));
   if (words[0] !== 'chief' || words.length < 3) return undefined;
   return words.map((w) => w[0]).join('');
 }

@@ -18,17 +18,32 @@ describe('organisation questions', () => {
     expect(answer).toContain('finance_manager_orchestrator');
     expect(answer).toMatch(/1 agent reports directly to \*\*Chief Financial Officer\*\*/);
     // Indirect reports are the finance specialists.
-    for (const name of ['Financial Analyst', 'Budget Planner', 'Invoice Processor', 'ROI Calculator']) expect(answer).toContain(name);
+    for (const name of ['Financial Analyst', 'Budget Planner', 'Invoice Processor', 'ROI Calculator'])
+      expect(answer).toContain(name);
   });
 
   it('should list the CEO direct reports from the registry', () => {
     const answer = ask("who are the CEO's direct reports")!;
-    for (const n of ['cto_orchestrator', 'cfo_orchestrator', 'cmo_orchestrator', 'operations_manager_orchestrator', 'hr_manager_orchestrator']) expect(answer).toContain(n);
+    for (const n of [
+      'cto_orchestrator',
+      'cfo_orchestrator',
+      'cmo_orchestrator',
+      'operations_manager_orchestrator',
+      'hr_manager_orchestrator',
+    ])
+      expect(answer).toContain(n);
   });
 
   it('should list the marketing agents when asked which agents are in marketing', () => {
     const answer = ask('Which agents are in marketing?')!;
-    for (const n of ['blog_post_writer', 'competitor_analyst', 'market_researcher', 'content_strategist', 'social_media_manager']) expect(answer).toContain(n);
+    for (const n of [
+      'blog_post_writer',
+      'competitor_analyst',
+      'market_researcher',
+      'content_strategist',
+      'social_media_manager',
+    ])
+      expect(answer).toContain(n);
     expect(answer).toContain('Led by **Marketing Manager');
   });
 
@@ -51,7 +66,9 @@ describe('organisation questions', () => {
   it('should ask a concrete question when the relation is unclear', () => {
     const query = parseOrgQuestion(registry, 'the CTO');
     expect(query.kind).toBe('ambiguous');
-    expect(clarifyingQuestion(registry, query)).toBe('What would you like to know about the Chief Technology Officer: who reports to it, whom it reports to, or what it does?');
+    expect(clarifyingQuestion(registry, query)).toBe(
+      'What would you like to know about the Chief Technology Officer: who reports to it, whom it reports to, or what it does?',
+    );
   });
 
   it('should not answer what it cannot understand', () => {

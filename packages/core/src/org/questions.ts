@@ -17,11 +17,16 @@ export type OrgQuery =
 const test = (re: RegExp, text: string) => re.test(text);
 
 const GREETING = /^\s*(hi|hello|hey|good (morning|afternoon|evening)|greetings)\b[\s!.,]*(there)?[\s!.]*$/i;
-const HELP = /\b(what can you do|what do you do|how can you help|what are you able to|help me get started|what can i ask|^help\b|your capabilities)/i;
-const OVERVIEW = /\b(org(ani[sz]ation(al)?)? chart|show (me )?the (org|organi[sz]ation|hierarchy|company)|(which|what) departments|list (all )?(the )?(agents|departments)|how is the (company|organi[sz]ation) (structured|organi[sz]ed)|who('s| is) (in|on) the (org|company)|whole (org|organi[sz]ation))\b/i;
-const REPORTS_TO = /\b(who (reports|report) (to|into|up to)|who (works|work) (for|under)|(direct )?reports of|direct reports|who does .+ manage|who is managed by|who('s| is| are) under|team of|'?s team|reporting (to|into))\b/i;
-const MANAGER_OF = /\b(who does .+ report (to|into)|whom does .+ report to|(manager|boss|supervisor|head) of|who manages|who('s| is) (the )?(manager|boss|supervisor)|'?s (manager|boss|supervisor)|reports? to whom|report into whom)\b/i;
-const MEMBERS = /\b((which|what) agents|who('s| is| are)? (in|on)|members of|list .*(agents|team)|agents (in|of)|people in|(which|what) (specialists|roles))\b/i;
+const HELP =
+  /\b(what can you do|what do you do|how can you help|what are you able to|help me get started|what can i ask|^help\b|your capabilities)/i;
+const OVERVIEW =
+  /\b(org(ani[sz]ation(al)?)? chart|show (me )?the (org|organi[sz]ation|hierarchy|company)|(which|what) departments|list (all )?(the )?(agents|departments)|how is the (company|organi[sz]ation) (structured|organi[sz]ed)|who('s| is) (in|on) the (org|company)|whole (org|organi[sz]ation))\b/i;
+const REPORTS_TO =
+  /\b(who (reports|report) (to|into|up to)|who (works|work) (for|under)|(direct )?reports of|direct reports|who does .+ manage|who is managed by|who('s| is| are) under|team of|'?s team|reporting (to|into))\b/i;
+const MANAGER_OF =
+  /\b(who does .+ report (to|into)|whom does .+ report to|(manager|boss|supervisor|head) of|who manages|who('s| is) (the )?(manager|boss|supervisor)|'?s (manager|boss|supervisor)|reports? to whom|report into whom)\b/i;
+const MEMBERS =
+  /\b((which|what) agents|who('s| is| are)? (in|on)|members of|list .*(agents|team)|agents (in|of)|people in|(which|what) (specialists|roles))\b/i;
 const INFO = /\b(what does .+ do|tell me about|who is|what is|describe|what('s| is) the role of|responsib)/i;
 
 /** Words that point back to whoever the conversation was last about. */
@@ -68,9 +73,13 @@ export function resolveFollowUp(query: OrgQuery, text: string, previous: OrgQuer
     case 'manager_of':
       return { kind: previous.kind, entity };
     case 'department_members':
-      return entity.kind === 'department' ? { kind: 'department_members', department: entity.department } : { kind: 'reports_to', entity };
+      return entity.kind === 'department'
+        ? { kind: 'department_members', department: entity.department }
+        : { kind: 'reports_to', entity };
     case 'agent_info':
-      return entity.kind === 'agent' ? { kind: 'agent_info', name: entity.name } : { kind: 'department_members', department: entity.department };
+      return entity.kind === 'agent'
+        ? { kind: 'agent_info', name: entity.name }
+        : { kind: 'department_members', department: entity.department };
     default:
       return query;
   }

@@ -9,7 +9,11 @@ const needText = (s: { name: string; description: string }): string => `${s.name
  * weak one) gets one `build_agent` step listed first; the steps that need it depend on it and
  * keep `assignedAgent: null` until the new agent exists.
  */
-export function assignAgents(steps: readonly TemplateStep[], registry: AgentRegistry, match: AgentMatcher): DraftStep[] {
+export function assignAgents(
+  steps: readonly TemplateStep[],
+  registry: AgentRegistry,
+  match: AgentMatcher,
+): DraftStep[] {
   const drafts: DraftStep[] = [];
   const gaps = new Map<string, DraftStep[]>();
   for (const s of steps) {
@@ -30,7 +34,11 @@ export function assignAgents(steps: readonly TemplateStep[], registry: AgentRegi
     if (s.agent && registry.get(s.agent)) {
       draft.assignedAgent = s.agent;
     } else if (s.type === 'standard' && s.capability !== null) {
-      const found = findAgent({ capability: s.capability, text: needText(s), department: s.department }, registry, match);
+      const found = findAgent(
+        { capability: s.capability, text: needText(s), department: s.department },
+        registry,
+        match,
+      );
       if (found) {
         draft.assignedAgent = found.agent;
         draft.capability = found.capability;

@@ -36,7 +36,9 @@ describe('createPlan: launch in Germany', () => {
   });
 
   it('should add German localisation of site, docs and campaign, left for a localization agent to be built', () => {
-    const localization = flatSteps(plan).filter((e) => e.step.capability === 'localization' && e.step.type === 'standard');
+    const localization = flatSteps(plan).filter(
+      (e) => e.step.capability === 'localization' && e.step.type === 'standard',
+    );
     expect(localization.map((e) => e.step.id).sort()).toEqual(['localize_campaign', 'localize_docs', 'localize_site']);
     expect(findStep(plan, 'localize_docs').name).toBe('Translate product docs into German');
     for (const { step } of localization) {
@@ -50,7 +52,13 @@ describe('createPlan: launch in Germany', () => {
     const builds = flatSteps(plan).filter((e) => e.step.type === 'build_agent');
     expect(builds).toHaveLength(1);
     const build = builds[0]!.step;
-    expect(build).toMatchObject({ id: 'build_localization_agent', capability: 'localization', department: 'new:localization', collaboration: 'approval', assignedHuman: null });
+    expect(build).toMatchObject({
+      id: 'build_localization_agent',
+      capability: 'localization',
+      department: 'new:localization',
+      collaboration: 'approval',
+      assignedHuman: null,
+    });
     expect(plan.steps).toContain(build); // top level: it serves two departments
     for (const e of flatSteps(plan).filter((x) => x.step.capability === 'localization' && x.step.type === 'standard')) {
       expect(e.parent, e.qid).not.toBeNull();
@@ -83,22 +91,32 @@ describe('createPlan: launch in Germany', () => {
   });
 
   it('should leave approvals and reviews for named people to be assigned', () => {
-    const open = flatSteps(plan).filter((e) => e.step.assignedHuman === null && (e.step.type === 'human_approval' || e.step.collaboration));
-    expect(open.map((e) => e.step.id)).toEqual(expect.arrayContaining(['budget_approval', 'campaign_approval', 'go_no_go', 'positioning']));
+    const open = flatSteps(plan).filter(
+      (e) => e.step.assignedHuman === null && (e.step.type === 'human_approval' || e.step.collaboration),
+    );
+    expect(open.map((e) => e.step.id)).toEqual(
+      expect.arrayContaining(['budget_approval', 'campaign_approval', 'go_no_go', 'positioning']),
+    );
     expect(findStep(plan, 'positioning').collaboration).toBe('strategy');
     expect(plan.warnings.find((w) => w.startsWith('People to name:'))).toMatch(/Launch budget approval \(approval\)/);
   });
 });
 
 describe('createPlan: any wording', () => {
-  it.each(['', '   ', '???', 'a', 'launch launch launch', 'Plan 🚀 für Deutschland — bitte!', 'x'.repeat(5000), 'and and , ; then'])(
-    'should return a valid plan and never throw for %j',
-    (request) => {
-      const plan = createPlan({ request, registry, match });
-      expect(validatePlan(plan, registry).ok).toBe(true);
-      expect(plan.steps.length).toBeGreaterThan(0);
-    },
-  );
+  it.each([
+    '',
+    '   ',
+    '???',
+    'a',
+    'launch launch launch',
+    'Plan 🚀 für Deutschland — bitte!',
+    'x'.repeat(5000),
+    'and and , ; then',
+  ])('should return a valid plan and never throw for %j', (request) => {
+    const plan = createPlan({ request, registry, match });
+    expect(validatePlan(plan, registry).ok).toBe(true);
+    expect(plan.steps.length).toBeGreaterThan(0);
+  });
 });
 
 describe('createPlan: adapting to the request', () => {
@@ -109,7 +127,12 @@ describe('createPlan: adapting to the request', () => {
   });
 
   it('should check a month deadline against the date it is given', () => {
-    const plan = createPlan({ request: 'Hire a data scientist by March', registry, match, now: new Date('2025-02-03T09:00:00Z') });
+    const plan = createPlan({
+      request: 'Hire a data scientist by March',
+      registry,
+      match,
+      now: new Date('2025-02-03T09:00:00Z'),
+    });
     expect(plan.warnings.find((w) => w.startsWith('Timeline:'))).toMatch(/"by March" \(4 weeks\)/);
   });
 
@@ -121,8 +144,15 @@ describe('createPlan: adapting to the request', () => {
 
   it('should keep an unavailable agent and name an alternative the matcher finds', () => {
     const base = createTestMatcher(registry, { unavailable: ['blog_post_writer'] });
-    const withAlternative: AgentMatcher = (need) => (need.exclude?.includes('blog_post_writer') ? { agent: 'content_strategist', score: 0.7, available: true } : base(need));
-    const plan = createPlan({ request: 'Plan the launch of our new analytics dashboard', registry, match: withAlternative });
+    const withAlternative: AgentMatcher = (need) =>
+      need.exclude?.includes('blog_post_writer')
+        ? { agent: 'content_strategist', score: 0.7, available: true }
+        : base(need);
+    const plan = createPlan({
+      request: 'Plan the launch of our new analytics dashboard',
+      registry,
+      match: withAlternative,
+    });
     expect(findStep(plan, 'blog_post').assignedAgent).toBe('blog_post_writer');
     expect(plan.warnings).toContain(
       'Unavailable: Blog Post Writer (blog_post_writer) is busy or offline right now; "Launch blog post" stays assigned to it — Content Strategist (content_strategist) could take it instead.',
@@ -130,12 +160,23 @@ describe('createPlan: adapting to the request', () => {
   });
 
   it('should point to the manager when an unavailable agent has no alternative', () => {
-    const plan = createPlan({ request: 'Prepare the Q3 budget', registry, match: createTestMatcher(registry, { unavailable: ['budget_planner'] }) });
-    expect(plan.warnings.find((w) => w.includes('"Draft the quarterly budget"'))).toMatch(/its manager Finance Manager \(finance_manager_orchestrator\) can reassign it/);
+    const plan = createPlan({
+      request: 'Prepare the Q3 budget',
+      registry,
+      match: createTestMatcher(registry, { unavailable: ['budget_planner'] }),
+    });
+    expect(plan.warnings.find((w) => w.includes('"Draft the quarterly budget"'))).toMatch(
+      /its manager Finance Manager \(finance_manager_orchestrator\) can reassign it/,
+    );
   });
 
   it('should keep a single-department plan flat', () => {
-    const plan = createPlan({ request: 'Write a blog post series and a content calendar for the summer', registry, match, department: 'marketing' });
+    const plan = createPlan({
+      request: 'Write a blog post series and a content calendar for the summer',
+      registry,
+      match,
+      department: 'marketing',
+    });
     expect(plan.template).toBeNull();
     expect(plan.department).toBe('marketing');
     expect(plan.steps.some((s) => s.type === 'subproject')).toBe(false);
@@ -143,7 +184,11 @@ describe('createPlan: adapting to the request', () => {
   });
 
   it('should decompose a request no template fits into research, work, review, approval and rollout', () => {
-    const plan = createPlan({ request: 'Migrate the finance reports to the data warehouse, write runbooks and prepare a variance analysis', registry, match });
+    const plan = createPlan({
+      request: 'Migrate the finance reports to the data warehouse, write runbooks and prepare a variance analysis',
+      registry,
+      match,
+    });
     expect(plan.template).toBeNull();
     const steps = flatSteps(plan).map((e) => e.step);
     expect(steps.length).toBeGreaterThanOrEqual(6);
@@ -158,7 +203,11 @@ describe('createPlan: adapting to the request', () => {
   });
 
   it('should build the missing agent first when a generic request needs a gap area', () => {
-    const plan = createPlan({ request: 'Get legal counsel to check our terms of service, then update the employee handbook', registry, match });
+    const plan = createPlan({
+      request: 'Get legal counsel to check our terms of service, then update the employee handbook',
+      registry,
+      match,
+    });
     const build = flatSteps(plan).find((e) => e.step.type === 'build_agent')!.step;
     expect(build).toMatchObject({ capability: 'legal_review', department: 'new:legal', name: 'Build a legal agent' });
     const needing = flatSteps(plan).filter((e) => e.step.capability === 'legal_review' && e.step.type === 'standard');

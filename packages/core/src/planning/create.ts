@@ -20,11 +20,18 @@ export interface CreatePlanInput {
 }
 
 const fill = (text: string, market: Market | null): string =>
-  text.replace(/\{market\}/g, market?.name ?? 'the target market').replace(/\{language\}/g, market?.language ?? 'the local language');
+  text
+    .replace(/\{market\}/g, market?.name ?? 'the target market')
+    .replace(/\{language\}/g, market?.language ?? 'the local language');
 
 /** Template steps for this request: market words filled in, localisation added for a non-English market. */
 export function instantiateTemplate(template: ProjectTemplate, ctx: RequestContext): TemplateStep[] {
-  const steps: TemplateStep[] = template.steps.map((s) => ({ ...s, name: fill(s.name, ctx.market), description: fill(s.description, ctx.market), dependsOn: [...s.dependsOn] }));
+  const steps: TemplateStep[] = template.steps.map((s) => ({
+    ...s,
+    name: fill(s.name, ctx.market),
+    description: fill(s.description, ctx.market),
+    dependsOn: [...s.dependsOn],
+  }));
   if (!ctx.market?.needsLocalization) return steps;
   for (const hook of template.localization ?? []) {
     const added: TemplateStep = {
@@ -48,7 +55,8 @@ export function instantiateTemplate(template: ProjectTemplate, ctx: RequestConte
 
 function marketNote(template: ProjectTemplate | null, ctx: RequestContext): string[] {
   if (!ctx.market) return [];
-  if (!ctx.market.needsLocalization || !template?.localization?.length) return [`Market: planned for ${ctx.market.name}.`];
+  if (!ctx.market.needsLocalization || !template?.localization?.length)
+    return [`Market: planned for ${ctx.market.name}.`];
   const names = template.localization.map((h) => `"${fill(h.name, ctx.market)}"`);
   return [`Market: planned for ${ctx.market.name} — added ${ctx.market.language} localisation: ${names.join(', ')}.`];
 }
@@ -63,9 +71,14 @@ export function createPlan(input: CreatePlanInput): Plan {
   const ctx = analyseRequest(request, input.now);
   const template = selectTemplate(request);
   const base = template
-    ? { steps: instantiateTemplate(template, ctx), leadDepartment: template.leadDepartment, title: template.title(request) }
+    ? {
+        steps: instantiateTemplate(template, ctx),
+        leadDepartment: template.leadDepartment,
+        title: template.title(request),
+      }
     : genericSteps(request, ctx, registry, match, input.department ?? null);
-  const title = ctx.market && !base.title.includes(ctx.market.name) ? `${base.title} in ${ctx.market.name}` : base.title;
+  const title =
+    ctx.market && !base.title.includes(ctx.market.name) ? `${base.title} in ${ctx.market.name}` : base.title;
   const drafts = assignAgents(base.steps, registry, match);
   const { steps, grouped } = groupByDepartment(drafts, registry);
   const owning = [...new Set(drafts.map((d) => d.department).filter(isOwningDepartment))];

@@ -61,7 +61,11 @@ describe('computeCriticalPath', () => {
         makeStep('c', { dependsOn: ['a', 'b'], estimatedDuration: weeks(1) }),
       ],
     });
-    const steps = [makeStep('kickoff', { estimatedDuration: days(2) }), sub, makeStep('launch', { dependsOn: ['kickoff', 'marketing'], estimatedDuration: days(1) })];
+    const steps = [
+      makeStep('kickoff', { estimatedDuration: days(2) }),
+      sub,
+      makeStep('launch', { dependsOn: ['kickoff', 'marketing'], estimatedDuration: days(1) }),
+    ];
     const cp = computeCriticalPath(steps);
     expect(cp.stepIds).toEqual(['marketing', 'marketing/a', 'marketing/c', 'launch']);
     expect(cp.totalMinutes).toBe(3 * 2400 + 480);
@@ -69,7 +73,11 @@ describe('computeCriticalPath', () => {
   });
 
   it('should break ties in favour of the earlier step', () => {
-    const cp = computeCriticalPath([makeStep('first'), makeStep('second'), makeStep('end', { dependsOn: ['first', 'second'] })]);
+    const cp = computeCriticalPath([
+      makeStep('first'),
+      makeStep('second'),
+      makeStep('end', { dependsOn: ['first', 'second'] }),
+    ]);
     expect(cp.stepIds).toEqual(['first', 'end']);
   });
 

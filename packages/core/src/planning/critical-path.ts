@@ -11,7 +11,8 @@ export interface CriticalPath {
 
 /** A subproject lasts as long as its own critical path; other steps as long as their estimate. */
 export function stepMinutes(step: PlanStep): number {
-  if (step.type === 'subproject' && step.steps && step.steps.length > 0) return computeCriticalPath(step.steps).totalMinutes;
+  if (step.type === 'subproject' && step.steps && step.steps.length > 0)
+    return computeCriticalPath(step.steps).totalMinutes;
   return toMinutes(step.estimatedDuration);
 }
 

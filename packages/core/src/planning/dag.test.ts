@@ -35,7 +35,12 @@ describe('validatePlan', () => {
   });
 
   it('should reject a cycle and name the steps in it', () => {
-    const plan = planOf([makeStep('a', { dependsOn: ['c'] }), makeStep('b', { dependsOn: ['a'] }), makeStep('c', { dependsOn: ['b'] }), makeStep('d')]);
+    const plan = planOf([
+      makeStep('a', { dependsOn: ['c'] }),
+      makeStep('b', { dependsOn: ['a'] }),
+      makeStep('c', { dependsOn: ['b'] }),
+      makeStep('d'),
+    ]);
     const { ok, errors } = validatePlan(plan, registry);
     expect(ok).toBe(false);
     const cycle = errors.find((e) => e.code === 'plan/cycle')!;
@@ -58,7 +63,11 @@ describe('validatePlan', () => {
     const sub = makeStep('eng', {
       type: 'subproject',
       department: 'engineering',
-      steps: [makeStep('x', { dependsOn: ['y'] }), makeStep('y', { dependsOn: ['x'] }), makeStep('z', { dependsOn: ['top'] })],
+      steps: [
+        makeStep('x', { dependsOn: ['y'] }),
+        makeStep('y', { dependsOn: ['x'] }),
+        makeStep('z', { dependsOn: ['top'] }),
+      ],
     });
     const { errors } = validatePlan(planOf([makeStep('top'), sub]), registry);
     expect(errors.find((e) => e.code === 'plan/cycle')!.stepIds.sort()).toEqual(['eng/x', 'eng/y']);
@@ -73,7 +82,10 @@ describe('validatePlan', () => {
 
   it('should reject an agent the registry does not know and a capability the agent lacks', () => {
     const { errors } = validatePlan(
-      planOf([makeStep('a', { assignedAgent: 'ghost_writer' }), makeStep('b', { assignedAgent: 'recruiter', capability: 'budget_preparation' })]),
+      planOf([
+        makeStep('a', { assignedAgent: 'ghost_writer' }),
+        makeStep('b', { assignedAgent: 'recruiter', capability: 'budget_preparation' }),
+      ]),
       registry,
     );
     expect(errors.map((e) => [e.code, e.stepIds])).toEqual([
@@ -83,19 +95,29 @@ describe('validatePlan', () => {
   });
 
   it('should reject a subproject without steps and steps nested in a non-subproject', () => {
-    expect(codes(planOf([makeStep('empty', { type: 'subproject', steps: [] })]))).toEqual(['plan/subproject_without_steps']);
+    expect(codes(planOf([makeStep('empty', { type: 'subproject', steps: [] })]))).toEqual([
+      'plan/subproject_without_steps',
+    ]);
     expect(codes(planOf([makeStep('odd', { steps: [makeStep('inner')] })]))).toEqual(['plan/unexpected_substeps']);
   });
 
   it('should report schema problems with the step they concern', () => {
-    const { errors } = validatePlan(planOf([makeStep('Bad Id'), makeStep('ok', { estimatedDuration: { value: 0, unit: 'days' } })]), registry);
+    const { errors } = validatePlan(
+      planOf([makeStep('Bad Id'), makeStep('ok', { estimatedDuration: { value: 0, unit: 'days' } })]),
+      registry,
+    );
     expect(errors.filter((e) => e.code === 'plan/schema').map((e) => e.stepIds)).toEqual([['Bad Id'], ['ok']]);
   });
 });
 
 describe('DAG helpers', () => {
   it('should find no cycle in a diamond and order it by dependencies', () => {
-    const steps = [makeStep('d', { dependsOn: ['b', 'c'] }), makeStep('b', { dependsOn: ['a'] }), makeStep('c', { dependsOn: ['a'] }), makeStep('a')];
+    const steps = [
+      makeStep('d', { dependsOn: ['b', 'c'] }),
+      makeStep('b', { dependsOn: ['a'] }),
+      makeStep('c', { dependsOn: ['a'] }),
+      makeStep('a'),
+    ];
     expect(findCycle(steps)).toBeNull();
     expect(topoOrder(steps)).toEqual(['a', 'b', 'c', 'd']);
   });

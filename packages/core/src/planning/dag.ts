@@ -76,38 +76,67 @@ function checkLevel(steps: readonly PlanStep[], prefix: string, registry: AgentR
   const where = prefix ? ` in subproject "${prefix}"` : '';
   const seen = new Set<string>();
   for (const s of steps) {
-    if (seen.has(s.id)) issues.push({ code: 'plan/duplicate_step', message: `Step id "${s.id}" is used more than once${where}.`, stepIds: [qualify(prefix, s.id)] });
+    if (seen.has(s.id))
+      issues.push({
+        code: 'plan/duplicate_step',
+        message: `Step id "${s.id}" is used more than once${where}.`,
+        stepIds: [qualify(prefix, s.id)],
+      });
     seen.add(s.id);
   }
   for (const s of steps) {
     const id = qualify(prefix, s.id);
     for (const dep of s.dependsOn) {
       if (!seen.has(dep)) {
-        issues.push({ code: 'plan/dangling_dependency', message: `Step "${s.name}" (${id}) depends on "${dep}", which is not a step${where}.`, stepIds: [id, qualify(prefix, dep)] });
+        issues.push({
+          code: 'plan/dangling_dependency',
+          message: `Step "${s.name}" (${id}) depends on "${dep}", which is not a step${where}.`,
+          stepIds: [id, qualify(prefix, dep)],
+        });
       }
     }
     if (s.assignedAgent !== null) {
       const agent = registry.get(s.assignedAgent);
       if (!agent) {
-        issues.push({ code: 'plan/unknown_agent', message: `Step "${s.name}" (${id}) is assigned to "${s.assignedAgent}", which is not an agent in the registry.`, stepIds: [id] });
+        issues.push({
+          code: 'plan/unknown_agent',
+          message: `Step "${s.name}" (${id}) is assigned to "${s.assignedAgent}", which is not an agent in the registry.`,
+          stepIds: [id],
+        });
       } else if (s.capability !== null && !agent.definition.capabilities.includes(s.capability)) {
-        issues.push({ code: 'plan/capability_mismatch', message: `Step "${s.name}" (${id}) needs "${s.capability}", which ${s.assignedAgent} does not have.`, stepIds: [id] });
+        issues.push({
+          code: 'plan/capability_mismatch',
+          message: `Step "${s.name}" (${id}) needs "${s.capability}", which ${s.assignedAgent} does not have.`,
+          stepIds: [id],
+        });
       }
     }
     if (s.type === 'subproject') {
       if (!s.steps || s.steps.length === 0) {
-        issues.push({ code: 'plan/subproject_without_steps', message: `Subproject "${s.name}" (${id}) has no steps.`, stepIds: [id] });
+        issues.push({
+          code: 'plan/subproject_without_steps',
+          message: `Subproject "${s.name}" (${id}) has no steps.`,
+          stepIds: [id],
+        });
       } else {
         checkLevel(s.steps, id, registry, issues);
       }
     } else if (s.steps !== undefined) {
-      issues.push({ code: 'plan/unexpected_substeps', message: `Step "${s.name}" (${id}) has nested steps but is not a subproject.`, stepIds: [id] });
+      issues.push({
+        code: 'plan/unexpected_substeps',
+        message: `Step "${s.name}" (${id}) has nested steps but is not a subproject.`,
+        stepIds: [id],
+      });
     }
   }
   const cycle = findCycle(steps);
   if (cycle) {
     const ids = cycle.map((c) => qualify(prefix, c));
-    issues.push({ code: 'plan/cycle', message: `Dependencies form a cycle: ${ids.join(' → ')}.`, stepIds: [...new Set(ids)] });
+    issues.push({
+      code: 'plan/cycle',
+      message: `Dependencies form a cycle: ${ids.join(' → ')}.`,
+      stepIds: [...new Set(ids)],
+    });
   }
 }
 
@@ -117,7 +146,11 @@ export function validatePlan(plan: Plan, registry: AgentRegistry): { ok: boolean
   const parsed = PlanSchema.safeParse(plan);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      errors.push({ code: 'plan/schema', message: `${issue.path.join('.') || '(plan)'}: ${issue.message}`, stepIds: stepIdsAt(plan, issue.path) });
+      errors.push({
+        code: 'plan/schema',
+        message: `${issue.path.join('.') || '(plan)'}: ${issue.message}`,
+        stepIds: stepIdsAt(plan, issue.path),
+      });
     }
   }
   if (Array.isArray(plan.steps)) checkLevel(plan.steps, '', registry, errors);

@@ -32,7 +32,10 @@ describe('diffPlans', () => {
   it('should show a field change before and after as text, with nested ids', () => {
     const diff = diffPlans(launch, refine(launch, 'make the budget 2 weeks and assign the review to Sarah'));
     expect(PlanDiffSchema.parse(diff)).toEqual(diff);
-    expect(diff.changed).toContainEqual({ stepId: 'finance/launch_budget', fields: [{ field: 'estimatedDuration', before: '3 days', after: '2 weeks' }] });
+    expect(diff.changed).toContainEqual({
+      stepId: 'finance/launch_budget',
+      fields: [{ field: 'estimatedDuration', before: '3 days', after: '2 weeks' }],
+    });
     expect(diff.changed).toContainEqual({
       stepId: 'marketing_3/post_launch_review',
       fields: [
@@ -41,9 +44,16 @@ describe('diffPlans', () => {
       ],
     });
     // The subproject's own estimate follows its steps.
-    expect(diff.changed).toContainEqual({ stepId: 'finance', fields: [{ field: 'estimatedDuration', before: '1 week', after: '2 weeks' }] });
+    expect(diff.changed).toContainEqual({
+      stepId: 'finance',
+      fields: [{ field: 'estimatedDuration', before: '1 week', after: '2 weeks' }],
+    });
     expect(diff.summary).toEqual(
-      expect.arrayContaining(['Launch budget: duration 3 days → 2 weeks', 'Post-launch performance review: person none → Sarah', 'Critical path: 6.5 weeks → 7.5 weeks']),
+      expect.arrayContaining([
+        'Launch budget: duration 3 days → 2 weeks',
+        'Post-launch performance review: person none → Sarah',
+        'Critical path: 6.5 weeks → 7.5 weeks',
+      ]),
     );
   });
 
@@ -52,16 +62,28 @@ describe('diffPlans', () => {
     const diff = diffPlans(launch, after);
     expect(diff.removed).toEqual(['marketing_2/press_release']);
     expect(diff.added.sort()).toEqual(['marketing_3/build_legal_review_agent', 'marketing_3/legal_review']);
-    expect(diff.changed).toContainEqual({ stepId: 'marketing_3/launch', fields: [{ field: 'dependsOn', before: 'none', after: 'legal_review' }] });
+    expect(diff.changed).toContainEqual({
+      stepId: 'marketing_3/launch',
+      fields: [{ field: 'dependsOn', before: 'none', after: 'legal_review' }],
+    });
     const approval = diff.changed.find((c) => c.stepId === 'marketing_2/campaign_approval')!;
     expect(approval.fields).toEqual([
-      { field: 'dependsOn', before: 'blog_post, localize_campaign, localize_site, press_release, social_media', after: 'blog_post, localize_campaign, localize_site, social_media' },
+      {
+        field: 'dependsOn',
+        before: 'blog_post, localize_campaign, localize_site, press_release, social_media',
+        after: 'blog_post, localize_campaign, localize_site, social_media',
+      },
     ]);
-    expect(diff.summary).toEqual(expect.arrayContaining(['Removed: Press release', 'Added: Legal review', 'Added: Build a legal agent']));
+    expect(diff.summary).toEqual(
+      expect.arrayContaining(['Removed: Press release', 'Added: Legal review', 'Added: Build a legal agent']),
+    );
   });
 
   it('should show agent, risk and name changes', () => {
-    const after = refine(launch, 'give the blog post to the content strategist; mark the pricing step as high risk; rename the press release to Media kit');
+    const after = refine(
+      launch,
+      'give the blog post to the content strategist; mark the pricing step as high risk; rename the press release to Media kit',
+    );
     const diff = diffPlans(launch, after);
     expect(diff.summary).toEqual(
       expect.arrayContaining([

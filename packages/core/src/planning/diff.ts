@@ -63,7 +63,9 @@ function diffLevel(before: PlanStep[], after: PlanStep[], prefix: string, out: P
       out.changed.push({ stepId: q(s.id), fields });
       for (const f of fields) {
         if (f.field === 'description') continue;
-        out.summary.push(`${f.field === 'name' ? f.before : s.name}: ${FIELD_LABELS[f.field]} ${f.before} → ${f.after}`);
+        out.summary.push(
+          `${f.field === 'name' ? f.before : s.name}: ${FIELD_LABELS[f.field]} ${f.before} → ${f.after}`,
+        );
       }
     }
     if (prev.steps || s.steps) diffLevel(prev.steps ?? [], s.steps ?? [], q(s.id), out);
@@ -76,6 +78,7 @@ export function diffPlans(before: Plan, after: Plan): PlanDiff {
   if (before.title !== after.title) out.summary.push(`Title: ${before.title} → ${after.title}`);
   diffLevel(before.steps, after.steps, '', out);
   const [a, b] = [before.criticalPath, after.criticalPath];
-  if (formatDuration(a.display) !== formatDuration(b.display)) out.summary.push(`Critical path: ${formatDuration(a.display)} → ${formatDuration(b.display)}`);
+  if (formatDuration(a.display) !== formatDuration(b.display))
+    out.summary.push(`Critical path: ${formatDuration(a.display)} → ${formatDuration(b.display)}`);
   return out;
 }

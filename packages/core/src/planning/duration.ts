@@ -31,15 +31,42 @@ export function formatDuration(d: Duration): string {
 }
 
 const WORD_NUMBERS: Record<string, number> = {
-  a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, fifteen: 15, twenty: 20, thirty: 30, 'a couple of': 2, 'a couple': 2, couple: 2, 'a few': 3, few: 3,
-  half: 0.5, 'half a': 0.5, 'half an': 0.5,
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  fifteen: 15,
+  twenty: 20,
+  thirty: 30,
+  'a couple of': 2,
+  'a couple': 2,
+  couple: 2,
+  'a few': 3,
+  few: 3,
+  half: 0.5,
+  'half a': 0.5,
+  'half an': 0.5,
 };
 
-const NUMBER = `(\\d+(?:[.,]\\d+)?|${Object.keys(WORD_NUMBERS).sort((a, b) => b.length - a.length).join('|')})`;
+const NUMBER = `(\\d+(?:[.,]\\d+)?|${Object.keys(WORD_NUMBERS)
+  .sort((a, b) => b.length - a.length)
+  .join('|')})`;
 const UNIT = '(min(?:ute)?s?|h(?:ou)?rs?|hours?|days?|business days?|working days?|weeks?|wks?|months?)';
 /** Matches "2 weeks", "a day", "3.5 days", "half a day", "two-week", "an extra week". */
-export const DURATION_PATTERN = new RegExp(`\\b${NUMBER}[\\s-]*(?:(?:extra|more|additional|further)\\s+)?${UNIT}\\b`, 'i');
+export const DURATION_PATTERN = new RegExp(
+  `\\b${NUMBER}[\\s-]*(?:(?:extra|more|additional|further)\\s+)?${UNIT}\\b`,
+  'i',
+);
 
 function unitOf(raw: string): Duration['unit'] | 'months' {
   const u = raw.toLowerCase();

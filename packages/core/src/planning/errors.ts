@@ -12,7 +12,11 @@ export class PlanError extends Error {
 
   constructor(issues: PlanIssue[]) {
     const first = issues[0] ?? { code: 'plan/schema' as const, message: 'The plan is invalid.', stepIds: [] };
-    super(issues.length > 1 ? `${first.message} (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : first.message);
+    super(
+      issues.length > 1
+        ? `${first.message} (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})`
+        : first.message,
+    );
     this.code = first.code;
     this.stepIds = first.stepIds;
     this.issues = issues;

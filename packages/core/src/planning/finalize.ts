@@ -41,7 +41,11 @@ export function finalizePlan(draft: PlanDraft, registry: AgentRegistry, match: A
   const criticalPath = computeCriticalPath(draft.steps);
   const horizon =
     draft.horizon ??
-    (draft.longTermWords || criticalPath.totalMinutes >= LONG_TERM_MINUTES || (draft.deadline?.minutes ?? 0) >= 2 * LONG_TERM_MINUTES ? 'long_term' : 'short_term');
+    (draft.longTermWords ||
+    criticalPath.totalMinutes >= LONG_TERM_MINUTES ||
+    (draft.deadline?.minutes ?? 0) >= 2 * LONG_TERM_MINUTES
+      ? 'long_term'
+      : 'short_term');
   const warnings = [
     ...draft.warnings.filter((w) => !isDerivedWarning(w)),
     ...derivedWarnings(draft.steps, criticalPath, draft.deadline, registry, match),

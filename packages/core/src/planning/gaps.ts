@@ -13,12 +13,44 @@ export interface GapArea {
 }
 
 export const GAP_AREAS: GapArea[] = [
-  { area: 'localization', capability: 'localization', label: 'localization', pattern: /\b(?:locali[sz]\w*|translat\w*|i18n|l10n)\b/i },
-  { area: 'legal', capability: 'legal_review', label: 'legal', pattern: /\b(?:legal|lawyers?|counsel|gdpr|trademarks?|terms of service|privacy policy|litigation|contract law)\b/i },
-  { area: 'security', capability: 'security_audit', label: 'security audit', pattern: /\b(?:security (?:audit|assessment|review)|pen(?:etration)?[- ]?test\w*|vulnerabilit\w*|soc ?2|iso ?27001|threat model\w*)\b/i },
-  { area: 'design', capability: 'visual_design', label: 'visual design', pattern: /\b(?:visual design|graphic design|graphics?|logos?|mock-?ups?|illustrations?|brand identity|ui design|designers?)\b/i },
-  { area: 'sales', capability: 'sales_outreach', label: 'sales', pattern: /\b(?:sales|prospect\w*|lead gen\w*|outbound|quota|crm)\b/i },
-  { area: 'customer_support', capability: 'customer_support', label: 'customer support', pattern: /\b(?:customer (?:support|service)|support tickets?|help ?desk for customers|support team)\b/i },
+  {
+    area: 'localization',
+    capability: 'localization',
+    label: 'localization',
+    pattern: /\b(?:locali[sz]\w*|translat\w*|i18n|l10n)\b/i,
+  },
+  {
+    area: 'legal',
+    capability: 'legal_review',
+    label: 'legal',
+    pattern: /\b(?:legal|lawyers?|counsel|gdpr|trademarks?|terms of service|privacy policy|litigation|contract law)\b/i,
+  },
+  {
+    area: 'security',
+    capability: 'security_audit',
+    label: 'security audit',
+    pattern:
+      /\b(?:security (?:audit|assessment|review)|pen(?:etration)?[- ]?test\w*|vulnerabilit\w*|soc ?2|iso ?27001|threat model\w*)\b/i,
+  },
+  {
+    area: 'design',
+    capability: 'visual_design',
+    label: 'visual design',
+    pattern:
+      /\b(?:visual design|graphic design|graphics?|logos?|mock-?ups?|illustrations?|brand identity|ui design|designers?)\b/i,
+  },
+  {
+    area: 'sales',
+    capability: 'sales_outreach',
+    label: 'sales',
+    pattern: /\b(?:sales|prospect\w*|lead gen\w*|outbound|quota|crm)\b/i,
+  },
+  {
+    area: 'customer_support',
+    capability: 'customer_support',
+    label: 'customer support',
+    pattern: /\b(?:customer (?:support|service)|support tickets?|help ?desk for customers|support team)\b/i,
+  },
 ];
 
 export const gapAreaFor = (text: string): GapArea | null => GAP_AREAS.find((g) => g.pattern.test(text)) ?? null;
@@ -54,12 +86,18 @@ export function findAgent(need: AgentNeed, registry: AgentRegistry, match: Agent
   const agent = registry.get(m.agent);
   if (!agent) return null;
   const caps = agent.definition.capabilities;
-  const capability = caps.includes(need.capability) ? need.capability : closestCapability(caps, `${need.capability} ${need.text}`);
+  const capability = caps.includes(need.capability)
+    ? need.capability
+    : closestCapability(caps, `${need.capability} ${need.text}`);
   return { agent: m.agent, capability, match: m };
 }
 
 /** A step that creates the missing agent; it comes first, the steps that need it wait for it. */
-export function buildAgentStep(capability: string, neededBy: readonly DraftStep[], takenIds: ReadonlySet<string>): DraftStep {
+export function buildAgentStep(
+  capability: string,
+  neededBy: readonly DraftStep[],
+  takenIds: ReadonlySet<string>,
+): DraftStep {
   const area = gapAreaOfCapability(capability);
   const words = capability.replace(/_/g, ' ');
   const departments = [...new Set(neededBy.map((s) => s.department))];

@@ -11,10 +11,12 @@ import type { AgentMatcher, TemplateStep } from './types.js';
 const MAX_WORK_ITEMS = 5;
 
 /** Verbs that say nothing about the skill needed ("prepare a variance analysis" needs variance analysis). */
-const FILLER_VERBS = /\b(?:prepare|write|create|draft|do|make|run|produce|put|get|handle|finish|complete|start|set|up|deliver|update|help|sort|work|on|out)\b/gi;
+const FILLER_VERBS =
+  /\b(?:prepare|write|create|draft|do|make|run|produce|put|get|handle|finish|complete|start|set|up|deliver|update|help|sort|work|on|out)\b/gi;
 
 /** At most four meaningful words: what a skill is called, not the whole sentence. */
-const capabilityOf = (item: string): string => slug(item.replace(FILLER_VERBS, ' ')).split('_').slice(0, 4).join('_') || slug(item);
+const capabilityOf = (item: string): string =>
+  slug(item.replace(FILLER_VERBS, ' ')).split('_').slice(0, 4).join('_') || slug(item);
 
 /** "Please can you plan a ..." → "a ...": the words that say what to do. */
 export function stripPreamble(request: string): string {
@@ -24,7 +26,10 @@ export function stripPreamble(request: string): string {
     .replace(/^(?:can|could|would)\s+you\s+(?:please\s+)?/i, '')
     .replace(/^(?:i|we)\s+(?:want|need|would like|'d like)\s+(?:you\s+)?to\s+/i, '')
     .replace(/^(?:help\s+(?:me|us)\s+|let'?s\s+)/i, '')
-    .replace(/^(?:plan|organi[sz]e|run|set\s+up|create|start|kick\s+off|coordinate)\s+(?:a\s+(?:project|plan)\s+(?:to|for)\s+|(?:the|a|an|our)\s+(?:project|plan)\s+(?:to|for)\s+)?/i, '')
+    .replace(
+      /^(?:plan|organi[sz]e|run|set\s+up|create|start|kick\s+off|coordinate)\s+(?:a\s+(?:project|plan)\s+(?:to|for)\s+|(?:the|a|an|our)\s+(?:project|plan)\s+(?:to|for)\s+)?/i,
+      '',
+    )
     .replace(/[?!.]+$/, '')
     .trim();
 }
@@ -34,7 +39,10 @@ export function workItems(request: string, ctx: RequestContext): string[] {
   let text = stripPreamble(request);
   if (ctx.deadline) {
     const label = ctx.deadline.label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    text = text.replace(new RegExp(String.raw`(?:\b(?:in|within|over|by|before|until)\s+(?:the\s+)?)?${label}`, 'i'), ' ');
+    text = text.replace(
+      new RegExp(String.raw`(?:\b(?:in|within|over|by|before|until)\s+(?:the\s+)?)?${label}`, 'i'),
+      ' ',
+    );
   }
   const items = text
     .split(/\s*(?:[,;]|\band then\b|\bthen\b|\band\b|\bplus\b|\bas well as\b|\bincluding\b)\s*/i)
@@ -75,20 +83,23 @@ export function genericSteps(
     const agent = found ? registry.get(found.agent)!.definition : null;
     const id = uniqueId(slug(item, 30), taken);
     taken.add(id);
-    work.push(step({
-      id,
-      name: capitalize(item).slice(0, 80),
-      description: `${capitalize(item)} — part of: ${request}`.slice(0, 4000),
-      department: agent ? agent.department : hinted,
-      capability: found?.capability ?? wanted,
-      riskLevel: agent?.risk.default ?? 'medium',
-      duration: long ? weeks(1) : days(3),
-      dependsOn: ['research'],
-    }));
+    work.push(
+      step({
+        id,
+        name: capitalize(item).slice(0, 80),
+        description: `${capitalize(item)} — part of: ${request}`.slice(0, 4000),
+        department: agent ? agent.department : hinted,
+        capability: found?.capability ?? wanted,
+        riskLevel: agent?.risk.default ?? 'medium',
+        duration: long ? weeks(1) : days(3),
+        dependsOn: ['research'],
+      }),
+    );
   }
   const counts = new Map<string, number>();
   for (const w of work) if (w.department) counts.set(w.department, (counts.get(w.department) ?? 0) + 1);
-  const leadDepartment = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? hinted ?? registry.root()?.definition.department ?? 'executive';
+  const leadDepartment =
+    [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? hinted ?? registry.root()?.definition.department ?? 'executive';
   const leadOf = (d: string) => (registry.departmentLead(d) ?? registry.root())?.definition ?? null;
   const lead = leadOf(leadDepartment);
   const departments = [...new Set(work.map((w) => w.department ?? leadDepartment))];

@@ -8,7 +8,8 @@ import type { DraftStep } from './types.js';
 /** Departments that own a subproject; `new:<area>` (an agent still to build) and null stay at the top. */
 export const isOwningDepartment = (d: string | null): d is string => d !== null && !d.startsWith('new:');
 
-export const departmentLabel = (d: string): string => (d.length <= 3 ? d.toUpperCase() : capitalize(d.replace(/[_-]/g, ' ')));
+export const departmentLabel = (d: string): string =>
+  d.length <= 3 ? d.toUpperCase() : capitalize(d.replace(/[_-]/g, ' '));
 
 interface Unit {
   key: string;
@@ -27,7 +28,10 @@ interface Unit {
  * otherwise the department gets another phase. Phases are merged back afterwards where that
  * costs little time (MERGE_TOLERANCE). Plans with fewer than two departments stay flat.
  */
-export function groupByDepartment(steps: readonly DraftStep[], registry: AgentRegistry): { steps: PlanStep[]; grouped: boolean } {
+export function groupByDepartment(
+  steps: readonly DraftStep[],
+  registry: AgentRegistry,
+): { steps: PlanStep[]; grouped: boolean } {
   const departments = new Set(steps.map((s) => s.department).filter(isOwningDepartment));
   if (departments.size < 2) return { steps: steps.map((s) => ({ ...s, dependsOn: [...s.dependsOn] })), grouped: false };
 
@@ -54,7 +58,13 @@ export function groupByDepartment(steps: readonly DraftStep[], registry: AgentRe
     const inside = new Set(members);
     const finish = new Map<string, number>();
     for (const id of members) {
-      const start = Math.max(0, ...byId.get(id)!.dependsOn.filter((d) => inside.has(d)).map((d) => finish.get(d) ?? 0));
+      const start = Math.max(
+        0,
+        ...byId
+          .get(id)!
+          .dependsOn.filter((d) => inside.has(d))
+          .map((d) => finish.get(d) ?? 0),
+      );
       finish.set(id, start + minutes(id));
     }
     return Math.max(0, ...finish.values());
@@ -170,7 +180,11 @@ function planLength(units: Map<string, Unit>, length: (members: readonly string[
 const MERGE_TOLERANCE = 0.15;
 
 /** Folds later phases of a department into earlier ones while the plan stays acyclic and barely longer. */
-function mergePhases(units: Map<string, Unit>, phases: Map<string, string[]>, length: (members: readonly string[]) => number): void {
+function mergePhases(
+  units: Map<string, Unit>,
+  phases: Map<string, string[]>,
+  length: (members: readonly string[]) => number,
+): void {
   const limit = (planLength(units, length) ?? Infinity) * (1 + MERGE_TOLERANCE);
   for (const keys of phases.values()) {
     for (let i = 0; i < keys.length; i++) {

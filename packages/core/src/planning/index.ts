@@ -5,7 +5,15 @@ export { refinePlan, type RefineContext, type RefineResult } from './refine/refi
 export { diffPlans } from './diff.js';
 export { PROJECT_TEMPLATES, selectTemplate, scoreTemplate } from './templates/index.js';
 export { PlanError, isPlanError } from './errors.js';
-export { formatDuration, fromMinutes, toMinutes, parseDuration, MINUTES_PER_DAY, MINUTES_PER_HOUR, MINUTES_PER_WEEK } from './duration.js';
+export {
+  formatDuration,
+  fromMinutes,
+  toMinutes,
+  parseDuration,
+  MINUTES_PER_DAY,
+  MINUTES_PER_HOUR,
+  MINUTES_PER_WEEK,
+} from './duration.js';
 export { parseDeadline, findMarket, type Deadline, type Market } from './request.js';
 export { GAP_AREAS, gapAreaFor, type GapArea } from './gaps.js';
 export { createTestMatcher } from './test-matcher.js';

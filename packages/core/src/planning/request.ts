@@ -49,7 +49,20 @@ const MARKETS: [RegExp, Market][] = [
   [/\bireland\b/i, m('Ireland', 'English')],
 ];
 
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 
 /** Working minutes on the weekdays after `now` and before `end` (a date at midnight UTC). */
 function businessMinutesUntil(now: Date, end: Date): number {
@@ -71,31 +84,52 @@ const afterQuarter = (now: Date, offset: number): Date => {
 
 /** "next quarter", "in 6 weeks", "within 10 days", "by March", "by the end of the year", "next month". */
 export function parseDeadline(text: string, now?: Date): Deadline | null {
-  const within = /\b(?:in|within|over)\s+(?:the\s+next\s+)?((?:\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a couple of|a few)[\s-]*(?:business\s+|working\s+)?(?:days?|weeks?|months?))\b/i.exec(text);
+  const within =
+    /\b(?:in|within|over)\s+(?:the\s+next\s+)?((?:\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a couple of|a few)[\s-]*(?:business\s+|working\s+)?(?:days?|weeks?|months?))\b/i.exec(
+      text,
+    );
   if (within) {
     const d = parseDuration(within[1]!);
     if (d) return { label: within[0].trim(), minutes: toMinutes(d.duration) };
   }
   if (/\bnext\s+quarter\b/i.test(text)) {
     // Without a date, count the one full quarter that certainly remains.
-    return { label: 'next quarter', minutes: now ? businessMinutesUntil(now, afterQuarter(now, 1)) : 13 * MINUTES_PER_WEEK };
+    return {
+      label: 'next quarter',
+      minutes: now ? businessMinutesUntil(now, afterQuarter(now, 1)) : 13 * MINUTES_PER_WEEK,
+    };
   }
   if (/\b(?:this|the\s+current|end\s+of\s+(?:the\s+)?)\s*quarter\b/i.test(text)) {
     return { label: 'this quarter', minutes: now ? businessMinutesUntil(now, afterQuarter(now, 0)) : null };
   }
   if (/\bnext\s+week\b/i.test(text)) return { label: 'next week', minutes: 2 * MINUTES_PER_WEEK };
-  if (/\bnext\s+month\b/i.test(text)) return { label: 'next month', minutes: now ? businessMinutesUntil(now, new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 2, 1))) : 4 * MINUTES_PER_WEEK };
+  if (/\bnext\s+month\b/i.test(text))
+    return {
+      label: 'next month',
+      minutes: now
+        ? businessMinutesUntil(now, new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 2, 1)))
+        : 4 * MINUTES_PER_WEEK,
+    };
   if (/\b(?:by|before)\s+(?:the\s+)?end\s+of\s+(?:the\s+)?year\b/i.test(text)) {
-    return { label: 'by the end of the year', minutes: now ? businessMinutesUntil(now, new Date(Date.UTC(now.getUTCFullYear() + 1, 0, 1))) : null };
+    return {
+      label: 'by the end of the year',
+      minutes: now ? businessMinutesUntil(now, new Date(Date.UTC(now.getUTCFullYear() + 1, 0, 1))) : null,
+    };
   }
-  const month = new RegExp(`\\b(?:by|before|in|until)\\s+(?:(?:early|mid|late|the\\s+end\\s+of)\\s+)?(${MONTHS.join('|')})\\b`, 'i').exec(text);
+  const month = new RegExp(
+    `\\b(?:by|before|in|until)\\s+(?:(?:early|mid|late|the\\s+end\\s+of)\\s+)?(${MONTHS.join('|')})\\b`,
+    'i',
+  ).exec(text);
   if (month) {
     const index = MONTHS.indexOf(month[1]!.toLowerCase());
     const label = month[0].trim();
     if (!now) return { label, minutes: null };
     const year = index >= now.getUTCMonth() ? now.getUTCFullYear() : now.getUTCFullYear() + 1;
     // "by March" means by the start of March; "in March" or "end of March" by its end.
-    const end = /^by|^before/i.test(label) && !/end/i.test(label) ? new Date(Date.UTC(year, index, 1)) : new Date(Date.UTC(year, index + 1, 1));
+    const end =
+      /^by|^before/i.test(label) && !/end/i.test(label)
+        ? new Date(Date.UTC(year, index, 1))
+        : new Date(Date.UTC(year, index + 1, 1));
     return { label, minutes: businessMinutesUntil(now, end) };
   }
   return null;

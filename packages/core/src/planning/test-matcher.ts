@@ -11,12 +11,18 @@ const GENERIC = new Set(['review', 'analysi', 'analysis', 'plan', 'management', 
  * meaningful words with the need (relative to the shorter of the two), if most of them match;
  * otherwise null (a capability gap).
  */
-export function createTestMatcher(registry: AgentRegistry, options: { unavailable?: readonly string[] } = {}): AgentMatcher {
+export function createTestMatcher(
+  registry: AgentRegistry,
+  options: { unavailable?: readonly string[] } = {},
+): AgentMatcher {
   const unavailable = new Set(options.unavailable ?? []);
   const specialists = registry.agents.filter((a) => a.definition.type !== 'orchestrator');
   return ({ capability, department, exclude }) => {
     const pool = specialists.filter((a) => !exclude?.includes(a.definition.name));
-    const ordered = [...pool.filter((a) => a.definition.department === department), ...pool.filter((a) => a.definition.department !== department)];
+    const ordered = [
+      ...pool.filter((a) => a.definition.department === department),
+      ...pool.filter((a) => a.definition.department !== department),
+    ];
     const exact = ordered.find((a) => a.definition.capabilities.includes(capability));
     if (exact) return { agent: exact.definition.name, score: 1, available: !unavailable.has(exact.definition.name) };
     const want = stems(capability).filter((s) => !GENERIC.has(s));

@@ -9,7 +9,12 @@ export const flatSteps = (plan: Plan): { qid: string; step: PlanStep; parent: Pl
 
 export const findStep = (plan: Plan, id: string): PlanStep => {
   const hit = flatSteps(plan).find((e) => e.step.id === id);
-  if (!hit) throw new Error(`no step ${id} in plan; steps: ${flatSteps(plan).map((e) => e.qid).join(', ')}`);
+  if (!hit)
+    throw new Error(
+      `no step ${id} in plan; steps: ${flatSteps(plan)
+        .map((e) => e.qid)
+        .join(', ')}`,
+    );
   return hit.step;
 };
 

@@ -21,7 +21,11 @@ function availabilityWarnings(steps: PlanStep[], registry: AgentRegistry, match:
   const out: string[] = [];
   for (const { step } of entries(steps)) {
     if (!step.assignedAgent || step.type === 'subproject' || step.capability === null) continue;
-    const need = { capability: step.capability, text: `${step.name}. ${step.description}`, department: step.department };
+    const need = {
+      capability: step.capability,
+      text: `${step.name}. ${step.description}`,
+      department: step.department,
+    };
     const m = match(need);
     if (!m || m.agent !== step.assignedAgent || m.available) continue;
     const alt = match({ ...need, exclude: [m.agent] });
@@ -32,18 +36,24 @@ function availabilityWarnings(steps: PlanStep[], registry: AgentRegistry, match:
         : boss
           ? `no other available agent fits; its manager ${agentLabel(registry, boss)} can reassign it`
           : 'no other available agent fits';
-    out.push(`Unavailable: ${agentLabel(registry, m.agent)} is busy or offline right now; "${step.name}" stays assigned to it — ${fallback}.`);
+    out.push(
+      `Unavailable: ${agentLabel(registry, m.agent)} is busy or offline right now; "${step.name}" stays assigned to it — ${fallback}.`,
+    );
   }
   return out;
 }
 
 function gapWarnings(steps: PlanStep[]): string[] {
   const all = entries(steps).map((e) => e.step);
-  const waiting = all.filter((s) => s.type === 'standard' && s.capability !== null && s.assignedAgent === null && s.assignedHuman === null);
+  const waiting = all.filter(
+    (s) => s.type === 'standard' && s.capability !== null && s.assignedAgent === null && s.assignedHuman === null,
+  );
   const out: string[] = [];
   for (const build of all.filter((s) => s.type === 'build_agent')) {
     const needing = waiting.filter((s) => s.capability === build.capability).map((s) => `"${s.name}"`);
-    out.push(`Capability gap: no agent can do "${build.capability}"${needing.length ? ` (needed by ${joinOr(needing, 'and')})` : ''}; "${build.name}" comes first and needs approval before the new agent is deployed.`);
+    out.push(
+      `Capability gap: no agent can do "${build.capability}"${needing.length ? ` (needed by ${joinOr(needing, 'and')})` : ''}; "${build.name}" comes first and needs approval before the new agent is deployed.`,
+    );
   }
   const built = new Set(all.filter((s) => s.type === 'build_agent').map((s) => s.capability));
   for (const s of waiting.filter((w) => !built.has(w.capability))) {
@@ -64,11 +74,27 @@ function peopleWarning(steps: PlanStep[]): string[] {
 
 function timelineWarning(cp: CriticalPath, deadline: Deadline | null): string[] {
   if (!deadline) return [];
-  if (deadline.minutes === null) return [`Timeline: "${deadline.label}" noted, but without today's date the plan (${formatDuration(cp.display)}) cannot be checked against it.`];
+  if (deadline.minutes === null)
+    return [
+      `Timeline: "${deadline.label}" noted, but without today's date the plan (${formatDuration(cp.display)}) cannot be checked against it.`,
+    ];
   if (cp.totalMinutes <= deadline.minutes) return [];
-  return [`Timeline: the critical path is ${formatDuration(cp.display)}, longer than the deadline "${deadline.label}" (${formatDuration(fromMinutes(deadline.minutes))}) — shorten steps on it or move the date.`];
+  return [
+    `Timeline: the critical path is ${formatDuration(cp.display)}, longer than the deadline "${deadline.label}" (${formatDuration(fromMinutes(deadline.minutes))}) — shorten steps on it or move the date.`,
+  ];
 }
 
-export function derivedWarnings(steps: PlanStep[], cp: CriticalPath, deadline: Deadline | null, registry: AgentRegistry, match: AgentMatcher): string[] {
-  return [...availabilityWarnings(steps, registry, match), ...gapWarnings(steps), ...peopleWarning(steps), ...timelineWarning(cp, deadline)];
+export function derivedWarnings(
+  steps: PlanStep[],
+  cp: CriticalPath,
+  deadline: Deadline | null,
+  registry: AgentRegistry,
+  match: AgentMatcher,
+): string[] {
+  return [
+    ...availabilityWarnings(steps, registry, match),
+    ...gapWarnings(steps),
+    ...peopleWarning(steps),
+    ...timelineWarning(cp, deadline),
+  ];
 }

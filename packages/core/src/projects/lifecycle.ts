@@ -1,6 +1,12 @@
 import type { ProjectStatus } from '@orchestrator/contracts';
 
-const PAUSED: ProjectStatus[] = ['paused_for_approval', 'paused_on_error', 'paused_for_agent_development', 'paused_for_agent_improvement', 'paused_by_user'];
+const PAUSED: ProjectStatus[] = [
+  'paused_for_approval',
+  'paused_on_error',
+  'paused_for_agent_development',
+  'paused_for_agent_improvement',
+  'paused_by_user',
+];
 const TERMINAL: ProjectStatus[] = ['completed', 'failed', 'aborted'];
 
 /**

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { AgentDefinitionSchema, CONTEXT_MD_MAX_BYTES, type AgentDefinition, type RegistryProblem } from '@orchestrator/contracts';
+import {
+  AgentDefinitionSchema,
+  CONTEXT_MD_MAX_BYTES,
+  type AgentDefinition,
+  type RegistryProblem,
+} from '@orchestrator/contracts';
 import type { z } from 'zod';
 import { FUNCTION_AGENT_FILE, FUNCTION_MODULE_MAX_BYTES } from '../functions/loader.js';
 import { checkContextMd, controlCharacterError, decodeUtf8Strict } from '../workforce/context-safety.js';
@@ -61,11 +66,18 @@ export function agentContentHash(yamlText: string, contextMd: string, moduleSour
 
 async function listDirs(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
 }
 
 /** Reads and validates one agent folder; never throws for content problems. */
-export async function loadAgentFolder(root: string, department: string, folder: string): Promise<LoadedAgent | InvalidAgent> {
+export async function loadAgentFolder(
+  root: string,
+  department: string,
+  folder: string,
+): Promise<LoadedAgent | InvalidAgent> {
   const sourcePath = `${department}/${folder}`;
   const yamlPath = path.join(root, department, folder, 'agent.yaml');
   const contextPath = path.join(root, department, folder, 'Context.md');
@@ -106,7 +118,10 @@ export async function loadAgentFolder(root: string, department: string, folder: 
   let moduleSource: string | undefined;
   if (definition.type === 'function') {
     const modulePath = path.join(root, department, folder, FUNCTION_AGENT_FILE);
-    const isFile = await stat(modulePath).then((s) => s.isFile(), () => false);
+    const isFile = await stat(modulePath).then(
+      (s) => s.isFile(),
+      () => false,
+    );
     if (!isFile) problems.push({ path: modulePath, message: 'index.ts is required for function-based agents' });
     else {
       try {
@@ -158,7 +173,9 @@ function rejectDuplicates(root: string, agents: LoadedAgent[], invalid: InvalidA
   for (const a of agents) {
     const first = seen.get(a.definition.name);
     if (first) {
-      invalid.push(toInvalid(root, a, `duplicate agent name "${a.definition.name}" (also defined in ${first.sourcePath})`));
+      invalid.push(
+        toInvalid(root, a, `duplicate agent name "${a.definition.name}" (also defined in ${first.sourcePath})`),
+      );
       continue;
     }
     seen.set(a.definition.name, a);
@@ -173,7 +190,14 @@ function rejectBrokenHierarchy(root: string, agents: LoadedAgent[], invalid: Inv
   const roots = current.filter((a) => a.definition.reportsTo === null);
   if (roots.length > 1) {
     const [keep, ...extra] = roots;
-    for (const a of extra) invalid.push(toInvalid(root, a, `reportsTo: null is reserved for the top of the organisation (${keep!.definition.name}); set a manager`));
+    for (const a of extra)
+      invalid.push(
+        toInvalid(
+          root,
+          a,
+          `reportsTo: null is reserved for the top of the organisation (${keep!.definition.name}); set a manager`,
+        ),
+      );
     current = current.filter((a) => !extra.includes(a));
   }
   for (;;) {
@@ -195,7 +219,9 @@ function rejectBrokenHierarchy(root: string, agents: LoadedAgent[], invalid: Inv
     if (broken.length === 0) return current;
     for (const a of broken) {
       const boss = a.definition.reportsTo!;
-      const why = byName.has(boss) ? `reportsTo: "${boss}" forms a cycle in the hierarchy` : `reportsTo: "${boss}" is not a known, valid agent`;
+      const why = byName.has(boss)
+        ? `reportsTo: "${boss}" forms a cycle in the hierarchy`
+        : `reportsTo: "${boss}" is not a known, valid agent`;
       invalid.push(toInvalid(root, a, why));
     }
     current = current.filter((a) => !broken.includes(a));

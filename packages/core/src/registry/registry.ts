@@ -78,7 +78,9 @@ export class AgentRegistry {
   /** The orchestrator that leads a department (the one its other members report up to). */
   departmentLead(department: string): LoadedAgent | undefined {
     const members = this.inDepartment(department);
-    return members.find((a) => a.definition.type === 'orchestrator' && !members.some((m) => m.definition.name === a.definition.reportsTo));
+    return members.find(
+      (a) => a.definition.type === 'orchestrator' && !members.some((m) => m.definition.name === a.definition.reportsTo),
+    );
   }
 }
 

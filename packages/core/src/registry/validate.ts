@@ -21,17 +21,26 @@ export interface AgentChangeCheck {
  * the definition schema, hostile content, and the organisation as it would be afterwards (a
  * `reportsTo` that is unknown or closes a cycle, a second root). Pure: the caller decides.
  */
-export function checkAgentChange(current: readonly LoadedAgent[], candidate: AgentFilesCandidate, options: { requireModule: boolean }): AgentChangeCheck {
+export function checkAgentChange(
+  current: readonly LoadedAgent[],
+  candidate: AgentFilesCandidate,
+  options: { requireModule: boolean },
+): AgentChangeCheck {
   const errors: string[] = [];
   const parsed = AgentDefinitionSchema.safeParse(candidate.definition);
   if (!parsed.success) {
-    errors.push(...parsed.error.issues.map((i) => `agent.yaml: ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`));
+    errors.push(
+      ...parsed.error.issues.map((i) => `agent.yaml: ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`),
+    );
     return { errors, warnings: [] };
   }
   const definition = parsed.data;
   const context = checkContextMd(candidate.contextMd);
   errors.push(...context.errors);
-  for (const [file, source] of [['index.ts', candidate.moduleSource], ['schema.ts', candidate.inputSchemaSource]] as const) {
+  for (const [file, source] of [
+    ['index.ts', candidate.moduleSource],
+    ['schema.ts', candidate.inputSchemaSource],
+  ] as const) {
     const control = typeof source === 'string' ? controlCharacterError(source, file) : null;
     if (control) errors.push(control);
   }
@@ -39,13 +48,18 @@ export function checkAgentChange(current: readonly LoadedAgent[], candidate: Age
     errors.push('index.ts: a function-based agent needs its module source');
   }
   const others = current.filter((a) => a.definition.name !== definition.name);
-  const sourcePath = current.find((a) => a.definition.name === definition.name)?.sourcePath ?? `${definition.department}/${definition.name}`;
+  const sourcePath =
+    current.find((a) => a.definition.name === definition.name)?.sourcePath ??
+    `${definition.department}/${definition.name}`;
   const after: LoadedAgent[] = [...others, { definition, contextMd: candidate.contextMd, sourcePath, contentHash: '' }];
   const invalid: InvalidAgent[] = [];
   checkOrganisation('agents', after, invalid);
   // The current registry holds only agents that passed these checks, so every problem here is new.
   for (const bad of invalid) {
-    for (const p of bad.problems) errors.push(bad.name === definition.name ? `agent.yaml: ${p.message}` : `this change would break ${bad.name}: ${p.message}`);
+    for (const p of bad.problems)
+      errors.push(
+        bad.name === definition.name ? `agent.yaml: ${p.message}` : `this change would break ${bad.name}: ${p.message}`,
+      );
   }
   return { errors, warnings: context.warnings };
 }

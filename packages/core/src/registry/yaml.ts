@@ -16,13 +16,21 @@ export type YamlParseResult = { ok: true; value: unknown } | { ok: false; errors
  */
 export function parseAgentYaml(text: string): YamlParseResult {
   const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > AGENT_YAML_MAX_BYTES) return { ok: false, errors: [`agent.yaml is ${bytes} bytes; the limit is ${AGENT_YAML_MAX_BYTES}`] };
+  if (bytes > AGENT_YAML_MAX_BYTES)
+    return { ok: false, errors: [`agent.yaml is ${bytes} bytes; the limit is ${AGENT_YAML_MAX_BYTES}`] };
   const control = controlCharacterError(text, 'agent.yaml');
   if (control) return { ok: false, errors: [control] };
-  const doc = parseDocument(text, { schema: 'core', customTags: [], merge: false, uniqueKeys: true, prettyErrors: true });
+  const doc = parseDocument(text, {
+    schema: 'core',
+    customTags: [],
+    merge: false,
+    uniqueKeys: true,
+    prettyErrors: true,
+  });
   // Unresolved tags are only warnings to the yaml library; to us they are hostile or a typo.
   const problems = [...doc.errors, ...doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED')];
-  if (problems.length > 0) return { ok: false, errors: problems.map((e) => `invalid YAML: ${e.message.split('\n')[0]}`) };
+  if (problems.length > 0)
+    return { ok: false, errors: problems.map((e) => `invalid YAML: ${e.message.split('\n')[0]}`) };
   try {
     return { ok: true, value: doc.toJS({ maxAliasCount: YAML_MAX_ALIAS_COUNT }) };
   } catch (err) {
@@ -48,7 +56,13 @@ export function serializeAgentYaml(definition: AgentDefinition): string {
   out.risk = Object.keys(definition.risk.actions).length > 0 ? definition.risk : { default: definition.risk.default };
   if (definition.autonomy) out.autonomy = definition.autonomy;
   const model = definition.model;
-  if (model.provider !== 'default' || model.name !== undefined || model.temperature !== undefined || model.maxTokens !== undefined) out.model = model;
+  if (
+    model.provider !== 'default' ||
+    model.name !== undefined ||
+    model.temperature !== undefined ||
+    model.maxTokens !== undefined
+  )
+    out.model = model;
   if (definition.limits.maxConcurrent !== 1) out.limits = definition.limits;
   return stringify(out, { lineWidth: 0, aliasDuplicateObjects: false });
 }

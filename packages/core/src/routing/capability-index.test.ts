@@ -38,7 +38,10 @@ describe('CapabilityIndex.rank', () => {
     const ranked = index.rank('reconcile the duplicate invoice against its purchase order');
     expect(ranked[0]!.agent).toBe('invoice_processor');
     expect(ranked[0]!.matched).toEqual(expect.arrayContaining(['invoice', 'purchase order']));
-    for (const m of ranked) expect(m.score).toBeGreaterThan(0), expect(m.score).toBeLessThan(1);
+    for (const m of ranked) {
+      expect(m.score).toBeGreaterThan(0);
+      expect(m.score).toBeLessThan(1);
+    }
     expect(ranked.map((m) => m.score)).toEqual([...ranked.map((m) => m.score)].sort((a, b) => b - a));
   });
 
@@ -52,7 +55,9 @@ describe('CapabilityIndex.rank', () => {
   it('should rank specialists only unless orchestrators are asked for', () => {
     const text = 'sprint planning and release coordination for the engineering team';
     expect(index.rank(text).some((m) => m.agent.endsWith('_orchestrator'))).toBe(false);
-    expect(index.rank(text, { includeOrchestrators: true, limit: 1 })[0]?.agent).toBe('engineering_manager_orchestrator');
+    expect(index.rank(text, { includeOrchestrators: true, limit: 1 })[0]?.agent).toBe(
+      'engineering_manager_orchestrator',
+    );
   });
 
   it('should filter by department and respect the limit', () => {
@@ -71,7 +76,10 @@ describe('CapabilityIndex.rank', () => {
       },
     ]);
     const small = new CapabilityIndex(AgentRegistry.from(await loadAgentRegistry(root)));
-    expect(small.rank('inspect the hives and harvest honey')[0]).toMatchObject({ agent: 'beekeeper', department: 'farm' });
+    expect(small.rank('inspect the hives and harvest honey')[0]).toMatchObject({
+      agent: 'beekeeper',
+      department: 'farm',
+    });
   });
 
   it('should answer a query in well under a millisecond', () => {
@@ -87,7 +95,8 @@ describe('CapabilityIndex.rank', () => {
 
 describe('indexableContext', () => {
   it('should drop the Escalation and Team sections, which name what an agent does not do', () => {
-    const md = '# X\n\n## Role\nReviews code.\n\n## Escalation\nSecurity auditing is not covered by `it_support`.\n\n## Team\n- a\n';
+    const md =
+      '# X\n\n## Role\nReviews code.\n\n## Escalation\nSecurity auditing is not covered by `it_support`.\n\n## Team\n- a\n';
     const kept = indexableContext(md);
     expect(kept).toContain('Reviews code.');
     expect(kept).not.toContain('Security auditing');

@@ -145,7 +145,12 @@ export class CapabilityIndex {
       if (scores[i]! <= 0) continue;
       if (!options.includeOrchestrators && def.type === 'orchestrator') continue;
       if (options.department && def.department !== options.department) continue;
-      out.push({ agent: def.name, department: def.department, score: 1 - Math.exp(-scores[i]! / SCORE_SCALE), matched: [] });
+      out.push({
+        agent: def.name,
+        department: def.department,
+        score: 1 - Math.exp(-scores[i]! / SCORE_SCALE),
+        matched: [],
+      });
     }
     out.sort((a, b) => b.score - a.score || a.agent.localeCompare(b.agent));
     const top = options.limit === undefined ? out : out.slice(0, options.limit);
@@ -157,7 +162,19 @@ export class CapabilityIndex {
       Object.defineProperty(m, 'matched', {
         enumerable: true,
         get: () =>
-          (matched ??= [...new Set(query.filter((q) => weights.has(q)).sort((a, b) => weights.get(b)! - weights.get(a)!).map((t) => t.split('_').map((p) => surface.get(p) ?? p).join(' ')))]),
+          (matched ??= [
+            ...new Set(
+              query
+                .filter((q) => weights.has(q))
+                .sort((a, b) => weights.get(b)! - weights.get(a)!)
+                .map((t) =>
+                  t
+                    .split('_')
+                    .map((p) => surface.get(p) ?? p)
+                    .join(' '),
+                ),
+            ),
+          ]),
       });
     }
     return top;

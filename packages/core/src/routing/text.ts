@@ -24,7 +24,10 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
 /** Spelling variants folded to one form before stemming ("optimise" → "optimize"). */
 const SPELLING: ReadonlyArray<[RegExp, string]> = [
   [/isation/g, 'ization'],
-  [/(optim|organ|prioriti|summar|custom|local|standard|recogn|final|author|central|util|minim|maxim|categor|visual|digit|modern|real|special|stabil|synchron|capital|normal|emphas|critic|apolog|personal|monet|sanit)is(e|ed|es|ing|er|ers)\b/g, '$1iz$2'],
+  [
+    /(optim|organ|prioriti|summar|custom|local|standard|recogn|final|author|central|util|minim|maxim|categor|visual|digit|modern|real|special|stabil|synchron|capital|normal|emphas|critic|apolog|personal|monet|sanit)is(e|ed|es|ing|er|ers)\b/g,
+    '$1iz$2',
+  ],
   [/\banaly(se|sed|ses|sing)\b/g, 'analyz$1'],
   [/\blicen[cs]/g, 'licens'],
   [/\b(colo|behavio|favo|honou?|labo|flavo|rumo)ur/g, '$1r'],
@@ -86,10 +89,34 @@ function stemUncached(word: string): string {
   };
   // Derivational endings first, longest first; the first that applies wins.
   const derivational: Array<[string, number, string?]> = [
-    ['izations', 3, 'iz'], ['isons', 4], ['ison', 4], ['ysis', 2, 'yz'], ['yst', 2, 'yz'], ['ization', 3, 'iz'],
-    ['ational', 3, 'at'], ['ations', 3, 'at'], ['ation', 3, 'at'], ['ments', 4], ['ment', 4], ['ness', 4],
-    ['ities', 3], ['ity', 4], ['ively', 3], ['ive', 4], ['ally', 3], ['ly', 4], ['ings', 3], ['ing', 3],
-    ['ied', 3, 'y'], ['ed', 3], ['ers', 3], ['er', 3], ['ors', 4], ['or', 4], ['ions', 3], ['ion', 3],
+    ['izations', 3, 'iz'],
+    ['isons', 4],
+    ['ison', 4],
+    ['ysis', 2, 'yz'],
+    ['yst', 2, 'yz'],
+    ['ization', 3, 'iz'],
+    ['ational', 3, 'at'],
+    ['ations', 3, 'at'],
+    ['ation', 3, 'at'],
+    ['ments', 4],
+    ['ment', 4],
+    ['ness', 4],
+    ['ities', 3],
+    ['ity', 4],
+    ['ively', 3],
+    ['ive', 4],
+    ['ally', 3],
+    ['ly', 4],
+    ['ings', 3],
+    ['ing', 3],
+    ['ied', 3, 'y'],
+    ['ed', 3],
+    ['ers', 3],
+    ['er', 3],
+    ['ors', 4],
+    ['or', 4],
+    ['ions', 3],
+    ['ion', 3],
   ];
   for (const [suffix, min, replacement] of derivational) {
     // "engineer" keeps its "er"; short "-or" words ("vendor", "major") keep theirs.

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { AutonomyLevel, Plan, StepStatus } from '@orchestrator/contracts';
 import type { ExecStep } from '../execution/flatten.js';
-import type { ApprovalRequest, ApprovalRequester, ExecutionStore, StepOutcome, StepResultInput } from '../execution/ports.js';
+import type {
+  ApprovalRequest,
+  ApprovalRequester,
+  ExecutionStore,
+  StepOutcome,
+  StepResultInput,
+} from '../execution/ports.js';
 
 /**
  * A recording ExecutionStore and ApprovalRequester for engine unit tests; the Postgres
@@ -17,14 +23,20 @@ export function recordingExecution(plan: Plan, autonomy: AutonomyLevel = 'autono
   const store: ExecutionStore = {
     loadRun: async () => ({ plan, planVersion: 1, status: 'running', autonomy: {}, defaultAutonomy: autonomy }),
     loadPolicy: async () => ({ autonomy: {}, defaultAutonomy: autonomy }),
-    initSteps: async (_ctx, steps: ExecStep[]) => steps.forEach((s) => statuses.set(s.key, statuses.get(s.key) ?? ['pending'])),
+    initSteps: async (_ctx, steps: ExecStep[]) =>
+      steps.forEach((s) => statuses.set(s.key, statuses.get(s.key) ?? ['pending'])),
     setStepStatus: async (_ctx, key, status) => void statuses.set(key, [...(statuses.get(key) ?? []), status]),
     finishedOutcome: async (_ctx, key) => [...results.values()].find((r) => r.key === key)?.outcome,
     saveResult: async (_ctx, key, result: StepResultInput, idempotencyKey) => {
       const existing = results.get(idempotencyKey);
       if (existing) return existing.outcome;
       executions++;
-      const outcome: StepOutcome = { status: 'completed', agent: result.agent, resultRef: idempotencyKey, preview: result.content.slice(0, 200) };
+      const outcome: StepOutcome = {
+        status: 'completed',
+        agent: result.agent,
+        resultRef: idempotencyKey,
+        preview: result.content.slice(0, 200),
+      };
       results.set(idempotencyKey, { key, outcome, content: result.content });
       statuses.set(key, [...(statuses.get(key) ?? []), 'completed']);
       return outcome;
@@ -33,7 +45,8 @@ export function recordingExecution(plan: Plan, autonomy: AutonomyLevel = 'autono
       errors.push({ stepKey, category: e.category, attempt: e.attempt });
       return randomUUID();
     },
-    priorResults: async (_ctx, keys) => [...results.values()].filter((r) => keys.includes(r.key)).map((r) => ({ title: r.key, markdown: r.content })),
+    priorResults: async (_ctx, keys) =>
+      [...results.values()].filter((r) => keys.includes(r.key)).map((r) => ({ title: r.key, markdown: r.content })),
   };
   const requester: ApprovalRequester = {
     request: async (input) => {
@@ -44,5 +57,5 @@ export function recordingExecution(plan: Plan, autonomy: AutonomyLevel = 'autono
       return { id };
     },
   };
-  return { store, requester, statuses, results, errors, approvals, executions: () => executions};
+  return { store, requester, statuses, results, errors, approvals, executions: () => executions };
 }

@@ -32,7 +32,11 @@ export interface HarnessOptions {
 }
 
 /** Drives the facade over recording ports (the Postgres adapters are covered by the API's integration tests). */
-export function orchestratorHarness(workforce: Workforce, llm: LlmProvider = OFFLINE_PROVIDER, options: HarnessOptions = {}) {
+export function orchestratorHarness(
+  workforce: Workforce,
+  llm: LlmProvider = OFFLINE_PROVIDER,
+  options: HarnessOptions = {},
+) {
   const messages = recordingMessages();
   const projects = recordingProjects();
   const delegations = recordingDelegations();
@@ -66,6 +70,7 @@ export function orchestratorHarness(workforce: Workforce, llm: LlmProvider = OFF
     },
   });
   const workspaceId = randomUUID();
-  const send = (conversationId: string, content: string) => facade.handleUserMessage({ workspaceId, conversationId, userId: null, content });
+  const send = (conversationId: string, content: string) =>
+    facade.handleUserMessage({ workspaceId, conversationId, userId: null, content });
   return { facade, stored: messages.stored, projects, delegations, deltas, failures, usage, order, send };
 }

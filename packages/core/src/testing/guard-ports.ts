@@ -1,11 +1,25 @@
 import { closedCircuit, DEFAULT_CIRCUIT_POLICY } from '../execution/circuit-breaker.js';
-import type { BudgetUsage, CircuitPolicy, CircuitRecord, ExecutionGuard, ExecutionGuardStore, RunLimits } from '../execution/ports.js';
+import type {
+  BudgetUsage,
+  CircuitPolicy,
+  CircuitRecord,
+  ExecutionGuard,
+  ExecutionGuardStore,
+  RunLimits,
+} from '../execution/ports.js';
 
 /**
  * An in-memory ExecutionGuardStore for engine unit tests: budgets and limits are set by the test,
  * warnings and circuit updates are recorded. The Postgres implementation is tested through the API.
  */
-export function recordingGuard(options: { budgets?: BudgetUsage[]; limits?: Partial<RunLimits>; policy?: Partial<CircuitPolicy>; now?: () => Date } = {}) {
+export function recordingGuard(
+  options: {
+    budgets?: BudgetUsage[];
+    limits?: Partial<RunLimits>;
+    policy?: Partial<CircuitPolicy>;
+    now?: () => Date;
+  } = {},
+) {
   const budgets = options.budgets ?? [];
   const limits: RunLimits = { maxSteps: 100, maxLoops: 5, stepsStarted: 0, ...options.limits };
   const warnings: Array<{ budgetId: string; stepKey: string; message: string }> = [];
@@ -13,7 +27,14 @@ export function recordingGuard(options: { budgets?: BudgetUsage[]; limits?: Part
   const circuits = new Map<string, CircuitRecord>();
   const warned = new Set<string>();
   const store: ExecutionGuardStore = {
-    budgetsFor: async (_ctx, target) => budgets.filter((b) => (b.scope === 'agent' ? b.scopeRef === target.agent : b.scope === 'department' ? b.scopeRef === target.department : true)),
+    budgetsFor: async (_ctx, target) =>
+      budgets.filter((b) =>
+        b.scope === 'agent'
+          ? b.scopeRef === target.agent
+          : b.scope === 'department'
+            ? b.scopeRef === target.department
+            : true,
+      ),
     warnBudget: async (_ctx, budget, stepKey, message) => {
       if (warned.has(budget.id)) return false;
       warned.add(budget.id);
@@ -29,7 +50,11 @@ export function recordingGuard(options: { budgets?: BudgetUsage[]; limits?: Part
       return record;
     },
   };
-  const guard: ExecutionGuard = { store, circuit: { ...DEFAULT_CIRCUIT_POLICY, ...options.policy }, now: options.now ?? (() => new Date()) };
+  const guard: ExecutionGuard = {
+    store,
+    circuit: { ...DEFAULT_CIRCUIT_POLICY, ...options.policy },
+    now: options.now ?? (() => new Date()),
+  };
   return { guard, budgets, limits, warnings, hardStops, circuits };
 }
 

@@ -34,20 +34,42 @@ export function recordingProjects(): ProjectStore & { plans: Map<string, Current
   const plans = new Map<string, CurrentPlan[]>();
   const summary = (id: string, version: number, title: string): ProjectSummary => {
     const now = new Date().toISOString();
-    return { id, title, status: 'awaiting_plan_approval', department: null, projectType: 'standard', conversationId: null, currentPlanVersion: version, estimatedDurationMinutes: null, approvedAt: null, createdAt: now, updatedAt: now };
+    return {
+      id,
+      title,
+      status: 'awaiting_plan_approval',
+      department: null,
+      projectType: 'standard',
+      conversationId: null,
+      currentPlanVersion: version,
+      estimatedDurationMinutes: null,
+      approvedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
   };
   return {
     plans,
     createWithPlan: async (input) => {
       const id = randomUUID();
-      const current: CurrentPlan = { projectId: id, version: 1, plan: input.plan, summary: summary(id, 1, input.plan.title) };
+      const current: CurrentPlan = {
+        projectId: id,
+        version: 1,
+        plan: input.plan,
+        summary: summary(id, 1, input.plan.title),
+      };
       plans.set(id, [current]);
       return current;
     },
     revisePlan: async (input) => {
       const versions = plans.get(input.projectId)!;
       if (versions.at(-1)!.version !== input.baseVersion) throw new Error('stale');
-      const next: CurrentPlan = { projectId: input.projectId, version: input.baseVersion + 1, plan: input.plan, summary: summary(input.projectId, input.baseVersion + 1, input.plan.title) };
+      const next: CurrentPlan = {
+        projectId: input.projectId,
+        version: input.baseVersion + 1,
+        plan: input.plan,
+        summary: summary(input.projectId, input.baseVersion + 1, input.plan.title),
+      };
       versions.push(next);
       return next;
     },
@@ -63,7 +85,14 @@ export function recordingDelegations(): DelegationStore & { records: DelegationR
 /** Agent loads from the registry's limits; `full` agents refuse new work. */
 export function memoryLoads(registry: AgentRegistry, full: string[] = []): AgentLoadTracker {
   const loads = new Map<string, AgentLoadInfo>(
-    registry.agents.map((a) => [a.definition.name, { load: full.includes(a.definition.name) ? a.definition.limits.maxConcurrent : 0, maxConcurrent: a.definition.limits.maxConcurrent, status: 'online' }]),
+    registry.agents.map((a) => [
+      a.definition.name,
+      {
+        load: full.includes(a.definition.name) ? a.definition.limits.maxConcurrent : 0,
+        maxConcurrent: a.definition.limits.maxConcurrent,
+        status: 'online',
+      },
+    ]),
   );
   return {
     snapshot: async () => new Map([...loads].map(([k, v]) => [k, { ...v }])),

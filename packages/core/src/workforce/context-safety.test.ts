@@ -5,18 +5,25 @@ import { checkContextMd, decodeUtf8Strict } from './context-safety.js';
 
 describe('checkContextMd', () => {
   it('should accept ordinary Markdown when nothing is hostile', () => {
-    expect(checkContextMd('# Role\n\nYou write\treports.\r\n- **bold** [link](https://example.com)\n')).toEqual({ errors: [], warnings: [] });
+    expect(checkContextMd('# Role\n\nYou write\treports.\r\n- **bold** [link](https://example.com)\n')).toEqual({
+      errors: [],
+      warnings: [],
+    });
   });
 
   it('should refuse Context.md when it is over the byte limit', () => {
     const big = 'é'.repeat(CONTEXT_MD_MAX_BYTES / 2 + 1); // 2 bytes each: over the limit in bytes, under it in characters
     const { errors } = checkContextMd(big);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(new RegExp(`is ${CONTEXT_MD_MAX_BYTES + 2} bytes; the limit is ${CONTEXT_MD_MAX_BYTES} bytes`));
+    expect(errors[0]).toMatch(
+      new RegExp(`is ${CONTEXT_MD_MAX_BYTES + 2} bytes; the limit is ${CONTEXT_MD_MAX_BYTES} bytes`),
+    );
   });
 
   it('should refuse NUL and other control characters with their line when present', () => {
-    expect(checkContextMd('# Role\nline two\u0000').errors).toEqual(['Context.md contains the control character U+0000 on line 2; remove it (only tab and line breaks are allowed)']);
+    expect(checkContextMd('# Role\nline two\u0000').errors).toEqual([
+      'Context.md contains the control character U+0000 on line 2; remove it (only tab and line breaks are allowed)',
+    ]);
     expect(checkContextMd('a\u001bb').errors[0]).toMatch(/U\+001B on line 1/);
     expect(checkContextMd('a\u0085b').errors[0]).toMatch(/U\+0085/);
     expect(checkContextMd('broken \uD800 surrogate').errors[0]).toMatch(/lone UTF-16 surrogate/);
@@ -27,7 +34,8 @@ describe('checkContextMd', () => {
   });
 
   it('should keep active HTML as text with a warning when it has script, iframe, handlers or javascript: URLs', () => {
-    const text = '# Role\n<script>alert(1)</script>\n<iframe src="x"></iframe>\n<img src=x onerror="alert(1)">\n[x](javascript:alert(1))\n';
+    const text =
+      '# Role\n<script>alert(1)</script>\n<iframe src="x"></iframe>\n<img src=x onerror="alert(1)">\n[x](javascript:alert(1))\n';
     const { errors, warnings } = checkContextMd(text);
     expect(errors).toEqual([]);
     expect(warnings).toEqual([
@@ -51,13 +59,16 @@ describe('decodeUtf8Strict', () => {
   });
 
   it('should name the file and the offset when the bytes are not UTF-8', () => {
-    expect(() => decodeUtf8Strict(Buffer.from([0x41, 0x42, 0xc3, 0x28]), 'Context.md')).toThrow('Context.md is not valid UTF-8 text (invalid byte at offset 2); save it as UTF-8');
+    expect(() => decodeUtf8Strict(Buffer.from([0x41, 0x42, 0xc3, 0x28]), 'Context.md')).toThrow(
+      'Context.md is not valid UTF-8 text (invalid byte at offset 2); save it as UTF-8',
+    );
     expect(() => decodeUtf8Strict(Buffer.from([0xff]), 'agent.yaml')).toThrow(/offset 0/);
   });
 });
 
 describe('parseAgentYaml', () => {
-  const base = 'name: a_b\ntitle: T\ndepartment: engineering\ntype: context\nreportsTo: boss\ndescription: d\ncapabilities: [a_b]\nrisk:\n  default: low\n';
+  const base =
+    'name: a_b\ntitle: T\ndepartment: engineering\ntype: context\nreportsTo: boss\ndescription: d\ncapabilities: [a_b]\nrisk:\n  default: low\n';
 
   it('should parse a plain definition when it uses the core schema', () => {
     const result = parseAgentYaml(base);
@@ -72,7 +83,12 @@ describe('parseAgentYaml', () => {
 
   it('should refuse an alias bomb when aliases expand past the limit', () => {
     const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     const result = parseAgentYaml(lines.join('\n'));
     expect(result.ok).toBe(false);
     expect(!result.ok && result.errors[0]).toMatch(/alias/i);
@@ -82,13 +98,25 @@ describe('parseAgentYaml', () => {
     expect(parseAgentYaml(`${base}name: other\n`).ok).toBe(false);
     const merged = parseAgentYaml('base: &b { title: T }\nagent:\n  <<: *b\n');
     expect(merged.ok && (merged.value as { agent: Record<string, unknown> }).agent.title).toBeFalsy();
-    expect(parseAgentYaml(`description: "${'x'.repeat(70_000)}"\n`)).toEqual({ ok: false, errors: [expect.stringMatching(/the limit is 65536/)] });
+    expect(parseAgentYaml(`description: "${'x'.repeat(70_000)}"\n`)).toEqual({
+      ok: false,
+      errors: [expect.stringMatching(/the limit is 65536/)],
+    });
   });
 
   it('should round-trip a definition when it is serialised and parsed again', () => {
     const definition = {
-      name: 'a_b', title: 'T: with colon', department: 'engineering', type: 'context' as const, reportsTo: null, description: 'd\nmulti', capabilities: ['a_b'],
-      keywords: ['k'], risk: { default: 'low' as const, actions: { send_email: 'high' as const } }, model: { provider: 'default' as const }, limits: { maxConcurrent: 3 },
+      name: 'a_b',
+      title: 'T: with colon',
+      department: 'engineering',
+      type: 'context' as const,
+      reportsTo: null,
+      description: 'd\nmulti',
+      capabilities: ['a_b'],
+      keywords: ['k'],
+      risk: { default: 'low' as const, actions: { send_email: 'high' as const } },
+      model: { provider: 'default' as const },
+      limits: { maxConcurrent: 3 },
     };
     const text = serializeAgentYaml(definition);
     expect(text).not.toContain('model:');

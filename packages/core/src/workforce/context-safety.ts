@@ -30,7 +30,9 @@ export function decodeUtf8Strict(bytes: Uint8Array, what: string): string {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     const at = firstInvalidUtf8Offset(bytes);
-    throw new ContentEncodingError(`${what} is not valid UTF-8 text${at === null ? '' : ` (invalid byte at offset ${at})`}; save it as UTF-8`);
+    throw new ContentEncodingError(
+      `${what} is not valid UTF-8 text${at === null ? '' : ` (invalid byte at offset ${at})`}; save it as UTF-8`,
+    );
   }
 }
 
@@ -54,6 +56,7 @@ function firstInvalidUtf8Offset(bytes: Uint8Array): number | null {
 
 // C0 controls except tab, LF and CR; DEL; C1 controls. NUL is the classic one: it truncates text
 // in C libraries and Postgres refuses it in `text` columns.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -71,7 +74,8 @@ export function controlCharacterError(text: string, what: string): string | null
     return `${what} contains the control character U+${code} on line ${lineOf(text, control.index)}; remove it (only tab and line breaks are allowed)`;
   }
   const surrogate = LONE_SURROGATE.exec(text);
-  if (surrogate) return `${what} contains a broken character (lone UTF-16 surrogate) on line ${lineOf(text, surrogate.index)}`;
+  if (surrogate)
+    return `${what} contains a broken character (lone UTF-16 surrogate) on line ${lineOf(text, surrogate.index)}`;
   return null;
 }
 
@@ -91,17 +95,24 @@ export function checkContextMd(text: string): ContentCheck {
   const warnings: string[] = [];
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > CONTEXT_MD_MAX_BYTES) {
-    errors.push(`Context.md is ${bytes} bytes; the limit is ${CONTEXT_MD_MAX_BYTES} bytes (it goes into every prompt of the agent): shorten it`);
+    errors.push(
+      `Context.md is ${bytes} bytes; the limit is ${CONTEXT_MD_MAX_BYTES} bytes (it goes into every prompt of the agent): shorten it`,
+    );
   }
   if (text.trim().length === 0) errors.push('Context.md is empty');
   const control = controlCharacterError(text, 'Context.md');
   if (control) errors.push(control);
   for (const { pattern, label } of ACTIVE_CONTENT) {
     const m = pattern.exec(text);
-    if (m) warnings.push(`Context.md contains ${label} on line ${lineOf(text, m.index)}: it is kept as plain text and shown inert, never run`);
+    if (m)
+      warnings.push(
+        `Context.md contains ${label} on line ${lineOf(text, m.index)}: it is kept as plain text and shown inert, never run`,
+      );
   }
   if (FRONT_MATTER.test(text)) {
-    warnings.push('Context.md starts with YAML front matter: it is plain text to the orchestrator and does not change agent.yaml (edit the settings instead)');
+    warnings.push(
+      'Context.md starts with YAML front matter: it is plain text to the orchestrator and does not change agent.yaml (edit the settings instead)',
+    );
   }
   return { errors, warnings };
 }

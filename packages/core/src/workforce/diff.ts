@@ -9,9 +9,17 @@ const CONTEXT_LINES = 3;
  * A unified diff (`--- a/…`, `+++ b/…`, `@@` hunks) of two texts; empty when they are equal, so
  * a client can tell "no change" without parsing.
  */
-export function unifiedDiff(file: string, oldText: string, newText: string, oldLabel: string, newLabel: string): string {
+export function unifiedDiff(
+  file: string,
+  oldText: string,
+  newText: string,
+  oldLabel: string,
+  newLabel: string,
+): string {
   if (oldText === newText) return '';
-  return createTwoFilesPatch(`a/${file}`, `b/${file}`, oldText, newText, oldLabel, newLabel, { context: CONTEXT_LINES });
+  return createTwoFilesPatch(`a/${file}`, `b/${file}`, oldText, newText, oldLabel, newLabel, {
+    context: CONTEXT_LINES,
+  });
 }
 
 /** One side of an agent diff: a stored version, the live files, or a proposal (version null). */
@@ -29,6 +37,12 @@ export function agentDiff(from: AgentContent, to: AgentContent): AgentDiff {
     from: from.version,
     to: to.version,
     contextDiff: unifiedDiff('Context.md', from.contextMd, to.contextMd, label(from), label(to)),
-    definitionDiff: unifiedDiff('agent.yaml', serializeAgentYaml(from.definition), serializeAgentYaml(to.definition), label(from), label(to)),
+    definitionDiff: unifiedDiff(
+      'agent.yaml',
+      serializeAgentYaml(from.definition),
+      serializeAgentYaml(to.definition),
+      label(from),
+      label(to),
+    ),
   };
 }

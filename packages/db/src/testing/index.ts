@@ -60,7 +60,9 @@ export async function setupTestPostgres(migrationsDir: string): Promise<TestPost
     adminUrl: url,
     template,
     teardown: async () => {
-      await admin(url, (c) => c.query(`drop database if exists ${quote(template)} with (force)`)).catch(() => undefined);
+      await admin(url, (c) => c.query(`drop database if exists ${quote(template)} with (force)`)).catch(
+        () => undefined,
+      );
       if (stopEmbedded) await stopEmbedded();
       if (dataDir) await rm(path.dirname(dataDir), { recursive: true, force: true });
     },
@@ -78,6 +80,7 @@ export async function createTestDatabase(adminUrl: string, template: string): Pr
   await admin(adminUrl, (c) => c.query(`create database ${quote(name)} template ${quote(template)}`));
   return {
     url: withDatabase(adminUrl, name),
-    drop: () => admin(adminUrl, (c) => c.query(`drop database if exists ${quote(name)} with (force)`)).then(() => undefined),
+    drop: () =>
+      admin(adminUrl, (c) => c.query(`drop database if exists ${quote(name)} with (force)`)).then(() => undefined),
   };
 }

@@ -7,12 +7,23 @@ const who = (spec: AgentSpec) => `**${spec.title}** (\`${spec.name}\`)`;
  * What the chat says as a build moves on (SPEC §3.7: every step is visible in the chat). Null:
  * nothing worth a message at this status.
  */
-export function buildProgressMessage(build: AgentBuild, spec: AgentSpec, draftSource: 'llm' | 'template' | null, notes: string[]): string | null {
+export function buildProgressMessage(
+  build: AgentBuild,
+  spec: AgentSpec,
+  draftSource: 'llm' | 'template' | null,
+  notes: string[],
+): string | null {
   const v = build.validation;
   switch (build.status) {
     case 'validating': {
-      const how = draftSource === 'llm' ? 'with the language model' : `from the ${templateById(spec.template).name.toLowerCase()} template — no language model wrote it, so review the wording`;
-      return [`Drafted ${who(spec)} ${how}: Context.md${build.draft?.moduleSource ? ', index.ts and its input schema' : ''}. Validating it on sample tasks now…`, ...notes.map((n) => `- ${n}`)].join('\n');
+      const how =
+        draftSource === 'llm'
+          ? 'with the language model'
+          : `from the ${templateById(spec.template).name.toLowerCase()} template — no language model wrote it, so review the wording`;
+      return [
+        `Drafted ${who(spec)} ${how}: Context.md${build.draft?.moduleSource ? ', index.ts and its input schema' : ''}. Validating it on sample tasks now…`,
+        ...notes.map((n) => `- ${n}`),
+      ].join('\n');
     }
     case 'awaiting_approval':
       return [
@@ -21,7 +32,14 @@ export function buildProgressMessage(build: AgentBuild, spec: AgentSpec, draftSo
         `Approval requested (approval \`${build.approvalId}\`, high risk): approve or reject the deployment here or in the Approvals queue. Nothing joins the org chart before that.`,
       ].join('\n');
     case 'failed':
-      return [`The build of ${who(spec)} failed; nothing was deployed and no approval was asked.`, '', build.error ?? '', ...(v && !v.passed ? ['', v.summary] : [])].join('\n').trim();
+      return [
+        `The build of ${who(spec)} failed; nothing was deployed and no approval was asked.`,
+        '',
+        build.error ?? '',
+        ...(v && !v.passed ? ['', v.summary] : []),
+      ]
+        .join('\n')
+        .trim();
     case 'rejected':
       return `${who(spec)} was not deployed — ${build.error ?? 'the approval was rejected'}. Nothing was written.`;
     case 'deployed':

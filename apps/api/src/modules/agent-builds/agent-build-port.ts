@@ -1,5 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { agentBuildThreadId, serializeAgentYaml, type AgentBuildPort, type ApprovalInput, type BuildContext, type LlmProvider } from '@orchestrator/core';
+import {
+  agentBuildThreadId,
+  serializeAgentYaml,
+  type AgentBuildPort,
+  type ApprovalInput,
+  type BuildContext,
+  type LlmProvider,
+} from '@orchestrator/core';
 import { isAppError } from '../../common/app-error.js';
 import type { RealtimePublisher } from '../../realtime/realtime.publisher.js';
 import type { AgentRegistryService } from '../agents/agent-registry.service.js';
@@ -44,7 +51,13 @@ export async function announce(s: PortServices, record: BuildRecord): Promise<vo
       content: text,
       // One live card per build and conversation: the chat that asked has it on the first reply; a
       // project's conversation gets it with the approval request. Other updates are text.
-      metadata: { intent: 'BUILD_AGENT', agentBuildRef: b.id, agentBuildStatus: b.status, offline: s.llm.info.offline, ...(conversationId !== b.conversationId && b.status === 'awaiting_approval' ? { agentBuildId: b.id } : {}) },
+      metadata: {
+        intent: 'BUILD_AGENT',
+        agentBuildRef: b.id,
+        agentBuildStatus: b.status,
+        offline: s.llm.info.offline,
+        ...(conversationId !== b.conversationId && b.status === 'awaiting_approval' ? { agentBuildId: b.id } : {}),
+      },
     });
     s.publisher.messageCreated(record.workspaceId, message);
   }
@@ -65,7 +78,10 @@ export function agentBuildPort(s: PortServices): AgentBuildPort {
       const record = await s.repository.get(ctx.workspaceId, ctx.buildId);
       if (!record || record.build.status === 'cancelled') throw new Error(`Agent build ${ctx.buildId} was cancelled`);
       const { spec, draft, validation } = input;
-      const files: Record<string, string> = { 'agent.yaml': serializeAgentYaml(draft.definition), 'Context.md': draft.contextMd };
+      const files: Record<string, string> = {
+        'agent.yaml': serializeAgentYaml(draft.definition),
+        'Context.md': draft.contextMd,
+      };
       if (draft.moduleSource) files['index.ts'] = draft.moduleSource;
       if (draft.inputSchemaSource) files['schema.ts'] = draft.inputSchemaSource;
       const drafted = input.draftSource === 'llm' ? 'drafted by the language model' : 'drafted offline from a template';
@@ -96,7 +112,12 @@ export function agentBuildPort(s: PortServices): AgentBuildPort {
             draftedBy: input.draftSource,
             notes: input.notes,
             files,
-            validation: { passed: validation.passed, summary: validation.summary, checks: validation.checks, tasks: validation.tasks.map((t) => ({ task: t.task, passed: t.passed, work: t.work, output: t.output })) },
+            validation: {
+              passed: validation.passed,
+              summary: validation.summary,
+              checks: validation.checks,
+              tasks: validation.tasks.map((t) => ({ task: t.task, passed: t.passed, work: t.work, output: t.output })),
+            },
           },
         },
       });
@@ -110,7 +131,8 @@ export function agentBuildPort(s: PortServices): AgentBuildPort {
       } catch (err) {
         // A replay after a crash between the deploy and its checkpoint finds its own agent.
         const existing = s.registry.current().get(draft.definition.name);
-        if (!(isAppError(err) && err.code === 'agent/exists' && existing && existing.contextMd === draft.contextMd)) throw err;
+        if (!(isAppError(err) && err.code === 'agent/exists' && existing && existing.contextMd === draft.contextMd))
+          throw err;
         logger.log(`Agent ${draft.definition.name} of build ${ctx.buildId} was already deployed`);
       }
       await s.workspace.setLifecycle(ctx.workspaceId, draft.definition.name, null).catch(() => undefined);

@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { AgentVersionListQuerySchema, CreateAgentBuildBodySchema, type AgentBuild, type AgentBuildPage, type AgentTemplate } from '@orchestrator/contracts';
+import {
+  AgentVersionListQuerySchema,
+  CreateAgentBuildBodySchema,
+  type AgentBuild,
+  type AgentBuildPage,
+  type AgentTemplate,
+} from '@orchestrator/contracts';
 import { z } from 'zod';
 import { Ctx, type RequestContext } from '../../common/request-context.js';
 import { parseInput } from '../../common/validate.js';

@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AgentBuild, AgentBuildPage, AgentBuildStatus, AgentDraft, AgentValidation } from '@orchestrator/contracts';
+import type {
+  AgentBuild,
+  AgentBuildPage,
+  AgentBuildStatus,
+  AgentDraft,
+  AgentValidation,
+} from '@orchestrator/contracts';
 import type { AgentSpec, BuildProgress } from '@orchestrator/core';
 import type { Pool } from '@orchestrator/db';
 import { decodeCursor, encodeCursor, isUuid } from '../../common/cursor.js';
@@ -49,7 +55,12 @@ export interface NewBuild {
   createdByName: string;
 }
 
-export const OPEN_BUILD_STATUSES: readonly AgentBuildStatus[] = ['drafting', 'validating', 'awaiting_approval', 'deploying'];
+export const OPEN_BUILD_STATUSES: readonly AgentBuildStatus[] = [
+  'drafting',
+  'validating',
+  'awaiting_approval',
+  'deploying',
+];
 const OPEN = `('drafting', 'validating', 'awaiting_approval', 'deploying')`;
 const COLUMNS = `id, workspace_id, status, request, template, capability, spec, agent_name, draft, draft_source, draft_notes, validation,
   approval_id, conversation_id, project_id, step_key, reported_at, error, created_by_name, created_at, updated_at`;
@@ -89,19 +100,37 @@ export class AgentBuildsRepository {
       `insert into agent_builds (workspace_id, request, template, capability, spec, agent_name, conversation_id, project_id, step_key, created_by, created_by_name)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        returning ${COLUMNS}`,
-      [b.workspaceId, b.spec.request, b.spec.template, b.spec.capability, JSON.stringify(b.spec), b.spec.name, b.conversationId ?? null, b.projectId ?? null, b.stepKey ?? null, b.createdBy, b.createdByName],
+      [
+        b.workspaceId,
+        b.spec.request,
+        b.spec.template,
+        b.spec.capability,
+        JSON.stringify(b.spec),
+        b.spec.name,
+        b.conversationId ?? null,
+        b.projectId ?? null,
+        b.stepKey ?? null,
+        b.createdBy,
+        b.createdByName,
+      ],
     );
     return toRecord(rows[0]!);
   }
 
   async get(workspaceId: string, id: string): Promise<BuildRecord | undefined> {
     if (!isUuid(id)) return undefined;
-    const { rows } = await this.pool.query<BuildRow>(`select ${COLUMNS} from agent_builds where workspace_id = $1 and id = $2`, [workspaceId, id]);
+    const { rows } = await this.pool.query<BuildRow>(
+      `select ${COLUMNS} from agent_builds where workspace_id = $1 and id = $2`,
+      [workspaceId, id],
+    );
     return rows[0] && toRecord(rows[0]);
   }
 
   async byApproval(workspaceId: string, approvalId: string): Promise<BuildRecord | undefined> {
-    const { rows } = await this.pool.query<BuildRow>(`select ${COLUMNS} from agent_builds where workspace_id = $1 and approval_id = $2`, [workspaceId, approvalId]);
+    const { rows } = await this.pool.query<BuildRow>(
+      `select ${COLUMNS} from agent_builds where workspace_id = $1 and approval_id = $2`,
+      [workspaceId, approvalId],
+    );
     return rows[0] && toRecord(rows[0]);
   }
 
@@ -116,13 +145,18 @@ export class AgentBuildsRepository {
 
   /** Names reserved by builds still in progress. */
   async reservedNames(workspaceId: string): Promise<Set<string>> {
-    const { rows } = await this.pool.query<{ agent_name: string }>(`select agent_name from agent_builds where workspace_id = $1 and status in ${OPEN}`, [workspaceId]);
+    const { rows } = await this.pool.query<{ agent_name: string }>(
+      `select agent_name from agent_builds where workspace_id = $1 and status in ${OPEN}`,
+      [workspaceId],
+    );
     return new Set(rows.map((r) => r.agent_name));
   }
 
   /** Builds a restart must continue, in every workspace. */
   async open(): Promise<BuildRecord[]> {
-    const { rows } = await this.pool.query<BuildRow>(`select ${COLUMNS} from agent_builds where status in ${OPEN} order by created_at`);
+    const { rows } = await this.pool.query<BuildRow>(
+      `select ${COLUMNS} from agent_builds where status in ${OPEN} order by created_at`,
+    );
     return rows.map(toRecord);
   }
 
@@ -131,7 +165,11 @@ export class AgentBuildsRepository {
    * reports the same status again and must not be announced twice. A finished build is never
    * moved (a late replay cannot undo a rejection or a cancellation).
    */
-  async progress(workspaceId: string, id: string, p: BuildProgress): Promise<{ record: BuildRecord; changed: boolean } | undefined> {
+  async progress(
+    workspaceId: string,
+    id: string,
+    p: BuildProgress,
+  ): Promise<{ record: BuildRecord; changed: boolean } | undefined> {
     const { rows } = await this.pool.query<BuildRow & { previous: AgentBuildStatus }>(
       `with prev as (select status from agent_builds where workspace_id = $1 and id = $2 for update)
        update agent_builds b
@@ -144,10 +182,20 @@ export class AgentBuildsRepository {
               error = case when $9::boolean then $10 else b.error end
          from prev
         where b.workspace_id = $1 and b.id = $2
-        returning ${COLUMNS.split(', ').map((c) => `b.${c.trim()}`).join(', ')}, prev.status as previous`,
+        returning ${COLUMNS.split(', ')
+          .map((c) => `b.${c.trim()}`)
+          .join(', ')}, prev.status as previous`,
       [
-        workspaceId, id, p.status, p.draft ? JSON.stringify(p.draft) : null, p.draftSource ?? null, p.notes ?? null,
-        p.validation ? JSON.stringify(p.validation) : null, p.approvalId ?? null, p.error !== undefined, p.error ?? null,
+        workspaceId,
+        id,
+        p.status,
+        p.draft ? JSON.stringify(p.draft) : null,
+        p.draftSource ?? null,
+        p.notes ?? null,
+        p.validation ? JSON.stringify(p.validation) : null,
+        p.approvalId ?? null,
+        p.error !== undefined,
+        p.error ?? null,
       ],
     );
     const r = rows[0];
@@ -173,14 +221,19 @@ export class AgentBuildsRepository {
   }
 
   async userName(userId: string): Promise<string> {
-    const { rows } = await this.pool.query<{ name: string }>('select coalesce(display_name, email) as name from users where id = $1', [userId]);
+    const { rows } = await this.pool.query<{ name: string }>(
+      'select coalesce(display_name, email) as name from users where id = $1',
+      [userId],
+    );
     return rows[0]?.name ?? 'a person';
   }
 
   /** Projects still paused for agent development whose step build has ended (its news may have been missed at a restart). */
   async endedForPausedProjects(): Promise<Array<{ workspaceId: string; build: AgentBuild }>> {
     const { rows } = await this.pool.query<BuildRow>(
-      `select distinct on (b.project_id) ${COLUMNS.split(', ').map((c) => `b.${c.trim()}`).join(', ')}
+      `select distinct on (b.project_id) ${COLUMNS.split(', ')
+        .map((c) => `b.${c.trim()}`)
+        .join(', ')}
          from agent_builds b join projects p on p.id = b.project_id
         where p.status = 'paused_for_agent_development' and b.status not in ${OPEN}
         order by b.project_id, b.updated_at desc`,
@@ -189,7 +242,10 @@ export class AgentBuildsRepository {
   }
 
   async markReported(workspaceId: string, id: string): Promise<void> {
-    await this.pool.query('update agent_builds set reported_at = now() where workspace_id = $1 and id = $2 and reported_at is null', [workspaceId, id]);
+    await this.pool.query(
+      'update agent_builds set reported_at = now() where workspace_id = $1 and id = $2 and reported_at is null',
+      [workspaceId, id],
+    );
   }
 
   /** Newest first, keyset-paginated on (created_at, id). */
@@ -201,9 +257,15 @@ export class AgentBuildsRepository {
       params.push(at, id);
       where += ' and (created_at, id) < ($3::timestamptz, $4::uuid)';
     }
-    const { rows } = await this.pool.query<BuildRow>(`select ${COLUMNS} from agent_builds where ${where} order by created_at desc, id desc limit $2`, params);
+    const { rows } = await this.pool.query<BuildRow>(
+      `select ${COLUMNS} from agent_builds where ${where} order by created_at desc, id desc limit $2`,
+      params,
+    );
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
-    return { builds: page.map((r) => toRecord(r).build), nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null };
+    return {
+      builds: page.map((r) => toRecord(r).build),
+      nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null,
+    };
   }
 }

@@ -1,7 +1,30 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { PostgresCheckpointSaver } from '@orchestrator/checkpoint-postgres';
-import type { AgentBuild, AgentBuildPage, AgentTemplate, Approval, CreateAgentBuildBody } from '@orchestrator/contracts';
-import { AGENT_TEMPLATES, AgentCreationEngine, chooseTemplate, KeyedLock, specifyAgent, type AgentSpec, type BuildContext, type LlmProvider, type StepBuildState } from '@orchestrator/core';
+import type {
+  AgentBuild,
+  AgentBuildPage,
+  AgentTemplate,
+  Approval,
+  CreateAgentBuildBody,
+} from '@orchestrator/contracts';
+import {
+  AGENT_TEMPLATES,
+  AgentCreationEngine,
+  chooseTemplate,
+  KeyedLock,
+  specifyAgent,
+  type AgentSpec,
+  type BuildContext,
+  type LlmProvider,
+  type StepBuildState,
+} from '@orchestrator/core';
 import type { Pool } from '@orchestrator/db';
 import { AppError } from '../../common/app-error.js';
 import type { RequestContext } from '../../common/request-context.js';
@@ -62,8 +85,23 @@ export class AgentBuildsService implements OnModuleInit, OnApplicationBootstrap,
     usage: UsageRepository,
     private readonly publisher: RealtimePublisher,
   ) {
-    this.port = { repository, approvals, registry, workspace, conversations, publisher, llm, projectConversation: (w, p) => this.projectConversation(w, p) };
-    this.engine = new AgentCreationEngine({ registry: () => registry.current(), llm, usage, builds: agentBuildPort(this.port), checkpointer: new PostgresCheckpointSaver(pool) });
+    this.port = {
+      repository,
+      approvals,
+      registry,
+      workspace,
+      conversations,
+      publisher,
+      llm,
+      projectConversation: (w, p) => this.projectConversation(w, p),
+    };
+    this.engine = new AgentCreationEngine({
+      registry: () => registry.current(),
+      llm,
+      usage,
+      builds: agentBuildPort(this.port),
+      checkpointer: new PostgresCheckpointSaver(pool),
+    });
   }
 
   onModuleInit(): void {
@@ -111,15 +149,32 @@ export class AgentBuildsService implements OnModuleInit, OnApplicationBootstrap,
   async start(input: StartBuildInput): Promise<{ record: BuildRecord; spec: AgentSpec }> {
     const registry = this.registry.current();
     const o = input.overrides ?? {};
-    if (o.reportsTo && !registry.get(o.reportsTo)) throw new AppError('request/invalid', `Invalid body: reportsTo: no agent named ${o.reportsTo}`, [{ path: 'reportsTo', message: 'unknown agent' }]);
-    if (o.name && registry.get(o.name)) throw new AppError('agent/exists', `An agent named ${o.name} already exists; choose another name.`);
+    if (o.reportsTo && !registry.get(o.reportsTo))
+      throw new AppError('request/invalid', `Invalid body: reportsTo: no agent named ${o.reportsTo}`, [
+        { path: 'reportsTo', message: 'unknown agent' },
+      ]);
+    if (o.name && registry.get(o.name))
+      throw new AppError('agent/exists', `An agent named ${o.name} already exists; choose another name.`);
     const reserved = await this.repository.reservedNames(input.workspaceId);
-    if (o.name && reserved.has(o.name)) throw new AppError('agent/exists', `A build in progress already uses the name ${o.name}; choose another name.`);
-    const spec = specifyAgent({ request: input.request, departmentHint: input.departmentHint, capability: input.capability, overrides: o, reserved }, registry, this.registry.index());
+    if (o.name && reserved.has(o.name))
+      throw new AppError('agent/exists', `A build in progress already uses the name ${o.name}; choose another name.`);
+    const spec = specifyAgent(
+      {
+        request: input.request,
+        departmentHint: input.departmentHint,
+        capability: input.capability,
+        overrides: o,
+        reserved,
+      },
+      registry,
+      this.registry.index(),
+    );
     const record = await this.repository.insert({ ...input, spec });
     const ctx = { workspaceId: input.workspaceId, buildId: record.build.id };
     this.publisher.agentBuildUpdated(ctx.workspaceId, record.build);
-    await this.port.workspace.setLifecycle(ctx.workspaceId, spec.name, 'being_created').catch((err: unknown) => this.logger.warn({ err }, 'could not mark the agent being_created'));
+    await this.port.workspace
+      .setLifecycle(ctx.workspaceId, spec.name, 'being_created')
+      .catch((err: unknown) => this.logger.warn({ err }, 'could not mark the agent being_created'));
     this.track(this.drive(ctx, () => this.engine.start(ctx, spec)));
     return { record, spec };
   }
@@ -127,12 +182,28 @@ export class AgentBuildsService implements OnModuleInit, OnApplicationBootstrap,
   /** The create-agent wizard. */
   async create(req: RequestContext, body: CreateAgentBuildBody): Promise<AgentBuild> {
     const { request, ...overrides } = body;
-    const { record } = await this.start({ workspaceId: req.workspaceId, request, overrides, createdBy: req.userId, createdByName: await this.repository.userName(req.userId) });
+    const { record } = await this.start({
+      workspaceId: req.workspaceId,
+      request,
+      overrides,
+      createdBy: req.userId,
+      createdByName: await this.repository.userName(req.userId),
+    });
     return record.build;
   }
 
   /** The execution graph's port: the build of a `build_agent` step (see StepAgentBuilds). */
-  async ensureForStep(ctx: { workspaceId: string; projectId: string }, step: { stepKey: string; name: string; description: string; capability: string | null; department: string | null; request: string }): Promise<StepBuildState> {
+  async ensureForStep(
+    ctx: { workspaceId: string; projectId: string },
+    step: {
+      stepKey: string;
+      name: string;
+      description: string;
+      capability: string | null;
+      department: string | null;
+      request: string;
+    },
+  ): Promise<StepBuildState> {
     return this.lock.run(`step:${ctx.projectId}:${step.stepKey}`, async () => {
       const latest = await this.repository.latestForStep(ctx.workspaceId, ctx.projectId, step.stepKey);
       const ended = latest && !OPEN_BUILD_STATUSES.includes(latest.build.status) && latest.build.status !== 'deployed';
@@ -157,7 +228,12 @@ export class AgentBuildsService implements OnModuleInit, OnApplicationBootstrap,
   }
 
   private stepState(r: BuildRecord): StepBuildState {
-    return { id: r.build.id, status: r.build.status, agentName: r.build.status === 'deployed' ? r.spec.name : null, error: r.build.error };
+    return {
+      id: r.build.id,
+      status: r.build.status,
+      agentName: r.build.status === 'deployed' ? r.spec.name : null,
+      error: r.build.error,
+    };
   }
 
   async list(ctx: RequestContext, query: { limit: number; cursor?: string }): Promise<AgentBuildPage> {
@@ -174,7 +250,11 @@ export class AgentBuildsService implements OnModuleInit, OnApplicationBootstrap,
   async cancel(ctx: RequestContext, id: string, reason = 'Cancelled by a person'): Promise<AgentBuild> {
     const current = await this.get(ctx, id);
     const record = await this.lock.run(id, () => this.repository.cancel(ctx.workspaceId, id, reason));
-    if (!record) throw new AppError('agent_build/finished', `Agent build ${id} is ${current.status.replace(/_/g, ' ')} and can no longer be cancelled.`);
+    if (!record)
+      throw new AppError(
+        'agent_build/finished',
+        `Agent build ${id} is ${current.status.replace(/_/g, ' ')} and can no longer be cancelled.`,
+      );
     if (record.build.approvalId) {
       const withdrawn = await this.repository.withdrawApproval(ctx.workspaceId, record.build.approvalId, reason);
       const approval = withdrawn && (await this.approvalRecords.get(ctx.workspaceId, record.build.approvalId));
@@ -200,15 +280,26 @@ export class AgentBuildsService implements OnModuleInit, OnApplicationBootstrap,
     if (approval.kind !== 'agent_creation') return;
     const open = await this.repository.byApproval(workspaceId, approval.id);
     if (!open) return;
-    const record = await this.lock.run(open.build.id, () => this.repository.cancel(workspaceId, open.build.id, approval.decisionNotes ?? 'The project was stopped.'));
+    const record = await this.lock.run(open.build.id, () =>
+      this.repository.cancel(workspaceId, open.build.id, approval.decisionNotes ?? 'The project was stopped.'),
+    );
     if (!record) return;
     await announce(this.port, record);
     await this.finished(record);
   }
 
   private resume(ctx: BuildContext, approval: Approval): Promise<void> {
-    const notes = approval.status === 'expired' ? `the approval expired${approval.decisionNotes ? ` (${approval.decisionNotes})` : ''}` : (approval.decisionNotes ?? undefined);
-    return this.drive(ctx, () => this.engine.resume(ctx, { decision: approval.status === 'approved' ? 'approve' : 'reject', notes, decidedBy: approval.decidedBy ?? undefined }));
+    const notes =
+      approval.status === 'expired'
+        ? `the approval expired${approval.decisionNotes ? ` (${approval.decisionNotes})` : ''}`
+        : (approval.decisionNotes ?? undefined);
+    return this.drive(ctx, () =>
+      this.engine.resume(ctx, {
+        decision: approval.status === 'approved' ? 'approve' : 'reject',
+        notes,
+        decidedBy: approval.decidedBy ?? undefined,
+      }),
+    );
   }
 
   /** Runs a graph step under the build's lock; a build that crashes is failed visibly, never left open. */
@@ -220,7 +311,10 @@ export class AgentBuildsService implements OnModuleInit, OnApplicationBootstrap,
         await run();
       } catch (err) {
         this.logger.error({ err, buildId: ctx.buildId }, 'agent build failed');
-        const failed = await this.repository.progress(ctx.workspaceId, ctx.buildId, { status: 'failed', error: `The build stopped on an internal error: ${(err as Error).message}` });
+        const failed = await this.repository.progress(ctx.workspaceId, ctx.buildId, {
+          status: 'failed',
+          error: `The build stopped on an internal error: ${(err as Error).message}`,
+        });
         if (failed?.changed) await announce(this.port, failed.record);
       }
     });
@@ -239,7 +333,10 @@ export class AgentBuildsService implements OnModuleInit, OnApplicationBootstrap,
   }
 
   private async projectConversation(workspaceId: string, projectId: string): Promise<string | null> {
-    const { rows } = await this.pool.query<{ conversation_id: string | null }>('select conversation_id from projects where workspace_id = $1 and id = $2', [workspaceId, projectId]);
+    const { rows } = await this.pool.query<{ conversation_id: string | null }>(
+      'select conversation_id from projects where workspace_id = $1 and id = $2',
+      [workspaceId, projectId],
+    );
     return rows[0]?.conversation_id ?? null;
   }
 

@@ -1,5 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ProposeImprovementBodySchema, RetireAgentBodySchema, type AgentImprovement, type RetireAgentResult } from '@orchestrator/contracts';
+import {
+  ProposeImprovementBodySchema,
+  RetireAgentBodySchema,
+  type AgentImprovement,
+  type RetireAgentResult,
+} from '@orchestrator/contracts';
 import { z } from 'zod';
 import { AppError } from '../../common/app-error.js';
 import { Ctx, type RequestContext } from '../../common/request-context.js';
@@ -27,12 +32,27 @@ export class AgentImprovementsController {
 
   /** A person's feedback from the Workforce view: proposed at once, decided in the Approvals queue. */
   @Post('agents/:name/improvements')
-  async propose(@Ctx() ctx: RequestContext, @Param('name') name: string, @Body() body: unknown): Promise<AgentImprovement> {
+  async propose(
+    @Ctx() ctx: RequestContext,
+    @Param('name') name: string,
+    @Body() body: unknown,
+  ): Promise<AgentImprovement> {
     const agentName = parseInput(NameSchema, name, 'path: name');
     const { feedback } = parseInput(ProposeImprovementBodySchema, body, 'body');
-    const { record, created } = await this.improvements.propose({ workspaceId: ctx.workspaceId, agentName, triggerType: 'manual', feedback, details: { source: 'workforce', userId: ctx.userId } });
+    const { record, created } = await this.improvements.propose({
+      workspaceId: ctx.workspaceId,
+      agentName,
+      triggerType: 'manual',
+      feedback,
+      details: { source: 'workforce', userId: ctx.userId },
+    });
     if (!created) {
-      throw new AppError('improvement/already_open', `${agentName} already has an improvement waiting for a decision (${record.improvement.id}); decide it first.`, undefined, { improvement: record.improvement });
+      throw new AppError(
+        'improvement/already_open',
+        `${agentName} already has an improvement waiting for a decision (${record.improvement.id}); decide it first.`,
+        undefined,
+        { improvement: record.improvement },
+      );
     }
     return record.improvement;
   }
@@ -46,14 +66,28 @@ export class AgentImprovementsController {
   @Post('improvements/:id/restore')
   @HttpCode(200)
   async restore(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<AgentImprovement> {
-    return this.improvements.restore(ctx, parseInput(IdSchema, id, 'path: id'), await this.repository.userName(ctx.userId));
+    return this.improvements.restore(
+      ctx,
+      parseInput(IdSchema, id, 'path: id'),
+      await this.repository.userName(ctx.userId),
+    );
   }
 
   @Post('agents/:name/retire')
   @HttpCode(200)
-  async retire(@Ctx() ctx: RequestContext, @Param('name') name: string, @Body() body: unknown): Promise<RetireAgentResult> {
-    if (ctx.role !== 'admin') throw new AppError('auth/forbidden', `Your role (${ctx.role}) cannot retire agents; an admin can.`);
+  async retire(
+    @Ctx() ctx: RequestContext,
+    @Param('name') name: string,
+    @Body() body: unknown,
+  ): Promise<RetireAgentResult> {
+    if (ctx.role !== 'admin')
+      throw new AppError('auth/forbidden', `Your role (${ctx.role}) cannot retire agents; an admin can.`);
     const { reason } = parseInput(RetireAgentBodySchema, body, 'body');
-    return this.retirement.retire(ctx.workspaceId, parseInput(NameSchema, name, 'path: name'), reason, await this.repository.userName(ctx.userId));
+    return this.retirement.retire(
+      ctx.workspaceId,
+      parseInput(NameSchema, name, 'path: name'),
+      reason,
+      await this.repository.userName(ctx.userId),
+    );
   }
 }

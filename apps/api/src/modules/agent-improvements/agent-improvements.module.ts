@@ -5,7 +5,11 @@ import { AgentsModule } from '../agents/agents.module.js';
 import { ApprovalsModule } from '../approvals/approvals.module.js';
 import { DelegationsModule } from '../delegations/delegations.module.js';
 import { AgentImprovementsController } from './agent-improvements.controller.js';
-import { DEFAULT_IMPROVEMENT_OPTIONS, IMPROVEMENT_OPTIONS, type ImprovementOptions } from './agent-improvements.options.js';
+import {
+  DEFAULT_IMPROVEMENT_OPTIONS,
+  IMPROVEMENT_OPTIONS,
+  type ImprovementOptions,
+} from './agent-improvements.options.js';
 import { AgentImprovementsRepository } from './agent-improvements.repository.js';
 import { AgentImprovementsService } from './agent-improvements.service.js';
 import { AgentRetirementRepository } from './agent-retirement.repository.js';
@@ -25,7 +29,10 @@ import { ImprovementTriggersService } from './improvement-triggers.service.js';
     {
       provide: IMPROVEMENT_OPTIONS,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): ImprovementOptions => ({ ...DEFAULT_IMPROVEMENT_OPTIONS, checkIntervalMs: config.env.IMPROVEMENT_CHECK_INTERVAL_MS }),
+      useFactory: (config: AppConfig): ImprovementOptions => ({
+        ...DEFAULT_IMPROVEMENT_OPTIONS,
+        checkIntervalMs: config.env.IMPROVEMENT_CHECK_INTERVAL_MS,
+      }),
     },
     AgentImprovementsRepository,
     ImprovementEvidenceRepository,

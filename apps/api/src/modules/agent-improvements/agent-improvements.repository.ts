@@ -52,7 +52,9 @@ const COLUMNS = `id, workspace_id, agent_name, trigger_type, trigger_details, pr
 function reasonOf(r: ImprovementRow): string {
   const proposed = r.proposal.reason ?? '';
   if (!r.status_reason || (r.status !== 'rejected' && r.status !== 'failed')) return proposed;
-  return proposed && proposed !== r.status_reason ? `${r.status_reason}\n\nProposed because: ${proposed}` : r.status_reason;
+  return proposed && proposed !== r.status_reason
+    ? `${r.status_reason}\n\nProposed because: ${proposed}`
+    : r.status_reason;
 }
 
 const toRecord = (r: ImprovementRow): ImprovementRecord => ({
@@ -93,7 +95,14 @@ export class AgentImprovementsRepository {
        values ($1, $2, $3, $4, $5, $6, 'proposed')
        on conflict do nothing
        returning ${COLUMNS}`,
-      [input.workspaceId, input.agentName, input.triggerType, JSON.stringify(input.triggerDetails), input.conversationId ?? null, input.projectId ?? null],
+      [
+        input.workspaceId,
+        input.agentName,
+        input.triggerType,
+        JSON.stringify(input.triggerDetails),
+        input.conversationId ?? null,
+        input.projectId ?? null,
+      ],
     );
     if (rows[0]) return { record: toRecord(rows[0]), created: true };
     const open = await this.openFor(input.workspaceId, input.agentName);
@@ -110,7 +119,12 @@ export class AgentImprovementsRepository {
   }
 
   /** Whether the agent had a proposal of this trigger since `since` (metric checks do not repeat every tick). */
-  async triggeredSince(workspaceId: string, agentName: string, triggerType: ImprovementTriggerType, since: Date): Promise<boolean> {
+  async triggeredSince(
+    workspaceId: string,
+    agentName: string,
+    triggerType: ImprovementTriggerType,
+    since: Date,
+  ): Promise<boolean> {
     const { rowCount } = await this.pool.query(
       'select 1 from agent_improvements where workspace_id = $1 and agent_name = $2 and trigger_type = $3 and created_at >= $4 limit 1',
       [workspaceId, agentName, triggerType, since],
@@ -131,12 +145,18 @@ export class AgentImprovementsRepository {
 
   async get(workspaceId: string, id: string): Promise<ImprovementRecord | undefined> {
     if (!isUuid(id)) return undefined;
-    const { rows } = await this.pool.query<ImprovementRow>(`select ${COLUMNS} from agent_improvements where workspace_id = $1 and id = $2`, [workspaceId, id]);
+    const { rows } = await this.pool.query<ImprovementRow>(
+      `select ${COLUMNS} from agent_improvements where workspace_id = $1 and id = $2`,
+      [workspaceId, id],
+    );
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
   async byApproval(workspaceId: string, approvalId: string): Promise<ImprovementRecord | undefined> {
-    const { rows } = await this.pool.query<ImprovementRow>(`select ${COLUMNS} from agent_improvements where workspace_id = $1 and approval_id = $2`, [workspaceId, approvalId]);
+    const { rows } = await this.pool.query<ImprovementRow>(
+      `select ${COLUMNS} from agent_improvements where workspace_id = $1 and approval_id = $2`,
+      [workspaceId, approvalId],
+    );
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
@@ -150,35 +170,57 @@ export class AgentImprovementsRepository {
   }
 
   async saveProposal(workspaceId: string, id: string, p: ImprovementProposal): Promise<ImprovementRecord> {
-    return this.update(
-      workspaceId,
-      id,
-      `proposal = $3, diff = $4, base_version = $5`,
-      [JSON.stringify({ contextMd: p.contextMd, reason: p.reason, source: p.source }), p.diff, p.baseVersion],
-    );
+    return this.update(workspaceId, id, `proposal = $3, diff = $4, base_version = $5`, [
+      JSON.stringify({ contextMd: p.contextMd, reason: p.reason, source: p.source }),
+      p.diff,
+      p.baseVersion,
+    ]);
   }
 
   async setApproval(workspaceId: string, id: string, approvalId: string): Promise<ImprovementRecord> {
-    return this.update(workspaceId, id, `approval_id = $3, status = case when status = 'proposed' then 'pending_approval' else status end`, [approvalId]);
+    return this.update(
+      workspaceId,
+      id,
+      `approval_id = $3, status = case when status = 'proposed' then 'pending_approval' else status end`,
+      [approvalId],
+    );
   }
 
   async markApproved(workspaceId: string, id: string, userId: string | null): Promise<ImprovementRecord> {
-    return this.update(workspaceId, id, `status = 'approved', approved_by = $3, approved_at = now()`, [userId], `status = 'pending_approval'`);
+    return this.update(
+      workspaceId,
+      id,
+      `status = 'approved', approved_by = $3, approved_at = now()`,
+      [userId],
+      `status = 'pending_approval'`,
+    );
   }
 
   async finish(workspaceId: string, id: string, end: ImprovementEnd): Promise<ImprovementRecord> {
     if (end.status === 'applied') {
-      return this.update(workspaceId, id, `status = 'applied', new_version = $3, old_version_backup = $4, applied_at = now(), status_reason = null`, [
-        end.newVersion,
-        JSON.stringify({ version: end.backup.version, contextMd: end.backup.contextMd, definition: end.backup.definition }),
-      ]);
+      return this.update(
+        workspaceId,
+        id,
+        `status = 'applied', new_version = $3, old_version_backup = $4, applied_at = now(), status_reason = null`,
+        [
+          end.newVersion,
+          JSON.stringify({
+            version: end.backup.version,
+            contextMd: end.backup.contextMd,
+            definition: end.backup.definition,
+          }),
+        ],
+      );
     }
     return this.update(workspaceId, id, `status = $3, status_reason = $4`, [end.status, end.reason]);
   }
 
   /** How a person is named in version history (the same as the Workforce editor's saves). */
   async userName(userId: string): Promise<string> {
-    const { rows } = await this.pool.query<{ name: string }>('select coalesce(display_name, email) as name from users where id = $1', [userId]);
+    const { rows } = await this.pool.query<{ name: string }>(
+      'select coalesce(display_name, email) as name from users where id = $1',
+      [userId],
+    );
     return rows[0]?.name ?? 'unknown user';
   }
 
@@ -192,7 +234,13 @@ export class AgentImprovementsRepository {
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
-  private async update(workspaceId: string, id: string, set: string, params: unknown[], guard = 'true'): Promise<ImprovementRecord> {
+  private async update(
+    workspaceId: string,
+    id: string,
+    set: string,
+    params: unknown[],
+    guard = 'true',
+  ): Promise<ImprovementRecord> {
     const { rows } = await this.pool.query<ImprovementRow>(
       `update agent_improvements set ${set} where workspace_id = $1 and id = $2 and ${guard} returning ${COLUMNS}`,
       [workspaceId, id, ...params],

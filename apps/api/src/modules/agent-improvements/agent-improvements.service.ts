@@ -1,7 +1,21 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { PostgresCheckpointSaver } from '@orchestrator/checkpoint-postgres';
 import type { AgentImprovement, Approval } from '@orchestrator/contracts';
-import { AgentImprovementRunner, KeyedLock, type ChatImprovementRequest, type ChatImprovementResult, type ImprovementTriggerType, type LlmProvider } from '@orchestrator/core';
+import {
+  AgentImprovementRunner,
+  KeyedLock,
+  type ChatImprovementRequest,
+  type ChatImprovementResult,
+  type ImprovementTriggerType,
+  type LlmProvider,
+} from '@orchestrator/core';
 import type { Pool } from '@orchestrator/db';
 import { AppError } from '../../common/app-error.js';
 import type { RequestContext } from '../../common/request-context.js';
@@ -70,7 +84,13 @@ export class AgentImprovementsService implements OnModuleInit, OnApplicationBoot
   async onApplicationBootstrap(): Promise<void> {
     for (const w of await this.repository.decidedButWaiting()) {
       const found = await this.approvalRecords.get(w.workspaceId, w.approvalId);
-      if (found) this.track(this.resume(w.workspaceId, w.improvementId, { approval: found.approval, decidedByUserId: found.context.decidedByUserId }));
+      if (found)
+        this.track(
+          this.resume(w.workspaceId, w.improvementId, {
+            approval: found.approval,
+            decidedByUserId: found.context.decidedByUserId,
+          }),
+        );
     }
   }
 
@@ -89,7 +109,8 @@ export class AgentImprovementsService implements OnModuleInit, OnApplicationBoot
    * Resolves when the proposal waits for approval or has ended (nothing to change, agent gone).
    */
   async propose(input: ProposeInput): Promise<{ record: ImprovementRecord; created: boolean }> {
-    if (!this.registry.current().get(input.agentName)) throw new AppError('agent/not_found', `Agent ${input.agentName} does not exist or is not active.`);
+    if (!this.registry.current().get(input.agentName))
+      throw new AppError('agent/not_found', `Agent ${input.agentName} does not exist or is not active.`);
     const { record, created } = await this.repository.open({
       workspaceId: input.workspaceId,
       agentName: input.agentName,
@@ -101,24 +122,51 @@ export class AgentImprovementsService implements OnModuleInit, OnApplicationBoot
     if (!created) return { record, created };
     const ctx = { workspaceId: input.workspaceId, improvementId: record.improvement.id };
     this.publisher.agentImprovementUpdated(ctx.workspaceId, record.improvement);
-    await this.workspace.setLifecycle(ctx.workspaceId, input.agentName, 'being_improved').catch((err: unknown) => this.logger.warn({ err }, 'could not mark the agent being_improved'));
+    await this.workspace
+      .setLifecycle(ctx.workspaceId, input.agentName, 'being_improved')
+      .catch((err: unknown) => this.logger.warn({ err }, 'could not mark the agent being_improved'));
     try {
       const evidence = await this.evidence.evidence(ctx.workspaceId, input.agentName, this.options.taskWindow);
-      await this.lock.run(ctx.improvementId, () => this.runner.start(ctx, { agentName: input.agentName, triggerType: input.triggerType, feedback: input.feedback, evidence }));
+      await this.lock.run(ctx.improvementId, () =>
+        this.runner.start(ctx, {
+          agentName: input.agentName,
+          triggerType: input.triggerType,
+          feedback: input.feedback,
+          evidence,
+        }),
+      );
     } catch (err) {
       // Never leave an open proposal that nothing will ever move: it would block the agent's next one.
       this.logger.error({ err, improvementId: ctx.improvementId }, 'improvement proposal failed');
-      await improvementStore(this.repository, this.approvals, this.registry, this.workspace, this.publisher).finish(ctx, { status: 'failed', reason: `The proposal could not be made: ${(err as Error).message}` });
+      await improvementStore(this.repository, this.approvals, this.registry, this.workspace, this.publisher).finish(
+        ctx,
+        { status: 'failed', reason: `The proposal could not be made: ${(err as Error).message}` },
+      );
     }
     return { record: (await this.repository.get(ctx.workspaceId, ctx.improvementId))!, created };
   }
 
   /** The conversation graph's port: feedback from the chat. */
   async proposeFromChat(r: ChatImprovementRequest): Promise<ChatImprovementResult> {
-    const { record, created } = await this.propose({ workspaceId: r.workspaceId, agentName: r.agentName, triggerType: 'user_feedback', feedback: r.feedback, conversationId: r.conversationId, details: { source: 'chat', userId: r.userId } });
+    const { record, created } = await this.propose({
+      workspaceId: r.workspaceId,
+      agentName: r.agentName,
+      triggerType: 'user_feedback',
+      feedback: r.feedback,
+      conversationId: r.conversationId,
+      details: { source: 'chat', userId: r.userId },
+    });
     const i = record.improvement;
     if (!created) return { kind: 'already_open', improvementId: i.id, approvalId: i.approvalId, reason: i.reason };
-    if (i.status === 'pending_approval' && i.approvalId) return { kind: 'proposed', improvementId: i.id, approvalId: i.approvalId, reason: i.reason, diff: i.diff, source: record.source };
+    if (i.status === 'pending_approval' && i.approvalId)
+      return {
+        kind: 'proposed',
+        improvementId: i.id,
+        approvalId: i.approvalId,
+        reason: i.reason,
+        diff: i.diff,
+        source: record.source,
+      };
     return { kind: 'ended', improvementId: i.id, reason: i.reason };
   }
 
@@ -142,16 +190,24 @@ export class AgentImprovementsService implements OnModuleInit, OnApplicationBoot
     if (!record) throw new AppError('improvement/not_found', `Improvement ${id} does not exist.`);
     const i = record.improvement;
     if (i.status !== 'applied' || !record.backup || i.newVersion === null) {
-      throw new AppError('improvement/not_applied', `Improvement ${id} is ${i.status.replace(/_/g, ' ')}, so there is nothing to restore; only an applied improvement can be rolled back.`);
+      throw new AppError(
+        'improvement/not_applied',
+        `Improvement ${id} is ${i.status.replace(/_/g, ' ')}, so there is nothing to restore; only an applied improvement can be rolled back.`,
+      );
     }
     const detail = await this.workspace.restore(
       ctx.workspaceId,
       i.agentName,
-      { version: record.backup.version, baseVersion: i.newVersion, message: `Rolled back improvement ${id}: restored version ${record.backup.version}` },
+      {
+        version: record.backup.version,
+        baseVersion: i.newVersion,
+        message: `Rolled back improvement ${id}: restored version ${record.backup.version}`,
+      },
       { type: 'user', name: authorName },
     );
     const rolled = await this.repository.markRolledBack(ctx.workspaceId, id, detail.version);
-    if (!rolled) throw new AppError('improvement/not_applied', `Improvement ${id} was rolled back by someone else meanwhile.`);
+    if (!rolled)
+      throw new AppError('improvement/not_applied', `Improvement ${id} was rolled back by someone else meanwhile.`);
     this.publisher.agentImprovementUpdated(ctx.workspaceId, rolled.improvement);
     return rolled.improvement;
   }
@@ -161,12 +217,20 @@ export class AgentImprovementsService implements OnModuleInit, OnApplicationBoot
     // Kept short (the decision's HTTP response waits for listeners): the apply runs in the background.
     this.track(
       this.repository.byApproval(context.workspaceId, approval.id).then((record) => {
-        if (record) return this.resume(context.workspaceId, record.improvement.id, { approval, decidedByUserId: context.decidedByUserId });
+        if (record)
+          return this.resume(context.workspaceId, record.improvement.id, {
+            approval,
+            decidedByUserId: context.decidedByUserId,
+          });
       }),
     );
   }
 
-  private async resume(workspaceId: string, improvementId: string, d: { approval: Approval; decidedByUserId: string | null }): Promise<void> {
+  private async resume(
+    workspaceId: string,
+    improvementId: string,
+    d: { approval: Approval; decidedByUserId: string | null },
+  ): Promise<void> {
     const approved = d.approval.status === 'approved';
     const ctx = { workspaceId, improvementId };
     await this.lock.run(improvementId, async () => {
@@ -174,8 +238,15 @@ export class AgentImprovementsService implements OnModuleInit, OnApplicationBoot
         const record = await this.repository.markApproved(workspaceId, improvementId, d.decidedByUserId);
         this.publisher.agentImprovementUpdated(workspaceId, record.improvement);
       }
-      const notes = d.approval.status === 'expired' ? `the approval expired${d.approval.decisionNotes ? ` (${d.approval.decisionNotes})` : ''}` : d.approval.decisionNotes;
-      await this.runner.resume(ctx, { decision: approved ? 'approve' : 'reject', notes, decidedBy: d.approval.decidedBy });
+      const notes =
+        d.approval.status === 'expired'
+          ? `the approval expired${d.approval.decisionNotes ? ` (${d.approval.decisionNotes})` : ''}`
+          : d.approval.decisionNotes;
+      await this.runner.resume(ctx, {
+        decision: approved ? 'approve' : 'reject',
+        notes,
+        decidedBy: d.approval.decidedBy,
+      });
     });
   }
 

@@ -39,7 +39,13 @@ export class AgentRetirementRepository {
 
   /** Steps not finished (failed ones may still be retried) in projects that are not over, run rows and plan steps alike. */
   async pendingWork(workspaceId: string, agentName: string): Promise<PendingStep[]> {
-    const steps = await this.pool.query<{ project_id: string; step_key: string; name: string; description: string; capability: string | null }>(
+    const steps = await this.pool.query<{
+      project_id: string;
+      step_key: string;
+      name: string;
+      description: string;
+      capability: string | null;
+    }>(
       `select s.project_id, s.step_key, s.name, s.description, s.config->>'capability' as capability
          from project_steps s join projects p on p.id = s.project_id
         where s.workspace_id = $1 and s.assigned_agent = $2 and s.status not in ('completed', 'skipped', 'cancelled') and ${LIVE_PROJECT}
@@ -47,10 +53,24 @@ export class AgentRetirementRepository {
       [workspaceId, agentName],
     );
     const found = new Map<string, PendingStep>();
-    for (const r of steps.rows) found.set(`${r.project_id}:${r.step_key}`, { projectId: r.project_id, stepKey: r.step_key, name: r.name, description: r.description, capability: r.capability });
+    for (const r of steps.rows)
+      found.set(`${r.project_id}:${r.step_key}`, {
+        projectId: r.project_id,
+        stepKey: r.step_key,
+        name: r.name,
+        description: r.description,
+        capability: r.capability,
+      });
     for (const { id, plan } of await this.plansWith(this.pool, workspaceId, agentName)) {
       walk(plan.steps, null, (s, key) => {
-        if (s.assignedAgent === agentName && !found.has(`${id}:${key}`)) found.set(`${id}:${key}`, { projectId: id, stepKey: key, name: s.name, description: s.description, capability: s.capability });
+        if (s.assignedAgent === agentName && !found.has(`${id}:${key}`))
+          found.set(`${id}:${key}`, {
+            projectId: id,
+            stepKey: key,
+            name: s.name,
+            description: s.description,
+            capability: s.capability,
+          });
       });
     }
     return [...found.values()];
@@ -60,7 +80,12 @@ export class AgentRetirementRepository {
    * Moves the steps in one transaction (run rows and the plans that will still be run), then
    * calls `beforeCommit` (the folder move) so a failure there leaves every assignment as it was.
    */
-  async reassign(workspaceId: string, agentName: string, changes: Reassignment[], beforeCommit: () => Promise<void>): Promise<void> {
+  async reassign(
+    workspaceId: string,
+    agentName: string,
+    changes: Reassignment[],
+    beforeCommit: () => Promise<void>,
+  ): Promise<void> {
     await withTransaction(this.pool, async (db) => {
       for (const c of changes) {
         await db.query(
@@ -78,13 +103,22 @@ export class AgentRetirementRepository {
           if (c) warnings.push(c.note);
         });
         const next: Plan = { ...plan, warnings: [...plan.warnings, ...warnings] };
-        await db.query('update projects set plan_json = $3 where workspace_id = $1 and id = $2', [workspaceId, id, JSON.stringify(next)]);
+        await db.query('update projects set plan_json = $3 where workspace_id = $1 and id = $2', [
+          workspaceId,
+          id,
+          JSON.stringify(next),
+        ]);
       }
       await beforeCommit();
     });
   }
 
-  private async plansWith(db: Pool | PoolClient, workspaceId: string, agentName: string, lock = false): Promise<Array<{ id: string; plan: Plan }>> {
+  private async plansWith(
+    db: Pool | PoolClient,
+    workspaceId: string,
+    agentName: string,
+    lock = false,
+  ): Promise<Array<{ id: string; plan: Plan }>> {
     const { rows } = await db.query<{ id: string; plan_json: unknown }>(
       `select p.id, p.plan_json from projects p
         where p.workspace_id = $1 and ${LIVE_PROJECT} and p.plan_json is not null

@@ -41,7 +41,11 @@ export class AgentRetirementService {
       if (!agent) throw new AppError('agent/not_found', `Agent ${name} does not exist or is already retired.`);
       this.assertRetirable(registry, agent);
       const open = await this.improvements.openFor(workspaceId, name);
-      if (open) throw new AppError('agent/cannot_retire', `${agent.definition.title} has an improvement waiting for a decision (${open.improvement.id}); approve or reject it first, then retire the agent.`);
+      if (open)
+        throw new AppError(
+          'agent/cannot_retire',
+          `${agent.definition.title} has an improvement waiting for a decision (${open.improvement.id}); approve or reject it first, then retire the agent.`,
+        );
       const loads = await this.loads.snapshot(workspaceId);
       const pending = await this.repository.pendingWork(workspaceId, name);
       reassigned = pending.map((step) => this.reassignment(registry, agent, step, loads, reason));
@@ -52,17 +56,24 @@ export class AgentRetirementService {
         // Last step before commit: if the move fails, no step was reassigned either.
         await rename(from, to);
       });
-      this.logger.log({ agent: name, by, reason, reassigned: reassigned.length, files: path.relative(this.registry.agentsDir(), to) }, 'agent retired');
+      this.logger.log(
+        { agent: name, by, reason, reassigned: reassigned.length, files: path.relative(this.registry.agentsDir(), to) },
+        'agent retired',
+      );
       // The mirror marks agents whose folder is gone as retired (rows and history are kept).
       await this.registry.reloadNow();
     });
     const detail = await this.workspace.detail(workspaceId, name);
-    return { agent: AgentSummarySchema.parse(detail), reassigned: reassigned.map(({ projectId, stepKey, to }) => ({ projectId, stepKey, to })) };
+    return {
+      agent: AgentSummarySchema.parse(detail),
+      reassigned: reassigned.map(({ projectId, stepKey, to }) => ({ projectId, stepKey, to })),
+    };
   }
 
   private assertRetirable(registry: AgentRegistry, agent: LoadedAgent): void {
     const d = agent.definition;
-    if (d.reportsTo === null) throw new AppError('agent/cannot_retire', `${d.title} is the top of the organisation; it cannot be retired.`);
+    if (d.reportsTo === null)
+      throw new AppError('agent/cannot_retire', `${d.title} is the top of the organisation; it cannot be retired.`);
     const reports = registry.directReports(d.name).map((r) => r.definition.name);
     if (reports.length > 0) {
       throw new AppError(
@@ -78,10 +89,26 @@ export class AgentRetirementService {
    * The best other agent for the step: routing by the step's text and capability, accepted only
    * when it has that capability (or, for a step without one, shares one with the retired agent).
    */
-  private reassignment(registry: AgentRegistry, retired: LoadedAgent, step: PendingStep, loads: Awaited<ReturnType<AgentLoadRepository['snapshot']>>, reason: string): Reassignment {
+  private reassignment(
+    registry: AgentRegistry,
+    retired: LoadedAgent,
+    step: PendingStep,
+    loads: Awaited<ReturnType<AgentLoadRepository['snapshot']>>,
+    reason: string,
+  ): Reassignment {
     const needed = step.capability ? [step.capability] : retired.definition.capabilities;
-    const capable = (a: LoadedAgent | undefined) => !!a && a.definition.name !== retired.definition.name && a.definition.type !== 'orchestrator' && a.definition.capabilities.some((c) => needed.includes(c));
-    const routed = routeTask({ task: `${step.capability ?? ''} ${step.name} ${step.description}`.trim(), registry, index: this.registry.index(), loads, exclude: [retired.definition.name] });
+    const capable = (a: LoadedAgent | undefined) =>
+      !!a &&
+      a.definition.name !== retired.definition.name &&
+      a.definition.type !== 'orchestrator' &&
+      a.definition.capabilities.some((c) => needed.includes(c));
+    const routed = routeTask({
+      task: `${step.capability ?? ''} ${step.name} ${step.description}`.trim(),
+      registry,
+      index: this.registry.index(),
+      loads,
+      exclude: [retired.definition.name],
+    });
     let to = routed && capable(registry.get(routed.agent)) ? routed.agent : null;
     if (!to) {
       // Routing ranks by text; an agent with the exact capability is still a fit when the text ranks it low.
@@ -89,7 +116,11 @@ export class AgentRetirementService {
         const l = loads.get(n);
         return l ? l.load / Math.max(1, l.maxConcurrent) : 0;
       };
-      to = registry.agents.filter(capable).map((a) => a.definition.name).sort((a, b) => ratio(a) - ratio(b) || a.localeCompare(b))[0] ?? null;
+      to =
+        registry.agents
+          .filter(capable)
+          .map((a) => a.definition.name)
+          .sort((a, b) => ratio(a) - ratio(b) || a.localeCompare(b))[0] ?? null;
     }
     const why = `${retired.definition.title} was retired (${reason})`;
     const note = to

@@ -69,7 +69,12 @@ export class ImprovementEvidenceRepository {
   }
 
   /** Agents with at least `minTasks` of their last `window` tasks finished and a failure share ≥ `minFailureRate`. */
-  async failingAgents(workspaceId: string, window: number, minTasks: number, minFailureRate: number): Promise<FailingAgent[]> {
+  async failingAgents(
+    workspaceId: string,
+    window: number,
+    minTasks: number,
+    minFailureRate: number,
+  ): Promise<FailingAgent[]> {
     const { rows } = await this.pool.query<{ agent: string; total: string; failed: string }>(
       `select agent, count(*) as total, count(*) filter (where failed) as failed
          from (select agent, failed, row_number() over (partition by agent order by at desc) as n from (${RECENT_TASKS}) t) ranked

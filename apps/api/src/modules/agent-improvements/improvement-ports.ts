@@ -15,15 +15,27 @@ export function improvementAgents(registry: AgentRegistryService, workspace: Age
   const snapshot = async (workspaceId: string, name: string): Promise<AgentSnapshot | undefined> => {
     if (!registry.current().get(name)) return undefined;
     const detail = await workspace.detail(workspaceId, name);
-    return detail.definition ? { name, version: detail.version, contextMd: detail.contextMd, definition: detail.definition } : undefined;
+    return detail.definition
+      ? { name, version: detail.version, contextMd: detail.contextMd, definition: detail.definition }
+      : undefined;
   };
   return {
     current: (ctx, name) => snapshot(ctx.workspaceId, name),
     apply: async (ctx, change) => {
       const before = await workspace.version(ctx.workspaceId, change.agentName, change.baseVersion);
-      const backup: AgentSnapshot = { name: change.agentName, version: before.version, contextMd: before.contextMd, definition: before.definition };
+      const backup: AgentSnapshot = {
+        name: change.agentName,
+        version: before.version,
+        contextMd: before.contextMd,
+        definition: before.definition,
+      };
       try {
-        const saved = await workspace.saveContext(ctx.workspaceId, change.agentName, { contextMd: change.contextMd, baseVersion: change.baseVersion, message: change.message }, { type: 'system', name: 'agent-improvement' });
+        const saved = await workspace.saveContext(
+          ctx.workspaceId,
+          change.agentName,
+          { contextMd: change.contextMd, baseVersion: change.baseVersion, message: change.message },
+          { type: 'system', name: 'agent-improvement' },
+        );
         return { kind: 'applied', newVersion: saved.version, backup };
       } catch (err) {
         if (!isAppError(err) || err.code !== 'agent/version_conflict') throw err;
@@ -31,7 +43,8 @@ export function improvementAgents(registry: AgentRegistryService, workspace: Age
         const now = await snapshot(ctx.workspaceId, change.agentName);
         if (now && now.version === change.baseVersion + 1) {
           const written = await workspace.version(ctx.workspaceId, change.agentName, now.version);
-          if (written.message.startsWith(improvementMessagePrefix(ctx.improvementId))) return { kind: 'applied', newVersion: now.version, backup };
+          if (written.message.startsWith(improvementMessagePrefix(ctx.improvementId)))
+            return { kind: 'applied', newVersion: now.version, backup };
         }
         return { kind: 'conflict', currentVersion: now?.version ?? change.baseVersion + 1 };
       }
@@ -70,7 +83,14 @@ export function improvementStore(
         riskLevel: 'medium',
         preview: {
           summary: `Apply a change to ${agent?.title ?? proposal.agentName}'s Context.md (version ${proposal.baseVersion} → ${proposal.baseVersion + 1}).`,
-          details: { improvementId: ctx.improvementId, agent: proposal.agentName, trigger: current?.improvement.triggerType, reason: proposal.reason, diff: proposal.diff, madeBy: proposal.source === 'llm' ? 'model' : 'offline improver' },
+          details: {
+            improvementId: ctx.improvementId,
+            agent: proposal.agentName,
+            trigger: current?.improvement.triggerType,
+            reason: proposal.reason,
+            diff: proposal.diff,
+            madeBy: proposal.source === 'llm' ? 'model' : 'offline improver',
+          },
         },
       });
       const record = await repository.setApproval(ctx.workspaceId, ctx.improvementId, approval.id);
@@ -81,7 +101,11 @@ export function improvementStore(
       const record = await repository.finish(ctx.workspaceId, ctx.improvementId, end);
       publisher.agentImprovementUpdated(ctx.workspaceId, record.improvement);
       // The agent is back to online/busy however it ended (a retired one has no status to restore).
-      await workspace.setLifecycle(ctx.workspaceId, record.improvement.agentName, null).catch((err: unknown) => logger.warn({ err, agent: record.improvement.agentName }, 'could not clear being_improved'));
+      await workspace
+        .setLifecycle(ctx.workspaceId, record.improvement.agentName, null)
+        .catch((err: unknown) =>
+          logger.warn({ err, agent: record.improvement.agentName }, 'could not clear being_improved'),
+        );
     },
   };
 }

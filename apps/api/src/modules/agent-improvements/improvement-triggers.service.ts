@@ -35,7 +35,9 @@ export class ImprovementTriggersService implements OnModuleInit, OnModuleDestroy
 
   onModuleInit(): void {
     this.unsubscribe.push(this.ratings.onRated((r) => this.onRated(r)));
-    this.unsubscribe.push(this.approvals.onDecided((approval, context) => this.onRejectedStep(approval, context.workspaceId)));
+    this.unsubscribe.push(
+      this.approvals.onDecided((approval, context) => this.onRejectedStep(approval, context.workspaceId)),
+    );
     if (this.options.checkIntervalMs > 0) {
       this.timer = setInterval(() => {
         if (!this.checking) this.checking = this.checkErrorRates().finally(() => (this.checking = undefined));
@@ -64,21 +66,35 @@ export class ImprovementTriggersService implements OnModuleInit, OnModuleDestroy
       workspaceId: r.workspaceId,
       agentName: r.delegation.agent,
       triggerType: r.comment ? 'user_feedback' : 'performance_metrics',
-      feedback: r.comment ?? `A person rated one of ${r.delegation.agentTitle}'s answers ${rating}/5 without a comment.`,
+      feedback:
+        r.comment ?? `A person rated one of ${r.delegation.agentTitle}'s answers ${rating}/5 without a comment.`,
       details: { source: 'rating', delegationId: r.delegation.id, rating, userId: r.userId },
     });
   }
 
   /** A reviewer rejected a step an agent was to run, and said why: that is feedback on the agent. */
   private onRejectedStep(approval: Approval, workspaceId: string): void {
-    if (approval.kind !== 'action' || approval.status !== 'rejected' || !approval.agentName || !approval.decisionNotes?.trim()) return;
+    if (
+      approval.kind !== 'action' ||
+      approval.status !== 'rejected' ||
+      !approval.agentName ||
+      !approval.decisionNotes?.trim()
+    )
+      return;
     this.start({
       workspaceId,
       agentName: approval.agentName,
       triggerType: 'project_failure',
       feedback: approval.decisionNotes.trim(),
       projectId: approval.projectId,
-      details: { source: 'rejected_approval', approvalId: approval.id, projectId: approval.projectId, stepKey: approval.stepKey, step: approval.stepName, decidedBy: approval.decidedBy },
+      details: {
+        source: 'rejected_approval',
+        approvalId: approval.id,
+        projectId: approval.projectId,
+        stepKey: approval.stepKey,
+        step: approval.stepName,
+        decidedBy: approval.decidedBy,
+      },
     });
   }
 
@@ -91,7 +107,15 @@ export class ImprovementTriggersService implements OnModuleInit, OnModuleDestroy
     const o = this.options;
     for (const ws of workspaceId ? [workspaceId] : await this.evidence.workspaces()) {
       for (const f of await this.evidence.failingAgents(ws, o.taskWindow, o.minTasks, o.minFailureRate)) {
-        if (await this.repository.triggeredSince(ws, f.agentName, 'performance_metrics', new Date(Date.now() - o.cooldownMs))) continue;
+        if (
+          await this.repository.triggeredSince(
+            ws,
+            f.agentName,
+            'performance_metrics',
+            new Date(Date.now() - o.cooldownMs),
+          )
+        )
+          continue;
         const share = Math.round((f.failed / f.total) * 100);
         const ok = await this.propose({
           workspaceId: ws,

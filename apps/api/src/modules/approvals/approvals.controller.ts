@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApprovalListQuerySchema, BulkDecideBodySchema, DecideApprovalBodySchema, type Approval, type ApprovalPage, type BulkDecideResult, type Inbox } from '@orchestrator/contracts';
+import {
+  ApprovalListQuerySchema,
+  BulkDecideBodySchema,
+  DecideApprovalBodySchema,
+  type Approval,
+  type ApprovalPage,
+  type BulkDecideResult,
+  type Inbox,
+} from '@orchestrator/contracts';
 import { Ctx, type RequestContext } from '../../common/request-context.js';
 import { parseInput } from '../../common/validate.js';
 import { ApprovalsService } from './approvals.service.js';

@@ -12,7 +12,11 @@ import { ApprovalsService } from './approvals.service.js';
 @Module({
   imports: [AuditModule],
   controllers: [ApprovalsController, InboxController],
-  providers: [ApprovalsRepository, ApprovalsService, { provide: APPROVALS_OPTIONS, useValue: DEFAULT_APPROVALS_OPTIONS }],
+  providers: [
+    ApprovalsRepository,
+    ApprovalsService,
+    { provide: APPROVALS_OPTIONS, useValue: DEFAULT_APPROVALS_OPTIONS },
+  ],
   exports: [ApprovalsRepository, ApprovalsService],
 })
 export class ApprovalsModule {

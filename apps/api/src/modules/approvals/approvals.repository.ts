@@ -1,12 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ApprovalListQuery, ApprovalPage, Decision, Inbox, InboxHumanStep, RiskLevel } from '@orchestrator/contracts';
+import type {
+  ApprovalListQuery,
+  ApprovalPage,
+  Decision,
+  Inbox,
+  InboxHumanStep,
+  RiskLevel,
+} from '@orchestrator/contracts';
 import { withTransaction, type Pool, type PoolClient } from '@orchestrator/db';
 import { AppError } from '../../common/app-error.js';
 import { decodeCursor, encodeCursor, isUuid } from '../../common/cursor.js';
 import { PG_POOL } from '../../database/tokens.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { APPROVALS_OPTIONS, type ApprovalsOptions } from './approvals.options.js';
-import { APPROVAL_SELECT, formatWait, toApproval, toRecord, type ApprovalRecord, type ApprovalRow, type NewApproval } from './approvals.rows.js';
+import {
+  APPROVAL_SELECT,
+  formatWait,
+  toApproval,
+  toRecord,
+  type ApprovalRecord,
+  type ApprovalRow,
+  type NewApproval,
+} from './approvals.rows.js';
 
 type Db = Pool | PoolClient;
 
@@ -58,10 +73,25 @@ export class ApprovalsRepository {
        on conflict do nothing
        returning id`,
       [
-        input.workspaceId, input.kind ?? 'action', input.projectId, input.stepKey, input.conversationId ?? null, input.threadId ?? null,
-        input.checkpointNs ?? '', input.checkpointId ?? null, input.interruptId ?? null, input.agentName, input.delegationPath ?? [],
-        input.department, input.action, input.riskLevel, JSON.stringify(input.preview), input.assignedUserId ?? null,
-        expiry, input.expiresAt ?? null, this.options.defaultExpiryMinutes,
+        input.workspaceId,
+        input.kind ?? 'action',
+        input.projectId,
+        input.stepKey,
+        input.conversationId ?? null,
+        input.threadId ?? null,
+        input.checkpointNs ?? '',
+        input.checkpointId ?? null,
+        input.interruptId ?? null,
+        input.agentName,
+        input.delegationPath ?? [],
+        input.department,
+        input.action,
+        input.riskLevel,
+        JSON.stringify(input.preview),
+        input.assignedUserId ?? null,
+        expiry,
+        input.expiresAt ?? null,
+        this.options.defaultExpiryMinutes,
       ],
     );
     if (rows[0]) return { ...(await this.record(db, input.workspaceId, rows[0].id))!, created: true };
@@ -72,7 +102,8 @@ export class ApprovalsRepository {
         order by (a.interrupt_id is not distinct from $3) desc limit 1`,
       [input.workspaceId, input.threadId ?? null, input.interruptId ?? null, input.projectId, input.stepKey],
     );
-    if (!existing.rows[0]) throw new Error(`pending approval for ${input.projectId}/${input.stepKey} conflicted but could not be read back`);
+    if (!existing.rows[0])
+      throw new Error(`pending approval for ${input.projectId}/${input.stepKey} conflicted but could not be read back`);
     return { ...toRecord(existing.rows[0]), created: false };
   }
 
@@ -103,7 +134,10 @@ export class ApprovalsRepository {
     );
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
-    return { approvals: page.map(toApproval), nextCursor: rows.length > query.limit && last ? encodeCursor(last.requested_at, last.id) : null };
+    return {
+      approvals: page.map(toApproval),
+      nextCursor: rows.length > query.limit && last ? encodeCursor(last.requested_at, last.id) : null,
+    };
   }
 
   /**
@@ -111,10 +145,24 @@ export class ApprovalsRepository {
    * row lock and, once the winner commits, re-check `status = 'pending'` and update nothing. The
    * audit entry and the approval pattern commit with the decision or not at all.
    */
-  async decide(workspaceId: string, id: string, decision: Decision, notes: string | null, userId: string): Promise<ApprovalRecord> {
+  async decide(
+    workspaceId: string,
+    id: string,
+    decision: Decision,
+    notes: string | null,
+    userId: string,
+  ): Promise<ApprovalRecord> {
     if (!isUuid(id)) throw notFound(id);
     return withTransaction(this.pool, async (db) => {
-      const { rows } = await db.query<{ id: string; project_id: string | null; step_key: string | null; department: string | null; action: string; risk_level: RiskLevel; agent_name: string | null }>(
+      const { rows } = await db.query<{
+        id: string;
+        project_id: string | null;
+        step_key: string | null;
+        department: string | null;
+        action: string;
+        risk_level: RiskLevel;
+        agent_name: string | null;
+      }>(
         `update pending_approvals set status = $3, decided_at = now(), decided_by = $4, decision_notes = $5
           where workspace_id = $1 and id = $2 and status = 'pending' and (expires_at is null or expires_at > now())
           returning id, project_id, step_key, department, action, risk_level, agent_name`,
@@ -124,13 +172,31 @@ export class ApprovalsRepository {
       if (!decided) throw await this.whyUndecidable(db, workspaceId, id);
       await this.audit.append(db, [
         {
-          workspaceId, actorType: 'user', actor: userId, action: `approval.${decision}`, targetType: 'approval', targetId: id,
-          projectId: decided.project_id, stepKey: decided.step_key, department: decided.department, riskLevel: decided.risk_level,
-          mode: 'manual', approvalId: id, approvedBy: decision === 'approve' ? userId : null, result: 'success',
+          workspaceId,
+          actorType: 'user',
+          actor: userId,
+          action: `approval.${decision}`,
+          targetType: 'approval',
+          targetId: id,
+          projectId: decided.project_id,
+          stepKey: decided.step_key,
+          department: decided.department,
+          riskLevel: decided.risk_level,
+          mode: 'manual',
+          approvalId: id,
+          approvedBy: decision === 'approve' ? userId : null,
+          result: 'success',
           details: { action: decided.action, agentName: decided.agent_name, notes },
         },
       ]);
-      await this.recordPattern(db, workspaceId, decided.department, decided.action, decided.risk_level, STATUS_OF[decision]);
+      await this.recordPattern(
+        db,
+        workspaceId,
+        decided.department,
+        decided.action,
+        decided.risk_level,
+        STATUS_OF[decision],
+      );
       return (await this.record(db, workspaceId, id))!;
     });
   }
@@ -148,8 +214,19 @@ export class ApprovalsRepository {
         [now],
       );
       if (due.rows.length === 0) return [];
-      const notes = due.rows.map((r) => `Expired after ${formatWait(r.expires_at.getTime() - r.requested_at.getTime())} without a decision: treated as rejected.`);
-      const { rows } = await db.query<{ id: string; workspace_id: string; project_id: string | null; step_key: string | null; department: string | null; action: string; risk_level: RiskLevel }>(
+      const notes = due.rows.map(
+        (r) =>
+          `Expired after ${formatWait(r.expires_at.getTime() - r.requested_at.getTime())} without a decision: treated as rejected.`,
+      );
+      const { rows } = await db.query<{
+        id: string;
+        workspace_id: string;
+        project_id: string | null;
+        step_key: string | null;
+        department: string | null;
+        action: string;
+        risk_level: RiskLevel;
+      }>(
         `update pending_approvals a set status = 'expired', decided_at = a.expires_at, decision_notes = v.notes
            from unnest($1::uuid[], $2::text[]) as v(id, notes)
           where a.id = v.id and a.status = 'pending'
@@ -160,12 +237,25 @@ export class ApprovalsRepository {
       await this.audit.append(
         db,
         rows.map((r) => ({
-          workspaceId: r.workspace_id, actorType: 'system' as const, actor: 'approvals.sweeper', action: 'approval.expire', targetType: 'approval', targetId: r.id,
-          projectId: r.project_id, stepKey: r.step_key, department: r.department, riskLevel: r.risk_level, mode: 'automatic' as const, result: 'success' as const,
+          workspaceId: r.workspace_id,
+          actorType: 'system' as const,
+          actor: 'approvals.sweeper',
+          action: 'approval.expire',
+          targetType: 'approval',
+          targetId: r.id,
+          projectId: r.project_id,
+          stepKey: r.step_key,
+          department: r.department,
+          riskLevel: r.risk_level,
+          mode: 'automatic' as const,
+          result: 'success' as const,
           details: { action: r.action },
         })),
       );
-      return this.records(db, rows.map((r) => r.id));
+      return this.records(
+        db,
+        rows.map((r) => r.id),
+      );
     });
   }
 
@@ -176,7 +266,16 @@ export class ApprovalsRepository {
    */
   async escalateDue(now: Date, timeoutMinutes: number): Promise<ApprovalRecord[]> {
     return withTransaction(this.pool, async (db) => {
-      const { rows } = await db.query<{ id: string; workspace_id: string; project_id: string | null; step_key: string | null; department: string | null; risk_level: RiskLevel; escalated_to: string; escalation_level: number }>(
+      const { rows } = await db.query<{
+        id: string;
+        workspace_id: string;
+        project_id: string | null;
+        step_key: string | null;
+        department: string | null;
+        risk_level: RiskLevel;
+        escalated_to: string;
+        escalation_level: number;
+      }>(
         `update pending_approvals a
             set escalation_level = a.escalation_level + 1, escalated_to = h.reports_to, escalated_at = $1
            from agent_hierarchy h
@@ -195,12 +294,25 @@ export class ApprovalsRepository {
       await this.audit.append(
         db,
         rows.map((r) => ({
-          workspaceId: r.workspace_id, actorType: 'system' as const, actor: 'approvals.sweeper', action: 'approval.escalate', targetType: 'approval', targetId: r.id,
-          projectId: r.project_id, stepKey: r.step_key, department: r.department, riskLevel: r.risk_level, mode: 'automatic' as const, result: 'success' as const,
+          workspaceId: r.workspace_id,
+          actorType: 'system' as const,
+          actor: 'approvals.sweeper',
+          action: 'approval.escalate',
+          targetType: 'approval',
+          targetId: r.id,
+          projectId: r.project_id,
+          stepKey: r.step_key,
+          department: r.department,
+          riskLevel: r.risk_level,
+          mode: 'automatic' as const,
+          result: 'success' as const,
           details: { escalatedTo: r.escalated_to, escalationLevel: r.escalation_level, afterMinutes: timeoutMinutes },
         })),
       );
-      return this.records(db, rows.map((r) => r.id));
+      return this.records(
+        db,
+        rows.map((r) => r.id),
+      );
     });
   }
 
@@ -208,9 +320,20 @@ export class ApprovalsRepository {
    * Withdraws the pending approvals of a project that was stopped (cancel/abort): they can no
    * longer be decided, and the queue shows why.
    */
-  async cancelForProject(workspaceId: string, projectId: string, reason: string, db: Db = this.pool): Promise<ApprovalRecord[]> {
+  async cancelForProject(
+    workspaceId: string,
+    projectId: string,
+    reason: string,
+    db: Db = this.pool,
+  ): Promise<ApprovalRecord[]> {
     const run = async (tx: Db) => {
-      const { rows } = await tx.query<{ id: string; step_key: string | null; department: string | null; action: string; risk_level: RiskLevel }>(
+      const { rows } = await tx.query<{
+        id: string;
+        step_key: string | null;
+        department: string | null;
+        action: string;
+        risk_level: RiskLevel;
+      }>(
         `update pending_approvals set status = 'cancelled', decided_at = now(), decision_notes = $3
           where workspace_id = $1 and project_id = $2 and status = 'pending'
           returning id, step_key, department, action, risk_level`,
@@ -219,11 +342,25 @@ export class ApprovalsRepository {
       await this.audit.append(
         tx,
         rows.map((r) => ({
-          workspaceId, actorType: 'system' as const, actor: 'approvals', action: 'approval.cancel', targetType: 'approval', targetId: r.id, projectId,
-          stepKey: r.step_key, department: r.department, riskLevel: r.risk_level, mode: 'automatic' as const, result: 'success' as const, details: { action: r.action, reason },
+          workspaceId,
+          actorType: 'system' as const,
+          actor: 'approvals',
+          action: 'approval.cancel',
+          targetType: 'approval',
+          targetId: r.id,
+          projectId,
+          stepKey: r.step_key,
+          department: r.department,
+          riskLevel: r.risk_level,
+          mode: 'automatic' as const,
+          result: 'success' as const,
+          details: { action: r.action, reason },
         })),
       );
-      return this.records(tx, rows.map((r) => r.id));
+      return this.records(
+        tx,
+        rows.map((r) => r.id),
+      );
     };
     return db === this.pool ? withTransaction(this.pool, run) : run(db);
   }
@@ -270,19 +407,31 @@ export class ApprovalsRepository {
 
   private async record(db: Db, workspaceId: string, id: string): Promise<ApprovalRecord | undefined> {
     if (!isUuid(id)) return undefined;
-    const { rows } = await db.query<ApprovalRow>(`${APPROVAL_SELECT} where a.workspace_id = $1 and a.id = $2`, [workspaceId, id]);
+    const { rows } = await db.query<ApprovalRow>(`${APPROVAL_SELECT} where a.workspace_id = $1 and a.id = $2`, [
+      workspaceId,
+      id,
+    ]);
     return rows[0] && toRecord(rows[0]);
   }
 
   private async records(db: Db, ids: string[]): Promise<ApprovalRecord[]> {
     if (ids.length === 0) return [];
-    const { rows } = await db.query<ApprovalRow>(`${APPROVAL_SELECT} where a.id = any($1::uuid[]) order by a.requested_at, a.id`, [ids]);
+    const { rows } = await db.query<ApprovalRow>(
+      `${APPROVAL_SELECT} where a.id = any($1::uuid[]) order by a.requested_at, a.id`,
+      [ids],
+    );
     return rows.map(toRecord);
   }
 
   /** Why a decision updated nothing, stated with the approval's current situation. */
   private async whyUndecidable(db: PoolClient, workspaceId: string, id: string): Promise<AppError> {
-    const { rows } = await db.query<{ status: string; expires_at: Date | null; decided_at: Date | null; decided_by_name: string | null; past_expiry: boolean }>(
+    const { rows } = await db.query<{
+      status: string;
+      expires_at: Date | null;
+      decided_at: Date | null;
+      decided_by_name: string | null;
+      past_expiry: boolean;
+    }>(
       `select a.status, a.expires_at, a.decided_at, coalesce(u.display_name, u.email) as decided_by_name,
               (a.expires_at is not null and a.expires_at <= now()) as past_expiry
          from pending_approvals a left join users u on u.id = a.decided_by
@@ -292,14 +441,27 @@ export class ApprovalsRepository {
     const r = rows[0];
     if (!r) return notFound(id);
     if (r.status === 'expired' || (r.status === 'pending' && r.past_expiry)) {
-      return new AppError('approval/expired', `This approval expired at ${r.expires_at!.toISOString()} without a decision and was treated as rejected; it can no longer be decided.`);
+      return new AppError(
+        'approval/expired',
+        `This approval expired at ${r.expires_at!.toISOString()} without a decision and was treated as rejected; it can no longer be decided.`,
+      );
     }
     const by = r.decided_by_name ? ` by ${r.decided_by_name}` : '';
-    return new AppError('approval/already_decided', `This approval was already ${r.status}${by} at ${r.decided_at?.toISOString() ?? 'an earlier time'}; a decision is final.`);
+    return new AppError(
+      'approval/already_decided',
+      `This approval was already ${r.status}${by} at ${r.decided_at?.toISOString() ?? 'an earlier time'}; a decision is final.`,
+    );
   }
 
   /** Counts per kind of action, from which autonomy changes are suggested. */
-  private async recordPattern(db: PoolClient, workspaceId: string, department: string | null, action: string, riskLevel: RiskLevel, outcome: 'approved' | 'rejected') {
+  private async recordPattern(
+    db: PoolClient,
+    workspaceId: string,
+    department: string | null,
+    action: string,
+    riskLevel: RiskLevel,
+    outcome: 'approved' | 'rejected',
+  ) {
     // Policies are per department; an action with none has no policy the pattern could relax.
     if (!department) return;
     const approved = outcome === 'approved' ? 1 : 0;

@@ -87,7 +87,10 @@ export const APPROVAL_SELECT = `
 /** Rows written before previews were structured still render: the action stands in for a summary. */
 function toPreview(raw: Record<string, unknown> | null, action: string): ApprovalPreview {
   const summary = typeof raw?.summary === 'string' ? raw.summary : action;
-  const details = raw?.details && typeof raw.details === 'object' && !Array.isArray(raw.details) ? (raw.details as Record<string, unknown>) : {};
+  const details =
+    raw?.details && typeof raw.details === 'object' && !Array.isArray(raw.details)
+      ? (raw.details as Record<string, unknown>)
+      : {};
   return { summary, details };
 }
 

@@ -1,5 +1,13 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { Approval, ApprovalListQuery, ApprovalPage, BulkDecideBody, BulkDecideResult, DecideApprovalBody, Inbox } from '@orchestrator/contracts';
+import type {
+  Approval,
+  ApprovalListQuery,
+  ApprovalPage,
+  BulkDecideBody,
+  BulkDecideResult,
+  DecideApprovalBody,
+  Inbox,
+} from '@orchestrator/contracts';
 import { AppError, isAppError } from '../../common/app-error.js';
 import type { RequestContext } from '../../common/request-context.js';
 import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
@@ -139,7 +147,9 @@ export class ApprovalsService implements OnModuleInit, OnModuleDestroy {
         results.push({ id, ok: true, approval: record.approval });
       } catch (err) {
         if (!isAppError(err)) this.logger.error({ err, approvalId: id }, 'bulk decision failed');
-        const error = isAppError(err) ? { code: err.code, message: err.message } : { code: 'internal/error', message: 'Internal error. The details are in the server log.' };
+        const error = isAppError(err)
+          ? { code: err.code, message: err.message }
+          : { code: 'internal/error', message: 'Internal error. The details are in the server log.' };
         results.push({ id, ok: false, error });
       }
     }
@@ -155,13 +165,13 @@ export class ApprovalsService implements OnModuleInit, OnModuleDestroy {
    * too long at its level. Sweeps of this process run one after another, never interleaved.
    */
   sweep(now: Date = new Date()): Promise<SweepResult> {
-    const run = (this.sweeping ?? Promise.resolve())
-      .catch(() => undefined)
-      .then(() => this.runSweep(now));
+    const run = (this.sweeping ?? Promise.resolve()).catch(() => undefined).then(() => this.runSweep(now));
     this.sweeping = run;
-    void run.finally(() => {
-      if (this.sweeping === run) this.sweeping = undefined;
-    }).catch(() => undefined);
+    void run
+      .finally(() => {
+        if (this.sweeping === run) this.sweeping = undefined;
+      })
+      .catch(() => undefined);
     return run;
   }
 
@@ -171,7 +181,8 @@ export class ApprovalsService implements OnModuleInit, OnModuleDestroy {
     const escalated = await this.repository.escalateDue(now, this.options.escalationTimeoutMinutes);
     // After commit: the queue, the inbox of the person now responsible and the badge follow it live.
     for (const record of escalated) this.publisher.approvalEscalated(record.context.workspaceId, record.approval);
-    if (expired.length || escalated.length) this.logger.log({ expired: expired.length, escalated: escalated.length }, 'approvals swept');
+    if (expired.length || escalated.length)
+      this.logger.log({ expired: expired.length, escalated: escalated.length }, 'approvals swept');
     return { expired: expired.map((r) => r.approval), escalated: escalated.map((r) => r.approval) };
   }
 
@@ -192,6 +203,10 @@ export class ApprovalsService implements OnModuleInit, OnModuleDestroy {
   }
 
   private assertMayDecide(ctx: RequestContext): void {
-    if (!DECIDING_ROLES.has(ctx.role)) throw new AppError('auth/forbidden', `Your role (${ctx.role}) cannot decide approvals; an admin or approver can.`);
+    if (!DECIDING_ROLES.has(ctx.role))
+      throw new AppError(
+        'auth/forbidden',
+        `Your role (${ctx.role}) cannot decide approvals; an admin or approver can.`,
+      );
   }
 }

@@ -78,8 +78,22 @@ export class AuditRepository {
     const params: unknown[] = [];
     const values = entries.map((e, i) => {
       params.push(
-        e.workspaceId, e.actorType, e.actor, e.action, e.targetType ?? null, e.targetId ?? null, e.projectId ?? null, e.stepKey ?? null,
-        e.department ?? null, e.riskLevel ?? null, e.mode, e.approvalId ?? null, e.approvedBy ?? null, e.result, e.error ?? null, JSON.stringify(e.details ?? {}),
+        e.workspaceId,
+        e.actorType,
+        e.actor,
+        e.action,
+        e.targetType ?? null,
+        e.targetId ?? null,
+        e.projectId ?? null,
+        e.stepKey ?? null,
+        e.department ?? null,
+        e.riskLevel ?? null,
+        e.mode,
+        e.approvalId ?? null,
+        e.approvedBy ?? null,
+        e.result,
+        e.error ?? null,
+        JSON.stringify(e.details ?? {}),
       );
       return `(${Array.from({ length: columns }, (_, c) => `$${i * columns + c + 1}`).join(', ')})`;
     });
@@ -119,6 +133,9 @@ export class AuditRepository {
     );
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
-    return { entries: page.map(toEntry), nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null };
+    return {
+      entries: page.map(toEntry),
+      nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null,
+    };
   }
 }

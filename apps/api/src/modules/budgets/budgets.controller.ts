@@ -52,8 +52,16 @@ export class BudgetsController {
   }
 
   @Put('projects/:projectId/limits')
-  setRunLimits(@Ctx() ctx: RequestContext, @Param('projectId') projectId: string, @Body() body: unknown): Promise<ProjectRunLimits> {
-    return this.service.setRunLimits(ctx, parseInput(UuidSchema, projectId, 'project id'), parseInput(RunLimitsBodySchema, body, 'body'));
+  setRunLimits(
+    @Ctx() ctx: RequestContext,
+    @Param('projectId') projectId: string,
+    @Body() body: unknown,
+  ): Promise<ProjectRunLimits> {
+    return this.service.setRunLimits(
+      ctx,
+      parseInput(UuidSchema, projectId, 'project id'),
+      parseInput(RunLimitsBodySchema, body, 'body'),
+    );
   }
 
   @Delete(':id')

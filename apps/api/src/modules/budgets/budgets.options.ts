@@ -14,7 +14,11 @@ export interface BudgetsOptions {
 }
 
 export const budgetsOptionsFrom = (config: AppConfig): BudgetsOptions => ({
-  circuit: { failureThreshold: config.env.CIRCUIT_FAILURE_THRESHOLD, windowMs: config.env.CIRCUIT_WINDOW_MS, coolDownMs: config.env.CIRCUIT_COOLDOWN_MS },
+  circuit: {
+    failureThreshold: config.env.CIRCUIT_FAILURE_THRESHOLD,
+    windowMs: config.env.CIRCUIT_WINDOW_MS,
+    coolDownMs: config.env.CIRCUIT_COOLDOWN_MS,
+  },
   maxSteps: config.env.RUN_MAX_STEPS,
   maxLoops: config.env.RUN_MAX_LOOPS,
   cacheMaxAgeMs: config.env.BUDGET_CACHE_MAX_AGE_MS,

@@ -65,7 +65,12 @@ function setup(maxAgeMs = MAX_AGE_MS, start = new Date()) {
       if (failNext.count > 0 && failNext.count--) return Promise.reject(new Error('connection lost'));
       return run((t, v) => pool.query(t, v), text, values);
     },
-    { connect: async () => { const client = await pool.connect(); return withQuery(client, (text, values) => run((t, v) => client.query(t, v), text, values)); } },
+    {
+      connect: async () => {
+        const client = await pool.connect();
+        return withQuery(client, (text, values) => run((t, v) => client.query(t, v), text, values));
+      },
+    },
   );
   const config = loadConfig({ LLM_PRICES: '{"gpt-test":{"input":1,"output":3}}' });
   const options = { ...budgetsOptionsFrom(config), cacheMaxAgeMs: maxAgeMs, now: () => clock.now };
@@ -84,12 +89,25 @@ function setup(maxAgeMs = MAX_AGE_MS, start = new Date()) {
 
 let seq = 0;
 /** A workspace of its own per test, with one project and agents in departments. */
-async function workspace(agents: Record<string, string> = { recruiter: 'hr', writer: 'marketing' }): Promise<RunContext> {
+async function workspace(
+  agents: Record<string, string> = { recruiter: 'hr', writer: 'marketing' },
+): Promise<RunContext> {
   seq += 1;
-  const ws = (await pool.query<{ id: string }>(`insert into workspaces (slug, name) values ($1, $1) returning id`, [`guard-${seq}-${Date.now()}`])).rows[0]!.id;
-  const project = (await pool.query<{ id: string }>(`insert into projects (workspace_id, title) values ($1, 'Hiring') returning id`, [ws])).rows[0]!.id;
+  const ws = (
+    await pool.query<{ id: string }>(`insert into workspaces (slug, name) values ($1, $1) returning id`, [
+      `guard-${seq}-${Date.now()}`,
+    ])
+  ).rows[0]!.id;
+  const project = (
+    await pool.query<{ id: string }>(`insert into projects (workspace_id, title) values ($1, 'Hiring') returning id`, [
+      ws,
+    ])
+  ).rows[0]!.id;
   for (const [name, department] of Object.entries(agents)) {
-    await pool.query(`insert into managed_agents (workspace_id, name, title, department, agent_type, source_path) values ($1, $2, $2, $3, 'context', $2)`, [ws, name, department]);
+    await pool.query(
+      `insert into managed_agents (workspace_id, name, title, department, agent_type, source_path) values ($1, $2, $2, $3, 'context', $2)`,
+      [ws, name, department],
+    );
   }
   return { workspaceId: ws, projectId: project };
 }
@@ -107,7 +125,10 @@ const budget = (b: Partial<PutBudgetBody> & Pick<PutBudgetBody, 'scope' | 'scope
 const target = (agent: string, department: string | null = null) => ({ agent, department, stepKey: 'screen' });
 
 const spendSql = (ctx: RunContext, agent: string, tokens: number, at = 'now()') =>
-  pool.query(`insert into llm_calls (workspace_id, project_id, agent_name, provider, model, total_tokens, created_at) values ($1, $2, $3, 'openai', 'gpt-test', $4, ${at})`, [ctx.workspaceId, ctx.projectId, agent, tokens]);
+  pool.query(
+    `insert into llm_calls (workspace_id, project_id, agent_name, provider, model, total_tokens, created_at) values ($1, $2, $3, 'openai', 'gpt-test', $4, ${at})`,
+    [ctx.workspaceId, ctx.projectId, agent, tokens],
+  );
 
 describe('BudgetsRepository guard cache', () => {
   it('should match budgets in memory as the guard SQL did, in project, department, agent order', async () => {
@@ -118,14 +139,17 @@ describe('BudgetsRepository guard cache', () => {
     await repo.put(ctx.workspaceId, null, budget({ scope: 'project', scopeRef: ctx.projectId }));
     await repo.put(ctx.workspaceId, null, budget({ scope: 'department', scopeRef: 'marketing', period: 'month' }));
     await repo.put(ctx.workspaceId, null, budget({ scope: 'agent', scopeRef: 'writer', enabled: false }));
-    const scopes = async (agent: string, department: string | null) => (await repo.budgetsFor(ctx, target(agent, department))).map((b) => `${b.scope}:${b.scopeRef}`);
+    const scopes = async (agent: string, department: string | null) =>
+      (await repo.budgetsFor(ctx, target(agent, department))).map((b) => `${b.scope}:${b.scopeRef}`);
 
     // The agent's own department counts even when the step names none.
     expect(await scopes('recruiter', null)).toEqual([`project:${ctx.projectId}`, 'department:hr', 'agent:recruiter']);
     // A helper from another department: the step's department and the agent's own both count.
     expect(await scopes('writer', 'hr')).toEqual([`project:${ctx.projectId}`, 'department:hr', 'department:marketing']);
     expect(await scopes('stranger', null)).toEqual([`project:${ctx.projectId}`]);
-    expect(await repo.budgetsFor({ ...ctx, projectId: '00000000-0000-4000-8000-000000000000' }, target('stranger'))).toEqual([]);
+    expect(
+      await repo.budgetsFor({ ...ctx, projectId: '00000000-0000-4000-8000-000000000000' }, target('stranger')),
+    ).toEqual([]);
   });
 
   it('should send no query for a second budgetsFor within the max age', async () => {
@@ -145,7 +169,9 @@ describe('BudgetsRepository guard cache', () => {
     const ctx = await workspace();
     const { repo, sent } = setup();
     await repo.put(ctx.workspaceId, null, budget({ scope: 'project', scopeRef: ctx.projectId }));
-    const { result, queries } = await sent(() => Promise.all(Array.from({ length: 20 }, () => repo.budgetsFor(ctx, target('recruiter')))));
+    const { result, queries } = await sent(() =>
+      Promise.all(Array.from({ length: 20 }, () => repo.budgetsFor(ctx, target('recruiter')))),
+    );
     expect(queries).toBe(1);
     expect(result.every((r) => r.length === 1 && r[0]!.scope === 'project')).toBe(true);
   });
@@ -154,7 +180,11 @@ describe('BudgetsRepository guard cache', () => {
     const ctx = await workspace();
     const { repo } = setup();
     expect(await repo.budgetsFor(ctx, target('recruiter'))).toEqual([]);
-    const id = await repo.put(ctx.workspaceId, null, budget({ scope: 'agent', scopeRef: 'recruiter', tokenHardLimit: 10 }));
+    const id = await repo.put(
+      ctx.workspaceId,
+      null,
+      budget({ scope: 'agent', scopeRef: 'recruiter', tokenHardLimit: 10 }),
+    );
     expect(await repo.budgetsFor(ctx, target('recruiter'))).toMatchObject([{ id, tokenHardLimit: 10 }]);
     await repo.put(ctx.workspaceId, null, budget({ scope: 'agent', scopeRef: 'recruiter', tokenHardLimit: 20 }));
     expect(await repo.budgetsFor(ctx, target('recruiter'))).toMatchObject([{ id, tokenHardLimit: 20 }]);
@@ -167,13 +197,33 @@ describe('BudgetsRepository guard cache', () => {
     const { repo, usage, sent } = setup();
     await repo.put(ctx.workspaceId, null, budget({ scope: 'department', scopeRef: 'hr' }));
     expect((await repo.budgetsFor(ctx, target('recruiter')))[0]).toMatchObject({ tokensUsed: 0, costUsedUsd: 0 });
-    await usage.record({ workspaceId: ctx.workspaceId, projectId: ctx.projectId, stepKey: 'screen' }, { provider: 'openai', model: 'gpt-test', promptTokens: 1000, completionTokens: 1000, durationMs: 5, agentName: 'recruiter' });
+    await usage.record(
+      { workspaceId: ctx.workspaceId, projectId: ctx.projectId, stepKey: 'screen' },
+      {
+        provider: 'openai',
+        model: 'gpt-test',
+        promptTokens: 1000,
+        completionTokens: 1000,
+        durationMs: 5,
+        agentName: 'recruiter',
+      },
+    );
     const after = await sent(() => repo.budgetsFor(ctx, target('recruiter')));
     expect(after.queries).toBe(1);
     expect(after.result[0]).toMatchObject({ tokensUsed: 2000, costUsedUsd: 0.004 });
 
     // Spend no budget counts (another department's agent, outside any project) changes nothing.
-    await usage.record({ workspaceId: ctx.workspaceId }, { provider: 'openai', model: 'gpt-test', promptTokens: 10, completionTokens: 0, durationMs: 5, agentName: 'writer' });
+    await usage.record(
+      { workspaceId: ctx.workspaceId },
+      {
+        provider: 'openai',
+        model: 'gpt-test',
+        promptTokens: 10,
+        completionTokens: 0,
+        durationMs: 5,
+        agentName: 'writer',
+      },
+    );
     expect((await sent(() => repo.budgetsFor(ctx, target('recruiter')))).queries).toBe(0);
   });
 
@@ -181,7 +231,17 @@ describe('BudgetsRepository guard cache', () => {
     const ctx = await workspace();
     const { repo, usage, sent } = setup();
     expect((await sent(() => repo.budgetsFor(ctx, target('recruiter')))).queries).toBe(1);
-    await usage.record({ workspaceId: ctx.workspaceId, projectId: ctx.projectId }, { provider: 'openai', model: 'gpt-test', promptTokens: 10, completionTokens: 10, durationMs: 5, agentName: 'recruiter' });
+    await usage.record(
+      { workspaceId: ctx.workspaceId, projectId: ctx.projectId },
+      {
+        provider: 'openai',
+        model: 'gpt-test',
+        promptTokens: 10,
+        completionTokens: 10,
+        durationMs: 5,
+        agentName: 'recruiter',
+      },
+    );
     expect((await sent(() => repo.budgetsFor(ctx, target('recruiter')))).queries).toBe(0);
   });
 
@@ -192,7 +252,17 @@ describe('BudgetsRepository guard cache', () => {
     const slow = holdNext((sql) => sql.includes('from budgets b'));
     const inFlight = repo.budgetsFor(ctx, target('recruiter'));
     await slow.arrived;
-    await usage.record({ workspaceId: ctx.workspaceId, projectId: ctx.projectId }, { provider: 'openai', model: 'gpt-test', promptTokens: 7, completionTokens: 0, durationMs: 5, agentName: 'recruiter' });
+    await usage.record(
+      { workspaceId: ctx.workspaceId, projectId: ctx.projectId },
+      {
+        provider: 'openai',
+        model: 'gpt-test',
+        promptTokens: 7,
+        completionTokens: 0,
+        durationMs: 5,
+        agentName: 'recruiter',
+      },
+    );
     slow.release();
     expect((await inFlight)[0]!.tokensUsed).toBe(0);
     const after = await sent(() => repo.budgetsFor(ctx, target('recruiter')));
@@ -211,7 +281,10 @@ describe('BudgetsRepository guard cache', () => {
     advance(MAX_AGE_MS - 1);
     expect((await repo.budgetsFor(ctx, target('recruiter')))[0]).toMatchObject({ tokensUsed: 0, tokenHardLimit: 1000 });
     advance(1);
-    expect((await repo.budgetsFor(ctx, target('recruiter')))[0]).toMatchObject({ tokensUsed: 500, tokenHardLimit: 400 });
+    expect((await repo.budgetsFor(ctx, target('recruiter')))[0]).toMatchObject({
+      tokensUsed: 500,
+      tokenHardLimit: 400,
+    });
   });
 
   it('should re-read when the budget period rolls over within the max age', async () => {
@@ -231,7 +304,11 @@ describe('BudgetsRepository guard cache', () => {
   it('should record a soft warning once and keep serving the warned budget from the cache', async () => {
     const ctx = await workspace();
     const { repo, sent } = setup();
-    await repo.put(ctx.workspaceId, null, budget({ scope: 'project', scopeRef: ctx.projectId, tokenSoftLimit: 50, tokenHardLimit: 10_000 }));
+    await repo.put(
+      ctx.workspaceId,
+      null,
+      budget({ scope: 'project', scopeRef: ctx.projectId, tokenSoftLimit: 50, tokenHardLimit: 10_000 }),
+    );
     await spendSql(ctx, 'recruiter', 60);
     const reads: number[] = [];
     const recorded: boolean[] = [];
@@ -239,12 +316,15 @@ describe('BudgetsRepository guard cache', () => {
     for (let step = 0; step < 3; step++) {
       const { result, queries } = await sent(() => repo.budgetsFor(ctx, target('recruiter')));
       reads.push(queries);
-      for (const soft of evaluateBudgets(result).soft) recorded.push(await repo.warnBudget(ctx, soft.budget, `step-${step}`, soft.message));
+      for (const soft of evaluateBudgets(result).soft)
+        recorded.push(await repo.warnBudget(ctx, soft.budget, `step-${step}`, soft.message));
     }
     expect(recorded).toEqual([true, false, false]);
     // The new warning costs one fresh read; the warned budget is then served from the cache.
     expect(reads).toEqual([1, 1, 0]);
-    const warnings = await pool.query(`select 1 from project_errors where project_id = $1 and category = 'budget'`, [ctx.projectId]);
+    const warnings = await pool.query(`select 1 from project_errors where project_id = $1 and category = 'budget'`, [
+      ctx.projectId,
+    ]);
     expect(warnings.rowCount).toBe(1);
   });
 
@@ -263,7 +343,9 @@ describe('BudgetsRepository guard cache', () => {
     const { repo, failNext, sent } = setup();
     await repo.put(ctx.workspaceId, null, budget({ scope: 'agent', scopeRef: 'recruiter' }));
     failNext.count = 1;
-    await expect(Promise.all([repo.budgetsFor(ctx, target('recruiter')), repo.budgetsFor(ctx, target('recruiter'))])).rejects.toThrow('connection lost');
+    await expect(
+      Promise.all([repo.budgetsFor(ctx, target('recruiter')), repo.budgetsFor(ctx, target('recruiter'))]),
+    ).rejects.toThrow('connection lost');
     const retry = await sent(() => repo.budgetsFor(ctx, target('recruiter')));
     expect(retry.queries).toBe(1);
     expect(retry.result).toHaveLength(1);
@@ -286,7 +368,8 @@ describe('BudgetsRepository circuit cache', () => {
     const { repo, sent } = setup();
     expect((await sent(() => repo.circuit(ctx, 'recruiter'))).result).toBeNull();
     const now = new Date();
-    for (let i = 0; i < 2; i++) await repo.updateCircuit(ctx, 'recruiter', (c) => afterFailure(c, now, policy), 'Request timed out');
+    for (let i = 0; i < 2; i++)
+      await repo.updateCircuit(ctx, 'recruiter', (c) => afterFailure(c, now, policy), 'Request timed out');
     const after = await sent(() => repo.circuit(ctx, 'recruiter'));
     expect(after.queries).toBe(0);
     expect(after.result).toMatchObject({ state: 'open', consecutiveFailures: 2 });
@@ -296,7 +379,9 @@ describe('BudgetsRepository circuit cache', () => {
   it('should not keep a circuit load that read before an update committed while it was in flight', async () => {
     const ctx = await workspace();
     const { repo, holdNext } = setup();
-    const slow = holdNext((sql) => sql.includes('from agent_circuits where workspace_id = $1') && !sql.includes('for update'));
+    const slow = holdNext(
+      (sql) => sql.includes('from agent_circuits where workspace_id = $1') && !sql.includes('for update'),
+    );
     const inFlight = repo.circuit(ctx, 'recruiter');
     await slow.arrived;
     await repo.updateCircuit(ctx, 'recruiter', (c) => afterFailure(c, new Date(), policy), 'boom');
@@ -328,7 +413,10 @@ describe('BudgetsRepository circuit cache', () => {
     await repo.resetCircuit(ctx.workspaceId, 'recruiter');
     expect(await repo.circuit(ctx, 'recruiter')).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
 
-    await pool.query(`insert into agent_circuits (workspace_id, agent_name, state, consecutive_failures, opened_at) values ($1, 'writer', 'open', 9, now())`, [ctx.workspaceId]);
+    await pool.query(
+      `insert into agent_circuits (workspace_id, agent_name, state, consecutive_failures, opened_at) values ($1, 'writer', 'open', 9, now())`,
+      [ctx.workspaceId],
+    );
     expect(await repo.circuit(ctx, 'writer')).toBeNull();
     advance(MAX_AGE_MS);
     expect(await repo.circuit(ctx, 'writer')).toMatchObject({ state: 'open', consecutiveFailures: 9 });

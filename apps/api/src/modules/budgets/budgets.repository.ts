@@ -1,10 +1,29 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Budget, PutBudgetBody, RunLimitsBody } from '@orchestrator/contracts';
-import { closedCircuit, type BudgetUsage, type CircuitRecord, type ExecutionGuardStore, type GuardTarget, type RunContext, type RunLimits } from '@orchestrator/core';
+import {
+  closedCircuit,
+  type BudgetUsage,
+  type CircuitRecord,
+  type ExecutionGuardStore,
+  type GuardTarget,
+  type RunContext,
+  type RunLimits,
+} from '@orchestrator/core';
 import { withTransaction, type Pool } from '@orchestrator/db';
 import { PG_POOL } from '../../database/tokens.js';
 import { BUDGETS_OPTIONS, type BudgetsOptions } from './budgets.options.js';
-import { BUDGET_WITH_USAGE, GUARD_BUDGETS, periodKey, periodParams, toBudget, toBudgetUsage, toCircuitRecord, type BudgetRow, type CircuitRow, type GuardBudgetRow } from './budgets.rows.js';
+import {
+  BUDGET_WITH_USAGE,
+  GUARD_BUDGETS,
+  periodKey,
+  periodParams,
+  toBudget,
+  toBudgetUsage,
+  toCircuitRecord,
+  type BudgetRow,
+  type CircuitRow,
+  type GuardBudgetRow,
+} from './budgets.rows.js';
 import { budgetApplies, GuardCache, type GuardBudget } from './guard-cache.js';
 
 const CIRCUIT_COLUMNS = 'agent_name, state, consecutive_failures, last_failure_at, last_error, opened_at';
@@ -24,13 +43,20 @@ export class BudgetsRepository implements ExecutionGuardStore {
 
   async list(workspaceId: string): Promise<Budget[]> {
     const now = this.options.now();
-    const { rows } = await this.pool.query<BudgetRow>(`${BUDGET_WITH_USAGE} order by b.scope, b.scope_ref, b.period`, [workspaceId, ...periodParams(now)]);
+    const { rows } = await this.pool.query<BudgetRow>(`${BUDGET_WITH_USAGE} order by b.scope, b.scope_ref, b.period`, [
+      workspaceId,
+      ...periodParams(now),
+    ]);
     return rows.map((r) => toBudget(r, now));
   }
 
   async get(workspaceId: string, id: string): Promise<Budget | undefined> {
     const now = this.options.now();
-    const { rows } = await this.pool.query<BudgetRow>(`${BUDGET_WITH_USAGE} and b.id = $5`, [workspaceId, ...periodParams(now), id]);
+    const { rows } = await this.pool.query<BudgetRow>(`${BUDGET_WITH_USAGE} and b.id = $5`, [
+      workspaceId,
+      ...periodParams(now),
+      id,
+    ]);
     return rows[0] && toBudget(rows[0], now);
   }
 
@@ -44,7 +70,18 @@ export class BudgetsRepository implements ExecutionGuardStore {
          cost_soft_limit_usd = excluded.cost_soft_limit_usd, cost_hard_limit_usd = excluded.cost_hard_limit_usd,
          enabled = excluded.enabled, soft_warned_at = null, hard_stopped_at = null, updated_at = now()
        returning id`,
-      [workspaceId, body.scope, body.scopeRef, body.period, body.tokenSoftLimit, body.tokenHardLimit, body.costSoftLimitUsd, body.costHardLimitUsd, body.enabled, userId],
+      [
+        workspaceId,
+        body.scope,
+        body.scopeRef,
+        body.period,
+        body.tokenSoftLimit,
+        body.tokenHardLimit,
+        body.costSoftLimitUsd,
+        body.costHardLimitUsd,
+        body.enabled,
+        userId,
+      ],
     );
     this.cache.budgets.invalidate(workspaceId);
     return rows[0]!.id;
@@ -54,14 +91,17 @@ export class BudgetsRepository implements ExecutionGuardStore {
   async scopeExists(workspaceId: string, scope: PutBudgetBody['scope'], ref: string): Promise<boolean> {
     const sql = {
       agent: 'select 1 from managed_agents where workspace_id = $1 and name = $2',
-      project: "select 1 from projects where workspace_id = $1 and id::text = $2",
+      project: 'select 1 from projects where workspace_id = $1 and id::text = $2',
       department: 'select 1 from managed_agents where workspace_id = $1 and department = $2 limit 1',
     }[scope];
     return ((await this.pool.query(sql, [workspaceId, ref])).rowCount ?? 0) > 0;
   }
 
   async remove(workspaceId: string, id: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query('delete from budgets where workspace_id = $1 and id = $2', [workspaceId, id]);
+    const { rowCount } = await this.pool.query('delete from budgets where workspace_id = $1 and id = $2', [
+      workspaceId,
+      id,
+    ]);
     this.cache.budgets.invalidate(workspaceId);
     return (rowCount ?? 0) > 0;
   }
@@ -81,7 +121,9 @@ export class BudgetsRepository implements ExecutionGuardStore {
   /** The run's budgets (project, department, agent), from the workspace's cached budgets. */
   async budgetsFor(ctx: RunContext, target: GuardTarget): Promise<BudgetUsage[]> {
     const periods = periodParams(this.options.now());
-    const budgets = await this.cache.budgets.get(ctx.workspaceId, periodKey(periods), () => this.guardBudgets(ctx.workspaceId, periods));
+    const budgets = await this.cache.budgets.get(ctx.workspaceId, periodKey(periods), () =>
+      this.guardBudgets(ctx.workspaceId, periods),
+    );
     const subject = { projectId: ctx.projectId, agent: target.agent, department: target.department };
     return budgets.filter((b) => budgetApplies(b, subject)).map((b) => ({ ...b.usage }));
   }
@@ -94,7 +136,8 @@ export class BudgetsRepository implements ExecutionGuardStore {
   /** A soft warning is a resolved, low-severity `budget` entry in the project's errors: visible, never blocking. */
   async warnBudget(ctx: RunContext, budget: BudgetUsage, stepKey: string, message: string): Promise<boolean> {
     const [day, week, month] = periodParams(this.options.now());
-    const since = budget.period === 'day' ? day : budget.period === 'week' ? week : budget.period === 'month' ? month : null;
+    const since =
+      budget.period === 'day' ? day : budget.period === 'week' ? week : budget.period === 'month' ? month : null;
     const { rows } = await this.pool.query<{ id: string }>(
       `with b as (
          update budgets set soft_warned_at = now()
@@ -103,7 +146,15 @@ export class BudgetsRepository implements ExecutionGuardStore {
        insert into project_errors (workspace_id, project_id, step_key, category, severity, message, details, recovery_action, resolved_at)
        select $1, $4, $5, 'budget', 'low', $6, $7, 'ignore', now() from b
        returning id`,
-      [ctx.workspaceId, budget.id, since, ctx.projectId, stepKey, message, JSON.stringify({ budgetId: budget.id, scope: budget.scope, scopeRef: budget.scopeRef, level: 'soft' })],
+      [
+        ctx.workspaceId,
+        budget.id,
+        since,
+        ctx.projectId,
+        stepKey,
+        message,
+        JSON.stringify({ budgetId: budget.id, scope: budget.scope, scopeRef: budget.scopeRef, level: 'soft' }),
+      ],
     );
     // The cached usage carries no marks; a new warning (once per period) only means the workspace is
     // near a limit, worth one fresh read. An already warned budget keeps the cache: it is called every step.
@@ -112,7 +163,10 @@ export class BudgetsRepository implements ExecutionGuardStore {
   }
 
   async markHardStop(ctx: RunContext, budget: BudgetUsage): Promise<void> {
-    await this.pool.query('update budgets set hard_stopped_at = coalesce(hard_stopped_at, now()) where workspace_id = $1 and id = $2', [ctx.workspaceId, budget.id]);
+    await this.pool.query(
+      'update budgets set hard_stopped_at = coalesce(hard_stopped_at, now()) where workspace_id = $1 and id = $2',
+      [ctx.workspaceId, budget.id],
+    );
     // Work stops here; whatever runs next (a retry after the budget is raised) reads afresh.
     this.cache.budgets.invalidate(ctx.workspaceId);
   }
@@ -125,31 +179,62 @@ export class BudgetsRepository implements ExecutionGuardStore {
       [ctx.workspaceId, ctx.projectId, stepKey],
     );
     const r = rows[0];
-    return { maxSteps: r?.max_steps ?? this.options.maxSteps, maxLoops: r?.max_loops ?? this.options.maxLoops, stepsStarted: r?.started ?? 0 };
+    return {
+      maxSteps: r?.max_steps ?? this.options.maxSteps,
+      maxLoops: r?.max_loops ?? this.options.maxLoops,
+      stepsStarted: r?.started ?? 0,
+    };
   }
 
   async circuit(ctx: RunContext, agent: string): Promise<CircuitRecord | null> {
     const circuits = await this.cache.circuits.get(ctx.workspaceId, '', async () => {
-      const { rows } = await this.pool.query<CircuitRow>(`select ${CIRCUIT_COLUMNS} from agent_circuits where workspace_id = $1`, [ctx.workspaceId]);
+      const { rows } = await this.pool.query<CircuitRow>(
+        `select ${CIRCUIT_COLUMNS} from agent_circuits where workspace_id = $1`,
+        [ctx.workspaceId],
+      );
       return new Map(rows.map((r) => [r.agent_name, toCircuitRecord(r)]));
     });
     return circuits.get(agent) ?? null;
   }
 
   /** Locked read-modify-write; the committed record is written through to the cache. */
-  async updateCircuit(ctx: RunContext, agent: string, next: (current: CircuitRecord) => CircuitRecord, lastError: string | null): Promise<CircuitRecord> {
+  async updateCircuit(
+    ctx: RunContext,
+    agent: string,
+    next: (current: CircuitRecord) => CircuitRecord,
+    lastError: string | null,
+  ): Promise<CircuitRecord> {
     return this.cache.writeCircuit(ctx.workspaceId, agent, () => this.lockedCircuitUpdate(ctx, agent, next, lastError));
   }
 
-  private lockedCircuitUpdate(ctx: RunContext, agent: string, next: (current: CircuitRecord) => CircuitRecord, lastError: string | null): Promise<CircuitRecord> {
+  private lockedCircuitUpdate(
+    ctx: RunContext,
+    agent: string,
+    next: (current: CircuitRecord) => CircuitRecord,
+    lastError: string | null,
+  ): Promise<CircuitRecord> {
     return withTransaction(this.pool, async (db) => {
-      await db.query('insert into agent_circuits (workspace_id, agent_name) values ($1, $2) on conflict do nothing', [ctx.workspaceId, agent]);
-      const { rows } = await db.query<CircuitRow>(`select ${CIRCUIT_COLUMNS} from agent_circuits where workspace_id = $1 and agent_name = $2 for update`, [ctx.workspaceId, agent]);
+      await db.query('insert into agent_circuits (workspace_id, agent_name) values ($1, $2) on conflict do nothing', [
+        ctx.workspaceId,
+        agent,
+      ]);
+      const { rows } = await db.query<CircuitRow>(
+        `select ${CIRCUIT_COLUMNS} from agent_circuits where workspace_id = $1 and agent_name = $2 for update`,
+        [ctx.workspaceId, agent],
+      );
       const record = next(rows[0] ? toCircuitRecord(rows[0]) : closedCircuit());
       await db.query(
         `update agent_circuits set state = $3, consecutive_failures = $4, last_failure_at = $5, opened_at = $6, last_error = coalesce($7, last_error), updated_at = now()
           where workspace_id = $1 and agent_name = $2`,
-        [ctx.workspaceId, agent, record.state, record.consecutiveFailures, record.lastFailureAt, record.openedAt, lastError],
+        [
+          ctx.workspaceId,
+          agent,
+          record.state,
+          record.consecutiveFailures,
+          record.lastFailureAt,
+          record.openedAt,
+          lastError,
+        ],
       );
       return record;
     });
@@ -158,7 +243,10 @@ export class BudgetsRepository implements ExecutionGuardStore {
   // ── Circuits, read side ────────────────────────────────────────────────────────────────
 
   async circuits(workspaceId: string): Promise<CircuitRow[]> {
-    const { rows } = await this.pool.query<CircuitRow>(`select ${CIRCUIT_COLUMNS} from agent_circuits where workspace_id = $1 order by state <> 'closed' desc, updated_at desc`, [workspaceId]);
+    const { rows } = await this.pool.query<CircuitRow>(
+      `select ${CIRCUIT_COLUMNS} from agent_circuits where workspace_id = $1 order by state <> 'closed' desc, updated_at desc`,
+      [workspaceId],
+    );
     return rows;
   }
 

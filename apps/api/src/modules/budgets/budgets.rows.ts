@@ -1,5 +1,12 @@
 import type { AgentCircuit, Budget, BudgetPeriod, BudgetScope } from '@orchestrator/contracts';
-import { budgetLevel, circuitStateAt, periodStart, type BudgetUsage, type CircuitPolicy, type CircuitRecord } from '@orchestrator/core';
+import {
+  budgetLevel,
+  circuitStateAt,
+  periodStart,
+  type BudgetUsage,
+  type CircuitPolicy,
+  type CircuitRecord,
+} from '@orchestrator/core';
 
 export interface BudgetRow {
   id: string;
@@ -45,7 +52,11 @@ export const BUDGET_WITH_USAGE = `
     ) u
    where b.workspace_id = $1`;
 
-export const periodParams = (now: Date) => [periodStart('day', now), periodStart('week', now), periodStart('month', now)];
+export const periodParams = (now: Date) => [
+  periodStart('day', now),
+  periodStart('week', now),
+  periodStart('month', now),
+];
 
 /** The periods a usage sum was computed for: a cached sum is valid until one of them rolls over. */
 export const periodKey = (params: ReturnType<typeof periodParams>) => params.map((d) => d?.toISOString()).join('/');

@@ -1,5 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AgentCircuit, Budget, ProjectRunLimits, PutBudgetBody, RunLimitsBody, UsageQuery, UsageReport } from '@orchestrator/contracts';
+import type {
+  AgentCircuit,
+  Budget,
+  ProjectRunLimits,
+  PutBudgetBody,
+  RunLimitsBody,
+  UsageQuery,
+  UsageReport,
+} from '@orchestrator/contracts';
 import { AppError } from '../../common/app-error.js';
 import type { RequestContext } from '../../common/request-context.js';
 import { BUDGETS_OPTIONS, type BudgetsOptions } from './budgets.options.js';
@@ -19,7 +27,8 @@ export class BudgetsService {
   ) {}
 
   private requireAdmin(ctx: RequestContext, what: string): void {
-    if (!MANAGING_ROLES.has(ctx.role)) throw new AppError('auth/forbidden', `Your role (${ctx.role}) cannot ${what}; an admin can.`);
+    if (!MANAGING_ROLES.has(ctx.role))
+      throw new AppError('auth/forbidden', `Your role (${ctx.role}) cannot ${what}; an admin can.`);
   }
 
   list(ctx: RequestContext): Promise<Budget[]> {
@@ -30,7 +39,9 @@ export class BudgetsService {
   async put(ctx: RequestContext, body: PutBudgetBody): Promise<Budget> {
     this.requireAdmin(ctx, 'set budgets');
     if (!(await this.repository.scopeExists(ctx.workspaceId, body.scope, body.scopeRef))) {
-      throw new AppError('budget/unknown_scope', `No ${body.scope} “${body.scopeRef}” exists in this workspace.`, [{ path: 'scopeRef', message: `no such ${body.scope}` }]);
+      throw new AppError('budget/unknown_scope', `No ${body.scope} “${body.scopeRef}” exists in this workspace.`, [
+        { path: 'scopeRef', message: `no such ${body.scope}` },
+      ]);
     }
     const id = await this.repository.put(ctx.workspaceId, ctx.userId, body);
     return (await this.repository.get(ctx.workspaceId, id))!;
@@ -38,7 +49,8 @@ export class BudgetsService {
 
   async remove(ctx: RequestContext, id: string): Promise<void> {
     this.requireAdmin(ctx, 'delete budgets');
-    if (!(await this.repository.remove(ctx.workspaceId, id))) throw new AppError('budget/not_found', `Budget ${id} does not exist.`);
+    if (!(await this.repository.remove(ctx.workspaceId, id)))
+      throw new AppError('budget/not_found', `Budget ${id} does not exist.`);
   }
 
   report(ctx: RequestContext, query: UsageQuery): Promise<UsageReport> {
@@ -52,7 +64,8 @@ export class BudgetsService {
 
   async setRunLimits(ctx: RequestContext, projectId: string, body: RunLimitsBody): Promise<ProjectRunLimits> {
     this.requireAdmin(ctx, 'change run limits');
-    if (!(await this.repository.setRunLimits(ctx.workspaceId, projectId, body))) throw new AppError('project/not_found', `Project ${projectId} does not exist.`);
+    if (!(await this.repository.setRunLimits(ctx.workspaceId, projectId, body)))
+      throw new AppError('project/not_found', `Project ${projectId} does not exist.`);
     return this.runLimits(ctx, projectId);
   }
 
@@ -64,7 +77,8 @@ export class BudgetsService {
   async resetCircuit(ctx: RequestContext, agent: string): Promise<AgentCircuit> {
     this.requireAdmin(ctx, 'reset circuit breakers');
     const row = await this.repository.resetCircuit(ctx.workspaceId, agent);
-    if (!row) throw new AppError('request/not_found', `Agent ${agent} has no circuit breaker record (it never failed).`);
+    if (!row)
+      throw new AppError('request/not_found', `Agent ${agent} has no circuit breaker record (it never failed).`);
     return toAgentCircuit(row, this.options.now(), this.options.circuit);
   }
 }

@@ -55,7 +55,9 @@ export class GuardCache {
    * without such budgets keeps its entry — its steps then never wait for a budget read.
    */
   spendRecorded(workspaceId: string, spender: Omit<BudgetSubject, 'department'>): void {
-    this.budgets.invalidateIf(workspaceId, (budgets) => budgets.some((b) => budgetApplies(b, { ...spender, department: null })));
+    this.budgets.invalidateIf(workspaceId, (budgets) =>
+      budgets.some((b) => budgetApplies(b, { ...spender, department: null })),
+    );
   }
 
   /**

@@ -7,7 +7,13 @@ export type PriceTable = Env['LLM_PRICES'];
  * `provider:model` first, then `model`. A model without a price costs 0 (the offline model, a
  * local server): cost budgets then only bite on priced models, which docs/operations.md says.
  */
-export function llmCostUsd(prices: PriceTable, provider: string, model: string, promptTokens: number, completionTokens: number): number {
+export function llmCostUsd(
+  prices: PriceTable,
+  provider: string,
+  model: string,
+  promptTokens: number,
+  completionTokens: number,
+): number {
   const price = prices[`${provider}:${model}`] ?? prices[model];
   if (!price) return 0;
   return (promptTokens * price.input + completionTokens * price.output) / 1_000_000;

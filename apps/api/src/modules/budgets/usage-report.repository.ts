@@ -15,10 +15,22 @@ interface Row {
 
 /** Group key and label per roll-up; every LLM call is one llm_calls row (SPEC §3.6b). */
 const GROUPS: Record<UsageQuery['groupBy'], { key: string; label: string; join: string }> = {
-  step: { key: 'c.step_id', label: 'max(s.name)', join: 'left join project_steps s on s.project_id = c.project_id and s.step_key = c.step_id' },
+  step: {
+    key: 'c.step_id',
+    label: 'max(s.name)',
+    join: 'left join project_steps s on s.project_id = c.project_id and s.step_key = c.step_id',
+  },
   project: { key: 'c.project_id::text', label: 'max(p.title)', join: 'left join projects p on p.id = c.project_id' },
-  agent: { key: 'c.agent_name', label: 'max(m.title)', join: 'left join managed_agents m on m.workspace_id = c.workspace_id and m.name = c.agent_name' },
-  department: { key: 'm.department', label: 'null::text', join: 'left join managed_agents m on m.workspace_id = c.workspace_id and m.name = c.agent_name' },
+  agent: {
+    key: 'c.agent_name',
+    label: 'max(m.title)',
+    join: 'left join managed_agents m on m.workspace_id = c.workspace_id and m.name = c.agent_name',
+  },
+  department: {
+    key: 'm.department',
+    label: 'null::text',
+    join: 'left join managed_agents m on m.workspace_id = c.workspace_id and m.name = c.agent_name',
+  },
 };
 
 const toRow = (r: Row): UsageRow => ({
@@ -53,7 +65,13 @@ export class UsageReportRepository {
     );
     const list = rows.map(toRow);
     const total = list.reduce(
-      (t, r) => ({ calls: t.calls + r.calls, promptTokens: t.promptTokens + r.promptTokens, completionTokens: t.completionTokens + r.completionTokens, totalTokens: t.totalTokens + r.totalTokens, costUsd: t.costUsd + r.costUsd }),
+      (t, r) => ({
+        calls: t.calls + r.calls,
+        promptTokens: t.promptTokens + r.promptTokens,
+        completionTokens: t.completionTokens + r.completionTokens,
+        totalTokens: t.totalTokens + r.totalTokens,
+        costUsd: t.costUsd + r.costUsd,
+      }),
       { calls: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, costUsd: 0 },
     );
     return { groupBy: q.groupBy, rows: list, total };

@@ -27,13 +27,15 @@ export class WorkspaceCache<T> {
     const startedAt = this.now().getTime();
     const entry = this.entries.get(workspaceId);
     // A clock that went back also counts as stale.
-    if (entry && entry.key === key && startedAt >= entry.loadedAt && startedAt - entry.loadedAt < this.maxAgeMs) return Promise.resolve(entry.value);
+    if (entry && entry.key === key && startedAt >= entry.loadedAt && startedAt - entry.loadedAt < this.maxAgeMs)
+      return Promise.resolve(entry.value);
     const pending = this.loads.get(workspaceId);
     if (pending?.key === key) return pending.promise;
     const generation = this.generation(workspaceId);
     const promise = load()
       .then((value) => {
-        if (this.generation(workspaceId) === generation) this.entries.set(workspaceId, { value, key, loadedAt: startedAt });
+        if (this.generation(workspaceId) === generation)
+          this.entries.set(workspaceId, { value, key, loadedAt: startedAt });
         return value;
       })
       .finally(() => {

@@ -86,10 +86,18 @@ export class ConversationsRepository {
     );
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return { conversations: page.map(toConversation), nextCursor: rows.length > limit && last ? encodeCursor(last.recency, last.id) : null };
+    return {
+      conversations: page.map(toConversation),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.recency, last.id) : null,
+    };
   }
 
-  async listMessages(workspaceId: string, conversationId: string, after: number | undefined, limit: number): Promise<MessageList> {
+  async listMessages(
+    workspaceId: string,
+    conversationId: string,
+    after: number | undefined,
+    limit: number,
+  ): Promise<MessageList> {
     const { rows } = await this.pool.query<MessageRow>(
       `select id, seq, conversation_id, role, agent_name, content, metadata, created_at
          from messages
@@ -118,7 +126,17 @@ export class ConversationsRepository {
        insert into messages (id, workspace_id, conversation_id, role, author_user_id, agent_name, content, metadata)
        select coalesce($9::uuid, gen_random_uuid()), $1, conv.id, $3, $4, $6, $5, $7 from conv
        returning id, seq, conversation_id, role, agent_name, content, metadata, created_at`,
-      [m.workspaceId, m.conversationId, m.role, m.authorUserId ?? null, m.content, m.agentName ?? null, JSON.stringify(m.metadata ?? {}), DEFAULT_TITLE, m.id ?? null],
+      [
+        m.workspaceId,
+        m.conversationId,
+        m.role,
+        m.authorUserId ?? null,
+        m.content,
+        m.agentName ?? null,
+        JSON.stringify(m.metadata ?? {}),
+        DEFAULT_TITLE,
+        m.id ?? null,
+      ],
     );
     if (!rows[0]) throw new AppError('conversation/not_found', `Conversation ${m.conversationId} does not exist.`);
     return toMessage(rows[0]);

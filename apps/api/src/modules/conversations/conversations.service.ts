@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Conversation, ConversationPage, CreateConversationBody, Message, MessageList, MessageListQuery } from '@orchestrator/contracts';
+import type {
+  Conversation,
+  ConversationPage,
+  CreateConversationBody,
+  Message,
+  MessageList,
+  MessageListQuery,
+} from '@orchestrator/contracts';
 import type { OrchestratorFacade, UserMessageResult } from '@orchestrator/core';
 import { AppError } from '../../common/app-error.js';
 import type { RequestContext } from '../../common/request-context.js';
@@ -35,11 +42,20 @@ export class ConversationsService {
   /** Checks the conversation first so an unknown id writes nothing. */
   async send(ctx: RequestContext, id: string, content: string): Promise<UserMessageResult> {
     await this.get(ctx, id);
-    return this.orchestrator.handleUserMessage({ workspaceId: ctx.workspaceId, conversationId: id, userId: ctx.userId, content });
+    return this.orchestrator.handleUserMessage({
+      workspaceId: ctx.workspaceId,
+      conversationId: id,
+      userId: ctx.userId,
+      content,
+    });
   }
 
   /** Like `send`, but resolves as soon as the user message is stored (for socket acks). */
-  async accept(ctx: RequestContext, id: string, content: string): Promise<{ message: Message; reply: Promise<Message> }> {
+  async accept(
+    ctx: RequestContext,
+    id: string,
+    content: string,
+  ): Promise<{ message: Message; reply: Promise<Message> }> {
     await this.get(ctx, id);
     return this.orchestrator.accept({ workspaceId: ctx.workspaceId, conversationId: id, userId: ctx.userId, content });
   }

@@ -19,7 +19,12 @@ export class DelegationsController {
     const { rating, comment } = parseInput(RateDelegationBodySchema, body, 'body');
     const delegation = await this.repository.rate(ctx.workspaceId, id, ctx.userId, rating, comment);
     // A low rating may start an improvement proposal (agent-improvements listens).
-    await this.ratings.rated({ workspaceId: ctx.workspaceId, userId: ctx.userId, delegation, comment: comment?.trim() || null });
+    await this.ratings.rated({
+      workspaceId: ctx.workspaceId,
+      userId: ctx.userId,
+      delegation,
+      comment: comment?.trim() || null,
+    });
     return delegation;
   }
 }

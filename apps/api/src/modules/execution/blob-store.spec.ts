@@ -41,7 +41,12 @@ describe('LocalBlobStore', () => {
     const first = await store.put('ws', text);
     const second = await store.put('ws', text);
     expect(second).toEqual(first);
-    expect(first).toMatchObject({ backend: 'local', bucket: null, sha256: sha(text), key: `ws/${sha(text).slice(0, 2)}/${sha(text)}` });
+    expect(first).toMatchObject({
+      backend: 'local',
+      bucket: null,
+      sha256: sha(text),
+      key: `ws/${sha(text).slice(0, 2)}/${sha(text)}`,
+    });
     expect(await readFile(path.join(root, first.key), 'utf8')).toBe(text);
     expect(await readAll(store.open(first.key))).toBe(text);
     expect((await readdir(path.join(root, 'ws', sha(text).slice(0, 2)))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
@@ -61,7 +66,13 @@ describe('SupabaseBlobStore against a local Storage protocol server', () => {
   let server: Server;
   let url: string;
   const objects = new Map<string, Buffer>();
-  const uploads: Array<{ key: string; auth: string | undefined; chunked: boolean; contentLength: string | undefined; largestChunk: number }> = [];
+  const uploads: Array<{
+    key: string;
+    auth: string | undefined;
+    chunked: boolean;
+    contentLength: string | undefined;
+    largestChunk: number;
+  }> = [];
 
   async function receive(req: IncomingMessage): Promise<{ body: Buffer; largestChunk: number }> {
     const parts: Buffer[] = [];
@@ -77,14 +88,23 @@ describe('SupabaseBlobStore against a local Storage protocol server', () => {
     server = createServer((req, res) => {
       void (async () => {
         const match = /^\/storage\/v1\/object\/([^/]+)\/(.+)$/.exec(req.url ?? '');
-        const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        const json = (status: number, body: unknown) =>
+          res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
         if (!match) return json(404, { statusCode: '404', error: 'not_found', message: 'route not found' });
         const key = `${match[1]}/${decodeURIComponent(match[2]!)}`;
-        if (req.headers.authorization !== 'Bearer service-key') return json(403, { statusCode: '403', error: 'Unauthorized', message: 'invalid signature' });
+        if (req.headers.authorization !== 'Bearer service-key')
+          return json(403, { statusCode: '403', error: 'Unauthorized', message: 'invalid signature' });
         if (req.method === 'POST') {
           const { body, largestChunk } = await receive(req);
-          uploads.push({ key, auth: req.headers.authorization, chunked: req.headers['transfer-encoding'] === 'chunked', contentLength: req.headers['content-length'], largestChunk });
-          if (objects.has(key) && req.headers['x-upsert'] !== 'true') return json(400, { statusCode: '409', error: 'Duplicate', message: 'The resource already exists' });
+          uploads.push({
+            key,
+            auth: req.headers.authorization,
+            chunked: req.headers['transfer-encoding'] === 'chunked',
+            contentLength: req.headers['content-length'],
+            largestChunk,
+          });
+          if (objects.has(key) && req.headers['x-upsert'] !== 'true')
+            return json(400, { statusCode: '409', error: 'Duplicate', message: 'The resource already exists' });
           objects.set(key, body);
           return json(200, { Key: key, Id: createHash('md5').update(key).digest('hex') });
         }
@@ -108,9 +128,19 @@ describe('SupabaseBlobStore against a local Storage protocol server', () => {
     const store = new SupabaseBlobStore({ url, serviceRoleKey: 'service-key', bucket: 'results' });
     const text = awkward(8 * 1024 * 1024);
     const blob = await store.put('ws', text);
-    expect(blob).toMatchObject({ backend: 'supabase', bucket: 'results', sha256: sha(text), sizeBytes: Buffer.byteLength(text) });
+    expect(blob).toMatchObject({
+      backend: 'supabase',
+      bucket: 'results',
+      sha256: sha(text),
+      sizeBytes: Buffer.byteLength(text),
+    });
     const upload = uploads.at(-1)!;
-    expect(upload).toMatchObject({ key: `results/${blob.key}`, auth: 'Bearer service-key', chunked: true, contentLength: undefined });
+    expect(upload).toMatchObject({
+      key: `results/${blob.key}`,
+      auth: 'Bearer service-key',
+      chunked: true,
+      contentLength: undefined,
+    });
     // Streamed in slices: no piece is anywhere near the whole result.
     expect(upload.largestChunk).toBeLessThan(Buffer.byteLength(text) / 8);
     expect(objects.get(`results/${blob.key}`)!.equals(Buffer.from(text))).toBe(true);

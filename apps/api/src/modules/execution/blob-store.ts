@@ -37,7 +37,7 @@ export function* utf8Slices(content: string | Buffer): Generator<Buffer> {
     for (let i = 0; i < content.length; i += SLICE) yield content.subarray(i, i + SLICE);
     return;
   }
-  for (let i = 0; i < content.length; ) {
+  for (let i = 0; i < content.length;) {
     let end = Math.min(i + SLICE, content.length);
     const last = content.charCodeAt(end - 1);
     if (end < content.length && last >= 0xd800 && last <= 0xdbff) end--;
@@ -50,10 +50,14 @@ export function* utf8Slices(content: string | Buffer): Generator<Buffer> {
 export function digest(content: string | Buffer): { sha256: string; sizeBytes: number } {
   const hash = createHash('sha256');
   for (const slice of utf8Slices(content)) hash.update(slice);
-  return { sha256: hash.digest('hex'), sizeBytes: Buffer.isBuffer(content) ? content.length : Buffer.byteLength(content, 'utf8') };
+  return {
+    sha256: hash.digest('hex'),
+    sizeBytes: Buffer.isBuffer(content) ? content.length : Buffer.byteLength(content, 'utf8'),
+  };
 }
 
-export const blobKey = (workspaceId: string, sha256: string) => path.posix.join(workspaceId, sha256.slice(0, 2), sha256);
+export const blobKey = (workspaceId: string, sha256: string) =>
+  path.posix.join(workspaceId, sha256.slice(0, 2), sha256);
 
 export function assertSafeKey(key: string): void {
   if (key.includes('..') || key.startsWith('/') || key.includes('\\')) throw new Error('invalid blob key');
@@ -69,7 +73,10 @@ export class LocalBlobStore implements BlobStore {
     const { sha256, sizeBytes } = digest(content);
     const key = blobKey(workspaceId, sha256);
     const file = path.join(this.root, key);
-    const exists = await stat(file).then(() => true, () => false);
+    const exists = await stat(file).then(
+      () => true,
+      () => false,
+    );
     if (!exists) {
       await mkdir(path.dirname(file), { recursive: true });
       const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;

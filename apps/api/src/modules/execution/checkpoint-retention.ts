@@ -7,7 +7,8 @@ import { APP_CONFIG, PG_POOL } from '../../database/tokens.js';
 /** Advisory lock key: with several API processes on one database, one sweeps at a time. */
 const LOCK = 'checkpoint-retention';
 
-export type SweepOutcome = { kind: 'swept'; result: PruneResult; ms: number } | { kind: 'skipped'; reason: 'another_process' | 'running' };
+export type SweepOutcome =
+  { kind: 'swept'; result: PruneResult; ms: number } | { kind: 'skipped'; reason: 'another_process' | 'running' };
 
 /**
  * Keeps the checkpoint tables bounded (SPEC §3.5): every CHECKPOINT_RETENTION_INTERVAL_MS it keeps
@@ -53,14 +54,19 @@ export class CheckpointRetention implements OnApplicationBootstrap, OnModuleDest
   private async locked(): Promise<SweepOutcome> {
     const client = await this.pool.connect();
     try {
-      const lock = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [LOCK]);
+      const lock = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [
+        LOCK,
+      ]);
       if (!lock.rows[0]?.ok) return { kind: 'skipped', reason: 'another_process' };
       try {
         const started = Date.now();
         const { CHECKPOINT_RETENTION_KEEP_LAST: keepLast, CHECKPOINT_RETENTION_MIN_AGE_HOURS: hours } = this.config.env;
         const result = await this.saver.pruneAll({ keepLast, olderThan: new Date(Date.now() - hours * 3_600_000) });
         const ms = Date.now() - started;
-        if (result.checkpoints > 0) this.logger.log(`Pruned ${result.checkpoints} checkpoints, ${result.writes} writes, ${result.blobs} values in ${ms} ms`);
+        if (result.checkpoints > 0)
+          this.logger.log(
+            `Pruned ${result.checkpoints} checkpoints, ${result.writes} writes, ${result.blobs} values in ${ms} ms`,
+          );
         return { kind: 'swept', result, ms };
       } finally {
         await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [LOCK]);

@@ -28,7 +28,9 @@ export class CompletionApplier {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.flush().catch((err: unknown) => this.logger.error({ err }, 'could not apply step completions; they are applied at the next flush'));
+      this.flush().catch((err: unknown) =>
+        this.logger.error({ err }, 'could not apply step completions; they are applied at the next flush'),
+      );
     }, APPLY_DELAY_MS);
   }
 
@@ -54,10 +56,17 @@ export class CompletionApplier {
 
   /** One batch; true when more may be waiting. */
   private async applyBatch(projectId: string | null): Promise<boolean> {
-    const { rows } = await this.pool.query<{ locked: number; applied: number; completed: unknown[] }>({ name: 'execution_apply_completions', text: APPLY_COMPLETIONS, values: [projectId] });
+    const { rows } = await this.pool.query<{ locked: number; applied: number; completed: unknown[] }>({
+      name: 'execution_apply_completions',
+      text: APPLY_COMPLETIONS,
+      values: [projectId],
+    });
     const r = rows[0]!;
     for (const raw of r.completed) {
-      const row = completedRowFromJson(raw) as ReturnType<typeof completedRowFromJson> & { workspace_id: string; project_id: string };
+      const row = completedRowFromJson(raw) as ReturnType<typeof completedRowFromJson> & {
+        workspace_id: string;
+        project_id: string;
+      };
       this.publisher.stepUpdated(row.workspace_id, row.project_id, toStep(row));
     }
     return r.locked > r.applied || r.locked === 500;

@@ -32,7 +32,12 @@ export class ExecutionController {
 
   /** The full result of a step, streamed: large results are never held in memory. */
   @Get('steps/:stepKey/result')
-  async result(@Ctx() ctx: RequestContext, @Param('id') id: string, @Param('stepKey') stepKey: string, @Res() res: Response): Promise<void> {
+  async result(
+    @Ctx() ctx: RequestContext,
+    @Param('id') id: string,
+    @Param('stepKey') stepKey: string,
+    @Res() res: Response,
+  ): Promise<void> {
     await this.projects.summary(ctx, id);
     const result = await this.repository.result(ctx.workspaceId, id, decodeURIComponent(stepKey));
     if (!result) throw new AppError('request/not_found', `Step ${stepKey} has no result yet.`);
@@ -42,7 +47,10 @@ export class ExecutionController {
       res.end(result.inline);
       return;
     }
-    this.repository.blobs.open(result.blobKey!).on('error', () => res.destroy()).pipe(res);
+    this.repository.blobs
+      .open(result.blobKey!)
+      .on('error', () => res.destroy())
+      .pipe(res);
   }
 
   @Get('errors')
@@ -53,7 +61,12 @@ export class ExecutionController {
 
   @Post('steps/:stepKey/recover')
   @HttpCode(200)
-  recover(@Ctx() ctx: RequestContext, @Param('id') id: string, @Param('stepKey') stepKey: string, @Body() body: unknown): Promise<ProjectDetail> {
+  recover(
+    @Ctx() ctx: RequestContext,
+    @Param('id') id: string,
+    @Param('stepKey') stepKey: string,
+    @Body() body: unknown,
+  ): Promise<ProjectDetail> {
     return this.service.recover(ctx, id, decodeURIComponent(stepKey), parseInput(RecoverStepBodySchema, body, 'body'));
   }
 

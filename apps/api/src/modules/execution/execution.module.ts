@@ -36,8 +36,34 @@ import { throttledStopCheck } from './run-control.js';
     CheckpointRetention,
     {
       provide: EXECUTION_ENGINE,
-      inject: [APP_CONFIG, PG_POOL, LLM_PROVIDER, AgentRegistryService, ExecutionRepository, ApprovalsService, AgentLoadRepository, UsageRepository, ProjectsRepository, BudgetsRepository, BUDGETS_OPTIONS, AgentBuildsService],
-      useFactory: (config: AppConfig, pool: Pool, llm: LlmProvider, registry: AgentRegistryService, store: ExecutionRepository, approvals: ApprovalsService, loads: AgentLoadRepository, usage: UsageRepository, projects: ProjectsRepository, budgets: BudgetsRepository, budgetOptions: BudgetsOptions, builds: AgentBuildsService) =>
+      inject: [
+        APP_CONFIG,
+        PG_POOL,
+        LLM_PROVIDER,
+        AgentRegistryService,
+        ExecutionRepository,
+        ApprovalsService,
+        AgentLoadRepository,
+        UsageRepository,
+        ProjectsRepository,
+        BudgetsRepository,
+        BUDGETS_OPTIONS,
+        AgentBuildsService,
+      ],
+      useFactory: (
+        config: AppConfig,
+        pool: Pool,
+        llm: LlmProvider,
+        registry: AgentRegistryService,
+        store: ExecutionRepository,
+        approvals: ApprovalsService,
+        loads: AgentLoadRepository,
+        usage: UsageRepository,
+        projects: ProjectsRepository,
+        budgets: BudgetsRepository,
+        budgetOptions: BudgetsOptions,
+        builds: AgentBuildsService,
+      ) =>
         new ExecutionEngine({
           registry: () => registry.current(),
           index: () => registry.index(),
@@ -47,7 +73,22 @@ import { throttledStopCheck } from './run-control.js';
           store,
           loads,
           approvals: {
-            request: async (r) => ({ id: (await approvals.request({ workspaceId: r.workspaceId, projectId: r.projectId, stepKey: r.stepKey, threadId: r.threadId, interruptId: r.gateKey, agentName: r.agent, department: r.department, action: r.action, riskLevel: r.riskLevel, preview: r.preview })).id }),
+            request: async (r) => ({
+              id: (
+                await approvals.request({
+                  workspaceId: r.workspaceId,
+                  projectId: r.projectId,
+                  stepKey: r.stepKey,
+                  threadId: r.threadId,
+                  interruptId: r.gateKey,
+                  agentName: r.agent,
+                  department: r.department,
+                  action: r.action,
+                  riskLevel: r.riskLevel,
+                  preview: r.preview,
+                })
+              ).id,
+            }),
           },
           maxAttempts: config.env.STEP_MAX_ATTEMPTS,
           backoffBaseMs: config.env.STEP_BACKOFF_BASE_MS,
@@ -69,7 +110,9 @@ import { throttledStopCheck } from './run-control.js';
           agentBuilds: { ensureForStep: (ctx, step) => builds.ensureForStep(ctx, step) },
           // Our saver: one round trip per put/putWrites/getTuple, forks keep their own values.
           checkpointer: new PostgresCheckpointSaver(pool),
-          control: throttledStopCheck(async (ctx) => (await projects.summary(ctx.workspaceId, ctx.projectId))?.status !== 'running'),
+          control: throttledStopCheck(
+            async (ctx) => (await projects.summary(ctx.workspaceId, ctx.projectId))?.status !== 'running',
+          ),
         }),
     },
   ],

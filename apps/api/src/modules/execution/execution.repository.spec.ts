@@ -14,7 +14,11 @@ let workspaceId: string;
 beforeAll(async () => {
   spec = await openSpecDatabase();
   pool = spec.pool;
-  workspaceId = (await pool.query<{ id: string }>(`insert into workspaces (slug, name) values ('execution-spec', 'Execution spec') returning id`)).rows[0]!.id;
+  workspaceId = (
+    await pool.query<{ id: string }>(
+      `insert into workspaces (slug, name) values ('execution-spec', 'Execution spec') returning id`,
+    )
+  ).rows[0]!.id;
 });
 afterAll(async () => {
   await spec?.close();
@@ -26,10 +30,30 @@ const step = (key: string, dependsOn: string[] = []): ExecStep => ({
   key,
   parentKey: null,
   dependsOn,
-  step: { id: key, name: `Step ${key}`, description: '', type: 'standard', department: 'marketing', dependsOn, assignedAgent: 'blog_post_writer', assignedHuman: null, collaboration: null, capability: null, riskLevel: 'low', estimatedDuration: { value: 1, unit: 'hours' } },
+  step: {
+    id: key,
+    name: `Step ${key}`,
+    description: '',
+    type: 'standard',
+    department: 'marketing',
+    dependsOn,
+    assignedAgent: 'blog_post_writer',
+    assignedHuman: null,
+    collaboration: null,
+    capability: null,
+    riskLevel: 'low',
+    estimatedDuration: { value: 1, unit: 'hours' },
+  },
 });
 
-const result = (content: string): StepResultInput => ({ content, contentType: 'text/markdown', agent: 'blog_post_writer', work: 'function', approvalId: null, contextVersion: null });
+const result = (content: string): StepResultInput => ({
+  content,
+  contentType: 'text/markdown',
+  agent: 'blog_post_writer',
+  work: 'function',
+  approvalId: null,
+  contextVersion: null,
+});
 
 /** A repository over a pool that records the text of every statement it sends, and the step events it publishes. */
 async function setup() {
@@ -46,19 +70,29 @@ async function setup() {
     },
   });
   const events: ProjectStep[] = [];
-  const publisher = { stepUpdated: (_w: string, _p: string, s: ProjectStep) => events.push(s) } as unknown as RealtimePublisher;
+  const publisher = {
+    stepUpdated: (_w: string, _p: string, s: ProjectStep) => events.push(s),
+  } as unknown as RealtimePublisher;
   const config = loadConfig({ DATABASE_URL: spec.db.url });
   const repo = new ExecutionRepository(counted, config, publisher, { maxSteps: 50, maxLoops: 3 });
-  const { rows } = await pool.query<{ id: string }>(`insert into projects (workspace_id, title, status) values ($1, 'Spec', 'running') returning id`, [workspaceId]);
+  const { rows } = await pool.query<{ id: string }>(
+    `insert into projects (workspace_id, title, status) values ($1, 'Spec', 'running') returning id`,
+    [workspaceId],
+  );
   const ctx: RunContext = { workspaceId, projectId: rows[0]!.id };
   await repo.initSteps(ctx, [step('a'), step('b', ['a']), step('c', ['b'])]);
   const row = async (key: string) =>
-    (await pool.query<{ status: string; started_at: Date | null; attempt: number }>('select status, started_at, attempt from project_steps where project_id = $1 and step_key = $2', [ctx.projectId, key])).rows[0]!;
+    (
+      await pool.query<{ status: string; started_at: Date | null; attempt: number }>(
+        'select status, started_at, attempt from project_steps where project_id = $1 and step_key = $2',
+        [ctx.projectId, key],
+      )
+    ).rows[0]!;
   return { repo, ctx, sent, events, row };
 }
 
 describe('ExecutionRepository', () => {
-  it('writes a quick step\'s start with its completion instead of on its own', async () => {
+  it("writes a quick step's start with its completion instead of on its own", async () => {
     const { repo, ctx, sent, events, row } = await setup();
     sent.length = 0;
     const before = new Date();
@@ -94,7 +128,7 @@ describe('ExecutionRepository', () => {
     expect(a.started_at).not.toBeNull();
   });
 
-  it('reads the project once per run and keeps it current with the run\'s own writes', async () => {
+  it("reads the project once per run and keeps it current with the run's own writes", async () => {
     const { repo, ctx, sent } = await setup();
     sent.length = 0;
     repo.beginRun(ctx);
@@ -103,7 +137,11 @@ describe('ExecutionRepository', () => {
     expect(await repo.runLimits(ctx, 'b')).toEqual({ maxSteps: 50, maxLoops: 3, stepsStarted: 1 });
     expect(await repo.runLimits(ctx, 'a')).toMatchObject({ stepsStarted: 0 });
     await repo.saveResult(ctx, 'a', result('part a'), `${ctx.projectId}:a`);
-    expect(await repo.finishedOutcome(ctx, 'a')).toMatchObject({ status: 'completed', resultRef: `${ctx.projectId}:a`, preview: 'part a' });
+    expect(await repo.finishedOutcome(ctx, 'a')).toMatchObject({
+      status: 'completed',
+      resultRef: `${ctx.projectId}:a`,
+      preview: 'part a',
+    });
     expect(await repo.loadPolicy(ctx)).toEqual({ autonomy: expect.any(Object), defaultAutonomy: 'semi_autonomous' });
     expect(await repo.priorResults(ctx, ['a'])).toEqual([{ title: 'Step a', markdown: 'part a' }]);
     // One read of the run's state (after applying any completions saved for the project); the
@@ -130,9 +168,13 @@ describe('ExecutionRepository', () => {
     repo.beginRun(ctx);
     expect(await repo.finishedOutcome(ctx, 'a')).toBeUndefined();
     repo.endRun(ctx);
-    await pool.query(`update project_steps set status = 'skipped' where project_id = $1 and step_key = 'a'`, [ctx.projectId]);
+    await pool.query(`update project_steps set status = 'skipped' where project_id = $1 and step_key = 'a'`, [
+      ctx.projectId,
+    ]);
     expect(await repo.finishedOutcome(ctx, 'a')).toMatchObject({ status: 'skipped' });
-    await pool.query(`update project_steps set status = 'pending' where project_id = $1 and step_key = 'a'`, [ctx.projectId]);
+    await pool.query(`update project_steps set status = 'pending' where project_id = $1 and step_key = 'a'`, [
+      ctx.projectId,
+    ]);
     expect(await repo.finishedOutcome(ctx, 'a')).toBeUndefined();
     await pool.query(`update projects set metadata = '{"limits": {"maxSteps": 7}}' where id = $1`, [ctx.projectId]);
     repo.beginRun(ctx);

@@ -1,6 +1,20 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { PlanSchema, type ProjectError, type ProjectStatus, type ProjectStep, type StepStatus } from '@orchestrator/contracts';
-import type { ExecStep, ExecutionStore, LoadedRun, RunContext, RunLimits, StepOutcome, StepResultInput } from '@orchestrator/core';
+import {
+  PlanSchema,
+  type ProjectError,
+  type ProjectStatus,
+  type ProjectStep,
+  type StepStatus,
+} from '@orchestrator/contracts';
+import type {
+  ExecStep,
+  ExecutionStore,
+  LoadedRun,
+  RunContext,
+  RunLimits,
+  StepOutcome,
+  StepResultInput,
+} from '@orchestrator/core';
 import { withTransaction, type Pool, type PoolClient } from '@orchestrator/db';
 import { AppError } from '../../common/app-error.js';
 import type { AppConfig } from '../../config/env.js';
@@ -10,7 +24,18 @@ import { BUDGETS_OPTIONS, type BudgetsOptions } from '../budgets/budgets.options
 import type { BlobStore } from './blob-store.js';
 import { createBlobStore } from './supabase-blob-store.js';
 import { CompletionApplier } from './completion-applier.js';
-import { COMPLETE_STEP, completionRow, saveCompletionStatement, PREVIEW_CHARS, STEP_COLUMNS, STEP_FROM, toStep, type CompletedRow, type StepRow, type StepStart } from './execution.rows.js';
+import {
+  COMPLETE_STEP,
+  completionRow,
+  saveCompletionStatement,
+  PREVIEW_CHARS,
+  STEP_COLUMNS,
+  STEP_FROM,
+  toStep,
+  type CompletedRow,
+  type StepRow,
+  type StepStart,
+} from './execution.rows.js';
 import { RunStates } from './run-state.js';
 
 /** Results larger than this go to blob storage; the row keeps a preview and the reference. */
@@ -87,7 +112,12 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
   /** The approved plan; the autonomy comes from the run's state (read once per run). */
   async loadRun(ctx: RunContext): Promise<LoadedRun> {
     const [{ rows }, run] = await Promise.all([
-      this.pool.query<{ plan_json: unknown; approved_version: number | null; current_plan_version: number; status: ProjectStatus }>(
+      this.pool.query<{
+        plan_json: unknown;
+        approved_version: number | null;
+        current_plan_version: number;
+        status: ProjectStatus;
+      }>(
         'select plan_json, approved_version, current_plan_version, status from projects where workspace_id = $1 and id = $2',
         [ctx.workspaceId, ctx.projectId],
       ),
@@ -95,7 +125,12 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
     ]);
     const p = rows[0];
     if (!p) throw new AppError('project/not_found', `Project ${ctx.projectId} does not exist.`);
-    return { plan: PlanSchema.parse(p.plan_json), planVersion: p.approved_version ?? p.current_plan_version, status: p.status, ...run.policy };
+    return {
+      plan: PlanSchema.parse(p.plan_json),
+      planVersion: p.approved_version ?? p.current_plan_version,
+      status: p.status,
+      ...run.policy,
+    };
   }
 
   async loadPolicy(ctx: RunContext): Promise<RunPolicy> {
@@ -107,7 +142,11 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
     const run = await this.runs.get(ctx);
     let started = 0;
     for (const [key, step] of run.steps) if (step.started && key !== stepKey) started++;
-    return { maxSteps: run.limits.maxSteps ?? this.limits.maxSteps, maxLoops: run.limits.maxLoops ?? this.limits.maxLoops, stepsStarted: started };
+    return {
+      maxSteps: run.limits.maxSteps ?? this.limits.maxSteps,
+      maxLoops: run.limits.maxLoops ?? this.limits.maxLoops,
+      stepsStarted: started,
+    };
   }
 
   /** Every step row in one statement (a 100-step plan is one round trip, not a hundred). */
@@ -139,13 +178,25 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
     this.runs.reload(ctx);
   }
 
-  async setStepStatus(ctx: RunContext, stepKey: string, status: StepStatus, extra: { attempt?: number; agent?: string | null } = {}): Promise<void> {
+  async setStepStatus(
+    ctx: RunContext,
+    stepKey: string,
+    status: StepStatus,
+    extra: { attempt?: number; agent?: string | null } = {},
+  ): Promise<void> {
     const key = `${ctx.projectId}/${stepKey}`;
     if (status === 'running' || status === 'retrying') {
       // The agent starts at once; the status follows after RUNNING_WRITE_DELAY_MS (or with the step's next write).
       const earlier = this.takeStart(key);
       const timer = setTimeout(() => this.writeStart(ctx, stepKey), RUNNING_WRITE_DELAY_MS);
-      const start: PendingStart = { status, attempt: extra.attempt ?? null, agent: extra.agent ?? null, at: earlier?.at ?? new Date(), timer, run: this.runs.current(ctx) };
+      const start: PendingStart = {
+        status,
+        attempt: extra.attempt ?? null,
+        agent: extra.agent ?? null,
+        at: earlier?.at ?? new Date(),
+        timer,
+        run: this.runs.current(ctx),
+      };
       start.timer.unref();
       this.starts.set(key, start);
       this.runs.update(ctx, (run) => {
@@ -177,9 +228,19 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
     if (!start || start.run !== this.runs.current(ctx)) return;
     // After an earlier start of the step that is still being written (a retry's), never before it.
     const before = this.inFlight.get(key)?.catch(() => undefined) ?? Promise.resolve();
-    const tracked = before.then(() => this.writeStatus(ctx, stepKey, start.status, { attempt: start.attempt ?? undefined, agent: start.agent }, start)).finally(() => {
-      if (this.inFlight.get(key) === tracked) this.inFlight.delete(key);
-    });
+    const tracked = before
+      .then(() =>
+        this.writeStatus(
+          ctx,
+          stepKey,
+          start.status,
+          { attempt: start.attempt ?? undefined, agent: start.agent },
+          start,
+        ),
+      )
+      .finally(() => {
+        if (this.inFlight.get(key) === tracked) this.inFlight.delete(key);
+      });
     tracked.catch(() => undefined);
     this.inFlight.set(key, tracked);
   }
@@ -195,7 +256,13 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
     return start;
   }
 
-  private async writeStatus(ctx: RunContext, stepKey: string, status: StepStatus, extra: { attempt?: number; agent?: string | null }, start?: StepStart): Promise<void> {
+  private async writeStatus(
+    ctx: RunContext,
+    stepKey: string,
+    status: StepStatus,
+    extra: { attempt?: number; agent?: string | null },
+    start?: StepStart,
+  ): Promise<void> {
     const { rows } = await this.pool.query<StepRow>({
       // Named: parsed and planned once per connection (it runs for every step).
       name: 'execution_set_step_status',
@@ -210,7 +277,15 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
            and not ($4 in ('running', 'retrying') and status in ('completed', 'skipped', 'cancelled'))
          returning *)
        select ${STEP_COLUMNS} from s left join project_data_storage d on d.id = s.result_ref`,
-      values: [ctx.workspaceId, ctx.projectId, stepKey, status, extra.attempt ?? start?.attempt ?? null, extra.agent ?? start?.agent ?? null, start?.at ?? null],
+      values: [
+        ctx.workspaceId,
+        ctx.projectId,
+        stepKey,
+        status,
+        extra.attempt ?? start?.attempt ?? null,
+        extra.agent ?? start?.agent ?? null,
+        start?.at ?? null,
+      ],
     });
     if (rows[0]) this.publisher.stepUpdated(ctx.workspaceId, ctx.projectId, toStep(rows[0]));
   }
@@ -218,28 +293,58 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
   async finishedOutcome(ctx: RunContext, stepKey: string): Promise<StepOutcome | undefined> {
     const step = (await this.runs.get(ctx)).steps.get(stepKey);
     if (!step || !FINISHED.includes(step.status)) return undefined;
-    return { status: step.status === 'completed' ? 'completed' : 'skipped', agent: step.agent, resultRef: step.resultRef ?? step.idempotencyKey, preview: step.preview };
+    return {
+      status: step.status === 'completed' ? 'completed' : 'skipped',
+      agent: step.agent,
+      resultRef: step.resultRef ?? step.idempotencyKey,
+      preview: step.preview,
+    };
   }
 
-  async saveResult(ctx: RunContext, stepKey: string, result: StepResultInput, idempotencyKey: string): Promise<StepOutcome> {
+  async saveResult(
+    ctx: RunContext,
+    stepKey: string,
+    result: StepResultInput,
+    idempotencyKey: string,
+  ): Promise<StepOutcome> {
     const start = await this.settled(ctx, stepKey);
     // Only the size: a second whole copy of a 100 MB result is never made (the blob store streams slices).
     const sizeBytes = Buffer.byteLength(result.content, 'utf8');
     // Content-addressed and idempotent: writing the blob before the transaction is safe to repeat.
     const blob = sizeBytes > INLINE_RESULT_MAX_BYTES ? await this.blobs.put(ctx.workspaceId, result.content) : null;
-    const inline = { content: blob ? result.content.slice(0, PREVIEW_CHARS) : result.content, contentType: result.contentType, work: result.work, truncated: !!blob };
+    const inline = {
+      content: blob ? result.content.slice(0, PREVIEW_CHARS) : result.content,
+      contentType: result.contentType,
+      work: result.work,
+      truncated: !!blob,
+    };
     const complete = async (db: Queryable, ref: string | null) =>
-      (await db.query<CompletedRow>(COMPLETE_STEP, [JSON.stringify([{ ...completionRow(ctx, stepKey, result, idempotencyKey, inline, ref, sizeBytes, start), _entry: 0 }])])).rows[0];
+      (
+        await db.query<CompletedRow>(COMPLETE_STEP, [
+          JSON.stringify([
+            { ...completionRow(ctx, stepKey, result, idempotencyKey, inline, ref, sizeBytes, start), _entry: 0 },
+          ]),
+        ])
+      ).rows[0];
     if (ctx.commit && !blob && result.agent !== 'human') {
       // Fused into the statement that saves the step's checkpoint (no round trip or commit of its
       // own): the task that produced it is never re-run once this is saved, so it happens once.
       // The event follows the commit.
-      void ctx.commit.withStatement(saveCompletionStatement(completionRow(ctx, stepKey, result, idempotencyKey, inline, null, sizeBytes, start))).then(
-        () => this.completions.saved(),
-        // Dropped with the node's unsaved work: the node runs again and saves it again.
-        () => this.runs.reload(ctx),
-      );
-      const outcome: StepOutcome = { status: 'completed', agent: result.agent, resultRef: idempotencyKey, preview: result.content.slice(0, 200) };
+      void ctx.commit
+        .withStatement(
+          saveCompletionStatement(completionRow(ctx, stepKey, result, idempotencyKey, inline, null, sizeBytes, start)),
+        )
+        .then(
+          () => this.completions.saved(),
+          // Dropped with the node's unsaved work: the node runs again and saves it again.
+          () => this.runs.reload(ctx),
+        );
+      const outcome: StepOutcome = {
+        status: 'completed',
+        agent: result.agent,
+        resultRef: idempotencyKey,
+        preview: result.content.slice(0, 200),
+      };
       this.completedInRun(ctx, stepKey, outcome, idempotencyKey, result.content);
       return outcome;
     }
@@ -249,36 +354,77 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
         const stored = await db.query<{ id: string }>(
           `insert into project_data_storage (workspace_id, project_id, step_key, data_type, storage_backend, bucket, object_key, size_bytes, sha256, content_type)
            values ($1, $2, $3, 'step_result', $8, $9, $4, $5, $6, $7) returning id`,
-          [ctx.workspaceId, ctx.projectId, stepKey, blob.key, blob.sizeBytes, blob.sha256, result.contentType, blob.backend, blob.bucket],
+          [
+            ctx.workspaceId,
+            ctx.projectId,
+            stepKey,
+            blob.key,
+            blob.sizeBytes,
+            blob.sha256,
+            result.contentType,
+            blob.backend,
+            blob.bucket,
+          ],
         );
         ref = stored.rows[0]!.id;
       }
       const fresh = await complete(db, ref);
       if (fresh) return { row: fresh, fresh: true };
       // Saved before under this key: the first outcome stands (the storage row above rolls back).
-      const existing = await db.query<CompletedRow>(`select ${STEP_COLUMNS}, s.result_ref from ${STEP_FROM} where s.idempotency_key = $1`, [idempotencyKey]);
+      const existing = await db.query<CompletedRow>(
+        `select ${STEP_COLUMNS}, s.result_ref from ${STEP_FROM} where s.idempotency_key = $1`,
+        [idempotencyKey],
+      );
       throw new SavedBefore(existing.rows[0]!);
     }).catch((err: unknown) => {
       if (err instanceof SavedBefore) return { row: err.row, fresh: false };
       throw err;
     });
     if (row.fresh) this.publisher.stepUpdated(ctx.workspaceId, ctx.projectId, toStep(row.row));
-    const outcome: StepOutcome = { status: 'completed', agent: row.row.assigned_agent, resultRef: row.row.result_ref ?? idempotencyKey, preview: row.row.result?.content?.slice(0, 200) ?? null };
-    this.completedInRun(ctx, stepKey, outcome, idempotencyKey, row.row.result_ref ? undefined : row.row.result?.content);
+    const outcome: StepOutcome = {
+      status: 'completed',
+      agent: row.row.assigned_agent,
+      resultRef: row.row.result_ref ?? idempotencyKey,
+      preview: row.row.result?.content?.slice(0, 200) ?? null,
+    };
+    this.completedInRun(
+      ctx,
+      stepKey,
+      outcome,
+      idempotencyKey,
+      row.row.result_ref ? undefined : row.row.result?.content,
+    );
     return outcome;
   }
 
   /** The run's state learns of a completion (and keeps the result for the steps that depend on it). */
-  private completedInRun(ctx: RunContext, stepKey: string, outcome: StepOutcome, idempotencyKey: string, content: string | undefined): void {
+  private completedInRun(
+    ctx: RunContext,
+    stepKey: string,
+    outcome: StepOutcome,
+    idempotencyKey: string,
+    content: string | undefined,
+  ): void {
     this.runs.update(ctx, (run) => {
       const step = run.steps.get(stepKey);
       if (!step) return;
-      Object.assign(step, { status: 'completed', agent: outcome.agent, resultRef: outcome.resultRef === idempotencyKey ? null : outcome.resultRef, idempotencyKey, preview: outcome.preview, started: true });
+      Object.assign(step, {
+        status: 'completed',
+        agent: outcome.agent,
+        resultRef: outcome.resultRef === idempotencyKey ? null : outcome.resultRef,
+        idempotencyKey,
+        preview: outcome.preview,
+        started: true,
+      });
       if (content !== undefined) RunStates.keepResult(run, stepKey, content);
     });
   }
 
-  async recordError(ctx: RunContext, stepKey: string, e: { category: ProjectError['category']; severity: ProjectError['severity']; message: string; attempt: number }): Promise<string> {
+  async recordError(
+    ctx: RunContext,
+    stepKey: string,
+    e: { category: ProjectError['category']; severity: ProjectError['severity']; message: string; attempt: number },
+  ): Promise<string> {
     await this.inFlight.get(`${ctx.projectId}/${stepKey}`)?.catch(() => undefined); // the error being recorded matters more
     const { rows } = await this.pool.query<{ id: string }>(
       `insert into project_errors (workspace_id, project_id, step_key, category, severity, message, attempt)
@@ -292,7 +438,9 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
     if (stepKeys.length === 0) return [];
     // Results completed in this run are at hand; only older (or uncached) ones are read.
     const run = await this.runs.get(ctx);
-    const done = stepKeys.map((key) => ({ key, step: run.steps.get(key) })).filter(({ step }) => step?.status === 'completed');
+    const done = stepKeys
+      .map((key) => ({ key, step: run.steps.get(key) }))
+      .filter(({ step }) => step?.status === 'completed');
     const missing = done.filter(({ key }) => !run.results.has(key)).map(({ key }) => key);
     const read = new Map<string, string | undefined>();
     if (missing.length > 0) {
@@ -304,34 +452,70 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
     }
     return done
       .sort((a, b) => a.step!.position - b.step!.position)
-      .map(({ key, step }) => ({ title: step!.name, markdown: run.results.has(key) ? run.results.get(key) : read.get(key) }));
+      .map(({ key, step }) => ({
+        title: step!.name,
+        markdown: run.results.has(key) ? run.results.get(key) : read.get(key),
+      }));
   }
 
   async steps(workspaceId: string, projectId: string): Promise<ProjectStep[]> {
-    const { rows } = await this.pool.query<StepRow>(`select ${STEP_COLUMNS} from ${STEP_FROM} where s.workspace_id = $1 and s.project_id = $2 order by s.position`, [workspaceId, projectId]);
+    const { rows } = await this.pool.query<StepRow>(
+      `select ${STEP_COLUMNS} from ${STEP_FROM} where s.workspace_id = $1 and s.project_id = $2 order by s.position`,
+      [workspaceId, projectId],
+    );
     return rows.map(toStep);
   }
 
   /** The full result: inline text, or the blob to stream. */
-  async result(workspaceId: string, projectId: string, stepKey: string): Promise<{ contentType: string; inline?: string; blobKey?: string; sizeBytes: number } | undefined> {
-    const { rows } = await this.pool.query<{ result: { content?: string; contentType?: string } | null; object_key: string | null; size_bytes: number | null; content_type: string | null }>(
+  async result(
+    workspaceId: string,
+    projectId: string,
+    stepKey: string,
+  ): Promise<{ contentType: string; inline?: string; blobKey?: string; sizeBytes: number } | undefined> {
+    const { rows } = await this.pool.query<{
+      result: { content?: string; contentType?: string } | null;
+      object_key: string | null;
+      size_bytes: number | null;
+      content_type: string | null;
+    }>(
       `select s.result, d.object_key, d.size_bytes, d.content_type from ${STEP_FROM} where s.workspace_id = $1 and s.project_id = $2 and s.step_key = $3`,
       [workspaceId, projectId, stepKey],
     );
     const r = rows[0];
     if (!r?.result) return undefined;
-    if (r.object_key) return { contentType: r.content_type ?? 'text/markdown', blobKey: r.object_key, sizeBytes: r.size_bytes ?? 0 };
+    if (r.object_key)
+      return { contentType: r.content_type ?? 'text/markdown', blobKey: r.object_key, sizeBytes: r.size_bytes ?? 0 };
     const inline = r.result.content ?? '';
     return { contentType: r.result.contentType ?? 'text/markdown', inline, sizeBytes: Buffer.byteLength(inline) };
   }
 
   async errors(workspaceId: string, projectId: string): Promise<ProjectError[]> {
-    const { rows } = await this.pool.query<{ id: string; step_key: string | null; category: ProjectError['category']; severity: ProjectError['severity']; message: string; attempt: number; recovery_action: string | null; resolved_at: Date | null; created_at: Date }>(
+    const { rows } = await this.pool.query<{
+      id: string;
+      step_key: string | null;
+      category: ProjectError['category'];
+      severity: ProjectError['severity'];
+      message: string;
+      attempt: number;
+      recovery_action: string | null;
+      resolved_at: Date | null;
+      created_at: Date;
+    }>(
       `select id, step_key, category, severity, message, attempt, recovery_action, resolved_at, created_at from project_errors
         where workspace_id = $1 and project_id = $2 order by created_at desc limit 500`,
       [workspaceId, projectId],
     );
-    return rows.map((r) => ({ id: r.id, stepKey: r.step_key, category: r.category, severity: r.severity, message: r.message, attempt: r.attempt, recoveryAction: r.recovery_action, resolvedAt: r.resolved_at?.toISOString() ?? null, createdAt: r.created_at.toISOString() }));
+    return rows.map((r) => ({
+      id: r.id,
+      stepKey: r.step_key,
+      category: r.category,
+      severity: r.severity,
+      message: r.message,
+      attempt: r.attempt,
+      recoveryAction: r.recovery_action,
+      resolvedAt: r.resolved_at?.toISOString() ?? null,
+      createdAt: r.created_at.toISOString(),
+    }));
   }
 
   /** A run stopped between batches (pause): steps it interrupted run again when it resumes. */
@@ -341,10 +525,21 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
 
   /** A stopped project: its steps that had not finished never will (shown as cancelled). */
   async cancelUnfinished(workspaceId: string, projectId: string): Promise<void> {
-    await this.endSteps(workspaceId, projectId, 'cancelled', ['pending', 'running', 'retrying', 'pending_approval', 'waiting_for_agent']);
+    await this.endSteps(workspaceId, projectId, 'cancelled', [
+      'pending',
+      'running',
+      'retrying',
+      'pending_approval',
+      'waiting_for_agent',
+    ]);
   }
 
-  private async endSteps(workspaceId: string, projectId: string, to: 'pending' | 'cancelled', from: StepStatus[]): Promise<void> {
+  private async endSteps(
+    workspaceId: string,
+    projectId: string,
+    to: 'pending' | 'cancelled',
+    from: StepStatus[],
+  ): Promise<void> {
     const { rows } = await this.pool.query<StepRow>(
       `with s as (
          update project_steps set status = $3, completed_at = case when $3 = 'cancelled' then now() end

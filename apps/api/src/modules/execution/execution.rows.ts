@@ -60,7 +60,10 @@ export interface PolicyRow {
 }
 
 /** A project-level override applies to every department of the project. */
-export const policyOf = (r: PolicyRow) => ({ autonomy: r.autonomy_level ? {} : (r.policies ?? {}), defaultAutonomy: r.autonomy_level ?? ('semi_autonomous' as const) });
+export const policyOf = (r: PolicyRow) => ({
+  autonomy: r.autonomy_level ? {} : (r.policies ?? {}),
+  defaultAutonomy: r.autonomy_level ?? ('semi_autonomous' as const),
+});
 
 type Ctes = Array<{ name: string; sql: string }>;
 
@@ -105,7 +108,10 @@ function completeStepsCtes(rows: string, n: (local: string) => string): Ctes {
       sql: `update project_errors e set resolved_at = now(), recovery_action = coalesce(e.recovery_action, 'retry')
         from ${n('s')} s where e.project_id = s.project_id and e.step_key = s.step_key and e.resolved_at is null`,
     },
-    { name: 'completed', sql: `select ${STEP_COLUMNS}, s.result_ref, s.workspace_id, s.project_id from ${n('s')} s left join project_data_storage d on d.id = s.result_ref` },
+    {
+      name: 'completed',
+      sql: `select ${STEP_COLUMNS}, s.result_ref, s.workspace_id, s.project_id from ${n('s')} s left join project_data_storage d on d.id = s.result_ref`,
+    },
   ];
 }
 
@@ -143,19 +149,38 @@ export const APPLY_COMPLETIONS = `with locked as (
      where $1::uuid is null or project_id = $1 order by id limit 500 for update skip locked),
   picked as (select distinct on (project_id, step_key) id from locked order by project_id, step_key, id),
   c as (delete from step_completions where id in (select id from picked) returning id, completion),
-  ${completeStepsCtes(`(select coalesce(jsonb_agg(c.completion || jsonb_build_object('_entry', c.id)), '[]'::jsonb) from c)`, (local) => local)
+  ${completeStepsCtes(
+    `(select coalesce(jsonb_agg(c.completion || jsonb_build_object('_entry', c.id)), '[]'::jsonb) from c)`,
+    (local) => local,
+  )
     .map((cte) => `${cte.name} as (${cte.sql})`)
     .join(', ')}
   select (select count(*) from locked)::int as locked, (select count(*) from c)::int as applied, (select coalesce(json_agg(r), '[]'::json) from completed r) as completed`;
 
 /** A completed row that came back as JSON (timestamps as text). */
 export function completedRowFromJson(raw: unknown): CompletedRow {
-  const r = raw as Omit<CompletedRow, 'started_at' | 'completed_at'> & { started_at: string | null; completed_at: string | null };
-  return { ...r, started_at: r.started_at ? new Date(r.started_at) : null, completed_at: r.completed_at ? new Date(r.completed_at) : null };
+  const r = raw as Omit<CompletedRow, 'started_at' | 'completed_at'> & {
+    started_at: string | null;
+    completed_at: string | null;
+  };
+  return {
+    ...r,
+    started_at: r.started_at ? new Date(r.started_at) : null,
+    completed_at: r.completed_at ? new Date(r.completed_at) : null,
+  };
 }
 
 /** A completion as a row of COMPLETION_COLUMNS (`_entry` is added where rows are gathered). */
-export function completionRow(ctx: RunContext, stepKey: string, result: StepResultInput, idempotencyKey: string, inline: object, ref: string | null, sizeBytes: number, start?: StepStart): Record<string, unknown> {
+export function completionRow(
+  ctx: RunContext,
+  stepKey: string,
+  result: StepResultInput,
+  idempotencyKey: string,
+  inline: object,
+  ref: string | null,
+  sizeBytes: number,
+  start?: StepStart,
+): Record<string, unknown> {
   const human = result.agent === 'human';
   return {
     workspace_id: ctx.workspaceId,

@@ -14,7 +14,13 @@ import { ExecutionRepository } from './execution.repository.js';
 import { EXECUTION_ENGINE } from './execution.tokens.js';
 import { ProjectRunner } from './project-runner.js';
 
-const PAUSED: ProjectStatus[] = ['paused_for_approval', 'paused_on_error', 'paused_for_agent_development', 'paused_for_agent_improvement', 'paused_by_user'];
+const PAUSED: ProjectStatus[] = [
+  'paused_for_approval',
+  'paused_on_error',
+  'paused_for_agent_development',
+  'paused_for_agent_improvement',
+  'paused_by_user',
+];
 
 /** Project control (pause, resume, cancel, abort, recover, roll back) around the engine. */
 @Injectable()
@@ -34,7 +40,10 @@ export class ExecutionService implements OnModuleInit {
   onModuleInit(): void {
     // Approving the plan starts the run.
     this.projectsService.onApproved(async (ctx, project) => {
-      const running = await this.projects.transition(ctx.workspaceId, project.id, 'running', 'Plan approved', { type: 'user', id: ctx.userId });
+      const running = await this.projects.transition(ctx.workspaceId, project.id, 'running', 'Plan approved', {
+        type: 'user',
+        id: ctx.userId,
+      });
       await this.runner.enqueue({ workspaceId: ctx.workspaceId, projectId: project.id });
       return running;
     });
@@ -49,11 +58,21 @@ export class ExecutionService implements OnModuleInit {
     const summary = await this.projects.summary(workspaceId, approval.projectId);
     if (!summary) return;
     const ctx = { workspaceId, projectId: approval.projectId };
-    if (summary.status === 'paused_for_approval') await this.move(ctx, 'running', `Approval ${approval.status}: ${approval.stepName}`, { type: 'system', id: 'approvals' });
+    if (summary.status === 'paused_for_approval')
+      await this.move(ctx, 'running', `Approval ${approval.status}: ${approval.stepName}`, {
+        type: 'system',
+        id: 'approvals',
+      });
     if (summary.status === 'paused_for_approval' || summary.status === 'running') await this.runner.enqueue(ctx);
   }
 
-  private async move(ctx: RunContext, to: ProjectStatus, reason: string, actor: { type: 'user' | 'system'; id: string }, from?: ProjectStatus[]) {
+  private async move(
+    ctx: RunContext,
+    to: ProjectStatus,
+    reason: string,
+    actor: { type: 'user' | 'system'; id: string },
+    from?: ProjectStatus[],
+  ) {
     const summary = await this.projects.transition(ctx.workspaceId, ctx.projectId, to, reason, actor, from);
     this.publisher.projectUpdated(ctx.workspaceId, summary);
     return summary;
@@ -62,14 +81,19 @@ export class ExecutionService implements OnModuleInit {
   /** Steps in progress finish; no other step starts (at once in this process, at the next batch in another). */
   async pause(req: RequestContext, projectId: string, reason?: string): Promise<ProjectDetail> {
     const ctx = { workspaceId: req.workspaceId, projectId };
-    await this.move(ctx, 'paused_by_user', reason ?? 'Paused by a person', { type: 'user', id: req.userId }, ['running', ...PAUSED.filter((p) => p !== 'paused_by_user')]);
+    await this.move(ctx, 'paused_by_user', reason ?? 'Paused by a person', { type: 'user', id: req.userId }, [
+      'running',
+      ...PAUSED.filter((p) => p !== 'paused_by_user'),
+    ]);
     this.engine.pause(ctx);
     return this.projectsService.detail(req, projectId);
   }
 
   async resume(req: RequestContext, projectId: string, reason?: string): Promise<ProjectDetail> {
     const ctx = { workspaceId: req.workspaceId, projectId };
-    await this.move(ctx, 'running', reason ?? 'Resumed by a person', { type: 'user', id: req.userId }, ['paused_by_user']);
+    await this.move(ctx, 'running', reason ?? 'Resumed by a person', { type: 'user', id: req.userId }, [
+      'paused_by_user',
+    ]);
     await this.runner.enqueue(ctx);
     return this.projectsService.detail(req, projectId);
   }
@@ -79,9 +103,17 @@ export class ExecutionService implements OnModuleInit {
    * (steps in progress are interrupted, LLM calls aborted; a run in another process stops at its
    * next batch), unfinished steps are cancelled and pending approvals withdrawn.
    */
-  async stop(req: RequestContext, projectId: string, kind: 'cancel' | 'abort', reason?: string): Promise<ProjectDetail> {
+  async stop(
+    req: RequestContext,
+    projectId: string,
+    kind: 'cancel' | 'abort',
+    reason?: string,
+  ): Promise<ProjectDetail> {
     const ctx = { workspaceId: req.workspaceId, projectId };
-    await this.move(ctx, 'aborted', reason ?? (kind === 'cancel' ? 'Cancelled by a person' : 'Aborted by a person'), { type: 'user', id: req.userId });
+    await this.move(ctx, 'aborted', reason ?? (kind === 'cancel' ? 'Cancelled by a person' : 'Aborted by a person'), {
+      type: 'user',
+      id: req.userId,
+    });
     this.engine.cancel(ctx);
     await this.repository.cancelUnfinished(req.workspaceId, projectId);
     await this.approvals.cancelForProject(req.workspaceId, projectId, 'The project was stopped.');
@@ -89,16 +121,31 @@ export class ExecutionService implements OnModuleInit {
   }
 
   /** A person's answer to a step that failed for good: stored, then the run goes on. */
-  async recover(req: RequestContext, projectId: string, stepKey: string, body: RecoverStepBody): Promise<ProjectDetail> {
+  async recover(
+    req: RequestContext,
+    projectId: string,
+    stepKey: string,
+    body: RecoverStepBody,
+  ): Promise<ProjectDetail> {
     if (body.action === 'reassign' && !this.registry.current().get(body.agent!)) {
-      throw new AppError('request/invalid', `Invalid body: agent: no agent named ${body.agent}`, [{ path: 'agent', message: 'unknown agent' }]);
+      throw new AppError('request/invalid', `Invalid body: agent: no agent named ${body.agent}`, [
+        { path: 'agent', message: 'unknown agent' },
+      ]);
     }
     const { rowCount } = await this.pool.query(
       `update project_errors set recovery_action = $4, details = details || $5::jsonb, resolved_by = $6
         where id = (select id from project_errors where workspace_id = $1 and project_id = $2 and step_key = $3 and resolved_at is null order by created_at desc limit 1)`,
-      [req.workspaceId, projectId, stepKey, body.action, JSON.stringify({ agent: body.agent ?? null, note: body.note ?? null }), req.userId],
+      [
+        req.workspaceId,
+        projectId,
+        stepKey,
+        body.action,
+        JSON.stringify({ agent: body.agent ?? null, note: body.note ?? null }),
+        req.userId,
+      ],
     );
-    if (!rowCount) throw new AppError('project/invalid_transition', `Step ${stepKey} has no failure waiting for a decision.`);
+    if (!rowCount)
+      throw new AppError('project/invalid_transition', `Step ${stepKey} has no failure waiting for a decision.`);
     const ctx = { workspaceId: req.workspaceId, projectId };
     const summary = await this.projects.summary(req.workspaceId, projectId);
     if (summary && (summary.status === 'paused_on_error' || summary.status === 'paused_for_agent_development')) {
@@ -114,9 +161,18 @@ export class ExecutionService implements OnModuleInit {
   }
 
   /** Time travel: the run continues from the checkpoint once resumed; later history is kept. */
-  async rollback(req: RequestContext, projectId: string, checkpointId: string, mode: 'rollback' | 'fork'): Promise<ProjectDetail> {
+  async rollback(
+    req: RequestContext,
+    projectId: string,
+    checkpointId: string,
+    mode: 'rollback' | 'fork',
+  ): Promise<ProjectDetail> {
     const project = await this.projectsService.summary(req, projectId);
-    if (!PAUSED.includes(project.status)) throw new AppError('project/invalid_transition', `Pause "${project.title}" before rolling it back (it is ${project.status.replace(/_/g, ' ')}).`);
+    if (!PAUSED.includes(project.status))
+      throw new AppError(
+        'project/invalid_transition',
+        `Pause "${project.title}" before rolling it back (it is ${project.status.replace(/_/g, ' ')}).`,
+      );
     const ctx = { workspaceId: req.workspaceId, projectId };
     const target = (await this.engine.checkpoints(ctx, 1000)).find((c) => c.checkpointId === checkpointId);
     if (!target) throw new AppError('request/not_found', `Checkpoint ${checkpointId} does not exist for this project.`);
@@ -127,7 +183,11 @@ export class ExecutionService implements OnModuleInit {
        values ($1, 'user', $2, $3, 'project', $4, $4::uuid, 'manual', 'success', $5)`,
       [req.workspaceId, req.userId, `project.${mode}`, projectId, JSON.stringify({ checkpointId })],
     );
-    if (project.status !== 'paused_by_user') await this.move(ctx, 'paused_by_user', `Rolled back to checkpoint ${checkpointId}; resume to continue.`, { type: 'user', id: req.userId });
+    if (project.status !== 'paused_by_user')
+      await this.move(ctx, 'paused_by_user', `Rolled back to checkpoint ${checkpointId}; resume to continue.`, {
+        type: 'user',
+        id: req.userId,
+      });
     return this.projectsService.detail(req, projectId);
   }
 }

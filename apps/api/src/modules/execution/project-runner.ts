@@ -46,10 +46,22 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     // A project paused for a new agent goes on once its build ends (deployed, or not: then a person decides).
     this.builds.onFinished((build, workspaceId) => this.onBuildFinished(build, workspaceId));
-    const boss = new PgBoss({ connectionString: this.database.url, schema: 'pgboss', max: 4, application_name: 'orchestrator-runner' });
+    const boss = new PgBoss({
+      connectionString: this.database.url,
+      schema: 'pgboss',
+      max: 4,
+      application_name: 'orchestrator-runner',
+    });
     boss.on('error', (err) => this.logger.error(err));
     await boss.start();
-    await boss.createQueue(QUEUE, { name: QUEUE, policy: 'stately', retryLimit: 20, retryDelay: 1, retryBackoff: true, expireInSeconds: 30 * 60 });
+    await boss.createQueue(QUEUE, {
+      name: QUEUE,
+      policy: 'stately',
+      retryLimit: 20,
+      retryDelay: 1,
+      retryBackoff: true,
+      expireInSeconds: 30 * 60,
+    });
     await boss.work<RunContext>(QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
       if (job) await this.handle(job.data);
     });
@@ -58,8 +70,12 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
     // Runs a dead process left "running" are picked up again (SPEC §3.5: nothing stays running forever).
     for (const ctx of await this.projects.runningProjects()) await this.enqueue(ctx);
     // Builds that ended while this process was down (or before it listened) resume the projects waiting on them.
-    for (const { build, workspaceId } of await this.buildRecords.endedForPausedProjects()) await this.onBuildFinished(build, workspaceId);
-    this.reclaimTimer = setInterval(() => void this.reclaimOrphans().catch((err) => this.logger.error(err)), RECLAIM_INTERVAL_MS);
+    for (const { build, workspaceId } of await this.buildRecords.endedForPausedProjects())
+      await this.onBuildFinished(build, workspaceId);
+    this.reclaimTimer = setInterval(
+      () => void this.reclaimOrphans().catch((err) => this.logger.error(err)),
+      RECLAIM_INTERVAL_MS,
+    );
     this.reclaimTimer.unref();
   }
 
@@ -69,11 +85,16 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
    * dead one: if nobody holds the project's lock, the active job is an orphan and is cancelled.
    */
   private async reclaimOrphans(): Promise<void> {
-    const { rows } = await this.pool.query<{ id: string; project_id: string }>(`select id, data ->> 'projectId' as project_id from pgboss.job where name = $1 and state = 'active'`, [QUEUE]);
+    const { rows } = await this.pool.query<{ id: string; project_id: string }>(
+      `select id, data ->> 'projectId' as project_id from pgboss.job where name = $1 and state = 'active'`,
+      [QUEUE],
+    );
     for (const job of rows) {
       const client = await this.pool.connect();
       try {
-        const free = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [`project-run:${job.project_id}`]);
+        const free = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [
+          `project-run:${job.project_id}`,
+        ]);
         if (!free.rows[0]?.ok) continue;
         await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [`project-run:${job.project_id}`]);
         await this.boss!.cancel(QUEUE, job.id);
@@ -97,7 +118,9 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private async handle(ctx: RunContext): Promise<void> {
     const client = await this.pool.connect();
     try {
-      const lock = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [`project-run:${ctx.projectId}`]);
+      const lock = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [
+        `project-run:${ctx.projectId}`,
+      ]);
       // Another worker runs it; pg-boss retries this job later.
       if (!lock.rows[0]?.ok) throw new Error(`project ${ctx.projectId} is being run by another worker`);
       try {
@@ -105,7 +128,11 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
         if (summary?.status !== 'running') return;
         const { resume, consumed } = await this.collectResume(ctx, await this.engine.pendingInterrupts(ctx));
         const result = await this.engine.run(ctx, resume);
-        if (consumed.length) await this.pool.query('update project_errors set resolved_at = now() where id = any($1) and resolved_at is null', [consumed]);
+        if (consumed.length)
+          await this.pool.query(
+            'update project_errors set resolved_at = now() where id = any($1) and resolved_at is null',
+            [consumed],
+          );
         await this.apply(ctx, result);
       } finally {
         await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [`project-run:${ctx.projectId}`]);
@@ -120,7 +147,14 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
     const ctx = { workspaceId, projectId: build.projectId };
     const summary = await this.projects.summary(workspaceId, build.projectId);
     if (summary?.status === 'paused_for_agent_development') {
-      const moved = await this.projects.transition(workspaceId, build.projectId, 'running', `Agent build ${build.status.replace(/_/g, ' ')} for step ${build.stepKey}`, SYSTEM, ['paused_for_agent_development']);
+      const moved = await this.projects.transition(
+        workspaceId,
+        build.projectId,
+        'running',
+        `Agent build ${build.status.replace(/_/g, ' ')} for step ${build.stepKey}`,
+        SYSTEM,
+        ['paused_for_agent_development'],
+      );
       this.publisher.projectUpdated(workspaceId, moved);
       await this.enqueue(ctx);
     } else if (summary?.status === 'running') {
@@ -129,7 +163,10 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Answers people have given to the run's open questions, keyed by interrupt id. */
-  private async collectResume(ctx: RunContext, interrupts: PendingInterrupt[]): Promise<{ resume: Record<string, ExecutionResume>; consumed: string[] }> {
+  private async collectResume(
+    ctx: RunContext,
+    interrupts: PendingInterrupt[],
+  ): Promise<{ resume: Record<string, ExecutionResume>; consumed: string[] }> {
     const resume: Record<string, ExecutionResume> = {};
     const consumed: string[] = [];
     for (const { id, value } of interrupts) {
@@ -137,11 +174,19 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
         const record = await this.approvals.get(ctx.workspaceId, value.approvalId);
         const a = record?.approval;
         if (a && a.status !== 'pending') {
-          resume[id] = { kind: 'decision', decision: a.status === 'approved' ? 'approve' : 'reject', notes: a.decisionNotes ?? (a.status === 'expired' ? 'The approval expired.' : undefined), decidedBy: a.decidedBy ?? undefined };
+          resume[id] = {
+            kind: 'decision',
+            decision: a.status === 'approved' ? 'approve' : 'reject',
+            notes: a.decisionNotes ?? (a.status === 'expired' ? 'The approval expired.' : undefined),
+            decidedBy: a.decidedBy ?? undefined,
+          };
         }
         continue;
       }
-      const { rows } = await this.pool.query<{ recovery_action: 'retry' | 'skip' | 'reassign' | 'abort'; agent: string | null }>(
+      const { rows } = await this.pool.query<{
+        recovery_action: 'retry' | 'skip' | 'reassign' | 'abort';
+        agent: string | null;
+      }>(
         `select recovery_action, details ->> 'agent' as agent from project_errors where id = $1 and recovery_action in ('retry', 'skip', 'reassign', 'abort') and resolved_at is null`,
         [value.errorId],
       );
@@ -188,9 +233,20 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
         if (Object.keys(resume).length > 0) return this.enqueue(ctx);
         const kinds = new Set(result.interrupts.map((i) => i.value.kind));
         const first = result.interrupts[0]!.value;
-        if (kinds.has('approval')) return move('paused_for_approval', `Waiting for approval of ${result.interrupts.filter((i) => i.value.kind === 'approval').length} step(s).`);
-        if (first.kind === 'agent_development') return move('paused_for_agent_development', `Step ${first.stepKey} needs a new agent (${first.capability ?? 'capability'}).`);
-        return move('paused_on_error', first.kind === 'error' ? `Step ${first.stepKey} failed: ${first.message}` : 'A step needs a decision.');
+        if (kinds.has('approval'))
+          return move(
+            'paused_for_approval',
+            `Waiting for approval of ${result.interrupts.filter((i) => i.value.kind === 'approval').length} step(s).`,
+          );
+        if (first.kind === 'agent_development')
+          return move(
+            'paused_for_agent_development',
+            `Step ${first.stepKey} needs a new agent (${first.capability ?? 'capability'}).`,
+          );
+        return move(
+          'paused_on_error',
+          first.kind === 'error' ? `Step ${first.stepKey} failed: ${first.message}` : 'A step needs a decision.',
+        );
       }
     }
   }

@@ -7,7 +7,11 @@ describe('throttledStopCheck', () => {
   it('reads a project at most once per interval while it keeps running', async () => {
     let clock = 0;
     const reads: string[] = [];
-    const control = throttledStopCheck(async (c) => (reads.push(c.projectId), false), 200, () => clock);
+    const control = throttledStopCheck(
+      async (c) => (reads.push(c.projectId), false),
+      200,
+      () => clock,
+    );
     expect(await control.shouldStop(ctx('a'))).toBe(false);
     clock = 150;
     expect(await control.shouldStop(ctx('a'))).toBe(false);
@@ -21,7 +25,11 @@ describe('throttledStopCheck', () => {
     let clock = 0;
     let stopped = false;
     let reads = 0;
-    const control = throttledStopCheck(async () => (reads++, stopped), 200, () => clock);
+    const control = throttledStopCheck(
+      async () => (reads++, stopped),
+      200,
+      () => clock,
+    );
     await control.shouldStop(ctx('a'));
     stopped = true;
     clock = 100;

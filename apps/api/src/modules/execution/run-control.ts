@@ -9,7 +9,11 @@ const STALE_AFTER_INTERVALS = 50;
  * of quick steps finishes hundreds of batches a second, so the row is read at most once per
  * interval per project: a pause takes effect within that interval, at the next batch boundary.
  */
-export function throttledStopCheck(isStopped: (ctx: RunContext) => Promise<boolean>, intervalMs = STOP_CHECK_INTERVAL_MS, now: () => number = Date.now): ExecutionControl {
+export function throttledStopCheck(
+  isStopped: (ctx: RunContext) => Promise<boolean>,
+  intervalMs = STOP_CHECK_INTERVAL_MS,
+  now: () => number = Date.now,
+): ExecutionControl {
   const lastRead = new Map<string, number>();
   return {
     shouldStop: async (ctx) => {
@@ -17,7 +21,8 @@ export function throttledStopCheck(isStopped: (ctx: RunContext) => Promise<boole
       if (at - (lastRead.get(ctx.projectId) ?? -Infinity) < intervalMs) return false;
       lastRead.set(ctx.projectId, at);
       // Runs that ended are forgotten once they are well past the interval (bounded memory).
-      for (const [project, read] of lastRead) if (at - read > STALE_AFTER_INTERVALS * intervalMs) lastRead.delete(project);
+      for (const [project, read] of lastRead)
+        if (at - read > STALE_AFTER_INTERVALS * intervalMs) lastRead.delete(project);
       const stopped = await isStopped(ctx);
       if (stopped) lastRead.delete(ctx.projectId);
       return stopped;

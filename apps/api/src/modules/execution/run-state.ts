@@ -34,7 +34,17 @@ const RESULT_CACHE_BYTES = 16 * 1024 * 1024;
 type LoadRow = PolicyRow & {
   max_steps: number | null;
   max_loops: number | null;
-  steps: Array<{ key: string; name: string; position: number; status: StepStatus; agent: string | null; result_ref: string | null; idempotency_key: string | null; preview: string | null; started: boolean }>;
+  steps: Array<{
+    key: string;
+    name: string;
+    position: number;
+    status: StepStatus;
+    agent: string | null;
+    result_ref: string | null;
+    idempotency_key: string | null;
+    preview: string | null;
+    started: boolean;
+  }>;
 };
 
 const LOAD_RUN_STATE = `select p.autonomy_level,
@@ -107,12 +117,34 @@ export class RunStates {
 
   private async load(ctx: RunContext): Promise<RunState> {
     await this.beforeRead(ctx);
-    const { rows } = await this.pool.query<LoadRow>({ name: 'execution_run_state', text: LOAD_RUN_STATE, values: [ctx.workspaceId, ctx.projectId] });
+    const { rows } = await this.pool.query<LoadRow>({
+      name: 'execution_run_state',
+      text: LOAD_RUN_STATE,
+      values: [ctx.workspaceId, ctx.projectId],
+    });
     const r = rows[0];
     if (!r) throw new AppError('project/not_found', `Project ${ctx.projectId} does not exist.`);
     const steps = new Map(
-      r.steps.map((s) => [s.key, { name: s.name, position: s.position, status: s.status, agent: s.agent, resultRef: s.result_ref, idempotencyKey: s.idempotency_key, preview: s.preview, started: s.started }]),
+      r.steps.map((s) => [
+        s.key,
+        {
+          name: s.name,
+          position: s.position,
+          status: s.status,
+          agent: s.agent,
+          resultRef: s.result_ref,
+          idempotencyKey: s.idempotency_key,
+          preview: s.preview,
+          started: s.started,
+        },
+      ]),
     );
-    return { policy: policyOf(r), limits: { maxSteps: r.max_steps, maxLoops: r.max_loops }, steps, results: new Map(), resultBytes: 0 };
+    return {
+      policy: policyOf(r),
+      limits: { maxSteps: r.max_steps, maxLoops: r.max_loops },
+      steps,
+      results: new Map(),
+      resultBytes: 0,
+    };
   }
 }

@@ -3,7 +3,15 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import type { AppConfig } from '../../config/env.js';
-import { assertSafeKey, blobKey, digest, LocalBlobStore, utf8Slices, type BlobStore, type StoredBlob } from './blob-store.js';
+import {
+  assertSafeKey,
+  blobKey,
+  digest,
+  LocalBlobStore,
+  utf8Slices,
+  type BlobStore,
+  type StoredBlob,
+} from './blob-store.js';
 
 export interface SupabaseBlobOptions {
   url: string;
@@ -13,7 +21,9 @@ export interface SupabaseBlobOptions {
 
 /** Storage answers an upload of an existing object with 409 ("Duplicate"): for content-addressed keys that is success. */
 function isDuplicate(error: { message?: string; status?: unknown; statusCode?: unknown }): boolean {
-  return error.status === 409 || String(error.statusCode) === '409' || /duplicate|already exists/i.test(error.message ?? '');
+  return (
+    error.status === 409 || String(error.statusCode) === '409' || /duplicate|already exists/i.test(error.message ?? '')
+  );
 }
 
 /**
@@ -38,7 +48,11 @@ export class SupabaseBlobStore implements BlobStore {
     const { sha256, sizeBytes } = digest(content);
     const key = blobKey(workspaceId, sha256);
     const body = Readable.from(utf8Slices(content));
-    const { error } = await this.storage.upload(key, body, { contentType: 'application/octet-stream', upsert: false, duplex: 'half' });
+    const { error } = await this.storage.upload(key, body, {
+      contentType: 'application/octet-stream',
+      upsert: false,
+      duplex: 'half',
+    });
     if (error && !isDuplicate(error as { message?: string; status?: unknown; statusCode?: unknown })) {
       throw new Error(`Supabase Storage upload of ${key} to bucket ${this.options.bucket} failed: ${error.message}`);
     }
@@ -51,7 +65,9 @@ export class SupabaseBlobStore implements BlobStore {
     void (async () => {
       const { data, error } = await this.storage.download(key).asStream();
       if (error || !data) throw new Error(`Supabase Storage download of ${key} failed: ${error?.message ?? 'no body'}`);
-      Readable.fromWeb(data as unknown as WebReadableStream<Uint8Array>).on('error', (err) => out.destroy(err)).pipe(out);
+      Readable.fromWeb(data as unknown as WebReadableStream<Uint8Array>)
+        .on('error', (err) => out.destroy(err))
+        .pipe(out);
     })().catch((err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))));
     return out;
   }
@@ -60,6 +76,11 @@ export class SupabaseBlobStore implements BlobStore {
 /** BLOB_STORE picks the backend; local is the default and needs nothing. */
 export function createBlobStore(config: AppConfig): BlobStore {
   const { BLOB_STORE, SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY, SUPABASE_BUCKET } = config.env;
-  if (BLOB_STORE === 'supabase') return new SupabaseBlobStore({ url: SUPABASE_URL!, serviceRoleKey: SUPABASE_SERVICE_ROLE_KEY!, bucket: SUPABASE_BUCKET });
+  if (BLOB_STORE === 'supabase')
+    return new SupabaseBlobStore({
+      url: SUPABASE_URL!,
+      serviceRoleKey: SUPABASE_SERVICE_ROLE_KEY!,
+      bucket: SUPABASE_BUCKET,
+    });
   return new LocalBlobStore(`${config.dataDir}/blobs`);
 }

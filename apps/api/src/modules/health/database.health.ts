@@ -18,7 +18,9 @@ export class DatabaseHealthIndicator {
     try {
       await Promise.race([
         this.pool.query('select 1 from schema_migrations limit 1'),
-        new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS)),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS),
+        ),
       ]);
       return indicator.up();
     } catch (err) {

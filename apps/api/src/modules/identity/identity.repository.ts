@@ -14,7 +14,13 @@ export class IdentityRepository {
 
   /** The workspace and owner that `supabase/seed.sql` creates for embedded mode. */
   async findDefaultOwner(): Promise<Identity | undefined> {
-    const { rows } = await this.pool.query<{ workspace_id: string; workspace_name: string; user_id: string; display_name: string; role: Role }>(
+    const { rows } = await this.pool.query<{
+      workspace_id: string;
+      workspace_name: string;
+      user_id: string;
+      display_name: string;
+      role: Role;
+    }>(
       `select w.id as workspace_id, w.name as workspace_name, u.id as user_id, u.display_name, m.role
          from workspaces w
          join memberships m on m.workspace_id = w.id
@@ -22,6 +28,14 @@ export class IdentityRepository {
         where w.slug = 'default' and u.email = 'owner@localhost'`,
     );
     const r = rows[0];
-    return r && { workspaceId: r.workspace_id, workspaceName: r.workspace_name, userId: r.user_id, displayName: r.display_name, role: r.role };
+    return (
+      r && {
+        workspaceId: r.workspace_id,
+        workspaceName: r.workspace_name,
+        userId: r.user_id,
+        displayName: r.display_name,
+        role: r.role,
+      }
+    );
   }
 }

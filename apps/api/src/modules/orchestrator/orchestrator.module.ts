@@ -1,6 +1,12 @@
 import { Logger, Module } from '@nestjs/common';
 import { PostgresCheckpointSaver } from '@orchestrator/checkpoint-postgres';
-import { OrchestratorFacade, createLlmIntentClassifier, createOfflineIntentClassifier, type IntentClassifier, type LlmProvider } from '@orchestrator/core';
+import {
+  OrchestratorFacade,
+  createLlmIntentClassifier,
+  createOfflineIntentClassifier,
+  type IntentClassifier,
+  type LlmProvider,
+} from '@orchestrator/core';
 import type { Pool } from '@orchestrator/db';
 import type { AppConfig } from '../../config/env.js';
 import { APP_CONFIG, LLM_PROVIDER, PG_POOL } from '../../database/tokens.js';
@@ -28,7 +34,16 @@ function intentClassifier(registry: AgentRegistryService, llm: LlmProvider, logg
     const reg = registry.current();
     if (built?.for !== reg) {
       const offline = createOfflineIntentClassifier(reg, registry.index());
-      built = { for: reg, classifier: llm.chatModel ? createLlmIntentClassifier(llm.chatModel, reg, { fallback: offline, onFallback: (error) => logger.warn({ error }, 'LLM intent classification failed; used the offline classifier') }) : offline };
+      built = {
+        for: reg,
+        classifier: llm.chatModel
+          ? createLlmIntentClassifier(llm.chatModel, reg, {
+              fallback: offline,
+              onFallback: (error) =>
+                logger.warn({ error }, 'LLM intent classification failed; used the offline classifier'),
+            })
+          : offline,
+      };
     }
     return built.classifier;
   };
@@ -44,7 +59,20 @@ function intentClassifier(registry: AgentRegistryService, llm: LlmProvider, logg
     ProjectStoreAdapter,
     {
       provide: ORCHESTRATOR,
-      inject: [APP_CONFIG, PG_POOL, LLM_PROVIDER, AgentRegistryService, ConversationsRepository, UsageRepository, RealtimePublisher, ProjectStoreAdapter, DelegationsRepository, AgentLoadRepository, AgentImprovementsService, AgentBuildsService],
+      inject: [
+        APP_CONFIG,
+        PG_POOL,
+        LLM_PROVIDER,
+        AgentRegistryService,
+        ConversationsRepository,
+        UsageRepository,
+        RealtimePublisher,
+        ProjectStoreAdapter,
+        DelegationsRepository,
+        AgentLoadRepository,
+        AgentImprovementsService,
+        AgentBuildsService,
+      ],
       useFactory: (
         config: AppConfig,
         pool: Pool,

@@ -24,7 +24,20 @@ export class UsageRepository implements UsageSink {
     await this.pool.query(
       `insert into llm_calls (workspace_id, conversation_id, project_id, step_id, agent_name, provider, model, prompt_tokens, completion_tokens, total_tokens, cost_usd, duration_ms)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [ctx.workspaceId, ctx.conversationId ?? null, ctx.projectId ?? null, ctx.stepKey ?? null, u.agentName ?? null, u.provider, u.model, u.promptTokens, u.completionTokens, u.promptTokens + u.completionTokens, cost, u.durationMs],
+      [
+        ctx.workspaceId,
+        ctx.conversationId ?? null,
+        ctx.projectId ?? null,
+        ctx.stepKey ?? null,
+        u.agentName ?? null,
+        u.provider,
+        u.model,
+        u.promptTokens,
+        u.completionTokens,
+        u.promptTokens + u.completionTokens,
+        cost,
+        u.durationMs,
+      ],
     );
     this.guard.spendRecorded(ctx.workspaceId, { projectId: ctx.projectId ?? null, agent: u.agentName ?? null });
   }

@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApprovePlanBodySchema, ProjectListQuerySchema, type PlanVersion, type ProjectDetail, type ProjectPage } from '@orchestrator/contracts';
+import {
+  ApprovePlanBodySchema,
+  ProjectListQuerySchema,
+  type PlanVersion,
+  type ProjectDetail,
+  type ProjectPage,
+} from '@orchestrator/contracts';
 import { Ctx, type RequestContext } from '../../common/request-context.js';
 import { parseInput } from '../../common/validate.js';
 import { ProjectsService } from './projects.service.js';

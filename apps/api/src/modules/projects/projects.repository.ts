@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PlanSchema, type Plan, type PlanVersion, type ProjectPage, type ProjectStatus, type ProjectSummary } from '@orchestrator/contracts';
+import {
+  PlanSchema,
+  type Plan,
+  type PlanVersion,
+  type ProjectPage,
+  type ProjectStatus,
+  type ProjectSummary,
+} from '@orchestrator/contracts';
 import type { CurrentPlan, NewProjectPlan, PlanRevision } from '@orchestrator/core';
 import { canTransition } from '@orchestrator/core';
 import { withTransaction, type Pool, type PoolClient } from '@orchestrator/db';
@@ -52,10 +59,29 @@ export class ProjectsRepository {
                                orchestrator_agent, project_type, department, template, estimated_duration_minutes, created_by)
          values ($1, $2, $3, $4, 'awaiting_plan_approval', $5, 1, 'ceo_orchestrator', 'standard', $6, $7, $8, $9)
          returning ${COLUMNS}`,
-        [input.workspaceId, input.conversationId, input.plan.title, input.plan.request, JSON.stringify(input.plan), input.plan.department, input.plan.template, durationMinutes(input.plan), input.userId],
+        [
+          input.workspaceId,
+          input.conversationId,
+          input.plan.title,
+          input.plan.request,
+          JSON.stringify(input.plan),
+          input.plan.department,
+          input.plan.template,
+          durationMinutes(input.plan),
+          input.userId,
+        ],
       );
       const project = rows[0]!;
-      await this.insertVersion(db, input.workspaceId, project.id, 1, input.plan, input.changeSummary, 'agent', 'ceo_orchestrator');
+      await this.insertVersion(
+        db,
+        input.workspaceId,
+        project.id,
+        1,
+        input.plan,
+        input.changeSummary,
+        'agent',
+        'ceo_orchestrator',
+      );
       await db.query(
         `insert into project_status_transitions (workspace_id, project_id, from_status, to_status, reason, actor_type, actor)
          values ($1, $2, null, 'awaiting_plan_approval', 'plan created', 'agent', 'ceo_orchestrator')`,
@@ -70,17 +96,40 @@ export class ProjectsRepository {
     return withTransaction(this.pool, async (db) => {
       const current = await this.lock(db, input.workspaceId, input.projectId);
       if (current.status !== 'awaiting_plan_approval' || current.approved_at) {
-        throw new AppError('project/invalid_transition', `The plan of "${current.title}" can no longer change: the project is ${current.approved_at ? 'approved' : current.status}.`);
+        throw new AppError(
+          'project/invalid_transition',
+          `The plan of "${current.title}" can no longer change: the project is ${current.approved_at ? 'approved' : current.status}.`,
+        );
       }
       if (current.current_plan_version !== input.baseVersion) {
-        throw new AppError('plan/stale_version', `The plan changed meanwhile: version ${current.current_plan_version} is current, not ${input.baseVersion}.`);
+        throw new AppError(
+          'plan/stale_version',
+          `The plan changed meanwhile: version ${current.current_plan_version} is current, not ${input.baseVersion}.`,
+        );
       }
       const version = input.baseVersion + 1;
-      await this.insertVersion(db, input.workspaceId, input.projectId, version, input.plan, input.changeSummary, 'user', input.author);
+      await this.insertVersion(
+        db,
+        input.workspaceId,
+        input.projectId,
+        version,
+        input.plan,
+        input.changeSummary,
+        'user',
+        input.author,
+      );
       const { rows } = await db.query<ProjectRow>(
         `update projects set plan_json = $3, current_plan_version = $4, title = $5, department = $6, estimated_duration_minutes = $7, version = version + 1
           where workspace_id = $1 and id = $2 returning ${COLUMNS}`,
-        [input.workspaceId, input.projectId, JSON.stringify(input.plan), version, input.plan.title, input.plan.department, durationMinutes(input.plan)],
+        [
+          input.workspaceId,
+          input.projectId,
+          JSON.stringify(input.plan),
+          version,
+          input.plan.title,
+          input.plan.department,
+          durationMinutes(input.plan),
+        ],
       );
       return { projectId: input.projectId, version, plan: input.plan, summary: toSummary(rows[0]!) };
     });
@@ -88,7 +137,10 @@ export class ProjectsRepository {
 
   async current(workspaceId: string, projectId: string): Promise<CurrentPlan | undefined> {
     if (!isUuid(projectId)) return undefined;
-    const { rows } = await this.pool.query<ProjectRow & { plan_json: unknown }>(`select ${COLUMNS}, plan_json from projects where workspace_id = $1 and id = $2`, [workspaceId, projectId]);
+    const { rows } = await this.pool.query<ProjectRow & { plan_json: unknown }>(
+      `select ${COLUMNS}, plan_json from projects where workspace_id = $1 and id = $2`,
+      [workspaceId, projectId],
+    );
     const r = rows[0];
     if (!r || r.current_plan_version === null) return undefined;
     return { projectId, version: r.current_plan_version, plan: PlanSchema.parse(r.plan_json), summary: toSummary(r) };
@@ -96,18 +148,31 @@ export class ProjectsRepository {
 
   async summary(workspaceId: string, projectId: string): Promise<ProjectSummary | undefined> {
     if (!isUuid(projectId)) return undefined;
-    const { rows } = await this.pool.query<ProjectRow>(`select ${COLUMNS} from projects where workspace_id = $1 and id = $2`, [workspaceId, projectId]);
+    const { rows } = await this.pool.query<ProjectRow>(
+      `select ${COLUMNS} from projects where workspace_id = $1 and id = $2`,
+      [workspaceId, projectId],
+    );
     return rows[0] && toSummary(rows[0]);
   }
 
   /** Newest first; `limit` versions starting at the current one. */
   async versions(workspaceId: string, projectId: string, limit = 50): Promise<PlanVersion[]> {
-    const { rows } = await this.pool.query<{ version: number; plan_json: unknown; change_summary: string; created_at: Date }>(
+    const { rows } = await this.pool.query<{
+      version: number;
+      plan_json: unknown;
+      change_summary: string;
+      created_at: Date;
+    }>(
       `select version, plan_json, change_summary, created_at from plan_versions
         where workspace_id = $1 and project_id = $2 order by version desc limit $3`,
       [workspaceId, projectId, limit],
     );
-    return rows.map((r) => ({ version: r.version, plan: PlanSchema.parse(r.plan_json), changeSummary: r.change_summary, createdAt: r.created_at.toISOString() }));
+    return rows.map((r) => ({
+      version: r.version,
+      plan: PlanSchema.parse(r.plan_json),
+      changeSummary: r.change_summary,
+      createdAt: r.created_at.toISOString(),
+    }));
   }
 
   async list(workspaceId: string, limit: number, status?: ProjectStatus, cursor?: string): Promise<ProjectPage> {
@@ -128,7 +193,10 @@ export class ProjectsRepository {
     );
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return { projects: page.map(toSummary), nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null };
+    return {
+      projects: page.map(toSummary),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
+    };
   }
 
   /**
@@ -138,12 +206,22 @@ export class ProjectsRepository {
   async approve(workspaceId: string, projectId: string, version: number, userId: string): Promise<ProjectSummary> {
     return withTransaction(this.pool, async (db) => {
       const current = await this.lock(db, workspaceId, projectId);
-      if (current.approved_at) throw new AppError('project/invalid_transition', `"${current.title}" is already approved (version ${current.current_plan_version}).`);
+      if (current.approved_at)
+        throw new AppError(
+          'project/invalid_transition',
+          `"${current.title}" is already approved (version ${current.current_plan_version}).`,
+        );
       if (current.status !== 'awaiting_plan_approval') {
-        throw new AppError('project/invalid_transition', `"${current.title}" cannot be approved: it is ${current.status}, not awaiting plan approval.`);
+        throw new AppError(
+          'project/invalid_transition',
+          `"${current.title}" cannot be approved: it is ${current.status}, not awaiting plan approval.`,
+        );
       }
       if (current.current_plan_version !== version) {
-        throw new AppError('plan/stale_version', `Version ${version} is no longer current: the plan is at version ${current.current_plan_version}. Review it and approve that one.`);
+        throw new AppError(
+          'plan/stale_version',
+          `Version ${version} is no longer current: the plan is at version ${current.current_plan_version}. Review it and approve that one.`,
+        );
       }
       const { rows } = await db.query<ProjectRow>(
         `update projects set approved_version = $3, approved_at = now(), approved_by = $4, version = version + 1
@@ -163,11 +241,21 @@ export class ProjectsRepository {
    * Moves a project to `to` if SPEC §3.1 allows it from its current state (409 otherwise, with
    * the current state), and records the transition.
    */
-  async transition(workspaceId: string, projectId: string, to: ProjectStatus, reason: string, actor: { type: 'user' | 'agent' | 'system'; id: string }, from?: ProjectStatus[]): Promise<ProjectSummary> {
+  async transition(
+    workspaceId: string,
+    projectId: string,
+    to: ProjectStatus,
+    reason: string,
+    actor: { type: 'user' | 'agent' | 'system'; id: string },
+    from?: ProjectStatus[],
+  ): Promise<ProjectSummary> {
     return withTransaction(this.pool, async (db) => {
       const current = await this.lock(db, workspaceId, projectId);
       if ((from && !from.includes(current.status)) || !canTransition(current.status, to)) {
-        throw new AppError('project/invalid_transition', `"${current.title}" is ${current.status.replace(/_/g, ' ')}; it cannot become ${to.replace(/_/g, ' ')}.`);
+        throw new AppError(
+          'project/invalid_transition',
+          `"${current.title}" is ${current.status.replace(/_/g, ' ')}; it cannot become ${to.replace(/_/g, ' ')}.`,
+        );
       }
       const { rows } = await db.query<ProjectRow>(
         `update projects set status = $3, status_reason = $4, version = version + 1,
@@ -186,17 +274,31 @@ export class ProjectsRepository {
 
   /** Projects a crashed process may have left mid-run. */
   async runningProjects(): Promise<Array<{ workspaceId: string; projectId: string }>> {
-    const { rows } = await this.pool.query<{ workspace_id: string; id: string }>(`select workspace_id, id from projects where status = 'running'`);
+    const { rows } = await this.pool.query<{ workspace_id: string; id: string }>(
+      `select workspace_id, id from projects where status = 'running'`,
+    );
     return rows.map((r) => ({ workspaceId: r.workspace_id, projectId: r.id }));
   }
 
   private async lock(db: PoolClient, workspaceId: string, projectId: string): Promise<ProjectRow> {
-    const { rows } = await db.query<ProjectRow>(`select ${COLUMNS} from projects where workspace_id = $1 and id = $2 for update`, [workspaceId, projectId]);
+    const { rows } = await db.query<ProjectRow>(
+      `select ${COLUMNS} from projects where workspace_id = $1 and id = $2 for update`,
+      [workspaceId, projectId],
+    );
     if (!rows[0]) throw new AppError('project/not_found', `Project ${projectId} does not exist.`);
     return rows[0];
   }
 
-  private async insertVersion(db: PoolClient, workspaceId: string, projectId: string, version: number, plan: Plan, summary: string, authorType: 'user' | 'agent', author: string) {
+  private async insertVersion(
+    db: PoolClient,
+    workspaceId: string,
+    projectId: string,
+    version: number,
+    plan: Plan,
+    summary: string,
+    authorType: 'user' | 'agent',
+    author: string,
+  ) {
     await db.query(
       `insert into plan_versions (workspace_id, project_id, version, plan_json, change_summary, author_type, author)
        values ($1, $2, $3, $4, $5, $6, $7)`,

@@ -32,7 +32,11 @@ export class ProjectsService {
   async detail(ctx: RequestContext, id: string): Promise<ProjectDetail> {
     const summary = await this.summary(ctx, id);
     const [current, previous] = await this.repository.versions(ctx.workspaceId, id, 2);
-    return { ...summary, plan: current ?? null, diff: current && previous ? diffPlans(previous.plan, current.plan) : null };
+    return {
+      ...summary,
+      plan: current ?? null,
+      diff: current && previous ? diffPlans(previous.plan, current.plan) : null,
+    };
   }
 
   async versions(ctx: RequestContext, id: string) {

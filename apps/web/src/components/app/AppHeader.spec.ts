@@ -8,13 +8,18 @@ import AppHeader from './AppHeader.vue';
 function system(offline: boolean): SystemInfo {
   return {
     version: '0.1.0',
-    llm: offline ? { provider: 'offline', model: 'offline-v1', offline: true } : { provider: 'openai', model: 'gpt-5', offline: false },
+    llm: offline
+      ? { provider: 'offline', model: 'offline-v1', offline: true }
+      : { provider: 'openai', model: 'gpt-5', offline: false },
     workspace: { id: 'w1', name: 'Acme' },
     user: { id: 'u1', displayName: 'Ada', role: 'admin' },
   };
 }
 
-async function mountHeader(info: SystemInfo | null, pending: { pendingApprovals?: number; pendingOverflow?: boolean } = {}) {
+async function mountHeader(
+  info: SystemInfo | null,
+  pending: { pendingApprovals?: number; pendingOverflow?: boolean } = {},
+) {
   const router = createRouter({ history: createMemoryHistory(), routes });
   await router.push('/organization');
   return mountWithPrime(AppHeader, {
@@ -38,7 +43,14 @@ describe('AppHeader', () => {
   it('should offer Workspace, Projects, Approvals, Organization, Workforce and Budgets, marking the current one', async () => {
     const wrapper = await mountHeader(null);
     const links = wrapper.findAll('nav a');
-    expect(links.map((a) => a.text())).toEqual(['Workspace', 'Projects', 'Approvals', 'Organization', 'Workforce', 'Budgets']);
+    expect(links.map((a) => a.text())).toEqual([
+      'Workspace',
+      'Projects',
+      'Approvals',
+      'Organization',
+      'Workforce',
+      'Budgets',
+    ]);
     expect(links[5]?.attributes('href')).toBe('/budgets');
     expect(links[3]?.attributes('aria-current')).toBe('page');
     expect(links[0]?.attributes('aria-current')).toBeUndefined();

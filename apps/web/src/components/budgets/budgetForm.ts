@@ -1,4 +1,10 @@
-import { PutBudgetBodySchema, type Budget, type BudgetPeriod, type BudgetScope, type PutBudgetBody } from '@orchestrator/contracts';
+import {
+  PutBudgetBodySchema,
+  type Budget,
+  type BudgetPeriod,
+  type BudgetScope,
+  type PutBudgetBody,
+} from '@orchestrator/contracts';
 import type { ApiIssue } from '../../api';
 
 /** The dialog's fields as typed: limits stay text until sent, so "" can mean "no limit". */
@@ -20,7 +26,16 @@ export type LimitField = (typeof LIMIT_FIELDS)[number];
 export type FieldErrors = Record<string, string>;
 
 export function emptyForm(): BudgetForm {
-  return { scope: 'agent', scopeRef: '', period: 'month', tokenSoftLimit: '', tokenHardLimit: '', costSoftLimitUsd: '', costHardLimitUsd: '', enabled: true };
+  return {
+    scope: 'agent',
+    scopeRef: '',
+    period: 'month',
+    tokenSoftLimit: '',
+    tokenHardLimit: '',
+    costSoftLimitUsd: '',
+    costHardLimitUsd: '',
+    enabled: true,
+  };
 }
 
 const text = (value: number | null) => (value === null ? '' : String(value));
@@ -61,7 +76,16 @@ export function toBody(form: BudgetForm): { ok: true; body: PutBudgetBody } | { 
     limits[field] = value;
   }
   if (Object.keys(notNumbers).length > 0) return { ok: false, errors: notNumbers };
-  const parsed = PutBudgetBodySchema.safeParse({ scope: form.scope, scopeRef: form.scopeRef, period: form.period, enabled: form.enabled, ...limits });
+  const parsed = PutBudgetBodySchema.safeParse({
+    scope: form.scope,
+    scopeRef: form.scopeRef,
+    period: form.period,
+    enabled: form.enabled,
+    ...limits,
+  });
   if (parsed.success) return { ok: true, body: parsed.data };
-  return { ok: false, errors: errorsFrom(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))) };
+  return {
+    ok: false,
+    errors: errorsFrom(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))),
+  };
 }

@@ -28,7 +28,16 @@ export function budget(overrides: Partial<Budget> = {}): Budget {
 }
 
 export function circuit(overrides: Partial<AgentCircuit> = {}): AgentCircuit {
-  return { agentName: 'cfo', state: 'open', consecutiveFailures: 5, lastFailureAt: NOW, lastError: 'provider timeout', openedAt: NOW, retryAt: NOW, ...overrides };
+  return {
+    agentName: 'cfo',
+    state: 'open',
+    consecutiveFailures: 5,
+    lastFailureAt: NOW,
+    lastError: 'provider timeout',
+    openedAt: NOW,
+    retryAt: NOW,
+    ...overrides,
+  };
 }
 
 const totals = { calls: 3, promptTokens: 100, completionTokens: 50, totalTokens: 150, costUsd: 0.25 };

@@ -43,7 +43,9 @@ describe('ChatMessage', () => {
 
   it('should not put live markup from the message into the page', () => {
     const wrapper = mountWithPrime(ChatMessage, {
-      props: { item: item({ content: '<img src=x onerror="alert(1)"><script>alert(2)</script>[x](javascript:alert(3))' }) },
+      props: {
+        item: item({ content: '<img src=x onerror="alert(1)"><script>alert(2)</script>[x](javascript:alert(3))' }),
+      },
     });
     expect(wrapper.find('img').exists()).toBe(false);
     expect(wrapper.find('script').exists()).toBe(false);
@@ -69,7 +71,9 @@ describe('ChatMessage', () => {
     const user = mountWithPrime(ChatMessage, { props: { item: item({ role: 'user' }) } });
     expect(user.get('[data-testid="chat-message"]').attributes('data-role')).toBe('user');
     expect(user.text()).toContain('You');
-    const agent = mountWithPrime(ChatMessage, { props: { item: item({ role: 'agent', agentName: 'financial_analyst' }) } });
+    const agent = mountWithPrime(ChatMessage, {
+      props: { item: item({ role: 'agent', agentName: 'financial_analyst' }) },
+    });
     expect(agent.text()).toContain('financial_analyst');
   });
 });

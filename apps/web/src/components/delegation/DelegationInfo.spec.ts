@@ -33,7 +33,9 @@ describe('DelegationInfo', () => {
     expect(why.attributes('aria-expanded')).toBe('false');
     await why.trigger('click');
     expect(why.attributes('aria-expanded')).toBe('true');
-    const rows = wrapper.findAll('[data-testid="delegation-candidate"]').map((r) => r.findAll('th, td').map((c) => c.text()));
+    const rows = wrapper
+      .findAll('[data-testid="delegation-candidate"]')
+      .map((r) => r.findAll('th, td').map((c) => c.text()));
     expect(rows).toEqual([
       ['Financial Analyst (chosen)', '92%', '1/3', 'Yes'],
       ['Controller', '61%', '2/2', 'No'],
@@ -42,7 +44,9 @@ describe('DelegationInfo', () => {
 
   it('should post a clicked rating and show the saved value', async () => {
     const info = delegation();
-    const { requests } = mockFetch({ [`POST /api/delegations/${info.id}/rating`]: ({ body }) => ({ body: { ...info, ...(body as object) } }) });
+    const { requests } = mockFetch({
+      [`POST /api/delegations/${info.id}/rating`]: ({ body }) => ({ body: { ...info, ...(body as object) } }),
+    });
     const wrapper = mountInfo(info);
     const group = wrapper.get('[data-testid="delegation-rating"]');
     expect(group.attributes('role')).toBe('radiogroup');
@@ -51,14 +55,18 @@ describe('DelegationInfo', () => {
     await stars(wrapper)[3]?.trigger('click');
     await flushPromises();
 
-    expect(requests.map((r) => [r.method, r.url, r.body])).toEqual([['POST', `/api/delegations/${info.id}/rating`, { rating: 4 }]]);
+    expect(requests.map((r) => [r.method, r.url, r.body])).toEqual([
+      ['POST', `/api/delegations/${info.id}/rating`, { rating: 4 }],
+    ]);
     expect(checked(wrapper)).toEqual(['4']);
     expect(wrapper.get('[data-testid="rating-status"]').text()).toBe('Saved: 4/5 for Financial Analyst');
   });
 
   it('should change the rating with the arrow keys and keep one tab stop on the checked star', async () => {
     const info = delegation({ rating: 3 });
-    const { requests } = mockFetch({ [`POST /api/delegations/${info.id}/rating`]: ({ body }) => ({ body: { ...info, ...(body as object) } }) });
+    const { requests } = mockFetch({
+      [`POST /api/delegations/${info.id}/rating`]: ({ body }) => ({ body: { ...info, ...(body as object) } }),
+    });
     const wrapper = mountInfo(info);
     expect(checked(wrapper)).toEqual(['3']);
     expect(stars(wrapper).map((s) => s.attributes('tabindex'))).toEqual(['-1', '-1', '0', '-1', '-1']);
@@ -99,7 +107,10 @@ describe('DelegationInfo', () => {
   it('should show the error and the saved rating again when saving fails', async () => {
     const info = delegation({ rating: 2 });
     mockFetch({
-      [`POST /api/delegations/${info.id}/rating`]: json({ error: { code: 'delegation/not_found', message: 'Delegation not found.' } }, 404),
+      [`POST /api/delegations/${info.id}/rating`]: json(
+        { error: { code: 'delegation/not_found', message: 'Delegation not found.' } },
+        404,
+      ),
     });
     const wrapper = mountInfo(info);
     await stars(wrapper)[4]?.trigger('click');

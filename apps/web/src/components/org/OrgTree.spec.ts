@@ -6,7 +6,14 @@ import OrgTree from './OrgTree.vue';
 
 const agents = [
   agent({ name: 'ceo', title: 'Chief Executive Officer', type: 'orchestrator', department: 'executive' }),
-  agent({ name: 'cfo', title: 'Chief Financial Officer', type: 'orchestrator', department: 'finance', reportsTo: 'ceo', status: 'busy' }),
+  agent({
+    name: 'cfo',
+    title: 'Chief Financial Officer',
+    type: 'orchestrator',
+    department: 'finance',
+    reportsTo: 'ceo',
+    status: 'busy',
+  }),
   agent({
     name: 'accountant',
     title: 'Accountant',

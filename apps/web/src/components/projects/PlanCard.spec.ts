@@ -17,9 +17,27 @@ function launchPlan(overrides: Partial<Plan> = {}): Plan {
     title: 'Launch the new product',
     department: 'marketing',
     steps: [
-      planStep({ id: 'launch', name: 'Launch', dependsOn: ['budget_ok', 'finance'], riskLevel: 'high', estimatedDuration: { value: 2, unit: 'weeks' }, assignedAgent: 'marketing_manager' }),
-      planStep({ id: 'budget_ok', name: 'Budget sign-off', type: 'human_approval', dependsOn: ['research'], estimatedDuration: { value: 2, unit: 'days' } }),
-      planStep({ id: 'research', name: 'Market research', assignedAgent: 'market_researcher', estimatedDuration: { value: 1, unit: 'weeks' } }),
+      planStep({
+        id: 'launch',
+        name: 'Launch',
+        dependsOn: ['budget_ok', 'finance'],
+        riskLevel: 'high',
+        estimatedDuration: { value: 2, unit: 'weeks' },
+        assignedAgent: 'marketing_manager',
+      }),
+      planStep({
+        id: 'budget_ok',
+        name: 'Budget sign-off',
+        type: 'human_approval',
+        dependsOn: ['research'],
+        estimatedDuration: { value: 2, unit: 'days' },
+      }),
+      planStep({
+        id: 'research',
+        name: 'Market research',
+        assignedAgent: 'market_researcher',
+        estimatedDuration: { value: 1, unit: 'weeks' },
+      }),
       planStep({
         id: 'finance',
         name: 'Financial plan',
@@ -28,12 +46,28 @@ function launchPlan(overrides: Partial<Plan> = {}): Plan {
         dependsOn: ['research'],
         estimatedDuration: { value: 4, unit: 'days' },
         steps: [
-          planStep({ id: 'review', name: 'Forecast review', dependsOn: ['forecast'], assignedHuman: 'Sarah', collaboration: 'review', estimatedDuration: { value: 1, unit: 'days' } }),
-          planStep({ id: 'forecast', name: 'Revenue forecast', assignedAgent: 'financial_analyst', estimatedDuration: { value: 3, unit: 'days' } }),
+          planStep({
+            id: 'review',
+            name: 'Forecast review',
+            dependsOn: ['forecast'],
+            assignedHuman: 'Sarah',
+            collaboration: 'review',
+            estimatedDuration: { value: 1, unit: 'days' },
+          }),
+          planStep({
+            id: 'forecast',
+            name: 'Revenue forecast',
+            assignedAgent: 'financial_analyst',
+            estimatedDuration: { value: 3, unit: 'days' },
+          }),
         ],
       }),
     ],
-    criticalPath: { stepIds: ['research', 'finance', 'forecast', 'review', 'launch'], totalMinutes: 21600, display: { value: 9, unit: 'weeks' } },
+    criticalPath: {
+      stepIds: ['research', 'finance', 'forecast', 'review', 'launch'],
+      totalMinutes: 21600,
+      display: { value: 9, unit: 'weeks' },
+    },
     warnings: ['Nobody is named for the budget sign-off yet.'],
     ...overrides,
   });
@@ -51,7 +85,10 @@ async function mountCard(props: { projectId: string; version: number | null }, p
 }
 
 const agentsRoute = json({
-  agents: [agent({ name: 'market_researcher', title: 'Market Researcher' }), agent({ name: 'financial_analyst', title: 'Financial Analyst' })],
+  agents: [
+    agent({ name: 'market_researcher', title: 'Market Researcher' }),
+    agent({ name: 'financial_analyst', title: 'Financial Analyst' }),
+  ],
 });
 
 describe('PlanCard', () => {
@@ -67,7 +104,12 @@ describe('PlanCard', () => {
     expect(wrapper.get('[data-testid="plan-warnings"]').text()).toContain('Nobody is named');
 
     const groups = wrapper.findAll('[data-testid="plan-step-group"]');
-    expect(groups.map((g) => [g.get('h3').text().replace(/\s+/g, ' '), g.findAll('[data-testid="plan-step"]').map((s) => s.attributes('data-step-id'))])).toEqual([
+    expect(
+      groups.map((g) => [
+        g.get('h3').text().replace(/\s+/g, ' '),
+        g.findAll('[data-testid="plan-step"]').map((s) => s.attributes('data-step-id')),
+      ]),
+    ).toEqual([
       ['Marketing · 4 steps', ['research', 'budget_ok', 'finance', 'launch']],
       ['Finance — Financial plan · 2 steps', ['forecast', 'review']],
     ]);
@@ -135,14 +177,26 @@ describe('PlanCard', () => {
 
   it('should refetch and offer the newer version when approving a stale one', async () => {
     let current = detailAt(3);
-    const v4 = detailAt(4, { id: current.id, conversationId: current.conversationId, plan: planVersion(4, launchPlan({ title: 'Launch, revised' }), 'Launch: 2 → 3 weeks') });
+    const v4 = detailAt(4, {
+      id: current.id,
+      conversationId: current.conversationId,
+      plan: planVersion(4, launchPlan({ title: 'Launch, revised' }), 'Launch: 2 → 3 weeks'),
+    });
     const { requests } = mockFetch({
       [`GET /api/projects/${current.id}`]: () => ({ body: current }),
       [`POST /api/projects/${current.id}/approve`]: ({ body }) => {
         const { version } = body as { version: number };
         if (version !== 4) {
           current = v4; // someone refined the plan meanwhile
-          return { status: 409, body: { error: { code: 'plan/stale_version', message: 'Version 3 is no longer current: the plan is at version 4.' } } };
+          return {
+            status: 409,
+            body: {
+              error: {
+                code: 'plan/stale_version',
+                message: 'Version 3 is no longer current: the plan is at version 4.',
+              },
+            },
+          };
         }
         return { body: { ...v4, approvedAt: '2026-11-20T12:00:00.000Z', updatedAt: '2026-11-20T12:00:00.000Z' } };
       },
@@ -173,7 +227,10 @@ describe('PlanCard', () => {
       [`GET /api/projects/${current.id}`]: () => ({ body: current }),
       [`POST /api/projects/${current.id}/approve`]: () => {
         current = { ...current, approvedAt: '2026-11-20T12:00:00.000Z', updatedAt: '2026-11-20T12:00:00.000Z' };
-        return { status: 409, body: { error: { code: 'project/invalid_transition', message: '"Launch" is already approved (version 1).' } } };
+        return {
+          status: 409,
+          body: { error: { code: 'project/invalid_transition', message: '"Launch" is already approved (version 1).' } },
+        };
       },
       'GET /api/agents': agentsRoute,
     });
@@ -190,7 +247,14 @@ describe('PlanCard', () => {
     const { requests } = mockFetch({
       [`GET /api/projects/${detail.id}`]: json(detail),
       [`GET /api/projects/${detail.id}/plan-versions`]: json({
-        versions: [detail.plan, planVersion(3, launchPlan({ steps: [planStep({ id: 'research', name: 'Market research' })] }), 'Added research')],
+        versions: [
+          detail.plan,
+          planVersion(
+            3,
+            launchPlan({ steps: [planStep({ id: 'research', name: 'Market research' })] }),
+            'Added research',
+          ),
+        ],
       }),
       'GET /api/agents': agentsRoute,
     });
@@ -218,13 +282,19 @@ describe('PlanCard', () => {
     await flushPromises();
 
     expect(router.currentRoute.value.params['conversationId']).toBe(detail.conversationId);
-    expect(useConversationsStore().composerRequest).toMatchObject({ conversationId: detail.conversationId, text: 'Refine the plan: ' });
+    expect(useConversationsStore().composerRequest).toMatchObject({
+      conversationId: detail.conversationId,
+      text: 'Refine the plan: ',
+    });
   });
 
   it('should say so when the project no longer exists', async () => {
     const detail = detailAt(1);
     mockFetch({
-      [`GET /api/projects/${detail.id}`]: json({ error: { code: 'project/not_found', message: 'Project not found.' } }, 404),
+      [`GET /api/projects/${detail.id}`]: json(
+        { error: { code: 'project/not_found', message: 'Project not found.' } },
+        404,
+      ),
       'GET /api/agents': agentsRoute,
     });
     const { wrapper } = await mountCard({ projectId: detail.id, version: 1 });

@@ -45,7 +45,11 @@ describe('ProjectControls', () => {
   it('should pause at once and follow the status the server returns', async () => {
     const { wrapper, detail } = mountControls('running');
     const { requests } = mockFetch({
-      [`POST /api/projects/${detail.id}/pause`]: json({ ...detail, status: 'paused_by_user', updatedAt: '2026-11-20T11:00:00.000Z' }),
+      [`POST /api/projects/${detail.id}/pause`]: json({
+        ...detail,
+        status: 'paused_by_user',
+        updatedAt: '2026-11-20T11:00:00.000Z',
+      }),
     });
     await wrapper.get('[data-testid="project-control-pause"]').trigger('click');
     await flushPromises();
@@ -58,26 +62,43 @@ describe('ProjectControls', () => {
     const { wrapper, detail } = mountControls('running');
     mockFetch({
       [`POST /api/projects/${detail.id}/pause`]: json(
-        { error: { code: 'project/invalid_transition', message: 'The project is completed: it can no longer be paused.' } },
+        {
+          error: {
+            code: 'project/invalid_transition',
+            message: 'The project is completed: it can no longer be paused.',
+          },
+        },
         409,
       ),
-      [`GET /api/projects/${detail.id}`]: json({ ...detail, status: 'completed', updatedAt: '2026-11-20T11:00:00.000Z' }),
+      [`GET /api/projects/${detail.id}`]: json({
+        ...detail,
+        status: 'completed',
+        updatedAt: '2026-11-20T11:00:00.000Z',
+      }),
     });
     await wrapper.get('[data-testid="project-control-pause"]').trigger('click');
     await flushPromises();
-    expect(wrapper.get('[data-testid="project-control-error"]').text()).toBe('The project is completed: it can no longer be paused.');
+    expect(wrapper.get('[data-testid="project-control-error"]').text()).toBe(
+      'The project is completed: it can no longer be paused.',
+    );
     expect(enabled(wrapper)).toEqual([]);
   });
 
   it('should ask before aborting and send the reason given', async () => {
     const { wrapper, detail } = mountControls('running');
     const { requests } = mockFetch({
-      [`POST /api/projects/${detail.id}/abort`]: json({ ...detail, status: 'aborted', updatedAt: '2026-11-20T11:00:00.000Z' }),
+      [`POST /api/projects/${detail.id}/abort`]: json({
+        ...detail,
+        status: 'aborted',
+        updatedAt: '2026-11-20T11:00:00.000Z',
+      }),
     });
     await wrapper.get('[data-testid="project-control-abort"]').trigger('click');
     await flushPromises();
     expect(requests).toHaveLength(0);
-    expect(document.body.querySelector('[data-testid="confirm-dialog"]')?.textContent).toContain('Running steps are stopped immediately');
+    expect(document.body.querySelector('[data-testid="confirm-dialog"]')?.textContent).toContain(
+      'Running steps are stopped immediately',
+    );
 
     dialogButton('confirm-cancel')?.click();
     await flushPromises();

@@ -29,10 +29,16 @@ async function mountDrawer(step: ProjectStep, projectId = uuid()) {
   return { wrapper, projectId };
 }
 
-const q = <T extends Element = HTMLElement>(testid: string) => document.body.querySelector<T>(`[data-testid="${testid}"]`);
+const q = <T extends Element = HTMLElement>(testid: string) =>
+  document.body.querySelector<T>(`[data-testid="${testid}"]`);
 
 function serve(body: string, contentType: string) {
-  const fetchMock = vi.fn(async () => new Response(body, { headers: { 'Content-Type': contentType, 'Content-Length': String(new TextEncoder().encode(body).byteLength) } }));
+  const fetchMock = vi.fn(
+    async () =>
+      new Response(body, {
+        headers: { 'Content-Type': contentType, 'Content-Length': String(new TextEncoder().encode(body).byteLength) },
+      }),
+  );
   vi.stubGlobal('fetch', fetchMock);
   return fetchMock;
 }
@@ -41,7 +47,13 @@ describe('StepDetailDrawer', () => {
   it('should show the preview and size, and fetch the full result only when asked, reading at most 1 MB of it', async () => {
     const huge = `# Report\n${'x'.repeat(3 * MB)}`;
     const fetchMock = serve(huge, 'text/markdown; charset=utf-8');
-    const step = projectStep({ stepKey: 'report', name: 'Write the report', status: 'completed', resultPreview: '# Report\nxxxx…', resultSizeBytes: huge.length });
+    const step = projectStep({
+      stepKey: 'report',
+      name: 'Write the report',
+      status: 'completed',
+      resultPreview: '# Report\nxxxx…',
+      resultSizeBytes: huge.length,
+    });
     const { projectId } = await mountDrawer(step);
 
     expect(q('step-detail')?.textContent).toContain('Write the report');
@@ -57,7 +69,9 @@ describe('StepDetailDrawer', () => {
     const viewer = q('step-result-viewer');
     expect(viewer?.getAttribute('data-truncated')).toBe('true');
     expect(q('step-result-truncated')?.textContent).toMatch(/Showing the first 1\.0 MB of 3\.0 MB/);
-    expect(q<HTMLAnchorElement>('step-result-truncated')?.querySelector('a')?.getAttribute('href')).toBe(`/api/projects/${projectId}/steps/report/result`);
+    expect(q<HTMLAnchorElement>('step-result-truncated')?.querySelector('a')?.getAttribute('href')).toBe(
+      `/api/projects/${projectId}/steps/report/result`,
+    );
     // One page of text in the DOM, never the whole megabyte (let alone the 3 MB).
     const shown = viewer?.querySelector('pre')?.textContent ?? '';
     expect(shown.length).toBe(20_000);
@@ -85,7 +99,12 @@ describe('StepDetailDrawer', () => {
   it('should show why the full result could not be loaded', async () => {
     vi.stubGlobal(
       'fetch',
-      vi.fn(async () => new Response(JSON.stringify({ error: { code: 'artifact/not_found', message: 'The result was purged.' } }), { status: 404 })),
+      vi.fn(
+        async () =>
+          new Response(JSON.stringify({ error: { code: 'artifact/not_found', message: 'The result was purged.' } }), {
+            status: 404,
+          }),
+      ),
     );
     await mountDrawer(projectStep({ stepKey: 'old', status: 'completed', resultSizeBytes: 10 }));
     q<HTMLButtonElement>('step-result-full')?.click();

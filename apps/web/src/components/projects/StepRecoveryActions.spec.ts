@@ -42,7 +42,8 @@ async function mountActions() {
   return wrapper;
 }
 
-const posted = (requests: ReturnType<typeof routes>['requests']) => requests.filter((r) => r.method === 'POST').map((r) => r.body);
+const posted = (requests: ReturnType<typeof routes>['requests']) =>
+  requests.filter((r) => r.method === 'POST').map((r) => r.body);
 
 describe('StepRecoveryActions', () => {
   it('should post retry and skip as they are', async () => {
@@ -75,7 +76,10 @@ describe('StepRecoveryActions', () => {
   it('should abort only after confirmation, and show why a recovery failed', async () => {
     const { requests } = mockFetch({
       'GET /api/agents': json({ agents: [] }),
-      [recoverUrl]: json({ error: { code: 'project/invalid_transition', message: 'The project is no longer paused on an error.' } }, 409),
+      [recoverUrl]: json(
+        { error: { code: 'project/invalid_transition', message: 'The project is no longer paused on an error.' } },
+        409,
+      ),
     });
     const wrapper = await mountActions();
     await wrapper.get('[data-testid="recover-abort"]').trigger('click');

@@ -15,13 +15,31 @@ const validation = {
   passed: true,
   summary: '2 of 2 sample tasks passed.',
   checks: [{ name: 'schema', passed: true, detail: 'agent.yaml is valid' }],
-  tasks: [{ task: 'Explain an invoice', passed: true, output: 'Your invoice…', work: 'offline_draft' as const, checks: [], durationMs: 12 }],
+  tasks: [
+    {
+      task: 'Explain an invoice',
+      passed: true,
+      output: 'Your invoice…',
+      work: 'offline_draft' as const,
+      checks: [],
+      durationMs: 12,
+    },
+  ],
 };
-const draft = { definition: definition({ name: 'invoice_helper', title: 'Invoice Helper' }), contextMd: '# Invoice Helper\n<script>alert(1)</script>', moduleSource: null, inputSchemaSource: null };
+const draft = {
+  definition: definition({ name: 'invoice_helper', title: 'Invoice Helper' }),
+  contextMd: '# Invoice Helper\n<script>alert(1)</script>',
+  moduleSource: null,
+  inputSchemaSource: null,
+};
 
 async function mountCard(buildId: string) {
   const router = await routerAt('/workforce');
-  const wrapper = mountWithPrime(AgentBuildCard, { props: { buildId }, global: { plugins: [router] }, attachTo: document.body });
+  const wrapper = mountWithPrime(AgentBuildCard, {
+    props: { buildId },
+    global: { plugins: [router] },
+    attachTo: document.body,
+  });
   await flushPromises();
   return wrapper;
 }
@@ -36,8 +54,16 @@ describe('AgentBuildCard', () => {
     });
     const wrapper = await mountCard(waiting.id);
 
-    const stages = wrapper.findAll('[data-testid="build-stage"]').map((s) => `${s.attributes('data-stage')}:${s.attributes('data-state')}`);
-    expect(stages).toEqual(['drafting:done', 'validating:done', 'awaiting_approval:current', 'deploying:todo', 'deployed:todo']);
+    const stages = wrapper
+      .findAll('[data-testid="build-stage"]')
+      .map((s) => `${s.attributes('data-stage')}:${s.attributes('data-state')}`);
+    expect(stages).toEqual([
+      'drafting:done',
+      'validating:done',
+      'awaiting_approval:current',
+      'deploying:todo',
+      'deployed:todo',
+    ]);
     expect(wrapper.get('[data-testid="build-check"]').attributes('data-passed')).toBe('true');
     expect(wrapper.get('[data-testid="build-task"]').text()).toContain('offline draft (not a language model)');
     // The drafted Context.md is rendered sanitised: no live script from a draft.
@@ -58,7 +84,13 @@ describe('AgentBuildCard', () => {
     const wrapper = await mountCard(drafting.id);
     expect(wrapper.get('[data-testid="build-status"]').text()).toContain('Drafting');
 
-    useAgentBuildsStore().applyUpdated({ ...drafting, status: 'deployed', draft, validation, updatedAt: '2026-11-21T10:05:00.000Z' });
+    useAgentBuildsStore().applyUpdated({
+      ...drafting,
+      status: 'deployed',
+      draft,
+      validation,
+      updatedAt: '2026-11-21T10:05:00.000Z',
+    });
     await flushPromises();
 
     expect(wrapper.get('[data-testid="build-agent-link"]').attributes('href')).toBe('/workforce/invoice_helper');
@@ -66,7 +98,12 @@ describe('AgentBuildCard', () => {
   });
 
   it('should say where a failed build stopped and why', async () => {
-    const failed = build({ status: 'failed', draft, validation: { ...validation, passed: false }, error: 'Validation failed on 1 of 2 tasks.' });
+    const failed = build({
+      status: 'failed',
+      draft,
+      validation: { ...validation, passed: false },
+      error: 'Validation failed on 1 of 2 tasks.',
+    });
     mockFetch({ [`GET /api/agent-builds/${failed.id}`]: json(failed) });
     const wrapper = await mountCard(failed.id);
     expect(wrapper.get('[data-stage="validating"]').attributes('data-state')).toBe('stopped');

@@ -44,7 +44,9 @@ describe('AgentContextTab', () => {
     const { requests } = mockFetch({
       [`GET ${AGENT}`]: json(agentDetail()),
       [`GET ${AGENT}/versions`]: json({ versions: [], nextCursor: null }),
-      [`PUT ${AGENT}/context`]: (r) => ({ body: agentDetail({ version: 4, contextMd: (r.body as { contextMd: string }).contextMd }) }),
+      [`PUT ${AGENT}/context`]: (r) => ({
+        body: agentDetail({ version: 4, contextMd: (r.body as { contextMd: string }).contextMd }),
+      }),
     });
     const { wrapper } = await mountTab();
     expect(wrapper.get('[data-testid="context-save"]').attributes('disabled')).toBeDefined();
@@ -54,7 +56,11 @@ describe('AgentContextTab', () => {
     await wrapper.get('form').trigger('submit');
     await flushPromises();
 
-    expect(requests.find((r) => r.method === 'PUT')?.body).toEqual({ contextMd: '# New text', baseVersion: 3, message: 'Shorter' });
+    expect(requests.find((r) => r.method === 'PUT')?.body).toEqual({
+      contextMd: '# New text',
+      baseVersion: 3,
+      message: 'Shorter',
+    });
     expect(wrapper.get('[data-testid="context-saved"]').text()).toContain('version 4');
   });
 
@@ -63,7 +69,10 @@ describe('AgentContextTab', () => {
     mockFetch({
       [`GET ${AGENT}`]: () => ({ body: served }),
       [`GET ${AGENT}/versions`]: json({ versions: [], nextCursor: null }),
-      [`PUT ${AGENT}/context`]: json({ error: { code: 'agent/version_conflict', message: 'Saved meanwhile.', details: conflict() } }, 409),
+      [`PUT ${AGENT}/context`]: json(
+        { error: { code: 'agent/version_conflict', message: 'Saved meanwhile.', details: conflict() } },
+        409,
+      ),
     });
     const { wrapper } = await mountTab();
     await wrapper.get('[data-testid="editor-stub"]').setValue('My unsaved words');
@@ -73,7 +82,9 @@ describe('AgentContextTab', () => {
     const panel = wrapper.get('[data-testid="agent-conflict"]');
     expect(panel.get('[data-testid="agent-conflict-summary"]').text()).toContain('sarah@example.com saved version 4');
     expect(panel.find('.agent-diff__line--added').text()).toBe('+Write tightly.');
-    expect((panel.get('[data-testid="agent-conflict-mine"]').element as HTMLTextAreaElement).value).toBe('My unsaved words');
+    expect((panel.get('[data-testid="agent-conflict-mine"]').element as HTMLTextAreaElement).value).toBe(
+      'My unsaved words',
+    );
     expect((wrapper.get('[data-testid="editor-stub"]').element as HTMLTextAreaElement).value).toBe('My unsaved words');
 
     served = agentDetail({ version: 4, contextMd: 'Their words' });
@@ -82,7 +93,9 @@ describe('AgentContextTab', () => {
 
     expect(wrapper.find('[data-testid="agent-conflict"]').exists()).toBe(false);
     expect((wrapper.get('[data-testid="editor-stub"]').element as HTMLTextAreaElement).value).toBe('Their words');
-    expect((wrapper.get('[data-testid="context-kept-copy"] textarea').element as HTMLTextAreaElement).value).toBe('My unsaved words');
+    expect((wrapper.get('[data-testid="context-kept-copy"] textarea').element as HTMLTextAreaElement).value).toBe(
+      'My unsaved words',
+    );
     expect(wrapper.get('[data-testid="context-base-version"]').text()).toBe('4');
   });
 });

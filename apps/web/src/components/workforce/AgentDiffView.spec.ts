@@ -5,7 +5,10 @@ import AgentDiffView from './AgentDiffView.vue';
 describe('AgentDiffView', () => {
   it('should colour added and removed lines and count them', () => {
     const wrapper = mountWithPrime(AgentDiffView, {
-      props: { label: 'Context.md', diff: '--- a/Context.md\n+++ b/Context.md\n@@ -1,2 +1,2 @@\n same\n-old line\n+new line\n+another\n' },
+      props: {
+        label: 'Context.md',
+        diff: '--- a/Context.md\n+++ b/Context.md\n@@ -1,2 +1,2 @@\n same\n-old line\n+new line\n+another\n',
+      },
     });
     const kinds = wrapper.findAll('.agent-diff__line').map((line) => line.attributes('data-kind'));
     expect(kinds).toEqual(['header', 'header', 'hunk', 'context', 'removed', 'added', 'added']);

@@ -24,23 +24,37 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
-const DIFF = '--- a/Context.md\n+++ b/Context.md\n@@ -3 +3 @@\n-Write long, thorough posts.\n+Keep posts under 600 words.\n';
+const DIFF =
+  '--- a/Context.md\n+++ b/Context.md\n@@ -3 +3 @@\n-Write long, thorough posts.\n+Keep posts under 600 words.\n';
 
 function pending(overrides: Parameters<typeof improvement>[0] = {}) {
   const approvalId = uuid();
-  return improvement({ status: 'pending_approval', approvalId, diff: DIFF, reason: 'Readers asked for shorter posts.', ...overrides });
+  return improvement({
+    status: 'pending_approval',
+    approvalId,
+    diff: DIFF,
+    reason: 'Readers asked for shorter posts.',
+    ...overrides,
+  });
 }
 
 async function mountCard(improvementId: string, approvalId: string | null = null) {
   const router = await routerAt('/');
-  const wrapper = mountWithPrime(AgentImprovementCard, { props: { improvementId, approvalId }, global: { plugins: [router] }, attachTo: document.body });
+  const wrapper = mountWithPrime(AgentImprovementCard, {
+    props: { improvementId, approvalId },
+    global: { plugins: [router] },
+    attachTo: document.body,
+  });
   await flushPromises();
   return wrapper;
 }
 
 /** Every card lists the agents once, for the agent's title. */
 const mockFetch = (routes: Parameters<typeof mockRoutes>[0]) =>
-  mockRoutes({ 'GET /api/agents': json({ agents: [agent({ name: 'blog_post_writer', title: 'Blog Post Writer' })] }), ...routes });
+  mockRoutes({
+    'GET /api/agents': json({ agents: [agent({ name: 'blog_post_writer', title: 'Blog Post Writer' })] }),
+    ...routes,
+  });
 
 const confirmButton = () => document.querySelector('[data-testid="confirm-accept"]') as HTMLButtonElement;
 
@@ -50,8 +64,12 @@ describe('AgentImprovementCard', () => {
     const approvalId = proposal.approvalId!;
     const { requests } = mockFetch({
       [`GET /api/improvements/${proposal.id}`]: json(proposal),
-      [`GET /api/approvals/${approvalId}`]: json(approval({ id: approvalId, kind: 'agent_improvement', status: 'pending' })),
-      [`POST /api/approvals/${approvalId}/decision`]: json(approval({ id: approvalId, kind: 'agent_improvement', status: 'approved', decidedBy: 'Ada' })),
+      [`GET /api/approvals/${approvalId}`]: json(
+        approval({ id: approvalId, kind: 'agent_improvement', status: 'pending' }),
+      ),
+      [`POST /api/approvals/${approvalId}/decision`]: json(
+        approval({ id: approvalId, kind: 'agent_improvement', status: 'approved', decidedBy: 'Ada' }),
+      ),
     });
     const wrapper = await mountCard(proposal.id, approvalId);
 
@@ -73,11 +91,18 @@ describe('AgentImprovementCard', () => {
     expect(requests.find((r) => r.method === 'POST')?.body).toEqual({ decision: 'approve', notes: 'Good call' });
 
     // The apply runs on the server after the decision; the card follows its event.
-    fake.serverEmit('agent_improvement.updated', { ...proposal, status: 'applied', newVersion: 4, appliedAt: '2026-11-21T10:06:00.000Z' });
+    fake.serverEmit('agent_improvement.updated', {
+      ...proposal,
+      status: 'applied',
+      newVersion: 4,
+      appliedAt: '2026-11-21T10:06:00.000Z',
+    });
     await flushPromises();
     expect(wrapper.get('[data-testid="agent-improvement-card"]').attributes('data-status')).toBe('applied');
     expect(wrapper.get('[data-testid="improvement-card-applied"]').text()).toBe('Applied as version 4.');
-    expect(wrapper.get('[data-testid="improvement-card-version-link"]').attributes('href')).toBe('/workforce/blog_post_writer?tab=versions');
+    expect(wrapper.get('[data-testid="improvement-card-version-link"]').attributes('href')).toBe(
+      '/workforce/blog_post_writer?tab=versions',
+    );
     expect(wrapper.find('[data-testid="improvement-approve"]').exists()).toBe(false);
     expect(wrapper.find('[data-testid="improvement-card-restore"]').exists()).toBe(true);
 
@@ -93,12 +118,17 @@ describe('AgentImprovementCard', () => {
     const approvalId = proposal.approvalId!;
     const { requests } = mockFetch({
       [`GET /api/improvements/${proposal.id}`]: json(proposal),
-      [`GET /api/approvals/${approvalId}`]: json(approval({ id: approvalId, kind: 'agent_improvement', status: 'pending' })),
+      [`GET /api/approvals/${approvalId}`]: json(
+        approval({ id: approvalId, kind: 'agent_improvement', status: 'pending' }),
+      ),
     });
     const wrapper = await mountCard(proposal.id);
     expect(wrapper.get('[data-testid="improvement-approve"]').attributes('disabled')).toBeUndefined();
 
-    fake.serverEmit('approval.decided', approval({ id: approvalId, kind: 'agent_improvement', status: 'expired', decidedAt: '2026-11-22T10:00:00.000Z' }));
+    fake.serverEmit(
+      'approval.decided',
+      approval({ id: approvalId, kind: 'agent_improvement', status: 'expired', decidedAt: '2026-11-22T10:00:00.000Z' }),
+    );
     await flushPromises();
 
     const blocked = wrapper.get('[data-testid="improvement-card-blocked"]');
@@ -117,10 +147,20 @@ describe('AgentImprovementCard', () => {
     const approvalId = proposal.approvalId!;
     mockFetch({
       [`GET /api/improvements/${proposal.id}`]: json(proposal),
-      [`GET /api/approvals/${approvalId}`]: json(approval({ id: approvalId, kind: 'agent_improvement', status: 'rejected', decidedBy: 'Ada', decisionNotes: 'Length is fine' })),
+      [`GET /api/approvals/${approvalId}`]: json(
+        approval({
+          id: approvalId,
+          kind: 'agent_improvement',
+          status: 'rejected',
+          decidedBy: 'Ada',
+          decisionNotes: 'Length is fine',
+        }),
+      ),
     });
     const wrapper = await mountCard(proposal.id);
-    expect(wrapper.get('[data-testid="improvement-card-blocked"]').text()).toBe('Rejected by Ada: “Length is fine”; Context.md was not changed.');
+    expect(wrapper.get('[data-testid="improvement-card-blocked"]').text()).toBe(
+      'Rejected by Ada: “Length is fine”; Context.md was not changed.',
+    );
     expect(wrapper.get('[data-testid="improvement-reject"]').attributes('disabled')).toBeDefined();
     wrapper.unmount();
   });
@@ -130,8 +170,14 @@ describe('AgentImprovementCard', () => {
     const approvalId = applied.approvalId!;
     const { requests } = mockFetch({
       [`GET /api/improvements/${applied.id}`]: json(applied),
-      [`GET /api/approvals/${approvalId}`]: json(approval({ id: approvalId, kind: 'agent_improvement', status: 'approved' })),
-      [`POST /api/improvements/${applied.id}/restore`]: json({ ...applied, status: 'rolled_back', rolledBackAt: '2026-11-21T11:00:00.000Z' }),
+      [`GET /api/approvals/${approvalId}`]: json(
+        approval({ id: approvalId, kind: 'agent_improvement', status: 'approved' }),
+      ),
+      [`POST /api/improvements/${applied.id}/restore`]: json({
+        ...applied,
+        status: 'rolled_back',
+        rolledBackAt: '2026-11-21T11:00:00.000Z',
+      }),
       'GET /api/agents/blog_post_writer': json(agentDetail({ name: 'blog_post_writer', version: 5 })),
       'GET /api/agents/blog_post_writer/versions': json({ versions: [], nextCursor: null }),
     });
@@ -143,7 +189,9 @@ describe('AgentImprovementCard', () => {
     confirmButton().click();
     await flushPromises();
 
-    expect(requests.filter((r) => r.method === 'POST').map((r) => r.url)).toEqual([`/api/improvements/${applied.id}/restore`]);
+    expect(requests.filter((r) => r.method === 'POST').map((r) => r.url)).toEqual([
+      `/api/improvements/${applied.id}/restore`,
+    ]);
     expect(wrapper.get('[data-testid="agent-improvement-card"]').attributes('data-status')).toBe('rolled_back');
     expect(wrapper.find('[data-testid="improvement-card-restore"]').exists()).toBe(false);
     wrapper.unmount();
@@ -155,9 +203,13 @@ describe('AgentImprovementCard', () => {
     mockFetch({
       [`GET /api/improvements/${proposal.id}`]: () => {
         calls += 1;
-        return calls === 1 ? { status: 503, body: { error: { code: 'system/unavailable', message: 'The database is not reachable.' } } } : { body: proposal };
+        return calls === 1
+          ? { status: 503, body: { error: { code: 'system/unavailable', message: 'The database is not reachable.' } } }
+          : { body: proposal };
       },
-      [`GET /api/approvals/${proposal.approvalId}`]: json(approval({ id: proposal.approvalId!, kind: 'agent_improvement' })),
+      [`GET /api/approvals/${proposal.approvalId}`]: json(
+        approval({ id: proposal.approvalId!, kind: 'agent_improvement' }),
+      ),
     });
     const wrapper = await mountCard(proposal.id);
     expect(wrapper.text()).toContain('Could not load the improvement proposal: The database is not reachable.');

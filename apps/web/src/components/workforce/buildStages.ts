@@ -38,7 +38,12 @@ export function stageStates(status: AgentBuildStatus, reached: AgentBuildStatus)
 }
 
 /** The last stage a stopped build reached, from what it carries. */
-export function reachedStage(build: { status: AgentBuildStatus; draft: unknown; validation: unknown; approvalId: string | null }): AgentBuildStatus {
+export function reachedStage(build: {
+  status: AgentBuildStatus;
+  draft: unknown;
+  validation: unknown;
+  approvalId: string | null;
+}): AgentBuildStatus {
   if (!BUILD_ENDINGS[build.status]) return build.status;
   if (build.approvalId) return 'awaiting_approval';
   if (build.validation) return 'validating';

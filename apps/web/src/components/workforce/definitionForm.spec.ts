@@ -11,7 +11,12 @@ describe('definition form', () => {
 
   it('should name the field and the problem when a value breaks the schema', () => {
     const def = definition();
-    const form = { ...toFormModel(def), temperature: '3', capabilities: 'blog_post_writing, Bad Capability', title: ' ' };
+    const form = {
+      ...toFormModel(def),
+      temperature: '3',
+      capabilities: 'blog_post_writing, Bad Capability',
+      title: ' ',
+    };
     const result = fromFormModel(def, form);
     expect(result.ok).toBe(false);
     if (result.ok) return;

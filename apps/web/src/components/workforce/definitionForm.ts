@@ -1,4 +1,9 @@
-import { AgentDefinitionSchema, type AgentDefinition, type AutonomyLevel, type RiskLevel } from '@orchestrator/contracts';
+import {
+  AgentDefinitionSchema,
+  type AgentDefinition,
+  type AutonomyLevel,
+  type RiskLevel,
+} from '@orchestrator/contracts';
 
 /** The settings form as text fields, the way a person edits them. */
 export interface DefinitionFormModel {
@@ -60,7 +65,13 @@ function fieldOf(path: PropertyKey[]): keyof DefinitionFormModel | 'form' {
     case 'risk':
       return next === 'actions' ? 'riskActions' : 'riskDefault';
     case 'model':
-      return next === 'name' ? 'modelName' : next === 'temperature' ? 'temperature' : next === 'maxTokens' ? 'maxTokens' : 'provider';
+      return next === 'name'
+        ? 'modelName'
+        : next === 'temperature'
+          ? 'temperature'
+          : next === 'maxTokens'
+            ? 'maxTokens'
+            : 'provider';
     case 'limits':
       return 'maxConcurrent';
     default:
@@ -86,7 +97,10 @@ export function fromFormModel(
 ): { ok: true; definition: AgentDefinition } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const actions: Record<string, string> = {};
-  for (const line of form.riskActions.split('\n').map((l) => l.trim()).filter(Boolean)) {
+  for (const line of form.riskActions
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const match = /^([^:]+):\s*(\S+)$/.exec(line);
     if (!match) {
       errors.riskActions = `“${line}” should look like “action_name: high”`;

@@ -10,7 +10,8 @@ export function parseUnifiedDiff(diff: string): DiffLine[] {
   if (!diff) return [];
   const lines = diff.replace(/\n$/, '').split('\n');
   return lines.map((text): DiffLine => {
-    if (text.startsWith('+++') || text.startsWith('---') || text.startsWith('Index:') || text.startsWith('===')) return { kind: 'header', text };
+    if (text.startsWith('+++') || text.startsWith('---') || text.startsWith('Index:') || text.startsWith('==='))
+      return { kind: 'header', text };
     if (text.startsWith('@@')) return { kind: 'hunk', text };
     if (text.startsWith('+')) return { kind: 'added', text };
     if (text.startsWith('-')) return { kind: 'removed', text };

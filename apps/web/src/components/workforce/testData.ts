@@ -1,4 +1,11 @@
-import type { AgentBuild, AgentDefinition, AgentDetail, AgentImprovement, AgentMetrics, AgentVersionConflict } from '@orchestrator/contracts';
+import type {
+  AgentBuild,
+  AgentDefinition,
+  AgentDetail,
+  AgentImprovement,
+  AgentMetrics,
+  AgentVersionConflict,
+} from '@orchestrator/contracts';
 import { uuid } from '../../testing/factories';
 
 const at = '2026-11-21T10:00:00.000Z';

@@ -88,7 +88,8 @@ function detectDelimiter(lines: string[]): { delimiter: string; width: number } 
       const width = fieldCount(line, delimiter);
       if (width >= 2) counts.set(width, (counts.get(width) ?? 0) + 1);
     }
-    for (const [width, score] of counts) if (score > best.score || (score === best.score && width > best.width)) best = { delimiter, width, score };
+    for (const [width, score] of counts)
+      if (score > best.score || (score === best.score && width > best.width)) best = { delimiter, width, score };
   }
   return { delimiter: best.delimiter, width: best.width };
 }
@@ -121,7 +122,8 @@ function extract(text: string): string | null {
 }
 
 export const csv: CsvHelpers = Object.freeze({
-  parse: (text: string, delimiter?: string) => parseWith(text, delimiter ?? detectDelimiter(text.split(/\r?\n/)).delimiter),
+  parse: (text: string, delimiter?: string) =>
+    parseWith(text, delimiter ?? detectDelimiter(text.split(/\r?\n/)).delimiter),
   detectDelimiter,
   fenced,
   trimLeadIn,

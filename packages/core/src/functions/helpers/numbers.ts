@@ -18,7 +18,10 @@ const CURRENCY_LAST = /([$€£¥]|usd|eur|gbp|chf)$/i;
 const PLAIN = /^[-+]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?([eE][-+]?\d+)?$/;
 
 function parseAmount(raw: string): number | null {
-  let t = raw.trim().replace(/[\s\u00a0']/g, '').replace(/\u2212/g, '-');
+  let t = raw
+    .trim()
+    .replace(/[\s\u00a0']/g, '')
+    .replace(/\u2212/g, '-');
   if (t === '' || t === '-' || t === '—') return null;
   let negative = false;
   const strip = (re: RegExp, flips: boolean) => {
@@ -36,7 +39,8 @@ function parseAmount(raw: string): number | null {
   strip(/^-/, true);
   strip(/-$/, true);
   // Both separators: the later one is the decimal mark. One comma: thousands if grouped by three.
-  if (t.includes(',') && t.includes('.')) t = t.lastIndexOf(',') > t.lastIndexOf('.') ? t.replace(/\./g, '').replace(',', '.') : t.replace(/,/g, '');
+  if (t.includes(',') && t.includes('.'))
+    t = t.lastIndexOf(',') > t.lastIndexOf('.') ? t.replace(/\./g, '').replace(',', '.') : t.replace(/,/g, '');
   else if (/^\d{1,3}(,\d{3})+$/.test(t)) t = t.replace(/,/g, '');
   else if (/^\d+,\d+$/.test(t)) t = t.replace(',', '.');
   else if (/^\d{1,3}(\.\d{3}){2,}$/.test(t)) t = t.replace(/\./g, '');

@@ -15,10 +15,38 @@ beforeAll(async () => {
 });
 
 const REQUEST = 'We need an agent that reviews vendor contracts for legal risk';
-const scripted = (model: ScriptedChatModel): LlmProvider => ({ info: { provider: 'scripted', model: 's', offline: false }, chatModel: model });
+const scripted = (model: ScriptedChatModel): LlmProvider => ({
+  info: { provider: 'scripted', model: 's', offline: false },
+  chatModel: model,
+});
 
-const CONTEXT = ['# Contract Risk Reviewer', '', '## Role', 'You review vendor contracts.', '', '## Responsibilities', '- Flag risky clauses.', '', '## Inputs', '- The contract.', '', '## Outputs', '- A risk table.', '', '## Quality bar', '- Quote every clause.', '', '## Escalation', '- High risk goes to the CEO.'].join('\n');
-const GOOD_DRAFT = JSON.stringify({ title: 'Contract Risk Reviewer', description: 'Reviews vendor contracts for legal risk.', keywords: ['contract', 'legal'], contextMd: CONTEXT });
+const CONTEXT = [
+  '# Contract Risk Reviewer',
+  '',
+  '## Role',
+  'You review vendor contracts.',
+  '',
+  '## Responsibilities',
+  '- Flag risky clauses.',
+  '',
+  '## Inputs',
+  '- The contract.',
+  '',
+  '## Outputs',
+  '- A risk table.',
+  '',
+  '## Quality bar',
+  '- Quote every clause.',
+  '',
+  '## Escalation',
+  '- High risk goes to the CEO.',
+].join('\n');
+const GOOD_DRAFT = JSON.stringify({
+  title: 'Contract Risk Reviewer',
+  description: 'Reviews vendor contracts for legal risk.',
+  keywords: ['contract', 'legal'],
+  contextMd: CONTEXT,
+});
 
 /** A recording port: what the host would store, raise and deploy. */
 function recordingPort() {
@@ -40,12 +68,22 @@ function recordingPort() {
 }
 
 function engineWith(llm: LlmProvider, port: AgentBuildPort, checkpointer = new MemorySaver()) {
-  return new AgentCreationEngine({ registry: () => workforce.registry, llm, usage: { record: async () => undefined }, builds: port, checkpointer });
+  return new AgentCreationEngine({
+    registry: () => workforce.registry,
+    llm,
+    usage: { record: async () => undefined },
+    builds: port,
+    checkpointer,
+  });
 }
 
 describe('agent creation graph', () => {
   it('should draft, validate, wait for approval and deploy once when approved', async () => {
-    const model = new ScriptedChatModel([GOOD_DRAFT, 'Clause 1 (liability cap of one month of fees): high risk. Suggest 12 months of fees.', 'The tagline would be risky... no, this is a contract review: auto-renewal for 3 years with 180 days notice is high risk.']);
+    const model = new ScriptedChatModel([
+      GOOD_DRAFT,
+      'Clause 1 (liability cap of one month of fees): high risk. Suggest 12 months of fees.',
+      'The tagline would be risky... no, this is a contract review: auto-renewal for 3 years with 180 days notice is high risk.',
+    ]);
     const rec = recordingPort();
     const checkpointer = new MemorySaver();
     const ctx = { workspaceId: 'w', buildId: randomUUID() };
@@ -61,7 +99,12 @@ describe('agent creation graph', () => {
     const done = await again.resume(ctx, { decision: 'approve', decidedBy: 'Ada' });
     expect(done).toEqual({ kind: 'finished', outcome: 'deployed', agentName: 'legal_contract_reviewer' });
     expect(rec.deployed).toHaveLength(1);
-    expect(rec.deployed[0]!.definition).toMatchObject({ name: 'legal_contract_reviewer', department: 'legal', reportsTo: 'ceo_orchestrator', title: 'Contract Risk Reviewer' });
+    expect(rec.deployed[0]!.definition).toMatchObject({
+      name: 'legal_contract_reviewer',
+      department: 'legal',
+      reportsTo: 'ceo_orchestrator',
+      title: 'Contract Risk Reviewer',
+    });
     expect(rec.approvals).toHaveLength(1);
     expect(rec.statuses().slice(-2)).toEqual(['deploying', 'deployed']);
   });
@@ -72,17 +115,31 @@ describe('agent creation graph', () => {
     const engine = engineWith(OFFLINE_PROVIDER, rec.port);
     const first = await engine.start(ctx, specifyAgent({ request: REQUEST }, workforce.registry, workforce.index));
     expect(first.kind).toBe('awaiting_approval');
-    const done = await engine.resume(ctx, { decision: 'reject', notes: 'Legal stays with outside counsel', decidedBy: 'Ada' });
+    const done = await engine.resume(ctx, {
+      decision: 'reject',
+      notes: 'Legal stays with outside counsel',
+      decidedBy: 'Ada',
+    });
     expect(done).toEqual({ kind: 'finished', outcome: 'rejected', agentName: null });
     expect(rec.deployed).toEqual([]);
-    expect(rec.progress.at(-1)).toEqual({ status: 'rejected', error: 'Rejected by Ada: Legal stays with outside counsel' });
+    expect(rec.progress.at(-1)).toEqual({
+      status: 'rejected',
+      error: 'Rejected by Ada: Legal stays with outside counsel',
+    });
   });
 
   it('should repair a bad draft once and then fall back to the offline template', async () => {
-    const model = new ScriptedChatModel(['Sure! Here is the agent you asked for.', '{"title": "x"}', 'Answer to the sample task: clause 1 is high risk because liability is capped at one month.']);
+    const model = new ScriptedChatModel([
+      'Sure! Here is the agent you asked for.',
+      '{"title": "x"}',
+      'Answer to the sample task: clause 1 is high risk because liability is capped at one month.',
+    ]);
     const rec = recordingPort();
     const ctx = { workspaceId: 'w', buildId: randomUUID() };
-    const result = await engineWith(scripted(model), rec.port).start(ctx, specifyAgent({ request: REQUEST }, workforce.registry, workforce.index));
+    const result = await engineWith(scripted(model), rec.port).start(
+      ctx,
+      specifyAgent({ request: REQUEST }, workforce.registry, workforce.index),
+    );
     expect(result.kind).toBe('awaiting_approval');
     expect(rec.progress[0]).toMatchObject({ status: 'validating', draftSource: 'template' });
     expect(rec.progress[0]!.notes![0]).toMatch(/could not be used .*drafted from the department specialist template/);
@@ -94,7 +151,10 @@ describe('agent creation graph', () => {
     const rec = recordingPort();
     const ctx = { workspaceId: 'w', buildId: randomUUID() };
     // The manager does not exist: the organisation check fails, nobody is asked.
-    const spec = { ...specifyAgent({ request: REQUEST }, workforce.registry, workforce.index), reportsTo: 'general_counsel' };
+    const spec = {
+      ...specifyAgent({ request: REQUEST }, workforce.registry, workforce.index),
+      reportsTo: 'general_counsel',
+    };
     const result = await engineWith(OFFLINE_PROVIDER, rec.port).start(ctx, spec);
     expect(result).toEqual({ kind: 'finished', outcome: 'failed', agentName: null });
     expect(rec.approvals).toEqual([]);

@@ -51,7 +51,10 @@ export interface AgentBuildPort {
   /** Raises the approval of the deployment; a repeated call returns the same approval. */
   requestApproval(ctx: BuildContext, input: ApprovalInput): Promise<{ id: string }>;
   /** Writes the files and rows and hot-loads the agent; a repeat after a crash finds it deployed. */
-  deploy(ctx: BuildContext, input: { spec: AgentSpec; draft: AgentDraft; approvalId: string; decidedBy: string | null }): Promise<{ agentName: string }>;
+  deploy(
+    ctx: BuildContext,
+    input: { spec: AgentSpec; draft: AgentDraft; approvalId: string; decidedBy: string | null },
+  ): Promise<{ agentName: string }>;
 }
 
 export interface AgentCreationDeps {
@@ -84,5 +87,15 @@ export interface StepAgentBuilds {
    * Finds the build of this project step, or starts one (idempotent). A build that ended without
    * an agent is reported once; asked again after that (a person chose retry) a new build starts.
    */
-  ensureForStep(ctx: { workspaceId: string; projectId: string }, step: { stepKey: string; name: string; description: string; capability: string | null; department: string | null; request: string }): Promise<StepBuildState>;
+  ensureForStep(
+    ctx: { workspaceId: string; projectId: string },
+    step: {
+      stepKey: string;
+      name: string;
+      description: string;
+      capability: string | null;
+      department: string | null;
+      request: string;
+    },
+  ): Promise<StepBuildState>;
 }

@@ -1,7 +1,13 @@
 import { AsyncLocalStorageProviderSingleton } from '@langchain/core/singletons';
 import { Command, type BaseCheckpointSaver } from '@langchain/langgraph';
 import type { AgentSpec } from '../../workforce/building/types.js';
-import { agentBuildThreadId, type AgentCreationDeps, type AgentCreationInterrupt, type AgentCreationResume, type BuildContext } from './deps.js';
+import {
+  agentBuildThreadId,
+  type AgentCreationDeps,
+  type AgentCreationInterrupt,
+  type AgentCreationResume,
+  type BuildContext,
+} from './deps.js';
 import { buildAgentCreationGraph, type AgentCreationGraph } from './graph.js';
 import type { AgentCreationStateType } from './state.js';
 
@@ -46,7 +52,10 @@ export class AgentCreationEngine {
     // into the caller's graph.
     await AsyncLocalStorageProviderSingleton.getInstance().run(undefined, () =>
       // The Command's node names are not part of its type; the graph checks them at run time.
-      this.graph.invoke(input as Parameters<AgentCreationGraph['invoke']>[0], { ...this.config(ctx), durability: 'sync' }),
+      this.graph.invoke(input as Parameters<AgentCreationGraph['invoke']>[0], {
+        ...this.config(ctx),
+        durability: 'sync',
+      }),
     );
     return this.status(ctx);
   }
@@ -57,7 +66,8 @@ export class AgentCreationEngine {
     const waiting = state.tasks.flatMap((t) => t.interrupts ?? []).map((i) => i.value as AgentCreationInterrupt)[0];
     if (waiting) return { kind: 'awaiting_approval', approvalId: waiting.approvalId };
     const values = state.values as AgentCreationStateType;
-    if (state.next.length > 0 || !values.outcome) throw new Error(`Build ${ctx.buildId} stopped before it finished (next: ${state.next.join(', ') || 'nothing'})`);
+    if (state.next.length > 0 || !values.outcome)
+      throw new Error(`Build ${ctx.buildId} stopped before it finished (next: ${state.next.join(', ') || 'nothing'})`);
     return { kind: 'finished', outcome: values.outcome, agentName: values.agentName };
   }
 

@@ -16,17 +16,71 @@ beforeAll(async () => {
   workforce = await loadShippedWorkforce();
 });
 
-const base = { description: 'd', assignedHuman: null, collaboration: null, estimatedDuration: { value: 1, unit: 'days' as const } };
+const base = {
+  description: 'd',
+  assignedHuman: null,
+  collaboration: null,
+  estimatedDuration: { value: 1, unit: 'days' as const },
+};
 const steps: PlanStep[] = [
-  { ...base, id: 'build_localization_agent', name: 'Build a localization agent', type: 'build_agent', department: 'new:localization', dependsOn: [], assignedAgent: null, capability: 'localization', riskLevel: 'high' },
-  { ...base, id: 'localize_site', name: 'Localize the website into German', type: 'standard', department: 'marketing', dependsOn: ['build_localization_agent'], assignedAgent: null, capability: 'localization', riskLevel: 'low' },
+  {
+    ...base,
+    id: 'build_localization_agent',
+    name: 'Build a localization agent',
+    type: 'build_agent',
+    department: 'new:localization',
+    dependsOn: [],
+    assignedAgent: null,
+    capability: 'localization',
+    riskLevel: 'high',
+  },
+  {
+    ...base,
+    id: 'localize_site',
+    name: 'Localize the website into German',
+    type: 'standard',
+    department: 'marketing',
+    dependsOn: ['build_localization_agent'],
+    assignedAgent: null,
+    capability: 'localization',
+    riskLevel: 'low',
+  },
 ];
-const plan: Plan = { title: 'Germany', request: 'Launch in Germany', template: null, department: 'marketing', horizon: 'short_term', steps, criticalPath: { stepIds: [], totalMinutes: 1, display: { value: 1, unit: 'days' } }, warnings: [] };
+const plan: Plan = {
+  title: 'Germany',
+  request: 'Launch in Germany',
+  template: null,
+  department: 'marketing',
+  horizon: 'short_term',
+  steps,
+  criticalPath: { stepIds: [], totalMinutes: 1, display: { value: 1, unit: 'days' } },
+  warnings: [],
+};
 
 /** The registry after the build deployed the new agent. */
 function withLocalizationAgent(registry: AgentRegistry): AgentRegistry {
-  const definition = { name: 'localization_specialist', title: 'Localization Specialist', department: 'localization', type: 'context' as const, reportsTo: 'cmo_orchestrator', description: 'Localizes.', capabilities: ['localization'], keywords: [], risk: { default: 'low' as const, actions: {} }, model: { provider: 'default' as const }, limits: { maxConcurrent: 2 } };
-  return new AgentRegistry([...registry.agents, { definition, contextMd: '# Localization Specialist\n\n## Role\nLocalize.\n', sourcePath: 'localization/localization_specialist', contentHash: 'x' }]);
+  const definition = {
+    name: 'localization_specialist',
+    title: 'Localization Specialist',
+    department: 'localization',
+    type: 'context' as const,
+    reportsTo: 'cmo_orchestrator',
+    description: 'Localizes.',
+    capabilities: ['localization'],
+    keywords: [],
+    risk: { default: 'low' as const, actions: {} },
+    model: { provider: 'default' as const },
+    limits: { maxConcurrent: 2 },
+  };
+  return new AgentRegistry([
+    ...registry.agents,
+    {
+      definition,
+      contextMd: '# Localization Specialist\n\n## Role\nLocalize.\n',
+      sourcePath: 'localization/localization_specialist',
+      contentHash: 'x',
+    },
+  ]);
 }
 
 function setup(script: string[]) {
@@ -63,15 +117,23 @@ describe('build_agent steps', () => {
   it('should wait for the build, then complete naming the new agent and run the steps that need it on it', async () => {
     const t = setup(['Die Website auf Deutsch.']);
     const first = await t.engine.run(t.ctx);
-    expect(first.kind === 'interrupted' && first.interrupts[0]!.value).toMatchObject({ kind: 'agent_development', stepKey: 'build_localization_agent', capability: 'localization' });
+    expect(first.kind === 'interrupted' && first.interrupts[0]!.value).toMatchObject({
+      kind: 'agent_development',
+      stepKey: 'build_localization_agent',
+      capability: 'localization',
+    });
     expect(t.rec.statuses.get('build_localization_agent')).toContain('waiting_for_agent');
     expect(t.rec.approvals).toEqual([]);
     t.deploy();
     const id = first.kind === 'interrupted' ? first.interrupts[0]!.id : '';
     expect(await t.engine.run(t.ctx, { [id]: { kind: 'recovery', action: 'retry' } })).toEqual({ kind: 'completed' });
     const results = [...t.rec.results.values()];
-    expect(results.find((r) => r.key === 'build_localization_agent')!.content).toMatch(/deployed Localization Specialist \(`localization_specialist`\)/);
-    expect(results.find((r) => r.key === 'localize_site')).toMatchObject({ outcome: expect.objectContaining({ agent: 'localization_specialist' }) });
+    expect(results.find((r) => r.key === 'build_localization_agent')!.content).toMatch(
+      /deployed Localization Specialist \(`localization_specialist`\)/,
+    );
+    expect(results.find((r) => r.key === 'localize_site')).toMatchObject({
+      outcome: expect.objectContaining({ agent: 'localization_specialist' }),
+    });
     expect(t.asked).toEqual(['build_localization_agent', 'build_localization_agent']);
   });
 
@@ -81,7 +143,13 @@ describe('build_agent steps', () => {
     Object.assign(t.build, { status: 'rejected', error: 'Rejected by Ada: use an agency' });
     const id = first.kind === 'interrupted' ? first.interrupts[0]!.id : '';
     const second = await t.engine.run(t.ctx, { [id]: { kind: 'recovery', action: 'retry' } });
-    expect(second.kind === 'interrupted' && second.interrupts[0]!.value).toMatchObject({ kind: 'error', stepKey: 'build_localization_agent', message: expect.stringMatching(/was rejected: Rejected by Ada: use an agency\. Retry to build it again, reassign/) });
+    expect(second.kind === 'interrupted' && second.interrupts[0]!.value).toMatchObject({
+      kind: 'error',
+      stepKey: 'build_localization_agent',
+      message: expect.stringMatching(
+        /was rejected: Rejected by Ada: use an agency\. Retry to build it again, reassign/,
+      ),
+    });
     expect([...t.rec.results.values()]).toEqual([]);
   });
 });

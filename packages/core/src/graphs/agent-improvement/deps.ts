@@ -52,7 +52,10 @@ export interface ImprovementStore {
   /** Stores the proposal (reason, diff, base version); the row becomes `proposed`. */
   saveProposal(ctx: ImprovementRunContext, proposal: ImprovementProposal): Promise<void>;
   /** Raises (or, on a re-run, finds) the approval; the row becomes `pending_approval`. */
-  requestApproval(ctx: ImprovementRunContext, request: { threadId: string; proposal: ImprovementProposal }): Promise<{ approvalId: string }>;
+  requestApproval(
+    ctx: ImprovementRunContext,
+    request: { threadId: string; proposal: ImprovementProposal },
+  ): Promise<{ approvalId: string }>;
   /** The end of the workflow: applied (with the backup), rejected, or failed with the reason. */
   finish(ctx: ImprovementRunContext, end: ImprovementEnd): Promise<void>;
 }

@@ -1,6 +1,11 @@
 import { AsyncLocalStorageProviderSingleton } from '@langchain/core/singletons';
 import { Command, type BaseCheckpointSaver } from '@langchain/langgraph';
-import { improvementThreadId, type AgentImprovementGraphDeps, type ImprovementEnd, type ImprovementRunContext } from './deps.js';
+import {
+  improvementThreadId,
+  type AgentImprovementGraphDeps,
+  type ImprovementEnd,
+  type ImprovementRunContext,
+} from './deps.js';
 import { buildAgentImprovementGraph, type AgentImprovementGraph } from './graph.js';
 import type { ImprovementDecision, ImprovementInterrupt, ImprovementRequest, ImprovementStateType } from './state.js';
 import type { ImprovementProposal } from '../../workforce/improvement/types.js';
@@ -10,7 +15,8 @@ import type { ImprovementProposal } from '../../workforce/improvement/types.js';
  * otherwise LangGraph would treat this thread as a subgraph of the caller and its approval
  * interrupt would pause the conversation instead of this thread.
  */
-const detached = <T>(run: () => Promise<T>): Promise<T> => AsyncLocalStorageProviderSingleton.getInstance().run(undefined, run);
+const detached = <T>(run: () => Promise<T>): Promise<T> =>
+  AsyncLocalStorageProviderSingleton.getInstance().run(undefined, run);
 
 export type ImprovementRunResult =
   | { kind: 'awaiting_approval'; proposal: ImprovementProposal; approvalId: string }
@@ -54,7 +60,8 @@ export class AgentImprovementRunner {
     const state = await detached(() => this.graph.getState(this.config(ctx)));
     const values = state.values as ImprovementStateType;
     const waiting = state.tasks.flatMap((t) => t.interrupts ?? []).map((i) => i.value as ImprovementInterrupt)[0];
-    if (waiting && values.proposal) return { kind: 'awaiting_approval', proposal: values.proposal, approvalId: waiting.approvalId };
+    if (waiting && values.proposal)
+      return { kind: 'awaiting_approval', proposal: values.proposal, approvalId: waiting.approvalId };
     if (values.end) return { kind: 'ended', proposal: values.proposal, end: values.end };
     throw new Error(`agent-improvement thread ${ctx.improvementId} stopped without a decision point or an end`);
   }

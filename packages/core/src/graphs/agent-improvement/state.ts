@@ -1,5 +1,9 @@
 import { Annotation } from '@langchain/langgraph';
-import type { ImprovementEvidence, ImprovementProposal, ImprovementTriggerType } from '../../workforce/improvement/types.js';
+import type {
+  ImprovementEvidence,
+  ImprovementProposal,
+  ImprovementTriggerType,
+} from '../../workforce/improvement/types.js';
 import type { ImprovementEnd } from './deps.js';
 
 /** What starts an improvement: the agent, the trigger and the evidence gathered by the host. */

@@ -11,16 +11,34 @@ beforeAll(async () => {
 });
 
 const fixedIntent = (intent: Partial<IntentResult>): IntentClassifier => ({
-  classify: async () => ({ intent: 'DELEGATE', confidence: 0.9, department: null, agent: null, capabilityGap: false, scope: 'task', horizon: 'short_term', clarifyingQuestion: null, source: 'offline', ...intent }),
+  classify: async () => ({
+    intent: 'DELEGATE',
+    confidence: 0.9,
+    department: null,
+    agent: null,
+    capabilityGap: false,
+    scope: 'task',
+    horizon: 'short_term',
+    clarifyingQuestion: null,
+    source: 'offline',
+    ...intent,
+  }),
 });
-const llm = (model: ScriptedChatModel) => ({ info: { provider: 'scripted' as const, model: 's', offline: false }, chatModel: model });
+const llm = (model: ScriptedChatModel) => ({
+  info: { provider: 'scripted' as const, model: 's', offline: false },
+  chatModel: model,
+});
 const delegationOf = (meta: Record<string, unknown>) => meta.delegation as DelegationInfo;
 
 describe('delegate node', () => {
   it('should compute ROI with the function agent and record the delegation with scores', async () => {
     const h = orchestratorHarness(workforce);
     const { reply } = await h.send(randomUUID(), 'Calculate the ROI of a 120k tool that saves 8k a month over 3 years');
-    expect(delegationOf(reply.metadata)).toMatchObject({ agent: 'roi_calculator', kind: 'function', fallbackFrom: null });
+    expect(delegationOf(reply.metadata)).toMatchObject({
+      agent: 'roi_calculator',
+      kind: 'function',
+      fallbackFrom: null,
+    });
     expect(delegationOf(reply.metadata).candidates[0]).toMatchObject({ agent: 'roi_calculator', available: true });
     expect(reply.content).toMatch(/140/);
     expect(h.delegations.records).toEqual([expect.objectContaining({ agent: 'roi_calculator', outcome: 'succeeded' })]);
@@ -89,7 +107,9 @@ describe('plan and refine nodes', () => {
     const refined = await h.send(id, 'make the launch budget step 2 weeks');
     expect(refined.reply.metadata.project).toEqual({ id: ref.id, version: 2 });
     const versions = h.projects.plans.get(ref.id)!;
-    const budget = versions[1]!.plan.steps.flatMap((s) => s.steps ?? [s]).find((s) => /budget/i.test(s.name) && s.type === 'standard');
+    const budget = versions[1]!.plan.steps
+      .flatMap((s) => s.steps ?? [s])
+      .find((s) => /budget/i.test(s.name) && s.type === 'standard');
     expect(budget?.estimatedDuration).toEqual({ value: 2, unit: 'weeks' });
   });
 
@@ -113,7 +133,9 @@ describe('build and improve nodes', () => {
   });
 
   it('should attribute feedback to the agent it is about', async () => {
-    const h = orchestratorHarness(workforce, undefined, { intents: fixedIntent({ intent: 'IMPROVE_AGENT', agent: 'blog_post_writer' }) });
+    const h = orchestratorHarness(workforce, undefined, {
+      intents: fixedIntent({ intent: 'IMPROVE_AGENT', agent: 'blog_post_writer' }),
+    });
     const { reply } = await h.send(randomUUID(), 'the blog posts are way too long, keep them under 800 words');
     expect(reply.metadata).toMatchObject({ intent: 'IMPROVE_AGENT', improvementTarget: 'blog_post_writer' });
   });

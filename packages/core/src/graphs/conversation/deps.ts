@@ -31,7 +31,13 @@ export interface ConversationGraphDeps {
 
 /** Port: starts an agent build that runs in the background and reports in this conversation. */
 export interface AgentBuildStarter {
-  start(input: { workspaceId: string; conversationId: string; userId: string | null; request: string; departmentHint: string | null }): Promise<{ id: string; spec: AgentSpec }>;
+  start(input: {
+    workspaceId: string;
+    conversationId: string;
+    userId: string | null;
+    request: string;
+    departmentHint: string | null;
+  }): Promise<{ id: string; spec: AgentSpec }>;
 }
 
 /** Values every run passes in `configurable` besides `thread_id`. */
@@ -46,5 +52,9 @@ export type ConversationStreamEvent = { type: 'delta'; text: string };
 
 export const runContext = (config: { configurable?: Record<string, unknown> }): ConversationRunContext => {
   const c = config.configurable ?? {};
-  return { workspaceId: String(c.workspaceId), conversationId: String(c.conversationId), userId: c.userId ? String(c.userId) : null };
+  return {
+    workspaceId: String(c.workspaceId),
+    conversationId: String(c.conversationId),
+    userId: c.userId ? String(c.userId) : null,
+  };
 };

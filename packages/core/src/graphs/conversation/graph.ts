@@ -13,7 +13,16 @@ import { understandNode } from './nodes/understand.js';
 import { routeTurn, type ConversationRoute } from './routing.js';
 import { ConversationState } from './state.js';
 
-const REPLY_NODES: ConversationRoute[] = ['answer_org', 'answer_llm', 'clarify', 'delegate', 'plan', 'refine_plan', 'propose_agent', 'improvement'];
+const REPLY_NODES: ConversationRoute[] = [
+  'answer_org',
+  'answer_llm',
+  'clarify',
+  'delegate',
+  'plan',
+  'refine_plan',
+  'propose_agent',
+  'improvement',
+];
 
 /** The CEO orchestrator's conversation graph: understand, then one reply node per intent. */
 export function buildConversationGraph(deps: ConversationGraphDeps, checkpointer: BaseCheckpointSaver) {

@@ -9,7 +9,13 @@ import { emitDelta } from './stream.js';
  * returns the text. Callbacks are not forwarded: tokens reach the socket through the graph's
  * custom stream.
  */
-export async function streamCompletion(deps: { llm: LlmProvider; usage: UsageSink }, config: LangGraphRunnableConfig, prompt: BaseMessage[], agentName: string, usageContext: UsageContext): Promise<string> {
+export async function streamCompletion(
+  deps: { llm: LlmProvider; usage: UsageSink },
+  config: LangGraphRunnableConfig,
+  prompt: BaseMessage[],
+  agentName: string,
+  usageContext: UsageContext,
+): Promise<string> {
   const model = deps.llm.chatModel;
   if (!model) throw new Error('streamCompletion called without a chat model');
   const started = Date.now();
@@ -24,17 +30,14 @@ export async function streamCompletion(deps: { llm: LlmProvider; usage: UsageSin
     }
   }
   const usage = full?.usage_metadata;
-  await deps.usage.record(
-    usageContext,
-    {
-      provider: deps.llm.info.provider,
-      model: deps.llm.info.model,
-      promptTokens: usage?.input_tokens ?? 0,
-      completionTokens: usage?.output_tokens ?? 0,
-      durationMs: Date.now() - started,
-      agentName,
-    },
-  );
+  await deps.usage.record(usageContext, {
+    provider: deps.llm.info.provider,
+    model: deps.llm.info.model,
+    promptTokens: usage?.input_tokens ?? 0,
+    completionTokens: usage?.output_tokens ?? 0,
+    durationMs: Date.now() - started,
+    agentName,
+  });
   if (!text.trim()) throw new Error('The language model returned an empty answer');
   return text;
 }

@@ -4,5 +4,7 @@ import type { BaseMessage } from '@langchain/core/messages';
 export function messageText(message: BaseMessage): string {
   const content = message.content;
   if (typeof content === 'string') return content;
-  return content.map((part) => (typeof part === 'string' ? part : part.type === 'text' && 'text' in part ? String(part.text) : '')).join('');
+  return content
+    .map((part) => (typeof part === 'string' ? part : part.type === 'text' && 'text' in part ? String(part.text) : ''))
+    .join('');
 }

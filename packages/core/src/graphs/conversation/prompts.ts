@@ -4,7 +4,10 @@ import type { AgentRegistry } from '../../registry/registry.js';
 export function ceoSystemPrompt(registry: AgentRegistry): string {
   const ceo = registry.root();
   const roster = registry.agents
-    .map((a) => `- ${a.definition.name} — ${a.definition.title} (${a.definition.department}, ${a.definition.type}); reports to ${a.definition.reportsTo ?? 'no one'}; capabilities: ${a.definition.capabilities.join(', ')}`)
+    .map(
+      (a) =>
+        `- ${a.definition.name} — ${a.definition.title} (${a.definition.department}, ${a.definition.type}); reports to ${a.definition.reportsTo ?? 'no one'}; capabilities: ${a.definition.capabilities.join(', ')}`,
+    )
     .join('\n');
   return [
     ceo?.contextMd.trim() ?? 'You are the CEO orchestrator of an AI-agent workforce.',

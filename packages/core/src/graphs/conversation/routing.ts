@@ -3,13 +3,22 @@ import type { ConversationGraphDeps } from './deps.js';
 import { messageText } from './messages.js';
 import type { ConversationStateType } from './state.js';
 
-export type ConversationRoute = 'answer_org' | 'answer_llm' | 'clarify' | 'delegate' | 'plan' | 'refine_plan' | 'propose_agent' | 'improvement';
+export type ConversationRoute =
+  'answer_org' | 'answer_llm' | 'clarify' | 'delegate' | 'plan' | 'refine_plan' | 'propose_agent' | 'improvement';
 
 /** Organisation questions the registry answers exactly, whatever the classifier thinks. */
-const FACTUAL: ReadonlyArray<OrgQuery['kind']> = ['greeting', 'overview', 'reports_to', 'manager_of', 'department_members', 'agent_info'];
+const FACTUAL: ReadonlyArray<OrgQuery['kind']> = [
+  'greeting',
+  'overview',
+  'reports_to',
+  'manager_of',
+  'department_members',
+  'agent_info',
+];
 
 /** Wording that edits a plan rather than asking for something new. */
-const REFINEMENT = /\b(make|assign|give|drop|remove|delete|skip|add|insert|change|rename|mark|shorten|extend|lengthen|move|swap|replace|should (take|approve|review|own)|instead|don'?t need|do not need|no need for|cut)\b/i;
+const REFINEMENT =
+  /\b(make|assign|give|drop|remove|delete|skip|add|insert|change|rename|mark|shorten|extend|lengthen|move|swap|replace|should (take|approve|review|own)|instead|don'?t need|do not need|no need for|cut)\b/i;
 
 /**
  * Chooses the node for this turn: exact org facts first, then an open task or plan the
@@ -21,11 +30,18 @@ export const routeTurn =
     const intent = state.intent;
     const query = state.query ?? { kind: 'unknown' as const };
     const text = messageText(state.messages.at(-1)!);
-    const confidentNew = intent && intent.confidence >= 0.7 && (intent.intent === 'CREATE_PROJECT' || intent.intent === 'BUILD_AGENT');
+    const confidentNew =
+      intent && intent.confidence >= 0.7 && (intent.intent === 'CREATE_PROJECT' || intent.intent === 'BUILD_AGENT');
     // Right after an agent asked for missing input, a short or numeric message is the answer.
     const answersPending = text.trim().split(/\s+/).length <= 15 || /\d/.test(text);
     if (state.pendingTask && (answersPending || !confidentNew)) return 'delegate';
-    if (state.activeProject && REFINEMENT.test(text) && intent?.intent !== 'BUILD_AGENT' && !(confidentNew && /\b(plan|project)\b/i.test(text))) return 'refine_plan';
+    if (
+      state.activeProject &&
+      REFINEMENT.test(text) &&
+      intent?.intent !== 'BUILD_AGENT' &&
+      !(confidentNew && /\b(plan|project)\b/i.test(text))
+    )
+      return 'refine_plan';
     if (FACTUAL.includes(query.kind)) return 'answer_org';
     switch (intent?.intent) {
       case 'DELEGATE':

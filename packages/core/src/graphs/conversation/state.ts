@@ -38,6 +38,16 @@ export type ConversationStateType = typeof ConversationState.State;
 export type ConversationUpdate = typeof ConversationState.Update;
 
 /** The fields every reply node sets, so one turn's values never leak into the next (null clears). */
-export function replyUpdate(reply: string, intent: ReplyIntent, extra: Partial<Pick<ConversationUpdate, 'offline' | 'replyAgent' | 'replyMeta'>> = {}): ConversationUpdate {
-  return { reply, replyIntent: intent, offline: extra.offline ?? true, replyAgent: extra.replyAgent ?? null, replyMeta: extra.replyMeta ?? null };
+export function replyUpdate(
+  reply: string,
+  intent: ReplyIntent,
+  extra: Partial<Pick<ConversationUpdate, 'offline' | 'replyAgent' | 'replyMeta'>> = {},
+): ConversationUpdate {
+  return {
+    reply,
+    replyIntent: intent,
+    offline: extra.offline ?? true,
+    replyAgent: extra.replyAgent ?? null,
+    replyMeta: extra.replyMeta ?? null,
+  };
 }

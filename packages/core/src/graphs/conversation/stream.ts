@@ -12,7 +12,11 @@ export function chunkText(text: string, wordsPerChunk = 3): string[] {
 }
 
 /** Streams a computed reply chunk by chunk: how the offline model "speaks". */
-export async function streamComputedText(config: LangGraphRunnableConfig, text: string, delayMs: number): Promise<void> {
+export async function streamComputedText(
+  config: LangGraphRunnableConfig,
+  text: string,
+  delayMs: number,
+): Promise<void> {
   for (const chunk of chunkText(text)) {
     emit(config, { type: 'delta', text: chunk });
     if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));

@@ -9,7 +9,11 @@ export const DEFAULT_CAPACITY_WAIT_MS = 10 * 60_000;
  * instead of burning their retries and pausing the project for a person. Polls back off from
  * 50 ms to 2 s; false once `capacityWaitMs` has passed without a free slot.
  */
-export async function acquireWhenFree(deps: Pick<ExecutionGraphDeps, 'loads' | 'sleep' | 'capacityWaitMs'>, workspaceId: string, agent: string): Promise<boolean> {
+export async function acquireWhenFree(
+  deps: Pick<ExecutionGraphDeps, 'loads' | 'sleep' | 'capacityWaitMs'>,
+  workspaceId: string,
+  agent: string,
+): Promise<boolean> {
   const limit = deps.capacityWaitMs ?? DEFAULT_CAPACITY_WAIT_MS;
   for (let waited = 0, round = 0; ; round++) {
     if (await deps.loads.acquire(workspaceId, agent)) return true;

@@ -1,7 +1,13 @@
 import type { AgentLoadTracker } from '../../delegation/ports.js';
 import type { StepAgentBuilds } from '../agent-creation/deps.js';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
-import type { ApprovalRequester, ExecutionGuard, ExecutionStore, RunContext, StepCommit } from '../../execution/ports.js';
+import type {
+  ApprovalRequester,
+  ExecutionGuard,
+  ExecutionStore,
+  RunContext,
+  StepCommit,
+} from '../../execution/ports.js';
 import type { LlmProvider } from '../../llm/provider.js';
 import type { UsageSink } from '../../llm/usage.js';
 import type { AgentRegistry } from '../../registry/registry.js';

@@ -27,5 +27,8 @@ export type ExecutionGraph = ReturnType<typeof buildExecutionGraph>;
 
 /** Every finished step records the size of its batch, for afterStep. */
 function withBatchSize(node: (input: RunStepInput, config: LangGraphRunnableConfig) => Promise<ExecutionUpdate>) {
-  return async (input: RunStepInput, config: LangGraphRunnableConfig): Promise<ExecutionUpdate> => ({ ...(await node(input, config)), batchSize: input.batch ?? 0 });
+  return async (input: RunStepInput, config: LangGraphRunnableConfig): Promise<ExecutionUpdate> => ({
+    ...(await node(input, config)),
+    batchSize: input.batch ?? 0,
+  });
 }

@@ -11,7 +11,16 @@ export function fanOut(state: ExecutionStateType): Send[] | 'schedule' | typeof 
   const ready = readySteps(state.steps, state.done).filter((s) => !state.failures[s.key]);
   // Back to schedule, which asks a person about the failure.
   if (ready.length === 0) return Object.keys(state.failures).length > 0 ? 'schedule' : END;
-  return ready.map((exec) => new Send('run_step', { exec, planVersion: state.planVersion, request: state.request, retry: state.retries[exec.key] ?? null, batch: ready.length } satisfies RunStepInput));
+  return ready.map(
+    (exec) =>
+      new Send('run_step', {
+        exec,
+        planVersion: state.planVersion,
+        request: state.request,
+        retry: state.retries[exec.key] ?? null,
+        batch: ready.length,
+      } satisfies RunStepInput),
+  );
 }
 
 /**

@@ -35,10 +35,19 @@ export const ExecutionState = Annotation.Root({
   /** The request the plan answers: context every agent gets with its step. */
   request: Annotation<string>({ reducer: (_a, b) => b, default: () => '' }),
   /** Finished steps (completed or skipped); each parallel step adds its own key. */
-  done: Annotation<Record<string, StepOutcome>, Record<string, StepOutcome | null>>({ reducer: merge, default: () => ({}) }),
+  done: Annotation<Record<string, StepOutcome>, Record<string, StepOutcome | null>>({
+    reducer: merge,
+    default: () => ({}),
+  }),
   /** Steps waiting for a person's recovery decision; null clears one. */
-  failures: Annotation<Record<string, StepFailure>, Record<string, StepFailure | null>>({ reducer: merge, default: () => ({}) }),
-  retries: Annotation<Record<string, StepRetry>, Record<string, StepRetry | null>>({ reducer: merge, default: () => ({}) }),
+  failures: Annotation<Record<string, StepFailure>, Record<string, StepFailure | null>>({
+    reducer: merge,
+    default: () => ({}),
+  }),
+  retries: Annotation<Record<string, StepRetry>, Record<string, StepRetry | null>>({
+    reducer: merge,
+    default: () => ({}),
+  }),
   /** Set when a person aborts: the run ends as aborted with this reason. */
   aborted: Annotation<string | null>({ reducer: (a, b) => b ?? a, default: () => null }),
   /**

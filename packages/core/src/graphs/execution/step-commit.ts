@@ -8,13 +8,16 @@ interface OutboxSaver {
 }
 
 const hasOutbox = (saver: BaseCheckpointSaver): saver is BaseCheckpointSaver & OutboxSaver =>
-  typeof (saver as Partial<OutboxSaver>).enqueueWithTask === 'function' && typeof (saver as Partial<OutboxSaver>).enqueueStatementWithTask === 'function';
+  typeof (saver as Partial<OutboxSaver>).enqueueWithTask === 'function' &&
+  typeof (saver as Partial<OutboxSaver>).enqueueStatementWithTask === 'function';
 
 /**
  * Binds a node's bookkeeping to the transaction that saves the node's writes, when the
  * checkpointer can do that; otherwise stores write at once, as before.
  */
-export function stepCommitFor(saver: BaseCheckpointSaver): ((config: LangGraphRunnableConfig) => StepCommit) | undefined {
+export function stepCommitFor(
+  saver: BaseCheckpointSaver,
+): ((config: LangGraphRunnableConfig) => StepCommit) | undefined {
   if (!hasOutbox(saver)) return undefined;
   return (config) => ({
     withStep: (write) => saver.enqueueWithTask(config, write as (tx: never) => Promise<void>),

@@ -24,25 +24,49 @@ export function applyDuration(e: StepEntry, op: Extract<RefineOp, { kind: 'durat
   const s = e.step;
   if (s.type === 'subproject') {
     const names = (s.steps ?? []).map((i) => i.name);
-    return { ok: false, question: `"${s.name}" takes as long as its own steps (${formatDuration(s.estimatedDuration)}). Which of them should change: ${names.slice(0, 6).join(', ')}?` };
+    return {
+      ok: false,
+      question: `"${s.name}" takes as long as its own steps (${formatDuration(s.estimatedDuration)}). Which of them should change: ${names.slice(0, 6).join(', ')}?`,
+    };
   }
   const before = s.estimatedDuration;
   if (op.mode === 'subtract' && toMinutes(op.duration) >= toMinutes(before)) {
-    return { ok: false, question: `"${s.name}" only takes ${formatDuration(before)}, so I can't take ${formatDuration(op.duration)} off it. How long should it take?` };
+    return {
+      ok: false,
+      question: `"${s.name}" only takes ${formatDuration(before)}, so I can't take ${formatDuration(op.duration)} off it. How long should it take?`,
+    };
   }
-  const minutes = op.mode === 'set' ? toMinutes(op.duration) : toMinutes(before) + (op.mode === 'add' ? 1 : -1) * toMinutes(op.duration);
+  const minutes =
+    op.mode === 'set'
+      ? toMinutes(op.duration)
+      : toMinutes(before) + (op.mode === 'add' ? 1 : -1) * toMinutes(op.duration);
   s.estimatedDuration = op.mode === 'set' ? { ...op.duration } : clampDuration(minutes);
   const same = toMinutes(before) === toMinutes(s.estimatedDuration);
-  return { ok: true, summary: same ? `${s.name} already takes ${formatDuration(before)}` : `${s.name}: ${formatDuration(before)} → ${formatDuration(s.estimatedDuration)}`, touched: e.qid };
+  return {
+    ok: true,
+    summary: same
+      ? `${s.name} already takes ${formatDuration(before)}`
+      : `${s.name}: ${formatDuration(before)} → ${formatDuration(s.estimatedDuration)}`,
+    touched: e.qid,
+  };
 }
 
-export function applyAssign(e: StepEntry, who: Assignee, collaboration: Extract<RefineOp, { kind: 'assign' }>['collaboration'], ctx: ApplyContext): Applied {
+export function applyAssign(
+  e: StepEntry,
+  who: Assignee,
+  collaboration: Extract<RefineOp, { kind: 'assign' }>['collaboration'],
+  ctx: ApplyContext,
+): Applied {
   const s = e.step;
   if (who.kind === 'human') {
     s.assignedHuman = who.name;
     s.collaboration =
-      s.type === 'human_approval' ? 'approval' : (collaboration ?? s.collaboration ?? (stems(s.name).includes('review') ? 'review' : 'guidance'));
-    const role = { approval: 'approves', review: 'reviews', guidance: 'guides', strategy: 'sets the strategy' }[s.collaboration];
+      s.type === 'human_approval'
+        ? 'approval'
+        : (collaboration ?? s.collaboration ?? (stems(s.name).includes('review') ? 'review' : 'guidance'));
+    const role = { approval: 'approves', review: 'reviews', guidance: 'guides', strategy: 'sets the strategy' }[
+      s.collaboration
+    ];
     return { ok: true, summary: `${s.name}: ${who.name} ${role}`, touched: e.qid };
   }
   const agent = ctx.registry.get(who.name)!.definition;
@@ -70,12 +94,21 @@ export function applyDrop(plan: Plan, e: StepEntry, all: StepEntry[]): Applied {
     }
   };
   removeFrom(e);
-  if (plan.steps.length === 0) return { ok: false, question: `Dropping "${e.step.name}" would leave the plan with no steps. Should I drop the whole project instead?` };
+  if (plan.steps.length === 0)
+    return {
+      ok: false,
+      question: `Dropping "${e.step.name}" would leave the plan with no steps. Should I drop the whole project instead?`,
+    };
   return { ok: true, summary: `Dropped ${e.step.name}`, touched: null };
 }
 
 /** A new step at the anchor's level; a capability nobody has brings its build step along. */
-export function applyAdd(plan: Plan, op: Extract<RefineOp, { kind: 'add' }>, anchor: StepEntry | null, ctx: ApplyContext): Applied {
+export function applyAdd(
+  plan: Plan,
+  op: Extract<RefineOp, { kind: 'add' }>,
+  anchor: StepEntry | null,
+  ctx: ApplyContext,
+): Applied {
   const level = anchor ? anchor.siblings : plan.steps;
   const parentDept = anchor?.parent?.department ?? null;
   const taken = allIds(plan.steps);
@@ -84,7 +117,9 @@ export function applyAdd(plan: Plan, op: Extract<RefineOp, { kind: 'add' }>, anc
   taken.add(id);
   const isApproval = /\b(?:approv\w*|sign[- ]?off|go\/no[- ]go)\b/i.test(name);
   const capability = isApproval ? null : (gapAreaFor(name)?.capability ?? slug(name, 40));
-  const found = capability ? findAgent({ capability, text: name, department: parentDept }, ctx.registry, ctx.match) : null;
+  const found = capability
+    ? findAgent({ capability, text: name, department: parentDept }, ctx.registry, ctx.match)
+    : null;
   const agent = found ? ctx.registry.get(found.agent)!.definition : null;
   const step: PlanStep = {
     id,
@@ -111,7 +146,11 @@ export function applyAdd(plan: Plan, op: Extract<RefineOp, { kind: 'add' }>, anc
     const build = existing ?? buildAgentStep(capability, [step], taken);
     if (!existing) level.splice(anchor ? level.indexOf(anchor.step) : level.length, 0, build);
     step.dependsOn = [build.id, ...step.dependsOn];
-    parts.push(existing ? `after the existing "${build.name}" step` : `with "${build.name}" ahead of it (no agent can do it yet)`);
+    parts.push(
+      existing
+        ? `after the existing "${build.name}" step`
+        : `with "${build.name}" ahead of it (no agent can do it yet)`,
+    );
   } else if (agent) {
     parts.push(`for ${agentLabel(ctx.registry, agent.name)}`);
   }
@@ -123,9 +162,18 @@ export function applyAdd(plan: Plan, op: Extract<RefineOp, { kind: 'add' }>, anc
 
 export function applyRisk(e: StepEntry, op: Extract<RefineOp, { kind: 'risk' }>): Applied {
   const before = e.step.riskLevel;
-  if (e.step.type === 'subproject') return { ok: false, question: `"${e.step.name}" takes its risk from its steps (now ${before}). Which of its steps should be ${op.risk} risk?` };
+  if (e.step.type === 'subproject')
+    return {
+      ok: false,
+      question: `"${e.step.name}" takes its risk from its steps (now ${before}). Which of its steps should be ${op.risk} risk?`,
+    };
   e.step.riskLevel = op.risk;
-  return { ok: true, summary: before === op.risk ? `${e.step.name} is already ${before} risk` : `${e.step.name}: risk ${before} → ${op.risk}`, touched: e.qid };
+  return {
+    ok: true,
+    summary:
+      before === op.risk ? `${e.step.name} is already ${before} risk` : `${e.step.name}: risk ${before} → ${op.risk}`,
+    touched: e.qid,
+  };
 }
 
 export function applyRename(e: StepEntry, op: Extract<RefineOp, { kind: 'rename' }>): Applied {

@@ -16,9 +16,13 @@ const COMMAND = String.raw`(?:make|set|change|shorten|extend|lengthen|reduce|cut
 
 /** "make the budget 2 weeks and assign the review to Sarah" → two clauses, in order. */
 export function splitInstructions(message: string): string[] {
-  const lowerSplit = new RegExp(String.raw`\s*(?:[;\n]+|\.\s+|,?\s+and then\s+|,?\s+then\s+|,\s*also\s+|\s+and\s+also\s+|,?\s+and\s+(?=${COMMAND})|,\s*(?=${COMMAND}))\s*`, 'i');
+  const lowerSplit = new RegExp(
+    String.raw`\s*(?:[;\n]+|\.\s+|,?\s+and then\s+|,?\s+then\s+|,\s*also\s+|\s+and\s+also\s+|,?\s+and\s+(?=${COMMAND})|,\s*(?=${COMMAND}))\s*`,
+    'i',
+  );
   // Case-sensitive on purpose: "… and Mike from Finance should approve …" starts a clause with a name.
-  const nameSplit = /,?\s+and\s+(?=[A-Z][a-z'’-]+(?:\s+(?:from|in|on)\s+[A-Za-z]+)?\s+(?:should|will|must|can|could|is going to|needs? to|has to)\b)/;
+  const nameSplit =
+    /,?\s+and\s+(?=[A-Z][a-z'’-]+(?:\s+(?:from|in|on)\s+[A-Za-z]+)?\s+(?:should|will|must|can|could|is going to|needs? to|has to)\b)/;
   return message
     .split(lowerSplit)
     .flatMap((part) => part.split(nameSplit))
@@ -30,12 +34,19 @@ function cleanClause(clause: string): string {
   return clause
     .trim()
     .replace(/^(?:and|also|then|ok(?:ay)?|so|but|plus)[,\s]+/i, '')
-    .replace(/^(?:please\s+|can\s+you\s+|could\s+you\s+|would\s+you\s+|i'?d\s+like\s+(?:you\s+)?to\s+|i\s+want\s+(?:you\s+)?to\s+|let'?s\s+)+/i, '')
+    .replace(
+      /^(?:please\s+|can\s+you\s+|could\s+you\s+|would\s+you\s+|i'?d\s+like\s+(?:you\s+)?to\s+|i\s+want\s+(?:you\s+)?to\s+|let'?s\s+)+/i,
+      '',
+    )
     .replace(/[\s,]*(?:please|thanks|thank you)?[.!?\s]*$/i, '')
     .trim();
 }
 
-const unquote = (s: string): string => s.trim().replace(/^["“'‘]+|["”'’]+$/g, '').trim();
+const unquote = (s: string): string =>
+  s
+    .trim()
+    .replace(/^["“'‘]+|["”'’]+$/g, '')
+    .trim();
 const RISK = '(low|medium|high|critical)';
 
 function parseRename(c: string): RefineOp | null {
@@ -48,7 +59,9 @@ function parseRename(c: string): RefineOp | null {
 
 function parseDrop(c: string): RefineOp | null {
   const m =
-    /^(?:drop|remove|delete|skip|scrap|omit|exclude|cancel|get\s+rid\s+of|take\s+out|leave\s+out|cut\s+out|forget(?:\s+about)?)\s+(.+)$/i.exec(c) ??
+    /^(?:drop|remove|delete|skip|scrap|omit|exclude|cancel|get\s+rid\s+of|take\s+out|leave\s+out|cut\s+out|forget(?:\s+about)?)\s+(.+)$/i.exec(
+      c,
+    ) ??
     /^(?:we|i)?\s*(?:don'?t|do\s+not|no\s+longer|won'?t|will\s+not)\s+(?:need|want)\s+(.+)$/i.exec(c) ??
     /^(?:there(?:'s|\s+is)\s+)?no\s+need\s+for\s+(.+)$/i.exec(c) ??
     /^(.+?)\s+(?:is|are)\s+(?:not\s+needed|unnecessary|not\s+necessary|not\s+required)$/i.exec(c);
@@ -56,10 +69,14 @@ function parseDrop(c: string): RefineOp | null {
 }
 
 function parseAdd(c: string): RefineOp | null {
-  const m = /^(?:add|include|insert|schedule|put\s+in|plan\s+in|(?:we|i)\s+(?:also\s+)?(?:need|want)|there\s+should\s+be)\s+(.+)$/i.exec(c);
+  const m =
+    /^(?:add|include|insert|schedule|put\s+in|plan\s+in|(?:we|i)\s+(?:also\s+)?(?:need|want)|there\s+should\s+be)\s+(.+)$/i.exec(
+      c,
+    );
   if (!m) return null;
   let rest = m[1]!;
-  if (/^(?:before|after|ahead\s+of|prior\s+to|following|once)\b/i.test(rest)) return { kind: 'unknown', clause: c, question: `What should I add ${rest}?` };
+  if (/^(?:before|after|ahead\s+of|prior\s+to|following|once)\b/i.test(rest))
+    return { kind: 'unknown', clause: c, question: `What should I add ${rest}?` };
   const found = parseDuration(rest);
   if (found) rest = rest.replace(found.match, ' ');
   const pos = /^(.+?)\s+(before|after|ahead\s+of|prior\s+to|following|once)\s+(.+)$/i.exec(rest);
@@ -79,23 +96,39 @@ function parseAdd(c: string): RefineOp | null {
 function parseRisk(c: string): RefineOp | null {
   const hasRisk = /\brisk/i.test(c);
   const m =
-    new RegExp(String.raw`^(?:set|change)\s+(?:the\s+)?risk(?:\s+level)?\s+(?:of|for|on)\s+(.+?)\s+to\s+${RISK}$`, 'i').exec(c) ??
-    new RegExp(String.raw`^(?:mark|flag|set|make|classify|treat|rate)\s+(.+?)\s+(?:as\s+)?(?:an?\s+)?${RISK}(?:[\s-]+risk)?$`, 'i').exec(c) ??
+    new RegExp(
+      String.raw`^(?:set|change)\s+(?:the\s+)?risk(?:\s+level)?\s+(?:of|for|on)\s+(.+?)\s+to\s+${RISK}$`,
+      'i',
+    ).exec(c) ??
+    new RegExp(
+      String.raw`^(?:mark|flag|set|make|classify|treat|rate)\s+(.+?)\s+(?:as\s+)?(?:an?\s+)?${RISK}(?:[\s-]+risk)?$`,
+      'i',
+    ).exec(c) ??
     new RegExp(String.raw`^(.+?)\s+(?:is|should\s+be|must\s+be)\s+(?:an?\s+)?${RISK}(?:[\s-]+risk)?$`, 'i').exec(c);
   if (!m) return null;
   if (!hasRisk && !/^(?:mark|flag|classify|rate|treat)\b/i.test(c) && m[2]!.toLowerCase() !== 'critical') return null;
   return { kind: 'risk', target: m[1]!, risk: m[2]!.toLowerCase() as RiskLevel };
 }
 
-const DURATION_FILLER = /\b(?:make|set|change|shorten|extend|lengthen|reduce|cut|trim|increase|decrease|add|remove|take|give|allow|should|must|will|would|can|could|only|just|takes?|last|lasts|be|to|by|from|off|for|an?\s+extra|extra|more|less|fewer|another|additional|the|duration|of|time|long|is|needs?|about|around|roughly|approximately|instead|so|that|needed|longer|shorter|knock|planned|step|steps|budgeted|at\s+most|at\s+least|max(?:imum)?|min(?:imum)?)\b/gi;
+const DURATION_FILLER =
+  /\b(?:make|set|change|shorten|extend|lengthen|reduce|cut|trim|increase|decrease|add|remove|take|give|allow|should|must|will|would|can|could|only|just|takes?|last|lasts|be|to|by|from|off|for|an?\s+extra|extra|more|less|fewer|another|additional|the|duration|of|time|long|is|needs?|about|around|roughly|approximately|instead|so|that|needed|longer|shorter|knock|planned|step|steps|budgeted|at\s+most|at\s+least|max(?:imum)?|min(?:imum)?)\b/gi;
 
 function parseDurationChange(c: string): RefineOp | null {
   const found = parseDuration(c);
   if (!found) return null;
-  const subtract = /\b(?:shorten|reduce|cut|trim|decrease)\b[^]*\bby\b|\b(?:take|remove|knock)\b[^]*\b(?:off|from)\b|\b(?:less|fewer|shorter)\b/i.test(c);
-  const add = /^add\b|\b(?:extend|lengthen|increase|push)\b[^]*\bby\b|\b(?:extra|more|another|additional|longer)\b/i.test(c);
+  const subtract =
+    /\b(?:shorten|reduce|cut|trim|decrease)\b[^]*\bby\b|\b(?:take|remove|knock)\b[^]*\b(?:off|from)\b|\b(?:less|fewer|shorter)\b/i.test(
+      c,
+    );
+  const add =
+    /^add\b|\b(?:extend|lengthen|increase|push)\b[^]*\bby\b|\b(?:extra|more|another|additional|longer)\b/i.test(c);
   const mode = subtract ? 'subtract' : add ? 'add' : 'set';
-  const target = c.replace(found.match, ' ').replace(DURATION_FILLER, ' ').replace(/[,.]/g, ' ').replace(/\s+/g, ' ').trim();
+  const target = c
+    .replace(found.match, ' ')
+    .replace(DURATION_FILLER, ' ')
+    .replace(/[,.]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return target ? { kind: 'duration', target, mode, duration: found.duration } : null;
 }
 
@@ -112,17 +145,29 @@ export function collaborationOf(verb: string): CollaborationType | null {
 }
 
 function parseAssign(c: string): RefineOp | null {
-  const bare = new RegExp(String.raw`^(.+?)\s+(?:should|will|must|can|could|is\s+going\s+to|needs?\s+to|has\s+to)\s+${COLLAB_VERB}$`, 'i').exec(c);
+  const bare = new RegExp(
+    String.raw`^(.+?)\s+(?:should|will|must|can|could|is\s+going\s+to|needs?\s+to|has\s+to)\s+${COLLAB_VERB}$`,
+    'i',
+  ).exec(c);
   if (bare) return { kind: 'unknown', clause: c, question: `Which step should ${bare[1]} ${bare[2]!.toLowerCase()}?` };
   let m = /^(?:assign|reassign|give|hand(?:\s+over)?|pass|route|delegate|move)\s+(.+?)\s+to\s+(.+)$/i.exec(c);
   if (m) return { kind: 'assign', target: m[1]!, assignee: m[2]!, collaboration: null };
   m = new RegExp(String.raw`^(?:have|let|get|ask)\s+(.+?)\s+(?:to\s+)?${COLLAB_VERB}\s+(.+)$`, 'i').exec(c);
   if (m) return { kind: 'assign', target: m[3]!, assignee: m[1]!, collaboration: collaborationOf(m[2]!) };
-  m = new RegExp(String.raw`^(.+?)\s+(?:should|will|must|can|could|is\s+going\s+to|needs?\s+to|has\s+to|is\s+to|is\s+the\s+one\s+to)\s+${COLLAB_VERB}\s+(.+)$`, 'i').exec(c);
+  m = new RegExp(
+    String.raw`^(.+?)\s+(?:should|will|must|can|could|is\s+going\s+to|needs?\s+to|has\s+to|is\s+to|is\s+the\s+one\s+to)\s+${COLLAB_VERB}\s+(.+)$`,
+    'i',
+  ).exec(c);
   if (m) return { kind: 'assign', target: m[3]!, assignee: m[1]!, collaboration: collaborationOf(m[2]!) };
-  m = new RegExp(String.raw`^(.+?)\s+(?:should|must|will|has\s+to|needs\s+to)?\s*(?:be\s+)?${PASSIVE_VERB}\s+by\s+(.+)$`, 'i').exec(c);
+  m = new RegExp(
+    String.raw`^(.+?)\s+(?:should|must|will|has\s+to|needs\s+to)?\s*(?:be\s+)?${PASSIVE_VERB}\s+by\s+(.+)$`,
+    'i',
+  ).exec(c);
   if (m) return { kind: 'assign', target: m[1]!, assignee: m[3]!, collaboration: collaborationOf(m[2]!) };
-  m = /^(?:make|put)\s+(.+?)\s+(?:the\s+)?(approver|reviewer|owner|lead|in\s+charge|responsible|strategist)\s+(?:of|for|on)\s+(.+)$/i.exec(c);
+  m =
+    /^(?:make|put)\s+(.+?)\s+(?:the\s+)?(approver|reviewer|owner|lead|in\s+charge|responsible|strategist)\s+(?:of|for|on)\s+(.+)$/i.exec(
+      c,
+    );
   if (m) return { kind: 'assign', target: m[3]!, assignee: m[1]!, collaboration: collaborationOf(m[2]!) ?? 'guidance' };
   return null;
 }
@@ -130,7 +175,10 @@ function parseAssign(c: string): RefineOp | null {
 /** Rule order matters: "remove 2 days from QA" is a duration change, "add a legal review" a new step. */
 export function parseInstruction(clause: string): RefineOp {
   const hasDuration = parseDuration(clause) !== null;
-  const addsTime = /^(?:add|give|allow)\s+(?:it\s+|them\s+)?(?:an?\s+extra\s+|another\s+)?[\w.,-]+\s*[\w-]*\s+(?:to|for|on)\b/i.test(clause) && hasDuration;
+  const addsTime =
+    /^(?:add|give|allow)\s+(?:it\s+|them\s+)?(?:an?\s+extra\s+|another\s+)?[\w.,-]+\s*[\w-]*\s+(?:to|for|on)\b/i.test(
+      clause,
+    ) && hasDuration;
   return (
     parseRename(clause) ??
     (hasDuration ? null : parseDrop(clause)) ??

@@ -31,7 +31,8 @@ function revised(plan: Plan, instruction: string): { plan: Plan; changeSummary: 
 
 function question(plan: Plan, instruction: string): string {
   const result = refinePlan(plan, instruction, { registry, match });
-  if (result.kind !== 'unclear') throw new Error(`expected a question for "${instruction}", got: ${result.changeSummary}`);
+  if (result.kind !== 'unclear')
+    throw new Error(`expected a question for "${instruction}", got: ${result.changeSummary}`);
   return result.question;
 }
 
@@ -45,17 +46,29 @@ describe('refinePlan: durations', () => {
   });
 
   it('should understand "should take" and "shorten … to"', () => {
-    expect(findStep(revised(budget, 'budget review should take 1 week').plan, 'budget_review').estimatedDuration).toEqual({ value: 1, unit: 'weeks' });
-    expect(findStep(revised(launch, 'shorten QA to 2 days').plan, 'qa').estimatedDuration).toEqual({ value: 2, unit: 'days' });
+    expect(
+      findStep(revised(budget, 'budget review should take 1 week').plan, 'budget_review').estimatedDuration,
+    ).toEqual({ value: 1, unit: 'weeks' });
+    expect(findStep(revised(launch, 'shorten QA to 2 days').plan, 'qa').estimatedDuration).toEqual({
+      value: 2,
+      unit: 'days',
+    });
   });
 
   it('should add to and take from a duration', () => {
-    expect(findStep(revised(launch, 'add 2 days to the launch budget').plan, 'launch_budget').estimatedDuration).toEqual({ value: 1, unit: 'weeks' });
-    expect(findStep(revised(launch, 'shorten positioning by 2 days').plan, 'positioning').estimatedDuration).toEqual({ value: 3, unit: 'days' });
+    expect(
+      findStep(revised(launch, 'add 2 days to the launch budget').plan, 'launch_budget').estimatedDuration,
+    ).toEqual({ value: 1, unit: 'weeks' });
+    expect(findStep(revised(launch, 'shorten positioning by 2 days').plan, 'positioning').estimatedDuration).toEqual({
+      value: 3,
+      unit: 'days',
+    });
   });
 
   it('should ask which step when a subproject is named, since its duration comes from its steps', () => {
-    expect(question(launch, 'make the finance subproject 3 weeks')).toMatch(/^"Finance" takes as long as its own steps \(1 week\)\. Which of them should change: Pricing and margin model, Launch budget, Launch budget approval\?$/);
+    expect(question(launch, 'make the finance subproject 3 weeks')).toMatch(
+      /^"Finance" takes as long as its own steps \(1 week\)\. Which of them should change: Pricing and margin model, Launch budget, Launch budget approval\?$/,
+    );
   });
 });
 
@@ -69,7 +82,10 @@ describe('refinePlan: people and agents', () => {
 
   it('should read "Mike from Finance should approve the budget" as the approval step', () => {
     const { plan } = revised(budget, 'Mike from Finance should approve the budget');
-    expect(findStep(plan, 'budget_approval')).toMatchObject({ assignedHuman: 'Mike from Finance', collaboration: 'approval' });
+    expect(findStep(plan, 'budget_approval')).toMatchObject({
+      assignedHuman: 'Mike from Finance',
+      collaboration: 'approval',
+    });
   });
 
   it('should reassign a step to the agent named by its title', () => {
@@ -79,7 +95,9 @@ describe('refinePlan: people and agents', () => {
   });
 
   it('should ask which agent when the name fits several', () => {
-    expect(question(launch, 'give the press release to the writer')).toBe('Which agent do you mean for "Press release": Blog Post Writer or Technical Writer?');
+    expect(question(launch, 'give the press release to the writer')).toBe(
+      'Which agent do you mean for "Press release": Blog Post Writer or Technical Writer?',
+    );
   });
 });
 
@@ -110,13 +128,19 @@ describe('refinePlan: structure', () => {
     expect(build).toMatchObject({ type: 'build_agent', department: 'new:legal' });
     expect(review.dependsOn).toContain(build.id);
     expect(findStep(plan, 'launch').dependsOn).toContain('legal_review');
-    expect(changeSummary).toBe('Added Legal review before Launch day with "Build a legal agent" ahead of it (no agent can do it yet).');
+    expect(changeSummary).toBe(
+      'Added Legal review before Launch day with "Build a legal agent" ahead of it (no agent can do it yet).',
+    );
   });
 
   it('should add a step an existing agent can do and assign it', () => {
     const { plan } = revised(budget, 'add a break-even analysis after the forecast');
     const added = findStep(plan, 'break_even_analysis');
-    expect(added).toMatchObject({ assignedAgent: 'roi_calculator', capability: 'break_even_analysis', dependsOn: ['forecast'] });
+    expect(added).toMatchObject({
+      assignedAgent: 'roi_calculator',
+      capability: 'break_even_analysis',
+      dependsOn: ['forecast'],
+    });
   });
 
   it('should change the risk level and rename a step', () => {
@@ -148,18 +172,24 @@ describe('refinePlan: several instructions and unclear ones', () => {
   });
 
   it('should ask when nothing in the message maps to a change', () => {
-    expect(question(launch, 'make it pop')).toMatch(/^I'm not sure what to change for "make it pop"\. You can say, for example, "make <step> 2 weeks"/);
+    expect(question(launch, 'make it pop')).toMatch(
+      /^I'm not sure what to change for "make it pop"\. You can say, for example, "make <step> 2 weeks"/,
+    );
     expect(question(launch, 'drop the unicorn step')).toMatch(/^I could not find a step matching "the unicorn step"/);
   });
 
   it('should ask the specific question a half instruction raises', () => {
     expect(question(launch, 'Sarah should approve')).toBe('Which step should Sarah approve?');
     expect(question(launch, 'add before launch')).toBe('What should I add before launch?');
-    expect(question(launch, 'shorten the production release by 3 weeks')).toBe('"Production release" only takes 1 day, so I can\'t take 3 weeks off it. How long should it take?');
+    expect(question(launch, 'shorten the production release by 3 weeks')).toBe(
+      '"Production release" only takes 1 day, so I can\'t take 3 weeks off it. How long should it take?',
+    );
   });
 
   it('should treat a market and its language as the same word', () => {
-    expect(findStep(revised(launch, 'make the German website localisation 2 weeks').plan, 'localize_site').estimatedDuration).toEqual({ value: 2, unit: 'weeks' });
+    expect(
+      findStep(revised(launch, 'make the German website localisation 2 weeks').plan, 'localize_site').estimatedDuration,
+    ).toEqual({ value: 2, unit: 'weeks' });
   });
 
   it('should apply nothing when a later instruction is unclear', () => {
@@ -193,4 +223,3 @@ describe('refinePlan: any wording', () => {
     else expect(result.question.length).toBeGreaterThan(10);
   });
 });
-

@@ -16,9 +16,11 @@ export interface RefineContext {
   now?: Date;
 }
 
-export type RefineResult = { kind: 'revised'; plan: Plan; changeSummary: string } | { kind: 'unclear'; question: string };
+export type RefineResult =
+  { kind: 'revised'; plan: Plan; changeSummary: string } | { kind: 'unclear'; question: string };
 
-const EXAMPLES = '"make <step> 2 weeks", "assign <step> to Sarah", "give <step> to the content strategist", "drop <step>", "add a legal review before <step>", "mark <step> as high risk" or "rename <step> to …"';
+const EXAMPLES =
+  '"make <step> 2 weeks", "assign <step> to Sarah", "give <step> to the content strategist", "drop <step>", "add a legal review before <step>", "mark <step> as high risk" or "rename <step> to …"';
 
 const stepList = (options: StepEntry[]): string => joinOr(options.map((o) => o.step.name));
 
@@ -31,13 +33,20 @@ function pick(plan: Plan, phrase: string, hint: TargetHint): StepEntry | string 
 }
 
 function applyOne(plan: Plan, op: RefineOp, ctx: RefineContext, last: string | null): Applied {
-  if (op.kind === 'unknown') return { ok: false, question: op.question ?? `I'm not sure what to change for "${op.clause}". You can say, for example, ${EXAMPLES}.` };
+  if (op.kind === 'unknown')
+    return {
+      ok: false,
+      question: op.question ?? `I'm not sure what to change for "${op.clause}". You can say, for example, ${EXAMPLES}.`,
+    };
   if (op.kind === 'add') {
     if (!op.anchor) return applyAdd(plan, op, null, ctx);
     const anchor = pick(plan, op.anchor, { last });
     return typeof anchor === 'string' ? { ok: false, question: anchor } : applyAdd(plan, op, anchor, ctx);
   }
-  const prefer = op.kind === 'assign' && (op.collaboration === 'approval' || op.collaboration === 'review') ? op.collaboration : null;
+  const prefer =
+    op.kind === 'assign' && (op.collaboration === 'approval' || op.collaboration === 'review')
+      ? op.collaboration
+      : null;
   const who = op.kind === 'assign' ? resolveAssignee(op.assignee, ctx.registry) : null;
   const person = who?.kind === 'found' && who.value.kind === 'human';
   const target = pick(plan, op.target, { prefer, last, person });
@@ -57,7 +66,10 @@ function applyOne(plan: Plan, op: RefineOp, ctx: RefineContext, last: string | n
         const titles = who.options.map((o) => ctx.registry.get(o.name)?.definition.title ?? o.name).sort();
         return { ok: false, question: `Which agent do you mean for "${target.step.name}": ${joinOr(titles)}?` };
       }
-      return { ok: false, question: `Who should take "${target.step.name}"? Name a person (e.g. "assign it to Sarah") or an agent (e.g. "give it to the content strategist").` };
+      return {
+        ok: false,
+        question: `Who should take "${target.step.name}"? Name a person (e.g. "assign it to Sarah") or an agent (e.g. "give it to the content strategist").`,
+      };
     }
   }
 }
@@ -69,7 +81,8 @@ function applyOne(plan: Plan, op: RefineOp, ctx: RefineContext, last: string | n
  */
 export function refinePlan(plan: Plan, instruction: string, ctx: RefineContext): RefineResult {
   const clauses = splitInstructions(instruction);
-  if (clauses.length === 0) return { kind: 'unclear', question: `What should I change in the plan? For example: ${EXAMPLES}.` };
+  if (clauses.length === 0)
+    return { kind: 'unclear', question: `What should I change in the plan? For example: ${EXAMPLES}.` };
   const draft: Plan = structuredClone(plan);
   const summaries: string[] = [];
   let last: string | null = null;

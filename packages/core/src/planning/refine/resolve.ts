@@ -10,7 +10,12 @@ const TIE_MARGIN = 0.3;
 const PRONOUN = /^(?:it|that|this|that one|this one|that step|this step|them)$/i;
 
 const norm = (s: string): string => words(s.replace(/_/g, ' ')).join(' ');
-const cleanTarget = (s: string): string => s.trim().replace(/^(?:the|our|a|an)\s+/i, '').replace(/\s+(?:step|task)$/i, '').trim();
+const cleanTarget = (s: string): string =>
+  s
+    .trim()
+    .replace(/^(?:the|our|a|an)\s+/i, '')
+    .replace(/\s+(?:step|task)$/i, '')
+    .trim();
 
 export interface TargetHint {
   /** What the instruction is about, to break ties: approving prefers approval steps. */
@@ -25,7 +30,14 @@ function scoreEntry(e: StepEntry, q: readonly string[], phrase: string, hint: Ta
   const s = e.step;
   const name = stems(s.name);
   const strong = new Set([...name, ...stems(s.id)]);
-  const typeWords = s.type === 'human_approval' ? ['approv'] : s.type === 'build_agent' ? ['build', 'agent'] : s.type === 'subproject' ? ['subproject', 'work'] : [];
+  const typeWords =
+    s.type === 'human_approval'
+      ? ['approv']
+      : s.type === 'build_agent'
+        ? ['build', 'agent']
+        : s.type === 'subproject'
+          ? ['subproject', 'work']
+          : [];
   const weak = new Set([...stems(s.department ?? ''), ...typeWords, ...stems(s.capability ?? '')]);
   let covered = 0;
   for (const w of q) covered += strong.has(w) ? 1 : weak.has(w) ? 0.5 : 0;
@@ -38,7 +50,8 @@ function scoreEntry(e: StepEntry, q: readonly string[], phrase: string, hint: Ta
   if (hint.prefer === 'approval' && approvalStep) score += 0.5;
   else if (!q.includes('approv') && s.type === 'human_approval') score -= 0.4;
   if (hint.prefer === 'review' && name.includes('review')) score += 0.3;
-  if (hint.person && s.assignedHuman === null && (s.collaboration !== null || s.type === 'human_approval')) score += 0.5;
+  if (hint.person && s.assignedHuman === null && (s.collaboration !== null || s.type === 'human_approval'))
+    score += 0.5;
   return score;
 }
 
@@ -57,17 +70,25 @@ export function resolveStep(plan: Plan, rawPhrase: string, hint: TargetHint = {}
   const best = scored[0];
   if (!best) return { kind: 'none' };
   const close = scored.filter((x) => best.score - x.score < TIE_MARGIN);
-  return close.length === 1 ? { kind: 'found', value: best.e } : { kind: 'ambiguous', options: close.slice(0, 4).map((x) => x.e) };
+  return close.length === 1
+    ? { kind: 'found', value: best.e }
+    : { kind: 'ambiguous', options: close.slice(0, 4).map((x) => x.e) };
 }
 
 export type Assignee = { kind: 'agent'; name: string } | { kind: 'human'; name: string };
 
 /** Words that are not somebody's name: asked about rather than stored as a person. */
-const NOT_A_PERSON = /^(?:me|myself|us|someone|somebody|anyone|team|the team|legal|security|design|sales|support|it|them|him|her|a person|a human|people)$/i;
+const NOT_A_PERSON =
+  /^(?:me|myself|us|someone|somebody|anyone|team|the team|legal|security|design|sales|support|it|them|him|her|a person|a human|people)$/i;
 
 /** "the content strategist" → agent, "finance" → its department lead, "Mike from Finance" → a person. */
 export function resolveAssignee(raw: string, registry: AgentRegistry): Resolved<Assignee> {
-  const phrase = raw.trim().replace(/[.!?]+$/, '').replace(/^(?:the|our|a|an)\s+/i, '').replace(/\s+agent$/i, '').trim();
+  const phrase = raw
+    .trim()
+    .replace(/[.!?]+$/, '')
+    .replace(/^(?:the|our|a|an)\s+/i, '')
+    .replace(/\s+agent$/i, '')
+    .trim();
   const q = stems(phrase);
   const agentWords = (name: string, title: string) => [
     new Set(stems(name.replace(/_orchestrator$/, ''))),
@@ -77,7 +98,8 @@ export function resolveAssignee(raw: string, registry: AgentRegistry): Resolved<
   const partial: string[] = [];
   for (const a of registry.agents) {
     const sets = agentWords(a.definition.name, a.definition.title);
-    if (q.length && sets.some((set) => set.size === q.length && q.every((w) => set.has(w)))) exact.push(a.definition.name);
+    if (q.length && sets.some((set) => set.size === q.length && q.every((w) => set.has(w))))
+      exact.push(a.definition.name);
     else if (q.length && sets.some((set) => q.every((w) => set.has(w)))) partial.push(a.definition.name);
   }
   if (exact.length === 1) return { kind: 'found', value: { kind: 'agent', name: exact[0]! } };
@@ -85,10 +107,15 @@ export function resolveAssignee(raw: string, registry: AgentRegistry): Resolved<
   const lead = dept ? registry.departmentLead(dept) : undefined;
   if (lead) return { kind: 'found', value: { kind: 'agent', name: lead.definition.name } };
   const candidates = exact.length > 1 ? exact : partial;
-  const looksLikeName = /^[A-Z][\p{L}'’-]+(?:\s+[A-Z][\p{L}'’-]+)?(?:\s+(?:from|in|on|of)\s+(?:the\s+)?[\p{L}&-]+(?:\s+[A-Z][\p{L}&-]+)?)?$/u.test(phrase);
-  if (looksLikeName && candidates.length === 0) return { kind: 'found', value: { kind: 'human', name: phrase.slice(0, 120) } };
+  const looksLikeName =
+    /^[A-Z][\p{L}'’-]+(?:\s+[A-Z][\p{L}'’-]+)?(?:\s+(?:from|in|on|of)\s+(?:the\s+)?[\p{L}&-]+(?:\s+[A-Z][\p{L}&-]+)?)?$/u.test(
+      phrase,
+    );
+  if (looksLikeName && candidates.length === 0)
+    return { kind: 'found', value: { kind: 'human', name: phrase.slice(0, 120) } };
   if (candidates.length === 1) return { kind: 'found', value: { kind: 'agent', name: candidates[0]! } };
-  if (candidates.length > 1) return { kind: 'ambiguous', options: candidates.map((name) => ({ kind: 'agent', name }) as Assignee) };
+  if (candidates.length > 1)
+    return { kind: 'ambiguous', options: candidates.map((name) => ({ kind: 'agent', name }) as Assignee) };
   // A lowercase single word ("sarah") is most likely a first name.
   if (/^[\p{L}'’-]{2,30}$/u.test(phrase) && !NOT_A_PERSON.test(phrase)) {
     return { kind: 'found', value: { kind: 'human', name: phrase[0]!.toUpperCase() + phrase.slice(1) } };

@@ -5,7 +5,8 @@ export const hours = (value: number): Duration => ({ value, unit: 'hours' });
 export const days = (value: number): Duration => ({ value, unit: 'days' });
 export const weeks = (value: number): Duration => ({ value, unit: 'weeks' });
 
-type StepInput = Omit<TemplateStep, 'type' | 'dependsOn' | 'collaboration'> & Partial<Pick<TemplateStep, 'type' | 'dependsOn' | 'collaboration'>>;
+type StepInput = Omit<TemplateStep, 'type' | 'dependsOn' | 'collaboration'> &
+  Partial<Pick<TemplateStep, 'type' | 'dependsOn' | 'collaboration'>>;
 
 /** A template step with the usual defaults: standard, no dependencies, no person involved. */
 export const step = (s: StepInput): TemplateStep => ({ type: 'standard', dependsOn: [], collaboration: null, ...s });
@@ -20,6 +21,9 @@ export const approval = (s: Omit<StepInput, 'capability' | 'type' | 'collaborati
 /** First match of `pattern` in the request, tidied for a title, or null. */
 export function subjectOf(request: string, pattern: RegExp): string | null {
   const m = pattern.exec(request);
-  const raw = m?.[1]?.trim().replace(/\s+/g, ' ').replace(/[.,!?;:]+$/, '');
+  const raw = m?.[1]
+    ?.trim()
+    .replace(/\s+/g, ' ')
+    .replace(/[.,!?;:]+$/, '');
   return raw && raw.length >= 2 && raw.length <= 60 ? raw : null;
 }

@@ -6,7 +6,13 @@ import { PRODUCT_LAUNCH } from './product-launch.js';
 import { QUARTERLY_BUDGET } from './quarterly-budget.js';
 import { VENDOR_ONBOARDING } from './vendor-onboarding.js';
 
-export const PROJECT_TEMPLATES: ProjectTemplate[] = [PRODUCT_LAUNCH, HIRING, QUARTERLY_BUDGET, VENDOR_ONBOARDING, INCIDENT_POSTMORTEM];
+export const PROJECT_TEMPLATES: ProjectTemplate[] = [
+  PRODUCT_LAUNCH,
+  HIRING,
+  QUARTERLY_BUDGET,
+  VENDOR_ONBOARDING,
+  INCIDENT_POSTMORTEM,
+];
 
 /** A pattern hit is worth this many keyword hits. */
 const PATTERN_WEIGHT = 3;
@@ -20,7 +26,10 @@ export function scoreTemplate(template: ProjectTemplate, request: string): numbe
 }
 
 /** The template whose phrases and words the request uses most; null when none fits well. */
-export function selectTemplate(request: string, templates: readonly ProjectTemplate[] = PROJECT_TEMPLATES): ProjectTemplate | null {
+export function selectTemplate(
+  request: string,
+  templates: readonly ProjectTemplate[] = PROJECT_TEMPLATES,
+): ProjectTemplate | null {
   let best: ProjectTemplate | null = null;
   let bestScore = 0;
   for (const t of templates) {

@@ -27,22 +27,32 @@ describe('project templates', () => {
     expect(PROJECT_TEMPLATES.map((t) => t.id).sort()).toEqual(Object.keys(REQUESTS).sort());
   });
 
-  it.each(PROJECT_TEMPLATES.map((t) => [t.id, t] as const))('should keep %s a DAG of known ids with realistic estimates', (_id, template) => {
-    const ids = new Set(template.steps.map((s) => s.id));
-    expect(ids.size).toBe(template.steps.length);
-    for (const s of template.steps) {
-      for (const d of s.dependsOn) expect(ids.has(d), `${s.id} → ${d}`).toBe(true);
-      expect(['hours', 'days', 'weeks']).toContain(s.duration.unit);
-    }
-    for (const hook of template.localization ?? []) for (const id of [...hook.after, ...hook.before]) expect(ids.has(id)).toBe(true);
-    expect(template.steps.some((s) => s.type === 'human_approval' || s.collaboration)).toBe(true);
-    expect(template.steps.some((s) => s.riskLevel === 'critical' || s.riskLevel === 'high')).toBe(true);
-  });
+  it.each(PROJECT_TEMPLATES.map((t) => [t.id, t] as const))(
+    'should keep %s a DAG of known ids with realistic estimates',
+    (_id, template) => {
+      const ids = new Set(template.steps.map((s) => s.id));
+      expect(ids.size).toBe(template.steps.length);
+      for (const s of template.steps) {
+        for (const d of s.dependsOn) expect(ids.has(d), `${s.id} → ${d}`).toBe(true);
+        expect(['hours', 'days', 'weeks']).toContain(s.duration.unit);
+      }
+      for (const hook of template.localization ?? [])
+        for (const id of [...hook.after, ...hook.before]) expect(ids.has(id)).toBe(true);
+      expect(template.steps.some((s) => s.type === 'human_approval' || s.collaboration)).toBe(true);
+      expect(template.steps.some((s) => s.riskLevel === 'critical' || s.riskLevel === 'high')).toBe(true);
+    },
+  );
 
-  it.each(PROJECT_TEMPLATES.map((t) => [t.id, t] as const))('should name only capabilities a shipped specialist has in %s', (_id, template) => {
-    const specialistCaps = new Set(registry.agents.filter((a) => a.definition.type !== 'orchestrator').flatMap((a) => a.definition.capabilities));
-    for (const s of template.steps) if (s.capability) expect(specialistCaps.has(s.capability), `${s.id}: ${s.capability}`).toBe(true);
-  });
+  it.each(PROJECT_TEMPLATES.map((t) => [t.id, t] as const))(
+    'should name only capabilities a shipped specialist has in %s',
+    (_id, template) => {
+      const specialistCaps = new Set(
+        registry.agents.filter((a) => a.definition.type !== 'orchestrator').flatMap((a) => a.definition.capabilities),
+      );
+      for (const s of template.steps)
+        if (s.capability) expect(specialistCaps.has(s.capability), `${s.id}: ${s.capability}`).toBe(true);
+    },
+  );
 
   it.each(Object.entries(REQUESTS))('should select %s from a typical request', (id, request) => {
     expect(selectTemplate(request)?.id).toBe(id);
@@ -57,36 +67,45 @@ describe('project templates', () => {
     expect(selectTemplate(request)).toBeNull();
   });
 
-  it.each(Object.entries(REQUESTS))('should turn the %s template into a valid plan against the shipped workforce', (id, request) => {
-    const plan = createPlan({ request, registry, match: createTestMatcher(registry) });
-    expect(plan.template).toBe(id);
-    expect(() => PlanSchema.parse(plan)).not.toThrow();
-    expect(validatePlan(plan, registry)).toEqual({ ok: true, errors: [] });
-    const steps = flatSteps(plan).map((e) => e.step);
-    // Every work step that needs a capability got a shipped agent that has it: no gaps by default.
-    for (const s of steps.filter((x) => x.type === 'standard' && x.capability)) {
-      expect(s.assignedAgent, s.id).not.toBeNull();
-      expect(registry.get(s.assignedAgent!)!.definition.capabilities).toContain(s.capability);
-    }
-    expect(steps.some((s) => s.type === 'build_agent')).toBe(false);
-    // People take part, unnamed until the plan is refined.
-    expect(steps.some((s) => (s.type === 'human_approval' || s.collaboration === 'approval') && s.assignedHuman === null)).toBe(true);
-    expect(plan.warnings.some((w) => w.startsWith('People to name:'))).toBe(true);
-    // Each template spans departments, so the work is grouped into subprojects.
-    expect(plan.department).toBe('cross');
-    const subprojects = plan.steps.filter((s) => s.type === 'subproject');
-    expect(subprojects.length).toBeGreaterThanOrEqual(2);
-    for (const sp of subprojects) {
-      expect(sp.steps!.every((s) => s.department === sp.department)).toBe(true);
-      expect(sp.assignedAgent).toBe(registry.departmentLead(sp.department!)!.definition.name);
-    }
-    expect(plan.criticalPath.totalMinutes).toBeGreaterThan(0);
-  });
+  it.each(Object.entries(REQUESTS))(
+    'should turn the %s template into a valid plan against the shipped workforce',
+    (id, request) => {
+      const plan = createPlan({ request, registry, match: createTestMatcher(registry) });
+      expect(plan.template).toBe(id);
+      expect(() => PlanSchema.parse(plan)).not.toThrow();
+      expect(validatePlan(plan, registry)).toEqual({ ok: true, errors: [] });
+      const steps = flatSteps(plan).map((e) => e.step);
+      // Every work step that needs a capability got a shipped agent that has it: no gaps by default.
+      for (const s of steps.filter((x) => x.type === 'standard' && x.capability)) {
+        expect(s.assignedAgent, s.id).not.toBeNull();
+        expect(registry.get(s.assignedAgent!)!.definition.capabilities).toContain(s.capability);
+      }
+      expect(steps.some((s) => s.type === 'build_agent')).toBe(false);
+      // People take part, unnamed until the plan is refined.
+      expect(
+        steps.some((s) => (s.type === 'human_approval' || s.collaboration === 'approval') && s.assignedHuman === null),
+      ).toBe(true);
+      expect(plan.warnings.some((w) => w.startsWith('People to name:'))).toBe(true);
+      // Each template spans departments, so the work is grouped into subprojects.
+      expect(plan.department).toBe('cross');
+      const subprojects = plan.steps.filter((s) => s.type === 'subproject');
+      expect(subprojects.length).toBeGreaterThanOrEqual(2);
+      for (const sp of subprojects) {
+        expect(sp.steps!.every((s) => s.department === sp.department)).toBe(true);
+        expect(sp.assignedAgent).toBe(registry.departmentLead(sp.department!)!.definition.name);
+      }
+      expect(plan.criticalPath.totalMinutes).toBeGreaterThan(0);
+    },
+  );
 
   it('should fill the subject of the request into the title', () => {
     const match = createTestMatcher(registry);
     expect(createPlan({ request: REQUESTS.hiring!, registry, match }).title).toBe('Hiring: senior backend engineer');
-    expect(createPlan({ request: REQUESTS.vendor_onboarding!, registry, match }).title).toBe('Vendor onboarding: payroll provider');
-    expect(createPlan({ request: REQUESTS.incident_postmortem!, registry, match }).title).toBe('Post-mortem: checkout outage');
+    expect(createPlan({ request: REQUESTS.vendor_onboarding!, registry, match }).title).toBe(
+      'Vendor onboarding: payroll provider',
+    );
+    expect(createPlan({ request: REQUESTS.incident_postmortem!, registry, match }).title).toBe(
+      'Post-mortem: checkout outage',
+    );
   });
 });

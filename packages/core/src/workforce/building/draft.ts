@@ -17,7 +17,9 @@ class BadDraftError extends Error {
 }
 
 const textOf = (m: BaseMessage): string =>
-  typeof m.content === 'string' ? m.content : m.content.map((c) => ('text' in c && typeof c.text === 'string' ? c.text : '')).join('');
+  typeof m.content === 'string'
+    ? m.content
+    : m.content.map((c) => ('text' in c && typeof c.text === 'string' ? c.text : '')).join('');
 
 function extractJson(text: string): unknown {
   const start = text.indexOf('{');
@@ -33,10 +35,12 @@ function extractJson(text: string): unknown {
 /** The schema, the required sections and the content safety checks. */
 export function checkLlmDraft(value: unknown): LlmDraft {
   const parsed = LlmDraftSchema.safeParse(value);
-  if (!parsed.success) throw new BadDraftError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw new BadDraftError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
   const headings = new Set([...parsed.data.contextMd.matchAll(/^##\s+(.+?)\s*$/gm)].map((m) => m[1]!.toLowerCase()));
   const missing = CONTEXT_SECTIONS.filter((s) => !headings.has(s.toLowerCase()));
-  if (missing.length > 0) throw new BadDraftError(`contextMd: missing the section(s) ${missing.map((s) => `"## ${s}"`).join(', ')}`);
+  if (missing.length > 0)
+    throw new BadDraftError(`contextMd: missing the section(s) ${missing.map((s) => `"## ${s}"`).join(', ')}`);
   const safety = checkContextMd(parsed.data.contextMd);
   if (safety.errors.length > 0) throw new BadDraftError(`contextMd: ${safety.errors.join('; ')}`);
   return parsed.data;
@@ -51,7 +55,11 @@ export async function draftAgent(deps: DraftDeps, spec: AgentSpec, usage: UsageC
   const templateName = templateById(spec.template).name.toLowerCase();
   const model = deps.llm.chatModel;
   if (!model) {
-    return { draft: draftFromTemplate(spec), source: 'template', notes: [`No language model is configured: drafted offline from the ${templateName} template.`] };
+    return {
+      draft: draftFromTemplate(spec),
+      source: 'template',
+      notes: [`No language model is configured: drafted offline from the ${templateName} template.`],
+    };
   }
   const messages: BaseMessage[] = [new SystemMessage(draftSystemPrompt()), new HumanMessage(draftUserPrompt(spec))];
   let lastProblem = '';
@@ -62,10 +70,30 @@ export async function draftAgent(deps: DraftDeps, spec: AgentSpec, usage: UsageC
       const reply = await model.invoke(messages);
       raw = textOf(reply);
       const u = (reply as AIMessage).usage_metadata;
-      await deps.usage.record(usage, { provider: deps.llm.info.provider, model: deps.llm.info.model, promptTokens: u?.input_tokens ?? 0, completionTokens: u?.output_tokens ?? 0, durationMs: Date.now() - started, agentName: 'agent_builder' });
+      await deps.usage.record(usage, {
+        provider: deps.llm.info.provider,
+        model: deps.llm.info.model,
+        promptTokens: u?.input_tokens ?? 0,
+        completionTokens: u?.output_tokens ?? 0,
+        durationMs: Date.now() - started,
+        agentName: 'agent_builder',
+      });
       const out = checkLlmDraft(extractJson(raw));
-      const draft = { definition: definitionOf(spec, { title: out.title, description: out.description, keywords: out.keywords.length ? out.keywords : spec.keywords }), contextMd: out.contextMd.trim() + '\n', ...functionFiles(spec) };
-      return { draft, source: 'llm', notes: attempt > 1 ? [`The model's first draft was malformed (${lastProblem}); its repaired draft was used.`] : [] };
+      const draft = {
+        definition: definitionOf(spec, {
+          title: out.title,
+          description: out.description,
+          keywords: out.keywords.length ? out.keywords : spec.keywords,
+        }),
+        contextMd: out.contextMd.trim() + '\n',
+        ...functionFiles(spec),
+      };
+      return {
+        draft,
+        source: 'llm',
+        notes:
+          attempt > 1 ? [`The model's first draft was malformed (${lastProblem}); its repaired draft was used.`] : [],
+      };
     } catch (err) {
       const e = err as Error;
       lastProblem = e.message;
@@ -74,5 +102,9 @@ export async function draftAgent(deps: DraftDeps, spec: AgentSpec, usage: UsageC
       messages.push(new AIMessage(raw || '(empty)'), new HumanMessage(repairPrompt(e.message)));
     }
   }
-  return { draft: draftFromTemplate(spec), source: 'template', notes: [`The model's draft could not be used (${lastProblem}): drafted from the ${templateName} template instead.`] };
+  return {
+    draft: draftFromTemplate(spec),
+    source: 'template',
+    notes: [`The model's draft could not be used (${lastProblem}): drafted from the ${templateName} template instead.`],
+  };
 }

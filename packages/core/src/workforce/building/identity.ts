@@ -2,7 +2,13 @@ import type { AgentTemplateId, CreateAgentBuildBody } from '@orchestrator/contra
 import { departmentLabel } from '../../org/answers.js';
 import type { AgentRegistry } from '../../registry/registry.js';
 import type { CapabilityIndex } from '../../routing/capability-index.js';
-import { chooseTemplate, departmentProfile, departmentProfileFor, templateById, type DepartmentProfile } from './templates.js';
+import {
+  chooseTemplate,
+  departmentProfile,
+  departmentProfileFor,
+  templateById,
+  type DepartmentProfile,
+} from './templates.js';
 import type { AgentSpec } from './types.js';
 
 /** The role noun of the agent, from the verb of the request. */
@@ -29,16 +35,32 @@ const TEMPLATE_CAPABILITY: Record<AgentTemplateId, string | null> = {
   department_specialist: null,
 };
 
-const STOPWORDS = new Set('a an the and or for of to in on at by with from that who which we i you it is are be need needs want wants agent agents new build create make can could should would please our my us this these those into about as one some'.split(' '));
+const STOPWORDS = new Set(
+  'a an the and or for of to in on at by with from that who which we i you it is are be need needs want wants agent agents new build create make can could should would please our my us this these those into about as one some'.split(
+    ' ',
+  ),
+);
 
-const snake = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
-const titleCase = (s: string) => s.split('_').filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
+const snake = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+const titleCase = (s: string) =>
+  s
+    .split('_')
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join(' ');
 
 /** "We need an agent that reviews vendor contracts for legal risk" → "Reviews vendor contracts for legal risk." */
 export function describeTask(request: string): string {
   const core = request
     .trim()
-    .replace(/^(please\s+)?((we|i)\s+(need|want|would like)|(can|could)\s+you\s+(build|create|make)|(build|create|make|add|hire))\s+(us\s+)?(an?|one|new|another)?\s*(new\s+)?(ai\s+)?(agent|assistant|specialist|bot)?\s*(that|who|which|to|for)?\s*/i, '')
+    .replace(
+      /^(please\s+)?((we|i)\s+(need|want|would like)|(can|could)\s+you\s+(build|create|make)|(build|create|make|add|hire))\s+(us\s+)?(an?|one|new|another)?\s*(new\s+)?(ai\s+)?(agent|assistant|specialist|bot)?\s*(that|who|which|to|for)?\s*/i,
+      '',
+    )
     .replace(/[.!?\s]+$/, '');
   const text = core.length >= 3 ? core : request.trim();
   return `${text[0]!.toUpperCase()}${text.slice(1)}.`.slice(0, 900);
@@ -52,10 +74,17 @@ function keywordsOf(request: string, extra: string[]): string[] {
 /** A department named in the request that the registry already has ("…for finance"). */
 function namedDepartment(request: string, registry: AgentRegistry): string | undefined {
   const text = request.toLowerCase();
-  return registry.departments().find((d) => d !== 'executive' && new RegExp(`\\b${d.replace(/[-_]/g, '[ _-]?')}\\b`).test(text));
+  return registry
+    .departments()
+    .find((d) => d !== 'executive' && new RegExp(`\\b${d.replace(/[-_]/g, '[ _-]?')}\\b`).test(text));
 }
 
-function chooseDepartment(request: string, registry: AgentRegistry, index: CapabilityIndex | undefined, hint: string | null | undefined): string {
+function chooseDepartment(
+  request: string,
+  registry: AgentRegistry,
+  index: CapabilityIndex | undefined,
+  hint: string | null | undefined,
+): string {
   const fromHint = hint && hint !== 'cross' ? (hint.startsWith('new:') ? hint.slice(4) : hint) : null;
   if (fromHint && /^[a-z][a-z0-9_-]{1,40}$/.test(fromHint) && fromHint !== 'executive') return fromHint;
   const profile = departmentProfileFor(request);
@@ -78,7 +107,13 @@ export function chooseManager(department: string, registry: AgentRegistry, profi
   return registry.root()?.definition.name ?? 'ceo_orchestrator';
 }
 
-function chooseCapabilities(request: string, profile: DepartmentProfile | undefined, template: AgentTemplateId, stepCapability: string | null, department: string): string[] {
+function chooseCapabilities(
+  request: string,
+  profile: DepartmentProfile | undefined,
+  template: AgentTemplateId,
+  stepCapability: string | null,
+  department: string,
+): string[] {
   const caps: string[] = [];
   if (stepCapability) caps.push(stepCapability);
   for (const [cue, cap] of profile?.capabilities ?? []) if (cue.test(request)) caps.push(cap);
@@ -119,7 +154,8 @@ export function specifyAgent(input: SpecInput, registry: AgentRegistry, index?: 
   const template = o.template ?? chooseTemplate(input.request);
   const department = o.department ?? chooseDepartment(cueText, registry, index, input.departmentHint);
   const profile = departmentProfile(department) ?? departmentProfileFor(cueText);
-  const capabilities = o.capabilities ?? chooseCapabilities(cueText, profile, template, input.capability ?? null, department);
+  const capabilities =
+    o.capabilities ?? chooseCapabilities(cueText, profile, template, input.capability ?? null, department);
   const role = ROLES.find(([re]) => re.test(input.request))?.[1] ?? 'specialist';
   const subject = capabilities[0]!.split('_')[0]!;
   const parts = [...new Set([snake(department), ...(subject === role.split('_')[0] ? [] : [subject]), role])];

@@ -1,5 +1,14 @@
 export type { AgentSpec, DraftResult } from './types.js';
-export { AGENT_TEMPLATES, CONTEXT_SECTIONS, DEPARTMENT_PROFILES, chooseTemplate, departmentProfile, departmentProfileFor, templateById, type DepartmentProfile } from './templates.js';
+export {
+  AGENT_TEMPLATES,
+  CONTEXT_SECTIONS,
+  DEPARTMENT_PROFILES,
+  chooseTemplate,
+  departmentProfile,
+  departmentProfileFor,
+  templateById,
+  type DepartmentProfile,
+} from './templates.js';
 export { specifyAgent, chooseManager, uniqueName, describeTask, type SpecInput } from './identity.js';
 export { draftFromTemplate, definitionOf } from './offline-drafter.js';
 export { draftAgent, checkLlmDraft, type DraftDeps } from './draft.js';

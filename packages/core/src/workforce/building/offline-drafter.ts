@@ -6,7 +6,10 @@ import type { AgentSpec } from './types.js';
 const bullets = (items: readonly string[]) => items.map((i) => `- ${i}`);
 
 /** agent.yaml of the new agent: every organisation fact comes from the spec, never from a model. */
-export function definitionOf(spec: AgentSpec, overrides: { title?: string; description?: string; keywords?: string[] } = {}): AgentDefinition {
+export function definitionOf(
+  spec: AgentSpec,
+  overrides: { title?: string; description?: string; keywords?: string[] } = {},
+): AgentDefinition {
   return {
     name: spec.name,
     title: overrides.title ?? spec.title,
@@ -24,7 +27,9 @@ export function definitionOf(spec: AgentSpec, overrides: { title?: string; descr
 
 /** The function skeleton's files, when the agent is function-based. */
 export function functionFiles(spec: AgentSpec): Pick<AgentDraft, 'moduleSource' | 'inputSchemaSource'> {
-  return spec.type === 'function' ? { moduleSource: moduleSource(spec), inputSchemaSource: inputSchemaSource(spec) } : { moduleSource: null, inputSchemaSource: null };
+  return spec.type === 'function'
+    ? { moduleSource: moduleSource(spec), inputSchemaSource: inputSchemaSource(spec) }
+    : { moduleSource: null, inputSchemaSource: null };
 }
 
 /**
@@ -57,7 +62,9 @@ export function draftFromTemplate(spec: AgentSpec): AgentDraft {
     '## Escalation',
     ...bullets([
       `Escalate to \`${spec.reportsTo}\` when the task is outside ${spec.capabilities.map((c) => `\`${c}\``).join(', ')} or needs a decision above your role.`,
-      ...(profile?.escalation ?? ['Anything with high or critical risk is prepared for a person to approve, never done on your own.']),
+      ...(profile?.escalation ?? [
+        'Anything with high or critical risk is prepared for a person to approve, never done on your own.',
+      ]),
     ]),
     '',
   ].join('\n');

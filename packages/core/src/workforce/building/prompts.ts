@@ -33,7 +33,11 @@ export function draftUserPrompt(spec: AgentSpec): string {
     `Reports to: ${spec.reportsTo} (escalate to this agent)`,
     `Capabilities: ${spec.capabilities.join(', ')}`,
     `Template: ${template.name} — ${template.description}`,
-    ...(spec.type === 'function' ? ['It is a function-based agent: its code cleans CSV tables deterministically; the Context.md documents what it does and its limits.'] : []),
+    ...(spec.type === 'function'
+      ? [
+          'It is a function-based agent: its code cleans CSV tables deterministically; the Context.md documents what it does and its limits.',
+        ]
+      : []),
     ...(profile ? [`Department guidance: ${[...profile.responsibilities, ...profile.escalation].join(' ')}`] : []),
   ].join('\n');
 }

@@ -9,7 +9,14 @@ export interface ChatImprovementRequest {
 
 export type ChatImprovementResult =
   /** A proposal waits for approval (in the Approvals queue or on the chat card). */
-  | { kind: 'proposed'; improvementId: string; approvalId: string; reason: string; diff: string; source: 'llm' | 'offline' }
+  | {
+      kind: 'proposed';
+      improvementId: string;
+      approvalId: string;
+      reason: string;
+      diff: string;
+      source: 'llm' | 'offline';
+    }
   /** The agent already has an open proposal: one at a time, so this feedback was not turned into another. */
   | { kind: 'already_open'; improvementId: string; approvalId: string | null; reason: string }
   /** Nothing to approve: the feedback is already in Context.md, or the agent cannot be improved. */

@@ -2,7 +2,13 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
 import { CONTEXT_MD_MAX_BYTES } from '@orchestrator/contracts';
 import { checkContextMd } from '../context-safety.js';
-import { improverRepairPrompt, improverUserPrompt, IMPROVER_SYSTEM_PROMPT, LlmProposalSchema, type LlmProposal } from './prompts.js';
+import {
+  improverRepairPrompt,
+  improverUserPrompt,
+  IMPROVER_SYSTEM_PROMPT,
+  LlmProposalSchema,
+  type LlmProposal,
+} from './prompts.js';
 import type { ProposeInput } from './types.js';
 
 /** A reply that cannot be used as it is: shown back to the model once (repair). */
@@ -13,7 +19,9 @@ class BadProposalError extends Error {
 export type LlmProposeResult = { ok: true; proposal: LlmProposal } | { ok: false; error: string };
 
 const textOf = (m: BaseMessage): string =>
-  typeof m.content === 'string' ? m.content : m.content.map((c) => ('text' in c && typeof c.text === 'string' ? c.text : '')).join('');
+  typeof m.content === 'string'
+    ? m.content
+    : m.content.map((c) => ('text' in c && typeof c.text === 'string' ? c.text : '')).join('');
 
 function extractJson(text: string): unknown {
   const start = text.indexOf('{');
@@ -29,14 +37,22 @@ function extractJson(text: string): unknown {
 /** Schema plus what makes a Context.md usable: size, safe text, a real change, the title kept. */
 function validate(value: unknown, input: ProposeInput): LlmProposal {
   const parsed = LlmProposalSchema.safeParse(value);
-  if (!parsed.success) throw new BadProposalError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw new BadProposalError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
+    );
   const contextMd = parsed.data.contextMd.replace(/\r\n/g, '\n');
-  if (contextMd.length > CONTEXT_MD_MAX_BYTES) throw new BadProposalError(`contextMd: ${contextMd.length} characters; the limit is ${CONTEXT_MD_MAX_BYTES}`);
+  if (contextMd.length > CONTEXT_MD_MAX_BYTES)
+    throw new BadProposalError(`contextMd: ${contextMd.length} characters; the limit is ${CONTEXT_MD_MAX_BYTES}`);
   const check = checkContextMd(contextMd);
   if (check.errors.length) throw new BadProposalError(`contextMd: ${check.errors.join('; ')}`);
-  if (contextMd.trim() === input.agent.contextMd.trim()) throw new BadProposalError('contextMd is identical to the current version: change what the feedback asks for');
+  if (contextMd.trim() === input.agent.contextMd.trim())
+    throw new BadProposalError('contextMd is identical to the current version: change what the feedback asks for');
   const title = input.agent.contextMd.split('\n').find((l) => /^#\s/.test(l));
-  if (title && !contextMd.split('\n').some((l) => l.trim() === title.trim())) throw new BadProposalError(`contextMd must keep the title line “${title.trim()}” and return the whole file, not a fragment`);
+  if (title && !contextMd.split('\n').some((l) => l.trim() === title.trim()))
+    throw new BadProposalError(
+      `contextMd must keep the title line “${title.trim()}” and return the whole file, not a fragment`,
+    );
   return { contextMd: contextMd.endsWith('\n') ? contextMd : `${contextMd}\n`, reason: parsed.data.reason.trim() };
 }
 
@@ -46,8 +62,15 @@ function validate(value: unknown, input: ProposeInput): LlmProposal {
  * with the problem (one repair); after that — or on a provider error — the caller falls back to
  * the offline improver. Never throws.
  */
-export async function proposeWithLlm(model: BaseChatModel, input: ProposeInput, options: { timeoutMs?: number } = {}): Promise<LlmProposeResult> {
-  const structured = typeof model.bindTools === 'function' ? model.withStructuredOutput(LlmProposalSchema, { name: 'propose_context_change', includeRaw: true }) : undefined;
+export async function proposeWithLlm(
+  model: BaseChatModel,
+  input: ProposeInput,
+  options: { timeoutMs?: number } = {},
+): Promise<LlmProposeResult> {
+  const structured =
+    typeof model.bindTools === 'function'
+      ? model.withStructuredOutput(LlmProposalSchema, { name: 'propose_context_change', includeRaw: true })
+      : undefined;
   const signal = () => AbortSignal.timeout(options.timeoutMs ?? 60_000);
   const ask = async (messages: BaseMessage[]): Promise<{ value: () => unknown; raw: string }> => {
     if (structured) {
@@ -60,7 +83,10 @@ export async function proposeWithLlm(model: BaseChatModel, input: ProposeInput, 
     const text = textOf(reply);
     return { value: () => extractJson(text), raw: text };
   };
-  const messages: BaseMessage[] = [new SystemMessage(IMPROVER_SYSTEM_PROMPT), new HumanMessage(improverUserPrompt(input))];
+  const messages: BaseMessage[] = [
+    new SystemMessage(IMPROVER_SYSTEM_PROMPT),
+    new HumanMessage(improverUserPrompt(input)),
+  ];
   for (let attempt = 1; ; attempt++) {
     let raw = '';
     try {

@@ -4,7 +4,11 @@ import type { ImprovementEvidence, ProposeInput } from './types.js';
 /** What the model must return: the whole revised Context.md and why. */
 export const LlmProposalSchema = z.object({
   contextMd: z.string().min(1).describe('The complete revised Context.md (Markdown), not a fragment or a diff.'),
-  reason: z.string().min(1).max(1500).describe('Two or three sentences: what changes and which feedback or evidence it answers.'),
+  reason: z
+    .string()
+    .min(1)
+    .max(1500)
+    .describe('Two or three sentences: what changes and which feedback or evidence it answers.'),
 });
 export type LlmProposal = z.infer<typeof LlmProposalSchema>;
 
@@ -17,11 +21,19 @@ export const IMPROVER_SYSTEM_PROMPT = [
 
 function evidenceText(evidence: ImprovementEvidence): string {
   const parts: string[] = [];
-  if (evidence.ratings.length) parts.push(`Recent ratings (1–5):\n${evidence.ratings.map((r) => `- ${r.rating}/5 on “${r.task.slice(0, 160)}”${r.comment ? `: ${r.comment}` : ''}`).join('\n')}`);
-  if (evidence.rejections.length) parts.push(`Steps a reviewer rejected:\n${evidence.rejections.map((r) => `- ${r.action}: ${r.notes}`).join('\n')}`);
+  if (evidence.ratings.length)
+    parts.push(
+      `Recent ratings (1–5):\n${evidence.ratings.map((r) => `- ${r.rating}/5 on “${r.task.slice(0, 160)}”${r.comment ? `: ${r.comment}` : ''}`).join('\n')}`,
+    );
+  if (evidence.rejections.length)
+    parts.push(`Steps a reviewer rejected:\n${evidence.rejections.map((r) => `- ${r.action}: ${r.notes}`).join('\n')}`);
   if (evidence.errors.length) {
-    const rate = evidence.recentTasks ? ` (${evidence.recentTasks.failed} of the last ${evidence.recentTasks.total} tasks failed)` : '';
-    parts.push(`Recent errors${rate}:\n${evidence.errors.map((e) => `- ${e.category}: ${e.message.slice(0, 200)}`).join('\n')}`);
+    const rate = evidence.recentTasks
+      ? ` (${evidence.recentTasks.failed} of the last ${evidence.recentTasks.total} tasks failed)`
+      : '';
+    parts.push(
+      `Recent errors${rate}:\n${evidence.errors.map((e) => `- ${e.category}: ${e.message.slice(0, 200)}`).join('\n')}`,
+    );
   }
   return parts.join('\n\n');
 }
@@ -38,4 +50,5 @@ export function improverUserPrompt(input: ProposeInput): string {
     .join('\n\n');
 }
 
-export const improverRepairPrompt = (problem: string) => `That answer could not be used: ${problem}. Reply again with only the corrected JSON object {"contextMd": …, "reason": …}.`;
+export const improverRepairPrompt = (problem: string) =>
+  `That answer could not be used: ${problem}. Reply again with only the corrected JSON object {"contextMd": …, "reason": …}.`;

@@ -12,14 +12,25 @@ import type { ImprovementProposal, ProposeInput } from './types.js';
  */
 export async function proposeImprovement(llm: LlmProvider, input: ProposeInput): Promise<ImprovementProposal> {
   const base = { agentName: input.agent.name, baseVersion: input.agent.version };
-  const diff = (contextMd: string) => unifiedDiff('Context.md', input.agent.contextMd, contextMd, `version ${input.agent.version}`, 'proposed');
+  const diff = (contextMd: string) =>
+    unifiedDiff('Context.md', input.agent.contextMd, contextMd, `version ${input.agent.version}`, 'proposed');
   let llmFailure: string | undefined;
   if (llm.chatModel) {
     const result = await proposeWithLlm(llm.chatModel, input);
-    if (result.ok) return { ...base, ...result.proposal, diff: diff(result.proposal.contextMd), source: 'llm', changed: true };
+    if (result.ok)
+      return { ...base, ...result.proposal, diff: diff(result.proposal.contextMd), source: 'llm', changed: true };
     llmFailure = result.error;
   }
   const offline = proposeOffline(input);
-  const reason = llmFailure ? `The model's proposal could not be used (${llmFailure}), so the offline improver made this one instead. ${offline.reason}` : offline.reason;
-  return { ...base, contextMd: offline.contextMd, reason, diff: diff(offline.contextMd), source: 'offline', changed: offline.added.length > 0 };
+  const reason = llmFailure
+    ? `The model's proposal could not be used (${llmFailure}), so the offline improver made this one instead. ${offline.reason}`
+    : offline.reason;
+  return {
+    ...base,
+    contextMd: offline.contextMd,
+    reason,
+    diff: diff(offline.contextMd),
+    source: 'offline',
+    changed: offline.added.length > 0,
+  };
 }

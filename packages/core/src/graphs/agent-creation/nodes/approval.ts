@@ -1,5 +1,10 @@
 import { interrupt, type LangGraphRunnableConfig } from '@langchain/langgraph';
-import { buildContextOf, type AgentCreationDeps, type AgentCreationInterrupt, type AgentCreationResume } from '../deps.js';
+import {
+  buildContextOf,
+  type AgentCreationDeps,
+  type AgentCreationInterrupt,
+  type AgentCreationResume,
+} from '../deps.js';
 import type { AgentCreationStateType, AgentCreationUpdate } from '../state.js';
 
 /** Raises the approval (idempotent) in its own node, so the interrupt below has nothing before it. */
@@ -7,8 +12,18 @@ export const requestApprovalNode =
   (deps: AgentCreationDeps) =>
   async (state: AgentCreationStateType, config: LangGraphRunnableConfig): Promise<AgentCreationUpdate> => {
     const ctx = buildContextOf(config);
-    const approval = await deps.builds.requestApproval(ctx, { spec: state.spec, draft: state.draft!, validation: state.validation!, draftSource: state.draftSource ?? 'template', notes: state.notes });
-    await deps.builds.progress(ctx, { status: 'awaiting_approval', approvalId: approval.id, validation: state.validation! });
+    const approval = await deps.builds.requestApproval(ctx, {
+      spec: state.spec,
+      draft: state.draft!,
+      validation: state.validation!,
+      draftSource: state.draftSource ?? 'template',
+      notes: state.notes,
+    });
+    await deps.builds.progress(ctx, {
+      status: 'awaiting_approval',
+      approvalId: approval.id,
+      validation: state.validation!,
+    });
     return { approvalId: approval.id };
   };
 
@@ -17,7 +32,11 @@ export const awaitApprovalNode =
   (deps: AgentCreationDeps) =>
   async (state: AgentCreationStateType, config: LangGraphRunnableConfig): Promise<AgentCreationUpdate> => {
     const ctx = buildContextOf(config);
-    const answer = interrupt<AgentCreationInterrupt, AgentCreationResume>({ kind: 'agent_creation', buildId: ctx.buildId, approvalId: state.approvalId! });
+    const answer = interrupt<AgentCreationInterrupt, AgentCreationResume>({
+      kind: 'agent_creation',
+      buildId: ctx.buildId,
+      approvalId: state.approvalId!,
+    });
     if (answer.decision === 'approve') return { decision: answer };
     const error = `Rejected${answer.decidedBy ? ` by ${answer.decidedBy}` : ''}${answer.notes ? `: ${answer.notes}` : ''}`;
     await deps.builds.progress(ctx, { status: 'rejected', error });

@@ -9,7 +9,12 @@ export const deployNode =
     const ctx = buildContextOf(config);
     await deps.builds.progress(ctx, { status: 'deploying' });
     try {
-      const { agentName } = await deps.builds.deploy(ctx, { spec: state.spec, draft: state.draft!, approvalId: state.approvalId!, decidedBy: state.decision?.decidedBy ?? null });
+      const { agentName } = await deps.builds.deploy(ctx, {
+        spec: state.spec,
+        draft: state.draft!,
+        approvalId: state.approvalId!,
+        decidedBy: state.decision?.decidedBy ?? null,
+      });
       await deps.builds.progress(ctx, { status: 'deployed', agentName });
       return { outcome: 'deployed', agentName };
     } catch (err) {

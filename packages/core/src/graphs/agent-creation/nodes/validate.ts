@@ -11,8 +11,20 @@ export const validateNode =
     const validation = await validateDraft(deps, state.spec, state.draft!, { workspaceId: ctx.workspaceId });
     if (!validation.passed) {
       const failing = validation.checks.filter((c) => !c.passed).map((c) => `${c.name}: ${c.detail}`);
-      const tasks = validation.tasks.filter((t) => !t.passed).map((t) => `sample task failed: ${t.checks.filter((c) => !c.passed).map((c) => c.detail).join('; ')}`);
-      await deps.builds.progress(ctx, { status: 'failed', validation, error: `Validation failed — ${[...failing, ...tasks].join(' · ') || 'no sample task passed'}` });
+      const tasks = validation.tasks
+        .filter((t) => !t.passed)
+        .map(
+          (t) =>
+            `sample task failed: ${t.checks
+              .filter((c) => !c.passed)
+              .map((c) => c.detail)
+              .join('; ')}`,
+        );
+      await deps.builds.progress(ctx, {
+        status: 'failed',
+        validation,
+        error: `Validation failed — ${[...failing, ...tasks].join(' · ') || 'no sample task passed'}`,
+      });
       return { validation, outcome: 'failed' };
     }
     return { validation };

@@ -11,7 +11,14 @@ export const awaitApprovalNode =
   async (state: ImprovementStateType, config: LangGraphRunnableConfig): Promise<ImprovementUpdate> => {
     const ctx = improvementContextOf(config);
     const proposal = state.proposal!;
-    const { approvalId } = await deps.store.requestApproval(ctx, { threadId: improvementThreadId(ctx.improvementId), proposal });
-    const decision = interrupt<ImprovementInterrupt, ImprovementDecision>({ kind: 'approval', improvementId: ctx.improvementId, approvalId });
+    const { approvalId } = await deps.store.requestApproval(ctx, {
+      threadId: improvementThreadId(ctx.improvementId),
+      proposal,
+    });
+    const decision = interrupt<ImprovementInterrupt, ImprovementDecision>({
+      kind: 'approval',
+      improvementId: ctx.improvementId,
+      approvalId,
+    });
     return { approvalId, decision };
   };

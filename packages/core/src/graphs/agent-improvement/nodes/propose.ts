@@ -15,11 +15,19 @@ export const proposeNode =
     if (!request) throw new Error('agent-improvement: the run started without a request');
     const agent = await deps.agents.current(ctx, request.agentName);
     if (!agent) {
-      const end: ImprovementEnd = { status: 'failed', reason: `${request.agentName} is not an active agent (retired, invalid or unknown), so there is nothing to improve.` };
+      const end: ImprovementEnd = {
+        status: 'failed',
+        reason: `${request.agentName} is not an active agent (retired, invalid or unknown), so there is nothing to improve.`,
+      };
       await deps.store.finish(ctx, end);
       return { end };
     }
-    const proposal = await proposeImprovement(deps.llm, { agent, triggerType: request.triggerType, feedback: request.feedback, evidence: request.evidence });
+    const proposal = await proposeImprovement(deps.llm, {
+      agent,
+      triggerType: request.triggerType,
+      feedback: request.feedback,
+      evidence: request.evidence,
+    });
     await deps.store.saveProposal(ctx, proposal);
     if (!proposal.changed) {
       const end: ImprovementEnd = { status: 'failed', reason: proposal.reason };

@@ -7,7 +7,10 @@ export const rejectNode =
   (deps: AgentImprovementGraphDeps) =>
   async (state: ImprovementStateType, config: LangGraphRunnableConfig): Promise<ImprovementUpdate> => {
     const d = state.decision;
-    const end: ImprovementEnd = { status: 'rejected', reason: `Rejected${d?.decidedBy ? ` by ${d.decidedBy}` : ''}${d?.notes ? `: ${d.notes}` : ''}.` };
+    const end: ImprovementEnd = {
+      status: 'rejected',
+      reason: `Rejected${d?.decidedBy ? ` by ${d.decidedBy}` : ''}${d?.notes ? `: ${d.notes}` : ''}.`,
+    };
     await deps.store.finish(improvementContextOf(config), end);
     return { end };
   };

@@ -29,9 +29,18 @@ export const delegateNode =
     let lastError: unknown;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const loads = await deps.loads.snapshot(ctx.workspaceId);
-      const decision: RouteDecision | undefined = pending && attempt === 0
-        ? { agent: pending.agent, candidates: [], reason: 'Completing the task with the information you gave.' }
-        : routeTask({ task, registry, index: deps.index(), loads, preferred: state.intent?.agent, sticky: state.stickyAgent, exclude: tried });
+      const decision: RouteDecision | undefined =
+        pending && attempt === 0
+          ? { agent: pending.agent, candidates: [], reason: 'Completing the task with the information you gave.' }
+          : routeTask({
+              task,
+              registry,
+              index: deps.index(),
+              loads,
+              preferred: state.intent?.agent,
+              sticky: state.stickyAgent,
+              exclude: tried,
+            });
       if (!decision) break;
       const agent = registry.get(decision.agent);
       if (!agent) break;
@@ -41,10 +50,23 @@ export const delegateNode =
       const started = Date.now();
       let outcome: ExecutionOutcome;
       try {
-        outcome = await executeAgent(deps, config, agent, task, { usage: { workspaceId: ctx.workspaceId, conversationId: ctx.conversationId }, delegatedBy: 'the CEO orchestrator' });
+        outcome = await executeAgent(deps, config, agent, task, {
+          usage: { workspaceId: ctx.workspaceId, conversationId: ctx.conversationId },
+          delegatedBy: 'the CEO orchestrator',
+        });
       } catch (err) {
         lastError = err;
-        await deps.delegations.record({ ...ctx, task, agent: decision.agent, candidates: decision.candidates, reason: decision.reason, fallbackFrom: null, outcome: 'failed', durationMs: Date.now() - started, contextVersion: agent.version ?? null });
+        await deps.delegations.record({
+          ...ctx,
+          task,
+          agent: decision.agent,
+          candidates: decision.candidates,
+          reason: decision.reason,
+          fallbackFrom: null,
+          outcome: 'failed',
+          durationMs: Date.now() - started,
+          contextVersion: agent.version ?? null,
+        });
         continue;
       } finally {
         await deps.loads.release(ctx.workspaceId, decision.agent);
@@ -59,10 +81,34 @@ export const delegateNode =
         };
       }
       const fallbackFrom = firstChoice !== decision.agent ? firstChoice : null;
-      const id = await deps.delegations.record({ ...ctx, task, agent: decision.agent, candidates: decision.candidates, reason: decision.reason, fallbackFrom, outcome: 'succeeded', durationMs: Date.now() - started, contextVersion: agent.version ?? null });
-      const delegation: DelegationInfo = { id, agent: decision.agent, agentTitle: agent.definition.title, reason: decision.reason, candidates: decision.candidates, fallbackFrom, kind: outcome.work, rating: null, contextVersion: agent.version ?? null };
+      const id = await deps.delegations.record({
+        ...ctx,
+        task,
+        agent: decision.agent,
+        candidates: decision.candidates,
+        reason: decision.reason,
+        fallbackFrom,
+        outcome: 'succeeded',
+        durationMs: Date.now() - started,
+        contextVersion: agent.version ?? null,
+      });
+      const delegation: DelegationInfo = {
+        id,
+        agent: decision.agent,
+        agentTitle: agent.definition.title,
+        reason: decision.reason,
+        candidates: decision.candidates,
+        fallbackFrom,
+        kind: outcome.work,
+        rating: null,
+        contextVersion: agent.version ?? null,
+      };
       return {
-        ...replyUpdate(outcome.text, 'DELEGATE', { offline: outcome.work !== 'context_llm', replyAgent: decision.agent, replyMeta: { delegation, ...(outcome.work === 'offline_draft' ? { offlineDraft: true } : {}) } }),
+        ...replyUpdate(outcome.text, 'DELEGATE', {
+          offline: outcome.work !== 'context_llm',
+          replyAgent: decision.agent,
+          replyMeta: { delegation, ...(outcome.work === 'offline_draft' ? { offlineDraft: true } : {}) },
+        }),
         messages: [new AIMessage(outcome.text)],
         pendingTask: null,
         stickyAgent: decision.agent,
@@ -71,7 +117,11 @@ export const delegateNode =
     if (lastError) throw lastError;
     const reply = tried.length > 0 ? busyReply(deps, tried) : capabilityGapReply(deps, task, state.intent ?? null);
     await streamComputedText(config, reply, deps.chunkDelayMs);
-    return { ...replyUpdate(reply, 'DELEGATE', { replyMeta: { capabilityGap: true } }), messages: [new AIMessage(reply)], pendingTask: null };
+    return {
+      ...replyUpdate(reply, 'DELEGATE', { replyMeta: { capabilityGap: true } }),
+      messages: [new AIMessage(reply)],
+      pendingTask: null,
+    };
   };
 
 function busyReply(deps: ConversationGraphDeps, tried: string[]): string {

@@ -14,7 +14,10 @@ const quote = (text: string) => `> ${text.replace(/\n/g, '\n> ')}`;
 
 function diffBlock(diff: string): string {
   const lines = diff.replace(/\n$/, '').split('\n');
-  const shown = lines.length > MAX_DIFF_LINES ? [...lines.slice(0, MAX_DIFF_LINES), `… ${lines.length - MAX_DIFF_LINES} more lines in the approval`] : lines;
+  const shown =
+    lines.length > MAX_DIFF_LINES
+      ? [...lines.slice(0, MAX_DIFF_LINES), `… ${lines.length - MAX_DIFF_LINES} more lines in the approval`]
+      : lines;
   return ['```diff', ...shown, '```'].join('\n');
 }
 
@@ -61,7 +64,8 @@ export const improvementNode =
     let improvement: Record<string, unknown> | null = null;
     let offline = true;
     if (!agent) {
-      reply = 'Which agent is this feedback about? Name it (for example “the blog post writer”) and I will propose the change to its instructions.';
+      reply =
+        'Which agent is this feedback about? Name it (for example “the blog post writer”) and I will propose the change to its instructions.';
     } else if (!deps.improvements) {
       reply = [
         `Understood — this is feedback on **${agent.definition.title}** (\`${agent.definition.name}\`):`,
@@ -74,10 +78,19 @@ export const improvementNode =
       const ctx = runContext(config);
       const result = await deps.improvements.propose({ ...ctx, agentName: agent.definition.name, feedback });
       reply = replyFor(agent, feedback, result);
-      improvement = { id: result.improvementId, kind: result.kind, approvalId: result.kind === 'ended' ? null : result.approvalId };
+      improvement = {
+        id: result.improvementId,
+        kind: result.kind,
+        approvalId: result.kind === 'ended' ? null : result.approvalId,
+      };
       offline = result.kind !== 'proposed' || result.source === 'offline';
     }
     await streamComputedText(config, reply, deps.chunkDelayMs);
-    const replyMeta = agent ? { improvementTarget: agent.definition.name, ...(improvement ? { improvement } : {}) } : null;
-    return { ...replyUpdate(reply, agent ? 'IMPROVE_AGENT' : 'CLARIFY', { replyMeta, offline }), messages: [new AIMessage(reply)] };
+    const replyMeta = agent
+      ? { improvementTarget: agent.definition.name, ...(improvement ? { improvement } : {}) }
+      : null;
+    return {
+      ...replyUpdate(reply, agent ? 'IMPROVE_AGENT' : 'CLARIFY', { replyMeta, offline }),
+      messages: [new AIMessage(reply)],
+    };
   };

@@ -21,8 +21,14 @@ export function planSummary(plan: Plan, version: number): string {
   const builds = steps.filter((s) => s.type === 'build_agent');
   return [
     `**${plan.title}** — plan v${version}: ${steps.length} steps across ${departments.map(departmentLabel).join(', ') || 'one team'}, about **${plan.criticalPath.display.value} ${plan.criticalPath.display.unit}** on the critical path.`,
-    ...(humans.length ? [`${humans.length} step${humans.length === 1 ? '' : 's'} involve people${toAssign ? ` (${toAssign} still to assign)` : ''}.`] : []),
-    ...(builds.length ? [`Missing capabilities: ${builds.map((b) => b.name).join('; ')} — a \`build_agent\` step comes first.`] : []),
+    ...(humans.length
+      ? [
+          `${humans.length} step${humans.length === 1 ? '' : 's'} involve people${toAssign ? ` (${toAssign} still to assign)` : ''}.`,
+        ]
+      : []),
+    ...(builds.length
+      ? [`Missing capabilities: ${builds.map((b) => b.name).join('; ')} — a \`build_agent\` step comes first.`]
+      : []),
     ...plan.warnings.map((w) => `⚠ ${w}`),
     '',
     'Approve it on the card, or tell me what to change — e.g. “make the budget step 2 weeks”, “assign the review to Sarah”, “drop the social media step”.',
@@ -36,12 +42,21 @@ export const planNode =
     const ctx = runContext(config);
     const registry = deps.registry();
     const match = createAgentMatcher(registry, deps.index(), await deps.loads.snapshot(ctx.workspaceId));
-    const plan = createPlan({ request: messageText(state.messages.at(-1)!), registry, match, department: state.intent?.department ?? null, horizon: state.intent?.horizon ?? null, now: new Date() });
+    const plan = createPlan({
+      request: messageText(state.messages.at(-1)!),
+      registry,
+      match,
+      department: state.intent?.department ?? null,
+      horizon: state.intent?.horizon ?? null,
+      now: new Date(),
+    });
     const stored = await deps.projects.createWithPlan({ ...ctx, plan, changeSummary: 'Initial plan' });
     const reply = planSummary(plan, stored.version);
     await streamComputedText(config, reply, deps.chunkDelayMs);
     return {
-      ...replyUpdate(reply, 'CREATE_PROJECT', { replyMeta: { project: { id: stored.projectId, version: stored.version } } }),
+      ...replyUpdate(reply, 'CREATE_PROJECT', {
+        replyMeta: { project: { id: stored.projectId, version: stored.version } },
+      }),
       messages: [new AIMessage(reply)],
       activeProject: { id: stored.projectId, version: stored.version },
     };

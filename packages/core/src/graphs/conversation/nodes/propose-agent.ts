@@ -19,7 +19,11 @@ function describeSpec(spec: AgentSpec): string {
  * would fill it, and how to have it built (the build itself needs the person's request).
  */
 export function capabilityGapReply(deps: ConversationGraphDeps, task: string, intent: IntentResult | null): string {
-  const spec = specifyAgent({ request: task, departmentHint: intent?.department ?? null }, deps.registry(), deps.index());
+  const spec = specifyAgent(
+    { request: task, departmentHint: intent?.department ?? null },
+    deps.registry(),
+    deps.index(),
+  );
   const near = deps.index().rank(task, { limit: 1 })[0];
   const nearAgent = near && near.score >= 0.1 ? deps.registry().get(near.agent) : undefined;
   return [
@@ -27,8 +31,15 @@ export function capabilityGapReply(deps: ConversationGraphDeps, task: string, in
     '',
     `What would fill the gap: a permanent agent such as ${describeSpec(spec)}: its own Context.md, validated on sample tasks and approved by you before it joins the org chart.`,
     '',
-    deps.agentBuilds ? 'Ask me to build it (for example “We need an agent that …”) and I will draft it, validate it and ask for your approval.' : 'Building agents is not available in this setup, so I have not started one.',
-    ...(nearAgent ? ['', `The closest existing agent is ${nearAgent.definition.title} (\`${nearAgent.definition.name}\`), but it does not cover this work.`] : []),
+    deps.agentBuilds
+      ? 'Ask me to build it (for example “We need an agent that …”) and I will draft it, validate it and ask for your approval.'
+      : 'Building agents is not available in this setup, so I have not started one.',
+    ...(nearAgent
+      ? [
+          '',
+          `The closest existing agent is ${nearAgent.definition.title} (\`${nearAgent.definition.name}\`), but it does not cover this work.`,
+        ]
+      : []),
   ].join('\n');
 }
 
@@ -44,7 +55,10 @@ export const proposeAgentNode =
     if (!deps.agentBuilds) {
       const reply = capabilityGapReply(deps, request, state.intent ?? null);
       await streamComputedText(config, reply, deps.chunkDelayMs);
-      return { ...replyUpdate(reply, 'BUILD_AGENT', { replyMeta: { capabilityGap: true, proposedDepartment: department } }), messages: [new AIMessage(reply)] };
+      return {
+        ...replyUpdate(reply, 'BUILD_AGENT', { replyMeta: { capabilityGap: true, proposedDepartment: department } }),
+        messages: [new AIMessage(reply)],
+      };
     }
     const ctx = runContext(config);
     const build = await deps.agentBuilds.start({ ...ctx, request, departmentHint: department });
@@ -54,5 +68,10 @@ export const proposeAgentNode =
       `Next: I draft its Context.md${build.spec.type === 'function' ? ' and its module with an input schema' : ''}, validate it on sample tasks, and then ask for your approval here before it joins the org chart. Progress follows in this conversation.`,
     ].join('\n');
     await streamComputedText(config, reply, deps.chunkDelayMs);
-    return { ...replyUpdate(reply, 'BUILD_AGENT', { replyMeta: { agentBuildId: build.id, capabilityGap: true, proposedDepartment: department } }), messages: [new AIMessage(reply)] };
+    return {
+      ...replyUpdate(reply, 'BUILD_AGENT', {
+        replyMeta: { agentBuildId: build.id, capabilityGap: true, proposedDepartment: department },
+      }),
+      messages: [new AIMessage(reply)],
+    };
   };

@@ -21,13 +21,23 @@ export const refinePlanNode =
       return { ...replyUpdate(reply, 'CREATE_PROJECT'), messages: [new AIMessage(reply)], ...extra };
     };
     if (!current || current.summary.approvedAt || current.summary.status !== 'awaiting_plan_approval') {
-      return say(`The plan of “${current?.summary.title ?? 'that project'}” is ${current?.summary.approvedAt ? 'already approved' : 'no longer open for changes'}, so I have not changed it. Ask for a new project if the scope has changed.`, { activeProject: null });
+      return say(
+        `The plan of “${current?.summary.title ?? 'that project'}” is ${current?.summary.approvedAt ? 'already approved' : 'no longer open for changes'}, so I have not changed it. Ask for a new project if the scope has changed.`,
+        { activeProject: null },
+      );
     }
     const registry = deps.registry();
     const match = createAgentMatcher(registry, deps.index(), await deps.loads.snapshot(ctx.workspaceId));
     const result = refinePlan(current.plan, messageText(state.messages.at(-1)!), { registry, match, now: new Date() });
     if (result.kind === 'unclear') return say(result.question);
-    const stored = await deps.projects.revisePlan({ workspaceId: ctx.workspaceId, projectId: active.id, baseVersion: current.version, plan: result.plan, changeSummary: result.changeSummary, author: ctx.userId ?? 'user' });
+    const stored = await deps.projects.revisePlan({
+      workspaceId: ctx.workspaceId,
+      projectId: active.id,
+      baseVersion: current.version,
+      plan: result.plan,
+      changeSummary: result.changeSummary,
+      author: ctx.userId ?? 'user',
+    });
     const reply = `${result.changeSummary}\n\n${planSummary(result.plan, stored.version)}`;
     await streamComputedText(config, reply, deps.chunkDelayMs);
     return {

@@ -14,7 +14,10 @@ export const understandNode =
     const history = state.messages
       .slice(0, -1)
       .slice(-HISTORY_TURNS)
-      .map((m) => ({ role: m.getType() === 'human' ? ('user' as const) : ('assistant' as const), content: messageText(m) }));
+      .map((m) => ({
+        role: m.getType() === 'human' ? ('user' as const) : ('assistant' as const),
+        content: messageText(m),
+      }));
     const parsed = parseOrgQuestion(deps.registry(), text, state.focus);
     const query = resolveFollowUp(parsed, text, state.query);
     const intent = await deps.intents.classify({ text, history });

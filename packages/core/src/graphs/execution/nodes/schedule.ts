@@ -4,7 +4,10 @@ import type { ExecutionInterrupt, ExecutionResume, RunContext } from '../../../e
 import type { ExecutionGraphDeps } from '../deps.js';
 import type { ExecutionStateType, ExecutionUpdate } from '../state.js';
 
-export const runContextOf = (config: LangGraphRunnableConfig, deps?: Pick<ExecutionGraphDeps, 'stepCommit'>): RunContext => {
+export const runContextOf = (
+  config: LangGraphRunnableConfig,
+  deps?: Pick<ExecutionGraphDeps, 'stepCommit'>,
+): RunContext => {
   const c = config.configurable ?? {};
   const commit = deps?.stepCommit?.(config);
   return { workspaceId: String(c.workspaceId), projectId: String(c.projectId), ...(commit ? { commit } : {}) };
@@ -31,18 +34,38 @@ export const scheduleNode =
     if (readySteps(state.steps, state.done).some((s) => !state.failures[s.key])) return {};
     const question: ExecutionInterrupt = failure.agentDevelopment
       ? { kind: 'agent_development', errorId: failure.errorId ?? '', stepKey, capability: failure.capability ?? null }
-      : { kind: 'error', errorId: failure.errorId ?? '', stepKey, category: failure.category, message: failure.message };
+      : {
+          kind: 'error',
+          errorId: failure.errorId ?? '',
+          stepKey,
+          category: failure.category,
+          message: failure.message,
+        };
     const answer = interrupt<ExecutionInterrupt, ExecutionResume>(question);
     if (answer.kind !== 'recovery') return {};
     const round = (state.retries[stepKey]?.round ?? 0) + 1;
     switch (answer.action) {
       case 'retry':
-        return { failures: { [stepKey]: null }, retries: { [stepKey]: { round, agent: state.retries[stepKey]?.agent ?? null } } };
+        return {
+          failures: { [stepKey]: null },
+          retries: { [stepKey]: { round, agent: state.retries[stepKey]?.agent ?? null } },
+        };
       case 'reassign':
         return { failures: { [stepKey]: null }, retries: { [stepKey]: { round, agent: answer.agent ?? null } } };
       case 'skip':
         await deps.store.setStepStatus(ctx, stepKey, 'skipped');
-        return { failures: { [stepKey]: null }, done: { [stepKey]: { status: 'skipped', agent: null, resultRef: null, preview: null, reason: 'Skipped by a person after a failure' } } };
+        return {
+          failures: { [stepKey]: null },
+          done: {
+            [stepKey]: {
+              status: 'skipped',
+              agent: null,
+              resultRef: null,
+              preview: null,
+              reason: 'Skipped by a person after a failure',
+            },
+          },
+        };
       case 'abort':
         return { aborted: `Aborted by a person at step ${stepKey}: ${failure.message}` };
     }
