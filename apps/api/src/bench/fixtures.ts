@@ -3,6 +3,10 @@ import path from 'node:path';
 import type { Plan, PlanStep } from '@orchestrator/contracts';
 
 export const NOOP_AGENT = 'bench_noop';
+export const LARGE_AGENT = 'bench_large_result';
+
+/** The hook the large-result agent reads: how many bytes of markdown to return. */
+export const RESULT_BYTES_HOOK = '__orchestratorBenchResultBytes';
 
 /** The hook the no-op agent calls when it starts, so the bench can time each step. */
 export const MARK_HOOK = '__orchestratorBenchMark';
@@ -61,17 +65,75 @@ export async function noopAgentsDir(shippedDir: string, into: string): Promise<s
   return dir;
 }
 
-const step = (id: string, dependsOn: string[]): PlanStep => ({
+/**
+ * Adds a function agent that returns a large markdown result (ASCII table rows, the size the
+ * bench sets in RESULT_BYTES_HOOK) to an agents folder: how a step produces a 100 MB result.
+ * It builds the text as a real agent might, from a 1 MiB block repeated, in a few milliseconds.
+ */
+export async function addLargeResultAgent(agentsDir: string): Promise<void> {
+  const agent = path.join(agentsDir, 'operations', LARGE_AGENT);
+  await mkdir(agent, { recursive: true });
+  await writeFile(
+    path.join(agent, 'agent.yaml'),
+    [
+      `name: ${LARGE_AGENT}`,
+      'title: Bench Large Result',
+      'department: operations',
+      'type: function',
+      'reportsTo: operations_manager_orchestrator',
+      'description: >-',
+      '  Returns a markdown table of the size the benchmark asks for; used only by the large-result',
+      '  benchmark to measure memory and event-loop delay while a step result is stored.',
+      'capabilities:',
+      '  - bench_large_result',
+      'risk:',
+      '  default: low',
+      'limits:',
+      '  maxConcurrent: 10',
+      '',
+    ].join('\n'),
+  );
+  await writeFile(
+    path.join(agent, 'Context.md'),
+    '# Bench Large Result\n\n## Role\nReturns a large table.\n\n## Responsibilities\nNothing else.\n\n## Inputs\nAny task.\n\n## Outputs\nA markdown table.\n\n## Quality bar\nNone.\n\n## Escalation\nNone.\n',
+  );
+  await writeFile(
+    path.join(agent, 'index.ts'),
+    [
+      'const large = {',
+      '  timeoutMs: 600000,',
+      '  inputSchema: (z: { object: (shape: object) => unknown; string: () => unknown }) => z.object({ task: z.string() }),',
+      '  parseTask: (task: string) => ({ input: { task } }),',
+      '  run: () => {',
+      `    const bytes = Number((globalThis as { ${RESULT_BYTES_HOOK}?: number }).${RESULT_BYTES_HOOK} ?? 1048576);`,
+      "    const rows: string[] = ['| row | value | note |\\n|---|---|---|\\n'];",
+      '    for (let i = 0, size = rows[0].length; size < 1048576; i++) {',
+      '      const row = `| ${i} | ${(i * 7919) % 100003} | bench result row ${i % 97} |\\n`;',
+      '      rows.push(row);',
+      '      size += row.length;',
+      '    }',
+      "    const block = rows.join('').slice(0, 1048576);",
+      '    const markdown = block.repeat(Math.floor(bytes / block.length)) + block.slice(0, bytes % block.length);',
+      '    return { markdown, data: null };',
+      '  },',
+      '};',
+      'export default large;',
+      '',
+    ].join('\n'),
+  );
+}
+
+const step = (id: string, dependsOn: string[], agent = NOOP_AGENT, capability = 'bench_noop_step'): PlanStep => ({
   id,
   name: `Bench step ${id}`,
   description: `No-op step ${id}.`,
   type: 'standard',
   department: 'operations',
   dependsOn,
-  assignedAgent: NOOP_AGENT,
+  assignedAgent: agent,
   assignedHuman: null,
   collaboration: null,
-  capability: 'bench_noop_step',
+  capability,
   riskLevel: 'low',
   estimatedDuration: { value: 1, unit: 'hours' },
 });
@@ -102,3 +164,7 @@ export const parallelPlan = (n: number): Plan =>
     `Bench parallel ${n}`,
     Array.from({ length: n }, (_, i) => step(id(i), [])),
   );
+
+/** One step whose agent returns a large result (see addLargeResultAgent). */
+export const largeResultPlan = (): Plan =>
+  plan('Bench large result', [step('large', [], LARGE_AGENT, 'bench_large_result')]);
