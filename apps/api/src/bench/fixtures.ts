@@ -5,11 +5,49 @@ import type { Plan, PlanStep } from '@orchestrator/contracts';
 export const NOOP_AGENT = 'bench_noop';
 export const LARGE_AGENT = 'bench_large_result';
 
-/** The hook the large-result agent reads: how many bytes of markdown to return. */
-export const RESULT_BYTES_HOOK = '__orchestratorBenchResultBytes';
-
-/** The hook the no-op agent calls when it starts, so the bench can time each step. */
+/** The hook the no-op agent calls when it starts (with its prior results), so the bench can time each step. */
 export const MARK_HOOK = '__orchestratorBenchMark';
+
+/** The hook the large-result agent reads: what to return (a LargeResultSpec). */
+export const RESULT_SPEC_HOOK = '__orchestratorBenchResultSpec';
+
+export interface LargeResultSpec {
+  /** Characters of markdown (one character is one byte unless `unicode`). */
+  chars: number;
+  /** Return one string (joined by the agent) instead of 1 MiB pieces. */
+  asString?: boolean;
+  /** Put multi-byte characters and surrogate pairs in every row (pieces then cut pairs in half). */
+  unicode?: boolean;
+  /** Called when the agent starts and right before it returns: the bench tells its work from ours. */
+  started?: () => void;
+  returning?: () => void;
+}
+
+/**
+ * What the large-result agent returns for a spec: a markdown table in pieces of 1 MiB, each a
+ * string of its own (so the result really takes its size in memory), yielding to the event loop
+ * between pieces as a well-behaved agent building a large result does. Self-contained: its source
+ * is written into the agent's module, and tests call it to know the expected text.
+ */
+export async function largeMarkdown(spec: LargeResultSpec): Promise<string[]> {
+  const mark = spec.unicode ? ' café 😀' : '';
+  const rows = ['| row | value | note |\n|---|---|---|\n'];
+  for (let row = 0, chars = 0; chars < 1048576; row++) {
+    const line = `| ${row} | ${(row * 7919) % 100003} | bench row ${row % 97}${mark} |\n`;
+    rows.push(line);
+    chars += line.length;
+  }
+  const block = rows.join('');
+  const pieces: string[] = [];
+  for (let size = 0, i = 0; size < spec.chars; i++) {
+    // Slicing the concatenation copies it into a new string: every piece has memory of its own.
+    const piece = (`| piece ${i} | | |\n` + block).slice(0, Math.min(1048576, spec.chars - size));
+    pieces.push(piece);
+    size += piece.length;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return pieces;
+}
 
 /**
  * A copy of the shipped workforce plus one function agent that returns at once: the bench
@@ -53,8 +91,8 @@ export async function noopAgentsDir(shippedDir: string, into: string): Promise<s
       'const noop = {',
       '  inputSchema: (z: { object: (shape: object) => unknown; string: () => unknown }) => z.object({ task: z.string() }),',
       '  parseTask: (task: string) => ({ input: { task } }),',
-      '  run: () => {',
-      `    (globalThis as { ${MARK_HOOK}?: () => void }).${MARK_HOOK}?.();`,
+      '  run: (_input: unknown, ctx: { priorResults?: unknown }) => {',
+      `    (globalThis as { ${MARK_HOOK}?: (prior: unknown) => void }).${MARK_HOOK}?.(ctx.priorResults);`,
       "    return { markdown: 'done', data: null };",
       '  },',
       '};',
@@ -66,9 +104,8 @@ export async function noopAgentsDir(shippedDir: string, into: string): Promise<s
 }
 
 /**
- * Adds a function agent that returns a large markdown result (ASCII table rows, the size the
- * bench sets in RESULT_BYTES_HOOK) to an agents folder: how a step produces a 100 MB result.
- * It builds the text as a real agent might, from a 1 MiB block repeated, in a few milliseconds.
+ * Adds a function agent that returns a large markdown result (largeMarkdown of the spec the
+ * caller sets in RESULT_SPEC_HOOK) to an agents folder: how a step produces a 100 MB result.
  */
 export async function addLargeResultAgent(agentsDir: string): Promise<void> {
   const agent = path.join(agentsDir, 'operations', LARGE_AGENT);
@@ -100,20 +137,17 @@ export async function addLargeResultAgent(agentsDir: string): Promise<void> {
   await writeFile(
     path.join(agent, 'index.ts'),
     [
+      `const build = ${largeMarkdown.toString()};`,
       'const large = {',
       '  timeoutMs: 600000,',
       '  inputSchema: (z: { object: (shape: object) => unknown; string: () => unknown }) => z.object({ task: z.string() }),',
       '  parseTask: (task: string) => ({ input: { task } }),',
-      '  run: () => {',
-      `    const bytes = Number((globalThis as { ${RESULT_BYTES_HOOK}?: number }).${RESULT_BYTES_HOOK} ?? 1048576);`,
-      "    const rows: string[] = ['| row | value | note |\\n|---|---|---|\\n'];",
-      '    for (let i = 0, size = rows[0].length; size < 1048576; i++) {',
-      '      const row = `| ${i} | ${(i * 7919) % 100003} | bench result row ${i % 97} |\\n`;',
-      '      rows.push(row);',
-      '      size += row.length;',
-      '    }',
-      "    const block = rows.join('').slice(0, 1048576);",
-      '    const markdown = block.repeat(Math.floor(bytes / block.length)) + block.slice(0, bytes % block.length);',
+      '  run: async () => {',
+      `    const spec = (globalThis as { ${RESULT_SPEC_HOOK}?: Parameters<typeof build>[0] }).${RESULT_SPEC_HOOK} ?? { chars: 1048576 };`,
+      '    spec.started?.();',
+      '    const pieces = await build(spec);',
+      "    const markdown = spec.asString ? pieces.join('') : pieces;",
+      '    spec.returning?.();',
       '    return { markdown, data: null };',
       '  },',
       '};',
@@ -165,6 +199,9 @@ export const parallelPlan = (n: number): Plan =>
     Array.from({ length: n }, (_, i) => step(id(i), [])),
   );
 
-/** One step whose agent returns a large result (see addLargeResultAgent). */
-export const largeResultPlan = (): Plan =>
-  plan('Bench large result', [step('large', [], LARGE_AGENT, 'bench_large_result')]);
+/** A step whose agent returns a large result (see addLargeResultAgent), optionally one that builds on it. */
+export const largeResultPlan = (withDependent = false): Plan =>
+  plan('Bench large result', [
+    step('large', [], LARGE_AGENT, 'bench_large_result'),
+    ...(withDependent ? [step('after', ['large'], NOOP_AGENT)] : []),
+  ]);
