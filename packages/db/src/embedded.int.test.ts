@@ -1,11 +1,12 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openPool } from './connect.js';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded.js';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle, type SupervisionEvent } from './embedded.js';
 
 const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const asRoot = process.getuid?.() === 0;
@@ -36,12 +37,67 @@ async function running(pid: number): Promise<boolean> {
   return stat !== undefined && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
 }
 
+async function until(what: string, done: () => boolean | Promise<boolean>): Promise<void> {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20)))
+    if (await done()) return;
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 /** The OS user Postgres runs as: `postgres` when we are root, else ourselves. */
 function postgresUser(): { uid?: number; gid?: number } {
   if (!asRoot) return {};
   const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
   return { uid: id('-u'), gid: id('-g') };
 }
+
+describe('embedded Postgres supervision', () => {
+  it('should restart the postmaster on the same port when it is killed, and a pool should reconnect', async () => {
+    const events: SupervisionEvent[] = [];
+    const dir = await dataDir();
+    const server = await start({ dataDir: dir, onSupervision: (e) => events.push(e) });
+    const broken: Error[] = [];
+    const pool = await openPool(server.url(), { max: 2, onConnectionError: (err) => broken.push(err) });
+    cleanups.push(() => pool.end());
+    const client = await pool.connect(); // a checked-out connection, like a session's advisory lock
+    cleanups.push(async () => client.release());
+
+    process.kill(await postmasterPid(dir), 'SIGKILL');
+    await until('the restart', () => events.some((e) => e.kind === 'restarted'));
+
+    expect(events[0]).toEqual({ kind: 'exited', code: null, signal: 'SIGKILL' });
+    expect(broken.length).toBeGreaterThan(0);
+    expect((await pool.query<{ ok: number }>('select 1 as ok')).rows).toEqual([{ ok: 1 }]);
+  });
+
+  it('should give up after the configured attempts when the postmaster cannot be started again', async () => {
+    const events: SupervisionEvent[] = [];
+    const dir = await dataDir();
+    const server = await start({
+      dataDir: dir,
+      restart: { attempts: 3, firstDelayMs: 300 },
+      onSupervision: (e) => events.push(e),
+    });
+    process.kill(await postmasterPid(dir), 'SIGKILL');
+    // Its port taken by another program: every start fails.
+    const holder = net.createServer((socket) => socket.destroy());
+    cleanups.push(() => new Promise((r) => holder.close(r)));
+    await until(
+      'the port to be free',
+      () =>
+        new Promise<boolean>((resolve) => {
+          holder.once('error', () => resolve(false));
+          holder.listen(server.port, '127.0.0.1', () => resolve(true));
+        }),
+    );
+    await until('giving up', () => events.some((e) => e.kind === 'gave_up'));
+
+    expect(events.map((e) => e.kind)).toEqual(['exited', 'restart_failed', 'restart_failed', 'gave_up']);
+    const gaveUp = events.at(-1) as Extract<SupervisionEvent, { kind: 'gave_up' }>;
+    expect(gaveUp.attempts).toBe(3);
+    expect(gaveUp.error.code).toBe('db/embedded_failed');
+    expect(gaveUp.error.message).toMatch(/already in use/);
+  });
+});
 
 describe('embedded Postgres start-up with a leftover postmaster.pid', () => {
   it('should not signal an unrelated live process named by a stale postmaster.pid, and should start', async () => {

