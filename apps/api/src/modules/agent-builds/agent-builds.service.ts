@@ -113,12 +113,7 @@ export class AgentBuildsService implements OnModuleInit, OnApplicationBootstrap,
   }
 
   onModuleInit(): void {
-    const offDecided = this.approvals.onDecided((approval, context) => this.onDecided(approval, context));
-    const offWithdrawn = this.approvals.onWithdrawn((approval, workspaceId) => this.onWithdrawn(approval, workspaceId));
-    this.unsubscribe = () => {
-      offDecided();
-      offWithdrawn();
-    };
+    this.unsubscribe = this.approvals.onWithdrawn((approval, workspaceId) => this.onWithdrawn(approval, workspaceId));
   }
 
   /** Builds in progress when the process stopped continue; decisions taken meanwhile are carried out. */
@@ -291,8 +286,8 @@ export class AgentBuildsService implements OnModuleInit, OnApplicationBootstrap,
     return record.build;
   }
 
-  private onDecided(approval: Approval, context: DecisionContext): void {
-    if (approval.kind !== 'agent_creation') return;
+  /** A decision on a build's deployment (kind `agent_creation`, see ApprovalDecisionDispatcher). */
+  carryOutDecision(approval: Approval, context: DecisionContext): void {
     // Kept short (the decision's HTTP response waits for listeners): the deployment runs in the background.
     this.track(
       this.repository.byApproval(context.workspaceId, approval.id).then((record) => {

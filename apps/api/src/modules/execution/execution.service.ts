@@ -44,14 +44,14 @@ export class ExecutionService implements OnModuleInit {
       await this.runner.enqueue({ workspaceId: ctx.workspaceId, projectId: project.id });
       return running;
     });
-    // A decision (or an expiry) resumes the paused run.
-    this.approvals.onDecided((approval, decision) => this.onDecided(approval, decision.workspaceId));
   }
 
-  private async onDecided(approval: Approval, workspaceId: string): Promise<void> {
-    // Workforce approvals (deploying a built agent, applying an improvement) are carried out by their
-    // own services, which resume the project that waits on them once the change is in place.
-    if (!approval.projectId || approval.kind === 'agent_creation' || approval.kind === 'agent_improvement') return;
+  /**
+   * A decision (or an expiry) on an approval a project's run waits for (kinds `action`, `plan`,
+   * `budget`; see ApprovalDecisionDispatcher): the paused run resumes with it.
+   */
+  async resumeAfterDecision(approval: Approval, workspaceId: string): Promise<void> {
+    if (!approval.projectId) return;
     const summary = await this.projects.summary(workspaceId, approval.projectId);
     if (!summary) return;
     const ctx = { workspaceId, projectId: approval.projectId };
