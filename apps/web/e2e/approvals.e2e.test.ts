@@ -70,10 +70,15 @@ async function screenshots(page: Page, name: string, focus: Locator): Promise<vo
   await page.setViewportSize({ width: 1440, height: 900 });
 }
 
-/** Approves, from the Approvals page, everything waiting, and waits until the rows have left the queue. */
-async function approveWaiting(page: Page): Promise<void> {
-  await page.goto(`${system.url}/approvals`);
-  await expect.poll(() => page.getByTestId('approval-row').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+/**
+ * Approves, from the Approvals page filtered to the project, everything it waits for, and waits
+ * until the rows have left the queue. (Other tests' approvals, e.g. an improvement proposed from a
+ * rejection, are not this journey's to decide.)
+ */
+async function approveWaiting(page: Page, projectId: string): Promise<void> {
+  await page.goto(`${system.url}/approvals?projectId=${projectId}`);
+  // Generous: on a loaded machine the page and the live request can take a while.
+  await expect.poll(() => page.getByTestId('approval-row').count(), { timeout: 30_000 }).toBeGreaterThan(0);
   const ids = await page
     .getByTestId('approval-row')
     .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-approval-id')));
@@ -123,7 +128,7 @@ describe('journey 2: approve paused steps', () => {
       const status = await settled(id);
       if (status === 'completed') break;
       if (status === 'paused_for_approval') {
-        await approveWaiting(page);
+        await approveWaiting(page, id);
       } else if (status === 'paused_on_error' || status === 'paused_for_agent_development') {
         await page.goto(`${system.url}/projects/${id}`);
         const skip = page.getByTestId('recover-skip').first();
@@ -180,7 +185,7 @@ describe('journey 2: travel back to a checkpoint', () => {
     // Two rounds of approvals: the first step, then the two that follow it; the fourth waits.
     for (let round = 0; round < 2; round++) {
       expect(await settled(id)).toBe('paused_for_approval');
-      await approveWaiting(page);
+      await approveWaiting(page, id);
     }
     expect(await settled(id)).toBe('paused_for_approval');
     const history = (await (await fetch(`${system.url}/api/projects/${id}/checkpoints`)).json()) as {
