@@ -135,6 +135,18 @@ describe('rollback', () => {
     );
     expect(audit.entries).toHaveLength(1);
 
+    // A checkpoint from before the rollback whose later results the rollback discarded stays as history only.
+    const discarded = before.find((c) => c.completedSteps.length >= 3)!;
+    const unchanged = await snapshot(id);
+    for (const mode of ['rollback', 'fork'] as const) {
+      const refused = await travel(id, discarded.checkpointId, mode);
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.message).toMatch(
+        /can no longer be restored: an earlier rollback discarded the results of/,
+      );
+    }
+    expect(await snapshot(id)).toEqual(unchanged);
+
     // Resumed, the steps after the checkpoint run again, each asking for approval again.
     const asked = await approvalCount(id);
     expect((await api(app.baseUrl, 'POST', `/api/projects/${id}/resume`, {})).status).toBe(200);

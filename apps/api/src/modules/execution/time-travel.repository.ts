@@ -23,6 +23,21 @@ export class TimeTravelRepository {
     return rows[0]?.ok === true;
   }
 
+  /**
+   * Of the steps finished at the checkpoint, those whose rows are not finished now: an earlier
+   * rollback to an older checkpoint reset them and dropped their results, so this checkpoint can no
+   * longer be restored as it was.
+   */
+  async discardedSteps(db: PoolClient, workspaceId: string, projectId: string, finished: string[]): Promise<string[]> {
+    const { rows } = await db.query<{ name: string }>(
+      `select name from project_steps
+        where workspace_id = $1 and project_id = $2 and step_key = any($3) and status not in ('completed', 'skipped')
+        order by position, step_key`,
+      [workspaceId, projectId, finished],
+    );
+    return rows.map((r) => r.name);
+  }
+
   /** Steps not finished at the checkpoint wait to run again; their results of later runs are dropped. */
   async resetSteps(db: PoolClient, workspaceId: string, projectId: string, keepFinished: string[]): Promise<void> {
     await db.query(

@@ -65,6 +65,7 @@ export class TimeTravelService {
         );
       await this.holdRuns(tx, project.id, project.title);
       const restored = await restore(this.engine.rollback(ctx, checkpointId, tx));
+      await this.assertRestorable(tx, req.workspaceId, projectId, restored);
       await this.repository.resetSteps(tx, req.workspaceId, projectId, restored.finishedSteps);
       await this.repository.resolveOpenErrors(tx, req.workspaceId, projectId, req.userId);
       const paused =
@@ -120,6 +121,7 @@ export class TimeTravelService {
           tx,
         ),
       );
+      await this.assertRestorable(tx, req.workspaceId, projectId, restored);
       await this.repository.copySteps(tx, req.workspaceId, projectId, created.id, restored.finishedSteps);
       // On both projects, so each one's audit trail tells where the fork came from.
       await this.audit.append(
@@ -141,6 +143,20 @@ export class TimeTravelService {
     });
     this.publisher.projectUpdated(req.workspaceId, fork);
     return this.projectsService.detail(req, fork.id);
+  }
+
+  private async assertRestorable(
+    tx: PoolClient,
+    workspaceId: string,
+    projectId: string,
+    restored: RestoredCheckpoint,
+  ): Promise<void> {
+    const discarded = await this.repository.discardedSteps(tx, workspaceId, projectId, restored.finishedSteps);
+    if (discarded.length > 0)
+      throw new AppError(
+        'project/invalid_transition',
+        `Checkpoint ${restored.checkpointId} can no longer be restored: an earlier rollback discarded the results of ${discarded.join(', ')}. Choose a checkpoint after that rollback.`,
+      );
   }
 
   private async holdRuns(tx: PoolClient, projectId: string, title: string): Promise<void> {
