@@ -13,6 +13,7 @@ import { APP_CONFIG, DATABASE_HANDLE, LLM_PROVIDER, PG_POOL } from './database/t
 import { AgentBuildsModule } from './modules/agent-builds/agent-builds.module.js';
 import { AgentImprovementsModule } from './modules/agent-improvements/agent-improvements.module.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
+import { ApprovalDecisionsModule } from './modules/approval-decisions/approval-decisions.module.js';
 import { ApprovalsModule } from './modules/approvals/approvals.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { ConversationsModule } from './modules/conversations/conversations.module.js';
@@ -85,6 +86,7 @@ export class AppModule implements NestModule {
         ApprovalsModule,
         AgentImprovementsModule,
         AgentBuildsModule,
+        ApprovalDecisionsModule,
         GatewayModule,
         ...staticWebApp(runtime.config),
       ],

@@ -116,7 +116,9 @@ export type { AgentLoadInfo, AgentLoadTracker, DelegationRecord, DelegationStore
 export type { ProjectStore, NewProjectPlan, PlanRevision, CurrentPlan } from './projects/ports.js';
 export { canTransition, allowedTransitions, isTerminal } from './projects/lifecycle.js';
 export {
+  CheckpointNotFound,
   ExecutionEngine,
+  type RestoredCheckpoint,
   type ExecutionControl,
   type ExecutionEngineDeps,
   type PendingInterrupt,

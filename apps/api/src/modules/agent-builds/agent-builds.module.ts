@@ -4,6 +4,7 @@ import { ApprovalsModule } from '../approvals/approvals.module.js';
 import { BudgetsModule } from '../budgets/budgets.module.js';
 import { ConversationsRepository } from '../conversations/conversations.repository.js';
 import { UsageRepository } from '../orchestrator/usage.repository.js';
+import { ProjectsModule } from '../projects/projects.module.js';
 import { AgentBuildsController } from './agent-builds.controller.js';
 import { AgentBuildsRepository } from './agent-builds.repository.js';
 import { AgentBuildsService } from './agent-builds.service.js';
@@ -14,7 +15,7 @@ import { AgentBuildsService } from './agent-builds.service.js';
  * runner listens to `onFinished` to resume the project that waited for the agent.
  */
 @Module({
-  imports: [AgentsModule, ApprovalsModule, BudgetsModule],
+  imports: [AgentsModule, ApprovalsModule, BudgetsModule, ProjectsModule],
   controllers: [AgentBuildsController],
   providers: [AgentBuildsRepository, AgentBuildsService, ConversationsRepository, UsageRepository],
   exports: [AgentBuildsService, AgentBuildsRepository],

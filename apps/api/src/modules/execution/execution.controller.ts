@@ -15,11 +15,13 @@ import { parseInput } from '../../common/validate.js';
 import { ProjectsService } from '../projects/projects.service.js';
 import { ExecutionRepository } from './execution.repository.js';
 import { ExecutionService } from './execution.service.js';
+import { TimeTravelService } from './time-travel.service.js';
 
 @Controller('api/projects/:id')
 export class ExecutionController {
   constructor(
     private readonly service: ExecutionService,
+    private readonly timeTravel: TimeTravelService,
     private readonly repository: ExecutionRepository,
     private readonly projects: ProjectsService,
   ) {}
@@ -96,13 +98,16 @@ export class ExecutionController {
 
   @Get('checkpoints')
   async checkpoints(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<{ checkpoints: CheckpointInfo[] }> {
-    return { checkpoints: await this.service.checkpoints(ctx, id) };
+    return { checkpoints: await this.timeTravel.checkpoints(ctx, id) };
   }
 
+  /** `rollback`: this project goes back to the checkpoint. `fork`: a new project starts from it (returned). */
   @Post('rollback')
   @HttpCode(200)
   rollback(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: unknown): Promise<ProjectDetail> {
     const { checkpointId, mode } = parseInput(RollbackBodySchema, body, 'body');
-    return this.service.rollback(ctx, id, checkpointId, mode);
+    return mode === 'fork'
+      ? this.timeTravel.fork(ctx, id, checkpointId)
+      : this.timeTravel.rollback(ctx, id, checkpointId);
   }
 }

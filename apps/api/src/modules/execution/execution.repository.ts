@@ -3,6 +3,7 @@ import {
   PlanSchema,
   type ProjectError,
   type ProjectStatus,
+  type RecoveryAction,
   type ProjectStep,
   type StepStatus,
 } from '@orchestrator/contracts';
@@ -515,6 +516,33 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
     return { contentType: r.result.contentType ?? 'text/markdown', inline, sizeBytes: Buffer.byteLength(inline) };
   }
 
+  /**
+   * A person's answer to the step's latest failure still waiting for one; the run reads it when it
+   * resumes. False when the step has no such failure.
+   */
+  async recordRecovery(
+    workspaceId: string,
+    projectId: string,
+    stepKey: string,
+    answer: { action: RecoveryAction; agent: string | null; note: string | null; userId: string },
+  ): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `update project_errors set recovery_action = $4, details = details || $5::jsonb, resolved_by = $6
+        where id = (select id from project_errors
+                     where workspace_id = $1 and project_id = $2 and step_key = $3 and resolved_at is null
+                     order by created_at desc limit 1)`,
+      [
+        workspaceId,
+        projectId,
+        stepKey,
+        answer.action,
+        JSON.stringify({ agent: answer.agent, note: answer.note }),
+        answer.userId,
+      ],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
   async errors(workspaceId: string, projectId: string): Promise<ProjectError[]> {
     const { rows } = await this.pool.query<{
       id: string;
@@ -575,16 +603,5 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
       [workspaceId, projectId, to, from],
     );
     for (const row of rows) this.publisher.stepUpdated(workspaceId, projectId, toStep(row));
-  }
-
-  /** After a rollback: steps not finished at the checkpoint run again. */
-  async resetSteps(workspaceId: string, projectId: string, keepFinished: string[]): Promise<void> {
-    // A completion applied after the reset would finish a step again.
-    await this.completions.flush(projectId);
-    await this.pool.query(
-      `update project_steps set status = 'pending', result = null, result_ref = null, idempotency_key = null, started_at = null, completed_at = null, context_version = null
-        where workspace_id = $1 and project_id = $2 and not (step_key = any($3))`,
-      [workspaceId, projectId, keepFinished],
-    );
   }
 }
