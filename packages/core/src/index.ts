@@ -124,6 +124,15 @@ export {
 } from './execution/engine.js';
 export { flattenPlan, readySteps, type ExecStep, type StepState } from './execution/flatten.js';
 export { needsApproval } from './execution/policy.js';
+export {
+  joinResult,
+  resultChunks,
+  resultLength,
+  resultPreview,
+  textSlices,
+  type ResultChunksOptions,
+  type ResultText,
+} from './execution/result-text.js';
 export { classifyExecutionError, backoffMs, StepError, type ClassifiedError } from './execution/errors.js';
 export {
   budgetLevel,

@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { ErrorBody } from '@orchestrator/contracts';
 import type { Response } from 'express';
-import { isAppError } from './app-error.js';
+import { databaseUnavailable, isAppError } from './app-error.js';
 
 /** Maps every error to the one error body shape of the contracts. */
 @Catch()
@@ -12,11 +12,16 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (host.getType() !== 'http') return;
     const res = host.switchToHttp().getResponse<Response>();
     const [status, body] = this.toBody(exception);
-    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    // An outage is logged once where it is noticed (docs/operations.md), not for every request.
+    if (status >= 500 && body.error.code !== 'database/unavailable')
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     res.status(status).json(body);
   }
 
   private toBody(exception: unknown): [number, ErrorBody] {
+    // Whatever the route, a request the database could not serve because it is unreachable: 503.
+    const unavailable = databaseUnavailable(exception);
+    if (unavailable) return this.toBody(unavailable);
     if (isAppError(exception)) {
       return [
         exception.status,

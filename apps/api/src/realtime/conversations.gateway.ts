@@ -19,7 +19,7 @@ import {
 } from '@orchestrator/contracts';
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
-import { AppError, isAppError } from '../common/app-error.js';
+import { AppError, databaseUnavailable, isAppError } from '../common/app-error.js';
 import { assertStorableText } from '../common/storable-text.js';
 import type { RequestContext } from '../common/request-context.js';
 import { ConversationsService } from '../modules/conversations/conversations.service.js';
@@ -28,8 +28,9 @@ import { RealtimePublisher, type TypedServer } from './realtime.publisher.js';
 
 type TypedSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { ctx: RequestContext }>;
 
-function fail(err: unknown): Ack<never> {
-  if (isAppError(err))
+function fail(cause: unknown): Ack<never> {
+  const err = isAppError(cause) ? cause : databaseUnavailable(cause);
+  if (err)
     return {
       ok: false,
       error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) },
