@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type DynamicModule, Global, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import type { LlmProvider } from '@orchestrator/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { StorableTextInterceptor } from './common/storable-text.interceptor.js';
 import type { AppConfig } from './config/env.js';
 import type { DatabaseHandle } from './database/boot.js';
 import { APP_CONFIG, DATABASE_HANDLE, LLM_PROVIDER, PG_POOL } from './database/tokens.js';
@@ -90,7 +91,10 @@ export class AppModule implements NestModule {
         GatewayModule,
         ...staticWebApp(runtime.config),
       ],
-      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: APP_INTERCEPTOR, useClass: StorableTextInterceptor },
+      ],
     };
   }
 

@@ -6,6 +6,7 @@ export const ERROR_STATUS = {
   'request/invalid': 400,
   'request/malformed_json': 400,
   'request/too_large': 413,
+  'request/unsupported_media_type': 415,
   'request/not_found': 404,
   'conversation/not_found': 404,
   'project/not_found': 404,

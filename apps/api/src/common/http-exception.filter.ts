@@ -42,6 +42,16 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return [400, { error: { code: 'request/malformed_json', message: 'The request body is not valid JSON.' } }];
     if (type === 'entity.too.large')
       return [413, { error: { code: 'request/too_large', message: 'The request body is too large.' } }];
+    if (type === 'charset.unsupported' || type === 'encoding.unsupported')
+      return [
+        415,
+        {
+          error: {
+            code: 'request/unsupported_media_type',
+            message: 'Send the body as UTF-8 JSON without a content-encoding.',
+          },
+        },
+      ];
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (status === 404) return [404, { error: { code: 'request/not_found', message: 'No such endpoint.' } }];

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import {
   ConversationListQuerySchema,
   CreateConversationBodySchema,
@@ -9,6 +9,7 @@ import {
   type MessageList,
   type SendMessageResponse,
 } from '@orchestrator/contracts';
+import { UuidParam } from '../../common/path-params.js';
 import { Ctx, type RequestContext } from '../../common/request-context.js';
 import { parseInput } from '../../common/validate.js';
 import { ConversationsService } from './conversations.service.js';
@@ -30,19 +31,27 @@ export class ConversationsController {
   }
 
   @Get(':id')
-  get(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<Conversation> {
+  get(@Ctx() ctx: RequestContext, @UuidParam('id', 'conversation/not_found') id: string): Promise<Conversation> {
     return this.service.get(ctx, id);
   }
 
   @Get(':id/messages')
-  messages(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query() query: unknown): Promise<MessageList> {
+  messages(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id', 'conversation/not_found') id: string,
+    @Query() query: unknown,
+  ): Promise<MessageList> {
     return this.service.messages(ctx, id, parseInput(MessageListQuerySchema, query, 'query'));
   }
 
   /** Responds once the reply is stored; meanwhile it streams to the conversation's socket room. */
   @Post(':id/messages')
   @HttpCode(201)
-  send(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: unknown): Promise<SendMessageResponse> {
+  send(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id', 'conversation/not_found') id: string,
+    @Body() body: unknown,
+  ): Promise<SendMessageResponse> {
     const { content } = parseInput(SendMessageBodySchema, body, 'body');
     return this.service.send(ctx, id, content);
   }
