@@ -22,7 +22,7 @@ export {
   decodeUtf8Strict,
   ContentEncodingError,
   type ContentCheck,
-} from './workforce/context-safety.js';
+} from './registry/context-safety.js';
 export { unifiedDiff, agentDiff, type AgentContent } from './workforce/diff.js';
 export { AgentRegistry } from './registry/registry.js';
 export { findMentions, type OrgEntity } from './org/mentions.js';

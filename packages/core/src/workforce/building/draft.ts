@@ -1,7 +1,7 @@
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
 import type { LlmProvider } from '../../llm/provider.js';
 import type { UsageContext, UsageSink } from '../../llm/usage.js';
-import { checkContextMd } from '../context-safety.js';
+import { checkContextMd } from '../../registry/context-safety.js';
 import { definitionOf, draftFromTemplate, functionFiles } from './offline-drafter.js';
 import { draftSystemPrompt, draftUserPrompt, LlmDraftSchema, repairPrompt, type LlmDraft } from './prompts.js';
 import { CONTEXT_SECTIONS, templateById } from './templates.js';

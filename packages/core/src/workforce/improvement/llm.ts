@@ -1,7 +1,7 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
 import { CONTEXT_MD_MAX_BYTES } from '@orchestrator/contracts';
-import { checkContextMd } from '../context-safety.js';
+import { checkContextMd } from '../../registry/context-safety.js';
 import {
   improverRepairPrompt,
   improverUserPrompt,

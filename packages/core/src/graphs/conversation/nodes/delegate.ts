@@ -6,7 +6,7 @@ import { routeTask, type RouteDecision } from '../../../delegation/router.js';
 import { messageText } from '../messages.js';
 import { runContext, type ConversationGraphDeps } from '../deps.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
-import { streamComputedText } from '../stream.js';
+import { streamComputedText } from '../../../llm/stream.js';
 import { capabilityGapReply } from './propose-agent.js';
 
 /** How many agents are tried for one task before the error reaches the user. */

@@ -5,7 +5,7 @@ import type { ChatImprovementResult } from '../../../workforce/improvement/chat.
 import { runContext, type ConversationGraphDeps } from '../deps.js';
 import { messageText } from '../messages.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
-import { streamComputedText } from '../stream.js';
+import { streamComputedText } from '../../../llm/stream.js';
 
 /** Longer diffs are cut in the chat; the Workforce view and the approval show them whole. */
 const MAX_DIFF_LINES = 60;

@@ -8,7 +8,7 @@ import type { ConversationGraphDeps } from '../deps.js';
 import { runContext } from '../deps.js';
 import { messageText } from '../messages.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
-import { streamComputedText } from '../stream.js';
+import { streamComputedText } from '../../../llm/stream.js';
 
 const flatten = (plan: Plan) => plan.steps.flatMap((s) => (s.type === 'subproject' ? (s.steps ?? []) : [s]));
 

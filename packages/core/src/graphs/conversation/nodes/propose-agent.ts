@@ -7,7 +7,7 @@ import type { AgentSpec } from '../../../workforce/building/types.js';
 import { runContext, type ConversationGraphDeps } from '../deps.js';
 import { messageText } from '../messages.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
-import { streamComputedText } from '../stream.js';
+import { streamComputedText } from '../../../llm/stream.js';
 
 function describeSpec(spec: AgentSpec): string {
   const template = templateById(spec.template).name.toLowerCase();

@@ -6,7 +6,7 @@ import type { ConversationGraphDeps } from '../deps.js';
 import { runContext } from '../deps.js';
 import { messageText } from '../messages.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
-import { streamComputedText } from '../stream.js';
+import { streamComputedText } from '../../../llm/stream.js';
 import { planSummary } from './plan.js';
 
 /** Applies a chat refinement to the active plan as a new stored version. */

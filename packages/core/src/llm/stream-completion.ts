@@ -1,7 +1,7 @@
 import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
-import type { LlmProvider } from '../../llm/provider.js';
-import type { UsageContext, UsageSink } from '../../llm/usage.js';
+import type { LlmProvider } from './provider.js';
+import type { UsageContext, UsageSink } from './usage.js';
 import { emitDelta } from './stream.js';
 
 /**
