@@ -2,6 +2,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
 import type { IntentResult } from '@orchestrator/contracts';
 import type { z } from 'zod';
+import { extractJson, messageText } from '../llm/messages.js';
 import type { AgentRegistry } from '../registry/registry.js';
 import { LlmIntentOutputSchema, repairPrompt, systemPrompt, userPrompt } from './llm-prompt.js';
 import type { IntentClassifier, IntentInput } from './types.js';
@@ -70,22 +71,7 @@ export function classifyLlmError(err: unknown, attempts: number): IntentLlmError
   return { code: 'llm/error', message, attempts };
 }
 
-const messageText = (m: BaseMessage): string =>
-  typeof m.content === 'string'
-    ? m.content
-    : m.content.map((c) => ('text' in c && typeof c.text === 'string' ? c.text : '')).join('');
-
-/** The JSON object in a reply, tolerating code fences and prose around it. */
-function extractJson(text: string): unknown {
-  const start = text.indexOf('{');
-  const end = text.lastIndexOf('}');
-  if (start < 0 || end <= start) throw new BadOutputError('the reply contains no JSON object');
-  try {
-    return JSON.parse(text.slice(start, end + 1));
-  } catch (err) {
-    throw new BadOutputError(`the reply is not valid JSON (${(err as Error).message})`);
-  }
-}
+const extractOutput = (text: string): unknown => extractJson(text, (problem) => new BadOutputError(problem));
 
 /** Schema check plus what only the registry knows: the agent and department must exist. */
 function validate(value: unknown, registry: AgentRegistry): LlmOutput {
@@ -154,11 +140,11 @@ export function createLlmIntentClassifier(
       const { raw, parsed } = await structured.invoke(messages, { signal });
       const text = messageText(raw as BaseMessage);
       const toolArgs = (raw as AIMessage).tool_calls?.[0]?.args;
-      return { value: () => parsed ?? toolArgs ?? extractJson(text), raw: text || JSON.stringify(toolArgs ?? null) };
+      return { value: () => parsed ?? toolArgs ?? extractOutput(text), raw: text || JSON.stringify(toolArgs ?? null) };
     }
     const reply = await model.invoke(messages, { signal });
     const text = messageText(reply);
-    return { value: () => extractJson(text), raw: text };
+    return { value: () => extractOutput(text), raw: text };
   }
 
   async function classify(input: IntentInput): Promise<IntentResult> {

@@ -1,6 +1,7 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
 import { CONTEXT_MD_MAX_BYTES } from '@orchestrator/contracts';
+import { extractJson, messageText } from '../../llm/messages.js';
 import { checkContextMd } from '../../registry/context-safety.js';
 import {
   improverRepairPrompt,
@@ -18,21 +19,7 @@ class BadProposalError extends Error {
 
 export type LlmProposeResult = { ok: true; proposal: LlmProposal } | { ok: false; error: string };
 
-const textOf = (m: BaseMessage): string =>
-  typeof m.content === 'string'
-    ? m.content
-    : m.content.map((c) => ('text' in c && typeof c.text === 'string' ? c.text : '')).join('');
-
-function extractJson(text: string): unknown {
-  const start = text.indexOf('{');
-  const end = text.lastIndexOf('}');
-  if (start < 0 || end <= start) throw new BadProposalError('the reply contains no JSON object');
-  try {
-    return JSON.parse(text.slice(start, end + 1));
-  } catch (err) {
-    throw new BadProposalError(`the reply is not valid JSON (${(err as Error).message})`);
-  }
-}
+const extractProposal = (text: string): unknown => extractJson(text, (problem) => new BadProposalError(problem));
 
 /** Schema plus what makes a Context.md usable: size, safe text, a real change, the title kept. */
 function validate(value: unknown, input: ProposeInput): LlmProposal {
@@ -75,13 +62,13 @@ export async function proposeWithLlm(
   const ask = async (messages: BaseMessage[]): Promise<{ value: () => unknown; raw: string }> => {
     if (structured) {
       const { raw, parsed } = await structured.invoke(messages, { signal: signal() });
-      const text = textOf(raw as BaseMessage);
+      const text = messageText(raw as BaseMessage);
       const args = (raw as AIMessage).tool_calls?.[0]?.args;
-      return { value: () => parsed ?? args ?? extractJson(text), raw: text || JSON.stringify(args ?? null) };
+      return { value: () => parsed ?? args ?? extractProposal(text), raw: text || JSON.stringify(args ?? null) };
     }
     const reply = await model.invoke(messages, { signal: signal() });
-    const text = textOf(reply);
-    return { value: () => extractJson(text), raw: text };
+    const text = messageText(reply);
+    return { value: () => extractProposal(text), raw: text };
   };
   const messages: BaseMessage[] = [
     new SystemMessage(IMPROVER_SYSTEM_PROMPT),

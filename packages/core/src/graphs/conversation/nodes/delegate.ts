@@ -3,7 +3,7 @@ import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { DelegationInfo } from '@orchestrator/contracts';
 import { executeAgent, type ExecutionOutcome } from '../../../delegation/execute.js';
 import { routeTask, type RouteDecision } from '../../../delegation/router.js';
-import { messageText } from '../messages.js';
+import { messageText } from '../../../llm/messages.js';
 import { runContext, type ConversationGraphDeps } from '../deps.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
 import { streamComputedText } from '../../../llm/stream.js';

@@ -6,7 +6,7 @@ import { departmentLabel } from '../../../org/answers.js';
 import { createPlan } from '../../../planning/index.js';
 import type { ConversationGraphDeps } from '../deps.js';
 import { runContext } from '../deps.js';
-import { messageText } from '../messages.js';
+import { messageText } from '../../../llm/messages.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
 import { streamComputedText } from '../../../llm/stream.js';
 

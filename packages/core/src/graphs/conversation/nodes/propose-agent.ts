@@ -5,7 +5,7 @@ import { specifyAgent } from '../../../workforce/building/identity.js';
 import { templateById } from '../../../workforce/building/templates.js';
 import type { AgentSpec } from '../../../workforce/building/types.js';
 import { runContext, type ConversationGraphDeps } from '../deps.js';
-import { messageText } from '../messages.js';
+import { messageText } from '../../../llm/messages.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
 import { streamComputedText } from '../../../llm/stream.js';
 

@@ -4,7 +4,7 @@ import { createAgentMatcher } from '../../../delegation/matcher.js';
 import { refinePlan } from '../../../planning/index.js';
 import type { ConversationGraphDeps } from '../deps.js';
 import { runContext } from '../deps.js';
-import { messageText } from '../messages.js';
+import { messageText } from '../../../llm/messages.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
 import { streamComputedText } from '../../../llm/stream.js';
 import { planSummary } from './plan.js';
