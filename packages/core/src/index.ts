@@ -27,7 +27,7 @@ export { unifiedDiff, agentDiff, type AgentContent } from './workforce/diff.js';
 export { AgentRegistry } from './registry/registry.js';
 export { findMentions, type OrgEntity } from './org/mentions.js';
 export { parseOrgQuestion, resolveFollowUp, type OrgQuery } from './org/questions.js';
-export { answerOrgQuery, clarifyingQuestion, departmentLabel } from './org/answers.js';
+export { answerOrgQuery, clarifyingQuestion } from './org/answers.js';
 export {
   createLlmProvider,
   OFFLINE_PROVIDER,

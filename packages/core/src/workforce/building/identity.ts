@@ -1,5 +1,4 @@
-import type { AgentTemplateId, CreateAgentBuildBody } from '@orchestrator/contracts';
-import { departmentLabel } from '../../org/answers.js';
+import { departmentLabel, type AgentTemplateId, type CreateAgentBuildBody } from '@orchestrator/contracts';
 import type { AgentRegistry } from '../../registry/registry.js';
 import type { CapabilityIndex } from '../../routing/capability-index.js';
 import {

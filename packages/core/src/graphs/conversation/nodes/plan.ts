@@ -1,8 +1,7 @@
 import { AIMessage } from '@langchain/core/messages';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
-import type { Plan } from '@orchestrator/contracts';
+import { departmentLabel, type Plan } from '@orchestrator/contracts';
 import { createAgentMatcher } from '../../../delegation/matcher.js';
-import { departmentLabel } from '../../../org/answers.js';
 import { createPlan } from '../../../planning/index.js';
 import type { ConversationGraphDeps } from '../deps.js';
 import { runContext } from '../deps.js';
