@@ -1,7 +1,8 @@
 import { departmentLabel, type AgentDefinition } from '@orchestrator/contracts';
 import type { AgentRegistry } from '../registry/registry.js';
 import { MINUTES_PER_WEEK } from './duration.js';
-import { findAgent, gapAreaFor } from './gaps.js';
+import { gapAreaFor } from '../routing/gaps.js';
+import { findAgent } from './gaps.js';
 import type { RequestContext } from './request.js';
 import { isOwningDepartment } from './group.js';
 import { approval, days, step, weeks } from './templates/helpers.js';

@@ -1,7 +1,8 @@
 import type { Plan, PlanStep } from '@orchestrator/contracts';
 import type { AgentRegistry } from '../../registry/registry.js';
 import { clampDuration, formatDuration, toMinutes } from '../duration.js';
-import { buildAgentStep, findAgent, gapAreaFor } from '../gaps.js';
+import { gapAreaFor } from '../../routing/gaps.js';
+import { buildAgentStep, findAgent } from '../gaps.js';
 import { days } from '../templates/helpers.js';
 import { allIds, type StepEntry } from '../steps.js';
 import { capitalize, overlap, slug, stems, uniqueId } from '../text.js';
