@@ -2,7 +2,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
 import type { IntentResult } from '@orchestrator/contracts';
 import type { z } from 'zod';
-import { extractJson, messageText } from '../llm/messages.js';
+import { jsonAsker } from '../llm/messages.js';
 import type { AgentRegistry } from '../registry/registry.js';
 import { LlmIntentOutputSchema, repairPrompt, systemPrompt, userPrompt } from './llm-prompt.js';
 import type { IntentClassifier, IntentInput } from './types.js';
@@ -71,8 +71,6 @@ export function classifyLlmError(err: unknown, attempts: number): IntentLlmError
   return { code: 'llm/error', message, attempts };
 }
 
-const extractOutput = (text: string): unknown => extractJson(text, (problem) => new BadOutputError(problem));
-
 /** Schema check plus what only the registry knows: the agent and department must exist. */
 function validate(value: unknown, registry: AgentRegistry): LlmOutput {
   const parsed = LlmIntentOutputSchema.safeParse(value);
@@ -129,23 +127,7 @@ export function createLlmIntentClassifier(
 ): IntentClassifier {
   const retries = options.retries ?? 1;
   const timeoutMs = options.timeoutMs ?? 20_000;
-  const structured =
-    typeof model.bindTools === 'function'
-      ? model.withStructuredOutput(LlmIntentOutputSchema, { name: 'classify_intent', includeRaw: true })
-      : undefined;
-
-  /** One model call: the candidate value and the raw reply (shown back to the model on repair). */
-  async function ask(messages: BaseMessage[], signal: AbortSignal): Promise<{ value: () => unknown; raw: string }> {
-    if (structured) {
-      const { raw, parsed } = await structured.invoke(messages, { signal });
-      const text = messageText(raw as BaseMessage);
-      const toolArgs = (raw as AIMessage).tool_calls?.[0]?.args;
-      return { value: () => parsed ?? toolArgs ?? extractOutput(text), raw: text || JSON.stringify(toolArgs ?? null) };
-    }
-    const reply = await model.invoke(messages, { signal });
-    const text = messageText(reply);
-    return { value: () => extractOutput(text), raw: text };
-  }
+  const ask = jsonAsker(model, LlmIntentOutputSchema, 'classify_intent', (problem) => new BadOutputError(problem));
 
   async function classify(input: IntentInput): Promise<IntentResult> {
     const messages: BaseMessage[] = [new SystemMessage(systemPrompt(registry)), new HumanMessage(userPrompt(input))];

@@ -1,7 +1,7 @@
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
 import { extractJson, messageText } from '../../llm/messages.js';
 import type { LlmProvider } from '../../llm/provider.js';
-import type { UsageContext, UsageSink } from '../../llm/usage.js';
+import { usageOf, type UsageContext, type UsageSink } from '../../llm/usage.js';
 import { checkContextMd } from '../../registry/context-safety.js';
 import { definitionOf, draftFromTemplate, functionFiles } from './offline-drafter.js';
 import { draftSystemPrompt, draftUserPrompt, LlmDraftSchema, repairPrompt, type LlmDraft } from './prompts.js';
@@ -54,15 +54,7 @@ export async function draftAgent(deps: DraftDeps, spec: AgentSpec, usage: UsageC
       const started = Date.now();
       const reply = await model.invoke(messages);
       raw = messageText(reply);
-      const u = (reply as AIMessage).usage_metadata;
-      await deps.usage.record(usage, {
-        provider: deps.llm.info.provider,
-        model: deps.llm.info.model,
-        promptTokens: u?.input_tokens ?? 0,
-        completionTokens: u?.output_tokens ?? 0,
-        durationMs: Date.now() - started,
-        agentName: 'agent_builder',
-      });
+      await deps.usage.record(usage, usageOf(deps.llm.info, reply as AIMessage, started, 'agent_builder'));
       const out = checkLlmDraft(extractJson(raw, (problem) => new BadDraftError(problem)));
       const draft = {
         definition: definitionOf(spec, {
