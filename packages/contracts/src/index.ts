@@ -1,4 +1,5 @@
 export * from './common.js';
+export * from './departments.js';
 export * from './agents.js';
 export * from './conversations.js';
 export * from './events.js';

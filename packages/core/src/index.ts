@@ -22,12 +22,12 @@ export {
   decodeUtf8Strict,
   ContentEncodingError,
   type ContentCheck,
-} from './workforce/context-safety.js';
+} from './registry/context-safety.js';
 export { unifiedDiff, agentDiff, type AgentContent } from './workforce/diff.js';
 export { AgentRegistry } from './registry/registry.js';
 export { findMentions, type OrgEntity } from './org/mentions.js';
 export { parseOrgQuestion, resolveFollowUp, type OrgQuery } from './org/questions.js';
-export { answerOrgQuery, clarifyingQuestion, departmentLabel } from './org/answers.js';
+export { answerOrgQuery, clarifyingQuestion } from './org/answers.js';
 export {
   createLlmProvider,
   OFFLINE_PROVIDER,
@@ -201,22 +201,4 @@ export type {
   RatingEvidence,
   RejectionEvidence,
 } from './workforce/improvement/index.js';
-export {
-  AgentImprovementRunner,
-  buildAgentImprovementGraph,
-  improvementThreadId,
-} from './graphs/agent-improvement/index.js';
-export type {
-  AgentImprovementGraphDeps,
-  ApplyChange,
-  ApplyOutcome,
-  ImprovementAgents,
-  ImprovementBackup,
-  ImprovementDecision,
-  ImprovementEnd,
-  ImprovementInterrupt,
-  ImprovementRequest,
-  ImprovementRunContext,
-  ImprovementRunResult,
-  ImprovementStore,
-} from './graphs/agent-improvement/index.js';
+export * from './graphs/agent-improvement/index.js';

@@ -1,14 +1,14 @@
-import type {
-  ErrorCategory,
-  ErrorSeverity,
-  ProjectError,
-  ProjectStatus,
-  ProjectStep,
-  RiskLevel,
-  StepStatus,
+import {
+  departmentLabel,
+  type ErrorCategory,
+  type ErrorSeverity,
+  type ProjectError,
+  type ProjectStatus,
+  type ProjectStep,
+  type RiskLevel,
+  type StepStatus,
 } from '@orchestrator/contracts';
 import type { ProjectControl } from '../api';
-import { departmentLabel } from './plan';
 
 export type { ProjectControl };
 

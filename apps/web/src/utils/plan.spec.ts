@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plan, planStep } from '../testing/factories';
-import { departmentLabel, formatMinutes, groupPlan, orderSteps, statusLook, stepLayers } from './plan';
+import { formatMinutes, groupPlan, orderSteps, statusLook, stepLayers } from './plan';
 
 const ids = (steps: { id: string }[]) => steps.map((s) => s.id);
 
@@ -67,10 +67,7 @@ describe('plan utils', () => {
     expect(formatMinutes(20)).toBe('20 minutes');
   });
 
-  it('should label departments and approved projects for people', () => {
-    expect(departmentLabel('cross')).toBe('Cross-department');
-    expect(departmentLabel('human_resources')).toBe('Human resources');
-    expect(departmentLabel('new:legal')).toBe('Legal (new)');
+  it('should label a plan awaiting approval by whether it was approved', () => {
     expect(statusLook('awaiting_plan_approval', null).label).toBe('Awaiting approval');
     expect(statusLook('awaiting_plan_approval', '2026-11-20T10:00:00.000Z').label).toBe('Approved');
   });

@@ -1,4 +1,12 @@
-import type { CollaborationType, Duration, Plan, PlanStep, ProjectStatus, StepType } from '@orchestrator/contracts';
+import {
+  departmentLabel,
+  type CollaborationType,
+  type Duration,
+  type Plan,
+  type PlanStep,
+  type ProjectStatus,
+  type StepType,
+} from '@orchestrator/contracts';
 
 /**
  * Business calendar, the same as the planner's (`@orchestrator/core` planning/duration): a day
@@ -111,14 +119,6 @@ export function indexSteps(steps: PlanStep[], into = new Map<string, PlanStep>()
 
 export function countSteps(steps: PlanStep[]): number {
   return steps.reduce((sum, step) => sum + 1 + (step.steps ? countSteps(step.steps) : 0), 0);
-}
-
-/** `finance` → "Finance", `human_resources` → "Human resources", `cross` → "Cross-department". */
-export function departmentLabel(department: string): string {
-  if (department === 'cross') return 'Cross-department';
-  const words = department.replace(/^new:/, '').replace(/[_-]+/g, ' ').trim();
-  const label = words.charAt(0).toUpperCase() + words.slice(1);
-  return department.startsWith('new:') ? `${label} (new)` : label;
 }
 
 export const STEP_TYPE_LABEL: Record<StepType, string> = {

@@ -3,9 +3,9 @@ import type { AgentRegistry } from '../registry/registry.js';
 import { CapabilityIndex, type CapabilityMatch } from '../routing/capability-index.js';
 import { contentTerms } from '../routing/text.js';
 import { textCues } from './cues.js';
-import { detectGapAreas, type GapHit } from './gaps.js';
+import { detectGapAreas, type GapHit } from '../routing/gaps.js';
 import { viewHistory, type HistoryView } from './history.js';
-import { MentionIndex, type Mention } from './mentions.js';
+import { MentionIndex, type Mention } from '../org/mentions.js';
 import { SpellingCorrector } from './spelling.js';
 import type { IntentInput } from './types.js';
 

@@ -1,5 +1,4 @@
-import type { Intent } from '@orchestrator/contracts';
-import { departmentLabel } from '../org/answers.js';
+import { departmentLabel, type Intent } from '@orchestrator/contracts';
 import type { AgentRegistry } from '../registry/registry.js';
 import { WEAK_MATCH, type MessageAnalysis } from './analysis.js';
 import { normaliseText } from './cues.js';

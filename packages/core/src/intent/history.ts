@@ -1,5 +1,5 @@
 import { contentTerms } from '../routing/text.js';
-import type { MentionIndex } from './mentions.js';
+import type { MentionIndex } from '../org/mentions.js';
 import type { HistoryTurn } from './types.js';
 
 /** What the conversation so far tells us about the latest message. */

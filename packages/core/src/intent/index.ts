@@ -15,7 +15,6 @@ export {
   type DatasetLine,
 } from './dataset.js';
 export { computeMetrics, percentile, type EvalMetrics, type ClassMetrics } from './metrics.js';
-export { detectGapAreas, GAP_AREAS, type GapArea, type GapHit } from './gaps.js';
 export {
   createLlmIntentClassifier,
   classifyLlmError,

@@ -1,6 +1,6 @@
 import { IntentResultSchema } from '@orchestrator/contracts';
 import type { AgentRegistry } from '../registry/registry.js';
-import { GAP_AREAS } from './gaps.js';
+import { GAP_AREAS } from '../routing/gaps.js';
 import type { IntentInput } from './types.js';
 
 /** What the model must return: an IntentResult without `source` (we set that). */

@@ -2,6 +2,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
 import type { IntentResult } from '@orchestrator/contracts';
 import type { z } from 'zod';
+import { jsonAsker } from '../llm/messages.js';
 import type { AgentRegistry } from '../registry/registry.js';
 import { LlmIntentOutputSchema, repairPrompt, systemPrompt, userPrompt } from './llm-prompt.js';
 import type { IntentClassifier, IntentInput } from './types.js';
@@ -70,23 +71,6 @@ export function classifyLlmError(err: unknown, attempts: number): IntentLlmError
   return { code: 'llm/error', message, attempts };
 }
 
-const messageText = (m: BaseMessage): string =>
-  typeof m.content === 'string'
-    ? m.content
-    : m.content.map((c) => ('text' in c && typeof c.text === 'string' ? c.text : '')).join('');
-
-/** The JSON object in a reply, tolerating code fences and prose around it. */
-function extractJson(text: string): unknown {
-  const start = text.indexOf('{');
-  const end = text.lastIndexOf('}');
-  if (start < 0 || end <= start) throw new BadOutputError('the reply contains no JSON object');
-  try {
-    return JSON.parse(text.slice(start, end + 1));
-  } catch (err) {
-    throw new BadOutputError(`the reply is not valid JSON (${(err as Error).message})`);
-  }
-}
-
 /** Schema check plus what only the registry knows: the agent and department must exist. */
 function validate(value: unknown, registry: AgentRegistry): LlmOutput {
   const parsed = LlmIntentOutputSchema.safeParse(value);
@@ -143,23 +127,7 @@ export function createLlmIntentClassifier(
 ): IntentClassifier {
   const retries = options.retries ?? 1;
   const timeoutMs = options.timeoutMs ?? 20_000;
-  const structured =
-    typeof model.bindTools === 'function'
-      ? model.withStructuredOutput(LlmIntentOutputSchema, { name: 'classify_intent', includeRaw: true })
-      : undefined;
-
-  /** One model call: the candidate value and the raw reply (shown back to the model on repair). */
-  async function ask(messages: BaseMessage[], signal: AbortSignal): Promise<{ value: () => unknown; raw: string }> {
-    if (structured) {
-      const { raw, parsed } = await structured.invoke(messages, { signal });
-      const text = messageText(raw as BaseMessage);
-      const toolArgs = (raw as AIMessage).tool_calls?.[0]?.args;
-      return { value: () => parsed ?? toolArgs ?? extractJson(text), raw: text || JSON.stringify(toolArgs ?? null) };
-    }
-    const reply = await model.invoke(messages, { signal });
-    const text = messageText(reply);
-    return { value: () => extractJson(text), raw: text };
-  }
+  const ask = jsonAsker(model, LlmIntentOutputSchema, 'classify_intent', (problem) => new BadOutputError(problem));
 
   async function classify(input: IntentInput): Promise<IntentResult> {
     const messages: BaseMessage[] = [new SystemMessage(systemPrompt(registry)), new HumanMessage(userPrompt(input))];

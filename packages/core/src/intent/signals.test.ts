@@ -1,30 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { textCues } from './cues.js';
 import { parseIntentJsonl } from './dataset.js';
-import { detectGapAreas } from './gaps.js';
 import { offeredOptions, pickOption } from './history.js';
 import { computeMetrics, percentile } from './metrics.js';
 import { SpellingCorrector } from './spelling.js';
-
-describe('detectGapAreas', () => {
-  it.each([
-    ['Please review this NDA before Friday', 'legal'],
-    ['translate the onboarding guide into German', 'localization'],
-    ['we need someone to qualify inbound leads', 'sales'],
-    ['answer the support tickets from customers', 'customer_support'],
-    ['run a penetration test on staging', 'security'],
-    ['design a logo for the hackathon', 'design'],
-    ['check our health claims with a clinician', 'medical'],
-    ['respond to the city tender', 'procurement'],
-  ])('should find the gap area of %j', (text, area) => {
-    expect(detectGapAreas(text)[0]?.area).toBe(area);
-  });
-
-  it('should ignore a single weak word', () => {
-    expect(detectGapAreas('check the pay gap in the support team')).toEqual([]);
-    expect(detectGapAreas('renew the contract with our cleaners')).toEqual([]);
-  });
-});
 
 describe('history helpers', () => {
   it('should split the options of a clarifying question', () => {

@@ -1,7 +1,7 @@
 import type { Intent } from '@orchestrator/contracts';
 import type { AgentRegistry } from '../registry/registry.js';
 import { STRONG_MATCH, WEAK_MATCH, type MessageAnalysis } from './analysis.js';
-import { detectGapAreas, type GapHit } from './gaps.js';
+import { detectGapAreas, type GapHit } from '../routing/gaps.js';
 import type { ModelPrediction, Prediction } from './model.js';
 
 /** The parts of an IntentResult that follow from the intent: who, where, how big, how long. */

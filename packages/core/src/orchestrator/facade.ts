@@ -2,13 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { HumanMessage } from '@langchain/core/messages';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import type { Message } from '@orchestrator/contracts';
-import type {
-  ConversationGraphDeps,
-  ConversationRunContext,
-  ConversationStreamEvent,
-} from '../graphs/conversation/deps.js';
+import type { ConversationGraphDeps, ConversationRunContext } from '../graphs/conversation/deps.js';
 import type { ConversationStateType } from '../graphs/conversation/state.js';
 import { buildConversationGraph, type ConversationGraph } from '../graphs/conversation/graph.js';
+import type { TextStreamEvent } from '../llm/stream.js';
 import { classifyReplyError } from './errors.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { MessageStore, OrchestratorEvents } from './ports.js';
@@ -97,7 +94,7 @@ export class OrchestratorFacade {
       let final: Partial<ConversationStateType> = {};
       for await (const [mode, payload] of stream) {
         if (mode === 'custom') {
-          const event = payload as ConversationStreamEvent;
+          const event = payload as TextStreamEvent;
           if (event.type === 'delta')
             this.deps.events.delta(workspaceId, {
               conversationId,

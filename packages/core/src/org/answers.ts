@@ -1,18 +1,8 @@
+import { departmentLabel } from '@orchestrator/contracts';
 import type { LoadedAgent } from '../registry/load.js';
 import type { AgentRegistry } from '../registry/registry.js';
 import type { OrgEntity } from './mentions.js';
 import type { OrgQuery } from './questions.js';
-
-const DEPARTMENT_LABELS: Record<string, string> = {
-  executive: 'Executive',
-  engineering: 'Engineering',
-  marketing: 'Marketing',
-  operations: 'Operations',
-  finance: 'Finance',
-  hr: 'HR',
-};
-
-export const departmentLabel = (d: string): string => DEPARTMENT_LABELS[d] ?? d.charAt(0).toUpperCase() + d.slice(1);
 
 const ref = (a: LoadedAgent): string => `**${a.definition.title}** (\`${a.definition.name}\`)`;
 const line = (a: LoadedAgent): string => `- ${ref(a)} — ${a.definition.description}`;

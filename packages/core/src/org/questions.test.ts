@@ -22,6 +22,17 @@ describe('organisation questions', () => {
       expect(answer).toContain(name);
   });
 
+  it('should resolve the aliases intent recognition knows when a question uses them', () => {
+    expect(parseOrgQuestion(registry, 'Who does the QA agent report to?')).toEqual({
+      kind: 'manager_of',
+      entity: { kind: 'agent', name: 'qa_tester' },
+    });
+    expect(parseOrgQuestion(registry, 'Who is on the mktg team?')).toEqual({
+      kind: 'department_members',
+      department: 'marketing',
+    });
+  });
+
   it('should list the CEO direct reports from the registry', () => {
     const answer = ask("who are the CEO's direct reports")!;
     for (const n of [

@@ -1,62 +1,9 @@
 import type { AgentRegistry } from '../registry/registry.js';
+import { gapAreaOfCapability } from '../routing/gaps.js';
 import { days } from './templates/helpers.js';
 import { overlap, stems } from './text.js';
 import type { AgentMatch, AgentMatcher, AgentNeed, DraftStep } from './types.js';
 import { MIN_MATCH_SCORE } from './types.js';
-
-/** Areas the default workforce deliberately lacks (see eval/README): named so a build step can say what it builds. */
-export interface GapArea {
-  area: string;
-  capability: string;
-  label: string;
-  pattern: RegExp;
-}
-
-export const GAP_AREAS: GapArea[] = [
-  {
-    area: 'localization',
-    capability: 'localization',
-    label: 'localization',
-    pattern: /\b(?:locali[sz]\w*|translat\w*|i18n|l10n)\b/i,
-  },
-  {
-    area: 'legal',
-    capability: 'legal_review',
-    label: 'legal',
-    pattern: /\b(?:legal|lawyers?|counsel|gdpr|trademarks?|terms of service|privacy policy|litigation|contract law)\b/i,
-  },
-  {
-    area: 'security',
-    capability: 'security_audit',
-    label: 'security audit',
-    pattern:
-      /\b(?:security (?:audit|assessment|review)|pen(?:etration)?[- ]?test\w*|vulnerabilit\w*|soc ?2|iso ?27001|threat model\w*)\b/i,
-  },
-  {
-    area: 'design',
-    capability: 'visual_design',
-    label: 'visual design',
-    pattern:
-      /\b(?:visual design|graphic design|graphics?|logos?|mock-?ups?|illustrations?|brand identity|ui design|designers?)\b/i,
-  },
-  {
-    area: 'sales',
-    capability: 'sales_outreach',
-    label: 'sales',
-    pattern: /\b(?:sales|prospect\w*|lead gen\w*|outbound|quota|crm)\b/i,
-  },
-  {
-    area: 'customer_support',
-    capability: 'customer_support',
-    label: 'customer support',
-    pattern: /\b(?:customer (?:support|service)|support tickets?|help ?desk for customers|support team)\b/i,
-  },
-];
-
-export const gapAreaFor = (text: string): GapArea | null => GAP_AREAS.find((g) => g.pattern.test(text)) ?? null;
-
-export const gapAreaOfCapability = (capability: string): GapArea | null =>
-  GAP_AREAS.find((g) => g.capability === capability) ?? gapAreaFor(capability.replace(/_/g, ' '));
 
 /** The agent's capability closest to the words of a need (its first one when nothing overlaps). */
 export function closestCapability(capabilities: readonly string[], text: string): string {

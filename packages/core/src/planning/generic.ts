@@ -1,9 +1,10 @@
-import type { AgentDefinition } from '@orchestrator/contracts';
+import { departmentLabel, type AgentDefinition } from '@orchestrator/contracts';
 import type { AgentRegistry } from '../registry/registry.js';
 import { MINUTES_PER_WEEK } from './duration.js';
-import { findAgent, gapAreaFor } from './gaps.js';
+import { gapAreaFor } from '../routing/gaps.js';
+import { findAgent } from './gaps.js';
 import type { RequestContext } from './request.js';
-import { departmentLabel, isOwningDepartment } from './group.js';
+import { isOwningDepartment } from './group.js';
 import { approval, days, step, weeks } from './templates/helpers.js';
 import { capitalize, slug, stems, uniqueId } from './text.js';
 import type { AgentMatcher, TemplateStep } from './types.js';

@@ -1,15 +1,12 @@
-import type { PlanStep } from '@orchestrator/contracts';
+import { departmentLabel, type PlanStep } from '@orchestrator/contracts';
 import type { AgentRegistry } from '../registry/registry.js';
 import { findCycle, topoOrder } from './dag.js';
 import { toMinutes } from './duration.js';
-import { capitalize, uniqueId } from './text.js';
+import { uniqueId } from './text.js';
 import type { DraftStep } from './types.js';
 
 /** Departments that own a subproject; `new:<area>` (an agent still to build) and null stay at the top. */
 export const isOwningDepartment = (d: string | null): d is string => d !== null && !d.startsWith('new:');
-
-export const departmentLabel = (d: string): string =>
-  d.length <= 3 ? d.toUpperCase() : capitalize(d.replace(/[_-]/g, ' '));
 
 interface Unit {
   key: string;

@@ -15,7 +15,6 @@ export {
   MINUTES_PER_WEEK,
 } from './duration.js';
 export { parseDeadline, findMarket, type Deadline, type Market } from './request.js';
-export { GAP_AREAS, gapAreaFor, type GapArea } from './gaps.js';
 export { createTestMatcher } from './test-matcher.js';
 export {
   MIN_MATCH_SCORE,

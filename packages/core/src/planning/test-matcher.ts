@@ -1,9 +1,9 @@
 import type { AgentRegistry } from '../registry/registry.js';
-import { overlap, stems } from './text.js';
+import { overlap, stem, stems } from './text.js';
 import type { AgentMatcher } from './types.js';
 
 /** Capability words too common to say anything on their own. */
-const GENERIC = new Set(['review', 'analysi', 'analysis', 'plan', 'management', 'check', 'writ', 'design', 'report']);
+const GENERIC = new Set(['review', 'analysis', 'plan', 'management', 'check', 'writing', 'design', 'report'].map(stem));
 
 /**
  * A deterministic stand-in for the BM25 matcher, for tests and offline demos: a specialist that

@@ -1,96 +1,29 @@
-/** Small, deterministic text helpers shared by template selection, matching and refinement. */
+import { foldBritish, STOPWORDS as ENGLISH_STOPWORDS, stem as stemWord } from '../routing/text.js';
 
-export const STOPWORDS = new Set([
-  'a',
-  'an',
-  'the',
-  'of',
-  'for',
-  'to',
-  'and',
-  'or',
-  'in',
-  'on',
-  'at',
-  'by',
-  'with',
-  'our',
-  'my',
-  'we',
-  'us',
-  'i',
-  'me',
-  'your',
-  'it',
-  'its',
-  'this',
-  'that',
-  'these',
-  'those',
-  'is',
-  'are',
-  'be',
-  'been',
-  'was',
-  'will',
-  'should',
-  'would',
-  'could',
-  'can',
-  'please',
+/**
+ * The planner's words on top of the core text normalisation (routing/text.ts): its own synonyms
+ * ("QA" is testing, "Germany" the German market), the words every plan uses, and ids from names.
+ */
+
+/** Words that name parts of any plan: they say nothing about *which* step is meant. */
+const PLAN_WORDS = [
   'step',
   'steps',
   'task',
   'part',
   'phase',
-  'from',
-  'into',
-  'as',
-  'so',
-  'some',
-  'all',
-  'any',
-  'then',
-  'also',
-  'just',
-  'new',
-  'up',
-  'out',
-  'do',
-  'does',
-  'need',
-  'needs',
-  'want',
-  'let',
-  'lets',
-  'over',
-  'each',
-  'every',
-  'whole',
-  'thing',
-  'things',
-  'everything',
-  'etc',
-  'stuff',
-  'proper',
-  'properly',
-  'really',
-  'quickly',
-  "let's",
-  'get',
-  'have',
-  'has',
-  'make',
   'plan',
   'project',
-  'one',
-  'there',
-  'their',
-  'them',
-  'they',
-  'which',
-  'what',
-]);
+  'new',
+  'every',
+  'whole',
+  'everything',
+  'proper',
+  'properly',
+  'will',
+];
+
+export const STOPWORDS: ReadonlySet<string> = new Set([...ENGLISH_STOPWORDS, ...PLAN_WORDS]);
 
 /** Words people use for the same thing, mapped to one canonical word before stemming. */
 const SYNONYMS: Record<string, string> = {
@@ -102,10 +35,13 @@ const SYNONYMS: Record<string, string> = {
   documentation: 'docs',
   doc: 'docs',
   documents: 'docs',
-  signoff: 'approval',
-  'sign-off': 'approval',
-  approver: 'approval',
-  'go-no-go': 'approval',
+  // "approval" and "approve" meet: the stemmer keeps "-al" endings.
+  approval: 'approve',
+  approvals: 'approve',
+  signoff: 'approve',
+  'sign-off': 'approve',
+  approver: 'approve',
+  'go-no-go': 'approve',
   golive: 'launch',
   'go-live': 'launch',
   live: 'launch',
@@ -146,33 +82,10 @@ const SYNONYMS: Record<string, string> = {
   korea: 'korean',
 };
 
-/** Crude English stem: enough for "approve/approval/approved" or "plan/planning" to meet. */
+/** The core stemmer, after folding a word to the one the planner uses for the same thing. */
 export function stem(word: string): string {
-  const w = SYNONYMS[word.toLowerCase()] ?? word.toLowerCase();
-  if (w.length <= 3) return w;
-  let s = w.replace(/isation/, 'ization').replace(/ise$/, 'ize');
-  for (const suffix of [
-    'ations',
-    'ation',
-    'ments',
-    'ment',
-    'ings',
-    'ing',
-    'als',
-    'al',
-    'ers',
-    'er',
-    'ed',
-    'es',
-    's',
-    'e',
-  ]) {
-    if (s.endsWith(suffix) && s.length - suffix.length >= 3) {
-      s = s.slice(0, -suffix.length);
-      break;
-    }
-  }
-  return /([b-df-hj-np-tv-z])\1$/.test(s) && !s.endsWith('ss') ? s.slice(0, -1) : s;
+  const w = foldBritish(word.toLowerCase());
+  return stemWord(SYNONYMS[w] ?? w);
 }
 
 /** Lowercase words. */

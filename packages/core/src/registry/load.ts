@@ -9,7 +9,7 @@ import {
 } from '@orchestrator/contracts';
 import type { z } from 'zod';
 import { FUNCTION_AGENT_FILE, FUNCTION_MODULE_MAX_BYTES } from '../functions/loader.js';
-import { checkContextMd, controlCharacterError, decodeUtf8Strict } from '../workforce/context-safety.js';
+import { checkContextMd, controlCharacterError, decodeUtf8Strict } from './context-safety.js';
 import { AGENT_YAML_MAX_BYTES, parseAgentYaml } from './yaml.js';
 
 /** A definition that passed validation, with its Context.md. */

@@ -1,5 +1,5 @@
 import { AgentDefinitionSchema, type AgentDefinition } from '@orchestrator/contracts';
-import { controlCharacterError, checkContextMd } from '../workforce/context-safety.js';
+import { controlCharacterError, checkContextMd } from './context-safety.js';
 import { checkOrganisation, type InvalidAgent, type LoadedAgent } from './load.js';
 
 /** An agent's files as a save or a deployment would write them. */

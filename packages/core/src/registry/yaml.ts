@@ -1,6 +1,6 @@
 import type { AgentDefinition } from '@orchestrator/contracts';
 import { parseDocument, stringify } from 'yaml';
-import { controlCharacterError } from '../workforce/context-safety.js';
+import { controlCharacterError } from './context-safety.js';
 
 /** agent.yaml larger than this is refused: a real definition is a few hundred bytes. */
 export const AGENT_YAML_MAX_BYTES = 64 * 1024;

@@ -1,10 +1,11 @@
 /**
- * Text normalisation shared by capability matching and the offline intent model: tokenising,
- * British/American spelling folding, a light suffix stemmer and an English stopword list.
- * Deliberately small and deterministic: the same input always gives the same tokens.
+ * The one text normalisation of core, shared by capability matching, the offline intent model,
+ * the planner and the agent builder: tokenising, British/American spelling folding, a light
+ * suffix stemmer and an English stopword list. Deliberately small and deterministic: the same
+ * input always gives the same tokens.
  */
 
-/** Function words and request filler that say nothing about *which* agent is meant. */
+/** Function words and request filler that say nothing about *what* is asked. */
 export const STOPWORDS: ReadonlySet<string> = new Set(
   `a about above after again against all also am an and any are aren't as at be because been before being below between both but by
   can can't cannot could couldn't did didn't do does doesn't doing don't down during each few for from further had hadn't has hasn't
@@ -16,10 +17,14 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
   you've your yours yourself yourselves
   please pls plz thanks thank hi hello hey just can you could would like need needs want wants get got make made let lets someone
   somebody something thing things stuff ok okay yes yeah sure really actually also us our we'd i'd via per etc one two three
-  agent agents bot kind sort way lot bit quick quickly asap`
+  kind sort way lot bit quick quickly asap`
     .split(/\s+/)
     .filter(Boolean),
 );
+
+/** Words for any agent: they say nothing about *which* agent is meant. */
+const AGENT_WORDS: ReadonlySet<string> = new Set(['agent', 'agents', 'bot']);
+const isStopword = (w: string): boolean => STOPWORDS.has(w) || AGENT_WORDS.has(w);
 
 /** Spelling variants folded to one form before stemming ("optimise" → "optimize"). */
 const SPELLING: ReadonlyArray<[RegExp, string]> = [
@@ -46,9 +51,15 @@ const SYNONYMS: ReadonlyArray<[RegExp, string]> = [
   [/\bmonth[- ]end\b/g, 'month-end'],
 ];
 
-export function foldSpelling(text: string): string {
+/** British spellings to American ones ("optimise" → "optimize"), in lowercase text. */
+export function foldBritish(text: string): string {
   let out = text;
   for (const [re, to] of SPELLING) out = out.replace(re, to);
+  return out;
+}
+
+function foldSpelling(text: string): string {
+  let out = foldBritish(text);
   for (const [re, to] of SYNONYMS) out = out.replace(re, to);
   return out;
 }
@@ -150,11 +161,11 @@ function expand(token: string): string[] {
 
 /** Content terms of one token from `words()`: stopwords removed, stemmed, compounds expanded. */
 export function tokenTerms(token: string): string[] {
-  if (STOPWORDS.has(token)) return [];
+  if (isStopword(token)) return [];
   const out: string[] = [];
   for (const part of expand(token.replace(/'s$/, '').replace(/'/g, ''))) {
     if (part.length < 2 && !/\d/.test(part)) continue;
-    if (STOPWORDS.has(part)) continue;
+    if (isStopword(part)) continue;
     out.push(stem(part));
   }
   return out;

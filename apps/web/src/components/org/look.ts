@@ -1,4 +1,4 @@
-import type { AgentSummary } from '@orchestrator/contracts';
+import { departmentLabel, type AgentSummary } from '@orchestrator/contracts';
 
 export type AgentStatus = AgentSummary['status'];
 type Severity = 'success' | 'warn' | 'secondary' | 'info' | 'contrast' | 'danger';
@@ -40,13 +40,6 @@ export function departmentHue(department: string): string {
 
 export const departmentColour = (department: string): string => `var(--p-${departmentHue(department)}-500)`;
 
-/** "HR", "Engineering", "Customer success" from the slug the definitions use. */
-export function departmentName(department: string): string {
-  if (department.length <= 3) return department.toUpperCase();
-  const words = department.replace(/[-_]+/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
 /** Load as a share of capacity (0..1); a capacity of 0 counts as full when anything runs. */
 export function loadShare(agent: Pick<AgentSummary, 'currentLoad' | 'maxConcurrent'>): number {
   if (agent.maxConcurrent <= 0) return agent.currentLoad > 0 ? 1 : 0;
@@ -57,7 +50,7 @@ export function loadShare(agent: Pick<AgentSummary, 'currentLoad' | 'maxConcurre
 export function describeAgent(agent: AgentSummary, reports: number): string {
   const parts = [
     `${agent.title} (${agent.name})`,
-    departmentName(agent.department),
+    departmentLabel(agent.department),
     agent.loadError ? 'definition error' : STATUS_LOOK[agent.status].label.toLowerCase(),
     `load ${agent.currentLoad} of ${agent.maxConcurrent}`,
   ];

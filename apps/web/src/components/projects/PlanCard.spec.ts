@@ -92,6 +92,15 @@ const agentsRoute = json({
 });
 
 describe('PlanCard', () => {
+  it('should write the department as HR when the plan is led by hr', async () => {
+    const detail = projectDetail({ currentPlanVersion: 1, plan: planVersion(1, launchPlan({ department: 'hr' })) });
+    mockFetch({ [`GET /api/projects/${detail.id}`]: json(detail), 'GET /api/agents': agentsRoute });
+    const { wrapper } = await mountCard({ projectId: detail.id, version: 1 });
+
+    expect(wrapper.get('[data-testid="plan-department"]').text()).toBe('HR');
+    expect(wrapper.get('[data-testid="plan-step-group"] h3').text()).toMatch(/^HR · /);
+  });
+
   it('should list steps in dependency order, grouped by subproject, with durations and people to assign', async () => {
     const detail = detailAt(3);
     mockFetch({ [`GET /api/projects/${detail.id}`]: json(detail), 'GET /api/agents': agentsRoute });

@@ -47,9 +47,6 @@ export interface ConversationRunContext {
   userId: string | null;
 }
 
-/** Custom stream events the nodes write; the facade forwards them as socket deltas. */
-export type ConversationStreamEvent = { type: 'delta'; text: string };
-
 export const runContext = (config: { configurable?: Record<string, unknown> }): ConversationRunContext => {
   const c = config.configurable ?? {};
   return {

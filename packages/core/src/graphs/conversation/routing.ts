@@ -1,6 +1,6 @@
 import type { OrgQuery } from '../../org/questions.js';
 import type { ConversationGraphDeps } from './deps.js';
-import { messageText } from './messages.js';
+import { messageText } from '../../llm/messages.js';
 import type { ConversationStateType } from './state.js';
 
 export type ConversationRoute =

@@ -1,10 +1,11 @@
 import type { Plan, PlanStep } from '@orchestrator/contracts';
 import type { AgentRegistry } from '../../registry/registry.js';
 import { clampDuration, formatDuration, toMinutes } from '../duration.js';
-import { buildAgentStep, findAgent, gapAreaFor } from '../gaps.js';
+import { gapAreaFor } from '../../routing/gaps.js';
+import { buildAgentStep, findAgent } from '../gaps.js';
 import { days } from '../templates/helpers.js';
 import { allIds, type StepEntry } from '../steps.js';
-import { capitalize, overlap, slug, stems, uniqueId } from '../text.js';
+import { capitalize, overlap, slug, stem, stems, uniqueId } from '../text.js';
 import type { AgentMatcher } from '../types.js';
 import type { RefineOp } from './parse.js';
 import type { Assignee } from './resolve.js';
@@ -63,7 +64,7 @@ export function applyAssign(
     s.collaboration =
       s.type === 'human_approval'
         ? 'approval'
-        : (collaboration ?? s.collaboration ?? (stems(s.name).includes('review') ? 'review' : 'guidance'));
+        : (collaboration ?? s.collaboration ?? (stems(s.name).includes(stem('review')) ? 'review' : 'guidance'));
     const role = { approval: 'approves', review: 'reviews', guidance: 'guides', strategy: 'sets the strategy' }[
       s.collaboration
     ];

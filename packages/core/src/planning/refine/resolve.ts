@@ -26,19 +26,20 @@ export interface TargetHint {
   person?: boolean;
 }
 
+/** Stems of the words a step's type stands for ("approve" for an approval step). */
+const APPROVE = stem('approve');
+const REVIEW = stem('review');
+const TYPE_WORDS: Partial<Record<StepEntry['step']['type'], string[]>> = {
+  human_approval: [APPROVE],
+  build_agent: ['build', 'agent'].map(stem),
+  subproject: ['subproject', 'work'].map(stem),
+};
+
 function scoreEntry(e: StepEntry, q: readonly string[], phrase: string, hint: TargetHint): number {
   const s = e.step;
   const name = stems(s.name);
   const strong = new Set([...name, ...stems(s.id)]);
-  const typeWords =
-    s.type === 'human_approval'
-      ? ['approv']
-      : s.type === 'build_agent'
-        ? ['build', 'agent']
-        : s.type === 'subproject'
-          ? ['subproject', 'work']
-          : [];
-  const weak = new Set([...stems(s.department ?? ''), ...typeWords, ...stems(s.capability ?? '')]);
+  const weak = new Set([...stems(s.department ?? ''), ...(TYPE_WORDS[s.type] ?? []), ...stems(s.capability ?? '')]);
   let covered = 0;
   for (const w of q) covered += strong.has(w) ? 1 : weak.has(w) ? 0.5 : 0;
   const coverage = covered / q.length;
@@ -46,10 +47,10 @@ function scoreEntry(e: StepEntry, q: readonly string[], phrase: string, hint: Ta
   const precision = name.length ? q.filter((w) => name.includes(w)).length / name.length : 0;
   let score = 2 * coverage + precision;
   if (norm(phrase) === norm(s.name) || norm(phrase) === norm(s.id)) score += 2;
-  const approvalStep = s.type === 'human_approval' || name.includes('approv');
+  const approvalStep = s.type === 'human_approval' || name.includes(APPROVE);
   if (hint.prefer === 'approval' && approvalStep) score += 0.5;
-  else if (!q.includes('approv') && s.type === 'human_approval') score -= 0.4;
-  if (hint.prefer === 'review' && name.includes('review')) score += 0.3;
+  else if (!q.includes(APPROVE) && s.type === 'human_approval') score -= 0.4;
+  if (hint.prefer === 'review' && name.includes(REVIEW)) score += 0.3;
   if (hint.person && s.assignedHuman === null && (s.collaboration !== null || s.type === 'human_approval'))
     score += 0.5;
   return score;

@@ -1,7 +1,8 @@
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
+import { extractJson, messageText } from '../../llm/messages.js';
 import type { LlmProvider } from '../../llm/provider.js';
-import type { UsageContext, UsageSink } from '../../llm/usage.js';
-import { checkContextMd } from '../context-safety.js';
+import { usageOf, type UsageContext, type UsageSink } from '../../llm/usage.js';
+import { checkContextMd } from '../../registry/context-safety.js';
 import { definitionOf, draftFromTemplate, functionFiles } from './offline-drafter.js';
 import { draftSystemPrompt, draftUserPrompt, LlmDraftSchema, repairPrompt, type LlmDraft } from './prompts.js';
 import { CONTEXT_SECTIONS, templateById } from './templates.js';
@@ -14,22 +15,6 @@ export interface DraftDeps {
 
 class BadDraftError extends Error {
   override name = 'BadDraftError';
-}
-
-const textOf = (m: BaseMessage): string =>
-  typeof m.content === 'string'
-    ? m.content
-    : m.content.map((c) => ('text' in c && typeof c.text === 'string' ? c.text : '')).join('');
-
-function extractJson(text: string): unknown {
-  const start = text.indexOf('{');
-  const end = text.lastIndexOf('}');
-  if (start < 0 || end <= start) throw new BadDraftError('the reply contains no JSON object');
-  try {
-    return JSON.parse(text.slice(start, end + 1));
-  } catch (err) {
-    throw new BadDraftError(`the reply is not valid JSON (${(err as Error).message})`);
-  }
 }
 
 /** The schema, the required sections and the content safety checks. */
@@ -68,17 +53,9 @@ export async function draftAgent(deps: DraftDeps, spec: AgentSpec, usage: UsageC
     try {
       const started = Date.now();
       const reply = await model.invoke(messages);
-      raw = textOf(reply);
-      const u = (reply as AIMessage).usage_metadata;
-      await deps.usage.record(usage, {
-        provider: deps.llm.info.provider,
-        model: deps.llm.info.model,
-        promptTokens: u?.input_tokens ?? 0,
-        completionTokens: u?.output_tokens ?? 0,
-        durationMs: Date.now() - started,
-        agentName: 'agent_builder',
-      });
-      const out = checkLlmDraft(extractJson(raw));
+      raw = messageText(reply);
+      await deps.usage.record(usage, usageOf(deps.llm.info, reply as AIMessage, started, 'agent_builder'));
+      const out = checkLlmDraft(extractJson(raw, (problem) => new BadDraftError(problem)));
       const draft = {
         definition: definitionOf(spec, {
           title: out.title,

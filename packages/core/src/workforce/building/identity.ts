@@ -1,7 +1,7 @@
-import type { AgentTemplateId, CreateAgentBuildBody } from '@orchestrator/contracts';
-import { departmentLabel } from '../../org/answers.js';
+import { departmentLabel, type AgentTemplateId, type CreateAgentBuildBody } from '@orchestrator/contracts';
 import type { AgentRegistry } from '../../registry/registry.js';
 import type { CapabilityIndex } from '../../routing/capability-index.js';
+import { STOPWORDS } from '../../routing/text.js';
 import {
   chooseTemplate,
   departmentProfile,
@@ -35,11 +35,8 @@ const TEMPLATE_CAPABILITY: Record<AgentTemplateId, string | null> = {
   department_specialist: null,
 };
 
-const STOPWORDS = new Set(
-  'a an the and or for of to in on at by with from that who which we i you it is are be need needs want wants agent agents new build create make can could should would please our my us this these those into about as one some'.split(
-    ' ',
-  ),
-);
+/** Words of any build request ("we need a new agent…"): never keywords of the agent. */
+const NOT_KEYWORDS: ReadonlySet<string> = new Set([...STOPWORDS, 'agent', 'agents', 'new', 'build', 'create']);
 
 const snake = (s: string) =>
   s
@@ -68,7 +65,7 @@ export function describeTask(request: string): string {
 
 function keywordsOf(request: string, extra: string[]): string[] {
   const words = request.toLowerCase().match(/[a-z][a-z-]{2,}/g) ?? [];
-  return [...new Set([...extra, ...words.filter((w) => !STOPWORDS.has(w))])].slice(0, 12);
+  return [...new Set([...extra, ...words.filter((w) => !NOT_KEYWORDS.has(w))])].slice(0, 12);
 }
 
 /** A department named in the request that the registry already has ("…for finance"). */

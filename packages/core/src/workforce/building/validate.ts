@@ -17,7 +17,7 @@ import type { UsageContext } from '../../llm/usage.js';
 import type { LoadedAgent } from '../../registry/load.js';
 import type { AgentRegistry } from '../../registry/registry.js';
 import { checkAgentChange } from '../../registry/validate.js';
-import { checkContextMd } from '../context-safety.js';
+import { checkContextMd } from '../../registry/context-safety.js';
 import { CONTEXT_SECTIONS, departmentProfile, templateById } from './templates.js';
 import type { AgentSpec } from './types.js';
 

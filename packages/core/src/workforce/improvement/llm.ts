@@ -1,7 +1,8 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
 import { CONTEXT_MD_MAX_BYTES } from '@orchestrator/contracts';
-import { checkContextMd } from '../context-safety.js';
+import { jsonAsker } from '../../llm/messages.js';
+import { checkContextMd } from '../../registry/context-safety.js';
 import {
   improverRepairPrompt,
   improverUserPrompt,
@@ -17,22 +18,6 @@ class BadProposalError extends Error {
 }
 
 export type LlmProposeResult = { ok: true; proposal: LlmProposal } | { ok: false; error: string };
-
-const textOf = (m: BaseMessage): string =>
-  typeof m.content === 'string'
-    ? m.content
-    : m.content.map((c) => ('text' in c && typeof c.text === 'string' ? c.text : '')).join('');
-
-function extractJson(text: string): unknown {
-  const start = text.indexOf('{');
-  const end = text.lastIndexOf('}');
-  if (start < 0 || end <= start) throw new BadProposalError('the reply contains no JSON object');
-  try {
-    return JSON.parse(text.slice(start, end + 1));
-  } catch (err) {
-    throw new BadProposalError(`the reply is not valid JSON (${(err as Error).message})`);
-  }
-}
 
 /** Schema plus what makes a Context.md usable: size, safe text, a real change, the title kept. */
 function validate(value: unknown, input: ProposeInput): LlmProposal {
@@ -67,22 +52,7 @@ export async function proposeWithLlm(
   input: ProposeInput,
   options: { timeoutMs?: number } = {},
 ): Promise<LlmProposeResult> {
-  const structured =
-    typeof model.bindTools === 'function'
-      ? model.withStructuredOutput(LlmProposalSchema, { name: 'propose_context_change', includeRaw: true })
-      : undefined;
-  const signal = () => AbortSignal.timeout(options.timeoutMs ?? 60_000);
-  const ask = async (messages: BaseMessage[]): Promise<{ value: () => unknown; raw: string }> => {
-    if (structured) {
-      const { raw, parsed } = await structured.invoke(messages, { signal: signal() });
-      const text = textOf(raw as BaseMessage);
-      const args = (raw as AIMessage).tool_calls?.[0]?.args;
-      return { value: () => parsed ?? args ?? extractJson(text), raw: text || JSON.stringify(args ?? null) };
-    }
-    const reply = await model.invoke(messages, { signal: signal() });
-    const text = textOf(reply);
-    return { value: () => extractJson(text), raw: text };
-  };
+  const ask = jsonAsker(model, LlmProposalSchema, 'propose_context_change', (problem) => new BadProposalError(problem));
   const messages: BaseMessage[] = [
     new SystemMessage(IMPROVER_SYSTEM_PROMPT),
     new HumanMessage(improverUserPrompt(input)),
@@ -90,7 +60,7 @@ export async function proposeWithLlm(
   for (let attempt = 1; ; attempt++) {
     let raw = '';
     try {
-      const answer = await ask(messages);
+      const answer = await ask(messages, AbortSignal.timeout(options.timeoutMs ?? 60_000));
       raw = answer.raw;
       return { ok: true, proposal: validate(answer.value(), input) };
     } catch (err) {

@@ -1,7 +1,7 @@
 import { AIMessage, SystemMessage } from '@langchain/core/messages';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { runContext, type ConversationGraphDeps } from '../deps.js';
-import { streamCompletion } from '../llm-stream.js';
+import { streamCompletion } from '../../../llm/stream-completion.js';
 import { ceoSystemPrompt } from '../prompts.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
 

@@ -3,7 +3,7 @@ import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { answerOrgQuery } from '../../../org/answers.js';
 import type { ConversationGraphDeps } from '../deps.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
-import { streamComputedText } from '../stream.js';
+import { streamComputedText } from '../../../llm/stream.js';
 
 /**
  * Answers organisation questions from the registry itself, with or without an LLM: reporting

@@ -3,7 +3,7 @@ import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { clarifyingQuestion } from '../../../org/answers.js';
 import type { ConversationGraphDeps } from '../deps.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
-import { streamComputedText } from '../stream.js';
+import { streamComputedText } from '../../../llm/stream.js';
 
 /** A question for the orchestrator itself that only a language model could answer. */
 const OFFLINE_LIMIT =

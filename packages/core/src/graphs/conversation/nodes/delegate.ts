@@ -3,10 +3,10 @@ import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { DelegationInfo } from '@orchestrator/contracts';
 import { executeAgent, type ExecutionOutcome } from '../../../delegation/execute.js';
 import { routeTask, type RouteDecision } from '../../../delegation/router.js';
-import { messageText } from '../messages.js';
+import { messageText } from '../../../llm/messages.js';
 import { runContext, type ConversationGraphDeps } from '../deps.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
-import { streamComputedText } from '../stream.js';
+import { streamComputedText } from '../../../llm/stream.js';
 import { capabilityGapReply } from './propose-agent.js';
 
 /** How many agents are tried for one task before the error reaches the user. */

@@ -3,9 +3,9 @@ import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { LoadedAgent } from '../../../registry/load.js';
 import type { ChatImprovementResult } from '../../../workforce/improvement/chat.js';
 import { runContext, type ConversationGraphDeps } from '../deps.js';
-import { messageText } from '../messages.js';
+import { messageText } from '../../../llm/messages.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
-import { streamComputedText } from '../stream.js';
+import { streamComputedText } from '../../../llm/stream.js';
 
 /** Longer diffs are cut in the chat; the Workforce view and the approval show them whole. */
 const MAX_DIFF_LINES = 60;

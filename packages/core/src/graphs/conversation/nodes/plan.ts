@@ -1,14 +1,13 @@
 import { AIMessage } from '@langchain/core/messages';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
-import type { Plan } from '@orchestrator/contracts';
+import { departmentLabel, type Plan } from '@orchestrator/contracts';
 import { createAgentMatcher } from '../../../delegation/matcher.js';
-import { departmentLabel } from '../../../org/answers.js';
 import { createPlan } from '../../../planning/index.js';
 import type { ConversationGraphDeps } from '../deps.js';
 import { runContext } from '../deps.js';
-import { messageText } from '../messages.js';
+import { messageText } from '../../../llm/messages.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
-import { streamComputedText } from '../stream.js';
+import { streamComputedText } from '../../../llm/stream.js';
 
 const flatten = (plan: Plan) => plan.steps.flatMap((s) => (s.type === 'subproject' ? (s.steps ?? []) : [s]));
 

@@ -5,9 +5,9 @@ import { specifyAgent } from '../../../workforce/building/identity.js';
 import { templateById } from '../../../workforce/building/templates.js';
 import type { AgentSpec } from '../../../workforce/building/types.js';
 import { runContext, type ConversationGraphDeps } from '../deps.js';
-import { messageText } from '../messages.js';
+import { messageText } from '../../../llm/messages.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
-import { streamComputedText } from '../stream.js';
+import { streamComputedText } from '../../../llm/stream.js';
 
 function describeSpec(spec: AgentSpec): string {
   const template = templateById(spec.template).name.toLowerCase();

@@ -4,9 +4,9 @@ import { createAgentMatcher } from '../../../delegation/matcher.js';
 import { refinePlan } from '../../../planning/index.js';
 import type { ConversationGraphDeps } from '../deps.js';
 import { runContext } from '../deps.js';
-import { messageText } from '../messages.js';
+import { messageText } from '../../../llm/messages.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
-import { streamComputedText } from '../stream.js';
+import { streamComputedText } from '../../../llm/stream.js';
 import { planSummary } from './plan.js';
 
 /** Applies a chat refinement to the active plan as a new stored version. */

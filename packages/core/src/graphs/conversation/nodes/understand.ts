@@ -1,6 +1,6 @@
 import { parseOrgQuestion, queryEntity, resolveFollowUp } from '../../../org/questions.js';
 import type { ConversationGraphDeps } from '../deps.js';
-import { messageText } from '../messages.js';
+import { messageText } from '../../../llm/messages.js';
 import type { ConversationStateType, ConversationUpdate } from '../state.js';
 
 /** Turns the classifier sees before the latest message: enough to resolve follow-ups. */

@@ -1,6 +1,6 @@
 import { CONTEXT_MD_MAX_BYTES } from '@orchestrator/contracts';
 import { describe, expect, it } from 'vitest';
-import { parseAgentYaml, serializeAgentYaml } from '../registry/yaml.js';
+import { parseAgentYaml, serializeAgentYaml } from './yaml.js';
 import { checkContextMd, decodeUtf8Strict } from './context-safety.js';
 
 describe('checkContextMd', () => {

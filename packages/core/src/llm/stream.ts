@@ -1,7 +1,8 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
-import type { ConversationStreamEvent } from './deps.js';
+/** Custom stream events a graph node writes; the orchestrator facade forwards them as socket deltas. */
+export type TextStreamEvent = { type: 'delta'; text: string };
 
-const emit = (config: LangGraphRunnableConfig, event: ConversationStreamEvent) => config.writer?.(event);
+const emit = (config: LangGraphRunnableConfig, event: TextStreamEvent) => config.writer?.(event);
 
 /** Splits text into small pieces (a few words, whitespace kept) for chunked streaming. */
 export function chunkText(text: string, wordsPerChunk = 3): string[] {

@@ -1,7 +1,7 @@
 import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
-import type { LlmProvider } from '../../llm/provider.js';
-import type { UsageContext, UsageSink } from '../../llm/usage.js';
+import type { LlmProvider } from './provider.js';
+import { usageOf, type UsageContext, type UsageSink } from './usage.js';
 import { emitDelta } from './stream.js';
 
 /**
@@ -29,15 +29,7 @@ export async function streamCompletion(
       emitDelta(config, piece);
     }
   }
-  const usage = full?.usage_metadata;
-  await deps.usage.record(usageContext, {
-    provider: deps.llm.info.provider,
-    model: deps.llm.info.model,
-    promptTokens: usage?.input_tokens ?? 0,
-    completionTokens: usage?.output_tokens ?? 0,
-    durationMs: Date.now() - started,
-    agentName,
-  });
+  await deps.usage.record(usageContext, usageOf(deps.llm.info, full, started, agentName));
   if (!text.trim()) throw new Error('The language model returned an empty answer');
   return text;
 }
