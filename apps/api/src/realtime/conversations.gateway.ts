@@ -23,6 +23,7 @@ import { AppError, isAppError } from '../common/app-error.js';
 import type { RequestContext } from '../common/request-context.js';
 import { ConversationsService } from '../modules/conversations/conversations.service.js';
 import { IdentityService } from '../modules/identity/identity.service.js';
+import { ChatService } from '../modules/orchestrator/chat.service.js';
 import { RealtimePublisher, type TypedServer } from './realtime.publisher.js';
 
 type TypedSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { ctx: RequestContext }>;
@@ -55,6 +56,7 @@ export class ConversationsGateway implements OnGatewayInit {
 
   constructor(
     private readonly conversations: ConversationsService,
+    private readonly chat: ChatService,
     private readonly identity: IdentityService,
     private readonly publisher: RealtimePublisher,
   ) {}
@@ -101,7 +103,7 @@ export class ConversationsGateway implements OnGatewayInit {
   async send(@ConnectedSocket() socket: TypedSocket, @MessageBody() payload: unknown): Promise<Ack<Message>> {
     try {
       const { conversationId, content } = parse(SocketSendMessageSchema, payload);
-      const { message, reply } = await this.conversations.accept(socket.data.ctx, conversationId, content);
+      const { message, reply } = await this.chat.accept(socket.data.ctx, conversationId, content);
       reply.catch((err: unknown) => this.logger.error({ err, conversationId }, 'reply could not be stored'));
       return { ok: true, data: message };
     } catch (err) {

@@ -3,11 +3,9 @@ import {
   ConversationListQuerySchema,
   CreateConversationBodySchema,
   MessageListQuerySchema,
-  SendMessageBodySchema,
   type Conversation,
   type ConversationPage,
   type MessageList,
-  type SendMessageResponse,
 } from '@orchestrator/contracts';
 import { Ctx, type RequestContext } from '../../common/request-context.js';
 import { parseInput } from '../../common/validate.js';
@@ -37,13 +35,5 @@ export class ConversationsController {
   @Get(':id/messages')
   messages(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query() query: unknown): Promise<MessageList> {
     return this.service.messages(ctx, id, parseInput(MessageListQuerySchema, query, 'query'));
-  }
-
-  /** Responds once the reply is stored; meanwhile it streams to the conversation's socket room. */
-  @Post(':id/messages')
-  @HttpCode(201)
-  send(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: unknown): Promise<SendMessageResponse> {
-    const { content } = parseInput(SendMessageBodySchema, body, 'body');
-    return this.service.send(ctx, id, content);
   }
 }

@@ -14,7 +14,7 @@ import { ApprovalsService } from '../approvals/approvals.service.js';
 import { BUDGETS_OPTIONS, type BudgetsOptions } from '../budgets/budgets.options.js';
 import { BudgetsModule } from '../budgets/budgets.module.js';
 import { BudgetsRepository } from '../budgets/budgets.repository.js';
-import { UsageRepository } from '../orchestrator/usage.repository.js';
+import { UsageRepository } from '../budgets/usage.repository.js';
 import { ProjectsModule } from '../projects/projects.module.js';
 import { ProjectsRepository } from '../projects/projects.repository.js';
 import { CheckpointRetention } from './checkpoint-retention.js';
@@ -30,7 +30,6 @@ import { throttledStopCheck } from './run-control.js';
   controllers: [ExecutionController],
   providers: [
     ExecutionRepository,
-    UsageRepository,
     ProjectRunner,
     ExecutionService,
     CheckpointRetention,

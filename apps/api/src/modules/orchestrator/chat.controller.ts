@@ -1,0 +1,19 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { SendMessageBodySchema, type SendMessageResponse } from '@orchestrator/contracts';
+import { Ctx, type RequestContext } from '../../common/request-context.js';
+import { parseInput } from '../../common/validate.js';
+import { ChatService } from './chat.service.js';
+
+/** The messages a person sends: they go through the orchestrator facade (SPEC §3.1). */
+@Controller('api/conversations')
+export class ChatController {
+  constructor(private readonly chat: ChatService) {}
+
+  /** Responds once the reply is stored; meanwhile it streams to the conversation's socket room. */
+  @Post(':id/messages')
+  @HttpCode(201)
+  send(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: unknown): Promise<SendMessageResponse> {
+    const { content } = parseInput(SendMessageBodySchema, body, 'body');
+    return this.chat.send(ctx, id, content);
+  }
+}
