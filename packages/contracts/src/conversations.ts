@@ -22,6 +22,8 @@ export const MessageMetadataSchema = z
     delegation: z.record(z.string(), z.unknown()).optional(),
     /** Context-agent output written by the offline model: a draft, not model output (SPEC §2). */
     offlineDraft: z.boolean().optional(),
+    /** How many secrets (API keys, tokens) were taken out of this user message before it was stored. */
+    secretsRedacted: z.number().int().positive().optional(),
     /** The agent build this message reports on: the chat shows it as a live build card. */
     agentBuildId: z.string().optional(),
     /** The improvement this reply proposed or pointed to: the chat shows it as a decision card. */

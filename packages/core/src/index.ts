@@ -209,3 +209,12 @@ export type {
   ImprovementRunResult,
   ImprovementStore,
 } from './graphs/agent-improvement/index.js';
+export {
+  redact,
+  redactSecrets,
+  redactedMessage,
+  redactError,
+  registerSecrets,
+  REDACTED,
+  type Redaction,
+} from './security/redact.js';

@@ -9,6 +9,7 @@ import type {
 } from '../graphs/conversation/deps.js';
 import type { ConversationStateType } from '../graphs/conversation/state.js';
 import { buildConversationGraph, type ConversationGraph } from '../graphs/conversation/graph.js';
+import { redact } from '../security/redact.js';
 import { classifyReplyError } from './errors.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { MessageStore, OrchestratorEvents } from './ports.js';
@@ -64,17 +65,21 @@ export class OrchestratorFacade {
    * Stores the message and starts answering it; resolves as soon as the message is stored.
    * The stored message comes first and outside the lock: an accepted message is never lost,
    * even if answering fails. Replies within one conversation are produced in arrival order.
+   * A pasted secret is taken out before anything stores it or sends it to a model; the stored
+   * message says so (`secretsRedacted`), and the chat shows a warning.
    */
   async accept(input: UserMessageInput): Promise<{ message: Message; reply: Promise<Message> }> {
+    const { text: content, count } = redact(input.content);
     const message = await this.deps.messages.append({
       workspaceId: input.workspaceId,
       conversationId: input.conversationId,
       role: 'user',
-      content: input.content,
+      content,
       authorUserId: input.userId,
+      ...(count > 0 ? { metadata: { secretsRedacted: count } } : {}),
     });
     this.deps.events.messageCreated(input.workspaceId, message);
-    const reply = this.lock.run(input.conversationId, () => this.answer(input));
+    const reply = this.lock.run(input.conversationId, () => this.answer({ ...input, content }));
     return { message, reply };
   }
 

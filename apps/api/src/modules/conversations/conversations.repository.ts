@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Conversation, ConversationPage, Message, MessageList } from '@orchestrator/contracts';
-import type { NewMessage } from '@orchestrator/core';
+import { redactSecrets, type NewMessage } from '@orchestrator/core';
 import type { Pool } from '@orchestrator/db';
 import { AppError } from '../../common/app-error.js';
 import { decodeCursor, encodeCursor, isUuid } from '../../common/cursor.js';
@@ -112,7 +112,8 @@ export class ConversationsRepository {
   /**
    * Appends a message and bumps the conversation in one statement: the insert only happens if
    * the conversation exists in this workspace. The first user message names an untitled
-   * conversation.
+   * conversation. No secret is ever stored: replies, notices and build reports can quote a
+   * provider's error, and that can echo the API key.
    */
   async appendMessage(m: NewMessage): Promise<Message> {
     const { rows } = await this.pool.query<MessageRow>(
@@ -131,7 +132,7 @@ export class ConversationsRepository {
         m.conversationId,
         m.role,
         m.authorUserId ?? null,
-        m.content,
+        redactSecrets(m.content),
         m.agentName ?? null,
         JSON.stringify(m.metadata ?? {}),
         DEFAULT_TITLE,

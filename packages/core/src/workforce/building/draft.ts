@@ -1,6 +1,7 @@
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
 import type { LlmProvider } from '../../llm/provider.js';
 import type { UsageContext, UsageSink } from '../../llm/usage.js';
+import { redactedMessage } from '../../security/redact.js';
 import { checkContextMd } from '../context-safety.js';
 import { definitionOf, draftFromTemplate, functionFiles } from './offline-drafter.js';
 import { draftSystemPrompt, draftUserPrompt, LlmDraftSchema, repairPrompt, type LlmDraft } from './prompts.js';
@@ -96,7 +97,8 @@ export async function draftAgent(deps: DraftDeps, spec: AgentSpec, usage: UsageC
       };
     } catch (err) {
       const e = err as Error;
-      lastProblem = e.message;
+      // Kept in the build's notes and checkpoint: a provider's error can echo the API key.
+      lastProblem = redactedMessage(e);
       // Only a malformed answer is worth one repair; a provider error goes straight to the template.
       if (e.name !== 'BadDraftError') break;
       messages.push(new AIMessage(raw || '(empty)'), new HumanMessage(repairPrompt(e.message)));
