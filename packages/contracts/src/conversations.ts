@@ -22,6 +22,10 @@ export const MessageMetadataSchema = z
     delegation: z.record(z.string(), z.unknown()).optional(),
     /** Context-agent output written by the offline model: a draft, not model output (SPEC §2). */
     offlineDraft: z.boolean().optional(),
+    /** The user message this reply or failure notice answers (a notice with `error` can be retried). */
+    replyTo: z.string().optional(),
+    /** Why the reply failed (a failure notice, role `system`): a ReplyError code such as `llm/timeout`. */
+    error: z.string().optional(),
     /** How many secrets (API keys, tokens) were taken out of this user message before it was stored. */
     secretsRedacted: z.number().int().positive().optional(),
     /** The agent build this message reports on: the chat shows it as a live build card. */

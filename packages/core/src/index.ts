@@ -43,11 +43,12 @@ export type { ConversationGraphDeps, ConversationRunContext } from './graphs/con
 export {
   OrchestratorFacade,
   conversationThreadId,
+  MAX_RECOVERIES,
   type OrchestratorDeps,
   type UserMessageInput,
   type UserMessageResult,
 } from './orchestrator/facade.js';
-export type { MessageStore, NewMessage, OrchestratorEvents } from './orchestrator/ports.js';
+export type { MessageStore, NewMessage, OrchestratorEvents, PendingReply } from './orchestrator/ports.js';
 export { classifyReplyError, type ReplyError } from './orchestrator/errors.js';
 export { KeyedLock } from './orchestrator/keyed-lock.js';
 export {

@@ -14,6 +14,6 @@ describe('decorator metadata', () => {
       expect.any(Function),
       expect.any(Function),
     ]);
-    expect(Reflect.getMetadata('design:paramtypes', ConversationsRepository)).toHaveLength(1);
+    expect(Reflect.getMetadata('design:paramtypes', ConversationsRepository)).toHaveLength(2);
   });
 });

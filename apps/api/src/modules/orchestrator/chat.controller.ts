@@ -16,4 +16,15 @@ export class ChatController {
     const { content } = parseInput(SendMessageBodySchema, body, 'body');
     return this.chat.send(ctx, id, content);
   }
+
+  /** Answers again a message whose reply failed (the notice's Retry); no body. */
+  @Post(':id/messages/:messageId/retry')
+  @HttpCode(201)
+  retry(
+    @Ctx() ctx: RequestContext,
+    @Param('id') id: string,
+    @Param('messageId') messageId: string,
+  ): Promise<SendMessageResponse> {
+    return this.chat.retry(ctx, id, messageId);
+  }
 }

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Message } from '@orchestrator/contracts';
 import type { OrchestratorFacade, UserMessageResult } from '@orchestrator/core';
+import { AppError } from '../../common/app-error.js';
 import type { RequestContext } from '../../common/request-context.js';
+import { ConversationsRepository } from '../conversations/conversations.repository.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import { ORCHESTRATOR } from './orchestrator.tokens.js';
 
@@ -10,6 +12,7 @@ import { ORCHESTRATOR } from './orchestrator.tokens.js';
 export class ChatService {
   constructor(
     private readonly conversations: ConversationsService,
+    private readonly repository: ConversationsRepository,
     @Inject(ORCHESTRATOR) private readonly orchestrator: OrchestratorFacade,
   ) {}
 
@@ -32,5 +35,28 @@ export class ChatService {
   ): Promise<{ message: Message; reply: Promise<Message> }> {
     await this.conversations.get(ctx, id);
     return this.orchestrator.accept({ workspaceId: ctx.workspaceId, conversationId: id, userId: ctx.userId, content });
+  }
+
+  /**
+   * Answers a user message again whose turn failed (its failure notice offers Retry): the same
+   * stored message, not a copy; resolves when the new reply (or notice) is stored.
+   */
+  async retry(ctx: RequestContext, id: string, messageId: string): Promise<UserMessageResult> {
+    await this.conversations.get(ctx, id);
+    const pending = await this.repository.reopenReply(ctx.workspaceId, id, messageId);
+    if (pending === 'not_found')
+      throw new AppError(
+        'conversation/message_not_found',
+        `Message ${messageId} is not a message you sent in this conversation.`,
+      );
+    if (pending === 'answered')
+      throw new AppError(
+        'conversation/already_answered',
+        'This message already has a reply; there is nothing to retry.',
+      );
+    if (pending === 'in_progress')
+      throw new AppError('conversation/reply_in_progress', 'This message is being answered right now.');
+    const message = await this.repository.findMessage(ctx.workspaceId, id, messageId);
+    return { message: message!, reply: await this.orchestrator.resume(pending) };
   }
 }

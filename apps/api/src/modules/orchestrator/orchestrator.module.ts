@@ -29,6 +29,7 @@ import { ChatController } from './chat.controller.js';
 import { ChatService } from './chat.service.js';
 import { ORCHESTRATOR } from './orchestrator.tokens.js';
 import { ProjectStoreAdapter } from './project-store.js';
+import { ReplyRecovery } from './reply-recovery.js';
 
 /** The intent classifier follows the registry: rebuilt lazily when hot reload swaps it. */
 function intentClassifier(registry: AgentRegistryService, llm: LlmProvider, logger: Logger): IntentClassifier {
@@ -68,6 +69,7 @@ function intentClassifier(registry: AgentRegistryService, llm: LlmProvider, logg
   providers: [
     ProjectStoreAdapter,
     ChatService,
+    ReplyRecovery,
     {
       provide: ORCHESTRATOR,
       inject: [

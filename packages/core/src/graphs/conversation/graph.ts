@@ -10,6 +10,7 @@ import { improvementNode } from './nodes/improvement.js';
 import { planNode } from './nodes/plan.js';
 import { proposeAgentNode } from './nodes/propose-agent.js';
 import { refinePlanNode } from './nodes/refine-plan.js';
+import { speakNode } from './nodes/speak.js';
 import { understandNode } from './nodes/understand.js';
 import { routeTurn, type ConversationRoute } from './routing.js';
 import { ConversationState } from './state.js';
@@ -39,7 +40,10 @@ function redacting<A extends unknown[], R>(node: (...args: A) => Promise<R>): (.
   };
 }
 
-/** The CEO orchestrator's conversation graph: understand, then one reply node per intent. */
+/**
+ * The CEO orchestrator's conversation graph: understand, then one reply node per intent, then
+ * speak (streams the reply unless the node already streamed it live).
+ */
 export function buildConversationGraph(deps: ConversationGraphDeps, checkpointer: BaseCheckpointSaver) {
   return new StateGraph(ConversationState)
     .addNode('understand', redacting(understandNode(deps)))
@@ -51,16 +55,18 @@ export function buildConversationGraph(deps: ConversationGraphDeps, checkpointer
     .addNode('refine_plan', redacting(refinePlanNode(deps)))
     .addNode('propose_agent', redacting(proposeAgentNode(deps)))
     .addNode('improvement', redacting(improvementNode(deps)))
+    .addNode('speak', redacting(speakNode(deps)))
     .addEdge(START, 'understand')
     .addConditionalEdges('understand', routeTurn(deps), REPLY_NODES)
-    .addEdge('answer_org', END)
-    .addEdge('answer_llm', END)
-    .addEdge('clarify', END)
-    .addEdge('delegate', END)
-    .addEdge('plan', END)
-    .addEdge('refine_plan', END)
-    .addEdge('propose_agent', END)
-    .addEdge('improvement', END)
+    .addEdge('answer_org', 'speak')
+    .addEdge('answer_llm', 'speak')
+    .addEdge('clarify', 'speak')
+    .addEdge('delegate', 'speak')
+    .addEdge('plan', 'speak')
+    .addEdge('refine_plan', 'speak')
+    .addEdge('propose_agent', 'speak')
+    .addEdge('improvement', 'speak')
+    .addEdge('speak', END)
     .compile({ checkpointer });
 }
 

@@ -5,7 +5,6 @@ import type { ChatImprovementResult } from '../../../workforce/improvement/chat.
 import { runContext, type ConversationGraphDeps } from '../deps.js';
 import { messageText } from '../messages.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
-import { streamComputedText } from '../stream.js';
 
 /** Longer diffs are cut in the chat; the Workforce view and the approval show them whole. */
 const MAX_DIFF_LINES = 60;
@@ -85,7 +84,6 @@ export const improvementNode =
       };
       offline = result.kind !== 'proposed' || result.source === 'offline';
     }
-    await streamComputedText(config, reply, deps.chunkDelayMs);
     const replyMeta = agent
       ? { improvementTarget: agent.definition.name, ...(improvement ? { improvement } : {}) }
       : null;
