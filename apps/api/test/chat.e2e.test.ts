@@ -1,8 +1,9 @@
-import type { Message } from '@orchestrator/contracts';
+import { MESSAGE_MAX_CHARS, type Message } from '@orchestrator/contracts';
+import { ScriptedChatModel } from '@orchestrator/core';
 import type { TestDatabase } from '@orchestrator/db/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startApp, testDatabase, type TestApp } from './harness.js';
+import { api, connectSocket, startApp, testDatabase, type TestApp } from './harness.js';
 
 let db: TestDatabase;
 let app: TestApp;
@@ -25,6 +26,75 @@ const send = (id: string, content: string) =>
 const retry = (id: string, messageId: string) =>
   api(app.baseUrl, 'POST', `/api/conversations/${id}/messages/${messageId}/retry`);
 const messageCount = async () => Number((await pool.query('select count(*) as n from messages')).rows[0].n);
+
+/** A valid message near the limit: an opening that says what it is, then filler words. */
+const long = (opening: string) => `${opening} ${'lorem ipsum dolor sit amet. '.repeat(1200)}`.slice(0, 31_500);
+
+describe('message limits', () => {
+  it.each([
+    ['a delegated task answered with an offline draft', 'Write a blog post about our launch.', 'DELEGATE'],
+    ['feedback on an agent', 'The blog post writer’s posts are far too long; keep them short.', 'IMPROVE_AGENT'],
+  ])('should store a reply that fits when %s is 31,500 characters', async (_, opening, intent) => {
+    const id = await newConversation();
+    const res = await send(id, long(opening));
+    expect(res.status).toBe(201);
+    const reply = res.body.reply as Message;
+    expect(reply).toMatchObject({ role: 'assistant', metadata: { intent } });
+    expect(reply.content.length).toBeLessThanOrEqual(MESSAGE_MAX_CHARS);
+    expect(reply.content).toMatch(/more characters\)/);
+  });
+
+  it('should cut a model answer longer than a message can hold and say so when it is stored', async () => {
+    const model = new ScriptedChatModel([
+      new Error('intent: use the offline classifier'),
+      'A balance sheet, in detail: ' + 'assets, liabilities, equity. '.repeat(2000),
+    ]);
+    const withModel = await startApp(
+      db.url,
+      {},
+      { info: { provider: 'scripted', model: 'long', offline: false }, chatModel: model },
+    );
+    try {
+      const id = (await api(withModel.baseUrl, 'POST', '/api/conversations', {})).body.id as string;
+      const res = await api(withModel.baseUrl, 'POST', `/api/conversations/${id}/messages`, {
+        content: 'Explain what a balance sheet is.',
+      });
+      expect(res.body.reply).toMatchObject({ role: 'assistant', metadata: { intent: 'DIRECT_RESPONSE' } });
+      expect(res.body.reply.content.length).toBeLessThanOrEqual(MESSAGE_MAX_CHARS);
+      expect(res.body.reply.content).toMatch(/cut here: the full text was 58,028 characters/);
+    } finally {
+      await withModel.close();
+    }
+  });
+
+  it('should refuse a message over the limit with a 400 naming the limit, over REST and the socket, and store nothing', async () => {
+    const id = await newConversation();
+    const before = await messageCount();
+    const tooLong = 'x'.repeat(MESSAGE_MAX_CHARS + 1);
+    const res = await send(id, tooLong);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({
+      code: 'request/invalid',
+      issues: [{ path: 'content', message: 'must be at most 32,000 characters; this one has 32,001' }],
+    });
+    const socket = await connectSocket(app.baseUrl);
+    try {
+      const ack = (await socket
+        .timeout(5000)
+        .emitWithAck('message.send', { conversationId: id, content: tooLong })) as {
+        ok: boolean;
+        error: { code: string; issues: { path: string; message: string }[] };
+      };
+      expect(ack).toMatchObject({
+        ok: false,
+        error: { code: 'request/invalid', issues: [{ path: 'content', message: expect.stringContaining('32,000') }] },
+      });
+    } finally {
+      socket.close();
+    }
+    expect(await messageCount()).toBe(before);
+  });
+});
 
 describe('retry', () => {
   it('should refuse to retry what is not an unanswered message of yours in this conversation', async () => {

@@ -79,9 +79,14 @@ export const ConversationPageSchema = z.object({
 });
 export type ConversationPage = z.infer<typeof ConversationPageSchema>;
 
+const limit = MESSAGE_MAX_CHARS.toLocaleString('en-US');
+
 export const MessageContentSchema = z
   .string()
-  .max(MESSAGE_MAX_CHARS, `must be at most ${MESSAGE_MAX_CHARS} characters`)
+  .max(MESSAGE_MAX_CHARS, {
+    error: (issue) =>
+      `must be at most ${limit} characters; this one has ${String(issue.input).length.toLocaleString('en-US')}`,
+  })
   .refine((s) => s.trim().length > 0, 'must not be empty');
 
 export const SendMessageBodySchema = z.object({ content: MessageContentSchema }).strict();

@@ -210,6 +210,7 @@ export type {
   ImprovementRunResult,
   ImprovementStore,
 } from './graphs/agent-improvement/index.js';
+export { fitMessage, quoteExcerpt, QUOTE_MAX_CHARS } from './messages/limits.js';
 export {
   redact,
   redactSecrets,

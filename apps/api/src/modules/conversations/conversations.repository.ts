@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Conversation, ConversationPage, Message, MessageList } from '@orchestrator/contracts';
-import { redactSecrets, type NewMessage, type PendingReply } from '@orchestrator/core';
+import { fitMessage, redactSecrets, type NewMessage, type PendingReply } from '@orchestrator/core';
 import type { Pool } from '@orchestrator/db';
 import { AppError } from '../../common/app-error.js';
 import { decodeCursor, encodeCursor, isUuid } from '../../common/cursor.js';
@@ -149,11 +149,12 @@ export class ConversationsRepository {
    * conversation. A message awaiting a reply opens its pending reply (owned by this process), and
    * the reply or failure notice that answers it closes it, in the same statement. No secret is
    * ever stored: replies, notices and build reports can quote a provider's error, and that can
-   * echo the API key.
+   * echo the API key. What the orchestrator and agents write is cut to what a message holds; a
+   * person's message is checked at the edge instead (it is never cut).
    */
   async appendMessage(m: NewMessage): Promise<Message> {
     const metadata = { ...(m.metadata ?? {}), ...(m.replyTo ? { replyTo: m.replyTo } : {}) };
-    const content = redactSecrets(m.content);
+    const content = redactSecrets(m.role === 'user' ? m.content : fitMessage(m.content));
     const { rows } = await this.pool.query<MessageRow>(
       `with conv as (
          update conversations

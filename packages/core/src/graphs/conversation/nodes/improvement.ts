@@ -1,5 +1,6 @@
 import { AIMessage } from '@langchain/core/messages';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import { quoteExcerpt } from '../../../messages/limits.js';
 import type { LoadedAgent } from '../../../registry/load.js';
 import type { ChatImprovementResult } from '../../../workforce/improvement/chat.js';
 import { runContext, type ConversationGraphDeps } from '../deps.js';
@@ -9,7 +10,8 @@ import { replyUpdate, type ConversationStateType, type ConversationUpdate } from
 /** Longer diffs are cut in the chat; the Workforce view and the approval show them whole. */
 const MAX_DIFF_LINES = 60;
 
-const quote = (text: string) => `> ${text.replace(/\n/g, '\n> ')}`;
+/** The feedback quoted back (its start, when it is long: the reply must fit a chat message). */
+const quote = (text: string) => `> ${quoteExcerpt(text).replace(/\n/g, '\n> ')}`;
 
 function diffBlock(diff: string): string {
   const lines = diff.replace(/\n$/, '').split('\n');
