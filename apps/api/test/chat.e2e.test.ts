@@ -131,3 +131,43 @@ describe('retry', () => {
     expect(res).toMatchObject({ status: 409, body: { error: { code: 'conversation/reply_in_progress' } } });
   });
 });
+
+describe('replies that could not be stored', () => {
+  it('should answer the message once its reply can be stored again, without a restart', async () => {
+    // Stands in for a database that fails the reply's write: nothing from the orchestrator is stored.
+    await pool.query(`create table test_block_replies (on_ boolean)`);
+    await pool.query(`insert into test_block_replies values (true)`);
+    await pool.query(`create function test_block_replies() returns trigger language plpgsql as $$
+      begin
+        if new.role <> 'user' and exists (select 1 from test_block_replies) then raise exception 'replies blocked'; end if;
+        return new;
+      end $$`);
+    await pool.query(
+      `create trigger test_block_replies before insert on messages for each row execute function test_block_replies()`,
+    );
+    const quick = await startApp(db.url, { CHAT_REPLY_LEASE_MS: '1000' });
+    try {
+      const id = (await api(quick.baseUrl, 'POST', '/api/conversations', {})).body.id as string;
+      const failed = await api(quick.baseUrl, 'POST', `/api/conversations/${id}/messages`, {
+        content: 'Who reports to the CFO?',
+      });
+      expect(failed.status).toBe(500);
+      await pool.query('delete from test_block_replies');
+
+      const end = Date.now() + 20_000;
+      let answers: Message[] = [];
+      while (answers.length === 0 && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 200));
+        const list = (await api(quick.baseUrl, 'GET', `/api/conversations/${id}/messages`)).body.messages as Message[];
+        answers = list.filter((m) => m.role !== 'user');
+      }
+      expect(answers).toHaveLength(1);
+      expect(answers[0]).toMatchObject({ role: 'assistant' });
+      expect(answers[0]!.content).toContain('finance_manager_orchestrator');
+      expect((await pool.query('select 1 from pending_replies where conversation_id = $1', [id])).rowCount).toBe(0);
+    } finally {
+      await quick.close();
+      await pool.query('drop trigger test_block_replies on messages');
+    }
+  });
+});

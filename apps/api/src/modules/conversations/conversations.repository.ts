@@ -193,17 +193,19 @@ export class ConversationsRepository {
     return toMessage(rows[0]);
   }
 
-  /** Keeps the claims of this process alive while it answers. */
-  async renewLeases(): Promise<void> {
+  /** Keeps this process's claims on the replies it is producing alive. */
+  async renewLeases(messageIds: string[]): Promise<void> {
+    if (messageIds.length === 0) return;
     await this.pool.query(
-      `update pending_replies set lease_until = now() + $2::int * interval '1 millisecond' where owner = $1`,
-      [this.owner, this.leaseMs],
+      `update pending_replies set lease_until = now() + $3::int * interval '1 millisecond'
+        where owner = $1 and message_id = any($2::uuid[])`,
+      [this.owner, messageIds, this.leaseMs],
     );
   }
 
   /**
-   * Takes over pending replies whose process stopped renewing them (it died, or an earlier run of
-   * this one did), oldest first; each counts one more recovery.
+   * Takes over pending replies nobody renews any more — their process died, or their turn ended
+   * without storing an answer — oldest first; each counts one more recovery.
    */
   async claimAbandoned(limit: number): Promise<PendingReply[]> {
     const { rows } = await this.pool.query<PendingRow>(
@@ -212,7 +214,7 @@ export class ConversationsRepository {
             set owner = $1, lease_until = now() + $2::int * interval '1 millisecond', recoveries = p.recoveries + 1
           where p.message_id in (
                   select message_id from pending_replies
-                   where lease_until < now() and owner <> $1
+                   where lease_until < now()
                    order by created_at
                    limit $3
                    for update skip locked)

@@ -6,6 +6,7 @@ import type { RequestContext } from '../../common/request-context.js';
 import { ConversationsRepository } from '../conversations/conversations.repository.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import { ORCHESTRATOR } from './orchestrator.tokens.js';
+import { ReplyRecovery } from './reply-recovery.js';
 
 /** The chat's way into the orchestrator facade: REST and the socket both send through here. */
 @Injectable()
@@ -13,18 +14,14 @@ export class ChatService {
   constructor(
     private readonly conversations: ConversationsService,
     private readonly repository: ConversationsRepository,
+    private readonly recovery: ReplyRecovery,
     @Inject(ORCHESTRATOR) private readonly orchestrator: OrchestratorFacade,
   ) {}
 
   /** Checks the conversation first so an unknown id writes nothing. */
   async send(ctx: RequestContext, id: string, content: string): Promise<UserMessageResult> {
-    await this.conversations.get(ctx, id);
-    return this.orchestrator.handleUserMessage({
-      workspaceId: ctx.workspaceId,
-      conversationId: id,
-      userId: ctx.userId,
-      content,
-    });
+    const { message, reply } = await this.accept(ctx, id, content);
+    return { message, reply: await reply };
   }
 
   /** Like `send`, but resolves as soon as the user message is stored (for socket acks). */
@@ -34,7 +31,14 @@ export class ChatService {
     content: string,
   ): Promise<{ message: Message; reply: Promise<Message> }> {
     await this.conversations.get(ctx, id);
-    return this.orchestrator.accept({ workspaceId: ctx.workspaceId, conversationId: id, userId: ctx.userId, content });
+    const accepted = await this.orchestrator.accept({
+      workspaceId: ctx.workspaceId,
+      conversationId: id,
+      userId: ctx.userId,
+      content,
+    });
+    this.recovery.track(accepted.message.id, accepted.reply);
+    return accepted;
   }
 
   /**
@@ -57,6 +61,8 @@ export class ChatService {
     if (pending === 'in_progress')
       throw new AppError('conversation/reply_in_progress', 'This message is being answered right now.');
     const message = await this.repository.findMessage(ctx.workspaceId, id, messageId);
-    return { message: message!, reply: await this.orchestrator.resume(pending) };
+    const reply = this.orchestrator.resume(pending);
+    this.recovery.track(messageId, reply);
+    return { message: message!, reply: await reply };
   }
 }

@@ -11,15 +11,20 @@ const CLAIM_BATCH = 20;
 /**
  * Nothing a person sent is left without an answer (docs/operations.md → Chat replies after a
  * crash). Every third of a lease this process renews its claims on the replies it is producing
- * and takes over those whose process stopped renewing them — after a crash or a kill, at the
- * first sweep after start-up once their lease has run out. The facade then continues each turn
- * from its checkpoint, or posts a failure notice with Retry.
+ * right now, and takes over those nobody renews: their process died (a crash or a kill: at the
+ * first sweeps after start-up), or their turn ended here without storing its answer (the
+ * database went away meanwhile). The facade then continues each turn from its checkpoint, or
+ * posts a failure notice with Retry.
  */
 @Injectable()
 export class ReplyRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ReplyRecovery');
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
+  /** Messages this process is answering now: only their claims are renewed. */
+  private readonly answering = new Set<string>();
+  /** A database outage fails every sweep: said once, not every few seconds. */
+  private failing = false;
 
   constructor(
     private readonly conversations: ConversationsRepository,
@@ -38,6 +43,13 @@ export class ReplyRecovery implements OnApplicationBootstrap, OnApplicationShutd
     await this.sweeping;
   }
 
+  /** Keeps the claim on a message's reply alive until `reply` settles (stored, or not at all). */
+  track(messageId: string, reply: Promise<unknown>): void {
+    this.answering.add(messageId);
+    const done = () => void this.answering.delete(messageId);
+    reply.then(done, done);
+  }
+
   /** One sweep at a time: a slow database must not pile them up. */
   sweep(): Promise<void> {
     this.sweeping ??= this.renewAndClaim().finally(() => {
@@ -48,20 +60,22 @@ export class ReplyRecovery implements OnApplicationBootstrap, OnApplicationShutd
 
   private async renewAndClaim(): Promise<void> {
     try {
-      await this.conversations.renewLeases();
+      await this.conversations.renewLeases([...this.answering]);
       for (const pending of await this.conversations.claimAbandoned(CLAIM_BATCH)) {
         this.logger.log(
           { conversationId: pending.conversationId, messageId: pending.messageId, recoveries: pending.recoveries },
           'answering a message whose reply was interrupted',
         );
-        this.orchestrator
-          .resume(pending)
-          .catch((err: unknown) =>
-            this.logger.error({ err, messageId: pending.messageId }, 'an interrupted reply could not be stored'),
-          );
+        const reply = this.orchestrator.resume(pending);
+        this.track(pending.messageId, reply);
+        reply.catch((err: unknown) =>
+          this.logger.error({ err, messageId: pending.messageId }, 'an interrupted reply could not be stored'),
+        );
       }
+      this.failing = false;
     } catch (err) {
-      this.logger.warn({ err }, 'chat reply recovery sweep failed; the next one retries');
+      if (!this.failing) this.logger.warn({ err }, 'chat reply recovery sweep failed; the next ones retry');
+      this.failing = true;
     }
   }
 }
