@@ -210,13 +210,5 @@ export type {
   ImprovementRunResult,
   ImprovementStore,
 } from './graphs/agent-improvement/index.js';
-export { fitMessage, quoteExcerpt, QUOTE_MAX_CHARS } from './messages/limits.js';
-export {
-  redact,
-  redactSecrets,
-  redactedMessage,
-  redactError,
-  registerSecrets,
-  REDACTED,
-  type Redaction,
-} from './security/redact.js';
+export { fitMessage } from './messages/limits.js';
+export { redactSecrets, redactedMessage, registerSecrets } from './security/redact.js';

@@ -4,7 +4,7 @@
  * shaped like a credential. A leaf module with no imports, so every layer can use it.
  */
 
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 
 /** Shorter configured values are not treated as secrets: they would blank out ordinary words. */
 const MIN_SECRET_LENGTH = 8;
