@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `pnpm bench`: runs each benchmark (their output passes through), then prints one line of JSON
-// with every figure: the offline intent + routing latencies, and the execution engine against
-// plain LangGraph on PostgresSaver (including overhead_ratio_vs_langgraph_postgres).
+// with every figure: the offline intent + routing latencies, the execution engine against
+// plain LangGraph on PostgresSaver (including overhead_ratio_vs_langgraph_postgres), and what a
+// 100 MB step result costs in memory and event-loop delay.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,12 +11,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BENCHES = [
   { name: 'intent', script: 'packages/core/dist/cli/bench.js' },
   { name: 'engine', script: 'apps/api/dist/bench/engine.bench.js' },
+  // Its own process: the RSS it reports must not include what the other benches left behind.
+  { name: 'large-result', script: 'apps/api/dist/bench/large-result.bench.js', node: ['--expose-gc'] },
 ];
 
 /** Runs one bench, echoing its output, and returns its last line parsed as JSON. */
-function runBench({ name, script }) {
+function runBench({ name, script, node = [] }) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, script)], {
+    const child = spawn(process.execPath, [...node, path.join(root, script)], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],
     });

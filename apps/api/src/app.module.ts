@@ -1,18 +1,20 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type DynamicModule, Global, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import type { LlmProvider } from '@orchestrator/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { StorableTextInterceptor } from './common/storable-text.interceptor.js';
 import type { AppConfig } from './config/env.js';
 import type { DatabaseHandle } from './database/boot.js';
 import { APP_CONFIG, DATABASE_HANDLE, LLM_PROVIDER, PG_POOL } from './database/tokens.js';
 import { AgentBuildsModule } from './modules/agent-builds/agent-builds.module.js';
 import { AgentImprovementsModule } from './modules/agent-improvements/agent-improvements.module.js';
 import { AgentsModule } from './modules/agents/agents.module.js';
+import { ApprovalDecisionsModule } from './modules/approval-decisions/approval-decisions.module.js';
 import { ApprovalsModule } from './modules/approvals/approvals.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { ConversationsModule } from './modules/conversations/conversations.module.js';
@@ -87,10 +89,14 @@ export class AppModule implements NestModule {
         ApprovalsModule,
         AgentImprovementsModule,
         AgentBuildsModule,
+        ApprovalDecisionsModule,
         GatewayModule,
         ...staticWebApp(runtime.config),
       ],
-      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: APP_INTERCEPTOR, useClass: StorableTextInterceptor },
+      ],
     };
   }
 

@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
+import { requireJsonBody } from './common/json-body.middleware.js';
 import { type AppConfig } from './config/env.js';
 import { llmSettingsFromEnv } from './config/llm.js';
 import { registerConfiguredSecrets } from './config/secrets.js';
@@ -44,6 +45,8 @@ export async function createApp({ config, logger, llm }: AppOptions): Promise<IN
       },
     );
     app.useLogger(app.get(PinoNestLogger));
+    // Before the parser: a body in another media type is refused unread (docs/api.md).
+    app.use('/api', requireJsonBody);
     app.useBodyParser('json', { limit: BODY_LIMIT });
     app.use(
       helmet({

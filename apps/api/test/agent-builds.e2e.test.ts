@@ -175,6 +175,39 @@ describe('building agents from the chat', () => {
     expect(next.builds.length).toBeGreaterThan(0);
     expect((await api(app.baseUrl, 'GET', '/api/agent-builds/00000000-0000-4000-8000-000000000000')).status).toBe(404);
   });
+
+  it('should give one of several concurrent builds of the same name the name and the others a 409', async () => {
+    const body = { request: 'Reconcile supplier invoices', name: 'invoice_reconciler', department: 'finance' };
+    // Warm: the first build of a process loads what it needs while the others of the burst wait.
+    const warm = AgentBuildSchema.parse(
+      (await api(app.baseUrl, 'POST', '/api/agent-builds', { ...body, name: 'warm_up_agent' })).body,
+    );
+    await api(app.baseUrl, 'POST', `/api/agent-builds/${warm.id}/cancel`, {});
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => api(app.baseUrl, 'POST', '/api/agent-builds', body)),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([201, ...Array<number>(9).fill(409)]);
+    for (const refused of answers.filter((a) => a.status === 409)) {
+      expect(refused.body.error.code).toBe('agent/exists');
+      expect(refused.body.error.message).toMatch(/already uses the name invoice_reconciler; choose another name/);
+    }
+    const won = AgentBuildSchema.parse(answers.find((a) => a.status === 201)!.body);
+    expect((await api(app.baseUrl, 'POST', `/api/agent-builds/${won.id}/cancel`, {})).status).toBe(200);
+  });
+
+  it('should give concurrent builds that leave the name to the builder a name each', async () => {
+    const body = { request: 'Summarise customer churn interviews every month', department: 'operations' };
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => api(app.baseUrl, 'POST', '/api/agent-builds', body)),
+    );
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201]);
+    const started = answers.map((a) => AgentBuildSchema.parse(a.body));
+    const names = await Promise.all(
+      started.map(async (b) => (await waitForBuild(b.id, (x) => !!x.draft)).draft!.definition.name),
+    );
+    expect(new Set(names).size).toBe(4);
+    for (const b of started) await api(app.baseUrl, 'POST', `/api/agent-builds/${b.id}/cancel`, {});
+  });
 });
 
 describe('build_agent plan steps', () => {

@@ -325,13 +325,13 @@ describe('project steps', () => {
 });
 
 describe('hostile content', () => {
-  it('should refuse NUL bytes and a Context.md over the byte limit with 422 and leave the file alone', async () => {
+  it('should refuse NUL bytes (400 at the edge) and a Context.md over the byte limit (422) and leave the file alone', async () => {
     const base = await detail('market_researcher');
     const nul = await saveContext('market_researcher', '# Role\nhidden\u0000byte', base.version);
-    expect(nul.status).toBe(422);
+    expect(nul.status).toBe(400);
     expect(nul.body.error).toMatchObject({
-      code: 'agent/invalid',
-      message: expect.stringMatching(/U\+0000 on line 2/),
+      code: 'request/invalid',
+      issues: [{ path: 'contextMd', message: expect.stringMatching(/U\+0000\) on line 2/) }],
     });
     const big = await saveContext('market_researcher', 'é'.repeat(CONTEXT_MD_MAX_BYTES / 2 + 10), base.version);
     expect(big.status).toBe(422);

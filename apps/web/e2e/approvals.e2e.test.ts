@@ -1,8 +1,14 @@
-import type { Browser, Page } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser.js';
 import { assistantMessage, send } from './helpers.js';
 import { startSystem, type RunningSystem } from './system.js';
+
+const SCREENSHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
+const HIRING = 'Plan the hiring of a senior data engineer over the next two months';
 
 let system: RunningSystem;
 let browser: Browser;
@@ -50,6 +56,45 @@ async function confirmIfAsked(page: Page): Promise<void> {
     await accept.click();
 }
 
+/** The page at desktop and phone width, scrolled to `focus`, for a person to look at. */
+async function screenshots(page: Page, name: string, focus: Locator): Promise<void> {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  for (const [width, height] of [
+    [1440, 900],
+    [390, 844],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await focus.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`) });
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+}
+
+/**
+ * Approves, from the Approvals page filtered to the project, everything it waits for, and waits
+ * until the rows have left the queue. (Other tests' approvals, e.g. an improvement proposed from a
+ * rejection, are not this journey's to decide.)
+ */
+async function approveWaiting(page: Page, projectId: string): Promise<void> {
+  await page.goto(`${system.url}/approvals?projectId=${projectId}`);
+  // Generous: on a loaded machine the page and the live request can take a while.
+  await expect.poll(() => page.getByTestId('approval-row').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+  const ids = await page
+    .getByTestId('approval-row')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-approval-id')));
+  await page.getByTestId('approvals-select-all').click();
+  await page.getByTestId('approvals-bulk-approve').click();
+  await confirm(page);
+  // Decided rows leave the queue live; new requests may arrive meanwhile.
+  for (const approvalId of ids) {
+    await expect
+      .poll(() => page.locator(`[data-testid="approval-row"][data-approval-id="${approvalId}"]`).count(), {
+        timeout: 10_000,
+      })
+      .toBe(0);
+  }
+}
+
 async function approvePlan(page: Page, request: string): Promise<string> {
   await page.goto(system.url);
   await send(page, request);
@@ -65,7 +110,7 @@ async function approvePlan(page: Page, request: string): Promise<string> {
 describe('journey 2: approve paused steps', () => {
   it('should pause on gated steps, show them live, and finish once a person decides', async () => {
     const page = await browser.newPage();
-    const id = await approvePlan(page, 'Plan the hiring of a senior data engineer over the next two months');
+    const id = await approvePlan(page, HIRING);
     await page.getByRole('link', { name: /Approvals/ }).click();
     // The request appears live, with its badge.
     await expect.poll(() => page.getByTestId('approval-row').count(), { timeout: 30_000 }).toBeGreaterThan(0);
@@ -83,22 +128,7 @@ describe('journey 2: approve paused steps', () => {
       const status = await settled(id);
       if (status === 'completed') break;
       if (status === 'paused_for_approval') {
-        await page.goto(`${system.url}/approvals`);
-        await expect.poll(() => page.getByTestId('approval-row').count(), { timeout: 10_000 }).toBeGreaterThan(0);
-        const ids = await page
-          .getByTestId('approval-row')
-          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-approval-id')));
-        await page.getByTestId('approvals-select-all').click();
-        await page.getByTestId('approvals-bulk-approve').click();
-        await confirm(page);
-        // Decided rows leave the queue live; new requests may arrive meanwhile.
-        for (const approvalId of ids) {
-          await expect
-            .poll(() => page.locator(`[data-testid="approval-row"][data-approval-id="${approvalId}"]`).count(), {
-              timeout: 10_000,
-            })
-            .toBe(0);
-        }
+        await approveWaiting(page, id);
       } else if (status === 'paused_on_error' || status === 'paused_for_agent_development') {
         await page.goto(`${system.url}/projects/${id}`);
         const skip = page.getByTestId('recover-skip').first();
@@ -120,7 +150,7 @@ describe('journey 2: approve paused steps', () => {
 
   it('should stop with a clear reason when a person rejects a step', async () => {
     const page = await browser.newPage();
-    const id = await approvePlan(page, 'Plan the hiring of a senior data engineer over the next two months');
+    const id = await approvePlan(page, HIRING);
     expect(await settled(id)).toBe('paused_for_approval');
     await page.goto(`${system.url}/approvals`);
     const row = page.getByTestId('approval-row').first();
@@ -144,6 +174,59 @@ describe('journey 2: approve paused steps', () => {
     await expect
       .poll(() => page.locator('[data-testid="project-error"][data-category="permission"]').first().textContent())
       .toMatch(/Rejected/);
+    await page.close();
+  });
+});
+
+describe('journey 2: travel back to a checkpoint', () => {
+  it('should roll a paused project back and fork a new project from the checkpoint timeline', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const id = await approvePlan(page, HIRING);
+    // Two rounds of approvals: the first step, then the two that follow it; the fourth waits.
+    for (let round = 0; round < 2; round++) {
+      expect(await settled(id)).toBe('paused_for_approval');
+      await approveWaiting(page, id);
+    }
+    expect(await settled(id)).toBe('paused_for_approval');
+    const history = (await (await fetch(`${system.url}/api/projects/${id}/checkpoints`)).json()) as {
+      checkpoints: Array<{ checkpointId: string; completedSteps: string[] }>;
+    };
+    const target = history.checkpoints.find((c) => c.completedSteps.length === 1)!;
+    const item = page.locator(`[data-testid="checkpoint-item"][data-checkpoint-id="${target.checkpointId}"]`);
+
+    await page.goto(`${system.url}/projects/${id}`);
+    await expect
+      .poll(() => page.getByTestId('project-progress').getAttribute('data-done'), { timeout: 10_000 })
+      .toBe('3');
+    await item.getByTestId('checkpoint-rollback').click();
+    await confirm(page);
+    await expect
+      .poll(() => page.getByTestId('project-status').getAttribute('data-status'), { timeout: 10_000 })
+      .toBe('paused_by_user');
+    await expect.poll(() => page.getByTestId('project-progress').getAttribute('data-done')).toBe('1');
+    await expect.poll(() => page.getByTestId('checkpoint-item').count()).toBe(history.checkpoints.length + 1);
+    expect(await page.getByTestId('checkpoint-error').count()).toBe(0);
+    await screenshots(page, 'project-rolled-back', page.getByTestId('project-checkpoints'));
+
+    // A fork is a new project from the same checkpoint; this one stays as it is.
+    await item.getByTestId('checkpoint-fork').click();
+    await expect(page.getByRole('dialog').textContent()).resolves.toMatch(/This project stays as it is/);
+    await screenshots(page, 'project-fork-confirm', page.getByRole('dialog'));
+    await confirm(page);
+    await expect.poll(() => page.url(), { timeout: 10_000 }).not.toContain(id);
+    const forkId = page.url().split('/').pop()!;
+    await expect.poll(() => page.locator('#project-detail-title').textContent()).toMatch(/\(fork\)\s*$/);
+    await expect
+      .poll(() => page.getByTestId('project-status').getAttribute('data-status'), { timeout: 10_000 })
+      .toBe('paused_by_user');
+    await expect.poll(() => page.getByTestId('project-progress').getAttribute('data-done')).toBe('1');
+    await expect.poll(() => page.getByTestId('checkpoint-item').count()).toBe(1);
+    await screenshots(page, 'project-forked', page.getByTestId('project-controls'));
+
+    // The fork runs on its own; the source is still where the rollback left it.
+    await page.getByTestId('project-control-resume').click();
+    await expect.poll(() => projectStatus(forkId), { timeout: 20_000 }).toBe('paused_for_approval');
+    expect(await projectStatus(id)).toBe('paused_by_user');
     await page.close();
   });
 });

@@ -127,15 +127,21 @@ export class Outbox {
  * Runs `first` (the checkpoint or writes statement, if any) then the queued writes in one
  * transaction and settles every entry with the outcome. On failure nothing is re-queued: the
  * writes belong to work that was not saved, and re-running that work queues them again.
+ * With `within` (a client in the caller's open transaction) they run in a savepoint of it
+ * instead, and a failure rolls back to that savepoint, leaving the caller's transaction usable.
  */
 export async function commitWithOutbox(
   pool: pg.Pool,
   entries: OutboxEntry[],
   first?: pg.QueryConfig,
+  within?: pg.PoolClient,
 ): Promise<pg.QueryResult | undefined> {
+  const verbs = within
+    ? { begin: 'savepoint outbox', commit: 'release savepoint outbox', rollback: 'rollback to savepoint outbox' }
+    : { begin: 'begin', commit: 'commit', rollback: 'rollback' };
   let client: pg.PoolClient;
   try {
-    client = await pool.connect();
+    client = within ?? (await pool.connect());
   } catch (error) {
     for (const entry of entries) entry.settle({ error });
     throw error;
@@ -143,19 +149,20 @@ export async function commitWithOutbox(
   let broken: Error | undefined;
   let result: pg.QueryResult | undefined;
   try {
-    await client.query('begin');
+    await client.query(verbs.begin);
     if (first) result = await client.query(first);
     for (const entry of entries) await entry.write?.(client);
-    await client.query('commit');
+    await client.query(verbs.commit);
   } catch (error) {
-    await client.query('rollback').catch((rollbackError: Error) => {
+    await client.query(verbs.rollback).catch((rollbackError: Error) => {
       // The connection is unusable: make the pool discard it instead of handing it out again.
       broken = rollbackError;
     });
     for (const entry of entries) entry.settle({ error });
     throw error;
   } finally {
-    client.release(broken);
+    // The caller's client stays the caller's to release.
+    if (!within) client.release(broken);
   }
   for (const entry of entries) entry.settle();
   return result;

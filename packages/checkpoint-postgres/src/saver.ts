@@ -88,16 +88,38 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
   private readonly pageSize: number;
   private readonly prepare: boolean;
   private readonly decode: DecodeContext;
+  /** Set on a saver made by within(): every statement runs in that client's open transaction. */
+  private client?: pg.PoolClient;
 
   constructor(
     readonly pool: pg.Pool,
-    options: PostgresCheckpointSaverOptions = {},
+    private readonly options: PostgresCheckpointSaverOptions = {},
   ) {
     super(options.serde);
     this.pageSize = options.listPageSize ?? 100;
     this.prepare = options.prepareStatements ?? true;
     this.batcher = new WriteBatcher((batch) => this.saveWrites(batch), options.groupCommitMs ?? 2);
     this.decode = { serde: this.serde, firstVersion: () => this.getNextVersion(undefined) };
+  }
+
+  /**
+   * The same saver, writing through `client` inside the caller's open transaction: what it saves
+   * (checkpoints, writes, outbox) commits or rolls back with the caller's other changes, and its
+   * reads see the transaction's own writes. For a change that must be all or nothing together with
+   * rows of the caller's (a project rolled back to a checkpoint: the new checkpoint, the step
+   * reset, the audit entry and the status). Outbox functions run in a savepoint instead of a
+   * transaction of their own, and their promises settle when the savepoint is released: whether
+   * they commit is then the caller's transaction's outcome. Retention still runs on the pool.
+   */
+  within(client: pg.PoolClient): PostgresCheckpointSaver {
+    const bound = new PostgresCheckpointSaver(this.pool, this.options);
+    bound.client = client;
+    return bound;
+  }
+
+  /** Where statements run: the caller's transaction (within()) or the pool. */
+  private get db(): Pick<pg.Pool, 'query'> {
+    return this.client ?? this.pool;
   }
 
   async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
@@ -113,7 +135,7 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
       params.push(checkpointId);
       where += ' and checkpoint_id = $3';
     }
-    const { rows } = await this.pool.query<ReadRow>(statement(readQuery(where, '1'), params, this.prepare));
+    const { rows } = await this.db.query<ReadRow>(statement(readQuery(where, '1'), params, this.prepare));
     const [first] = await decodeRows(rows, this.decode);
     return first?.tuple;
   }
@@ -159,7 +181,7 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
       const where = pageConditions.length > 0 ? `where ${pageConditions.join(' and ')}` : '';
       const size = Math.min(this.pageSize, remaining);
       pageParams.push(size);
-      const { rows } = await this.pool.query<ReadRow>(
+      const { rows } = await this.db.query<ReadRow>(
         statement(readQuery(where, `$${pageParams.length}::int`), pageParams, this.prepare),
       );
       const page = await decodeRows(rows, this.decode);
@@ -266,8 +288,8 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
     const query = statement(fused.text, fused.values, this.prepare && fused.units <= 2, rows + fused.units * 8);
     let result: pg.QueryResult | undefined;
     try {
-      if (functions.length === 0) result = run ? await this.pool.query(query) : undefined;
-      else result = await commitWithOutbox(this.pool, functions, run ? query : undefined);
+      if (functions.length === 0) result = run ? await this.db.query(query) : undefined;
+      else result = await commitWithOutbox(this.pool, functions, run ? query : undefined, this.client);
     } catch (error) {
       for (const entry of statements) entry.settle({ error });
       throw error;
@@ -282,7 +304,7 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
 
   async deleteThread(threadId: string): Promise<void> {
     await this.batcher.flush(threadId).catch(() => undefined);
-    await this.pool.query(statement(DELETE_THREAD, [threadId], this.prepare));
+    await this.db.query(statement(DELETE_THREAD, [threadId], this.prepare));
   }
 
   /**

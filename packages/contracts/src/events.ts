@@ -56,6 +56,10 @@ export const SocketErrorSchema = z.object({
 });
 export type SocketError = z.infer<typeof SocketErrorSchema>;
 
+/** A client→server event sent without an ack callback was refused: the error it would have acked. */
+export const EventRejectedSchema = z.object({ event: z.string(), error: SocketErrorSchema });
+export type EventRejected = z.infer<typeof EventRejectedSchema>;
+
 /** Acknowledgement of every client→server event: ok with a value, or a precise error. */
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: SocketError };
 
@@ -74,6 +78,14 @@ export const serverEventSchemas = {
   'registry.reloaded': RegistryReloadedSchema,
   'agent_build.updated': AgentBuildSchema,
   'agent_improvement.updated': AgentImprovementSchema,
+  'event.rejected': EventRejectedSchema,
+} as const;
+
+/** Schemas of client→server payloads: what the gateway accepts, one per event it handles. */
+export const clientEventSchemas = {
+  'conversation.join': ConversationRefSchema,
+  'conversation.leave': ConversationRefSchema,
+  'message.send': SocketSendMessageSchema,
 } as const;
 
 export interface ServerToClientEvents {
@@ -99,6 +111,8 @@ export interface ServerToClientEvents {
   /** An agent build moved on (drafted, validated, awaiting approval, deployed, …). */
   'agent_build.updated': (build: AgentBuild) => void;
   'agent_improvement.updated': (improvement: AgentImprovement) => void;
+  /** To the sender only: an event it emitted without an ack was refused (malformed, not found, …). */
+  'event.rejected': (event: EventRejected) => void;
 }
 
 export interface ClientToServerEvents {

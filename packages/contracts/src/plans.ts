@@ -17,6 +17,12 @@ export type CollaborationType = z.infer<typeof CollaborationTypeSchema>;
 
 export const StepIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be lowercase letters, digits, _ or -');
 
+/** A step's key in a run: its id, or `subproject/step` for a step of a subproject. */
+export const StepKeySchema = z
+  .string()
+  .max(128)
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}(\/[a-z0-9][a-z0-9_-]{0,63})*$/, 'must be step ids joined by /');
+
 export interface PlanStep {
   id: string;
   name: string;

@@ -117,7 +117,9 @@ export type { AgentLoadInfo, AgentLoadTracker, DelegationRecord, DelegationStore
 export type { ProjectStore, NewProjectPlan, PlanRevision, CurrentPlan } from './projects/ports.js';
 export { canTransition, allowedTransitions, isTerminal } from './projects/lifecycle.js';
 export {
+  CheckpointNotFound,
   ExecutionEngine,
+  type RestoredCheckpoint,
   type ExecutionControl,
   type ExecutionEngineDeps,
   type PendingInterrupt,
@@ -125,6 +127,15 @@ export {
 } from './execution/engine.js';
 export { flattenPlan, readySteps, type ExecStep, type StepState } from './execution/flatten.js';
 export { needsApproval } from './execution/policy.js';
+export {
+  joinResult,
+  resultChunks,
+  resultLength,
+  resultPreview,
+  textSlices,
+  type ResultChunksOptions,
+  type ResultText,
+} from './execution/result-text.js';
 export { classifyExecutionError, backoffMs, StepError, type ClassifiedError } from './execution/errors.js';
 export {
   budgetLevel,

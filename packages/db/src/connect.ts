@@ -11,6 +11,37 @@ export interface PoolOptions {
   max?: number;
   applicationName?: string;
   connectionTimeoutMillis?: number;
+  /** Told when a connection cannot be opened or breaks (the server went away or terminated it). */
+  onConnectionError?: (err: Error) => void;
+}
+
+/**
+ * The pool's clients, with two additions. Each listens for its own errors: the pool listens on
+ * idle clients only, and a checked-out client (a transaction, a session's advisory lock) whose
+ * connection breaks would otherwise emit 'error' with nobody listening, which kills the process.
+ * And a failed connect is reported too: the pool hands it only to the caller that waited.
+ */
+function reportingClient(report: (err: Error) => void): new (config?: pg.ClientConfig) => pg.Client {
+  return class ReportingClient extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super(config);
+      this.on('error', report);
+    }
+
+    override connect(): Promise<pg.Client>;
+    override connect(callback: (err: Error) => void): void;
+    override connect(callback?: (err: Error) => void): Promise<pg.Client> | void {
+      if (!callback)
+        return super.connect().catch((err: Error) => {
+          report(err);
+          throw err;
+        });
+      super.connect((err: Error) => {
+        if (err) report(err);
+        callback(err);
+      });
+    }
+  };
 }
 
 /**
@@ -23,8 +54,10 @@ export async function openPool(url: string, options: PoolOptions = {}): Promise<
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'orchestrator',
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5_000,
+    Client: reportingClient((err) => options.onConnectionError?.(err)),
   });
-  // An idle client losing its connection must not crash the process; the next query reconnects.
+  // A connection that breaks must not crash the process: the pool drops it and the next query
+  // opens a new one.
   pool.on('error', () => undefined);
   try {
     await pool.query('select 1');

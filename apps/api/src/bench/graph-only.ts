@@ -1,6 +1,12 @@
 import { PostgresCheckpointSaver } from '@orchestrator/checkpoint-postgres';
 import type { Plan } from '@orchestrator/contracts';
-import { ExecutionEngine, type ExecutionStore, type LlmProvider, type StepOutcome } from '@orchestrator/core';
+import {
+  ExecutionEngine,
+  resultPreview,
+  type ExecutionStore,
+  type LlmProvider,
+  type StepOutcome,
+} from '@orchestrator/core';
 import type { Pool } from '@orchestrator/db';
 import type { AgentRegistryService } from '../modules/agents/agent-registry.service.js';
 
@@ -33,7 +39,7 @@ export function graphOnlyEngine(
         status: 'completed',
         agent: result.agent,
         resultRef: idempotencyKey,
-        preview: result.content.slice(0, 200),
+        preview: resultPreview(result.content, 200),
       };
       results.set(key(ctx.projectId, stepKey), outcome);
       return outcome;

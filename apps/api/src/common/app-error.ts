@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '@orchestrator/db';
 import type { ZodError } from 'zod';
 
 /** Every error code the API returns, mapped to an HTTP status in one place. */
@@ -5,6 +6,7 @@ export const ERROR_STATUS = {
   'request/invalid': 400,
   'request/malformed_json': 400,
   'request/too_large': 413,
+  'request/unsupported_media_type': 415,
   'request/not_found': 404,
   'conversation/not_found': 404,
   'conversation/message_not_found': 404,
@@ -34,7 +36,7 @@ export const ERROR_STATUS = {
   'auth/unauthenticated': 401,
   'auth/forbidden': 403,
   'internal/error': 500,
-  'db/unavailable': 503,
+  'database/unavailable': 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -69,3 +71,13 @@ export class AppError extends Error {
 
 export const isAppError = (err: unknown): err is AppError =>
   err instanceof Error && err.name === 'AppError' && 'code' in err;
+
+/**
+ * The answer to a request that failed because the database cannot be reached (connection refused
+ * or dropped, the server restarting): 503 `database/unavailable`, whatever the route; undefined
+ * for any other failure.
+ */
+export function databaseUnavailable(err: unknown): AppError | undefined {
+  if (!isDatabaseUnavailable(err)) return undefined;
+  return new AppError('database/unavailable', 'The database is unavailable right now. Try again in a moment.');
+}

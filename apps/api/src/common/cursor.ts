@@ -12,7 +12,7 @@ export function decodeCursor(cursor: string): [string, string] {
       value.length === 2 &&
       typeof value[0] === 'string' &&
       typeof value[1] === 'string' &&
-      !Number.isNaN(Date.parse(value[0])) &&
+      isCursorTime(value[0]) &&
       isUuid(value[1])
     ) {
       return [value[0], value[1]];
@@ -24,6 +24,11 @@ export function decodeCursor(cursor: string): [string, string] {
     { path: 'cursor', message: 'not a cursor returned by this API' },
   ]);
 }
+
+// Exactly what encodeCursor writes, years 0001–9999: `Date.parse` also takes "1", "Feb 30 2024",
+// year 0 and six-digit years, which a timestamptz refuses (a 500 from SQL instead of a 400).
+const CURSOR_TIME = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const isCursorTime = (value: string): boolean => CURSOR_TIME.test(value) && new Date(value).toISOString() === value;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: string): boolean => UUID.test(value);

@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { ErrorBody } from '@orchestrator/contracts';
 import type { Response } from 'express';
-import { isAppError } from './app-error.js';
+import { databaseUnavailable, isAppError } from './app-error.js';
 
 /** Maps every error to the one error body shape of the contracts. */
 @Catch()
@@ -12,11 +12,16 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (host.getType() !== 'http') return;
     const res = host.switchToHttp().getResponse<Response>();
     const [status, body] = this.toBody(exception);
-    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    // An outage is logged once where it is noticed (docs/operations.md), not for every request.
+    if (status >= 500 && body.error.code !== 'database/unavailable')
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     res.status(status).json(body);
   }
 
   private toBody(exception: unknown): [number, ErrorBody] {
+    // Whatever the route, a request the database could not serve because it is unreachable: 503.
+    const unavailable = databaseUnavailable(exception);
+    if (unavailable) return this.toBody(unavailable);
     if (isAppError(exception)) {
       return [
         exception.status,
@@ -37,6 +42,16 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return [400, { error: { code: 'request/malformed_json', message: 'The request body is not valid JSON.' } }];
     if (type === 'entity.too.large')
       return [413, { error: { code: 'request/too_large', message: 'The request body is too large.' } }];
+    if (type === 'charset.unsupported' || type === 'encoding.unsupported')
+      return [
+        415,
+        {
+          error: {
+            code: 'request/unsupported_media_type',
+            message: 'Send the body as UTF-8 JSON without a content-encoding.',
+          },
+        },
+      ];
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (status === 404) return [404, { error: { code: 'request/not_found', message: 'No such endpoint.' } }];

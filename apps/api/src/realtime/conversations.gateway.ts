@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import {
+  Ack as AckCallback,
   ConnectedSocket,
   MessageBody,
   SubscribeMessage,
@@ -7,9 +8,8 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import {
+  clientEventSchemas,
   conversationRoom,
-  ConversationRefSchema,
-  SocketSendMessageSchema,
   workspaceRoom,
   type Ack,
   type ClientToServerEvents,
@@ -19,7 +19,8 @@ import {
 } from '@orchestrator/contracts';
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
-import { AppError, isAppError } from '../common/app-error.js';
+import { AppError, databaseUnavailable, isAppError } from '../common/app-error.js';
+import { assertStorableText } from '../common/storable-text.js';
 import type { RequestContext } from '../common/request-context.js';
 import { ConversationsService } from '../modules/conversations/conversations.service.js';
 import { IdentityService } from '../modules/identity/identity.service.js';
@@ -28,8 +29,9 @@ import { RealtimePublisher, type TypedServer } from './realtime.publisher.js';
 
 type TypedSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { ctx: RequestContext }>;
 
-function fail(err: unknown): Ack<never> {
-  if (isAppError(err))
+function fail(cause: unknown): Ack<never> {
+  const err = isAppError(cause) ? cause : databaseUnavailable(cause);
+  if (err)
     return {
       ok: false,
       error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) },
@@ -40,10 +42,15 @@ function fail(err: unknown): Ack<never> {
   };
 }
 
-function parse<S extends z.ZodType>(schema: S, payload: unknown): z.infer<S> {
-  const result = schema.safeParse(payload);
+type ClientEvent = keyof typeof clientEventSchemas;
+type Reply<T> = ((res: Ack<T>) => void) | undefined;
+
+/** The same checks as an HTTP body: the event's contract schema, then text the database cannot store. */
+function parse<E extends ClientEvent>(event: E, payload: unknown): z.infer<(typeof clientEventSchemas)[E]> {
+  const result = clientEventSchemas[event].safeParse(payload);
   if (!result.success) throw AppError.fromZod(result.error, 'payload');
-  return result.data;
+  assertStorableText(result.data, 'payload');
+  return result.data as z.infer<(typeof clientEventSchemas)[E]>;
 }
 
 /**
@@ -76,38 +83,65 @@ export class ConversationsGateway implements OnGatewayInit {
   }
 
   @SubscribeMessage('conversation.join')
-  async join(@ConnectedSocket() socket: TypedSocket, @MessageBody() payload: unknown): Promise<Ack<ConversationRef>> {
-    try {
-      const ref = parse(ConversationRefSchema, payload);
+  join(
+    @ConnectedSocket() socket: TypedSocket,
+    @MessageBody() payload: unknown,
+    @AckCallback() ack: Reply<ConversationRef>,
+  ): Promise<void> {
+    return this.answer(socket, 'conversation.join', ack, async () => {
+      const ref = parse('conversation.join', payload);
       await this.conversations.get(socket.data.ctx, ref.conversationId);
       await socket.join(conversationRoom(ref.conversationId));
-      return { ok: true, data: ref };
-    } catch (err) {
-      return fail(err);
-    }
+      return ref;
+    });
   }
 
   @SubscribeMessage('conversation.leave')
-  async leave(@ConnectedSocket() socket: TypedSocket, @MessageBody() payload: unknown): Promise<Ack<ConversationRef>> {
-    try {
-      const ref = parse(ConversationRefSchema, payload);
+  leave(
+    @ConnectedSocket() socket: TypedSocket,
+    @MessageBody() payload: unknown,
+    @AckCallback() ack: Reply<ConversationRef>,
+  ): Promise<void> {
+    return this.answer(socket, 'conversation.leave', ack, async () => {
+      const ref = parse('conversation.leave', payload);
       await socket.leave(conversationRoom(ref.conversationId));
-      return { ok: true, data: ref };
-    } catch (err) {
-      return fail(err);
-    }
+      return ref;
+    });
   }
 
   /** Acks once the message is stored; the reply follows as events in the conversation room. */
   @SubscribeMessage('message.send')
-  async send(@ConnectedSocket() socket: TypedSocket, @MessageBody() payload: unknown): Promise<Ack<Message>> {
-    try {
-      const { conversationId, content } = parse(SocketSendMessageSchema, payload);
+  send(
+    @ConnectedSocket() socket: TypedSocket,
+    @MessageBody() payload: unknown,
+    @AckCallback() ack: Reply<Message>,
+  ): Promise<void> {
+    return this.answer(socket, 'message.send', ack, async () => {
+      const { conversationId, content } = parse('message.send', payload);
       const { message, reply } = await this.chat.accept(socket.data.ctx, conversationId, content);
       reply.catch((err: unknown) => this.logger.error({ err, conversationId }, 'reply could not be stored'));
-      return { ok: true, data: message };
+      return message;
+    });
+  }
+
+  /**
+   * Every event is answered: through its ack, or — when the client sent none — a refusal comes
+   * back as `event.rejected`, so a malformed emit is never silently dropped.
+   */
+  private async answer<T>(
+    socket: TypedSocket,
+    event: ClientEvent,
+    ack: Reply<T>,
+    work: () => Promise<T>,
+  ): Promise<void> {
+    let res: Ack<T>;
+    try {
+      res = { ok: true, data: await work() };
     } catch (err) {
-      return fail(err);
+      if (!isAppError(err)) this.logger.error({ err, event }, 'socket event failed');
+      res = fail(err);
     }
+    if (typeof ack === 'function') ack(res);
+    else if (!res.ok) socket.emit('event.rejected', { event, error: res.error });
   }
 }

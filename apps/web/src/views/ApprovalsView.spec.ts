@@ -267,7 +267,7 @@ describe('ApprovalsView', () => {
         if (url.includes('limit=200')) return { body: { approvals: [], nextCursor: null } };
         attempts += 1;
         return attempts === 1
-          ? { status: 503, body: { error: { code: 'db/unavailable', message: 'The database is unavailable.' } } }
+          ? { status: 503, body: { error: { code: 'database/unavailable', message: 'The database is unavailable.' } } }
           : { body: { approvals: [post], nextCursor: null } };
       },
     });

@@ -98,7 +98,7 @@ describe('ProjectsView', () => {
       'GET /api/projects': () => {
         attempts += 1;
         return attempts === 1
-          ? { status: 503, body: { error: { code: 'db/unavailable', message: 'The database is unavailable.' } } }
+          ? { status: 503, body: { error: { code: 'database/unavailable', message: 'The database is unavailable.' } } }
           : { body: { projects: [projectSummary()], nextCursor: null } };
       },
     });

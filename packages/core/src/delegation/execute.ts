@@ -18,19 +18,53 @@ export interface AgentRuntimeDeps {
   llm: LlmProvider;
   usage: UsageSink;
   chunkDelayMs: number;
+  /**
+   * False where nobody reads the output as it is produced (a project step: its run streams graph
+   * states only). Computed text is then not cut into chunks for nothing — for a large result
+   * that cutting cost more memory and time than everything else together.
+   */
+  streamOutput?: boolean;
 }
 
 export interface AgentTaskContext {
   usage: UsageContext;
   /** Who delegated the task (shown to the agent). */
   delegatedBy: string;
-  priorResults?: PriorResult[];
+  /** Results of earlier steps, read only when the agent uses them (function agents): they can be large. */
+  priorResults?: () => Promise<PriorResult[]>;
+}
+
+export interface ExecutionDone {
+  kind: 'done';
+  text: string;
+  /** `text` in its pieces (the header, then the agent's body, itself in pieces or not): stored without joining them. */
+  parts: readonly string[];
+  work: DelegationInfo['kind'];
+  data?: unknown;
 }
 
 export type ExecutionOutcome =
-  | { kind: 'done'; text: string; work: DelegationInfo['kind']; data?: unknown }
+  | ExecutionDone
   /** A function agent needs more input: ask, and complete the task with the next message. */
   | { kind: 'needs_input'; question: string };
+
+/**
+ * A finished task's text, joined on first read: a project step stores the pieces and never reads
+ * `text`, so a large result is never copied whole (a conversation reads it; its replies are small).
+ */
+function doneWith(parts: readonly string[], work: DelegationInfo['kind'], data?: unknown): ExecutionDone {
+  let text: string | undefined;
+  // Never spread this object: spreading reads the getter.
+  return {
+    kind: 'done',
+    get text() {
+      return (text ??= parts.join(''));
+    },
+    parts,
+    work,
+    ...(data !== undefined ? { data } : {}),
+  };
+}
 
 /**
  * Runs a delegated task on one agent and streams its output: function agents compute, context
@@ -47,11 +81,15 @@ export async function executeAgent(
   const header = `**${agent.definition.title}** (\`${agent.definition.name}\`):\n\n`;
   if (agent.definition.type === 'function') {
     const module = await loadFunctionAgent(path.join(deps.agentsDir, agent.sourcePath));
-    const result = await runFunctionAgent(module, task, { now: new Date(), priorResults: context.priorResults });
+    const result = await runFunctionAgent(module, task, {
+      now: new Date(),
+      priorResults: await context.priorResults?.(),
+    });
     if (result.kind === 'needs_input') return { kind: 'needs_input', question: result.question };
-    const text = header + result.markdown;
-    await streamComputedText(config, text, deps.chunkDelayMs);
-    return { kind: 'done', text, work: 'function', data: result.data };
+    const pieces = typeof result.markdown === 'string' ? [result.markdown] : result.markdown;
+    const done = doneWith([header, ...pieces], 'function', result.data);
+    if (deps.streamOutput !== false) await streamComputedText(config, done.text, deps.chunkDelayMs);
+    return done;
   }
   if (deps.llm.chatModel) {
     await streamComputedText(config, header, 0);
@@ -62,9 +100,9 @@ export async function executeAgent(
       agent.definition.name,
       context.usage,
     );
-    return { kind: 'done', text: header + body, work: 'context_llm' };
+    return doneWith([header, body], 'context_llm');
   }
   const text = offlineDraft(agent, task);
-  await streamComputedText(config, text, deps.chunkDelayMs);
-  return { kind: 'done', text, work: 'offline_draft' };
+  if (deps.streamOutput !== false) await streamComputedText(config, text, deps.chunkDelayMs);
+  return doneWith([text], 'offline_draft');
 }

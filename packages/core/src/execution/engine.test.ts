@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Plan, PlanStep } from '@orchestrator/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScriptedTurn } from '../llm/scripted.js';
@@ -193,6 +194,96 @@ describe('ExecutionEngine', () => {
     expect(first.kind === 'interrupted' && first.interrupts[0]!.value).toMatchObject({
       kind: 'agent_development',
       stepKey: 'build',
+    });
+  });
+
+  describe('time travel', () => {
+    /** What the API's step reset does to the store: results of steps after the checkpoint are gone. */
+    const forgetAllBut = (t: ReturnType<typeof engineFor>, keep: string[]) => {
+      for (const [key, r] of t.rec.results) if (!keep.includes(r.key)) t.rec.results.delete(key);
+    };
+
+    it('should continue from the checkpoint after a rollback, keeping the later history', async () => {
+      const t = engineFor(plan([step('a'), step('b', ['a']), step('c', ['b'])]), ['A', 'B', 'C', 'B2', 'C2']);
+      expect(await t.engine.run(t.ctx)).toEqual({ kind: 'completed' });
+      const before = await t.engine.checkpoints(t.ctx);
+      const target = before.find((c) => c.completedSteps.join() === 'a')!;
+      expect(await t.engine.rollback(t.ctx, target.checkpointId)).toEqual({
+        checkpointId: target.checkpointId,
+        finishedSteps: ['a'],
+      });
+      const after = await t.engine.checkpoints(t.ctx);
+      expect(after).toHaveLength(before.length + 1);
+      expect(after[0]).toMatchObject({ parentCheckpointId: target.checkpointId, completedSteps: ['a'] });
+      forgetAllBut(t, ['a']);
+      expect(await t.engine.run(t.ctx)).toEqual({ kind: 'completed' });
+      expect(t.rec.executions()).toBe(5);
+      expect((await t.engine.checkpoints(t.ctx))[0]!.completedSteps.sort()).toEqual(['a', 'b', 'c']);
+    });
+
+    it('should ask again for the approval of a step that runs again after a rollback', async () => {
+      const t = engineFor(plan([step('safe'), step('risky', ['safe'], { riskLevel: 'critical' })]), ['S', 'R', 'R2']);
+      const first = await t.engine.run(t.ctx);
+      const gate = first.kind === 'interrupted' ? first.interrupts[0]!.id : '';
+      expect(await t.engine.run(t.ctx, { [gate]: { kind: 'decision', decision: 'approve' } })).toEqual({
+        kind: 'completed',
+      });
+      const target = (await t.engine.checkpoints(t.ctx)).find((c) => c.completedSteps.join() === 'safe')!;
+      await t.engine.rollback(t.ctx, target.checkpointId);
+      forgetAllBut(t, ['safe']);
+      const again = await t.engine.run(t.ctx);
+      expect(again.kind === 'interrupted' && again.interrupts.map((i) => i.value.stepKey)).toEqual(['risky']);
+      expect(t.rec.approvals.map((a) => a.stepKey)).toEqual(['risky', 'risky']);
+      expect(new Set(t.rec.approvals.map((a) => a.gateKey)).size).toBe(2);
+    });
+
+    it('should run a step that had failed at the checkpoint again after a rollback, without asking', async () => {
+      const timeout = Object.assign(new Error('Request timed out'), { status: 408 });
+      const t = engineFor(plan([step('flaky', [], { capability: 'nonexistent_capability' })]), [
+        timeout,
+        timeout,
+        timeout,
+        'done at last',
+      ]);
+      expect((await t.engine.run(t.ctx)).kind).toBe('interrupted');
+      const [head] = await t.engine.checkpoints(t.ctx);
+      await t.engine.rollback(t.ctx, head!.checkpointId);
+      expect(await t.engine.pendingInterrupts(t.ctx)).toEqual([]);
+      expect(await t.engine.run(t.ctx)).toEqual({ kind: 'completed' });
+      expect(t.rec.errors).toHaveLength(3);
+    });
+
+    it('should start a fork from the checkpoint in its own thread and leave the source as it was', async () => {
+      const t = engineFor(plan([step('a'), step('b', ['a'])]), ['A', 'B', 'B in the fork']);
+      expect(await t.engine.run(t.ctx)).toEqual({ kind: 'completed' });
+      const before = await t.engine.checkpoints(t.ctx);
+      const target = before.find((c) => c.completedSteps.join() === 'a')!;
+      const fork = { workspaceId: t.ctx.workspaceId, projectId: randomUUID() };
+      expect(await t.engine.fork(t.ctx, target.checkpointId, fork)).toEqual({
+        checkpointId: target.checkpointId,
+        finishedSteps: ['a'],
+      });
+      expect(await t.engine.checkpoints(t.ctx)).toEqual(before);
+      const forked = await t.engine.checkpoints(fork);
+      expect(forked).toHaveLength(1);
+      expect(forked[0]).toMatchObject({ parentCheckpointId: null, completedSteps: ['a'], next: ['run_step'] });
+      forgetAllBut(t, ['a']);
+      expect(await t.engine.run(fork)).toEqual({ kind: 'completed' });
+      expect(t.rec.executions()).toBe(3);
+      expect((await t.engine.checkpoints(fork))[0]!.completedSteps.sort()).toEqual(['a', 'b']);
+    });
+
+    it('should refuse a checkpoint the thread does not have', async () => {
+      const t = engineFor(plan([step('a')]), ['A']);
+      await t.engine.run(t.ctx);
+      await expect(t.engine.rollback(t.ctx, 'no-such-checkpoint')).rejects.toMatchObject({
+        name: 'CheckpointNotFound',
+      });
+      const other = { workspaceId: t.ctx.workspaceId, projectId: randomUUID() };
+      await expect(t.engine.fork(t.ctx, 'no-such-checkpoint', other)).rejects.toMatchObject({
+        name: 'CheckpointNotFound',
+      });
+      expect(await t.engine.checkpoints(other)).toEqual([]);
     });
   });
 });

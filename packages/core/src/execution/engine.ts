@@ -3,7 +3,7 @@ import type { CheckpointInfo } from '@orchestrator/contracts';
 import type { ExecutionGraphDeps } from '../graphs/execution/deps.js';
 import { projectThreadId, RunHeld } from '../graphs/execution/deps.js';
 import { buildExecutionGraph, type ExecutionGraph } from '../graphs/execution/graph.js';
-import type { ExecutionStateType } from '../graphs/execution/state.js';
+import type { ExecutionStateType, StepRetry } from '../graphs/execution/state.js';
 import type { ExecutionInterrupt, ExecutionResume, RunContext } from './ports.js';
 
 export interface PendingInterrupt {
@@ -28,6 +28,28 @@ export interface ExecutionEngineDeps extends ExecutionGraphDeps {
   control: ExecutionControl;
 }
 
+/** A checkpointer that can write inside a caller's open database transaction (our Postgres saver). */
+interface TransactionalSaver {
+  within(tx: never): BaseCheckpointSaver;
+}
+
+const isTransactional = (saver: BaseCheckpointSaver): saver is BaseCheckpointSaver & TransactionalSaver =>
+  typeof (saver as Partial<TransactionalSaver>).within === 'function';
+
+/** Time travel to a checkpoint that the project's thread does not have. */
+export class CheckpointNotFound extends Error {
+  override readonly name = 'CheckpointNotFound';
+  constructor(readonly checkpointId: string) {
+    super(`Checkpoint ${checkpointId} does not exist for this project.`);
+  }
+}
+
+/** What a rollback or fork restored: the steps finished (completed or skipped) at the checkpoint. */
+export interface RestoredCheckpoint {
+  checkpointId: string;
+  finishedSteps: string[];
+}
+
 /**
  * Runs project threads (one LangGraph thread per project, checkpoints written synchronously) and
  * reports how a run stopped. It holds no state of its own: any process can continue any run
@@ -35,14 +57,13 @@ export interface ExecutionEngineDeps extends ExecutionGraphDeps {
  */
 export class ExecutionEngine {
   private readonly graph: ExecutionGraph;
+  private readonly graphDeps: ExecutionGraphDeps;
   /** Runs in progress in this process, by project: `cancel` interrupts their steps, `pause` holds new ones. */
   private readonly active = new Map<string, { controller: AbortController; pausing: boolean }>();
 
   constructor(private readonly deps: ExecutionEngineDeps) {
-    this.graph = buildExecutionGraph(
-      { ...deps, holding: (ctx) => this.active.get(ctx.projectId)?.pausing === true },
-      deps.checkpointer,
-    );
+    this.graphDeps = { ...deps, holding: (ctx) => this.active.get(ctx.projectId)?.pausing === true };
+    this.graph = buildExecutionGraph(this.graphDeps, deps.checkpointer);
   }
 
   private config(ctx: RunContext, checkpointId?: string) {
@@ -50,7 +71,7 @@ export class ExecutionEngine {
       configurable: {
         thread_id: projectThreadId(ctx.projectId),
         ...ctx,
-        ...(checkpointId ? { checkpoint_id: checkpointId } : {}),
+        ...(checkpointId ? { checkpoint_ns: '', checkpoint_id: checkpointId } : {}),
       },
     };
   }
@@ -169,19 +190,67 @@ export class ExecutionEngine {
   }
 
   /**
-   * Rolls the thread back to (or forks it from) a checkpoint: the run continues from that state
-   * as a new head, and history is kept. A rollback and a fork differ only in what the caller
-   * records; both leave later checkpoints in place for audit.
+   * Rolls the project's thread back to a checkpoint: a new head with the state of that checkpoint,
+   * rescheduled, so the run continues from there; the later checkpoints stay in the history. Every
+   * step not finished at the checkpoint runs again as a new round: an approval it needs is asked
+   * for again (a decision covered the execution it was given for) and its result is stored anew.
+   * Failures waiting for a decision at the checkpoint are cleared, so those steps run again too (a
+   * failure's error row of that time may be resolved long since, and nobody could answer it).
+   * With `tx` (the caller's open database transaction; needs a checkpointer with `within`) the new
+   * checkpoint commits or rolls back with the caller's other changes.
    */
-  async rollback(ctx: RunContext, checkpointId: string): Promise<void> {
-    const target = this.config(ctx, checkpointId);
-    const snap = await this.graph.getState(target);
-    if (!snap.config.configurable?.checkpoint_id)
-      throw new Error(`Checkpoint ${checkpointId} does not exist for this project.`);
-    // Writing no values from the old checkpoint makes it the parent of the new head.
-    await this.graph.updateState(target, {}, 'schedule');
+  async rollback(ctx: RunContext, checkpointId: string, tx?: unknown): Promise<RestoredCheckpoint> {
+    const graph = this.graphWithin(tx);
+    const values = await this.valuesAt(graph, ctx, checkpointId);
+    // Rounds only grow along the history: past the latest one, no key of a later run is reused.
+    const latest = (await graph.getState(this.config(ctx))).values as Partial<ExecutionStateType>;
+    const retries: Record<string, StepRetry> = {};
+    for (const step of values.steps ?? []) {
+      if (values.done?.[step.key]) continue;
+      const round = Math.max(values.retries?.[step.key]?.round ?? 0, latest.retries?.[step.key]?.round ?? 0) + 1;
+      retries[step.key] = { round, agent: values.retries?.[step.key]?.agent ?? null };
+    }
+    await graph.updateState(
+      this.config(ctx, checkpointId),
+      { failures: cleared(values.failures), retries },
+      'schedule',
+    );
+    return { checkpointId, finishedSteps: Object.keys(values.done ?? {}) };
+  }
+
+  /**
+   * Forks a checkpoint of one project's thread into another project's (empty) thread: the new
+   * thread starts with the state of that checkpoint, rescheduled as a rollback is; the source
+   * thread is not changed. Pending writes of the checkpoint (answers, finished parallel steps)
+   * are not carried over: what had not finished there runs again in the fork.
+   */
+  async fork(from: RunContext, checkpointId: string, to: RunContext, tx?: unknown): Promise<RestoredCheckpoint> {
+    const graph = this.graphWithin(tx);
+    const values = await this.valuesAt(graph, from, checkpointId);
+    const { steps, planVersion, request, done, retries } = values;
+    await graph.updateState(this.config(to), { steps, planVersion, request, done, retries }, 'schedule');
+    return { checkpointId, finishedSteps: Object.keys(done ?? {}) };
+  }
+
+  private async valuesAt(graph: ExecutionGraph, ctx: RunContext, checkpointId: string) {
+    const snap = await graph.getState(this.config(ctx, checkpointId));
+    // A missing checkpoint reads as an empty state that echoes the id asked for: only a saved one has a time.
+    if (snap.createdAt === undefined) throw new CheckpointNotFound(checkpointId);
+    return snap.values as ExecutionStateType;
+  }
+
+  /** The graph over the caller's transaction (compiled per call: time travel is rare), or the usual one. */
+  private graphWithin(tx: unknown): ExecutionGraph {
+    if (tx === undefined) return this.graph;
+    const saver = this.deps.checkpointer;
+    if (!isTransactional(saver)) throw new Error('This checkpointer cannot write within a transaction');
+    return buildExecutionGraph(this.graphDeps, saver.within(tx as never));
   }
 }
+
+/** A write that removes every entry of a merge-reduced map. */
+const cleared = <T>(map: Record<string, T> | undefined): Record<string, null> =>
+  Object.fromEntries(Object.keys(map ?? {}).map((k) => [k, null]));
 
 /** A step refused to start because the run is being paused (LangGraph may wrap a node's error). */
 function isHeld(err: unknown): boolean {

@@ -12,6 +12,7 @@ import type {
   StepStatus,
 } from '@orchestrator/contracts';
 import type { ExecStep, StepState } from './flatten.js';
+import type { ResultText } from './result-text.js';
 
 /** What the graph keeps per finished step: a reference and a preview, never the full result. */
 export interface StepOutcome {
@@ -58,7 +59,8 @@ export interface LoadedRun {
 }
 
 export interface StepResultInput {
-  content: string;
+  /** Up to 100 MB: stores stream it to blob storage and keep a reference (docs/performance.md). */
+  content: ResultText;
   contentType: 'text/markdown' | 'application/json';
   agent: string;
   work: 'function' | 'context_llm' | 'offline_draft' | 'human';
@@ -99,7 +101,10 @@ export interface ExecutionStore {
     stepKey: string,
     error: { category: ErrorCategory; severity: ErrorSeverity; message: string; attempt: number },
   ): Promise<string>;
-  /** Results of finished steps, for agents that build on them (report compiler). */
+  /**
+   * Results of finished steps, for agents that build on them (report compiler); a result in blob
+   * storage is read from there, when a step that uses it runs.
+   */
   priorResults(
     ctx: RunContext,
     stepKeys: string[],

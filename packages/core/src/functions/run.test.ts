@@ -37,6 +37,12 @@ describe('runFunctionAgent', () => {
     });
   });
 
+  it('should pass a large result on in its pieces when run returns the markdown as pieces', async () => {
+    const pieces = ['| a |\n', '| b |\n'];
+    const out = await runFunctionAgent(makeAgent({ run: () => ({ markdown: pieces, data: { twice: 0 } }) }), '1', ctx);
+    expect(out.kind === 'result' && out.markdown).toBe(pieces);
+  });
+
   it("should pass on the agent's question when parseTask needs input", async () => {
     expect(await runFunctionAgent(makeAgent(), '  ', ctx)).toEqual({
       kind: 'needs_input',
@@ -72,6 +78,9 @@ describe('runFunctionAgent', () => {
     expect(await codeOf(runFunctionAgent(makeAgent({ run: boom }), '1', ctx))).toBe('function_agent/run_failed');
     expect(
       await codeOf(runFunctionAgent(makeAgent({ run: () => ({ markdown: 5, data: null }) as never }), '1', ctx)),
+    ).toBe('function_agent/invalid_result');
+    expect(
+      await codeOf(runFunctionAgent(makeAgent({ run: () => ({ markdown: ['a', 5], data: null }) as never }), '1', ctx)),
     ).toBe('function_agent/invalid_result');
     expect(await codeOf(runFunctionAgent(makeAgent({ inputSchema: () => 'x' as never }), '1', ctx))).toBe(
       'function_agent/invalid_export',

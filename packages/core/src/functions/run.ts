@@ -48,6 +48,9 @@ export const functionAgentContext = (ctx: FunctionRunContext): FunctionAgentCont
   helpers: functionHelpers,
 });
 
+const isMarkdown = (m: unknown): m is string | readonly string[] =>
+  typeof m === 'string' || (Array.isArray(m) && m.every((piece) => typeof piece === 'string'));
+
 const isNeedsInput = (o: ParseTaskOutcome): o is { missing: string[]; question: string } => 'question' in o;
 
 /** "investment: Too small: expected number to be >0" — the field first, so the user knows what to fix. */
@@ -124,10 +127,10 @@ export async function runFunctionAgent<I, D>(
       );
     }
     const r = result as { markdown?: unknown; data?: unknown } | null;
-    if (typeof r !== 'object' || r === null || typeof r.markdown !== 'string') {
+    if (typeof r !== 'object' || r === null || !isMarkdown(r.markdown)) {
       throw new FunctionAgentError(
         'function_agent/invalid_result',
-        `${label}: run must return { markdown: string, data }`,
+        `${label}: run must return { markdown: string | string[], data }`,
         modulePath,
       );
     }

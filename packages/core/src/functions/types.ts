@@ -1,4 +1,5 @@
 import type { z, ZodType } from 'zod';
+import type { ResultText } from '../execution/result-text.js';
 import type { CsvHelpers } from './helpers/csv.js';
 import type { NumberHelpers } from './helpers/numbers.js';
 
@@ -48,7 +49,12 @@ export interface NeedsInput {
 export type ParseTaskOutcome = { input: Record<string, unknown> } | NeedsInput;
 
 export interface FunctionResult<D = unknown> {
-  markdown: string;
+  /**
+   * The result's text. A large one (up to 100 MB) may come as pieces in order (say 1 MiB each):
+   * it is then stored piece by piece and never joined into a second copy, and an async `run`
+   * can yield to the event loop between pieces while it builds them.
+   */
+  markdown: string | readonly string[];
   data: D;
 }
 
@@ -63,5 +69,5 @@ export interface FunctionAgentModule<I = unknown, D = unknown> {
 }
 
 export type FunctionRunOutcome<I = unknown, D = unknown> =
-  | { kind: 'result'; markdown: string; data: D; input: I }
+  | { kind: 'result'; markdown: ResultText; data: D; input: I }
   | { kind: 'needs_input'; question: string; missing: string[] };

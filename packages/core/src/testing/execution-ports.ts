@@ -8,6 +8,7 @@ import type {
   StepOutcome,
   StepResultInput,
 } from '../execution/ports.js';
+import { joinResult, resultPreview } from '../execution/result-text.js';
 
 /**
  * A recording ExecutionStore and ApprovalRequester for engine unit tests; the Postgres
@@ -35,9 +36,9 @@ export function recordingExecution(plan: Plan, autonomy: AutonomyLevel = 'autono
         status: 'completed',
         agent: result.agent,
         resultRef: idempotencyKey,
-        preview: result.content.slice(0, 200),
+        preview: resultPreview(result.content, 200),
       };
-      results.set(idempotencyKey, { key, outcome, content: result.content });
+      results.set(idempotencyKey, { key, outcome, content: joinResult(result.content) });
       statuses.set(key, [...(statuses.get(key) ?? []), 'completed']);
       return outcome;
     },

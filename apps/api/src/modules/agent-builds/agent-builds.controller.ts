@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import {
   AgentVersionListQuerySchema,
   CreateAgentBuildBodySchema,
@@ -7,11 +7,11 @@ import {
   type AgentTemplate,
 } from '@orchestrator/contracts';
 import { z } from 'zod';
+import { UuidParam } from '../../common/path-params.js';
 import { Ctx, type RequestContext } from '../../common/request-context.js';
 import { parseInput } from '../../common/validate.js';
 import { AgentBuildsService } from './agent-builds.service.js';
 
-const IdSchema = z.uuid();
 const CancelBodySchema = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
 
 /** Building agents (SPEC §3.7): templates, the create-agent wizard, the builds and their progress. */
@@ -37,14 +37,18 @@ export class AgentBuildsController {
   }
 
   @Get('agent-builds/:id')
-  get(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<AgentBuild> {
-    return this.builds.get(ctx, parseInput(IdSchema, id, 'path: id'));
+  get(@Ctx() ctx: RequestContext, @UuidParam('id', 'agent_build/not_found') id: string): Promise<AgentBuild> {
+    return this.builds.get(ctx, id);
   }
 
   @Post('agent-builds/:id/cancel')
   @HttpCode(200)
-  cancel(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: unknown): Promise<AgentBuild> {
+  cancel(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id', 'agent_build/not_found') id: string,
+    @Body() body: unknown,
+  ): Promise<AgentBuild> {
     const { reason } = parseInput(CancelBodySchema, body ?? {}, 'body');
-    return this.builds.cancel(ctx, parseInput(IdSchema, id, 'path: id'), reason);
+    return this.builds.cancel(ctx, id, reason);
   }
 }

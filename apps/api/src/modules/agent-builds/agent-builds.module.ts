@@ -3,6 +3,7 @@ import { AgentsModule } from '../agents/agents.module.js';
 import { ApprovalsModule } from '../approvals/approvals.module.js';
 import { BudgetsModule } from '../budgets/budgets.module.js';
 import { ConversationsModule } from '../conversations/conversations.module.js';
+import { ProjectsModule } from '../projects/projects.module.js';
 import { AgentBuildsController } from './agent-builds.controller.js';
 import { AgentBuildsRepository } from './agent-builds.repository.js';
 import { AgentBuildsService } from './agent-builds.service.js';
@@ -13,7 +14,7 @@ import { AgentBuildsService } from './agent-builds.service.js';
  * runner listens to `onFinished` to resume the project that waited for the agent.
  */
 @Module({
-  imports: [AgentsModule, ApprovalsModule, BudgetsModule, ConversationsModule],
+  imports: [AgentsModule, ApprovalsModule, BudgetsModule, ConversationsModule, ProjectsModule],
   controllers: [AgentBuildsController],
   providers: [AgentBuildsRepository, AgentBuildsService],
   exports: [AgentBuildsService, AgentBuildsRepository],

@@ -90,13 +90,20 @@ const toRecord = (r: BuildRow): BuildRecord => ({
   },
 });
 
+const isUniqueViolation = (err: unknown, constraint: string) =>
+  (err as { code?: unknown } | null)?.code === '23505' && (err as { constraint?: unknown }).constraint === constraint;
+
 /** All SQL of agent builds. */
 @Injectable()
 export class AgentBuildsRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  async insert(b: NewBuild): Promise<BuildRecord> {
-    const { rows } = await this.pool.query<BuildRow>(
+  /**
+   * Stores a new build; undefined when an open build already has its agent name (two builds
+   * started at the same moment: the unique index decides which one gets the name).
+   */
+  async insert(b: NewBuild): Promise<BuildRecord | undefined> {
+    const inserted = this.pool.query<BuildRow>(
       `insert into agent_builds (workspace_id, request, template, capability, spec, agent_name, conversation_id, project_id, step_key, created_by, created_by_name)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        returning ${COLUMNS}`,
@@ -114,7 +121,12 @@ export class AgentBuildsRepository {
         b.createdByName,
       ],
     );
-    return toRecord(rows[0]!);
+    try {
+      return toRecord((await inserted).rows[0]!);
+    } catch (err) {
+      if (isUniqueViolation(err, 'agent_builds_one_open_per_name_idx')) return undefined;
+      throw err;
+    }
   }
 
   async get(workspaceId: string, id: string): Promise<BuildRecord | undefined> {

@@ -37,6 +37,7 @@ import { ApprovalsRepository } from '../approvals/approvals.repository.js';
 import { ApprovalsService } from '../approvals/approvals.service.js';
 import { ConversationsRepository } from '../conversations/conversations.repository.js';
 import { UsageRepository } from '../budgets/usage.repository.js';
+import { ProjectsRepository } from '../projects/projects.repository.js';
 import { agentBuildPort, announce, type PortServices } from './agent-build-port.js';
 import { AgentBuildsRepository, OPEN_BUILD_STATUSES, type BuildRecord } from './agent-builds.repository.js';
 
@@ -52,6 +53,12 @@ export interface StartBuildInput {
   createdBy: string | null;
   createdByName: string;
 }
+
+/**
+ * How often a build whose generated name a concurrent build took picks another one: each round one
+ * of the competitors wins, so this many builds started at the same moment all get a name.
+ */
+const NAME_ATTEMPTS = 10;
 
 /** Told once a build ends (deployed, rejected, failed, cancelled): a paused project resumes. */
 export type BuildFinishedListener = (build: AgentBuild, workspaceId: string) => Promise<void> | void;
@@ -74,7 +81,7 @@ export class AgentBuildsService implements OnModuleInit, OnApplicationBootstrap,
   private unsubscribe?: () => void;
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(PG_POOL) pool: Pool,
     @Inject(LLM_PROVIDER) llm: LlmProvider,
     private readonly repository: AgentBuildsRepository,
     private readonly registry: AgentRegistryService,
@@ -83,6 +90,7 @@ export class AgentBuildsService implements OnModuleInit, OnApplicationBootstrap,
     private readonly approvalRecords: ApprovalsRepository,
     conversations: ConversationsRepository,
     usage: UsageRepository,
+    private readonly projects: ProjectsRepository,
     private readonly publisher: RealtimePublisher,
   ) {
     this.port = {
@@ -105,12 +113,7 @@ export class AgentBuildsService implements OnModuleInit, OnApplicationBootstrap,
   }
 
   onModuleInit(): void {
-    const offDecided = this.approvals.onDecided((approval, context) => this.onDecided(approval, context));
-    const offWithdrawn = this.approvals.onWithdrawn((approval, workspaceId) => this.onWithdrawn(approval, workspaceId));
-    this.unsubscribe = () => {
-      offDecided();
-      offWithdrawn();
-    };
+    this.unsubscribe = this.approvals.onWithdrawn((approval, workspaceId) => this.onWithdrawn(approval, workspaceId));
   }
 
   /** Builds in progress when the process stopped continue; decisions taken meanwhile are carried out. */
@@ -155,21 +158,7 @@ export class AgentBuildsService implements OnModuleInit, OnApplicationBootstrap,
       ]);
     if (o.name && registry.get(o.name))
       throw new AppError('agent/exists', `An agent named ${o.name} already exists; choose another name.`);
-    const reserved = await this.repository.reservedNames(input.workspaceId);
-    if (o.name && reserved.has(o.name))
-      throw new AppError('agent/exists', `A build in progress already uses the name ${o.name}; choose another name.`);
-    const spec = specifyAgent(
-      {
-        request: input.request,
-        departmentHint: input.departmentHint,
-        capability: input.capability,
-        overrides: o,
-        reserved,
-      },
-      registry,
-      this.registry.index(),
-    );
-    const record = await this.repository.insert({ ...input, spec });
+    const { record, spec } = await this.insertUnderFreeName(input);
     const ctx = { workspaceId: input.workspaceId, buildId: record.build.id };
     this.publisher.agentBuildUpdated(ctx.workspaceId, record.build);
     await this.port.workspace
@@ -177,6 +166,38 @@ export class AgentBuildsService implements OnModuleInit, OnApplicationBootstrap,
       .catch((err: unknown) => this.logger.warn({ err }, 'could not mark the agent being_created'));
     this.track(this.drive(ctx, () => this.engine.start(ctx, spec)));
     return { record, spec };
+  }
+
+  /**
+   * Reserves the agent's name with the build's row. A name chosen here (none asked for) that a
+   * concurrent build took between the read and the insert is chosen again; a name the person
+   * asked for is theirs to change.
+   */
+  private async insertUnderFreeName(input: StartBuildInput): Promise<{ record: BuildRecord; spec: AgentSpec }> {
+    const o = input.overrides ?? {};
+    for (let attempt = 1; ; attempt++) {
+      const reserved = await this.repository.reservedNames(input.workspaceId);
+      if (o.name && reserved.has(o.name))
+        throw new AppError('agent/exists', `A build in progress already uses the name ${o.name}; choose another name.`);
+      const spec = specifyAgent(
+        {
+          request: input.request,
+          departmentHint: input.departmentHint,
+          capability: input.capability,
+          overrides: o,
+          reserved,
+        },
+        this.registry.current(),
+        this.registry.index(),
+      );
+      const record = await this.repository.insert({ ...input, spec });
+      if (record) return { record, spec };
+      if (o.name || attempt >= NAME_ATTEMPTS)
+        throw new AppError(
+          'agent/exists',
+          `Another build started at the same moment already uses the name ${spec.name}; choose another name.`,
+        );
+    }
   }
 
   /** The create-agent wizard. */
@@ -265,8 +286,8 @@ export class AgentBuildsService implements OnModuleInit, OnApplicationBootstrap,
     return record.build;
   }
 
-  private onDecided(approval: Approval, context: DecisionContext): void {
-    if (approval.kind !== 'agent_creation') return;
+  /** A decision on a build's deployment (kind `agent_creation`, see ApprovalDecisionDispatcher). */
+  carryOutDecision(approval: Approval, context: DecisionContext): void {
     // Kept short (the decision's HTTP response waits for listeners): the deployment runs in the background.
     this.track(
       this.repository.byApproval(context.workspaceId, approval.id).then((record) => {
@@ -333,11 +354,7 @@ export class AgentBuildsService implements OnModuleInit, OnApplicationBootstrap,
   }
 
   private async projectConversation(workspaceId: string, projectId: string): Promise<string | null> {
-    const { rows } = await this.pool.query<{ conversation_id: string | null }>(
-      'select conversation_id from projects where workspace_id = $1 and id = $2',
-      [workspaceId, projectId],
-    );
-    return rows[0]?.conversation_id ?? null;
+    return (await this.projects.summary(workspaceId, projectId))?.conversationId ?? null;
   }
 
   private track(work: Promise<unknown>): void {

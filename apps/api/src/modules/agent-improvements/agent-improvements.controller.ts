@@ -7,6 +7,7 @@ import {
 } from '@orchestrator/contracts';
 import { z } from 'zod';
 import { AppError } from '../../common/app-error.js';
+import { UuidParam } from '../../common/path-params.js';
 import { Ctx, type RequestContext } from '../../common/request-context.js';
 import { parseInput } from '../../common/validate.js';
 import { AgentImprovementsRepository } from './agent-improvements.repository.js';
@@ -14,7 +15,6 @@ import { AgentImprovementsService } from './agent-improvements.service.js';
 import { AgentRetirementService } from './agent-retirement.service.js';
 
 const NameSchema = z.string().regex(/^[a-z][a-z0-9_]{1,63}$/, 'must be an agent name (snake_case)');
-const IdSchema = z.uuid();
 
 /** IMPROVE_AGENT and retirement (SPEC §3.7): proposals, one-click restore, retiring an agent. */
 @Controller('api')
@@ -58,19 +58,18 @@ export class AgentImprovementsController {
   }
 
   @Get('improvements/:id')
-  get(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<AgentImprovement> {
-    return this.improvements.get(ctx, parseInput(IdSchema, id, 'path: id'));
+  get(@Ctx() ctx: RequestContext, @UuidParam('id', 'improvement/not_found') id: string): Promise<AgentImprovement> {
+    return this.improvements.get(ctx, id);
   }
 
   /** One click: the version before the improvement becomes the newest version again. */
   @Post('improvements/:id/restore')
   @HttpCode(200)
-  async restore(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<AgentImprovement> {
-    return this.improvements.restore(
-      ctx,
-      parseInput(IdSchema, id, 'path: id'),
-      await this.repository.userName(ctx.userId),
-    );
+  async restore(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id', 'improvement/not_found') id: string,
+  ): Promise<AgentImprovement> {
+    return this.improvements.restore(ctx, id, await this.repository.userName(ctx.userId));
   }
 
   @Post('agents/:name/retire')

@@ -41,6 +41,6 @@ import { ImprovementTriggersService } from './improvement-triggers.service.js';
     ImprovementTriggersService,
     AgentRetirementService,
   ],
-  exports: [AgentImprovementsService],
+  exports: [AgentImprovementsService, ImprovementTriggersService],
 })
 export class AgentImprovementsModule {}

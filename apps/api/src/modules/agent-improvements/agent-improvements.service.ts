@@ -1,11 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { PostgresCheckpointSaver } from '@orchestrator/checkpoint-postgres';
 import type { AgentImprovement, Approval } from '@orchestrator/contracts';
 import {
@@ -49,13 +42,12 @@ export interface ProposeInput {
  * one click. Triggers (chat, ratings, rejected steps, error rates) all come through `propose`.
  */
 @Injectable()
-export class AgentImprovementsService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+export class AgentImprovementsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('AgentImprovements');
   private readonly runner: AgentImprovementRunner;
   /** start and resume of one improvement never overlap: a fast decision waits for the interrupt. */
   private readonly lock = new KeyedLock();
   private readonly inFlight = new Set<Promise<unknown>>();
-  private unsubscribe?: () => void;
 
   constructor(
     @Inject(PG_POOL) pool: Pool,
@@ -77,10 +69,6 @@ export class AgentImprovementsService implements OnModuleInit, OnApplicationBoot
     });
   }
 
-  onModuleInit(): void {
-    this.unsubscribe = this.approvals.onDecided((approval, context) => this.onDecided(approval, context));
-  }
-
   /** Decisions taken while this process was down (or whose resume it lost) are carried out now. */
   async onApplicationBootstrap(): Promise<void> {
     for (const w of await this.repository.decidedButWaiting()) {
@@ -96,7 +84,6 @@ export class AgentImprovementsService implements OnModuleInit, OnApplicationBoot
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.unsubscribe?.();
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -213,8 +200,8 @@ export class AgentImprovementsService implements OnModuleInit, OnApplicationBoot
     return rolled.improvement;
   }
 
-  private onDecided(approval: Approval, context: DecisionContext): void {
-    if (approval.kind !== 'agent_improvement') return;
+  /** A decision on an improvement (kind `agent_improvement`, see ApprovalDecisionDispatcher). */
+  carryOutDecision(approval: Approval, context: DecisionContext): void {
     // Kept short (the decision's HTTP response waits for listeners): the apply runs in the background.
     this.track(
       this.repository.byApproval(context.workspaceId, approval.id).then((record) => {

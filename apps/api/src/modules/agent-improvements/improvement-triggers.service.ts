@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Approval } from '@orchestrator/contracts';
 import { isAppError } from '../../common/app-error.js';
-import { ApprovalsService } from '../approvals/approvals.service.js';
 import { DelegationRatings, type RatedDelegation } from '../delegations/delegation-ratings.js';
 import { IMPROVEMENT_OPTIONS, type ImprovementOptions } from './agent-improvements.options.js';
 import { AgentImprovementsRepository } from './agent-improvements.repository.js';
@@ -29,15 +28,11 @@ export class ImprovementTriggersService implements OnModuleInit, OnModuleDestroy
     private readonly improvements: AgentImprovementsService,
     private readonly repository: AgentImprovementsRepository,
     private readonly evidence: ImprovementEvidenceRepository,
-    private readonly approvals: ApprovalsService,
     private readonly ratings: DelegationRatings,
   ) {}
 
   onModuleInit(): void {
     this.unsubscribe.push(this.ratings.onRated((r) => this.onRated(r)));
-    this.unsubscribe.push(
-      this.approvals.onDecided((approval, context) => this.onRejectedStep(approval, context.workspaceId)),
-    );
     if (this.options.checkIntervalMs > 0) {
       this.timer = setInterval(() => {
         if (!this.checking) this.checking = this.checkErrorRates().finally(() => (this.checking = undefined));
@@ -72,15 +67,12 @@ export class ImprovementTriggersService implements OnModuleInit, OnModuleDestroy
     });
   }
 
-  /** A reviewer rejected a step an agent was to run, and said why: that is feedback on the agent. */
-  private onRejectedStep(approval: Approval, workspaceId: string): void {
-    if (
-      approval.kind !== 'action' ||
-      approval.status !== 'rejected' ||
-      !approval.agentName ||
-      !approval.decisionNotes?.trim()
-    )
-      return;
+  /**
+   * A reviewer rejected a step an agent was to run (kind `action`, see ApprovalDecisionDispatcher),
+   * and said why: that is feedback on the agent.
+   */
+  onRejectedStep(approval: Approval, workspaceId: string): void {
+    if (approval.status !== 'rejected' || !approval.agentName || !approval.decisionNotes?.trim()) return;
     this.start({
       workspaceId,
       agentName: approval.agentName,

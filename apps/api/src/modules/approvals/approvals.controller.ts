@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import {
   ApprovalListQuerySchema,
   BulkDecideBodySchema,
@@ -8,6 +8,7 @@ import {
   type BulkDecideResult,
   type Inbox,
 } from '@orchestrator/contracts';
+import { UuidParam } from '../../common/path-params.js';
 import { Ctx, type RequestContext } from '../../common/request-context.js';
 import { parseInput } from '../../common/validate.js';
 import { ApprovalsService } from './approvals.service.js';
@@ -29,14 +30,18 @@ export class ApprovalsController {
   }
 
   @Get(':id')
-  get(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<Approval> {
+  get(@Ctx() ctx: RequestContext, @UuidParam('id', 'approval/not_found') id: string): Promise<Approval> {
     return this.service.get(ctx, id);
   }
 
   /** Decided once: a second decision is a 409 that states the current status and who decided. */
   @Post(':id/decision')
   @HttpCode(200)
-  decide(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: unknown): Promise<Approval> {
+  decide(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id', 'approval/not_found') id: string,
+    @Body() body: unknown,
+  ): Promise<Approval> {
     return this.service.decide(ctx, id, parseInput(DecideApprovalBodySchema, body, 'body'));
   }
 }

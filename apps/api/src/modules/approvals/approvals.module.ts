@@ -7,7 +7,8 @@ import { ApprovalsService } from './approvals.service.js';
 
 /**
  * Approval queue, decisions, expiry/escalation sweeper and the inbox. The execution engine uses
- * `ApprovalsService.request()` to raise approvals and `onDecided()` to resume paused runs.
+ * `ApprovalsService.request()` to raise approvals; ApprovalDecisionDispatcher (approval-decisions/)
+ * carries out every decision.
  */
 @Module({
   imports: [AuditModule],

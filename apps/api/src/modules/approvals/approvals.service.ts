@@ -65,7 +65,10 @@ export class ApprovalsService implements OnModuleInit, OnModuleDestroy {
     await this.sweeping?.catch(() => undefined);
   }
 
-  /** Registers a listener; returns the function that removes it. */
+  /**
+   * Registers a listener; returns the function that removes it. The application has one,
+   * ApprovalDecisionDispatcher, which carries out each decision by kind.
+   */
   onDecided(listener: DecisionListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -3,13 +3,13 @@ import {
   PutBudgetBodySchema,
   RunLimitsBodySchema,
   UsageQuerySchema,
-  UuidSchema,
   type AgentCircuitList,
   type Budget,
   type BudgetList,
   type ProjectRunLimits,
   type UsageReport,
 } from '@orchestrator/contracts';
+import { UuidParam } from '../../common/path-params.js';
 import { Ctx, type RequestContext } from '../../common/request-context.js';
 import { parseInput } from '../../common/validate.js';
 import { BudgetsService } from './budgets.service.js';
@@ -47,26 +47,25 @@ export class BudgetsController {
   }
 
   @Get('projects/:projectId/limits')
-  runLimits(@Ctx() ctx: RequestContext, @Param('projectId') projectId: string): Promise<ProjectRunLimits> {
-    return this.service.runLimits(ctx, parseInput(UuidSchema, projectId, 'project id'));
+  runLimits(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('projectId', 'project/not_found') projectId: string,
+  ): Promise<ProjectRunLimits> {
+    return this.service.runLimits(ctx, projectId);
   }
 
   @Put('projects/:projectId/limits')
   setRunLimits(
     @Ctx() ctx: RequestContext,
-    @Param('projectId') projectId: string,
+    @UuidParam('projectId', 'project/not_found') projectId: string,
     @Body() body: unknown,
   ): Promise<ProjectRunLimits> {
-    return this.service.setRunLimits(
-      ctx,
-      parseInput(UuidSchema, projectId, 'project id'),
-      parseInput(RunLimitsBodySchema, body, 'body'),
-    );
+    return this.service.setRunLimits(ctx, projectId, parseInput(RunLimitsBodySchema, body, 'body'));
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<void> {
-    await this.service.remove(ctx, parseInput(UuidSchema, id, 'budget id'));
+  async remove(@Ctx() ctx: RequestContext, @UuidParam('id', 'budget/not_found') id: string): Promise<void> {
+    await this.service.remove(ctx, id);
   }
 }

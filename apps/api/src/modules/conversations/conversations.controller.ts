@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import {
   ConversationListQuerySchema,
   CreateConversationBodySchema,
@@ -7,6 +7,7 @@ import {
   type ConversationPage,
   type MessageList,
 } from '@orchestrator/contracts';
+import { UuidParam } from '../../common/path-params.js';
 import { Ctx, type RequestContext } from '../../common/request-context.js';
 import { parseInput } from '../../common/validate.js';
 import { ConversationsService } from './conversations.service.js';
@@ -28,12 +29,16 @@ export class ConversationsController {
   }
 
   @Get(':id')
-  get(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<Conversation> {
+  get(@Ctx() ctx: RequestContext, @UuidParam('id', 'conversation/not_found') id: string): Promise<Conversation> {
     return this.service.get(ctx, id);
   }
 
   @Get(':id/messages')
-  messages(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query() query: unknown): Promise<MessageList> {
+  messages(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id', 'conversation/not_found') id: string,
+    @Query() query: unknown,
+  ): Promise<MessageList> {
     return this.service.messages(ctx, id, parseInput(MessageListQuerySchema, query, 'query'));
   }
 }

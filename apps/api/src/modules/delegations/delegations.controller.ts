@@ -1,5 +1,6 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { RateDelegationBodySchema, type DelegationInfo } from '@orchestrator/contracts';
+import { UuidParam } from '../../common/path-params.js';
 import { Ctx, type RequestContext } from '../../common/request-context.js';
 import { parseInput } from '../../common/validate.js';
 import { DelegationRatings } from './delegation-ratings.js';
@@ -15,7 +16,11 @@ export class DelegationsController {
   /** The user's 1–5 rating of a delegated answer (feeds agent metrics and improvement). */
   @Post(':id/rating')
   @HttpCode(200)
-  async rate(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: unknown): Promise<DelegationInfo> {
+  async rate(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id', 'delegation/not_found') id: string,
+    @Body() body: unknown,
+  ): Promise<DelegationInfo> {
     const { rating, comment } = parseInput(RateDelegationBodySchema, body, 'body');
     const delegation = await this.repository.rate(ctx.workspaceId, id, ctx.userId, rating, comment);
     // A low rating may start an improvement proposal (agent-improvements listens).

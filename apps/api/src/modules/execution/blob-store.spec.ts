@@ -4,9 +4,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digest, LocalBlobStore, utf8Slices } from './blob-store.js';
+import { digest, LocalBlobStore, readText } from './blob-store.js';
 import { SupabaseBlobStore } from './supabase-blob-store.js';
 
 const sha = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
@@ -20,11 +20,19 @@ async function readAll(stream: Readable): Promise<string> {
 /** Text with multi-byte characters and surrogate pairs straddling the slice boundaries. */
 const awkward = (chars: number) => 'a😀é'.repeat(Math.ceil(chars / 4)).slice(0, chars);
 
-describe('slicing and hashing', () => {
-  it('should hash and size a string exactly like a whole-buffer hash when surrogate pairs straddle slice boundaries', () => {
+describe('digest and readText', () => {
+  it('should hash and size a result in pieces exactly like a whole-buffer hash when surrogate pairs straddle the pieces', async () => {
     const text = awkward(300_001);
-    expect(digest(text)).toEqual({ sha256: sha(text), sizeBytes: Buffer.byteLength(text) });
-    expect(Buffer.concat([...utf8Slices(text)]).toString('utf8')).toBe(text);
+    const pieces = ['**Header**\n\n', text.slice(0, 4097), text.slice(4097)];
+    const whole = pieces.join('');
+    expect(await digest(pieces)).toEqual({ sha256: sha(whole), sizeBytes: Buffer.byteLength(whole) });
+  });
+
+  it('should decode a blob whose chunks cut multi-byte characters in half', async () => {
+    const text = awkward(10_001);
+    const bytes = Buffer.from(text);
+    const chunks = Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => bytes.subarray(i * 7, i * 7 + 7));
+    expect(await readText(Readable.from(chunks))).toBe(text);
   });
 });
 
@@ -39,7 +47,7 @@ describe('LocalBlobStore', () => {
     const store = new LocalBlobStore(root);
     const text = awkward(200_000);
     const first = await store.put('ws', text);
-    const second = await store.put('ws', text);
+    const second = await store.put('ws', [text.slice(0, 99_999), text.slice(99_999)]);
     expect(second).toEqual(first);
     expect(first).toMatchObject({
       backend: 'local',
@@ -49,7 +57,8 @@ describe('LocalBlobStore', () => {
     });
     expect(await readFile(path.join(root, first.key), 'utf8')).toBe(text);
     expect(await readAll(store.open(first.key))).toBe(text);
-    expect((await readdir(path.join(root, 'ws', sha(text).slice(0, 2)))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(await readdir(path.join(root, 'ws', sha(text).slice(0, 2)))).toEqual([sha(text)]);
+    expect(await readdir(path.join(root, 'ws', 'incoming'))).toEqual([]);
   });
 
   it('should refuse a key that leaves the blob folder', () => {

@@ -1,9 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { StringDecoder } from 'node:string_decoder';
+import { resultChunks, type ResultText } from '@orchestrator/core';
 
 export type BlobBackend = 'local' | 'supabase';
 
@@ -17,43 +19,51 @@ export interface StoredBlob {
 }
 
 /**
- * Where large step results live (SPEC §3.5): content-addressed by sha256, written once. A result
- * arrives as the agent's string, already in memory once; stores read it in slices (hash, then
- * stream out) and never build a second whole copy. Graph state and step rows keep only the key.
+ * Where large step results live: content-addressed by sha256, written once. A result
+ * arrives as the agent's text, already in memory once; stores serialise it in slices with the
+ * event loop free in between (resultChunks), hash it as it streams and never build a second whole
+ * copy. Graph state and step rows keep only the key (docs/performance.md, "Large step results").
  */
 export interface BlobStore {
   readonly backend: BlobBackend;
-  put(workspaceId: string, content: string | Buffer): Promise<StoredBlob>;
+  put(workspaceId: string, content: ResultText): Promise<StoredBlob>;
   /** Streams a blob: large results are never loaded into memory whole. Errors arrive on the stream. */
   open(key: string): Readable;
 }
 
-/** Characters per slice: about 64 kB of UTF-8 or more, small next to a 100 MB result. */
-const SLICE = 64 * 1024;
-
-/** UTF-8 slices of a string without copying it whole; a surrogate pair is never split. */
-export function* utf8Slices(content: string | Buffer): Generator<Buffer> {
-  if (Buffer.isBuffer(content)) {
-    for (let i = 0; i < content.length; i += SLICE) yield content.subarray(i, i + SLICE);
-    return;
-  }
-  for (let i = 0; i < content.length;) {
-    let end = Math.min(i + SLICE, content.length);
-    const last = content.charCodeAt(end - 1);
-    if (end < content.length && last >= 0xd800 && last <= 0xdbff) end--;
-    yield Buffer.from(content.slice(i, end), 'utf8');
-    i = end;
-  }
+/** Passes the chunks on while hashing and counting them: one pass over the result does both. */
+export function hashing(chunks: AsyncIterable<Buffer>): {
+  chunks: AsyncGenerator<Buffer>;
+  digest: () => { sha256: string; sizeBytes: number };
+} {
+  const hash = createHash('sha256');
+  let sizeBytes = 0;
+  return {
+    chunks: (async function* () {
+      for await (const chunk of chunks) {
+        hash.update(chunk);
+        sizeBytes += chunk.length;
+        yield chunk;
+      }
+    })(),
+    digest: () => ({ sha256: hash.digest('hex'), sizeBytes }),
+  };
 }
 
-/** sha256 and byte size in one pass over the slices. */
-export function digest(content: string | Buffer): { sha256: string; sizeBytes: number } {
-  const hash = createHash('sha256');
-  for (const slice of utf8Slices(content)) hash.update(slice);
-  return {
-    sha256: hash.digest('hex'),
-    sizeBytes: Buffer.isBuffer(content) ? content.length : Buffer.byteLength(content, 'utf8'),
-  };
+/** sha256 and UTF-8 size of a result, in slices (a store that must name the blob before writing it). */
+export async function digest(content: ResultText): Promise<{ sha256: string; sizeBytes: number }> {
+  const pass = hashing(resultChunks(content));
+  for await (const _chunk of pass.chunks);
+  return pass.digest();
+}
+
+/** A blob as text, for a step that builds on it: decoded as it streams, joined once at the end. */
+export async function readText(blob: Readable): Promise<string> {
+  const decoder = new StringDecoder('utf8');
+  const pieces: string[] = [];
+  for await (const chunk of blob) pieces.push(decoder.write(chunk as Buffer));
+  pieces.push(decoder.end());
+  return pieces.join('');
 }
 
 export const blobKey = (workspaceId: string, sha256: string) =>
@@ -69,26 +79,27 @@ export class LocalBlobStore implements BlobStore {
 
   constructor(private readonly root: string) {}
 
-  async put(workspaceId: string, content: string | Buffer): Promise<StoredBlob> {
-    const { sha256, sizeBytes } = digest(content);
-    const key = blobKey(workspaceId, sha256);
-    const file = path.join(this.root, key);
-    const exists = await stat(file).then(
-      () => true,
-      () => false,
-    );
-    if (!exists) {
+  /**
+   * One pass: the result streams into a temporary file while it is hashed, then the file is renamed
+   * to its sha256 (over an existing blob of the same content, which is the same bytes).
+   */
+  async put(workspaceId: string, content: ResultText): Promise<StoredBlob> {
+    const incoming = path.join(this.root, workspaceId, 'incoming');
+    await mkdir(incoming, { recursive: true });
+    const tmp = path.join(incoming, `${randomUUID()}.tmp`);
+    try {
+      const pass = hashing(resultChunks(content));
+      await pipeline(pass.chunks, createWriteStream(tmp));
+      const { sha256, sizeBytes } = pass.digest();
+      const key = blobKey(workspaceId, sha256);
+      const file = path.join(this.root, key);
       await mkdir(path.dirname(file), { recursive: true });
-      const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-      try {
-        await pipeline(Readable.from(utf8Slices(content)), createWriteStream(tmp));
-        await rename(tmp, file);
-      } catch (err) {
-        await rm(tmp, { force: true });
-        throw err;
-      }
+      await rename(tmp, file);
+      return { backend: 'local', bucket: null, key, sizeBytes, sha256 };
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
     }
-    return { backend: 'local', bucket: null, key, sizeBytes, sha256 };
   }
 
   open(key: string): Readable {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import {
   ProjectControlBodySchema,
   RecoverStepBodySchema,
@@ -10,22 +10,28 @@ import {
 } from '@orchestrator/contracts';
 import type { Response } from 'express';
 import { AppError } from '../../common/app-error.js';
+import { UuidParam, StepKeyParam } from '../../common/path-params.js';
 import { Ctx, type RequestContext } from '../../common/request-context.js';
 import { parseInput } from '../../common/validate.js';
 import { ProjectsService } from '../projects/projects.service.js';
 import { ExecutionRepository } from './execution.repository.js';
 import { ExecutionService } from './execution.service.js';
+import { TimeTravelService } from './time-travel.service.js';
 
 @Controller('api/projects/:id')
 export class ExecutionController {
   constructor(
     private readonly service: ExecutionService,
+    private readonly timeTravel: TimeTravelService,
     private readonly repository: ExecutionRepository,
     private readonly projects: ProjectsService,
   ) {}
 
   @Get('steps')
-  async steps(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<{ steps: ProjectStep[] }> {
+  async steps(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id', 'project/not_found') id: string,
+  ): Promise<{ steps: ProjectStep[] }> {
     await this.projects.summary(ctx, id);
     return { steps: await this.repository.steps(ctx.workspaceId, id) };
   }
@@ -34,12 +40,12 @@ export class ExecutionController {
   @Get('steps/:stepKey/result')
   async result(
     @Ctx() ctx: RequestContext,
-    @Param('id') id: string,
-    @Param('stepKey') stepKey: string,
+    @UuidParam('id', 'project/not_found') id: string,
+    @StepKeyParam() stepKey: string,
     @Res() res: Response,
   ): Promise<void> {
     await this.projects.summary(ctx, id);
-    const result = await this.repository.result(ctx.workspaceId, id, decodeURIComponent(stepKey));
+    const result = await this.repository.result(ctx.workspaceId, id, stepKey);
     if (!result) throw new AppError('request/not_found', `Step ${stepKey} has no result yet.`);
     res.setHeader('content-type', `${result.contentType}; charset=utf-8`);
     res.setHeader('content-length', String(result.sizeBytes));
@@ -54,7 +60,10 @@ export class ExecutionController {
   }
 
   @Get('errors')
-  async errors(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<{ errors: ProjectError[] }> {
+  async errors(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id', 'project/not_found') id: string,
+  ): Promise<{ errors: ProjectError[] }> {
     await this.projects.summary(ctx, id);
     return { errors: await this.repository.errors(ctx.workspaceId, id) };
   }
@@ -63,46 +72,72 @@ export class ExecutionController {
   @HttpCode(200)
   recover(
     @Ctx() ctx: RequestContext,
-    @Param('id') id: string,
-    @Param('stepKey') stepKey: string,
+    @UuidParam('id', 'project/not_found') id: string,
+    @StepKeyParam() stepKey: string,
     @Body() body: unknown,
   ): Promise<ProjectDetail> {
-    return this.service.recover(ctx, id, decodeURIComponent(stepKey), parseInput(RecoverStepBodySchema, body, 'body'));
+    return this.service.recover(ctx, id, stepKey, parseInput(RecoverStepBodySchema, body, 'body'));
   }
 
   @Post('pause')
   @HttpCode(200)
-  pause(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: unknown): Promise<ProjectDetail> {
+  pause(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id', 'project/not_found') id: string,
+    @Body() body: unknown,
+  ): Promise<ProjectDetail> {
     return this.service.pause(ctx, id, parseInput(ProjectControlBodySchema, body ?? {}, 'body').reason);
   }
 
   @Post('resume')
   @HttpCode(200)
-  resume(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: unknown): Promise<ProjectDetail> {
+  resume(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id', 'project/not_found') id: string,
+    @Body() body: unknown,
+  ): Promise<ProjectDetail> {
     return this.service.resume(ctx, id, parseInput(ProjectControlBodySchema, body ?? {}, 'body').reason);
   }
 
   @Post('cancel')
   @HttpCode(200)
-  cancel(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: unknown): Promise<ProjectDetail> {
+  cancel(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id', 'project/not_found') id: string,
+    @Body() body: unknown,
+  ): Promise<ProjectDetail> {
     return this.service.stop(ctx, id, 'cancel', parseInput(ProjectControlBodySchema, body ?? {}, 'body').reason);
   }
 
   @Post('abort')
   @HttpCode(200)
-  abort(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: unknown): Promise<ProjectDetail> {
+  abort(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id', 'project/not_found') id: string,
+    @Body() body: unknown,
+  ): Promise<ProjectDetail> {
     return this.service.stop(ctx, id, 'abort', parseInput(ProjectControlBodySchema, body ?? {}, 'body').reason);
   }
 
   @Get('checkpoints')
-  async checkpoints(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<{ checkpoints: CheckpointInfo[] }> {
-    return { checkpoints: await this.service.checkpoints(ctx, id) };
+  async checkpoints(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id', 'project/not_found') id: string,
+  ): Promise<{ checkpoints: CheckpointInfo[] }> {
+    return { checkpoints: await this.timeTravel.checkpoints(ctx, id) };
   }
 
+  /** `rollback`: this project goes back to the checkpoint. `fork`: a new project starts from it (returned). */
   @Post('rollback')
   @HttpCode(200)
-  rollback(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: unknown): Promise<ProjectDetail> {
+  rollback(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id', 'project/not_found') id: string,
+    @Body() body: unknown,
+  ): Promise<ProjectDetail> {
     const { checkpointId, mode } = parseInput(RollbackBodySchema, body, 'body');
-    return this.service.rollback(ctx, id, checkpointId, mode);
+    return mode === 'fork'
+      ? this.timeTravel.fork(ctx, id, checkpointId)
+      : this.timeTravel.rollback(ctx, id, checkpointId);
   }
 }

@@ -11,6 +11,7 @@ import { AgentRegistryService } from '../agents/agent-registry.service.js';
 import { AgentsModule } from '../agents/agents.module.js';
 import { ApprovalsModule } from '../approvals/approvals.module.js';
 import { ApprovalsService } from '../approvals/approvals.service.js';
+import { AuditModule } from '../audit/audit.module.js';
 import { BUDGETS_OPTIONS, type BudgetsOptions } from '../budgets/budgets.options.js';
 import { BudgetsModule } from '../budgets/budgets.module.js';
 import { BudgetsRepository } from '../budgets/budgets.repository.js';
@@ -24,14 +25,18 @@ import { ExecutionService } from './execution.service.js';
 import { EXECUTION_ENGINE } from './execution.tokens.js';
 import { ProjectRunner } from './project-runner.js';
 import { throttledStopCheck } from './run-control.js';
+import { TimeTravelRepository } from './time-travel.repository.js';
+import { TimeTravelService } from './time-travel.service.js';
 
 @Module({
-  imports: [AgentsModule, ProjectsModule, ApprovalsModule, BudgetsModule, AgentBuildsModule],
+  imports: [AgentsModule, ProjectsModule, ApprovalsModule, BudgetsModule, AgentBuildsModule, AuditModule],
   controllers: [ExecutionController],
   providers: [
     ExecutionRepository,
     ProjectRunner,
     ExecutionService,
+    TimeTravelRepository,
+    TimeTravelService,
     CheckpointRetention,
     {
       provide: EXECUTION_ENGINE,
@@ -107,7 +112,8 @@ import { throttledStopCheck } from './run-control.js';
             now: budgetOptions.now,
           },
           agentBuilds: { ensureForStep: (ctx, step) => builds.ensureForStep(ctx, step) },
-          // Our saver: one round trip per put/putWrites/getTuple, forks keep their own values.
+          // Our saver: one round trip per put/putWrites/getTuple, forks keep their own values, and
+          // within() lets time travel write its checkpoint in the transaction of its other changes.
           checkpointer: new PostgresCheckpointSaver(pool),
           control: throttledStopCheck(
             async (ctx) => (await projects.summary(ctx.workspaceId, ctx.projectId))?.status !== 'running',
@@ -115,5 +121,6 @@ import { throttledStopCheck } from './run-control.js';
         }),
     },
   ],
+  exports: [ExecutionService],
 })
 export class ExecutionModule {}

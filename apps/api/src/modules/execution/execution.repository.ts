@@ -3,17 +3,22 @@ import {
   PlanSchema,
   type ProjectError,
   type ProjectStatus,
+  type RecoveryAction,
   type ProjectStep,
   type StepStatus,
 } from '@orchestrator/contracts';
-import type {
-  ExecStep,
-  ExecutionStore,
-  LoadedRun,
-  RunContext,
-  RunLimits,
-  StepOutcome,
-  StepResultInput,
+import {
+  joinResult,
+  resultLength,
+  resultPreview,
+  type ExecStep,
+  type ExecutionStore,
+  type LoadedRun,
+  type ResultText,
+  type RunContext,
+  type RunLimits,
+  type StepOutcome,
+  type StepResultInput,
 } from '@orchestrator/core';
 import { withTransaction, type Pool, type PoolClient } from '@orchestrator/db';
 import { AppError } from '../../common/app-error.js';
@@ -21,7 +26,7 @@ import type { AppConfig } from '../../config/env.js';
 import { APP_CONFIG, PG_POOL } from '../../database/tokens.js';
 import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
 import { BUDGETS_OPTIONS, type BudgetsOptions } from '../budgets/budgets.options.js';
-import type { BlobStore } from './blob-store.js';
+import { readText, type BlobStore } from './blob-store.js';
 import { createBlobStore } from './supabase-blob-store.js';
 import { CompletionApplier } from './completion-applier.js';
 import {
@@ -40,6 +45,19 @@ import { RunStates } from './run-state.js';
 
 /** Results larger than this go to blob storage; the row keeps a preview and the reference. */
 export const INLINE_RESULT_MAX_BYTES = 256 * 1024;
+/** The preview a step's outcome carries in the graph's state (its checkpoints) and the run's state. */
+const OUTCOME_PREVIEW_CHARS = 200;
+
+/**
+ * The result as one string when it is small enough to be stored inline, else null. A text longer
+ * than the limit in UTF-16 units is longer in UTF-8 bytes too, so a large result is never joined
+ * or measured here.
+ */
+function inlineText(content: ResultText): string | null {
+  if (resultLength(content) > INLINE_RESULT_MAX_BYTES) return null;
+  const text = joinResult(content);
+  return Buffer.byteLength(text, 'utf8') > INLINE_RESULT_MAX_BYTES ? null : text;
+}
 const FINISHED: StepStatus[] = ['completed', 'skipped'];
 /**
  * A step's `running` status is written only once it has run this long: people watching see it
@@ -308,12 +326,13 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
     idempotencyKey: string,
   ): Promise<StepOutcome> {
     const start = await this.settled(ctx, stepKey);
-    // Only the size: a second whole copy of a 100 MB result is never made (the blob store streams slices).
-    const sizeBytes = Buffer.byteLength(result.content, 'utf8');
+    const text = inlineText(result.content);
     // Content-addressed and idempotent: writing the blob before the transaction is safe to repeat.
-    const blob = sizeBytes > INLINE_RESULT_MAX_BYTES ? await this.blobs.put(ctx.workspaceId, result.content) : null;
+    // The blob store serialises, hashes and measures the result in slices; nothing here reads it whole.
+    const blob = text === null ? await this.blobs.put(ctx.workspaceId, result.content) : null;
+    const sizeBytes = blob ? blob.sizeBytes : Buffer.byteLength(text!, 'utf8');
     const inline = {
-      content: blob ? result.content.slice(0, PREVIEW_CHARS) : result.content,
+      content: text ?? resultPreview(result.content, PREVIEW_CHARS),
       contentType: result.contentType,
       work: result.work,
       truncated: !!blob,
@@ -343,9 +362,9 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
         status: 'completed',
         agent: result.agent,
         resultRef: idempotencyKey,
-        preview: result.content.slice(0, 200),
+        preview: resultPreview(text!, OUTCOME_PREVIEW_CHARS),
       };
-      this.completedInRun(ctx, stepKey, outcome, idempotencyKey, result.content);
+      this.completedInRun(ctx, stepKey, outcome, idempotencyKey, text!);
       return outcome;
     }
     const row = await withTransaction(this.pool, async (db) => {
@@ -385,7 +404,8 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
       status: 'completed',
       agent: row.row.assigned_agent,
       resultRef: row.row.result_ref ?? idempotencyKey,
-      preview: row.row.result?.content?.slice(0, 200) ?? null,
+      preview:
+        row.row.result?.content === undefined ? null : resultPreview(row.row.result.content, OUTCOME_PREVIEW_CHARS),
     };
     this.completedInRun(
       ctx,
@@ -444,11 +464,18 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
     const missing = done.filter(({ key }) => !run.results.has(key)).map(({ key }) => key);
     const read = new Map<string, string | undefined>();
     if (missing.length > 0) {
-      const { rows } = await this.pool.query<{ step_key: string; result: { content?: string } | null }>(
-        `select step_key, result from project_steps where workspace_id = $1 and project_id = $2 and step_key = any($3) and status = 'completed'`,
+      const { rows } = await this.pool.query<{
+        step_key: string;
+        result: { content?: string } | null;
+        object_key: string | null;
+      }>(
+        `select s.step_key, s.result, d.object_key from ${STEP_FROM}
+          where s.workspace_id = $1 and s.project_id = $2 and s.step_key = any($3) and s.status = 'completed'`,
         [ctx.workspaceId, ctx.projectId, missing],
       );
-      for (const r of rows) read.set(r.step_key, r.result?.content);
+      // A blob-stored result is read whole only now, for the step that uses it (the row holds a preview).
+      for (const r of rows)
+        read.set(r.step_key, r.object_key ? await readText(this.blobs.open(r.object_key)) : r.result?.content);
     }
     return done
       .sort((a, b) => a.step!.position - b.step!.position)
@@ -487,6 +514,33 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
       return { contentType: r.content_type ?? 'text/markdown', blobKey: r.object_key, sizeBytes: r.size_bytes ?? 0 };
     const inline = r.result.content ?? '';
     return { contentType: r.result.contentType ?? 'text/markdown', inline, sizeBytes: Buffer.byteLength(inline) };
+  }
+
+  /**
+   * A person's answer to the step's latest failure still waiting for one; the run reads it when it
+   * resumes. False when the step has no such failure.
+   */
+  async recordRecovery(
+    workspaceId: string,
+    projectId: string,
+    stepKey: string,
+    answer: { action: RecoveryAction; agent: string | null; note: string | null; userId: string },
+  ): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `update project_errors set recovery_action = $4, details = details || $5::jsonb, resolved_by = $6
+        where id = (select id from project_errors
+                     where workspace_id = $1 and project_id = $2 and step_key = $3 and resolved_at is null
+                     order by created_at desc limit 1)`,
+      [
+        workspaceId,
+        projectId,
+        stepKey,
+        answer.action,
+        JSON.stringify({ agent: answer.agent, note: answer.note }),
+        answer.userId,
+      ],
+    );
+    return (rowCount ?? 0) > 0;
   }
 
   async errors(workspaceId: string, projectId: string): Promise<ProjectError[]> {
@@ -549,16 +603,5 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
       [workspaceId, projectId, to, from],
     );
     for (const row of rows) this.publisher.stepUpdated(workspaceId, projectId, toStep(row));
-  }
-
-  /** After a rollback: steps not finished at the checkpoint run again. */
-  async resetSteps(workspaceId: string, projectId: string, keepFinished: string[]): Promise<void> {
-    // A completion applied after the reset would finish a step again.
-    await this.completions.flush(projectId);
-    await this.pool.query(
-      `update project_steps set status = 'pending', result = null, result_ref = null, idempotency_key = null, started_at = null, completed_at = null, context_version = null
-        where workspace_id = $1 and project_id = $2 and not (step_key = any($3))`,
-      [workspaceId, projectId, keepFinished],
-    );
   }
 }

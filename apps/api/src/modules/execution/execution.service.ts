@@ -1,10 +1,8 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { Approval, CheckpointInfo, ProjectDetail, ProjectStatus, RecoverStepBody } from '@orchestrator/contracts';
+import type { Approval, ProjectDetail, ProjectStatus, RecoverStepBody } from '@orchestrator/contracts';
 import type { ExecutionEngine, RunContext } from '@orchestrator/core';
-import type { Pool } from '@orchestrator/db';
 import { AppError } from '../../common/app-error.js';
 import type { RequestContext } from '../../common/request-context.js';
-import { PG_POOL } from '../../database/tokens.js';
 import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
 import { AgentRegistryService } from '../agents/agent-registry.service.js';
 import { ApprovalsService } from '../approvals/approvals.service.js';
@@ -22,11 +20,10 @@ const PAUSED: ProjectStatus[] = [
   'paused_by_user',
 ];
 
-/** Project control (pause, resume, cancel, abort, recover, roll back) around the engine. */
+/** Project control (pause, resume, cancel, abort, recover) around the engine; time travel is TimeTravelService. */
 @Injectable()
 export class ExecutionService implements OnModuleInit {
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(EXECUTION_ENGINE) private readonly engine: ExecutionEngine,
     private readonly runner: ProjectRunner,
     private readonly repository: ExecutionRepository,
@@ -47,14 +44,14 @@ export class ExecutionService implements OnModuleInit {
       await this.runner.enqueue({ workspaceId: ctx.workspaceId, projectId: project.id });
       return running;
     });
-    // A decision (or an expiry) resumes the paused run.
-    this.approvals.onDecided((approval, decision) => this.onDecided(approval, decision.workspaceId));
   }
 
-  private async onDecided(approval: Approval, workspaceId: string): Promise<void> {
-    // Workforce approvals (deploying a built agent, applying an improvement) are carried out by their
-    // own services, which resume the project that waits on them once the change is in place.
-    if (!approval.projectId || approval.kind === 'agent_creation' || approval.kind === 'agent_improvement') return;
+  /**
+   * A decision (or an expiry) on an approval a project's run waits for (kinds `action`, `plan`,
+   * `budget`; see ApprovalDecisionDispatcher): the paused run resumes with it.
+   */
+  async resumeAfterDecision(approval: Approval, workspaceId: string): Promise<void> {
+    if (!approval.projectId) return;
     const summary = await this.projects.summary(workspaceId, approval.projectId);
     if (!summary) return;
     const ctx = { workspaceId, projectId: approval.projectId };
@@ -132,19 +129,13 @@ export class ExecutionService implements OnModuleInit {
         { path: 'agent', message: 'unknown agent' },
       ]);
     }
-    const { rowCount } = await this.pool.query(
-      `update project_errors set recovery_action = $4, details = details || $5::jsonb, resolved_by = $6
-        where id = (select id from project_errors where workspace_id = $1 and project_id = $2 and step_key = $3 and resolved_at is null order by created_at desc limit 1)`,
-      [
-        req.workspaceId,
-        projectId,
-        stepKey,
-        body.action,
-        JSON.stringify({ agent: body.agent ?? null, note: body.note ?? null }),
-        req.userId,
-      ],
-    );
-    if (!rowCount)
+    const recorded = await this.repository.recordRecovery(req.workspaceId, projectId, stepKey, {
+      action: body.action,
+      agent: body.agent ?? null,
+      note: body.note ?? null,
+      userId: req.userId,
+    });
+    if (!recorded)
       throw new AppError('project/invalid_transition', `Step ${stepKey} has no failure waiting for a decision.`);
     const ctx = { workspaceId: req.workspaceId, projectId };
     const summary = await this.projects.summary(req.workspaceId, projectId);
@@ -152,42 +143,6 @@ export class ExecutionService implements OnModuleInit {
       await this.move(ctx, 'running', `${body.action} for step ${stepKey}`, { type: 'user', id: req.userId });
     }
     await this.runner.enqueue(ctx);
-    return this.projectsService.detail(req, projectId);
-  }
-
-  async checkpoints(req: RequestContext, projectId: string): Promise<CheckpointInfo[]> {
-    await this.projectsService.summary(req, projectId);
-    return this.engine.checkpoints({ workspaceId: req.workspaceId, projectId });
-  }
-
-  /** Time travel: the run continues from the checkpoint once resumed; later history is kept. */
-  async rollback(
-    req: RequestContext,
-    projectId: string,
-    checkpointId: string,
-    mode: 'rollback' | 'fork',
-  ): Promise<ProjectDetail> {
-    const project = await this.projectsService.summary(req, projectId);
-    if (!PAUSED.includes(project.status))
-      throw new AppError(
-        'project/invalid_transition',
-        `Pause "${project.title}" before rolling it back (it is ${project.status.replace(/_/g, ' ')}).`,
-      );
-    const ctx = { workspaceId: req.workspaceId, projectId };
-    const target = (await this.engine.checkpoints(ctx, 1000)).find((c) => c.checkpointId === checkpointId);
-    if (!target) throw new AppError('request/not_found', `Checkpoint ${checkpointId} does not exist for this project.`);
-    await this.engine.rollback(ctx, checkpointId);
-    await this.repository.resetSteps(req.workspaceId, projectId, target.completedSteps);
-    await this.pool.query(
-      `insert into audit_log (workspace_id, actor_type, actor, action, target_type, target_id, project_id, mode, result, details)
-       values ($1, 'user', $2, $3, 'project', $4, $4::uuid, 'manual', 'success', $5)`,
-      [req.workspaceId, req.userId, `project.${mode}`, projectId, JSON.stringify({ checkpointId })],
-    );
-    if (project.status !== 'paused_by_user')
-      await this.move(ctx, 'paused_by_user', `Rolled back to checkpoint ${checkpointId}; resume to continue.`, {
-        type: 'user',
-        id: req.userId,
-      });
     return this.projectsService.detail(req, projectId);
   }
 }

@@ -30,6 +30,7 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('ProjectRunner');
   private boss?: PgBoss;
   private reclaimTimer?: NodeJS.Timeout;
+  private stopPickingUp?: () => void;
 
   constructor(
     @Inject(DATABASE_HANDLE) private readonly database: DatabaseHandle,
@@ -52,7 +53,10 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
       max: 4,
       application_name: 'orchestrator-runner',
     });
-    boss.on('error', (err) => this.logger.error(err));
+    // During a database outage every poll fails: the outage is logged once, by the availability.
+    boss.on('error', (err) => {
+      if (!this.database.availability.report(err)) this.logger.error(err);
+    });
     await boss.start();
     await boss.createQueue(QUEUE, {
       name: QUEUE,
@@ -66,9 +70,8 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
       if (job) await this.handle(job.data);
     });
     this.boss = boss;
-    await this.reclaimOrphans();
-    // Runs a dead process left "running" are picked up again (SPEC §3.5: nothing stays running forever).
-    for (const ctx of await this.projects.runningProjects()) await this.enqueue(ctx);
+    await this.pickUpRuns();
+    this.stopPickingUp = this.database.availability.onRecovered(() => this.pickUpRuns());
     // Builds that ended while this process was down (or before it listened) resume the projects waiting on them.
     for (const { build, workspaceId } of await this.buildRecords.endedForPausedProjects())
       await this.onBuildFinished(build, workspaceId);
@@ -77,6 +80,15 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
       RECLAIM_INTERVAL_MS,
     );
     this.reclaimTimer.unref();
+  }
+
+  /**
+   * Runs a dead process left "running" are picked up again (SPEC §3.5: nothing stays running
+   * forever); so are runs a database outage interrupted, once the database is back.
+   */
+  private async pickUpRuns(): Promise<void> {
+    await this.reclaimOrphans();
+    for (const ctx of await this.projects.runningProjects()) await this.enqueue(ctx);
   }
 
   /**
@@ -106,6 +118,7 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopPickingUp?.();
     clearInterval(this.reclaimTimer);
     await this.boss?.stop({ graceful: true, timeout: 10_000, wait: true }).catch(() => undefined);
   }

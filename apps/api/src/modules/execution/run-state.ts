@@ -23,12 +23,16 @@ export interface RunState {
   /** The project's own run limits (`metadata.limits`); null: the default applies. */
   limits: { maxSteps: number | null; maxLoops: number | null };
   steps: Map<string, StepView>;
-  /** Results completed during this run, for the steps that depend on them (bounded by RESULT_CACHE_BYTES). */
+  /**
+   * Inline results completed during this run, for the steps that depend on them (bounded by
+   * RESULT_CACHE_BYTES). A result in blob storage is never kept: `steps` has its reference and a
+   * dependent reads it from the blob store when it runs.
+   */
   results: Map<string, string | undefined>;
   resultBytes: number;
 }
 
-/** Results kept for dependents per run; beyond this they are read back from Postgres. */
+/** Inline results kept for dependents per run; beyond this they are read back from Postgres. */
 const RESULT_CACHE_BYTES = 16 * 1024 * 1024;
 
 type LoadRow = PolicyRow & {
@@ -107,7 +111,7 @@ export class RunStates {
     return state;
   }
 
-  /** Keeps a completed result for the steps that depend on it, within the run's byte budget. */
+  /** Keeps a completed inline result for the steps that depend on it, within the run's byte budget. */
   static keepResult(state: RunState, stepKey: string, content: string): void {
     const bytes = content.length * 2;
     if (state.resultBytes + bytes > RESULT_CACHE_BYTES) return;

@@ -1,17 +1,10 @@
 import { PassThrough, Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createClient } from '@supabase/supabase-js';
+import { resultChunks, type ResultText } from '@orchestrator/core';
 import WebSocket from 'ws';
 import type { AppConfig } from '../../config/env.js';
-import {
-  assertSafeKey,
-  blobKey,
-  digest,
-  LocalBlobStore,
-  utf8Slices,
-  type BlobStore,
-  type StoredBlob,
-} from './blob-store.js';
+import { assertSafeKey, blobKey, digest, LocalBlobStore, type BlobStore, type StoredBlob } from './blob-store.js';
 
 export interface SupabaseBlobOptions {
   url: string;
@@ -28,8 +21,10 @@ function isDuplicate(error: { message?: string; status?: unknown; statusCode?: u
 
 /**
  * Large results in Supabase Storage through @supabase/supabase-js (a private bucket that must
- * exist; the service-role key bypasses RLS, so it stays on the server). Uploads stream the result
- * in slices (sent chunked, never copied whole) and downloads stream the response body through.
+ * exist; the service-role key bypasses RLS, so it stays on the server). The key is the content's
+ * sha256, so the result is serialised twice: once to hash it, once to upload it in slices (sent
+ * chunked, never copied whole), both with the event loop free between slices. Downloads stream
+ * the response body through.
  */
 export class SupabaseBlobStore implements BlobStore {
   readonly backend = 'supabase' as const;
@@ -44,10 +39,10 @@ export class SupabaseBlobStore implements BlobStore {
     this.storage = client.storage.from(options.bucket);
   }
 
-  async put(workspaceId: string, content: string | Buffer): Promise<StoredBlob> {
-    const { sha256, sizeBytes } = digest(content);
+  async put(workspaceId: string, content: ResultText): Promise<StoredBlob> {
+    const { sha256, sizeBytes } = await digest(content);
     const key = blobKey(workspaceId, sha256);
-    const body = Readable.from(utf8Slices(content));
+    const body = Readable.from(resultChunks(content));
     const { error } = await this.storage.upload(key, body, {
       contentType: 'application/octet-stream',
       upsert: false,

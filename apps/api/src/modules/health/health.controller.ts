@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { AppError } from '../../common/app-error.js';
 import { DatabaseHealthIndicator } from './database.health.js';
 
 @Controller('health')
@@ -9,16 +10,24 @@ export class HealthController {
     private readonly database: DatabaseHealthIndicator,
   ) {}
 
-  /** The process is up and serving; says nothing about its dependencies. */
+  /**
+   * The process is up and serving; says nothing about its dependencies. A supervisor restarts
+   * the process only when this fails (docs/operations.md, "Liveness and readiness").
+   */
   @Get('live')
   live() {
     return { status: 'ok' };
   }
 
-  /** 200 only when the database is usable; 503 otherwise. */
+  /** 200 only when the database is usable; 503 `database/unavailable` otherwise. */
   @Get('ready')
   @HealthCheck()
-  ready() {
-    return this.health.check([() => this.database.check('database')]);
+  async ready() {
+    try {
+      return await this.health.check([() => this.database.check('database')]);
+    } catch {
+      // Why is in the log; driver messages (hosts, SQL) stay out of an unauthenticated answer.
+      throw new AppError('database/unavailable', 'The database is unavailable.');
+    }
   }
 }

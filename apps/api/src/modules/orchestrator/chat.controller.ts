@@ -1,5 +1,6 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { SendMessageBodySchema, type SendMessageResponse } from '@orchestrator/contracts';
+import { UuidParam } from '../../common/path-params.js';
 import { Ctx, type RequestContext } from '../../common/request-context.js';
 import { parseInput } from '../../common/validate.js';
 import { ChatService } from './chat.service.js';
@@ -12,7 +13,11 @@ export class ChatController {
   /** Responds once the reply is stored; meanwhile it streams to the conversation's socket room. */
   @Post(':id/messages')
   @HttpCode(201)
-  send(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: unknown): Promise<SendMessageResponse> {
+  send(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id', 'conversation/not_found') id: string,
+    @Body() body: unknown,
+  ): Promise<SendMessageResponse> {
     const { content } = parseInput(SendMessageBodySchema, body, 'body');
     return this.chat.send(ctx, id, content);
   }
@@ -22,8 +27,8 @@ export class ChatController {
   @HttpCode(201)
   retry(
     @Ctx() ctx: RequestContext,
-    @Param('id') id: string,
-    @Param('messageId') messageId: string,
+    @UuidParam('id', 'conversation/not_found') id: string,
+    @UuidParam('messageId', 'conversation/message_not_found') messageId: string,
   ): Promise<SendMessageResponse> {
     return this.chat.retry(ctx, id, messageId);
   }

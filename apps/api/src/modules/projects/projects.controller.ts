@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import {
   ApprovePlanBodySchema,
   ProjectListQuerySchema,
@@ -6,6 +6,7 @@ import {
   type ProjectDetail,
   type ProjectPage,
 } from '@orchestrator/contracts';
+import { UuidParam } from '../../common/path-params.js';
 import { Ctx, type RequestContext } from '../../common/request-context.js';
 import { parseInput } from '../../common/validate.js';
 import { ProjectsService } from './projects.service.js';
@@ -21,19 +22,26 @@ export class ProjectsController {
   }
 
   @Get(':id')
-  detail(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<ProjectDetail> {
+  detail(@Ctx() ctx: RequestContext, @UuidParam('id', 'project/not_found') id: string): Promise<ProjectDetail> {
     return this.service.detail(ctx, id);
   }
 
   @Get(':id/plan-versions')
-  versions(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<{ versions: PlanVersion[] }> {
+  versions(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id', 'project/not_found') id: string,
+  ): Promise<{ versions: PlanVersion[] }> {
     return this.service.versions(ctx, id);
   }
 
   /** Plan → Approve: approves exactly the version the person reviewed (409 if superseded). */
   @Post(':id/approve')
   @HttpCode(200)
-  approve(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: unknown): Promise<ProjectDetail> {
+  approve(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id', 'project/not_found') id: string,
+    @Body() body: unknown,
+  ): Promise<ProjectDetail> {
     const { version } = parseInput(ApprovePlanBodySchema, body, 'body');
     return this.service.approve(ctx, id, version);
   }

@@ -249,27 +249,87 @@ export class ProjectsRepository {
     actor: { type: 'user' | 'agent' | 'system'; id: string },
     from?: ProjectStatus[],
   ): Promise<ProjectSummary> {
-    return withTransaction(this.pool, async (db) => {
-      const current = await this.lock(db, workspaceId, projectId);
-      if ((from && !from.includes(current.status)) || !canTransition(current.status, to)) {
-        throw new AppError(
-          'project/invalid_transition',
-          `"${current.title}" is ${current.status.replace(/_/g, ' ')}; it cannot become ${to.replace(/_/g, ' ')}.`,
-        );
-      }
-      const { rows } = await db.query<ProjectRow>(
-        `update projects set status = $3, status_reason = $4, version = version + 1,
-                started_at = case when $3 = 'running' then coalesce(started_at, now()) else started_at end,
-                completed_at = case when $3 in ('completed', 'failed', 'aborted') then now() else completed_at end
-          where workspace_id = $1 and id = $2 returning ${COLUMNS}`,
-        [workspaceId, projectId, to, reason],
+    return withTransaction(this.pool, (db) => this.transitionIn(db, workspaceId, projectId, to, reason, actor, from));
+  }
+
+  /** transition() in the caller's transaction, for a change the status must commit with. */
+  async transitionIn(
+    db: PoolClient,
+    workspaceId: string,
+    projectId: string,
+    to: ProjectStatus,
+    reason: string,
+    actor: { type: 'user' | 'agent' | 'system'; id: string },
+    from?: ProjectStatus[],
+  ): Promise<ProjectSummary> {
+    const current = await this.lock(db, workspaceId, projectId);
+    if ((from && !from.includes(current.status)) || !canTransition(current.status, to)) {
+      throw new AppError(
+        'project/invalid_transition',
+        `"${current.title}" is ${current.status.replace(/_/g, ' ')}; it cannot become ${to.replace(/_/g, ' ')}.`,
       );
-      await db.query(
-        `insert into project_status_transitions (workspace_id, project_id, from_status, to_status, reason, actor_type, actor) values ($1, $2, $3, $4, $5, $6, $7)`,
-        [workspaceId, projectId, current.status, to, reason, actor.type, actor.id],
-      );
-      return toSummary(rows[0]!);
-    });
+    }
+    const { rows } = await db.query<ProjectRow>(
+      `update projects set status = $3, status_reason = $4, version = version + 1,
+              started_at = case when $3 = 'running' then coalesce(started_at, now()) else started_at end,
+              completed_at = case when $3 in ('completed', 'failed', 'aborted') then now() else completed_at end
+        where workspace_id = $1 and id = $2 returning ${COLUMNS}`,
+      [workspaceId, projectId, to, reason],
+    );
+    await db.query(
+      `insert into project_status_transitions (workspace_id, project_id, from_status, to_status, reason, actor_type, actor) values ($1, $2, $3, $4, $5, $6, $7)`,
+      [workspaceId, projectId, current.status, to, reason, actor.type, actor.id],
+    );
+    return toSummary(rows[0]!);
+  }
+
+  /** Locks the project's row until the caller's transaction ends: its status cannot change meanwhile. */
+  async lockIn(db: PoolClient, workspaceId: string, projectId: string): Promise<ProjectSummary> {
+    if (!isUuid(projectId)) throw new AppError('project/not_found', `Project ${projectId} does not exist.`);
+    return toSummary(await this.lock(db, workspaceId, projectId));
+  }
+
+  /**
+   * A copy of a project made from one of its checkpoints (see docs/api.md, time travel): the same
+   * plan and plan history, budgets and conversation, created paused by the person with their
+   * reason; `metadata.forkedFrom` names the source. In the caller's transaction.
+   */
+  async forkIn(
+    db: PoolClient,
+    workspaceId: string,
+    sourceId: string,
+    fork: { title: string; reason: string; checkpointId: string; userId: string },
+  ): Promise<ProjectSummary> {
+    const { rows } = await db.query<ProjectRow>(
+      `insert into projects (workspace_id, conversation_id, title, description, status, status_reason, plan_json,
+                             current_plan_version, orchestrator_agent, priority, project_type, department, source, template,
+                             autonomy_level, estimated_duration_minutes, token_budget_soft, token_budget_hard,
+                             cost_budget_soft_usd, cost_budget_hard_usd, metadata, approved_version, approved_at, approved_by,
+                             created_by)
+       select workspace_id, conversation_id, $3, description, 'paused_by_user', $4, plan_json,
+              current_plan_version, orchestrator_agent, priority, project_type, department, source, template,
+              autonomy_level, estimated_duration_minutes, token_budget_soft, token_budget_hard,
+              cost_budget_soft_usd, cost_budget_hard_usd,
+              metadata || jsonb_build_object('forkedFrom', jsonb_build_object('projectId', id, 'checkpointId', $5::text)),
+              approved_version, approved_at, approved_by, $6
+         from projects where workspace_id = $1 and id = $2
+       returning ${COLUMNS}`,
+      [workspaceId, sourceId, fork.title, fork.reason, fork.checkpointId, fork.userId],
+    );
+    const created = rows[0];
+    if (!created) throw new AppError('project/not_found', `Project ${sourceId} does not exist.`);
+    await db.query(
+      `insert into plan_versions (workspace_id, project_id, version, plan_json, change_summary, author_type, author, created_at)
+       select workspace_id, $3, version, plan_json, change_summary, author_type, author, created_at
+         from plan_versions where workspace_id = $1 and project_id = $2`,
+      [workspaceId, sourceId, created.id],
+    );
+    await db.query(
+      `insert into project_status_transitions (workspace_id, project_id, from_status, to_status, reason, actor_type, actor)
+       values ($1, $2, null, 'paused_by_user', $3, 'user', $4)`,
+      [workspaceId, created.id, fork.reason, fork.userId],
+    );
+    return toSummary(created);
   }
 
   /** Projects a crashed process may have left mid-run. */

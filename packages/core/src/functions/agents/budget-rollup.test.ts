@@ -3,6 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SHIPPED_AGENTS_DIR } from '../../testing/fixtures.js';
 import { loadFunctionAgent } from '../loader.js';
+import { joinResult } from '../../execution/result-text.js';
 import { runFunctionAgent } from '../run.js';
 import type { FunctionAgentModule, FunctionRunOutcome } from '../types.js';
 
@@ -39,7 +40,7 @@ interface RollupData {
 
 const result = (out: FunctionRunOutcome): { markdown: string; data: RollupData } => {
   if (out.kind !== 'result') throw new Error(`expected a result, got: ${out.question}`);
-  return { markdown: out.markdown, data: out.data as RollupData };
+  return { markdown: joinResult(out.markdown), data: out.data as RollupData };
 };
 
 describe('budget_rollup', () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SHIPPED_AGENTS_DIR } from '../../testing/fixtures.js';
 import { loadFunctionAgent } from '../loader.js';
+import { joinResult } from '../../execution/result-text.js';
 import { runFunctionAgent } from '../run.js';
 import type { FunctionAgentModule } from '../types.js';
 
@@ -34,7 +35,7 @@ async function profile(task: string): Promise<{ markdown: string; columns: Recor
   const out = await runFunctionAgent(agent, task, ctx);
   if (out.kind !== 'result') throw new Error(`expected a result, got: ${out.question}`);
   const data = out.data as { rows: number; columns: Profile[] };
-  return { markdown: out.markdown, rows: data.rows, columns: Object.fromEntries(data.columns.map((c) => [c.column, c])) };
+  return { markdown: joinResult(out.markdown), rows: data.rows, columns: Object.fromEntries(data.columns.map((c) => [c.column, c])) };
 }
 
 const CSV = ['id,name,age,score,joined,active', '1,"Smith, Ann",34,88.5,2024-01-03,yes', '2,Bob,NA,92,2024-02-10,no', '3,Cleo,29,"1,000",2024-03-15,yes', '4,Dan,41,75.25,2024-01-20,yes'].join('\n');

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SHIPPED_AGENTS_DIR } from '../../testing/fixtures.js';
 import { loadFunctionAgent } from '../loader.js';
+import { joinResult } from '../../execution/result-text.js';
 import { functionAgentContext, runFunctionAgent } from '../run.js';
 import type { FunctionAgentModule } from '../types.js';
 
@@ -39,7 +40,7 @@ interface RoiData {
 async function compute(task: string): Promise<{ markdown: string; data: RoiData }> {
   const out = await runFunctionAgent(agent, task, ctx);
   if (out.kind !== 'result') throw new Error(`expected a result, got: ${out.question}`);
-  return { markdown: out.markdown, data: out.data as RoiData };
+  return { markdown: joinResult(out.markdown), data: out.data as RoiData };
 }
 
 describe('roi_calculator parseTask', () => {

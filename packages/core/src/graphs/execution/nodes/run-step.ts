@@ -206,16 +206,15 @@ export const runStepNode =
               attempt,
               agent: agentName,
             });
-            const priorResults = await deps.store.priorResults(ctx, exec.dependsOn);
             const result = await executeAgent(
-              { ...deps, chunkDelayMs: 0 },
+              { ...deps, chunkDelayMs: 0, streamOutput: false },
               config,
               agent,
               taskText(exec, input.request),
               {
                 usage: { workspaceId: ctx.workspaceId, projectId: ctx.projectId, stepKey: exec.key },
                 delegatedBy: `the project “${input.request.slice(0, 80)}”`,
-                priorResults,
+                priorResults: () => deps.store.priorResults(ctx, exec.dependsOn),
               },
             );
             if (result.kind === 'needs_input') throw new StepError('validation', result.question);
@@ -226,7 +225,8 @@ export const runStepNode =
                 ctx,
                 exec.key,
                 {
-                  content: result.text,
+                  // The pieces, not `text`: a large result is stored without ever being joined.
+                  content: result.parts,
                   contentType: 'text/markdown',
                   agent: agentName,
                   work: result.work,
