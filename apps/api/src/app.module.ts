@@ -23,6 +23,7 @@ import { ExecutionModule } from './modules/execution/execution.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { ContextMiddleware } from './modules/identity/context.middleware.js';
 import { IdentityModule } from './modules/identity/identity.module.js';
+import { OrchestratorModule } from './modules/orchestrator/orchestrator.module.js';
 import { ProjectsModule } from './modules/projects/projects.module.js';
 import { SystemModule } from './modules/system/system.module.js';
 import { GatewayModule } from './realtime/gateway.module.js';
@@ -80,6 +81,7 @@ export class AppModule implements NestModule {
         SystemModule,
         AgentsModule,
         ConversationsModule,
+        OrchestratorModule,
         ProjectsModule,
         DelegationsModule,
         ExecutionModule,

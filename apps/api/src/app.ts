@@ -10,6 +10,7 @@ import { AppModule } from './app.module.js';
 import { requireJsonBody } from './common/json-body.middleware.js';
 import { type AppConfig } from './config/env.js';
 import { llmSettingsFromEnv } from './config/llm.js';
+import { registerConfiguredSecrets } from './config/secrets.js';
 import { bootDatabase } from './database/boot.js';
 import type { LlmProvider } from '@orchestrator/core';
 
@@ -25,8 +26,11 @@ export interface AppOptions {
 
 /** Boots database, registry and Nest; returns an app that is initialised but not listening. */
 export async function createApp({ config, logger, llm }: AppOptions): Promise<INestApplication> {
+  registerConfiguredSecrets(config);
   const database = await bootDatabase(config, logger);
   try {
+    // The embedded server's generated password is only known now.
+    registerConfiguredSecrets(config, database.url);
     const provider = llm ?? createLlmProvider(llmSettingsFromEnv(config.env));
     logger.info(
       { llm: provider.info },

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { redactSecrets } from '@orchestrator/core';
 import { ConfigError, loadConfig } from './config/env.js';
 import { createApp } from './app.js';
 import { createLogger } from './logger.js';
@@ -25,7 +26,8 @@ async function main(): Promise<void> {
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     logger.fatal({ err }, 'start-up failed');
-    console.error(`Orchestrator could not start: ${message}`);
+    // Not through the logger: this line is for the person at the terminal, and secrets stay out of it too.
+    console.error(`Orchestrator could not start: ${redactSecrets(message)}`);
     process.exit(1);
   }
 }

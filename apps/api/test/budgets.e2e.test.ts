@@ -12,7 +12,7 @@ import type { TestDatabase } from '@orchestrator/db/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BudgetsRepository } from '../src/modules/budgets/budgets.repository.js';
-import { UsageRepository } from '../src/modules/orchestrator/usage.repository.js';
+import { UsageRepository } from '../src/modules/budgets/usage.repository.js';
 import { api, startApp, testDatabase, type TestApp } from './harness.js';
 
 let db: TestDatabase;

@@ -11,6 +11,8 @@ export interface RunningSystem {
   url: string;
   dataDir: string;
   stop: () => Promise<void>;
+  /** SIGKILL, as a crash would: nothing is shut down, the data folder stays. */
+  kill: () => Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -65,6 +67,12 @@ export async function startSystem(env: Record<string, string> = {}, dataDir?: st
   return {
     url,
     dataDir: dir,
+    kill: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    },
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

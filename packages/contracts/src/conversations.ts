@@ -22,6 +22,12 @@ export const MessageMetadataSchema = z
     delegation: z.record(z.string(), z.unknown()).optional(),
     /** Context-agent output written by the offline model: a draft, not model output (SPEC §2). */
     offlineDraft: z.boolean().optional(),
+    /** The user message this reply or failure notice answers (a notice with `error` can be retried). */
+    replyTo: z.string().optional(),
+    /** Why the reply failed (a failure notice, role `system`): a ReplyError code such as `llm/timeout`. */
+    error: z.string().optional(),
+    /** How many secrets (API keys, tokens) were taken out of this user message before it was stored. */
+    secretsRedacted: z.number().int().positive().optional(),
     /** The agent build this message reports on: the chat shows it as a live build card. */
     agentBuildId: z.string().optional(),
     /** The improvement this reply proposed or pointed to: the chat shows it as a decision card. */
@@ -73,9 +79,14 @@ export const ConversationPageSchema = z.object({
 });
 export type ConversationPage = z.infer<typeof ConversationPageSchema>;
 
+const limit = MESSAGE_MAX_CHARS.toLocaleString('en-US');
+
 export const MessageContentSchema = z
   .string()
-  .max(MESSAGE_MAX_CHARS, `must be at most ${MESSAGE_MAX_CHARS} characters`)
+  .max(MESSAGE_MAX_CHARS, {
+    error: (issue) =>
+      `must be at most ${limit} characters; this one has ${String(issue.input).length.toLocaleString('en-US')}`,
+  })
   .refine((s) => s.trim().length > 0, 'must not be empty');
 
 export const SendMessageBodySchema = z.object({ content: MessageContentSchema }).strict();

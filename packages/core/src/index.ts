@@ -43,11 +43,12 @@ export type { ConversationGraphDeps, ConversationRunContext } from './graphs/con
 export {
   OrchestratorFacade,
   conversationThreadId,
+  MAX_RECOVERIES,
   type OrchestratorDeps,
   type UserMessageInput,
   type UserMessageResult,
 } from './orchestrator/facade.js';
-export type { MessageStore, NewMessage, OrchestratorEvents } from './orchestrator/ports.js';
+export type { MessageStore, NewMessage, OrchestratorEvents, PendingReply } from './orchestrator/ports.js';
 export { classifyReplyError, type ReplyError } from './orchestrator/errors.js';
 export { KeyedLock } from './orchestrator/keyed-lock.js';
 export {
@@ -134,7 +135,7 @@ export {
   textSlices,
   type ResultChunksOptions,
   type ResultText,
-} from './execution/result-text.js';
+} from './functions/result-text.js';
 export { classifyExecutionError, backoffMs, StepError, type ClassifiedError } from './execution/errors.js';
 export {
   budgetLevel,
@@ -201,4 +202,24 @@ export type {
   RatingEvidence,
   RejectionEvidence,
 } from './workforce/improvement/index.js';
-export * from './graphs/agent-improvement/index.js';
+export {
+  AgentImprovementRunner,
+  buildAgentImprovementGraph,
+  improvementThreadId,
+} from './graphs/agent-improvement/index.js';
+export type {
+  AgentImprovementGraphDeps,
+  ApplyChange,
+  ApplyOutcome,
+  ImprovementAgents,
+  ImprovementBackup,
+  ImprovementDecision,
+  ImprovementEnd,
+  ImprovementInterrupt,
+  ImprovementRequest,
+  ImprovementRunContext,
+  ImprovementRunResult,
+  ImprovementStore,
+} from './graphs/agent-improvement/index.js';
+export { fitMessage } from './messages/limits.js';
+export { redactSecrets, redactedMessage, registerSecrets } from './security/redact.js';

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
  * anything (they drive the code from above); `testing/`, `cli/` and `index.ts` sit on top.
  */
 const LAYERS: readonly (readonly string[])[] = [
+  ['messages', 'security'],
   ['llm'],
   ['functions'],
   ['registry'],

@@ -33,6 +33,9 @@ const EnvSchema = z.object({
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   OLLAMA_BASE_URL: optionalUrl,
   REPLY_TIMEOUT_MS: z.coerce.number().int().min(1000).max(900_000).default(120_000),
+  // How long a chat reply stays claimed by its process without renewal; then another process (or
+  // this one after a restart) answers the message again. See docs/operations.md.
+  CHAT_REPLY_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(10_000),
   OFFLINE_STREAM_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(15),
   STEP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   STEP_BACKOFF_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),

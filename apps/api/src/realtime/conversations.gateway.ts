@@ -24,6 +24,7 @@ import { assertStorableText } from '../common/storable-text.js';
 import type { RequestContext } from '../common/request-context.js';
 import { ConversationsService } from '../modules/conversations/conversations.service.js';
 import { IdentityService } from '../modules/identity/identity.service.js';
+import { ChatService } from '../modules/orchestrator/chat.service.js';
 import { RealtimePublisher, type TypedServer } from './realtime.publisher.js';
 
 type TypedSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { ctx: RequestContext }>;
@@ -62,6 +63,7 @@ export class ConversationsGateway implements OnGatewayInit {
 
   constructor(
     private readonly conversations: ConversationsService,
+    private readonly chat: ChatService,
     private readonly identity: IdentityService,
     private readonly publisher: RealtimePublisher,
   ) {}
@@ -116,7 +118,7 @@ export class ConversationsGateway implements OnGatewayInit {
   ): Promise<void> {
     return this.answer(socket, 'message.send', ack, async () => {
       const { conversationId, content } = parse('message.send', payload);
-      const { message, reply } = await this.conversations.accept(socket.data.ctx, conversationId, content);
+      const { message, reply } = await this.chat.accept(socket.data.ctx, conversationId, content);
       reply.catch((err: unknown) => this.logger.error({ err, conversationId }, 'reply could not be stored'));
       return message;
     });

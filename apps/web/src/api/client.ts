@@ -83,6 +83,8 @@ export interface ApiClient {
   getConversation(id: string): Promise<Conversation>;
   listMessages(id: string, query?: { after?: number; limit?: number }): Promise<MessageList>;
   sendMessage(id: string, content: string): Promise<SendMessageResponse>;
+  /** Answers a message again whose reply failed (the same stored message, not a copy). */
+  retryReply(id: string, messageId: string): Promise<SendMessageResponse>;
   listAgents(): Promise<AgentList>;
   listProjects(query?: { status?: ProjectStatus | null; limit?: number; cursor?: string | null }): Promise<ProjectPage>;
   getProject(id: string): Promise<ProjectDetail>;
@@ -293,6 +295,8 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       ),
     sendMessage: (id, content) =>
       request('POST', `/api/conversations/${enc(id)}/messages`, SendMessageResponseSchema, { content }),
+    retryReply: (id, messageId) =>
+      request('POST', `/api/conversations/${enc(id)}/messages/${enc(messageId)}/retry`, SendMessageResponseSchema),
     listAgents: () => request('GET', '/api/agents', AgentListSchema),
     listProjects: (query = {}) =>
       request(

@@ -284,3 +284,94 @@ describe('conversations store: list', () => {
     expect(requests[1]?.body).toEqual({ title: 'Who reports to the CFO?' });
   });
 });
+
+describe('conversations store: replies cut off or failed', () => {
+  it('should offer Retry on a failure notice, answer the same message on Retry and then drop the offer', async () => {
+    const store = useConversationsStore();
+    const conversationId = uuid();
+    const sent = message({ conversationId, seq: 1, content: 'Who reports to the CFO?' });
+    store.upsertMessage(sent);
+    store.upsertMessage(
+      message({
+        conversationId,
+        seq: 2,
+        role: 'system',
+        content: 'The server stopped while answering this message.',
+        metadata: { error: 'orchestrator/interrupted', replyTo: sent.id },
+      }),
+    );
+    expect(store.timeline(conversationId)[1]?.retry).toEqual({ messageId: sent.id, busy: false, error: null });
+
+    const reply = message({
+      conversationId,
+      seq: 3,
+      role: 'assistant',
+      content: 'The controller reports to the CFO.',
+      metadata: { replyTo: sent.id },
+    });
+    const { requests } = mockFetch({
+      [`POST /api/conversations/${conversationId}/messages/${sent.id}/retry`]: json({ message: sent, reply }, 201),
+    });
+    const retrying = store.retryReply(conversationId, sent.id);
+    expect(store.timeline(conversationId)[1]?.retry?.busy).toBe(true);
+    expect(await retrying).toBe(true);
+
+    expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      `POST /api/conversations/${conversationId}/messages/${sent.id}/retry`,
+    ]);
+    expect(contents(store, conversationId).map((row) => row[0])).toEqual(['user', 'system', 'assistant']);
+    expect(store.timeline(conversationId)[1]?.retry).toBeNull();
+  });
+
+  it('should show why a Retry failed and keep the offer', async () => {
+    const store = useConversationsStore();
+    const conversationId = uuid();
+    const sent = message({ conversationId, seq: 1 });
+    store.upsertMessage(sent);
+    store.upsertMessage(
+      message({ conversationId, seq: 2, role: 'system', metadata: { error: 'llm/timeout', replyTo: sent.id } }),
+    );
+    mockFetch({
+      [`POST /api/conversations/${conversationId}/messages/${sent.id}/retry`]: json(
+        { error: { code: 'conversation/reply_in_progress', message: 'This message is being answered right now.' } },
+        409,
+      ),
+    });
+    expect(await store.retryReply(conversationId, sent.id)).toBe(false);
+    expect(store.timeline(conversationId)[1]?.retry).toEqual({
+      messageId: sent.id,
+      busy: false,
+      error: 'This message is being answered right now.',
+    });
+  });
+
+  it('should not offer to send again when the server stored the message before the request failed', async () => {
+    const store = useConversationsStore();
+    const conversationId = uuid();
+    store.upsertMessage(message({ conversationId, seq: 1, content: 'Earlier' }));
+    store.messageState[conversationId] = 'ready';
+    const stored = message({ conversationId, seq: 2, content: 'Plan Q3' });
+    mockFetch({
+      [`POST /api/conversations/${conversationId}/messages`]: () => {
+        throw new TypeError('Failed to fetch');
+      },
+      [`GET /api/conversations/${conversationId}/messages`]: json({ messages: [stored], hasMore: false }),
+    });
+
+    expect(await store.sendMessage(conversationId, 'Plan Q3')).toBe(false);
+    expect(store.sendErrors[conversationId]).toBeUndefined();
+    expect(contents(store, conversationId).map((row) => row[2])).toEqual(['Earlier', 'Plan Q3']);
+  });
+
+  it('should restart a reply draft from its first chunk when the reply streams again after a restart', () => {
+    const store = useConversationsStore();
+    const conversationId = uuid();
+    const messageId = uuid();
+    store.applyReplyStarted({ conversationId, messageId, offline: true });
+    store.applyDelta({ conversationId, messageId, index: 0, delta: 'Half ' });
+    store.applyDelta({ conversationId, messageId, index: 1, delta: 'a reply' });
+    store.applyReplyStarted({ conversationId, messageId, offline: true });
+    store.applyDelta({ conversationId, messageId, index: 0, delta: 'Whole' });
+    expect(store.timeline(conversationId)[0]?.content).toBe('Whole');
+  });
+});

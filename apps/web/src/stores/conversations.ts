@@ -8,6 +8,7 @@ import {
   titleFromMessage,
   type PendingMessage,
   type ReplyDraft,
+  type RetryState,
   type TimelineItem,
 } from './timeline';
 
@@ -19,6 +20,8 @@ export const MESSAGE_PAGE_SIZE = 200;
 export interface SendFailure {
   error: ApiError;
   content: string;
+  /** The highest seq known when it was sent: a stored copy after it means the server has it. */
+  afterSeq: number;
 }
 
 /** Text for the chat composer from elsewhere (e.g. a plan card's Refine), with focus. */
@@ -49,6 +52,7 @@ export const useConversationsStore = defineStore('conversations', () => {
   const pending = ref<Record<string, PendingMessage>>({});
   const sending = ref<Record<string, boolean>>({});
   const sendErrors = ref<Record<string, SendFailure>>({});
+  const retries = ref<Record<string, RetryState>>({});
 
   /** In-flight loads by key, so concurrent callers share one request. */
   const inflight = new Map<string, Promise<void>>();
@@ -242,7 +246,9 @@ export const useConversationsStore = defineStore('conversations', () => {
 
   function applyReplyStarted(event: ReplyStarted): void {
     if (isStored(event.conversationId, event.messageId)) return;
-    ensureDraft(event.conversationId, event.messageId, event.offline).offline = event.offline;
+    const draft = ensureDraft(event.conversationId, event.messageId, event.offline);
+    // A reply cut off by a server restart streams again from its first chunk, under the same id.
+    Object.assign(draft, { offline: event.offline, chunks: [], status: 'streaming', error: null });
   }
 
   function applyDelta(event: MessageDelta): void {
@@ -273,21 +279,31 @@ export const useConversationsStore = defineStore('conversations', () => {
     return createConversation(titleFromMessage(content));
   }
 
+  /** Whether the server stored this text as a user message after `afterSeq`. */
+  function storedSince(conversationId: string, content: string, afterSeq: number): boolean {
+    return Object.values(messages.value[conversationId] ?? {}).some(
+      (m) => m.role === 'user' && m.seq > afterSeq && m.content === content,
+    );
+  }
+
   async function sendMessage(conversationId: string, content: string): Promise<boolean> {
     if (sending.value[conversationId]) return false;
     sending.value[conversationId] = true;
     delete sendErrors.value[conversationId];
     clearFailedDrafts(conversationId);
     pending.value[conversationId] = { content, sentAt: Date.now() };
+    const afterSeq = maxSeq(conversationId);
     try {
       const result = await api.sendMessage(conversationId, content);
       upsertMessage(result.message);
       upsertMessage(result.reply);
       return true;
     } catch (error) {
-      sendErrors.value[conversationId] = { error: toApiError(error), content };
-      // The server may have stored the message before failing: show what it really has.
-      void catchUp(conversationId);
+      // The server may have stored the message before failing (it stopped mid-reply, say): then it
+      // answers it itself, or flags it with Retry — sending it again would post it twice.
+      await catchUp(conversationId);
+      if (!storedSince(conversationId, content, afterSeq))
+        sendErrors.value[conversationId] = { error: toApiError(error), content, afterSeq };
       return false;
     } finally {
       delete pending.value[conversationId];
@@ -295,10 +311,33 @@ export const useConversationsStore = defineStore('conversations', () => {
     }
   }
 
-  function retrySend(conversationId: string): Promise<boolean> {
+  async function retrySend(conversationId: string): Promise<boolean> {
     const failure = sendErrors.value[conversationId];
-    if (!failure) return Promise.resolve(false);
+    if (!failure) return false;
+    // The server may have come back with the message stored after all.
+    await catchUp(conversationId);
+    if (storedSince(conversationId, failure.content, failure.afterSeq)) {
+      delete sendErrors.value[conversationId];
+      return true;
+    }
     return sendMessage(conversationId, failure.content);
+  }
+
+  /** Answers again a message whose reply failed: the failure notice's Retry. */
+  async function retryReply(conversationId: string, messageId: string): Promise<boolean> {
+    if (retries.value[messageId]?.busy) return false;
+    retries.value[messageId] = { busy: true, error: null };
+    try {
+      const result = await api.retryReply(conversationId, messageId);
+      upsertMessage(result.reply);
+      delete retries.value[messageId];
+      return true;
+    } catch (error) {
+      retries.value[messageId] = { busy: false, error: toApiError(error).message };
+      // Answered or being answered elsewhere (409): show what the server has.
+      void catchUp(conversationId);
+      return false;
+    }
   }
 
   function dismissSendError(conversationId: string): void {
@@ -328,6 +367,7 @@ export const useConversationsStore = defineStore('conversations', () => {
       sortBySeq(Object.values(messages.value[conversationId] ?? {})),
       Object.values(drafts.value[conversationId] ?? {}),
       pending.value[conversationId] ?? null,
+      retries.value,
     );
   }
 
@@ -353,6 +393,7 @@ export const useConversationsStore = defineStore('conversations', () => {
     pending,
     sending,
     sendErrors,
+    retries,
     loadConversations,
     loadMoreConversations,
     createConversation,
@@ -368,6 +409,7 @@ export const useConversationsStore = defineStore('conversations', () => {
     applyReplyFailed,
     sendMessage,
     retrySend,
+    retryReply,
     dismissSendError,
     composerRequest,
     requestComposer,

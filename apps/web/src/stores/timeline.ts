@@ -45,6 +45,16 @@ export interface TimelineItem {
   agentBuildId: string | null;
   /** The improvement this reply proposed or pointed to (IMPROVE_AGENT): rendered as a decision card. */
   improvement: ChatImprovementRef | null;
+  /** Secrets taken out of this user message before it was stored: the person is warned. */
+  secretsRedacted: number;
+  /** A failure notice whose message is still unanswered: it offers Retry. */
+  retry: ({ messageId: string } & RetryState) | null;
+}
+
+/** A Retry in progress or failed, by the id of the message being answered again. */
+export interface RetryState {
+  busy: boolean;
+  error: string | null;
 }
 
 export interface ChatImprovementRef {
@@ -59,6 +69,8 @@ const NO_EXTRAS = {
   offlineDraft: false,
   agentBuildId: null,
   improvement: null,
+  secretsRedacted: 0,
+  retry: null,
 } as const;
 
 /** Parsed once per metadata object: the timeline is rebuilt on every delta. */
@@ -87,10 +99,20 @@ function improvementOf(message: Message): ChatImprovementRef | null {
   };
 }
 
+/** The user messages that have a reply (not just a failure notice): those need no Retry. */
+function answeredIds(messages: Message[]): Set<string> {
+  const answered = new Set<string>();
+  for (const m of messages) if (m.role !== 'system' && m.metadata.replyTo) answered.add(m.metadata.replyTo);
+  return answered;
+}
+
 function extrasOf(
   message: Message,
-): Pick<TimelineItem, 'intent' | 'project' | 'delegation' | 'offlineDraft' | 'agentBuildId' | 'improvement'> {
-  const { intent, project, offlineDraft, agentBuildId } = message.metadata;
+  answered: ReadonlySet<string>,
+  retries: Readonly<Record<string, RetryState>>,
+): Omit<TimelineItem, 'key' | 'role' | 'agentName' | 'content' | 'offline' | 'createdAt' | 'state' | 'error'> {
+  const { intent, project, offlineDraft, agentBuildId, secretsRedacted, replyTo, error } = message.metadata;
+  const retryable = message.role === 'system' && !!error && !!replyTo && !answered.has(replyTo);
   return {
     intent: intent ?? null,
     project: project ? { id: project.id, version: project.version } : null,
@@ -98,6 +120,8 @@ function extrasOf(
     offlineDraft: offlineDraft === true,
     agentBuildId: UuidSchema.safeParse(agentBuildId).success ? (agentBuildId as string) : null,
     improvement: improvementOf(message),
+    secretsRedacted: message.role === 'user' ? (secretsRedacted ?? 0) : 0,
+    retry: retryable ? { messageId: replyTo, busy: false, error: null, ...retries[replyTo] } : null,
   };
 }
 
@@ -114,7 +138,9 @@ export function buildTimeline(
   messages: Message[],
   drafts: ReplyDraft[],
   pending: PendingMessage | null,
+  retries: Readonly<Record<string, RetryState>> = {},
 ): TimelineItem[] {
+  const answered = answeredIds(messages);
   const items: TimelineItem[] = messages.map((m) => ({
     key: m.id,
     role: m.role,
@@ -124,7 +150,7 @@ export function buildTimeline(
     createdAt: m.createdAt,
     state: 'stored',
     error: null,
-    ...extrasOf(m),
+    ...extrasOf(m, answered, retries),
   }));
   if (pending) {
     items.push({

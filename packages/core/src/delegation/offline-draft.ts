@@ -1,3 +1,4 @@
+import { quoteExcerpt } from '../messages/limits.js';
 import type { LoadedAgent } from '../registry/load.js';
 
 /** The body of a `## Heading` section of a Context.md, or undefined. */
@@ -26,7 +27,7 @@ export function offlineDraft(agent: LoadedAgent, task: string): string {
   return [
     `**Offline draft** — no language model is configured, so ${d.title} cannot write this itself. Here is the brief it works from; configure an LLM provider (see README → Configuration) to get the finished work.`,
     '',
-    `**Task:** ${task.trim()}`,
+    `**Task:** ${quoteExcerpt(task.trim())}`,
     '',
     ...(inputs ? ['**What it needs from you**', '', inputs, ''] : []),
     ...(outputs ? ['**What it delivers**', '', outputs, ''] : []),

@@ -1,4 +1,5 @@
 import type { ErrorCategory, ErrorSeverity } from '@orchestrator/contracts';
+import { redactedMessage } from '../security/redact.js';
 
 export interface ClassifiedError {
   category: ErrorCategory;
@@ -31,7 +32,8 @@ const status = (err: unknown) => {
  * name, code and status — never `instanceof` across packages.
  */
 export function classifyExecutionError(err: unknown): ClassifiedError {
-  const message = err instanceof Error ? err.message : String(err);
+  // Stored in project_errors and shown: a provider's error can echo the API key.
+  const message = redactedMessage(err);
   if (err instanceof Error && err.name === 'StepError') {
     const e = err as StepError;
     return {

@@ -12,7 +12,7 @@ import type {
   StepStatus,
 } from '@orchestrator/contracts';
 import type { ExecStep, StepState } from './flatten.js';
-import type { ResultText } from './result-text.js';
+import type { ResultText } from '../functions/result-text.js';
 
 /** What the graph keeps per finished step: a reference and a preview, never the full result. */
 export interface StepOutcome {

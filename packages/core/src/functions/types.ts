@@ -1,5 +1,5 @@
 import type { z, ZodType } from 'zod';
-import type { ResultText } from '../execution/result-text.js';
+import type { ResultText } from './result-text.js';
 import type { CsvHelpers } from './helpers/csv.js';
 import type { NumberHelpers } from './helpers/numbers.js';
 

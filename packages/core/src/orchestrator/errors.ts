@@ -6,9 +6,16 @@ export interface ReplyError {
     | 'llm/auth_failed'
     | 'llm/unavailable'
     | 'llm/bad_output'
+    | 'orchestrator/interrupted'
     | 'orchestrator/internal';
   message: string;
 }
+
+/** The reply was cut off by the server stopping, more than once: offered to retry, not retried again. */
+export const INTERRUPTED: ReplyError = {
+  code: 'orchestrator/interrupted',
+  message: 'The server stopped while answering this message, more than once. The message is saved; retry when ready.',
+};
 
 const text = (err: unknown): string => (err instanceof Error ? `${err.name} ${err.message}` : String(err));
 const status = (err: unknown): number | undefined => {

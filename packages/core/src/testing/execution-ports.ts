@@ -8,7 +8,7 @@ import type {
   StepOutcome,
   StepResultInput,
 } from '../execution/ports.js';
-import { joinResult, resultPreview } from '../execution/result-text.js';
+import { joinResult, resultPreview } from '../functions/result-text.js';
 
 /**
  * A recording ExecutionStore and ApprovalRequester for engine unit tests; the Postgres

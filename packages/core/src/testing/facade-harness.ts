@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { MemorySaver } from '@langchain/langgraph';
+import { MemorySaver, type BaseCheckpointSaver } from '@langchain/langgraph';
 import type { MessageDelta, ReplyFailed } from '@orchestrator/contracts';
 import { createOfflineIntentClassifier, type IntentClassifier } from '../intent/index.js';
 import { OFFLINE_PROVIDER, type LlmProvider } from '../llm/provider.js';
@@ -29,6 +29,10 @@ export interface HarnessOptions {
   /** Agents at full capacity. */
   full?: string[];
   intents?: IntentClassifier;
+  /** Shared between two harnesses: a process that died and the one that took over. */
+  checkpointer?: BaseCheckpointSaver;
+  /** Called with each streamed delta; throwing stops the reply there, as a dying process would. */
+  onDelta?: (delta: MessageDelta) => void;
 }
 
 /** Drives the facade over recording ports (the Postgres adapters are covered by the API's integration tests). */
@@ -54,7 +58,7 @@ export function orchestratorHarness(
     delegations,
     loads: memoryLoads(workforce.registry, options.full),
     chunkDelayMs: 0,
-    checkpointer: new MemorySaver(),
+    checkpointer: options.checkpointer ?? new MemorySaver(),
     usage: { record: async (_ctx, u) => void usage.push(u) },
     messages: {
       append: async (m: NewMessage) => {
@@ -65,12 +69,15 @@ export function orchestratorHarness(
     events: {
       messageCreated: (_w, m) => order.push(`created:${m.role}`),
       replyStarted: () => order.push('started'),
-      delta: (_w, d) => void deltas.push(d),
+      delta: (_w, d) => {
+        deltas.push(d);
+        options.onDelta?.(d);
+      },
       replyFailed: (_w, f) => void failures.push(f),
     },
   });
   const workspaceId = randomUUID();
   const send = (conversationId: string, content: string) =>
     facade.handleUserMessage({ workspaceId, conversationId, userId: null, content });
-  return { facade, stored: messages.stored, projects, delegations, deltas, failures, usage, order, send };
+  return { facade, workspaceId, stored: messages.stored, projects, delegations, deltas, failures, usage, order, send };
 }

@@ -21,7 +21,8 @@ export function recordingMessages() {
         role: m.role,
         agentName: m.agentName ?? null,
         content: m.content,
-        metadata: m.metadata ?? {},
+        // Like the Postgres repository: a reply records the message it answers.
+        metadata: { ...(m.metadata ?? {}), ...(m.replyTo ? { replyTo: m.replyTo } : {}) },
         createdAt: new Date().toISOString(),
       };
       stored.push(message);

@@ -2,8 +2,7 @@ import { Module } from '@nestjs/common';
 import { AgentsModule } from '../agents/agents.module.js';
 import { ApprovalsModule } from '../approvals/approvals.module.js';
 import { BudgetsModule } from '../budgets/budgets.module.js';
-import { ConversationsRepository } from '../conversations/conversations.repository.js';
-import { UsageRepository } from '../orchestrator/usage.repository.js';
+import { ConversationsModule } from '../conversations/conversations.module.js';
 import { ProjectsModule } from '../projects/projects.module.js';
 import { AgentBuildsController } from './agent-builds.controller.js';
 import { AgentBuildsRepository } from './agent-builds.repository.js';
@@ -15,9 +14,9 @@ import { AgentBuildsService } from './agent-builds.service.js';
  * runner listens to `onFinished` to resume the project that waited for the agent.
  */
 @Module({
-  imports: [AgentsModule, ApprovalsModule, BudgetsModule, ProjectsModule],
+  imports: [AgentsModule, ApprovalsModule, BudgetsModule, ConversationsModule, ProjectsModule],
   controllers: [AgentBuildsController],
-  providers: [AgentBuildsRepository, AgentBuildsService, ConversationsRepository, UsageRepository],
+  providers: [AgentBuildsRepository, AgentBuildsService],
   exports: [AgentBuildsService, AgentBuildsRepository],
 })
 export class AgentBuildsModule {}

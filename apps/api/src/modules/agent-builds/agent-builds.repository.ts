@@ -6,7 +6,7 @@ import type {
   AgentDraft,
   AgentValidation,
 } from '@orchestrator/contracts';
-import type { AgentSpec, BuildProgress } from '@orchestrator/core';
+import { redactSecrets, type AgentSpec, type BuildProgress } from '@orchestrator/core';
 import type { Pool } from '@orchestrator/db';
 import { decodeCursor, encodeCursor, isUuid } from '../../common/cursor.js';
 import { PG_POOL } from '../../database/tokens.js';
@@ -203,11 +203,12 @@ export class AgentBuildsRepository {
         p.status,
         p.draft ? JSON.stringify(p.draft) : null,
         p.draftSource ?? null,
-        p.notes ?? null,
+        // Notes and errors quote providers' errors, which can echo the API key.
+        p.notes?.map(redactSecrets) ?? null,
         p.validation ? JSON.stringify(p.validation) : null,
         p.approvalId ?? null,
         p.error !== undefined,
-        p.error ?? null,
+        p.error == null ? null : redactSecrets(p.error),
       ],
     );
     const r = rows[0];
@@ -218,7 +219,7 @@ export class AgentBuildsRepository {
   async cancel(workspaceId: string, id: string, reason: string): Promise<BuildRecord | undefined> {
     const { rows } = await this.pool.query<BuildRow>(
       `update agent_builds set status = 'cancelled', error = $3 where workspace_id = $1 and id = $2 and status in ${OPEN} returning ${COLUMNS}`,
-      [workspaceId, id, reason],
+      [workspaceId, id, redactSecrets(reason)],
     );
     return rows[0] && toRecord(rows[0]);
   }

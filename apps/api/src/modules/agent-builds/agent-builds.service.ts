@@ -36,7 +36,7 @@ import type { DecisionContext } from '../approvals/approvals.rows.js';
 import { ApprovalsRepository } from '../approvals/approvals.repository.js';
 import { ApprovalsService } from '../approvals/approvals.service.js';
 import { ConversationsRepository } from '../conversations/conversations.repository.js';
-import { UsageRepository } from '../orchestrator/usage.repository.js';
+import { UsageRepository } from '../budgets/usage.repository.js';
 import { ProjectsRepository } from '../projects/projects.repository.js';
 import { agentBuildPort, announce, type PortServices } from './agent-build-port.js';
 import { AgentBuildsRepository, OPEN_BUILD_STATUSES, type BuildRecord } from './agent-builds.repository.js';

@@ -4,6 +4,7 @@ import type { AgentImprovement, Approval } from '@orchestrator/contracts';
 import {
   AgentImprovementRunner,
   KeyedLock,
+  redactedMessage,
   type ChatImprovementRequest,
   type ChatImprovementResult,
   type ImprovementTriggerType,
@@ -127,7 +128,7 @@ export class AgentImprovementsService implements OnApplicationBootstrap, OnModul
       this.logger.error({ err, improvementId: ctx.improvementId }, 'improvement proposal failed');
       await improvementStore(this.repository, this.approvals, this.registry, this.workspace, this.publisher).finish(
         ctx,
-        { status: 'failed', reason: `The proposal could not be made: ${(err as Error).message}` },
+        { status: 'failed', reason: `The proposal could not be made: ${redactedMessage(err)}` },
       );
     }
     return { record: (await this.repository.get(ctx.workspaceId, ctx.improvementId))!, created };

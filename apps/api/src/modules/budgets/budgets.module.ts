@@ -7,11 +7,12 @@ import { BudgetsRepository } from './budgets.repository.js';
 import { BudgetsService } from './budgets.service.js';
 import { GuardCache } from './guard-cache.js';
 import { UsageReportRepository } from './usage-report.repository.js';
+import { UsageRepository } from './usage.repository.js';
 
 /**
  * Budgets, usage roll-ups, run limits and circuit breakers (SPEC §3.6b). The execution engine
  * gets `BudgetsRepository` as its guard store and checks it before every agent run; modules that
- * record LLM spend (UsageRepository) report it to the shared `GuardCache`.
+ * record LLM spend use this module's `UsageRepository`, which reports it to the shared `GuardCache`.
  */
 @Module({
   controllers: [BudgetsController],
@@ -19,9 +20,10 @@ import { UsageReportRepository } from './usage-report.repository.js';
     BudgetsRepository,
     GuardCache,
     UsageReportRepository,
+    UsageRepository,
     BudgetsService,
     { provide: BUDGETS_OPTIONS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => budgetsOptionsFrom(config) },
   ],
-  exports: [BudgetsRepository, GuardCache, BUDGETS_OPTIONS],
+  exports: [BudgetsRepository, GuardCache, UsageRepository, BUDGETS_OPTIONS],
 })
 export class BudgetsModule {}

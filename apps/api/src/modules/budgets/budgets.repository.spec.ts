@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/env.js';
 import { openSpecDatabase, type SpecDatabase } from '../../testing/spec-database.js';
-import { UsageRepository } from '../orchestrator/usage.repository.js';
+import { UsageRepository } from './usage.repository.js';
 import { budgetsOptionsFrom } from './budgets.options.js';
 import { BudgetsRepository } from './budgets.repository.js';
 import { GuardCache } from './guard-cache.js';

@@ -3,11 +3,9 @@ import {
   ConversationListQuerySchema,
   CreateConversationBodySchema,
   MessageListQuerySchema,
-  SendMessageBodySchema,
   type Conversation,
   type ConversationPage,
   type MessageList,
-  type SendMessageResponse,
 } from '@orchestrator/contracts';
 import { UuidParam } from '../../common/path-params.js';
 import { Ctx, type RequestContext } from '../../common/request-context.js';
@@ -42,17 +40,5 @@ export class ConversationsController {
     @Query() query: unknown,
   ): Promise<MessageList> {
     return this.service.messages(ctx, id, parseInput(MessageListQuerySchema, query, 'query'));
-  }
-
-  /** Responds once the reply is stored; meanwhile it streams to the conversation's socket room. */
-  @Post(':id/messages')
-  @HttpCode(201)
-  send(
-    @Ctx() ctx: RequestContext,
-    @UuidParam('id', 'conversation/not_found') id: string,
-    @Body() body: unknown,
-  ): Promise<SendMessageResponse> {
-    const { content } = parseInput(SendMessageBodySchema, body, 'body');
-    return this.service.send(ctx, id, content);
   }
 }

@@ -1,12 +1,16 @@
 import { Module } from '@nestjs/common';
-import { OrchestratorModule } from '../orchestrator/orchestrator.module.js';
 import { ConversationsController } from './conversations.controller.js';
+import { ConversationsRepository } from './conversations.repository.js';
 import { ConversationsService } from './conversations.service.js';
 
+/**
+ * Owns the `conversations` and `messages` tables. Every module that posts into a conversation
+ * (the orchestrator's chat, agent builds) imports this one for its repository; sending a message
+ * sits above the orchestrator facade, in OrchestratorModule, so this module depends on nothing.
+ */
 @Module({
-  imports: [OrchestratorModule],
   controllers: [ConversationsController],
-  providers: [ConversationsService],
-  exports: [ConversationsService],
+  providers: [ConversationsRepository, ConversationsService],
+  exports: [ConversationsRepository, ConversationsService],
 })
 export class ConversationsModule {}

@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Conversation, ConversationPage, Message, MessageList } from '@orchestrator/contracts';
-import type { NewMessage } from '@orchestrator/core';
+import { fitMessage, redactSecrets, type NewMessage, type PendingReply } from '@orchestrator/core';
 import type { Pool } from '@orchestrator/db';
 import { AppError } from '../../common/app-error.js';
 import { decodeCursor, encodeCursor, isUuid } from '../../common/cursor.js';
-import { PG_POOL } from '../../database/tokens.js';
+import type { AppConfig } from '../../config/env.js';
+import { APP_CONFIG, PG_POOL } from '../../database/tokens.js';
 
 interface ConversationRow {
   id: string;
@@ -25,6 +27,19 @@ interface MessageRow {
   created_at: Date;
 }
 
+interface PendingRow {
+  workspace_id: string;
+  conversation_id: string;
+  message_id: string;
+  reply_id: string;
+  recoveries: number;
+  content: string;
+  author_user_id: string | null;
+}
+
+/** Why a message cannot be retried. */
+export type RetryRefusal = 'not_found' | 'answered' | 'in_progress';
+
 const DEFAULT_TITLE = 'New conversation';
 const TITLE_FROM_MESSAGE_CHARS = 80;
 
@@ -34,6 +49,16 @@ const toConversation = (r: ConversationRow): Conversation => ({
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
   lastMessageAt: r.last_message_at?.toISOString() ?? null,
+});
+
+const toPending = (r: PendingRow): PendingReply => ({
+  workspaceId: r.workspace_id,
+  conversationId: r.conversation_id,
+  userId: r.author_user_id,
+  messageId: r.message_id,
+  content: r.content,
+  replyId: r.reply_id,
+  recoveries: r.recoveries,
 });
 
 const toMessage = (r: MessageRow): Message => ({
@@ -49,7 +74,16 @@ const toMessage = (r: MessageRow): Message => ({
 
 @Injectable()
 export class ConversationsRepository {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  /** This process, as the owner of the pending replies it is answering. */
+  readonly owner = randomUUID();
+  private readonly leaseMs: number;
+
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.leaseMs = config.env.CHAT_REPLY_LEASE_MS;
+  }
 
   async create(workspaceId: string, userId: string | null, title: string | undefined): Promise<Conversation> {
     const { rows } = await this.pool.query<ConversationRow>(
@@ -112,9 +146,15 @@ export class ConversationsRepository {
   /**
    * Appends a message and bumps the conversation in one statement: the insert only happens if
    * the conversation exists in this workspace. The first user message names an untitled
-   * conversation.
+   * conversation. A message awaiting a reply opens its pending reply (owned by this process), and
+   * the reply or failure notice that answers it closes it, in the same statement. No secret is
+   * ever stored: replies, notices and build reports can quote a provider's error, and that can
+   * echo the API key. What the orchestrator and agents write is cut to what a message holds; a
+   * person's message is checked at the edge instead (it is never cut).
    */
   async appendMessage(m: NewMessage): Promise<Message> {
+    const metadata = { ...(m.metadata ?? {}), ...(m.replyTo ? { replyTo: m.replyTo } : {}) };
+    const content = redactSecrets(m.role === 'user' ? m.content : fitMessage(m.content));
     const { rows } = await this.pool.query<MessageRow>(
       `with conv as (
          update conversations
@@ -122,23 +162,121 @@ export class ConversationsRepository {
                 title = case when title = $8 and $3 = 'user' then left(regexp_replace($5, '\\s+', ' ', 'g'), ${TITLE_FROM_MESSAGE_CHARS}) else title end
           where workspace_id = $1 and id = $2
           returning id
+       ), msg as (
+         insert into messages (id, workspace_id, conversation_id, role, author_user_id, agent_name, content, metadata)
+         select coalesce($9::uuid, gen_random_uuid()), $1, conv.id, $3, $4, $6, $5, $7 from conv
+         returning id, seq, conversation_id, role, agent_name, content, metadata, created_at
+       ), opened as (
+         insert into pending_replies (message_id, workspace_id, conversation_id, reply_id, owner, lease_until)
+         select msg.id, $1, $2, $10::uuid, $11, now() + $12::int * interval '1 millisecond' from msg where $10::uuid is not null
+       ), closed as (
+         delete from pending_replies where message_id = $13::uuid and exists (select 1 from msg)
        )
-       insert into messages (id, workspace_id, conversation_id, role, author_user_id, agent_name, content, metadata)
-       select coalesce($9::uuid, gen_random_uuid()), $1, conv.id, $3, $4, $6, $5, $7 from conv
-       returning id, seq, conversation_id, role, agent_name, content, metadata, created_at`,
+       select * from msg`,
       [
         m.workspaceId,
         m.conversationId,
         m.role,
         m.authorUserId ?? null,
-        m.content,
+        content,
         m.agentName ?? null,
-        JSON.stringify(m.metadata ?? {}),
+        JSON.stringify(metadata),
         DEFAULT_TITLE,
         m.id ?? null,
+        m.pendingReplyId ?? null,
+        this.owner,
+        this.leaseMs,
+        m.replyTo ?? null,
       ],
     );
     if (!rows[0]) throw new AppError('conversation/not_found', `Conversation ${m.conversationId} does not exist.`);
     return toMessage(rows[0]);
+  }
+
+  /** Keeps this process's claims on the replies it is producing alive. */
+  async renewLeases(messageIds: string[]): Promise<void> {
+    if (messageIds.length === 0) return;
+    await this.pool.query(
+      `update pending_replies set lease_until = now() + $3::int * interval '1 millisecond'
+        where owner = $1 and message_id = any($2::uuid[])`,
+      [this.owner, messageIds, this.leaseMs],
+    );
+  }
+
+  /**
+   * Takes over pending replies nobody renews any more — their process died, or their turn ended
+   * without storing an answer — oldest first; each counts one more recovery.
+   */
+  async claimAbandoned(limit: number): Promise<PendingReply[]> {
+    const { rows } = await this.pool.query<PendingRow>(
+      `with claimed as (
+         update pending_replies p
+            set owner = $1, lease_until = now() + $2::int * interval '1 millisecond', recoveries = p.recoveries + 1
+          where p.message_id in (
+                  select message_id from pending_replies
+                   where lease_until < now()
+                   order by created_at
+                   limit $3
+                   for update skip locked)
+          returning p.workspace_id, p.conversation_id, p.message_id, p.reply_id, p.recoveries
+       )
+       select c.*, m.content, m.author_user_id
+         from claimed c join messages m on m.id = c.message_id
+        order by m.seq`,
+      [this.owner, this.leaseMs, limit],
+    );
+    return rows.map(toPending);
+  }
+
+  /**
+   * Opens a new pending reply for a user message that has none and no reply (its turn failed):
+   * the message is answered again, not stored again. Says why not otherwise.
+   */
+  async reopenReply(
+    workspaceId: string,
+    conversationId: string,
+    messageId: string,
+  ): Promise<PendingReply | RetryRefusal> {
+    if (!isUuid(messageId)) return 'not_found';
+    const { rows } = await this.pool.query<PendingRow>(
+      `with target as (
+         select m.id, m.content, m.author_user_id from messages m
+          where m.workspace_id = $1 and m.conversation_id = $2 and m.id = $3 and m.role = 'user'
+            and not exists (select 1 from messages r
+                             where r.conversation_id = $2 and r.role <> 'system' and r.metadata ->> 'replyTo' = $4)
+       ), opened as (
+         insert into pending_replies (message_id, workspace_id, conversation_id, reply_id, owner, lease_until)
+         select id, $1, $2, gen_random_uuid(), $5, now() + $6::int * interval '1 millisecond' from target
+         on conflict (message_id) do nothing
+         returning message_id, reply_id, recoveries
+       )
+       select $1::uuid as workspace_id, $2::uuid as conversation_id, o.message_id, o.reply_id, o.recoveries,
+              t.content, t.author_user_id
+         from opened o join target t on t.id = o.message_id`,
+      [workspaceId, conversationId, messageId, messageId, this.owner, this.leaseMs],
+    );
+    if (rows[0]) return toPending(rows[0]);
+    const why = await this.pool.query<{ answered: boolean; pending: boolean }>(
+      `select exists (select 1 from messages r
+                       where r.conversation_id = $2 and r.role <> 'system' and r.metadata ->> 'replyTo' = $4) as answered,
+              exists (select 1 from pending_replies where message_id = $3) as pending
+         from messages m
+        where m.workspace_id = $1 and m.conversation_id = $2 and m.id = $3 and m.role = 'user'`,
+      [workspaceId, conversationId, messageId, messageId],
+    );
+    const found = why.rows[0];
+    if (!found) return 'not_found';
+    return found.answered ? 'answered' : 'in_progress';
+  }
+
+  /** The stored message (for the answer to a retry). */
+  async findMessage(workspaceId: string, conversationId: string, id: string): Promise<Message | undefined> {
+    if (!isUuid(id)) return undefined;
+    const { rows } = await this.pool.query<MessageRow>(
+      `select id, seq, conversation_id, role, agent_name, content, metadata, created_at
+         from messages where workspace_id = $1 and conversation_id = $2 and id = $3`,
+      [workspaceId, conversationId, id],
+    );
+    return rows[0] && toMessage(rows[0]);
   }
 }

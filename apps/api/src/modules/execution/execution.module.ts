@@ -15,7 +15,7 @@ import { AuditModule } from '../audit/audit.module.js';
 import { BUDGETS_OPTIONS, type BudgetsOptions } from '../budgets/budgets.options.js';
 import { BudgetsModule } from '../budgets/budgets.module.js';
 import { BudgetsRepository } from '../budgets/budgets.repository.js';
-import { UsageRepository } from '../orchestrator/usage.repository.js';
+import { UsageRepository } from '../budgets/usage.repository.js';
 import { ProjectsModule } from '../projects/projects.module.js';
 import { ProjectsRepository } from '../projects/projects.repository.js';
 import { CheckpointRetention } from './checkpoint-retention.js';
@@ -33,7 +33,6 @@ import { TimeTravelService } from './time-travel.service.js';
   controllers: [ExecutionController],
   providers: [
     ExecutionRepository,
-    UsageRepository,
     ProjectRunner,
     ExecutionService,
     TimeTravelRepository,

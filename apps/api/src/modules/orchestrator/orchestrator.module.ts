@@ -19,13 +19,17 @@ import { AgentLoadRepository } from '../agents/agent-load.repository.js';
 import { AgentRegistryService } from '../agents/agent-registry.service.js';
 import { AgentsModule } from '../agents/agents.module.js';
 import { BudgetsModule } from '../budgets/budgets.module.js';
+import { UsageRepository } from '../budgets/usage.repository.js';
+import { ConversationsModule } from '../conversations/conversations.module.js';
 import { ConversationsRepository } from '../conversations/conversations.repository.js';
 import { DelegationsModule } from '../delegations/delegations.module.js';
 import { DelegationsRepository } from '../delegations/delegations.repository.js';
 import { ProjectsModule } from '../projects/projects.module.js';
+import { ChatController } from './chat.controller.js';
+import { ChatService } from './chat.service.js';
 import { ORCHESTRATOR } from './orchestrator.tokens.js';
 import { ProjectStoreAdapter } from './project-store.js';
-import { UsageRepository } from './usage.repository.js';
+import { ReplyRecovery } from './reply-recovery.js';
 
 /** The intent classifier follows the registry: rebuilt lazily when hot reload swaps it. */
 function intentClassifier(registry: AgentRegistryService, llm: LlmProvider, logger: Logger): IntentClassifier {
@@ -50,13 +54,22 @@ function intentClassifier(registry: AgentRegistryService, llm: LlmProvider, logg
   return { classify: (input) => current().classify(input) };
 }
 
-/** Builds the framework-free facade from its ports: Nest only wires it. */
+/** Builds the framework-free facade from its ports (Nest only wires it) and the chat that drives it. */
 @Module({
-  imports: [AgentsModule, ProjectsModule, DelegationsModule, AgentImprovementsModule, AgentBuildsModule, BudgetsModule],
+  imports: [
+    AgentsModule,
+    ProjectsModule,
+    DelegationsModule,
+    AgentImprovementsModule,
+    AgentBuildsModule,
+    BudgetsModule,
+    ConversationsModule,
+  ],
+  controllers: [ChatController],
   providers: [
-    ConversationsRepository,
-    UsageRepository,
     ProjectStoreAdapter,
+    ChatService,
+    ReplyRecovery,
     {
       provide: ORCHESTRATOR,
       inject: [
@@ -117,6 +130,6 @@ function intentClassifier(registry: AgentRegistryService, llm: LlmProvider, logg
       },
     },
   ],
-  exports: [ORCHESTRATOR, ConversationsRepository],
+  exports: [ORCHESTRATOR, ChatService],
 })
 export class OrchestratorModule {}

@@ -21,6 +21,8 @@ function item(overrides: Partial<TimelineItem> = {}): TimelineItem {
     offlineDraft: false,
     agentBuildId: null,
     improvement: null,
+    secretsRedacted: 0,
+    retry: null,
     ...overrides,
   };
 }
@@ -75,5 +77,43 @@ describe('ChatMessage', () => {
       props: { item: item({ role: 'agent', agentName: 'financial_analyst' }) },
     });
     expect(agent.text()).toContain('financial_analyst');
+  });
+
+  it('should offer Retry on a failure notice and ask for the message to be answered again when clicked', async () => {
+    const notice = item({
+      role: 'system',
+      content: 'The language model provider could not be reached.',
+      retry: { messageId: 'm-1', busy: false, error: null },
+    });
+    const wrapper = mountWithPrime(ChatMessage, { props: { item: notice } });
+    await wrapper.get('[data-testid="retry-reply"]').trigger('click');
+    expect(wrapper.emitted('retry')).toEqual([['m-1']]);
+  });
+
+  it('should disable Retry while it runs and show why it failed', async () => {
+    const busy = mountWithPrime(ChatMessage, {
+      props: { item: item({ role: 'system', retry: { messageId: 'm-1', busy: true, error: null } }) },
+    });
+    expect(busy.get('[data-testid="retry-reply"]').attributes('disabled')).toBeDefined();
+    const failed = mountWithPrime(ChatMessage, {
+      props: {
+        item: item({
+          role: 'system',
+          retry: { messageId: 'm-1', busy: false, error: 'This message already has a reply.' },
+        }),
+      },
+    });
+    expect(failed.get('[role="alert"]').text()).toBe('This message already has a reply.');
+    const plain = mountWithPrime(ChatMessage, { props: { item: item({ role: 'system' }) } });
+    expect(plain.find('[data-testid="retry-reply"]').exists()).toBe(false);
+  });
+
+  it('should warn that a pasted key was removed when the stored message had one', () => {
+    const wrapper = mountWithPrime(ChatMessage, {
+      props: { item: item({ role: 'user', content: 'our key is [redacted]', secretsRedacted: 1 }) },
+    });
+    expect(wrapper.get('[data-testid="secrets-redacted"]').text()).toContain('A key or token was removed');
+    const clean = mountWithPrime(ChatMessage, { props: { item: item({ role: 'user' }) } });
+    expect(clean.find('[data-testid="secrets-redacted"]').exists()).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SHIPPED_AGENTS_DIR } from '../../testing/fixtures.js';
 import { loadFunctionAgent } from '../loader.js';
-import { joinResult } from '../../execution/result-text.js';
+import { joinResult } from '../result-text.js';
 import { runFunctionAgent } from '../run.js';
 import type { FunctionAgentModule, FunctionRunOutcome } from '../types.js';
 

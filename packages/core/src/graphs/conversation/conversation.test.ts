@@ -151,3 +151,26 @@ describe('intent failures', () => {
     expect(result.intent).toBe('DIRECT_RESPONSE');
   });
 });
+
+describe('long messages', () => {
+  /** A valid message just under the 32,000-character limit: words, so every path can read it. */
+  const long =
+    `Please write a blog post about our launch. ${'We ship faster, safer releases every week. '.repeat(720)}`.slice(
+      0,
+      31_500,
+    );
+
+  it.each([
+    ['DELEGATE', { intent: 'DELEGATE' as const, agent: 'blog_post_writer' }],
+    ['IMPROVE_AGENT', { intent: 'IMPROVE_AGENT' as const, agent: 'blog_post_writer' }],
+    ['CREATE_PROJECT', { intent: 'CREATE_PROJECT' as const, scope: 'project' as const }],
+    ['BUILD_AGENT', { intent: 'BUILD_AGENT' as const }],
+    ['CLARIFY', { intent: 'CLARIFY' as const, clarifyingQuestion: 'Which launch do you mean?' }],
+    ['DIRECT_RESPONSE', { intent: 'DIRECT_RESPONSE' as const }],
+  ])('should reply within a few thousand characters when a %s message is 31,500 characters', async (_, intent) => {
+    const h = orchestratorHarness(workforce, undefined, { intents: fixedIntent(intent) });
+    const { reply } = await h.send(randomUUID(), long);
+    expect(reply.role).not.toBe('system');
+    expect(reply.content.length).toBeLessThan(5_000);
+  });
+});

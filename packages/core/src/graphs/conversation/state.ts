@@ -32,6 +32,8 @@ export const ConversationState = Annotation.Root({
   replyAgent: Annotation<string | null>(),
   /** Extra message metadata of this reply (plan card, delegation record…). */
   replyMeta: Annotation<Record<string, unknown> | null>(),
+  /** Whether this turn's reply already reached the conversation (streamed live); if not, `speak` streams it. */
+  replyStreamed: Annotation<boolean>(),
 });
 
 export type ConversationStateType = typeof ConversationState.State;
@@ -41,7 +43,7 @@ export type ConversationUpdate = typeof ConversationState.Update;
 export function replyUpdate(
   reply: string,
   intent: ReplyIntent,
-  extra: Partial<Pick<ConversationUpdate, 'offline' | 'replyAgent' | 'replyMeta'>> = {},
+  extra: Partial<Pick<ConversationUpdate, 'offline' | 'replyAgent' | 'replyMeta' | 'replyStreamed'>> = {},
 ): ConversationUpdate {
   return {
     reply,
@@ -49,5 +51,6 @@ export function replyUpdate(
     offline: extra.offline ?? true,
     replyAgent: extra.replyAgent ?? null,
     replyMeta: extra.replyMeta ?? null,
+    replyStreamed: extra.replyStreamed ?? false,
   };
 }

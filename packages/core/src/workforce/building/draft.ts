@@ -3,6 +3,7 @@ import { extractJson, messageText } from '../../llm/messages.js';
 import type { LlmProvider } from '../../llm/provider.js';
 import { usageOf, type UsageContext, type UsageSink } from '../../llm/usage.js';
 import { checkContextMd } from '../../registry/context-safety.js';
+import { redactedMessage } from '../../security/redact.js';
 import { definitionOf, draftFromTemplate, functionFiles } from './offline-drafter.js';
 import { draftSystemPrompt, draftUserPrompt, LlmDraftSchema, repairPrompt, type LlmDraft } from './prompts.js';
 import { CONTEXT_SECTIONS, templateById } from './templates.js';
@@ -73,7 +74,8 @@ export async function draftAgent(deps: DraftDeps, spec: AgentSpec, usage: UsageC
       };
     } catch (err) {
       const e = err as Error;
-      lastProblem = e.message;
+      // Kept in the build's notes and checkpoint: a provider's error can echo the API key.
+      lastProblem = redactedMessage(e);
       // Only a malformed answer is worth one repair; a provider error goes straight to the template.
       if (e.name !== 'BadDraftError') break;
       messages.push(new AIMessage(raw || '(empty)'), new HumanMessage(repairPrompt(e.message)));

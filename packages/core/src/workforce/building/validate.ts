@@ -18,6 +18,7 @@ import type { LoadedAgent } from '../../registry/load.js';
 import type { AgentRegistry } from '../../registry/registry.js';
 import { checkAgentChange } from '../../registry/validate.js';
 import { checkContextMd } from '../../registry/context-safety.js';
+import { redactedMessage } from '../../security/redact.js';
 import { CONTEXT_SECTIONS, departmentProfile, templateById } from './templates.js';
 import type { AgentSpec } from './types.js';
 
@@ -302,7 +303,8 @@ async function runSample(
       passed: false,
       output: '',
       work: agent.definition.type === 'function' ? 'function' : deps.llm.chatModel ? 'context_llm' : 'offline_draft',
-      checks: [check('ran without error', false, (err as Error).message)],
+      // Stored with the build and shown in its approval: a provider's error can echo the API key.
+      checks: [check('ran without error', false, redactedMessage(err))],
       durationMs: Date.now() - started,
     };
   }

@@ -1,4 +1,5 @@
 import type { LlmProvider } from '../../llm/provider.js';
+import { redactSecrets } from '../../security/redact.js';
 import { unifiedDiff } from '../diff.js';
 import { proposeWithLlm } from './llm.js';
 import { proposeOffline } from './offline.js';
@@ -19,7 +20,8 @@ export async function proposeImprovement(llm: LlmProvider, input: ProposeInput):
     const result = await proposeWithLlm(llm.chatModel, input);
     if (result.ok)
       return { ...base, ...result.proposal, diff: diff(result.proposal.contextMd), source: 'llm', changed: true };
-    llmFailure = result.error;
+    // Provider errors can echo the API key; the reason is stored and shown.
+    llmFailure = redactSecrets(result.error);
   }
   const offline = proposeOffline(input);
   const reason = llmFailure

@@ -15,5 +15,8 @@ export const answerLlmNode =
     const prompt = [new SystemMessage(ceoSystemPrompt(deps.registry())), ...state.messages.slice(-HISTORY_WINDOW)];
     const { workspaceId, conversationId } = runContext(config);
     const text = await streamCompletion(deps, config, prompt, 'ceo_orchestrator', { workspaceId, conversationId });
-    return { ...replyUpdate(text, 'DIRECT_RESPONSE', { offline: false }), messages: [new AIMessage(text)] };
+    return {
+      ...replyUpdate(text, 'DIRECT_RESPONSE', { offline: false, replyStreamed: true }),
+      messages: [new AIMessage(text)],
+    };
   };

@@ -1,9 +1,7 @@
 import { AIMessage } from '@langchain/core/messages';
-import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { answerOrgQuery } from '../../../org/answers.js';
 import type { ConversationGraphDeps } from '../deps.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
-import { streamComputedText } from '../../../llm/stream.js';
 
 /**
  * Answers organisation questions from the registry itself, with or without an LLM: reporting
@@ -11,9 +9,8 @@ import { streamComputedText } from '../../../llm/stream.js';
  */
 export const answerOrgNode =
   (deps: ConversationGraphDeps) =>
-  async (state: ConversationStateType, config: LangGraphRunnableConfig): Promise<ConversationUpdate> => {
+  async (state: ConversationStateType): Promise<ConversationUpdate> => {
     const reply = answerOrgQuery(deps.registry(), state.query ?? { kind: 'unknown' }, !deps.llm.info.offline);
     if (reply === undefined) throw new Error('answer_org reached without an answerable query');
-    await streamComputedText(config, reply, deps.chunkDelayMs);
     return { ...replyUpdate(reply, 'DIRECT_RESPONSE'), messages: [new AIMessage(reply)] };
   };

@@ -1,9 +1,7 @@
 import { AIMessage } from '@langchain/core/messages';
-import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { clarifyingQuestion } from '../../../org/answers.js';
 import type { ConversationGraphDeps } from '../deps.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
-import { streamComputedText } from '../../../llm/stream.js';
 
 /** A question for the orchestrator itself that only a language model could answer. */
 const OFFLINE_LIMIT =
@@ -12,7 +10,7 @@ const OFFLINE_LIMIT =
 /** Asks one concrete question when the message cannot be acted on as it stands. */
 export const clarifyNode =
   (deps: ConversationGraphDeps) =>
-  async (state: ConversationStateType, config: LangGraphRunnableConfig): Promise<ConversationUpdate> => {
+  async (state: ConversationStateType): Promise<ConversationUpdate> => {
     const query = state.query ?? { kind: 'unknown' as const };
     // A question about a named agent or department is the most specific one to ask.
     const fromIntent = state.intent?.intent === 'CLARIFY' ? state.intent.clarifyingQuestion : null;
@@ -22,6 +20,5 @@ export const clarifyNode =
         : query.kind === 'ambiguous' || !fromIntent
           ? clarifyingQuestion(deps.registry(), query)
           : fromIntent;
-    await streamComputedText(config, reply, deps.chunkDelayMs);
     return { ...replyUpdate(reply, 'CLARIFY'), messages: [new AIMessage(reply)] };
   };

@@ -6,7 +6,6 @@ import { routeTask, type RouteDecision } from '../../../delegation/router.js';
 import { messageText } from '../../../llm/messages.js';
 import { runContext, type ConversationGraphDeps } from '../deps.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
-import { streamComputedText } from '../../../llm/stream.js';
 import { capabilityGapReply } from './propose-agent.js';
 
 /** How many agents are tried for one task before the error reaches the user. */
@@ -72,7 +71,6 @@ export const delegateNode =
         await deps.loads.release(ctx.workspaceId, decision.agent);
       }
       if (outcome.kind === 'needs_input') {
-        await streamComputedText(config, outcome.question, deps.chunkDelayMs);
         return {
           ...replyUpdate(outcome.question, 'DELEGATE', { replyAgent: decision.agent }),
           messages: [new AIMessage(outcome.question)],
@@ -104,8 +102,10 @@ export const delegateNode =
         contextVersion: agent.version ?? null,
       };
       return {
+        // executeAgent streamed the agent's work as it was produced.
         ...replyUpdate(outcome.text, 'DELEGATE', {
           offline: outcome.work !== 'context_llm',
+          replyStreamed: true,
           replyAgent: decision.agent,
           replyMeta: { delegation, ...(outcome.work === 'offline_draft' ? { offlineDraft: true } : {}) },
         }),
@@ -116,7 +116,6 @@ export const delegateNode =
     }
     if (lastError) throw lastError;
     const reply = tried.length > 0 ? busyReply(deps, tried) : capabilityGapReply(deps, task, state.intent ?? null);
-    await streamComputedText(config, reply, deps.chunkDelayMs);
     return {
       ...replyUpdate(reply, 'DELEGATE', { replyMeta: { capabilityGap: true } }),
       messages: [new AIMessage(reply)],

@@ -1,16 +1,17 @@
 import { AIMessage } from '@langchain/core/messages';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import { quoteExcerpt } from '../../../messages/limits.js';
 import type { LoadedAgent } from '../../../registry/load.js';
 import type { ChatImprovementResult } from '../../../workforce/improvement/chat.js';
 import { runContext, type ConversationGraphDeps } from '../deps.js';
 import { messageText } from '../../../llm/messages.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
-import { streamComputedText } from '../../../llm/stream.js';
 
 /** Longer diffs are cut in the chat; the Workforce view and the approval show them whole. */
 const MAX_DIFF_LINES = 60;
 
-const quote = (text: string) => `> ${text.replace(/\n/g, '\n> ')}`;
+/** The feedback quoted back (its start, when it is long: the reply must fit a chat message). */
+const quote = (text: string) => `> ${quoteExcerpt(text).replace(/\n/g, '\n> ')}`;
 
 function diffBlock(diff: string): string {
   const lines = diff.replace(/\n$/, '').split('\n');
@@ -85,7 +86,6 @@ export const improvementNode =
       };
       offline = result.kind !== 'proposed' || result.source === 'offline';
     }
-    await streamComputedText(config, reply, deps.chunkDelayMs);
     const replyMeta = agent
       ? { improvementTarget: agent.definition.name, ...(improvement ? { improvement } : {}) }
       : null;

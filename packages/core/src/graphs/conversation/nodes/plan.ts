@@ -7,7 +7,6 @@ import type { ConversationGraphDeps } from '../deps.js';
 import { runContext } from '../deps.js';
 import { messageText } from '../../../llm/messages.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
-import { streamComputedText } from '../../../llm/stream.js';
 
 const flatten = (plan: Plan) => plan.steps.flatMap((s) => (s.type === 'subproject' ? (s.steps ?? []) : [s]));
 
@@ -51,7 +50,6 @@ export const planNode =
     });
     const stored = await deps.projects.createWithPlan({ ...ctx, plan, changeSummary: 'Initial plan' });
     const reply = planSummary(plan, stored.version);
-    await streamComputedText(config, reply, deps.chunkDelayMs);
     return {
       ...replyUpdate(reply, 'CREATE_PROJECT', {
         replyMeta: { project: { id: stored.projectId, version: stored.version } },

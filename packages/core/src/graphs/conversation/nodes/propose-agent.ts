@@ -7,7 +7,6 @@ import type { AgentSpec } from '../../../workforce/building/types.js';
 import { runContext, type ConversationGraphDeps } from '../deps.js';
 import { messageText } from '../../../llm/messages.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
-import { streamComputedText } from '../../../llm/stream.js';
 
 function describeSpec(spec: AgentSpec): string {
   const template = templateById(spec.template).name.toLowerCase();
@@ -54,7 +53,6 @@ export const proposeAgentNode =
     const department = state.intent?.department ?? null;
     if (!deps.agentBuilds) {
       const reply = capabilityGapReply(deps, request, state.intent ?? null);
-      await streamComputedText(config, reply, deps.chunkDelayMs);
       return {
         ...replyUpdate(reply, 'BUILD_AGENT', { replyMeta: { capabilityGap: true, proposedDepartment: department } }),
         messages: [new AIMessage(reply)],
@@ -67,7 +65,6 @@ export const proposeAgentNode =
       '',
       `Next: I draft its Context.md${build.spec.type === 'function' ? ' and its module with an input schema' : ''}, validate it on sample tasks, and then ask for your approval here before it joins the org chart. Progress follows in this conversation.`,
     ].join('\n');
-    await streamComputedText(config, reply, deps.chunkDelayMs);
     return {
       ...replyUpdate(reply, 'BUILD_AGENT', {
         replyMeta: { agentBuildId: build.id, capabilityGap: true, proposedDepartment: department },

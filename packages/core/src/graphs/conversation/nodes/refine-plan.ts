@@ -6,7 +6,6 @@ import type { ConversationGraphDeps } from '../deps.js';
 import { runContext } from '../deps.js';
 import { messageText } from '../../../llm/messages.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
-import { streamComputedText } from '../../../llm/stream.js';
 import { planSummary } from './plan.js';
 
 /** Applies a chat refinement to the active plan as a new stored version. */
@@ -16,10 +15,11 @@ export const refinePlanNode =
     const ctx = runContext(config);
     const active = state.activeProject!;
     const current = await deps.projects.current(ctx.workspaceId, active.id);
-    const say = async (reply: string, extra: ConversationUpdate = {}) => {
-      await streamComputedText(config, reply, deps.chunkDelayMs);
-      return { ...replyUpdate(reply, 'CREATE_PROJECT'), messages: [new AIMessage(reply)], ...extra };
-    };
+    const say = (reply: string, extra: ConversationUpdate = {}): ConversationUpdate => ({
+      ...replyUpdate(reply, 'CREATE_PROJECT'),
+      messages: [new AIMessage(reply)],
+      ...extra,
+    });
     if (!current || current.summary.approvedAt || current.summary.status !== 'awaiting_plan_approval') {
       return say(
         `The plan of “${current?.summary.title ?? 'that project'}” is ${current?.summary.approvedAt ? 'already approved' : 'no longer open for changes'}, so I have not changed it. Ask for a new project if the scope has changed.`,
@@ -39,7 +39,6 @@ export const refinePlanNode =
       author: ctx.userId ?? 'user',
     });
     const reply = `${result.changeSummary}\n\n${planSummary(result.plan, stored.version)}`;
-    await streamComputedText(config, reply, deps.chunkDelayMs);
     return {
       ...replyUpdate(reply, 'CREATE_PROJECT', { replyMeta: { project: { id: active.id, version: stored.version } } }),
       messages: [new AIMessage(reply)],

@@ -3,13 +3,13 @@ import type { LlmUsage, UsageContext, UsageSink } from '@orchestrator/core';
 import type { Pool } from '@orchestrator/db';
 import type { AppConfig } from '../../config/env.js';
 import { APP_CONFIG, PG_POOL } from '../../database/tokens.js';
-import { GuardCache } from '../budgets/guard-cache.js';
-import { llmCostUsd } from '../budgets/pricing.js';
+import { GuardCache } from './guard-cache.js';
+import { llmCostUsd } from './pricing.js';
 
 /**
  * Writes one `llm_calls` row per LLM call, attributed to its project step and priced from
  * LLM_PRICES (SPEC §3.6b), and tells the guard's budget cache (so the next check sees the spend).
- * Every module that provides it imports BudgetsModule for the shared GuardCache.
+ * Provided once, by BudgetsModule: every module that records LLM calls imports that module.
  */
 @Injectable()
 export class UsageRepository implements UsageSink {
