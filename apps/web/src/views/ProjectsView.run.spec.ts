@@ -180,11 +180,12 @@ describe('ProjectsView: a running project', () => {
     expect(node(wrapper, 'finance/forecast').attributes('data-status')).toBe('completed');
     expect(wrapper.get('[data-testid="project-progress"]').attributes('data-done')).toBe('2');
 
-    // A running project must be paused before travelling back in time.
+    // A running project must be paused before rolling back; a fork leaves it alone, so it stays possible.
     expect(wrapper.get('[data-testid="checkpoint-hint"]').text()).toContain('Pause the project');
-    expect(
-      wrapper.findAll('[data-testid="checkpoint-fork"]').every((b) => b.attributes('disabled') !== undefined),
-    ).toBe(true);
+    const buttons = (id: string) => wrapper.findAll(`[data-testid="${id}"]`);
+    expect(buttons('checkpoint-rollback').length).toBeGreaterThan(0);
+    expect(buttons('checkpoint-rollback').every((b) => b.attributes('disabled') !== undefined)).toBe(true);
+    expect(buttons('checkpoint-fork').every((b) => b.attributes('disabled') === undefined)).toBe(true);
 
     await node(wrapper, 'research').trigger('click');
     await flushPromises();
