@@ -17,13 +17,13 @@ import { BudgetsRepository } from '../budgets/budgets.repository.js';
 import { UsageRepository } from '../orchestrator/usage.repository.js';
 import { ProjectsModule } from '../projects/projects.module.js';
 import { ProjectsRepository } from '../projects/projects.repository.js';
-import { CheckpointRetention } from './checkpoint-retention.js';
+import { CheckpointRetention } from './blobs/checkpoint-retention.js';
 import { ExecutionController } from './execution.controller.js';
 import { ExecutionRepository } from './execution.repository.js';
 import { ExecutionService } from './execution.service.js';
 import { EXECUTION_ENGINE } from './execution.tokens.js';
-import { ProjectRunner } from './project-runner.js';
-import { throttledStopCheck } from './run-control.js';
+import { ProjectRunner } from './runner/project-runner.js';
+import { throttledStopCheck } from './runner/run-control.js';
 
 @Module({
   imports: [AgentsModule, ProjectsModule, ApprovalsModule, BudgetsModule, AgentBuildsModule],

@@ -3,16 +3,16 @@ import type { AgentBuild } from '@orchestrator/contracts';
 import type { ExecutionEngine, ExecutionResume, PendingInterrupt, RunContext, RunResult } from '@orchestrator/core';
 import type { Pool } from '@orchestrator/db';
 import PgBoss from 'pg-boss';
-import { isAppError } from '../../common/app-error.js';
-import type { DatabaseHandle } from '../../database/boot.js';
-import { DATABASE_HANDLE, PG_POOL } from '../../database/tokens.js';
-import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
-import { AgentBuildsRepository } from '../agent-builds/agent-builds.repository.js';
-import { AgentBuildsService } from '../agent-builds/agent-builds.service.js';
-import { ApprovalsRepository } from '../approvals/approvals.repository.js';
-import { ProjectsRepository } from '../projects/projects.repository.js';
-import { ExecutionRepository } from './execution.repository.js';
-import { EXECUTION_ENGINE } from './execution.tokens.js';
+import { isAppError } from '../../../common/app-error.js';
+import type { DatabaseHandle } from '../../../database/boot.js';
+import { DATABASE_HANDLE, PG_POOL } from '../../../database/tokens.js';
+import { RealtimePublisher } from '../../../realtime/realtime.publisher.js';
+import { AgentBuildsRepository } from '../../agent-builds/agent-builds.repository.js';
+import { AgentBuildsService } from '../../agent-builds/agent-builds.service.js';
+import { ApprovalsRepository } from '../../approvals/approvals.repository.js';
+import { ProjectsRepository } from '../../projects/projects.repository.js';
+import { ExecutionRepository } from '../execution.repository.js';
+import { EXECUTION_ENGINE } from '../execution.tokens.js';
 
 const QUEUE = 'project-run';
 /** How often active jobs are checked for a vanished worker (scale-out: a sibling process died). */

@@ -2,7 +2,7 @@ import { PassThrough, Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
-import type { AppConfig } from '../../config/env.js';
+import type { AppConfig } from '../../../config/env.js';
 import {
   assertSafeKey,
   blobKey,

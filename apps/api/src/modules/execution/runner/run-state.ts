@@ -1,8 +1,8 @@
 import type { StepStatus } from '@orchestrator/contracts';
 import type { LoadedRun, RunContext } from '@orchestrator/core';
 import type { Pool } from '@orchestrator/db';
-import { AppError } from '../../common/app-error.js';
-import { policyOf, type PolicyRow } from './execution.rows.js';
+import { AppError } from '../../../common/app-error.js';
+import { policyOf, type PolicyRow } from '../execution.rows.js';
 
 type RunPolicy = Pick<LoadedRun, 'autonomy' | 'defaultAutonomy'>;
 
