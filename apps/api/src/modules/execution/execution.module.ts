@@ -24,6 +24,7 @@ import { ExecutionService } from './execution.service.js';
 import { EXECUTION_ENGINE } from './execution.tokens.js';
 import { ProjectRunner } from './runner/project-runner.js';
 import { throttledStopCheck } from './runner/run-control.js';
+import { RunnerRepository } from './runner/runner.repository.js';
 
 @Module({
   imports: [AgentsModule, ProjectsModule, ApprovalsModule, BudgetsModule, AgentBuildsModule],
@@ -31,6 +32,7 @@ import { throttledStopCheck } from './runner/run-control.js';
   providers: [
     ExecutionRepository,
     UsageRepository,
+    RunnerRepository,
     ProjectRunner,
     ExecutionService,
     CheckpointRetention,

@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { AgentBuild } from '@orchestrator/contracts';
 import type { ExecutionEngine, ExecutionResume, PendingInterrupt, RunContext, RunResult } from '@orchestrator/core';
-import type { Pool } from '@orchestrator/db';
-import PgBoss from 'pg-boss';
 import { isAppError } from '../../../common/app-error.js';
+import type { AppConfig } from '../../../config/env.js';
 import type { DatabaseHandle } from '../../../database/boot.js';
-import { DATABASE_HANDLE, PG_POOL } from '../../../database/tokens.js';
+import { APP_CONFIG, DATABASE_HANDLE } from '../../../database/tokens.js';
 import { RealtimePublisher } from '../../../realtime/realtime.publisher.js';
 import { AgentBuildsRepository } from '../../agent-builds/agent-builds.repository.js';
 import { AgentBuildsService } from '../../agent-builds/agent-builds.service.js';
@@ -13,27 +12,29 @@ import { ApprovalsRepository } from '../../approvals/approvals.repository.js';
 import { ProjectsRepository } from '../../projects/projects.repository.js';
 import { ExecutionRepository } from '../execution.repository.js';
 import { EXECUTION_ENGINE } from '../execution.tokens.js';
+import { RunQueue } from './run-queue.js';
+import { RunnerRepository } from './runner.repository.js';
 
-const QUEUE = 'project-run';
 /** How often active jobs are checked for a vanished worker (scale-out: a sibling process died). */
 const RECLAIM_INTERVAL_MS = 60_000;
+/** At shutdown, how long runs in progress may take to finish the steps they started before those are interrupted. */
+export const SHUTDOWN_GRACE_MS = 10_000;
 const SYSTEM = { type: 'system' as const, id: 'project-runner' };
 
 /**
- * Claims project runs through pg-boss (a stately queue keyed by project: at most one queued and
- * one active job each) and holds a Postgres advisory lock while running, so one thread is never
- * run by two workers. A job carries only the project id: decisions and recovery choices are
- * read from Postgres when the job runs, so nothing is lost if a worker dies.
+ * Runs projects from the run queue (one run per project at a time, several projects at once) and
+ * moves each project's status by how its run stopped.
  */
 @Injectable()
 export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('ProjectRunner');
-  private boss?: PgBoss;
+  private readonly queue: RunQueue;
   private reclaimTimer?: NodeJS.Timeout;
+  private stopping = false;
 
   constructor(
-    @Inject(DATABASE_HANDLE) private readonly database: DatabaseHandle,
-    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(DATABASE_HANDLE) database: DatabaseHandle,
+    @Inject(APP_CONFIG) config: AppConfig,
     @Inject(EXECUTION_ENGINE) private readonly engine: ExecutionEngine,
     private readonly projects: ProjectsRepository,
     private readonly approvals: ApprovalsRepository,
@@ -41,105 +42,73 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly builds: AgentBuildsService,
     private readonly buildRecords: AgentBuildsRepository,
     private readonly steps: ExecutionRepository,
-  ) {}
+    private readonly runs: RunnerRepository,
+  ) {
+    this.queue = new RunQueue({
+      connectionString: database.url,
+      concurrency: config.env.RUNNER_CONCURRENCY,
+      logger: this.logger,
+    });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     // A project paused for a new agent goes on once its build ends (deployed, or not: then a person decides).
     this.builds.onFinished((build, workspaceId) => this.onBuildFinished(build, workspaceId));
-    const boss = new PgBoss({
-      connectionString: this.database.url,
-      schema: 'pgboss',
-      max: 4,
-      application_name: 'orchestrator-runner',
-    });
-    boss.on('error', (err) => this.logger.error(err));
-    await boss.start();
-    await boss.createQueue(QUEUE, {
-      name: QUEUE,
-      policy: 'stately',
-      retryLimit: 20,
-      retryDelay: 1,
-      retryBackoff: true,
-      expireInSeconds: 30 * 60,
-    });
-    await boss.work<RunContext>(QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
-      if (job) await this.handle(job.data);
-    });
-    this.boss = boss;
-    await this.reclaimOrphans();
+    await this.queue.start((ctx) => this.handle(ctx));
+    await this.reclaim();
     // Runs a dead process left "running" are picked up again (SPEC §3.5: nothing stays running forever).
-    for (const ctx of await this.projects.runningProjects()) await this.enqueue(ctx);
+    for (const ctx of await this.runs.toPickUp()) await this.enqueue(ctx);
     // Builds that ended while this process was down (or before it listened) resume the projects waiting on them.
     for (const { build, workspaceId } of await this.buildRecords.endedForPausedProjects())
       await this.onBuildFinished(build, workspaceId);
     this.reclaimTimer = setInterval(
-      () => void this.reclaimOrphans().catch((err) => this.logger.error(err)),
+      () => void this.reclaim().catch((err) => this.logger.error(err)),
       RECLAIM_INTERVAL_MS,
     );
     this.reclaimTimer.unref();
   }
 
   /**
-   * A job stays `active` when its worker was killed, and the stately queue would hold the
-   * project's next job behind it until it expires. The advisory lock tells a live run from a
-   * dead one: if nobody holds the project's lock, the active job is an orphan and is cancelled.
+   * Stops taking runs, then stops the runs in progress: they finish the steps they started (up
+   * to SHUTDOWN_GRACE_MS, then those are interrupted) and start no other. Their projects stay
+   * `running` and go on at the next start. Runs before the other modules stop, and long before
+   * the database closes (docs/operations.md).
    */
-  private async reclaimOrphans(): Promise<void> {
-    const { rows } = await this.pool.query<{ id: string; project_id: string }>(
-      `select id, data ->> 'projectId' as project_id from pgboss.job where name = $1 and state = 'active'`,
-      [QUEUE],
-    );
-    for (const job of rows) {
-      const client = await this.pool.connect();
-      try {
-        const free = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [
-          `project-run:${job.project_id}`,
-        ]);
-        if (!free.rows[0]?.ok) continue;
-        await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [`project-run:${job.project_id}`]);
-        await this.boss!.cancel(QUEUE, job.id);
-        this.logger.warn(`Reclaimed the run of project ${job.project_id}: its worker vanished`);
-      } finally {
-        client.release();
-      }
-    }
-  }
-
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.reclaimTimer);
-    await this.boss?.stop({ graceful: true, timeout: 10_000, wait: true }).catch(() => undefined);
+    this.stopping = true;
+    const stopped = this.queue.stop();
+    for (const ctx of this.queue.inProgress()) this.engine.pause(ctx);
+    let grace: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      stopped.then(() => true),
+      new Promise<false>((resolve) => (grace = setTimeout(() => resolve(false), SHUTDOWN_GRACE_MS))),
+    ]);
+    clearTimeout(grace);
+    if (!finished) {
+      for (const ctx of this.queue.inProgress()) this.engine.cancel(ctx);
+      await stopped;
+    }
   }
 
   async enqueue(ctx: RunContext): Promise<void> {
-    if (!this.boss) throw new Error('ProjectRunner is not started');
-    await this.boss.send(QUEUE, ctx, { singletonKey: ctx.projectId });
+    await this.queue.enqueue(ctx);
+  }
+
+  /** Runs whose worker vanished are queued again. */
+  private async reclaim(): Promise<void> {
+    for (const ctx of await this.queue.reclaim()) await this.enqueue(ctx);
   }
 
   private async handle(ctx: RunContext): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      const lock = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [
-        `project-run:${ctx.projectId}`,
-      ]);
-      // Another worker runs it; pg-boss retries this job later.
-      if (!lock.rows[0]?.ok) throw new Error(`project ${ctx.projectId} is being run by another worker`);
-      try {
-        const summary = await this.projects.summary(ctx.workspaceId, ctx.projectId);
-        if (summary?.status !== 'running') return;
-        const { resume, consumed } = await this.collectResume(ctx, await this.engine.pendingInterrupts(ctx));
-        const result = await this.engine.run(ctx, resume);
-        if (consumed.length)
-          await this.pool.query(
-            'update project_errors set resolved_at = now() where id = any($1) and resolved_at is null',
-            [consumed],
-          );
-        await this.apply(ctx, result);
-      } finally {
-        await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [`project-run:${ctx.projectId}`]);
-      }
-    } finally {
-      client.release();
-    }
+    const status = (await this.projects.summary(ctx.workspaceId, ctx.projectId))?.status;
+    if (status !== 'running') return;
+    const { resume, consumed } = await this.collectResume(ctx, await this.engine.pendingInterrupts(ctx));
+    // Shutting down: the project stays as it is and goes on at the next start.
+    if (this.stopping) return;
+    const result = await this.engine.run(ctx, resume);
+    await this.runs.resolveErrors(consumed);
+    await this.apply(ctx, result);
   }
 
   private async onBuildFinished(build: AgentBuild, workspaceId: string): Promise<void> {
@@ -183,16 +152,9 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
         }
         continue;
       }
-      const { rows } = await this.pool.query<{
-        recovery_action: 'retry' | 'skip' | 'reassign' | 'abort';
-        agent: string | null;
-      }>(
-        `select recovery_action, details ->> 'agent' as agent from project_errors where id = $1 and recovery_action in ('retry', 'skip', 'reassign', 'abort') and resolved_at is null`,
-        [value.errorId],
-      );
-      const r = rows[0];
-      if (r) {
-        resume[id] = { kind: 'recovery', action: r.recovery_action, agent: r.agent ?? undefined };
+      const choice = await this.runs.recoveryChoice(value.errorId);
+      if (choice) {
+        resume[id] = { kind: 'recovery', action: choice.action, agent: choice.agent ?? undefined };
         consumed.push(value.errorId);
       } else if (value.kind === 'agent_development') {
         // The build ended: the step runs again and completes with the new agent, or reports why there is none.

@@ -1,0 +1,39 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { RunContext } from '@orchestrator/core';
+import type { Pool } from '@orchestrator/db';
+import { PG_POOL } from '../../../database/tokens.js';
+
+export type RecoveryChoice = { action: 'retry' | 'skip' | 'reassign' | 'abort'; agent: string | null };
+
+/** What the project runner reads and writes besides the engine's store: people's answers and the runs to pick up. */
+@Injectable()
+export class RunnerRepository {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  /** The recovery a person chose for a failed step, if any and not yet applied. */
+  async recoveryChoice(errorId: string): Promise<RecoveryChoice | undefined> {
+    const { rows } = await this.pool.query<{ recovery_action: RecoveryChoice['action']; agent: string | null }>(
+      `select recovery_action, details ->> 'agent' as agent from project_errors
+        where id = $1 and recovery_action in ('retry', 'skip', 'reassign', 'abort') and resolved_at is null`,
+      [errorId],
+    );
+    const r = rows[0];
+    return r && { action: r.recovery_action, agent: r.agent };
+  }
+
+  /** The errors whose answers a run has carried out. */
+  async resolveErrors(errorIds: string[]): Promise<void> {
+    if (errorIds.length === 0) return;
+    await this.pool.query('update project_errors set resolved_at = now() where id = any($1) and resolved_at is null', [
+      errorIds,
+    ]);
+  }
+
+  /** Projects a crashed process may have left mid-run. */
+  async toPickUp(): Promise<RunContext[]> {
+    const { rows } = await this.pool.query<{ workspace_id: string; id: string }>(
+      `select workspace_id, id from projects where status = 'running'`,
+    );
+    return rows.map((r) => ({ workspaceId: r.workspace_id, projectId: r.id }));
+  }
+}
