@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { AgentBuild } from '@orchestrator/contracts';
+import type { AgentBuild, ProjectStatus } from '@orchestrator/contracts';
 import type { ExecutionEngine, ExecutionResume, PendingInterrupt, RunContext, RunResult } from '@orchestrator/core';
 import { isAppError } from '../../../common/app-error.js';
 import type { AppConfig } from '../../../config/env.js';
@@ -20,10 +20,15 @@ const RECLAIM_INTERVAL_MS = 60_000;
 /** At shutdown, how long runs in progress may take to finish the steps they started before those are interrupted. */
 export const SHUTDOWN_GRACE_MS = 10_000;
 const SYSTEM = { type: 'system' as const, id: 'project-runner' };
+/** Paused until people answer the run's questions: a run that finds the answers there goes on. */
+const WAITING_FOR_ANSWERS: ProjectStatus[] = ['paused_for_approval', 'paused_on_error', 'paused_for_agent_development'];
 
 /**
  * Runs projects from the run queue (one run per project at a time, several projects at once) and
- * moves each project's status by how its run stopped.
+ * moves each project's status by how its run stopped. A decision and the pause it answers meet
+ * here: a decision always queues a run once it is committed (docs/operations.md), and that run
+ * starts only after the run that may be pausing has ended, so it sees both the decision and the
+ * pause, and resumes a project paused for answers that are already there.
  */
 @Injectable()
 export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
@@ -56,7 +61,8 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
     this.builds.onFinished((build, workspaceId) => this.onBuildFinished(build, workspaceId));
     await this.queue.start((ctx) => this.handle(ctx));
     await this.reclaim();
-    // Runs a dead process left "running" are picked up again (SPEC §3.5: nothing stays running forever).
+    // Runs a dead process left "running" are picked up again (SPEC §3.5: nothing stays running forever),
+    // and so are projects paused for answers that are already there.
     for (const ctx of await this.runs.toPickUp()) await this.enqueue(ctx);
     // Builds that ended while this process was down (or before it listened) resume the projects waiting on them.
     for (const { build, workspaceId } of await this.buildRecords.endedForPausedProjects())
@@ -102,13 +108,45 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async handle(ctx: RunContext): Promise<void> {
     const status = (await this.projects.summary(ctx.workspaceId, ctx.projectId))?.status;
-    if (status !== 'running') return;
+    if (!status || (status !== 'running' && !WAITING_FOR_ANSWERS.includes(status))) return;
     const { resume, consumed } = await this.collectResume(ctx, await this.engine.pendingInterrupts(ctx));
+    if (status !== 'running' && !(await this.resumeAnswered(ctx, status, resume))) return;
     // Shutting down: the project stays as it is and goes on at the next start.
     if (this.stopping) return;
     const result = await this.engine.run(ctx, resume);
     await this.runs.resolveErrors(consumed);
     await this.apply(ctx, result);
+  }
+
+  /**
+   * A project paused for answers that are already there (given while its run was pausing for
+   * them) runs again. False when there is nothing to resume, or a person moved the project
+   * meanwhile (their state stands).
+   */
+  private async resumeAnswered(
+    ctx: RunContext,
+    status: ProjectStatus,
+    resume: Record<string, ExecutionResume>,
+  ): Promise<boolean> {
+    // What resumes the project from that pause: any decision when it waits for approval, a recovery otherwise.
+    const answers = Object.values(resume);
+    if (!answers.some((a) => status === 'paused_for_approval' || a.kind === 'recovery')) return false;
+    try {
+      const moved = await this.projects.transition(
+        ctx.workspaceId,
+        ctx.projectId,
+        'running',
+        'Answered while the run was pausing for it',
+        SYSTEM,
+        [status],
+      );
+      this.publisher.projectUpdated(ctx.workspaceId, moved);
+      return true;
+    } catch (err) {
+      if (!isAppError(err) || err.code !== 'project/invalid_transition') throw err;
+      // The answer resumed it first (running: this run goes on), or a person paused or stopped it.
+      return (await this.projects.summary(ctx.workspaceId, ctx.projectId))?.status === 'running';
+    }
   }
 
   private async onBuildFinished(build: AgentBuild, workspaceId: string): Promise<void> {

@@ -29,10 +29,25 @@ export class RunnerRepository {
     ]);
   }
 
-  /** Projects a crashed process may have left mid-run. */
+  /**
+   * Projects a run must look at when the process starts: those left running (a process died
+   * mid-run), those paused for an approval that waits for nothing any more — no approval
+   * pending, or one decided whose step still waits for it (a decision that met the pause, or
+   * whose resume was lost with a process) — and those paused on an error a person has chosen a
+   * recovery for that no run has carried out.
+   */
   async toPickUp(): Promise<RunContext[]> {
     const { rows } = await this.pool.query<{ workspace_id: string; id: string }>(
-      `select workspace_id, id from projects where status = 'running'`,
+      `select p.workspace_id, p.id from projects p
+        where p.status = 'running'
+           or (p.status = 'paused_for_approval'
+               and (not exists (select 1 from pending_approvals a where a.project_id = p.id and a.status = 'pending')
+                    or exists (select 1 from pending_approvals a
+                                 join project_steps s on s.project_id = a.project_id and s.step_key = a.step_key
+                                where a.project_id = p.id and a.status <> 'pending' and s.status = 'pending_approval')))
+           or (p.status = 'paused_on_error'
+               and exists (select 1 from project_errors e where e.project_id = p.id and e.resolved_at is null
+                             and e.recovery_action in ('retry', 'skip', 'reassign', 'abort')))`,
     );
     return rows.map((r) => ({ workspaceId: r.workspace_id, projectId: r.id }));
   }
