@@ -53,7 +53,6 @@ export async function createApp({ config, logger, llm }: AppOptions): Promise<IN
         },
       }),
     );
-    app.enableShutdownHooks();
     // The database outlives Nest's own shutdown so in-flight work can finish writing.
     const close = app.close.bind(app);
     app.close = async () => {

@@ -84,7 +84,10 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
     clearInterval(this.reclaimTimer);
     this.stopping = true;
     const stopped = this.queue.stop();
-    for (const ctx of this.queue.inProgress()) this.engine.pause(ctx);
+    const inProgress = this.queue.inProgress();
+    if (inProgress.length > 0)
+      this.logger.log(`Stopping ${inProgress.length} run(s) in progress; their projects go on at the next start`);
+    for (const ctx of inProgress) this.engine.pause(ctx);
     let grace: NodeJS.Timeout | undefined;
     const finished = await Promise.race([
       stopped.then(() => true),
