@@ -16,14 +16,13 @@ import { BudgetsModule } from '../budgets/budgets.module.js';
 import { BudgetsRepository } from '../budgets/budgets.repository.js';
 import { UsageRepository } from '../orchestrator/usage.repository.js';
 import { ProjectsModule } from '../projects/projects.module.js';
-import { ProjectsRepository } from '../projects/projects.repository.js';
 import { CheckpointRetention } from './blobs/checkpoint-retention.js';
 import { ExecutionController } from './execution.controller.js';
 import { ExecutionRepository } from './execution.repository.js';
 import { ExecutionService } from './execution.service.js';
 import { EXECUTION_ENGINE } from './execution.tokens.js';
 import { ProjectRunner } from './runner/project-runner.js';
-import { throttledStopCheck } from './runner/run-control.js';
+import { batchedStopCheck } from './runner/run-control.js';
 import { RunnerRepository } from './runner/runner.repository.js';
 
 @Module({
@@ -47,7 +46,7 @@ import { RunnerRepository } from './runner/runner.repository.js';
         ApprovalsService,
         AgentLoadRepository,
         UsageRepository,
-        ProjectsRepository,
+        RunnerRepository,
         BudgetsRepository,
         BUDGETS_OPTIONS,
         AgentBuildsService,
@@ -61,7 +60,7 @@ import { RunnerRepository } from './runner/runner.repository.js';
         approvals: ApprovalsService,
         loads: AgentLoadRepository,
         usage: UsageRepository,
-        projects: ProjectsRepository,
+        runs: RunnerRepository,
         budgets: BudgetsRepository,
         budgetOptions: BudgetsOptions,
         builds: AgentBuildsService,
@@ -112,9 +111,7 @@ import { RunnerRepository } from './runner/runner.repository.js';
           agentBuilds: { ensureForStep: (ctx, step) => builds.ensureForStep(ctx, step) },
           // Our saver: one round trip per put/putWrites/getTuple, forks keep their own values.
           checkpointer: new PostgresCheckpointSaver(pool),
-          control: throttledStopCheck(
-            async (ctx) => (await projects.summary(ctx.workspaceId, ctx.projectId))?.status !== 'running',
-          ),
+          control: batchedStopCheck((projectIds) => runs.statuses(projectIds)),
         }),
     },
   ],

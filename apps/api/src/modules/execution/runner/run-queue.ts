@@ -83,6 +83,8 @@ export class RunQueue {
     });
     this.boss = boss;
     this.handler = handler;
+    // Opened now, so the first run does not wait for it.
+    await this.session();
     this.state = 'started';
     this.loop = this.work();
   }

@@ -29,6 +29,16 @@ export class RunnerRepository {
     ]);
   }
 
+  /** The status of each of these projects that exists (what the runs' stop check reads). */
+  async statuses(projectIds: string[]): Promise<Map<string, string>> {
+    const { rows } = await this.pool.query<{ id: string; status: string }>({
+      name: 'runner_project_statuses',
+      text: 'select id, status from projects where id = any($1::uuid[])',
+      values: [projectIds],
+    });
+    return new Map(rows.map((r) => [r.id, r.status]));
+  }
+
   /**
    * Projects a run must look at when the process starts: those left running (a process died
    * mid-run), those paused for an approval that waits for nothing any more — no approval
