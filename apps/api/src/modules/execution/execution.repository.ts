@@ -175,7 +175,7 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
        on conflict (project_id, step_key) do nothing`,
       [ctx.workspaceId, ctx.projectId, JSON.stringify(rows)],
     );
-    this.runs.reload(ctx);
+    this.runs.update(ctx, (run) => RunStates.addSteps(run, rows));
   }
 
   async setStepStatus(

@@ -110,9 +110,14 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async handle(ctx: RunContext): Promise<void> {
-    const status = (await this.projects.summary(ctx.workspaceId, ctx.projectId))?.status;
+    // Read together: a run's start waits for one round trip, not two.
+    const [summary, interrupts] = await Promise.all([
+      this.projects.summary(ctx.workspaceId, ctx.projectId),
+      this.engine.pendingInterrupts(ctx),
+    ]);
+    const status = summary?.status;
     if (!status || (status !== 'running' && !WAITING_FOR_ANSWERS.includes(status))) return;
-    const { resume, consumed } = await this.collectResume(ctx, await this.engine.pendingInterrupts(ctx));
+    const { resume, consumed } = await this.collectResume(ctx, interrupts);
     if (status !== 'running' && !(await this.resumeAnswered(ctx, status, resume))) return;
     // Shutting down: the project stays as it is and goes on at the next start.
     if (this.stopping) return;
