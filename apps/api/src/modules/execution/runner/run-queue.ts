@@ -61,6 +61,7 @@ export class RunQueue {
   private wakeUp?: () => void;
   private woken = false;
   private locks?: Promise<pg.Client>;
+  private lockQueue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: RunQueueOptions) {}
 
@@ -125,12 +126,8 @@ export class RunQueue {
     const reclaimed: RunContext[] = [];
     for (const job of rows as Job[]) {
       if (this.running.has(job.data.projectId)) continue;
-      const session = await this.session();
-      const free = await session.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [
-        lockKey(job.data.projectId),
-      ]);
-      if (!free.rows[0]?.ok) continue;
-      await session.query('select pg_advisory_unlock(hashtextextended($1, 0))', [lockKey(job.data.projectId)]);
+      if (!(await this.lock('lock', job.data.projectId))) continue;
+      await this.lock('unlock', job.data.projectId);
       await this.boss!.cancel(QUEUE, job.id);
       this.options.logger.warn(`Reclaimed the run of project ${job.data.projectId}: its worker vanished`);
       reclaimed.push({ workspaceId: job.data.workspaceId, projectId: job.data.projectId });
@@ -204,18 +201,13 @@ export class RunQueue {
   private async run(jobId: string, ctx: RunContext): Promise<void> {
     let failure: unknown;
     try {
-      const session = await this.session();
-      const lock = await session.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [
-        lockKey(ctx.projectId),
-      ]);
       // Another process runs it; pg-boss retries this job later.
-      if (!lock.rows[0]?.ok) throw new Error(`project ${ctx.projectId} is being run by another worker`);
+      if (!(await this.lock('lock', ctx.projectId)))
+        throw new Error(`project ${ctx.projectId} is being run by another worker`);
       try {
         await this.handler!(ctx);
       } finally {
-        await session
-          .query('select pg_advisory_unlock(hashtextextended($1, 0))', [lockKey(ctx.projectId)])
-          .catch(() => undefined);
+        await this.lock('unlock', ctx.projectId).catch(() => undefined);
       }
     } catch (err) {
       failure = err;
@@ -235,6 +227,24 @@ export class RunQueue {
       // The job stays active; `reclaim` finds it once no run holds the project.
       this.options.logger.error(err);
     }
+  }
+
+  /**
+   * Takes (without waiting) or releases a project's lock on the lock connection, one statement
+   * after another (a connection runs one at a time).
+   */
+  private lock(op: 'lock' | 'unlock', projectId: string): Promise<boolean> {
+    const statement =
+      op === 'lock'
+        ? 'select pg_try_advisory_lock(hashtextextended($1, 0)) as ok'
+        : 'select pg_advisory_unlock(hashtextextended($1, 0)) as ok';
+    const result = this.lockQueue.then(async () => {
+      const session = await this.session();
+      const { rows } = await session.query<{ ok: boolean }>(statement, [lockKey(projectId)]);
+      return rows[0]?.ok === true;
+    });
+    this.lockQueue = result.catch(() => undefined);
+    return result;
   }
 
   /** The connection that holds the run locks; a new one once it is lost. */
