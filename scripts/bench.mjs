@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `pnpm bench`: runs each benchmark (their output passes through), then prints one line of JSON
-// with every figure: the offline intent + routing latencies, and the execution engine against
-// plain LangGraph on PostgresSaver (including overhead_ratio_vs_langgraph_postgres).
+// with every figure: the offline intent + routing latencies, the execution engine against
+// plain LangGraph on PostgresSaver (including overhead_ratio_vs_langgraph_postgres), and 100
+// projects approved at once through the API and the project runner (projects_*).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BENCHES = [
   { name: 'intent', script: 'packages/core/dist/cli/bench.js' },
   { name: 'engine', script: 'apps/api/dist/bench/engine.bench.js' },
+  { name: 'projects', script: 'apps/api/dist/bench/projects.bench.js' },
 ];
 
 /** Runs one bench, echoing its output, and returns its last line parsed as JSON. */
