@@ -35,7 +35,7 @@ const EnvSchema = z.object({
   REPLY_TIMEOUT_MS: z.coerce.number().int().min(1000).max(900_000).default(120_000),
   OFFLINE_STREAM_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(15),
   // Projects run at once by this process (each a project's run; a run's independent steps run in parallel within it).
-  RUNNER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+  RUNNER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(50),
   STEP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   STEP_BACKOFF_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   // How often agents' error rates are checked for an improvement proposal (0 = never).
