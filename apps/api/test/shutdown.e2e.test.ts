@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -180,5 +181,7 @@ describe('shutdown', () => {
       second.child.kill('SIGTERM');
       expect(await second.exited).toBe(0);
     }
+    // The server stopped its Postgres before it exited (a clean shutdown removes the pid file).
+    expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
   });
 });
