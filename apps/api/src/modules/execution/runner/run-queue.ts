@@ -56,7 +56,7 @@ export class RunQueue {
   private handler?: (ctx: RunContext) => Promise<void>;
   private state: 'idle' | 'started' | 'stopping' | 'stopped' = 'idle';
   /** Runs in progress in this process, by project. */
-  private readonly running = new Map<string, { jobId: string; ctx: RunContext; done: Promise<void> }>();
+  private readonly running = new Map<string, { ctx: RunContext; done: Promise<void> }>();
   private loop?: Promise<void>;
   private wakeUp?: () => void;
   private woken = false;
@@ -195,7 +195,7 @@ export class RunQueue {
       this.running.delete(ctx.projectId);
       this.wake();
     });
-    this.running.set(ctx.projectId, { jobId: job.id, ctx, done });
+    this.running.set(ctx.projectId, { ctx, done });
   }
 
   private async run(jobId: string, ctx: RunContext): Promise<void> {
@@ -212,7 +212,7 @@ export class RunQueue {
     } catch (err) {
       failure = err;
       this.options.logger.warn(
-        `The run of project ${ctx.projectId} failed; it is retried: ${err instanceof Error ? err.message : String(err)}`,
+        `The run of project ${ctx.projectId} failed (pg-boss retries it): ${err instanceof Error ? err.message : String(err)}`,
       );
     }
     await this.settle(jobId, failure);
