@@ -1,4 +1,5 @@
 import type { Approval, Plan, PlanStep, ProjectStep } from '@orchestrator/contracts';
+import { ScriptedChatModel } from '@orchestrator/core';
 import type { TestDatabase } from '@orchestrator/db/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,7 +38,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const step = (id: string): PlanStep => ({
+const step = (id: string, riskLevel: PlanStep['riskLevel'] = 'critical'): PlanStep => ({
   id,
   name: `Publish ${id}`,
   description: `Publish the ${id} announcement.`,
@@ -49,17 +50,17 @@ const step = (id: string): PlanStep => ({
   collaboration: null,
   capability: null,
   // Critical: waits for a person whatever the autonomy.
-  riskLevel: 'critical',
+  riskLevel,
   estimatedDuration: { value: 1, unit: 'hours' },
 });
 
-const plan = (ids: string[]): Plan => ({
+const plan = (ids: string[], riskLevel?: PlanStep['riskLevel']): Plan => ({
   title: `Announce ${ids.join(' and ')}`,
   request: 'Publish the announcements',
   template: null,
   department: 'marketing',
   horizon: 'short_term',
-  steps: ids.map(step),
+  steps: ids.map((id) => step(id, riskLevel)),
   criticalPath: { stepIds: [], totalMinutes: 60, display: { value: 1, unit: 'hours' } },
   warnings: [],
 });
@@ -82,9 +83,9 @@ const decide = async (approvalId: string) =>
   (await api(app!.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve' })).status;
 
 /** A plan waiting for approval, approved through the API: its run starts. */
-async function approvedProject(ids: string[]): Promise<string> {
+async function approvedProject(ids: string[], riskLevel?: PlanStep['riskLevel']): Promise<string> {
   const workspaceId = (await sql.query<{ id: string }>(`select id from workspaces where slug = 'default'`)).rows[0]!.id;
-  const p = plan(ids);
+  const p = plan(ids, riskLevel);
   const { rows } = await sql.query<{ id: string }>(
     `insert into projects (workspace_id, title, status, plan_json, current_plan_version, department, autonomy_level)
      values ($1, $2, 'awaiting_plan_approval', $3, 1, 'marketing', 'autonomous') returning id`,
@@ -170,5 +171,27 @@ describe('an approval decided as its run pauses', () => {
     expect(second!.id).not.toBe(first!.id);
     expect(await decide(second!.id)).toBe(200);
     await until(async () => (await statusOf(pair)) === 'completed', 'the pair to complete');
+  });
+
+  it('should pick up at start a project paused on an error whose chosen recovery no run carried out', async () => {
+    // Every agent the step may go to fails; then the person's choice (skip) is all that is left.
+    const failing = new ScriptedChatModel(Array.from({ length: 20 }, () => new Error('the model is down')));
+    const llm = { info: { provider: 'scripted', model: 'down', offline: false }, chatModel: failing };
+    app = await startApp(db.url, { STEP_BACKOFF_BASE_MS: '1', STEP_MAX_ATTEMPTS: '1' }, llm);
+    const id = await approvedProject(['launch'], 'low');
+    await until(async () => (await statusOf(id)) === 'paused_on_error', 'the project to pause on the error');
+    await app.close();
+    app = undefined;
+
+    // Chosen while no process ran (a recovery whose resume was lost with its process).
+    await sql.query(
+      `update project_errors set recovery_action = 'skip' where project_id = $1 and resolved_at is null`,
+      [id],
+    );
+    app = await startApp(db.url, { STEP_BACKOFF_BASE_MS: '1', STEP_MAX_ATTEMPTS: '1' }, llm);
+    await until(async () => (await statusOf(id)) === 'completed', 'the project to complete');
+    expect((await steps(id)).map((s) => s.status)).toEqual(['skipped']);
+    const open = await sql.query(`select 1 from project_errors where project_id = $1 and resolved_at is null`, [id]);
+    expect(open.rowCount).toBe(0);
   });
 });
