@@ -35,6 +35,8 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('ProjectRunner');
   private readonly queue: RunQueue;
   private reclaimTimer?: NodeJS.Timeout;
+  /** The periodic reclaim in progress, which shutdown lets finish before the queue closes. */
+  private reclaiming?: Promise<void>;
   private stopping = false;
 
   constructor(
@@ -68,7 +70,10 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
     for (const { build, workspaceId } of await this.buildRecords.endedForPausedProjects())
       await this.onBuildFinished(build, workspaceId);
     this.reclaimTimer = setInterval(
-      () => void this.reclaim().catch((err) => this.logger.error(err)),
+      () =>
+        (this.reclaiming ??= this.reclaim()
+          .catch((err) => this.logger.error(err))
+          .finally(() => (this.reclaiming = undefined))),
       RECLAIM_INTERVAL_MS,
     );
     this.reclaimTimer.unref();
@@ -82,6 +87,7 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
    */
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.reclaimTimer);
+    await this.reclaiming;
     this.stopping = true;
     const stopped = this.queue.stop();
     const inProgress = this.queue.inProgress();
