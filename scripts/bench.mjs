@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `pnpm bench`: runs each benchmark (their output passes through), then prints one line of JSON
 // with every figure: the offline intent + routing latencies, the execution engine against
-// plain LangGraph on PostgresSaver (including overhead_ratio_vs_langgraph_postgres), and what a
-// 100 MB step result costs in memory and event-loop delay.
+// plain LangGraph on PostgresSaver (including overhead_ratio_vs_langgraph_postgres), what a
+// 100 MB step result costs in memory and event-loop delay, and 100 projects approved at once
+// through the API and the project runner (projects_*).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,7 @@ const BENCHES = [
   { name: 'engine', script: 'apps/api/dist/bench/engine.bench.js' },
   // Its own process: the RSS it reports must not include what the other benches left behind.
   { name: 'large-result', script: 'apps/api/dist/bench/large-result.bench.js', node: ['--expose-gc'] },
+  { name: 'projects', script: 'apps/api/dist/bench/projects.bench.js' },
 ];
 
 /** Runs one bench, echoing its output, and returns its last line parsed as JSON. */

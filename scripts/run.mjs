@@ -97,8 +97,17 @@ p(['install', '--frozen-lockfile', '--reporter=append-only'], 'Installing depend
 p(['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'], 'Building');
 
 if (command === 'start') {
-  const status = run(process.execPath, ['apps/api/dist/main.js']);
-  process.exit(status);
+  // The server gets a process group of its own: Ctrl-C in a terminal signals the whole foreground
+  // group, the embedded Postgres included, which would stop before the work that uses it. The
+  // signal is passed on to the server alone, which stops its work first and its database last.
+  const server = spawn(process.execPath, ['apps/api/dist/main.js'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    detached: true,
+  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => server.kill(signal));
+  server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else if (command === 'test') {
   // Lint and formatting first: a red style check fails the run like a failing test.
   p(['run', 'lint'], 'Lint and format check (`pnpm format` fixes formatting)');

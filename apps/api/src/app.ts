@@ -60,13 +60,18 @@ export async function createApp({ config, logger, llm }: AppOptions): Promise<IN
         },
       }),
     );
-    app.enableShutdownHooks();
-    // The database outlives Nest's own shutdown so in-flight work can finish writing.
-    const close = app.close.bind(app);
-    app.close = async () => {
-      await close();
-      await database.close();
-    };
+    // The database outlives Nest's own shutdown so in-flight work can finish writing. Nest hands
+    // out a proxy that ignores assignments (`app.close = …` left Nest's close in place, and the
+    // database open until the process exited): the override is defined on the app itself.
+    const nestClose = (Object.getPrototypeOf(app) as INestApplication).close;
+    Object.defineProperty(app, 'close', {
+      configurable: true,
+      writable: true,
+      value: async () => {
+        await nestClose.call(app);
+        await database.close();
+      },
+    });
     await app.init();
     return app;
   } catch (err) {

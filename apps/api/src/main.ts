@@ -1,8 +1,37 @@
 import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
 import { redactSecrets } from '@orchestrator/core';
+import type { Logger } from 'pino';
 import { ConfigError, loadConfig } from './config/env.js';
 import { createApp } from './app.js';
 import { createLogger } from './logger.js';
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * On a stop signal: the work stops first (runs, timers, flushes: Nest's shutdown hooks), the
+ * database last (app.close), then the process exits. This process owns these signals: the
+ * embedded Postgres package stops its server on them by itself (and exits), which would end the
+ * connections of the work still stopping (docs/operations.md).
+ */
+function stopOnSignals(app: INestApplication, logger: Logger): void {
+  let stopping = false;
+  for (const signal of SIGNALS) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'stopping');
+      app.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.fatal({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
 
 async function main(): Promise<void> {
   let config;
@@ -19,6 +48,7 @@ async function main(): Promise<void> {
   try {
     const app = await createApp({ config, logger });
     await app.listen(config.env.PORT, config.env.HOST);
+    stopOnSignals(app, logger);
     const address = app.getHttpServer().address() as { port: number } | null;
     const shownHost = ['127.0.0.1', '0.0.0.0', '::'].includes(config.env.HOST) ? 'localhost' : config.env.HOST;
     // The one line people look for: printed once everything is ready.

@@ -3,7 +3,7 @@ import type { TestDatabase } from '@orchestrator/db/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../src/config/env.js';
-import { CheckpointRetention } from '../src/modules/execution/checkpoint-retention.js';
+import { CheckpointRetention } from '../src/modules/execution/blobs/checkpoint-retention.js';
 import { api, startApp, testDatabase, type TestApp } from './harness.js';
 
 let db: TestDatabase;

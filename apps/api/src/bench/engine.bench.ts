@@ -17,7 +17,7 @@ import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import type { Plan } from '@orchestrator/contracts';
 import type { ExecutionEngine, LlmProvider } from '@orchestrator/core';
-import { openPool, startEmbeddedPostgres, type Pool } from '@orchestrator/db';
+import { openPool, type Pool } from '@orchestrator/db';
 import pg from 'pg';
 import pino from 'pino';
 import { createApp } from '../app.js';
@@ -25,6 +25,7 @@ import { loadConfig } from '../config/env.js';
 import { LLM_PROVIDER, PG_POOL } from '../database/tokens.js';
 import { AgentRegistryService } from '../modules/agents/agent-registry.service.js';
 import { EXECUTION_ENGINE } from '../modules/execution/execution.tokens.js';
+import { adminQuery, benchServer, databaseUrl } from './database.js';
 import { linearPlan, MARK_HOOK, noopAgentsDir, parallelPlan } from './fixtures.js';
 import { graphOnlyEngine } from './graph-only.js';
 import { chainGraph, fanGraph } from '@orchestrator/checkpoint-postgres/bench-graphs';
@@ -67,33 +68,6 @@ async function measure(run: () => Promise<void>): Promise<Sample> {
   return { marks, startedAt, endedAt, queries: queries - q0 };
 }
 
-async function server(): Promise<{ adminUrl: string; stop: () => Promise<void> }> {
-  const given = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
-  if (given) return { adminUrl: given, stop: async () => undefined };
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'orch-engine-bench-pg-'));
-  const pgServer = await startEmbeddedPostgres({
-    dataDir: path.join(dir, 'data'),
-    ephemeral: process.env.BENCH_FSYNC === 'off',
-  });
-  return {
-    adminUrl: pgServer.url('postgres'),
-    stop: async () => {
-      await pgServer.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function adminQuery(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 interface Shape {
   name: string;
   plan: Plan;
@@ -106,16 +80,15 @@ interface Shape {
 }
 
 async function main(): Promise<void> {
-  const pgServer = await server();
+  const pgServer = await benchServer('orch-engine-bench');
   const name = `orch_engine_bench_${randomBytes(4).toString('hex')}`;
   await adminQuery(pgServer.adminUrl, `create database ${name}`);
-  const dbUrl = new URL(pgServer.adminUrl);
-  dbUrl.pathname = `/${name}`;
+  const dbUrl = databaseUrl(pgServer.adminUrl, name);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'orch-engine-bench-'));
   let close = async () => undefined as void;
   try {
     const env = {
-      DATABASE_URL: dbUrl.toString(),
+      DATABASE_URL: dbUrl,
       PORT: '0',
       LOG_LEVEL: 'silent',
       LLM_PROVIDER: 'offline',
@@ -127,7 +100,7 @@ async function main(): Promise<void> {
     const app = await createApp({ config, logger: pino({ level: 'silent' }) });
     // Listening attaches the socket server, so step events are built and emitted as in production.
     await app.listen(0, '127.0.0.1');
-    const plainPool: Pool = await openPool(dbUrl.toString(), { max: 10, applicationName: 'engine-bench-plain' });
+    const plainPool: Pool = await openPool(dbUrl, { max: 10, applicationName: 'engine-bench-plain' });
     close = async () => {
       await plainPool.end();
       await app.close();

@@ -17,14 +17,14 @@ import { BudgetsModule } from '../budgets/budgets.module.js';
 import { BudgetsRepository } from '../budgets/budgets.repository.js';
 import { UsageRepository } from '../budgets/usage.repository.js';
 import { ProjectsModule } from '../projects/projects.module.js';
-import { ProjectsRepository } from '../projects/projects.repository.js';
-import { CheckpointRetention } from './checkpoint-retention.js';
+import { CheckpointRetention } from './blobs/checkpoint-retention.js';
 import { ExecutionController } from './execution.controller.js';
 import { ExecutionRepository } from './execution.repository.js';
 import { ExecutionService } from './execution.service.js';
 import { EXECUTION_ENGINE } from './execution.tokens.js';
-import { ProjectRunner } from './project-runner.js';
-import { throttledStopCheck } from './run-control.js';
+import { ProjectRunner } from './runner/project-runner.js';
+import { batchedStopCheck } from './runner/run-control.js';
+import { RunnerRepository } from './runner/runner.repository.js';
 import { TimeTravelRepository } from './time-travel.repository.js';
 import { TimeTravelService } from './time-travel.service.js';
 
@@ -33,6 +33,7 @@ import { TimeTravelService } from './time-travel.service.js';
   controllers: [ExecutionController],
   providers: [
     ExecutionRepository,
+    RunnerRepository,
     ProjectRunner,
     ExecutionService,
     TimeTravelRepository,
@@ -49,7 +50,7 @@ import { TimeTravelService } from './time-travel.service.js';
         ApprovalsService,
         AgentLoadRepository,
         UsageRepository,
-        ProjectsRepository,
+        RunnerRepository,
         BudgetsRepository,
         BUDGETS_OPTIONS,
         AgentBuildsService,
@@ -63,7 +64,7 @@ import { TimeTravelService } from './time-travel.service.js';
         approvals: ApprovalsService,
         loads: AgentLoadRepository,
         usage: UsageRepository,
-        projects: ProjectsRepository,
+        runs: RunnerRepository,
         budgets: BudgetsRepository,
         budgetOptions: BudgetsOptions,
         builds: AgentBuildsService,
@@ -115,9 +116,7 @@ import { TimeTravelService } from './time-travel.service.js';
           // Our saver: one round trip per put/putWrites/getTuple, forks keep their own values, and
           // within() lets time travel write its checkpoint in the transaction of its other changes.
           checkpointer: new PostgresCheckpointSaver(pool),
-          control: throttledStopCheck(
-            async (ctx) => (await projects.summary(ctx.workspaceId, ctx.projectId))?.status !== 'running',
-          ),
+          control: batchedStopCheck((projectIds) => runs.statuses(projectIds)),
         }),
     },
   ],

@@ -26,9 +26,9 @@ import type { AppConfig } from '../../config/env.js';
 import { APP_CONFIG, PG_POOL } from '../../database/tokens.js';
 import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
 import { BUDGETS_OPTIONS, type BudgetsOptions } from '../budgets/budgets.options.js';
-import { readText, type BlobStore } from './blob-store.js';
-import { createBlobStore } from './supabase-blob-store.js';
-import { CompletionApplier } from './completion-applier.js';
+import { readText, type BlobStore } from './blobs/blob-store.js';
+import { createBlobStore } from './blobs/supabase-blob-store.js';
+import { CompletionApplier } from './bookkeeping/completion-applier.js';
 import {
   COMPLETE_STEP,
   completionRow,
@@ -41,7 +41,7 @@ import {
   type StepRow,
   type StepStart,
 } from './execution.rows.js';
-import { RunStates } from './run-state.js';
+import { RunStates } from './runner/run-state.js';
 
 /** Results larger than this go to blob storage; the row keeps a preview and the reference. */
 export const INLINE_RESULT_MAX_BYTES = 256 * 1024;
@@ -193,7 +193,7 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
        on conflict (project_id, step_key) do nothing`,
       [ctx.workspaceId, ctx.projectId, JSON.stringify(rows)],
     );
-    this.runs.reload(ctx);
+    this.runs.update(ctx, (run) => RunStates.addSteps(run, rows));
   }
 
   async setStepStatus(

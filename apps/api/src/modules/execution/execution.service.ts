@@ -10,7 +10,7 @@ import { ProjectsRepository } from '../projects/projects.repository.js';
 import { ProjectsService } from '../projects/projects.service.js';
 import { ExecutionRepository } from './execution.repository.js';
 import { EXECUTION_ENGINE } from './execution.tokens.js';
-import { ProjectRunner } from './project-runner.js';
+import { ProjectRunner } from './runner/project-runner.js';
 
 const PAUSED: ProjectStatus[] = [
   'paused_for_approval',

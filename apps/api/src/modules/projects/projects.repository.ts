@@ -332,14 +332,6 @@ export class ProjectsRepository {
     return toSummary(created);
   }
 
-  /** Projects a crashed process may have left mid-run. */
-  async runningProjects(): Promise<Array<{ workspaceId: string; projectId: string }>> {
-    const { rows } = await this.pool.query<{ workspace_id: string; id: string }>(
-      `select workspace_id, id from projects where status = 'running'`,
-    );
-    return rows.map((r) => ({ workspaceId: r.workspace_id, projectId: r.id }));
-  }
-
   private async lock(db: PoolClient, workspaceId: string, projectId: string): Promise<ProjectRow> {
     const { rows } = await db.query<ProjectRow>(
       `select ${COLUMNS} from projects where workspace_id = $1 and id = $2 for update`,

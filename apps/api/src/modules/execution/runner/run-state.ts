@@ -1,8 +1,8 @@
 import type { StepStatus } from '@orchestrator/contracts';
 import type { LoadedRun, RunContext } from '@orchestrator/core';
 import type { Pool } from '@orchestrator/db';
-import { AppError } from '../../common/app-error.js';
-import { policyOf, type PolicyRow } from './execution.rows.js';
+import { AppError } from '../../../common/app-error.js';
+import { policyOf, type PolicyRow } from '../execution.rows.js';
 
 type RunPolicy = Pick<LoadedRun, 'autonomy' | 'defaultAutonomy'>;
 
@@ -89,7 +89,7 @@ export class RunStates {
     return this.open.get(ctx.projectId);
   }
 
-  /** After initSteps, or a write whose outcome is unknown (dropped with the node's work): read afresh. */
+  /** After a write whose outcome is unknown (dropped with the node's work): read afresh. */
   reload(ctx: RunContext): void {
     const run = this.open.get(ctx.projectId);
     if (run) run.state = this.read(ctx);
@@ -109,6 +109,29 @@ export class RunStates {
     // A failed read is reported by the first step that needs it; the run then fails as before.
     state.catch(() => undefined);
     return state;
+  }
+
+  /**
+   * The steps initSteps inserted: new ones are pending and not started; rows that were there
+   * already were in the run's first read and keep what it found.
+   */
+  static addSteps(
+    state: RunState,
+    steps: Array<{ step_key: string; name: string; position: number; assigned_agent: string | null }>,
+  ): void {
+    for (const s of steps) {
+      if (state.steps.has(s.step_key)) continue;
+      state.steps.set(s.step_key, {
+        name: s.name,
+        position: s.position,
+        status: 'pending',
+        agent: s.assigned_agent,
+        resultRef: null,
+        idempotencyKey: null,
+        preview: null,
+        started: false,
+      });
+    }
   }
 
   /** Keeps a completed inline result for the steps that depend on it, within the run's byte budget. */

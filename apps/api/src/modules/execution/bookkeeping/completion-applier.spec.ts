@@ -2,10 +2,10 @@ import type { ProjectStep } from '@orchestrator/contracts';
 import type { RunContext, StepResultInput } from '@orchestrator/core';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RealtimePublisher } from '../../realtime/realtime.publisher.js';
-import { openSpecDatabase, type SpecDatabase } from '../../testing/spec-database.js';
+import type { RealtimePublisher } from '../../../realtime/realtime.publisher.js';
+import { openSpecDatabase, type SpecDatabase } from '../../../testing/spec-database.js';
 import { CompletionApplier } from './completion-applier.js';
-import { completionRow } from './execution.rows.js';
+import { completionRow } from '../execution.rows.js';
 
 let spec: SpecDatabase;
 let pool: pg.Pool;

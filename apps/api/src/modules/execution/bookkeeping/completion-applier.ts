@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Pool } from '@orchestrator/db';
-import type { RealtimePublisher } from '../../realtime/realtime.publisher.js';
-import { APPLY_COMPLETIONS, completedRowFromJson, toStep } from './execution.rows.js';
+import type { RealtimePublisher } from '../../../realtime/realtime.publisher.js';
+import { APPLY_COMPLETIONS, completedRowFromJson, toStep } from '../execution.rows.js';
 
 /** How long completions saved with their checkpoints wait, to be applied together. */
 export const APPLY_DELAY_MS = 50;

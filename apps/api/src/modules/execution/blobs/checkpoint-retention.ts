@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { PostgresCheckpointSaver, type PruneResult } from '@orchestrator/checkpoint-postgres';
 import type { Pool } from '@orchestrator/db';
-import type { AppConfig } from '../../config/env.js';
-import { APP_CONFIG, PG_POOL } from '../../database/tokens.js';
+import type { AppConfig } from '../../../config/env.js';
+import { APP_CONFIG, PG_POOL } from '../../../database/tokens.js';
 
 /** Advisory lock key: with several API processes on one database, one sweeps at a time. */
 const LOCK = 'checkpoint-retention';

@@ -3,7 +3,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createClient } from '@supabase/supabase-js';
 import { resultChunks, type ResultText } from '@orchestrator/core';
 import WebSocket from 'ws';
-import type { AppConfig } from '../../config/env.js';
+import type { AppConfig } from '../../../config/env.js';
 import { assertSafeKey, blobKey, digest, LocalBlobStore, type BlobStore, type StoredBlob } from './blob-store.js';
 
 export interface SupabaseBlobOptions {
