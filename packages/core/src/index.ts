@@ -124,7 +124,7 @@ export {
   type ExecutionEngineDeps,
   type PendingInterrupt,
   type RunResult,
-} from './execution/engine.js';
+} from './graphs/execution/engine.js';
 export { flattenPlan, readySteps, type ExecStep, type StepState } from './execution/flatten.js';
 export { needsApproval } from './execution/policy.js';
 export {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MemorySaver } from '@langchain/langgraph';
 import type { Plan, PlanStep } from '@orchestrator/contracts';
-import { ExecutionEngine } from '../execution/engine.js';
+import { ExecutionEngine } from '../graphs/execution/engine.js';
 import type { ExecutionGuard } from '../execution/ports.js';
 import { ScriptedChatModel, type ScriptedTurn } from '../llm/scripted.js';
 import { recordingExecution } from './execution-ports.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MemorySaver } from '@langchain/langgraph';
 import type { Plan, PlanStep } from '@orchestrator/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ExecutionEngine } from '../../execution/engine.js';
+import { ExecutionEngine } from '../execution/engine.js';
 import { ScriptedChatModel } from '../../llm/scripted.js';
 import { AgentRegistry } from '../../registry/registry.js';
 import { recordingExecution } from '../../testing/execution-ports.js';

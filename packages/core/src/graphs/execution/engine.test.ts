@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Plan, PlanStep } from '@orchestrator/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ScriptedTurn } from '../llm/scripted.js';
-import { testEngine, testPlan as plan, testStep, type TestEngineOptions } from '../testing/engine-harness.js';
-import { loadShippedWorkforce, type Workforce } from '../testing/facade-harness.js';
+import type { ScriptedTurn } from '../../llm/scripted.js';
+import { testEngine, testPlan as plan, testStep, type TestEngineOptions } from '../../testing/engine-harness.js';
+import { loadShippedWorkforce, type Workforce } from '../../testing/facade-harness.js';
 
 let workforce: Workforce;
 beforeAll(async () => {

@@ -1,10 +1,10 @@
 import { Command, type BaseCheckpointSaver } from '@langchain/langgraph';
 import type { CheckpointInfo } from '@orchestrator/contracts';
-import type { ExecutionGraphDeps } from '../graphs/execution/deps.js';
-import { projectThreadId, RunHeld } from '../graphs/execution/deps.js';
-import { buildExecutionGraph, type ExecutionGraph } from '../graphs/execution/graph.js';
-import type { ExecutionStateType, StepRetry } from '../graphs/execution/state.js';
-import type { ExecutionInterrupt, ExecutionResume, RunContext } from './ports.js';
+import type { ExecutionGraphDeps } from './deps.js';
+import { projectThreadId, RunHeld } from './deps.js';
+import { buildExecutionGraph, type ExecutionGraph } from './graph.js';
+import type { ExecutionStateType, StepRetry } from './state.js';
+import type { ExecutionInterrupt, ExecutionResume, RunContext } from '../../execution/ports.js';
 
 export interface PendingInterrupt {
   id: string;
