@@ -1,14 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import type { Message, MessageDelta } from '@orchestrator/contracts';
 import { MAX_RECOVERIES } from '@orchestrator/core';
 import type { TestDatabase } from '@orchestrator/db/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, connectSocket, testDatabase } from './harness.js';
-
-const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/main.js');
+import { startServerProcess, stopProcess, type ServerProcess } from './server-process.js';
 
 let db: TestDatabase;
 let sql: pg.Client;
@@ -25,42 +22,18 @@ afterAll(async () => {
   await db?.drop();
 });
 
-/** The real server process, as `npm start` runs it; offline replies stream slowly enough to be cut off. */
-function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [MAIN], {
-    env: {
-      ...process.env,
-      DATABASE_URL: db.url,
-      PORT: '0',
-      LOG_LEVEL: 'warn',
-      LLM_PROVIDER: 'offline',
-      WEB_DIST_DIR: '/nonexistent',
-      AGENTS_WATCH: 'false',
-      OFFLINE_STREAM_DELAY_MS: '150',
-      CHAT_REPLY_LEASE_MS: '1500',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** The real server process; offline replies stream slowly enough to be cut off. */
+async function startServer(): Promise<ServerProcess> {
+  const server = await startServerProcess({
+    DATABASE_URL: db.url,
+    OFFLINE_STREAM_DELAY_MS: '150',
+    CHAT_REPLY_LEASE_MS: '1500',
   });
-  children.add(child);
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      const m = /open (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1]!.replace('localhost', '127.0.0.1') });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited (${code}):\n${out}`)));
-  });
+  children.add(server.child);
+  return server;
 }
 
-const kill = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+const kill = (child: ChildProcess) => stopProcess(child, 'SIGKILL');
 
 /** Sends over the socket (acked once stored) and resolves once its reply has started to stream. */
 async function sendAndWaitForStreaming(url: string, content: string): Promise<Message> {

@@ -1,67 +1,40 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Plan, PlanStep } from '@orchestrator/contracts';
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@orchestrator/db';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectSocket } from './harness.js';
+import {
+  approveProject,
+  completedSteps,
+  linearPlan,
+  projectAwaitingApproval,
+  projectStatus,
+} from './linear-project.js';
+import { startServerProcess, stopProcess, type ServerProcess as Server } from './server-process.js';
 
-const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/main.js');
 const STEPS = 40;
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
 });
 
-/** The real server process, as `npm start` runs it. */
-async function startServer(env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, [MAIN], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      LOG_LEVEL: 'warn',
-      LLM_PROVIDER: 'offline',
-      OFFLINE_STREAM_DELAY_MS: '0',
-      WEB_DIST_DIR: '/nonexistent',
-      AGENTS_WATCH: 'false',
-      STEP_BACKOFF_BASE_MS: '1',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  cleanups.push(() => stop(child));
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      const m = /open (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!.replace('localhost', '127.0.0.1'));
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited (${code}):\n${out}`)));
-  });
-  return { child, url, output: () => out };
+async function startServer(env: Record<string, string | undefined>): Promise<Server> {
+  const server = await startServerProcess(env);
+  cleanups.push(() => stopProcess(server.child));
+  return server;
 }
 
-const stop = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
+/** A project of STEPS linear steps, approved through the API so that it runs now. */
+async function approvedProject(sql: pg.Pool, server: Server): Promise<string> {
+  const { projectId } = await projectAwaitingApproval(sql, linearPlan('Outage handbook', STEPS));
+  await approveProject(server.url, projectId);
+  return projectId;
+}
 
 async function get(url: string): Promise<{ status: number; body: { error?: { code: string } } }> {
   const res = await fetch(url);
@@ -75,68 +48,6 @@ async function until<T>(what: string, probe: () => Promise<T>, done: (value: T) 
   }
   throw new Error(`timed out waiting for ${what}`);
 }
-
-function linearPlan(): Plan {
-  const steps: PlanStep[] = Array.from({ length: STEPS }, (_, i) => ({
-    id: `s${String(i).padStart(2, '0')}`,
-    name: `Draft section ${i}`,
-    description: `Write section ${i} of the handbook.`,
-    type: 'standard',
-    department: 'marketing',
-    dependsOn: i === 0 ? [] : [`s${String(i - 1).padStart(2, '0')}`],
-    assignedAgent: 'blog_post_writer',
-    assignedHuman: null,
-    collaboration: null,
-    capability: null,
-    riskLevel: 'low',
-    estimatedDuration: { value: 1, unit: 'hours' },
-  }));
-  return {
-    title: 'Outage handbook',
-    request: 'Write the handbook',
-    template: null,
-    department: 'marketing',
-    horizon: 'short_term',
-    steps,
-    criticalPath: { stepIds: [], totalMinutes: STEPS * 60, display: { value: 1, unit: 'weeks' } },
-    warnings: [],
-  };
-}
-
-/** A project of STEPS linear steps, approved through the API so that it runs now. */
-async function approvedProject(sql: pg.Pool, server: Server): Promise<string> {
-  const { rows } = await sql.query<{ id: string }>(`select id from workspaces where slug = 'default'`);
-  const workspaceId = rows[0]!.id;
-  const plan = linearPlan();
-  const created = await sql.query<{ id: string }>(
-    `insert into projects (workspace_id, title, status, plan_json, current_plan_version, department, autonomy_level) values ($1, $2, 'awaiting_plan_approval', $3, 1, 'marketing', 'autonomous') returning id`,
-    [workspaceId, plan.title, JSON.stringify(plan)],
-  );
-  const projectId = created.rows[0]!.id;
-  await sql.query(
-    `insert into plan_versions (workspace_id, project_id, version, plan_json, author_type, author) values ($1, $2, 1, $3, 'system', 'test')`,
-    [workspaceId, projectId, JSON.stringify(plan)],
-  );
-  const approve = await fetch(`${server.url}/api/projects/${projectId}/approve`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ version: 1 }),
-  });
-  expect(approve.status).toBe(200);
-  return projectId;
-}
-
-const completed = async (sql: pg.Pool, projectId: string) =>
-  Number(
-    (
-      await sql.query<{ n: string }>(
-        `select count(*) as n from project_steps where project_id = $1 and status = 'completed'`,
-        [projectId],
-      )
-    ).rows[0]!.n,
-  );
-const projectStatus = async (sql: pg.Pool, projectId: string) =>
-  (await sql.query<{ status: string }>('select status from projects where id = $1', [projectId])).rows[0]!.status;
 
 /** A pool for the test's own look-ups: it reconnects by itself once the database is back. */
 function testPool(url: string): pg.Pool {
@@ -185,7 +96,7 @@ async function expectRecovered(server: Server, sql: pg.Pool, projectId: string):
       (s) => s !== 'running',
     ),
   ).toBe('completed');
-  expect(await completed(sql, projectId)).toBe(STEPS);
+  expect(await completedSteps(sql, projectId)).toBe(STEPS);
   // Each step's side effect (its audited execution) happened exactly once; no failure was recorded.
   const audit = await sql.query<{ n: string }>(
     `select count(*) as n from audit_log where project_id = $1 and action = 'step.execute' group by step_key`,
@@ -232,12 +143,12 @@ describe('database outage', () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'orch-outage-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const pgPort = await freePort();
-    const server = await startServer({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) });
+    const server = await startServer({ DATABASE_URL: undefined, DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) });
     const sql = testPool(`postgres://postgres:postgres@127.0.0.1:${pgPort}/orchestrator`);
     const projectId = await approvedProject(sql, server);
     await until(
       'a few steps to complete',
-      () => completed(sql, projectId),
+      () => completedSteps(sql, projectId),
       (n) => n >= 3,
     );
 
@@ -270,7 +181,7 @@ describe('database outage', () => {
     const projectId = await approvedProject(sql, server);
     await until(
       'a few steps to complete',
-      () => completed(sql, projectId),
+      () => completedSteps(sql, projectId),
       (n) => n >= 3,
     );
 

@@ -1,9 +1,10 @@
-import type { Plan, PlanStep, ProjectStep } from '@orchestrator/contracts';
+import type { ProjectStep } from '@orchestrator/contracts';
 import type { TestDatabase } from '@orchestrator/db/testing';
 import pg from 'pg';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, connectSocket, startApp, testDatabase, type TestApp } from './harness.js';
+import { linearPlan, projectAwaitingApproval } from './linear-project.js';
 
 // Batched bookkeeping (issue #4): a step's completion is saved in the statement that saves the
 // step's checkpoint and applied (step row, audit entry, error resolution) right after;
@@ -44,47 +45,10 @@ afterAll(async () => {
   await db?.drop();
 });
 
-function linearPlan(): Plan {
-  const steps: PlanStep[] = Array.from({ length: STEPS }, (_, i) => ({
-    id: `s${i}`,
-    name: `Draft part ${i}`,
-    description: `Write part ${i} of the guide.`,
-    type: 'standard',
-    department: 'marketing',
-    dependsOn: i === 0 ? [] : [`s${i - 1}`],
-    assignedAgent: 'blog_post_writer',
-    assignedHuman: null,
-    collaboration: null,
-    capability: null,
-    riskLevel: 'low',
-    estimatedDuration: { value: 1, unit: 'hours' },
-  }));
-  return {
-    title: 'Bookkeeping guide',
-    request: 'Write the guide',
-    template: null,
-    department: 'marketing',
-    horizon: 'short_term',
-    steps,
-    criticalPath: { stepIds: [], totalMinutes: STEPS * 60, display: { value: STEPS, unit: 'hours' } },
-    warnings: [],
-  };
-}
-
 describe('step bookkeeping', () => {
   it("should save each completion in its checkpoint's statement and emit it once, after the commit", async () => {
-    const workspaceId = (await sql.query<{ id: string }>(`select id from workspaces where slug = 'default'`)).rows[0]!
-      .id;
-    const plan = linearPlan();
-    const { rows } = await sql.query<{ id: string }>(
-      `insert into projects (workspace_id, title, status, plan_json, current_plan_version, department, autonomy_level) values ($1, $2, 'awaiting_plan_approval', $3, 1, 'marketing', 'autonomous') returning id`,
-      [workspaceId, plan.title, JSON.stringify(plan)],
-    );
-    const projectId = rows[0]!.id;
-    await sql.query(
-      `insert into plan_versions (workspace_id, project_id, version, plan_json, author_type, author) values ($1, $2, 1, $3, 'system', 'test')`,
-      [workspaceId, projectId, JSON.stringify(plan)],
-    );
+    const plan = linearPlan('Bookkeeping guide', STEPS);
+    const { projectId } = await projectAwaitingApproval(sql, plan);
 
     // What another connection sees when each completion event arrives.
     const seenAtEvent: Array<Promise<{ key: string; status: string; audits: number }>> = [];
