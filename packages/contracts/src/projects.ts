@@ -17,6 +17,16 @@ export const PROJECT_STATUSES = [
 ] as const;
 export const ProjectStatusSchema = z.enum(PROJECT_STATUSES);
 export type ProjectStatus = z.infer<typeof ProjectStatusSchema>;
+/** Waiting: for an approval, a person's answer to a failure, a new or improved agent, or a person's resume. */
+export const PAUSED_STATUSES: readonly ProjectStatus[] = [
+  'paused_for_approval',
+  'paused_on_error',
+  'paused_for_agent_development',
+  'paused_for_agent_improvement',
+  'paused_by_user',
+];
+/** Ended for good: no transition leaves these. */
+export const FINAL_STATUSES: readonly ProjectStatus[] = ['completed', 'failed', 'aborted'];
 
 export const ProjectSummarySchema = z.object({
   id: UuidSchema,

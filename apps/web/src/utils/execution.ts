@@ -1,5 +1,7 @@
 import {
   departmentLabel,
+  FINAL_STATUSES,
+  PAUSED_STATUSES,
   type ErrorCategory,
   type ErrorSeverity,
   type ProjectError,
@@ -65,13 +67,7 @@ export const ERROR_CATEGORY_LABEL: Record<ErrorCategory, string> = {
 
 export const PROJECT_CONTROLS: readonly ProjectControl[] = ['pause', 'resume', 'cancel', 'abort'];
 
-const PAUSED_BY_ENGINE: ProjectStatus[] = [
-  'paused_for_approval',
-  'paused_on_error',
-  'paused_for_agent_development',
-  'paused_for_agent_improvement',
-];
-const FINAL: ProjectStatus[] = ['completed', 'failed', 'aborted'];
+const PAUSED_BY_ENGINE: readonly ProjectStatus[] = PAUSED_STATUSES.filter((s) => s !== 'paused_by_user');
 
 /**
  * Which controls the current status allows, following the core lifecycle
@@ -88,7 +84,7 @@ export function canControl(status: ProjectStatus, control: ProjectControl): bool
       return status === 'paused_by_user';
     case 'cancel':
     case 'abort':
-      return !FINAL.includes(status);
+      return !FINAL_STATUSES.includes(status);
   }
 }
 

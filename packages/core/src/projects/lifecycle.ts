@@ -1,13 +1,4 @@
-import type { ProjectStatus } from '@orchestrator/contracts';
-
-const PAUSED: ProjectStatus[] = [
-  'paused_for_approval',
-  'paused_on_error',
-  'paused_for_agent_development',
-  'paused_for_agent_improvement',
-  'paused_by_user',
-];
-const TERMINAL: ProjectStatus[] = ['completed', 'failed', 'aborted'];
+import { FINAL_STATUSES, PAUSED_STATUSES, type ProjectStatus } from '@orchestrator/contracts';
 
 /**
  * Legal project transitions (SPEC §3.1): planning → awaiting_plan_approval → running →
@@ -17,7 +8,7 @@ const TERMINAL: ProjectStatus[] = ['completed', 'failed', 'aborted'];
 const ALLOWED: Record<ProjectStatus, ProjectStatus[]> = {
   planning: ['awaiting_plan_approval', 'aborted'],
   awaiting_plan_approval: ['planning', 'running', 'aborted'],
-  running: [...PAUSED, 'completed', 'failed', 'aborted'],
+  running: [...PAUSED_STATUSES, 'completed', 'failed', 'aborted'],
   paused_for_approval: ['running', 'paused_by_user', 'failed', 'aborted'],
   paused_on_error: ['running', 'paused_by_user', 'failed', 'aborted'],
   paused_for_agent_development: ['running', 'paused_by_user', 'failed', 'aborted'],
@@ -28,7 +19,7 @@ const ALLOWED: Record<ProjectStatus, ProjectStatus[]> = {
   aborted: [],
 };
 
-export const isTerminal = (s: ProjectStatus): boolean => TERMINAL.includes(s);
+export const isTerminal = (s: ProjectStatus): boolean => FINAL_STATUSES.includes(s);
 
 export function canTransition(from: ProjectStatus, to: ProjectStatus): boolean {
   return ALLOWED[from].includes(to);

@@ -1,5 +1,11 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { Approval, ProjectDetail, ProjectStatus, RecoverStepBody } from '@orchestrator/contracts';
+import {
+  PAUSED_STATUSES,
+  type Approval,
+  type ProjectDetail,
+  type ProjectStatus,
+  type RecoverStepBody,
+} from '@orchestrator/contracts';
 import type { ExecutionEngine, RunContext } from '@orchestrator/core';
 import { AppError } from '../../common/app-error.js';
 import type { RequestContext } from '../../common/request-context.js';
@@ -11,14 +17,6 @@ import { ProjectsService } from '../projects/projects.service.js';
 import { ExecutionRepository } from './execution.repository.js';
 import { EXECUTION_ENGINE } from './execution.tokens.js';
 import { ProjectRunner } from './runner/project-runner.js';
-
-const PAUSED: ProjectStatus[] = [
-  'paused_for_approval',
-  'paused_on_error',
-  'paused_for_agent_development',
-  'paused_for_agent_improvement',
-  'paused_by_user',
-];
 
 /** Project control (pause, resume, cancel, abort, recover) around the engine; time travel is TimeTravelService. */
 @Injectable()
@@ -80,7 +78,7 @@ export class ExecutionService implements OnModuleInit {
     const ctx = { workspaceId: req.workspaceId, projectId };
     await this.move(ctx, 'paused_by_user', reason ?? 'Paused by a person', { type: 'user', id: req.userId }, [
       'running',
-      ...PAUSED.filter((p) => p !== 'paused_by_user'),
+      ...PAUSED_STATUSES.filter((p) => p !== 'paused_by_user'),
     ]);
     this.engine.pause(ctx);
     return this.projectsService.detail(req, projectId);

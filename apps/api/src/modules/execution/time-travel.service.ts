@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CheckpointInfo, ProjectDetail, ProjectStatus } from '@orchestrator/contracts';
+import { PAUSED_STATUSES, type CheckpointInfo, type ProjectDetail } from '@orchestrator/contracts';
 import type { ExecutionEngine, RestoredCheckpoint } from '@orchestrator/core';
 import { withTransaction, type Pool, type PoolClient } from '@orchestrator/db';
 import { AppError } from '../../common/app-error.js';
@@ -13,13 +13,6 @@ import { ExecutionRepository } from './execution.repository.js';
 import { EXECUTION_ENGINE } from './execution.tokens.js';
 import { TimeTravelRepository } from './time-travel.repository.js';
 
-const PAUSED: ProjectStatus[] = [
-  'paused_for_approval',
-  'paused_on_error',
-  'paused_for_agent_development',
-  'paused_for_agent_improvement',
-  'paused_by_user',
-];
 const TITLE_MAX = 200;
 const FORK_SUFFIX = ' (fork)';
 
@@ -58,7 +51,7 @@ export class TimeTravelService {
     const ctx = { workspaceId: req.workspaceId, projectId };
     const summary = await withTransaction(this.pool, async (tx) => {
       const project = await this.projects.lockIn(tx, req.workspaceId, projectId);
-      if (!PAUSED.includes(project.status))
+      if (!PAUSED_STATUSES.includes(project.status))
         throw new AppError(
           'project/invalid_transition',
           `Pause "${project.title}" before rolling it back (it is ${project.status.replace(/_/g, ' ')}).`,
