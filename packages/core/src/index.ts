@@ -202,24 +202,6 @@ export type {
   RatingEvidence,
   RejectionEvidence,
 } from './workforce/improvement/index.js';
-export {
-  AgentImprovementRunner,
-  buildAgentImprovementGraph,
-  improvementThreadId,
-} from './graphs/agent-improvement/index.js';
-export type {
-  AgentImprovementGraphDeps,
-  ApplyChange,
-  ApplyOutcome,
-  ImprovementAgents,
-  ImprovementBackup,
-  ImprovementDecision,
-  ImprovementEnd,
-  ImprovementInterrupt,
-  ImprovementRequest,
-  ImprovementRunContext,
-  ImprovementRunResult,
-  ImprovementStore,
-} from './graphs/agent-improvement/index.js';
+export * from './graphs/agent-improvement/index.js';
 export { fitMessage } from './messages/limits.js';
 export { redactSecrets, redactedMessage, registerSecrets } from './security/redact.js';
