@@ -206,6 +206,8 @@ describe('journey 2: travel back to a checkpoint', () => {
     await expect.poll(() => page.getByTestId('project-progress').getAttribute('data-done')).toBe('1');
     await expect.poll(() => page.getByTestId('checkpoint-item').count()).toBe(history.checkpoints.length + 1);
     expect(await page.getByTestId('checkpoint-error').count()).toBe(0);
+    // The confirmation has faded out before the picture is taken.
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
     await screenshots(page, 'project-rolled-back', page.getByTestId('project-checkpoints'));
 
     // A fork is a new project from the same checkpoint; this one stays as it is.
