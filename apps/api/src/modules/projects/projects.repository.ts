@@ -13,6 +13,7 @@ import { withTransaction, type Pool, type PoolClient } from '@orchestrator/db';
 import { AppError } from '../../common/app-error.js';
 import { decodeCursor, encodeCursor, isUuid } from '../../common/cursor.js';
 import { PG_POOL } from '../../database/tokens.js';
+import { AuditRepository } from '../audit/audit.repository.js';
 
 interface ProjectRow {
   id: string;
@@ -49,7 +50,10 @@ const durationMinutes = (plan: Plan) => Math.round(plan.criticalPath.totalMinute
 
 @Injectable()
 export class ProjectsRepository {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly audit: AuditRepository,
+  ) {}
 
   /** Project, plan version 1 and the creation transition, in one transaction. */
   async createWithPlan(input: NewProjectPlan): Promise<CurrentPlan> {
@@ -228,11 +232,21 @@ export class ProjectsRepository {
           where workspace_id = $1 and id = $2 returning ${COLUMNS}`,
         [workspaceId, projectId, version, userId],
       );
-      await db.query(
-        `insert into audit_log (workspace_id, actor_type, actor, action, target_type, target_id, project_id, risk_level, mode, result, details)
-         values ($1, 'user', $2, 'plan.approve', 'project', $3::text, $3::uuid, 'medium', 'manual', 'success', $4)`,
-        [workspaceId, userId, projectId, JSON.stringify({ version })],
-      );
+      await this.audit.append(db, [
+        {
+          workspaceId,
+          actorType: 'user',
+          actor: userId,
+          action: 'plan.approve',
+          targetType: 'project',
+          targetId: projectId,
+          projectId,
+          riskLevel: 'medium',
+          mode: 'manual',
+          result: 'success',
+          details: { version },
+        },
+      ]);
       return toSummary(rows[0]!);
     });
   }
