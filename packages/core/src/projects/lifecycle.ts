@@ -10,7 +10,7 @@ const PAUSED: ProjectStatus[] = [
 const TERMINAL: ProjectStatus[] = ['completed', 'failed', 'aborted'];
 
 /**
- * Legal project transitions (SPEC §3.1): planning → awaiting_plan_approval → running →
+ * Legal project transitions: planning → awaiting_plan_approval → running →
  * (paused_* ↔ running) → completed | failed | aborted. Anything else is refused with the
  * current state; terminal states are final.
  */
