@@ -1,30 +1,24 @@
-import { cp, mkdtemp, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser.js';
 import { assistantMessage, send } from './helpers.js';
 import { startSystem, type RunningSystem } from './system.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
 let system: RunningSystem;
 let browser: Browser;
 let agentsDir: string;
 
 beforeAll(async () => {
-  // The build deploys a new agent into agents/: work on a copy so the repository's agents stay untouched.
-  agentsDir = await mkdtemp(path.join(os.tmpdir(), 'orch-e2e-germany-'));
-  await cp(path.join(ROOT, 'agents'), agentsDir, { recursive: true });
-  system = await startSystem({ OFFLINE_STREAM_DELAY_MS: '0', STEP_BACKOFF_BASE_MS: '1', AGENTS_DIR: agentsDir });
+  // The build deploys a new agent into the agents folder: the system runs on a copy (system.agentsDir).
+  system = await startSystem({ OFFLINE_STREAM_DELAY_MS: '0', STEP_BACKOFF_BASE_MS: '1' });
+  agentsDir = system.agentsDir;
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
   await system?.stop();
-  if (agentsDir) await rm(agentsDir, { recursive: true, force: true });
 });
 
 /** The test reads state over the API; every decision goes through the UI. */
