@@ -1,7 +1,5 @@
-import { cp, mkdtemp, readFile, stat } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   AgentBuildSchema,
   type AgentBuild,
@@ -15,9 +13,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentBuildsService } from '../src/modules/agent-builds/agent-builds.service.js';
 import { AgentRegistryService } from '../src/modules/agents/agent-registry.service.js';
-import { api, startApp, testDatabase, type TestApp } from './harness.js';
-
-const SHIPPED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../agents');
+import { api, copyOfAgents, startApp, testDatabase, type TestApp } from './harness.js';
 
 let db: TestDatabase;
 let app: TestApp;
@@ -28,8 +24,7 @@ let pool: pg.Pool;
 beforeAll(async () => {
   db = await testDatabase();
   // Builds write files: always into a copy, never the repository's agents/.
-  agentsDir = path.join(await mkdtemp(path.join(os.tmpdir(), 'orch-build-')), 'agents');
-  await cp(SHIPPED, agentsDir, { recursive: true });
+  agentsDir = await copyOfAgents();
   app = await startApp(db.url, { AGENTS_DIR: agentsDir, AGENTS_WATCH: 'false', STEP_BACKOFF_BASE_MS: '1' });
   builds = app.app.get(AgentBuildsService);
   pool = new pg.Pool({ connectionString: db.url, max: 2 });

@@ -1,7 +1,5 @@
-import { cp, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   AgentImprovementSchema,
   RetireAgentResultSchema,
@@ -16,9 +14,7 @@ import { AgentImprovementsService } from '../src/modules/agent-improvements/agen
 import { ImprovementTriggersService } from '../src/modules/agent-improvements/improvement-triggers.service.js';
 import { ApprovalsRepository } from '../src/modules/approvals/approvals.repository.js';
 import { ApprovalsService } from '../src/modules/approvals/approvals.service.js';
-import { api, connectSocket, startApp, testDatabase, type TestApp } from './harness.js';
-
-const SHIPPED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../agents');
+import { api, connectSocket, copyOfAgents, startApp, testDatabase, type TestApp } from './harness.js';
 
 let db: TestDatabase;
 let app: TestApp;
@@ -59,8 +55,7 @@ async function addGhostWriter(): Promise<void> {
 beforeAll(async () => {
   db = await testDatabase();
   // Improvements write files: always into a copy, never the repository's agents/.
-  agentsDir = path.join(await mkdtemp(path.join(os.tmpdir(), 'orch-improve-')), 'agents');
-  await cp(SHIPPED, agentsDir, { recursive: true });
+  agentsDir = await copyOfAgents();
   await addGhostWriter();
   app = await startApp(db.url, { AGENTS_DIR: agentsDir });
   pool = new pg.Pool({ connectionString: db.url, max: 2 });

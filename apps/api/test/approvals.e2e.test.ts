@@ -359,6 +359,17 @@ describe('stopping a project', () => {
         [open.id, 'cancelled', 'The project was stopped.'],
       ]);
       expect(heard).toEqual([]);
+      const audit = await pool.query(
+        `select actor, project_id, details from audit_log where target_id = $1 and action = 'approval.cancel'`,
+        [open.id],
+      );
+      expect(audit.rows).toEqual([
+        {
+          actor: 'approvals',
+          project_id: projectId,
+          details: { action: open.action, reason: 'The project was stopped.' },
+        },
+      ]);
       const late = await decide(open.id, { decision: 'approve' });
       expect(late.status).toBe(409);
       expect(late.body.error.message).toMatch(/already cancelled/);
@@ -436,10 +447,20 @@ describe('expiry and escalation', () => {
       expect(second).toMatchObject({ escalationLevel: 2, escalatedTo: up[2] });
       expect(heard).not.toContain(created.id);
       const audit = await pool.query(
-        `select count(*)::int as n from audit_log where target_id = $1 and action = 'approval.escalate'`,
+        `select actor_type, actor, mode, result, department, details from audit_log
+          where target_id = $1 and action = 'approval.escalate' order by (details->>'escalationLevel')::int`,
         [created.id],
       );
-      expect(audit.rows[0].n).toBe(2);
+      expect(audit.rows).toEqual(
+        [up[1], up[2]].map((escalatedTo, i) => ({
+          actor_type: 'system',
+          actor: 'approvals.sweeper',
+          mode: 'automatic',
+          result: 'success',
+          department: 'finance',
+          details: { escalatedTo, escalationLevel: i + 1, afterMinutes: 60 },
+        })),
+      );
       // Still decidable by whoever is now responsible.
       expect((await decide(created.id, { decision: 'approve' })).status).toBe(200);
     } finally {

@@ -10,11 +10,7 @@
  * FUZZ_SEED=<printed seed> replays a run.
  */
 import { randomUUID } from 'node:crypto';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as contracts from '@orchestrator/contracts';
 import type { ErrorBody, Message } from '@orchestrator/contracts';
 import type { TestDatabase } from '@orchestrator/db/testing';
@@ -36,7 +32,6 @@ import {
 } from './fuzz/values.js';
 import { findLeak } from './fuzz/leaks.js';
 
-const SHIPPED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../agents');
 const RUNS = Number(process.env.FUZZ_RUNS ?? 6);
 const TIME_MS = Number(process.env.FUZZ_TIME_MS ?? 20_000);
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
@@ -46,14 +41,11 @@ let app: TestApp;
 let client: pg.Client;
 let pools: FuzzPools;
 let countSql: string;
-let agentsDir: string;
 
 beforeAll(async () => {
   db = await testDatabase();
-  // The fuzz saves, restores and retires agents: always in a copy, never the repository's agents/.
-  agentsDir = path.join(await mkdtemp(path.join(os.tmpdir(), 'orch-fuzz-')), 'agents');
-  await cp(SHIPPED, agentsDir, { recursive: true });
-  app = await startApp(db.url, { AGENTS_DIR: agentsDir, STEP_BACKOFF_BASE_MS: '1' });
+  // The fuzz saves, restores and retires agents: startApp runs it on a copy of agents/.
+  app = await startApp(db.url, { STEP_BACKOFF_BASE_MS: '1' });
   client = new pg.Client({ connectionString: db.url });
   await client.connect();
   const { rows } = await client.query<{ t: string }>(
@@ -68,7 +60,6 @@ afterAll(async () => {
   await client?.end();
   await app?.close();
   await db?.drop();
-  if (agentsDir) await rm(path.dirname(agentsDir), { recursive: true, force: true });
 });
 
 /** Real rows for the values to point at, so requests reach services and SQL, not only the pipes. */

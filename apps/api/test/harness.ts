@@ -1,3 +1,6 @@
+import { cp, mkdtemp } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { INestApplication } from '@nestjs/common';
 import type { LlmProvider } from '@orchestrator/core';
 import { createTestDatabase, type TestDatabase } from '@orchestrator/db/testing';
@@ -19,7 +22,24 @@ export function testDatabase(): Promise<TestDatabase> {
   return createTestDatabase(adminUrl, template);
 }
 
-/** Boots the real app (Nest + Postgres + registry) on a random port. */
+/** The repository's agents/: tests read it, never write it. */
+export const SHIPPED_AGENTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../agents');
+
+/**
+ * A fresh copy of agents/ (a folder named `agents` in the run's temporary folder, removed after the
+ * run). Saving, restoring, retiring, deploying a built agent and applying an improvement all write
+ * the agents folder, so apps run on a copy and the repository's agents/ stays as it is.
+ */
+export async function copyOfAgents(): Promise<string> {
+  const dir = path.join(await mkdtemp(path.join(inject('agentsRoot'), 'file-')), 'agents');
+  await cp(SHIPPED_AGENTS, dir, { recursive: true });
+  return dir;
+}
+
+/** The copy this test file's apps run on when they name no AGENTS_DIR (one, so a restarted app finds its files). */
+let fileCopy: Promise<string> | undefined;
+
+/** Boots the real app (Nest + Postgres + registry) on a random port, on a copy of agents/ unless `AGENTS_DIR` is given. */
 export async function startApp(
   databaseUrl: string,
   env: Record<string, string> = {},
@@ -35,6 +55,7 @@ export async function startApp(
     // Hot reload of agents/ only where a test is about it.
     AGENTS_WATCH: 'false',
     ...env,
+    AGENTS_DIR: env.AGENTS_DIR ?? (await (fileCopy ??= copyOfAgents())),
   });
   const app = await createApp({ config, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), llm });
   await app.listen(0, '127.0.0.1');

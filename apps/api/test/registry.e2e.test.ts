@@ -1,16 +1,12 @@
-import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AgentDetail, AgentSummary, AgentVersionPage, RegistryReloaded } from '@orchestrator/contracts';
 import type { TestDatabase } from '@orchestrator/db/testing';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentRegistryService } from '../src/modules/agents/agent-registry.service.js';
 import { WATCH_DEBOUNCE_MS } from '../src/modules/agents/agent-watcher.service.js';
-import { api, connectSocket, startApp, testDatabase, type TestApp } from './harness.js';
-
-const SHIPPED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../agents');
+import { api, connectSocket, copyOfAgents, startApp, testDatabase, type TestApp } from './harness.js';
 
 let db: TestDatabase;
 let app: TestApp;
@@ -20,8 +16,7 @@ const reloads: RegistryReloaded[] = [];
 
 beforeAll(async () => {
   db = await testDatabase();
-  agentsDir = path.join(await mkdtemp(path.join(os.tmpdir(), 'orch-agents-')), 'agents');
-  await cp(SHIPPED, agentsDir, { recursive: true });
+  agentsDir = await copyOfAgents();
   await writeFile(
     path.join(agentsDir, 'finance/budget_planner/agent.yaml'),
     'name: budget_planner\ntitle: Budget Planner\ntype: [oops\n',

@@ -1,8 +1,4 @@
-import { cp, mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import type { Message, ProjectDetail } from '@orchestrator/contracts';
 import { ScriptedChatModel } from '@orchestrator/core';
 import type { TestDatabase } from '@orchestrator/db/testing';
@@ -11,9 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config/env.js';
 import { createLogger } from '../src/logger.js';
-import { api, testDatabase } from './harness.js';
+import { api, copyOfAgents, testDatabase } from './harness.js';
 
-const SHIPPED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../agents');
 /** Key-shaped: found by its shape. */
 const ECHOED_KEY = 'sk-proj-e2eLeakTest1234567890abcdefXYZ';
 /** Not key-shaped: found because it is the configured OPENAI_API_KEY. */
@@ -35,8 +30,7 @@ const logLines: string[] = [];
 beforeAll(async () => {
   db = await testDatabase();
   // The build deploys nothing here, but works on a copy of agents/ all the same.
-  const agentsDir = path.join(await mkdtemp(path.join(os.tmpdir(), 'orch-secrets-')), 'agents');
-  await cp(SHIPPED, agentsDir, { recursive: true });
+  const agentsDir = await copyOfAgents();
   const config = loadConfig({
     DATABASE_URL: db.url,
     PORT: '0',

@@ -1,7 +1,5 @@
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type {
   AgentDefinition,
   AgentDetail,
@@ -24,9 +22,7 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentLoadRepository } from '../src/modules/agents/agent-load.repository.js';
 import { AgentWorkspaceService } from '../src/modules/agents/agent-workspace.service.js';
-import { api, connectSocket, startApp, testDatabase, type TestApp } from './harness.js';
-
-const SHIPPED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../agents');
+import { api, connectSocket, copyOfAgents, SHIPPED_AGENTS, startApp, testDatabase, type TestApp } from './harness.js';
 
 let db: TestDatabase;
 let app: TestApp;
@@ -37,8 +33,7 @@ let socket: Socket;
 beforeAll(async () => {
   db = await testDatabase();
   // Saves write files: always into a copy, never the repository's agents/.
-  agentsDir = path.join(await mkdtemp(path.join(os.tmpdir(), 'orch-workforce-')), 'agents');
-  await cp(SHIPPED, agentsDir, { recursive: true });
+  agentsDir = await copyOfAgents();
   app = await startApp(db.url, { AGENTS_DIR: agentsDir });
   pool = new pg.Pool({ connectionString: db.url, max: 2 });
   socket = await connectSocket(app.baseUrl);
@@ -117,7 +112,7 @@ describe('saving Context.md', () => {
     expect(await fileOf('engineering/technical_writer', 'Context.md')).toBe(text);
     // The yaml was not rewritten by a Context.md save.
     expect(await fileOf('engineering/technical_writer', 'agent.yaml')).toBe(
-      await readFile(path.join(SHIPPED, 'engineering/technical_writer/agent.yaml'), 'utf8'),
+      await readFile(path.join(SHIPPED_AGENTS, 'engineering/technical_writer/agent.yaml'), 'utf8'),
     );
     const page = AgentVersionPageSchema.parse(
       (await api(app.baseUrl, 'GET', '/api/agents/technical_writer/versions?limit=1')).body,

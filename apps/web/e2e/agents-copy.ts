@@ -1,15 +1,19 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { existsSync } from 'node:fs';
+import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/** Saves write agents/ on disk: journeys that save work on a copy, so the repository stays untouched. */
-export async function copyOfAgents(): Promise<{ dir: string; remove: () => Promise<void> }> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'orch-e2e-agents-'));
+/**
+ * Copies the repository's agents/ to `dir` unless a copy is already there (a restart on the same
+ * data folder keeps what the first run wrote). Approving an improvement, deploying a built agent,
+ * saving, restoring or retiring in the Workforce all write the agents folder: journeys run on a
+ * copy so the repository's agents/ stays untouched.
+ */
+export async function copyOfAgents(dir: string): Promise<void> {
+  if (existsSync(dir)) return;
   await cp(path.join(ROOT, 'agents'), dir, { recursive: true });
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
 /** Diff lines end with their newline (so a copied diff keeps its lines). */

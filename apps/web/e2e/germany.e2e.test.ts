@@ -1,62 +1,29 @@
-import { cp, mkdtemp, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser.js';
-import { assistantMessage, send } from './helpers.js';
+import { assistantMessage, confirm, confirmIfAsked, projectStatus, send, settled } from './helpers.js';
 import { startSystem, type RunningSystem } from './system.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 let system: RunningSystem;
 let browser: Browser;
 let agentsDir: string;
 
 beforeAll(async () => {
-  // The build deploys a new agent into agents/: work on a copy so the repository's agents stay untouched.
-  agentsDir = await mkdtemp(path.join(os.tmpdir(), 'orch-e2e-germany-'));
-  await cp(path.join(ROOT, 'agents'), agentsDir, { recursive: true });
-  system = await startSystem({ OFFLINE_STREAM_DELAY_MS: '0', STEP_BACKOFF_BASE_MS: '1', AGENTS_DIR: agentsDir });
+  // The build deploys a new agent into the agents folder: the system runs on a copy (system.agentsDir).
+  system = await startSystem({ OFFLINE_STREAM_DELAY_MS: '0', STEP_BACKOFF_BASE_MS: '1' });
+  agentsDir = system.agentsDir;
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
   await system?.stop();
-  if (agentsDir) await rm(agentsDir, { recursive: true, force: true });
 });
 
 /** The test reads state over the API; every decision goes through the UI. */
 async function get<T>(url: string): Promise<T> {
   return (await (await fetch(`${system.url}${url}`)).json()) as T;
-}
-const projectStatus = async (id: string) => (await get<{ status: string }>(`/api/projects/${id}`)).status;
-
-async function settled(id: string, timeoutMs = 30_000): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await projectStatus(id);
-    if (status !== 'running') return status;
-    if (Date.now() > until) throw new Error(`project ${id} still running after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function confirm(page: Page, notes?: string): Promise<void> {
-  if (notes) await page.getByTestId('confirm-notes').fill(notes, { timeout: 10_000 });
-  await page.getByTestId('confirm-accept').click({ timeout: 10_000 });
-}
-
-async function confirmIfAsked(page: Page): Promise<void> {
-  const accept = page.getByTestId('confirm-accept');
-  if (
-    await accept.waitFor({ state: 'visible', timeout: 1_500 }).then(
-      () => true,
-      () => false,
-    )
-  )
-    await accept.click();
 }
 
 /** Decides one step approval from its row in the Approvals view and waits until it leaves the queue. */
@@ -90,7 +57,7 @@ describe('the Germany launch: a plan that needs a new agent', () => {
     let rejected: string | null = null;
     let builtFromChat = false;
     for (let round = 0; round < 60; round++) {
-      const status = await settled(id);
+      const status = await settled(system.url, id);
       seen.add(status);
       if (status === 'completed') break;
       const pending = (
@@ -110,7 +77,7 @@ describe('the Germany launch: a plan that needs a new agent', () => {
       } else if (status === 'paused_for_approval' && steps.length === 0) {
         // Its approvals were just decided and the runner is about to go on. Approving the build
         // now could deploy the agent before the project ever needs to wait for it.
-        await expect.poll(() => projectStatus(id), { timeout: 20_000 }).not.toBe('paused_for_approval');
+        await expect.poll(() => projectStatus(system.url, id), { timeout: 20_000 }).not.toBe('paused_for_approval');
       } else if (status === 'paused_for_agent_development') {
         // The build reports in the chat that planned the project: approve the deployment on its card.
         const build = chat.locator('[data-testid="agent-build-card"][data-status="awaiting_approval"]').first();
@@ -122,7 +89,9 @@ describe('the Germany launch: a plan that needs a new agent', () => {
           .first()
           .waitFor({ timeout: 30_000 });
         builtFromChat = true;
-        await expect.poll(() => projectStatus(id), { timeout: 20_000 }).not.toBe('paused_for_agent_development');
+        await expect
+          .poll(() => projectStatus(system.url, id), { timeout: 20_000 })
+          .not.toBe('paused_for_agent_development');
       } else if (status === 'paused_on_error') {
         // The rejection comes back as a failure with its reason; the person skips that step.
         await admin.goto(`${system.url}/projects/${id}`);
@@ -133,12 +102,12 @@ describe('the Germany launch: a plan that needs a new agent', () => {
         await skip.waitFor({ timeout: 10_000 });
         await skip.click();
         await confirmIfAsked(admin);
-        await expect.poll(() => projectStatus(id), { timeout: 10_000 }).not.toBe('paused_on_error');
+        await expect.poll(() => projectStatus(system.url, id), { timeout: 10_000 }).not.toBe('paused_on_error');
       } else {
         throw new Error(`unexpected project status ${status}`);
       }
     }
-    expect(await projectStatus(id)).toBe('completed');
+    expect(await projectStatus(system.url, id)).toBe('completed');
     expect(builtFromChat).toBe(true);
     expect(rejected).not.toBeNull();
     expect(seen.has('paused_for_agent_development')).toBe(true);

@@ -16,3 +16,36 @@ export async function assistantMessage(page: Page, count: number): Promise<Locat
   await expect.poll(() => messages.count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(count);
   return messages.nth(count - 1);
 }
+
+/** A project's status as the API reports it (journeys read state over the API; every decision goes through the UI). */
+export async function projectStatus(baseUrl: string, id: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/projects/${id}`);
+  return ((await res.json()) as { status: string }).status;
+}
+
+/** The first status other than `running` (the run happens in a background job). */
+export async function settled(baseUrl: string, id: string, timeoutMs = 30_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await projectStatus(baseUrl, id);
+    if (status !== 'running') return status;
+    if (Date.now() > until) throw new Error(`project ${id} still running after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Decisions go through the confirmation dialog: wait for it, add the notes if any, then confirm. */
+export async function confirm(page: Page, notes?: string): Promise<void> {
+  if (notes) await page.getByTestId('confirm-notes').fill(notes, { timeout: 10_000 });
+  await page.getByTestId('confirm-accept').click({ timeout: 10_000 });
+}
+
+/** Some actions (skip) run without a dialog; confirm only if one opens. */
+export async function confirmIfAsked(page: Page): Promise<void> {
+  const accept = page.getByTestId('confirm-accept');
+  const asked = await accept.waitFor({ state: 'visible', timeout: 1_500 }).then(
+    () => true,
+    () => false,
+  );
+  if (asked) await accept.click();
+}

@@ -4,12 +4,15 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { copyOfAgents } from './agents-copy.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export interface RunningSystem {
   url: string;
   dataDir: string;
+  /** The agents folder it runs on: `AGENTS_DIR` when given, else a copy of agents/ in the data folder. */
+  agentsDir: string;
   stop: () => Promise<void>;
   /** SIGKILL, as a crash would: nothing is shut down, the data folder stays. */
   kill: () => Promise<void>;
@@ -28,10 +31,13 @@ async function freePort(): Promise<number> {
 
 /**
  * Starts the built system exactly as `npm start` runs it (API + built web app + embedded
- * Postgres + offline model) in a throwaway data folder, and waits for its "ready" line.
+ * Postgres + offline model) in a throwaway data folder, and waits for its "ready" line. It runs on
+ * a copy of agents/ unless `env.AGENTS_DIR` names a folder: never on the repository's own.
  */
 export async function startSystem(env: Record<string, string> = {}, dataDir?: string): Promise<RunningSystem> {
   const dir = dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'orch-e2e-')));
+  const agentsDir = env.AGENTS_DIR ?? path.join(dir, 'agents');
+  if (!env.AGENTS_DIR) await copyOfAgents(agentsDir);
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'apps/api/dist/main.js')], {
     cwd: ROOT,
@@ -43,6 +49,7 @@ export async function startSystem(env: Record<string, string> = {}, dataDir?: st
       DATA_DIR: dir,
       LOG_LEVEL: 'warn',
       ...env,
+      AGENTS_DIR: agentsDir,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -67,6 +74,7 @@ export async function startSystem(env: Record<string, string> = {}, dataDir?: st
   return {
     url,
     dataDir: dir,
+    agentsDir,
     kill: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyOfAgents, trimmedLines } from './agents-copy.js';
+import { trimmedLines } from './agents-copy.js';
 import { launchBrowser } from './browser.js';
 import { startSystem, type RunningSystem } from './system.js';
 
@@ -13,17 +13,16 @@ const MINE = 'Mine: every post needs a concrete example.';
 let system: RunningSystem;
 let browser: Browser;
 let agentsDir: string;
-let removeAgents: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  ({ dir: agentsDir, remove: removeAgents } = await copyOfAgents());
-  system = await startSystem({ OFFLINE_STREAM_DELAY_MS: '0', AGENTS_DIR: agentsDir });
+  // Saves write the agents folder: the system runs on a copy of agents/ (system.agentsDir).
+  system = await startSystem({ OFFLINE_STREAM_DELAY_MS: '0' });
+  agentsDir = system.agentsDir;
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
   await system?.stop();
-  await removeAgents?.();
 });
 
 async function openEditor(page: Page): Promise<void> {

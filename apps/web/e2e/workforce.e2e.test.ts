@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyOfAgents, trimmedLines } from './agents-copy.js';
+import { trimmedLines } from './agents-copy.js';
 import { launchBrowser } from './browser.js';
 import { assistantMessage, send } from './helpers.js';
 import { startSystem, type RunningSystem } from './system.js';
@@ -13,17 +13,16 @@ const ADDED = 'Always close with a one line summary for busy readers.';
 let system: RunningSystem;
 let browser: Browser;
 let agentsDir: string;
-let removeAgents: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  ({ dir: agentsDir, remove: removeAgents } = await copyOfAgents());
-  system = await startSystem({ OFFLINE_STREAM_DELAY_MS: '0', AGENTS_DIR: agentsDir });
+  // Saves write the agents folder: the system runs on a copy of agents/ (system.agentsDir).
+  system = await startSystem({ OFFLINE_STREAM_DELAY_MS: '0' });
+  agentsDir = system.agentsDir;
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
   await system?.stop();
-  await removeAgents?.();
 });
 
 /** Types at the end of the Context.md editor (CodeMirror), as a person would. */

@@ -118,7 +118,7 @@ export type AuditListQuery = z.infer<typeof AuditListQuerySchema>;
 export const AuditPageSchema = z.object({ entries: z.array(AuditEntrySchema), nextCursor: z.string().nullable() });
 export type AuditPage = z.infer<typeof AuditPageSchema>;
 
-// The personal "needs my action" inbox (SPEC §3.6): approvals and steps assigned to a person.
+// The personal "needs my action" inbox: approvals and steps assigned to a person.
 
 /** A plan step assigned to a person, waiting for them (approval, guidance, review, strategy). */
 export const InboxHumanStepSchema = z.object({

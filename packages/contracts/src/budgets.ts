@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { IsoDateSchema, UuidSchema } from './common.js';
 
-// Budgets, usage roll-ups and circuit breakers (SPEC §3.6b).
+// Budgets, usage roll-ups and circuit breakers (docs/operations.md#budgets).
 
 export const BUDGET_SCOPES = ['agent', 'project', 'department'] as const;
 export const BudgetScopeSchema = z.enum(BUDGET_SCOPES);

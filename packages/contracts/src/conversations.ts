@@ -11,7 +11,7 @@ export const MessageMetadataSchema = z
   .object({
     /** What the orchestrator understood the message to be. */
     intent: z.string().optional(),
-    /** True when the reply was produced by the built-in offline model, not an LLM (SPEC §2). */
+    /** True when the reply was produced by the built-in offline model, not an LLM (the UI marks it). */
     offline: z.boolean().optional(),
     /** The provider/model that produced the reply. */
     model: z.string().optional(),
@@ -20,7 +20,7 @@ export const MessageMetadataSchema = z
     project: z.object({ id: z.string(), version: z.number().int() }).optional(),
     /** A delegated reply: who did the work and why (see DelegationInfoSchema). */
     delegation: z.record(z.string(), z.unknown()).optional(),
-    /** Context-agent output written by the offline model: a draft, not model output (SPEC §2). */
+    /** Context-agent output written by the offline model: a draft, never presented as model output. */
     offlineDraft: z.boolean().optional(),
     /** The user message this reply or failure notice answers (a notice with `error` can be retried). */
     replyTo: z.string().optional(),

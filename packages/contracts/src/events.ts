@@ -23,6 +23,9 @@ export const projectRoom = (projectId: string): string => `project:${projectId}`
 export const ConversationRefSchema = z.object({ conversationId: UuidSchema }).strict();
 export type ConversationRef = z.infer<typeof ConversationRefSchema>;
 
+export const ProjectRefSchema = z.object({ projectId: UuidSchema }).strict();
+export type ProjectRef = z.infer<typeof ProjectRefSchema>;
+
 export const SocketSendMessageSchema = z.object({ conversationId: UuidSchema, content: MessageContentSchema }).strict();
 export type SocketSendMessage = z.infer<typeof SocketSendMessageSchema>;
 
@@ -85,6 +88,8 @@ export const serverEventSchemas = {
 export const clientEventSchemas = {
   'conversation.join': ConversationRefSchema,
   'conversation.leave': ConversationRefSchema,
+  'project.join': ProjectRefSchema,
+  'project.leave': ProjectRefSchema,
   'message.send': SocketSendMessageSchema,
 } as const;
 
@@ -118,8 +123,9 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   'conversation.join': (payload: unknown, ack?: (res: Ack<ConversationRef>) => void) => void;
   'conversation.leave': (payload: unknown, ack?: (res: Ack<ConversationRef>) => void) => void;
-  'project.join': (payload: unknown, ack?: (res: Ack<{ projectId: string }>) => void) => void;
-  'project.leave': (payload: unknown, ack?: (res: Ack<{ projectId: string }>) => void) => void;
+  /** Subscribe to a project's room (`step.updated`), checked against the workspace. */
+  'project.join': (payload: unknown, ack?: (res: Ack<ProjectRef>) => void) => void;
+  'project.leave': (payload: unknown, ack?: (res: Ack<ProjectRef>) => void) => void;
   /** Same as POST /api/conversations/:id/messages; the ack carries the stored user message. */
   'message.send': (payload: unknown, ack?: (res: Ack<Message>) => void) => void;
 }

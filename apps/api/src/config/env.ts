@@ -47,7 +47,7 @@ const EnvSchema = z.object({
     .int()
     .min(0)
     .default(15 * 60_000),
-  // Budgets and circuit breakers (SPEC §3.6b); see docs/operations.md.
+  // Run limits and circuit breakers: docs/operations.md#run-limits, docs/operations.md#circuit-breakers.
   RUN_MAX_STEPS: z.coerce.number().int().min(1).max(100_000).default(500),
   RUN_MAX_LOOPS: z.coerce.number().int().min(0).max(1000).default(5),
   CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),

@@ -3,6 +3,7 @@ import {
   type Ack,
   type ClientToServerEvents,
   type ConversationRef,
+  type ProjectRef,
   type ServerToClientEvents,
 } from '@orchestrator/contracts';
 import { io, type Socket } from 'socket.io-client';
@@ -93,7 +94,7 @@ function connect(options: UseSocketOptions): Connection {
 
   // Step events also reach the workspace room, so nothing is missed before this join completes.
   function joinProject(projectId: string): void {
-    socket.emit('project.join', { projectId }, (res: Ack<{ projectId: string }>) => {
+    socket.emit('project.join', { projectId }, (res: Ack<ProjectRef>) => {
       if (projects.openId !== projectId || !socket.connected) return;
       if (!res.ok) {
         console.warn('[socket] could not join project', projectId, res.error);

@@ -25,7 +25,7 @@ const sameKey = (a: Budget, b: Budget) => a.scope === b.scope && a.scopeRef === 
 const byScope = (a: Budget, b: Budget) =>
   a.scope.localeCompare(b.scope) || a.scopeRef.localeCompare(b.scopeRef) || a.period.localeCompare(b.period);
 
-/** Budgets, circuit breakers and usage roll-ups (SPEC §3.6b); no live events, so the page refreshes. */
+/** Budgets, circuit breakers and usage roll-ups (docs/operations.md#budgets); no live events, so the page refreshes. */
 export const useBudgetsStore = defineStore('budgets', () => {
   const budgets = ref<Budget[]>([]);
   const budgetsState = ref<LoadState>('idle');

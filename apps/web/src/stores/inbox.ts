@@ -13,7 +13,7 @@ export const INBOX_RELOAD_DELAY_MS = 500;
 const OPEN_STATUSES = ['pending', 'ready', 'running', 'retrying', 'waiting_for_human', 'pending_approval'];
 
 /**
- * "Needs my action" (SPEC §3.6): approvals this person can decide and steps assigned to people,
+ * "Needs my action": approvals this person can decide and steps assigned to people,
  * with due dates. Approvals are held by the approvals store (normalised by id); the inbox keeps
  * which of them are this person's.
  */

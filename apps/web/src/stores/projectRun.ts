@@ -28,7 +28,7 @@ interface RunDeps {
 }
 
 /**
- * The running side of a project (SPEC §3.5): live steps, classified errors, checkpoints and the
+ * The running side of a project (docs/operations.md#project-runs): live steps, classified errors, checkpoints and the
  * person's controls. A slice of the projects store, kept in its own file by responsibility.
  */
 export function createProjectRun(deps: RunDeps) {

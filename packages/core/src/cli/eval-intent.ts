@@ -18,7 +18,8 @@ import { CapabilityIndex } from '../routing/capability-index.js';
 
 /**
  * `pnpm eval:intent <file.jsonl> [--errors] [--llm] [--agents <dir>]`: scores the intent
- * classifier on a labelled JSONL file (eval README format) and ends with one line of JSON.
+ * classifier on a labelled JSONL file and ends with one line of JSON
+ * (docs/offline-intent-model.md#5-retraining-and-evaluating).
  */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const USAGE = 'usage: eval-intent <file.jsonl> [--errors] [--llm] [--agents <dir>]';

@@ -17,7 +17,7 @@ export function contextSection(contextMd: string, heading: string): string | und
 
 /**
  * What the offline model can honestly give for a context-driven agent: not prose pretending to
- * be the agent, but a work brief built from the agent's own Context.md (SPEC §2).
+ * be the agent, but a work brief built from the agent's own Context.md, marked as an offline draft.
  */
 export function offlineDraft(agent: LoadedAgent, task: string): string {
   const d = agent.definition;

@@ -55,9 +55,10 @@ function candidate(
 }
 
 /**
- * Chooses the agent for a task (SPEC §3.4): capability match first, conversation stickiness for
- * follow-ups, the least-loaded among equally capable agents, and the department's manager when
- * no capable agent is available. Returns undefined when nobody in the organisation fits.
+ * Chooses the agent for a task (docs/architecture.md#a-message-end-to-end): capability match first,
+ * conversation stickiness for follow-ups, the least-loaded among equally capable agents, and the
+ * department's manager when no capable agent is available. Returns undefined when nobody in the
+ * organisation fits.
  */
 export function routeTask(input: RouteInput): RouteDecision | undefined {
   const { registry, loads } = input;
@@ -95,7 +96,7 @@ export function routeTask(input: RouteInput): RouteDecision | undefined {
           : `${best.title} is unavailable; ${chosen.title} has the same capability.`;
     return { agent: chosen.agent, candidates, reason };
   }
-  // Nobody capable is free: the manager of the best match takes it (SPEC §3.4 fallback).
+  // Nobody capable is free: the manager of the best match takes it.
   const manager = registry.manager(best.agent);
   if (manager && !exclude.has(manager.definition.name)) {
     return {

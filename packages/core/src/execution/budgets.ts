@@ -84,7 +84,7 @@ export interface AgentRunCheck {
 }
 
 /**
- * Checked before each agent run (SPEC §3.6b): run limits and hard budget limits stop the step
+ * Checked before each agent run (docs/operations.md#budgets): run limits and hard budget limits stop the step
  * (a person raises the limit and retries); soft limits are recorded once per period and the run
  * goes on; an open circuit skips this agent so that an alternative can be tried.
  */

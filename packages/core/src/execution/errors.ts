@@ -28,7 +28,7 @@ const status = (err: unknown) => {
 };
 
 /**
- * Maps any failure to one of the 12 categories × 4 severities (SPEC §3.5). Detection is by
+ * Maps any failure to one of the 12 categories × 4 severities (contracts' execution.ts). Detection is by
  * name, code and status — never `instanceof` across packages.
  */
 export function classifyExecutionError(err: unknown): ClassifiedError {

@@ -3,7 +3,7 @@ import type { AutonomyLevel, PlanStep, RiskLevel } from '@orchestrator/contracts
 const RANK: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 /**
- * SPEC §3.6: supervised — every action needs approval; semi_autonomous — low runs, medium and up
+ * Autonomy levels: supervised — every action needs approval; semi_autonomous — low runs, medium and up
  * need approval; autonomous — only critical needs review. Human approval steps and steps a named
  * person must approve always wait for a person.
  */

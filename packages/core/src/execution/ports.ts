@@ -140,7 +140,7 @@ export type ExecutionResume =
   | { kind: 'decision'; decision: 'approve' | 'reject'; notes?: string; decidedBy?: string }
   | { kind: 'recovery'; action: 'retry' | 'skip' | 'reassign' | 'abort'; agent?: string };
 
-/** A budget that applies to an agent run, with the usage of its current period (SPEC §3.6b). */
+/** A budget that applies to an agent run, with the usage of its current period (docs/operations.md#budgets). */
 export interface BudgetUsage {
   id: string;
   scope: BudgetScope;
@@ -204,7 +204,7 @@ export interface ExecutionGuardStore {
   ): Promise<CircuitRecord>;
 }
 
-/** What the execution graph needs to enforce SPEC §3.6b; without it nothing is limited. */
+/** What the execution graph needs for budgets, run limits and circuit breakers; without it nothing is limited. */
 export interface ExecutionGuard {
   store: ExecutionGuardStore;
   circuit: CircuitPolicy;

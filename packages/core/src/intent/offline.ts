@@ -34,9 +34,10 @@ export interface OfflineIntentClassifier extends IntentClassifier {
 }
 
 /**
- * The built-in intent classifier (SPEC §2 offline model): softmax regressions over word n-grams,
- * engineered cues and capability-index evidence, trained at construction on the shipped training
- * set, followed by slot filling from the registry, the capability index and the history.
+ * The built-in intent classifier (docs/offline-intent-model.md#2-intent-classifier-intent): softmax
+ * regressions over word n-grams, engineered cues and capability-index evidence, trained at
+ * construction on the shipped training set, followed by slot filling from the registry, the
+ * capability index and the history.
  */
 export function createOfflineIntentClassifier(
   registry: AgentRegistry,

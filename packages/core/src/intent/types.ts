@@ -11,7 +11,7 @@ export interface IntentInput {
   history: HistoryTurn[];
 }
 
-/** Classifies one message in its conversation (SPEC §3.2). Never throws for model problems. */
+/** Classifies one message in its conversation (docs/offline-intent-model.md). Never throws for model problems. */
 export interface IntentClassifier {
   classify(input: IntentInput): Promise<IntentResult>;
 }

@@ -20,7 +20,7 @@ export interface LlmSettings {
 export interface LlmInfo {
   provider: LlmProviderName | 'scripted';
   model: string;
-  /** True for the built-in offline model: replies are computed, not generated (SPEC §2). */
+  /** True for the built-in offline model: replies are computed, not generated, and marked as such. */
   offline: boolean;
 }
 
@@ -38,7 +38,7 @@ const DEFAULT_MODELS: Record<Exclude<LlmProviderName, 'offline'>, string> = {
 
 export const OFFLINE_PROVIDER: LlmProvider = { info: { provider: 'offline', model: 'offline-v1', offline: true } };
 
-/** The one provider factory (SPEC §2): settings come from environment variables via the API config. */
+/** The one provider factory: settings come from environment variables (README, Configuration) via the API config. */
 export function createLlmProvider(settings: LlmSettings): LlmProvider {
   if (settings.provider === 'offline') return OFFLINE_PROVIDER;
   const model = settings.model ?? DEFAULT_MODELS[settings.provider];

@@ -1,7 +1,7 @@
 import type { UsageMetadata } from '@langchain/core/messages';
 import type { LlmInfo } from './provider.js';
 
-/** One LLM call's token usage, recorded by whoever hosts the core (SPEC §2, §3.6b). */
+/** One LLM call's token usage, recorded by whoever hosts the core (docs/operations.md#budgets). */
 export interface LlmUsage {
   provider: string;
   model: string;
@@ -14,7 +14,7 @@ export interface LlmUsage {
 export interface UsageContext {
   workspaceId: string;
   conversationId?: string;
-  /** Set for calls made by a project step, so cost rolls up per step and project (SPEC §3.6b). */
+  /** Set for calls made by a project step, so cost rolls up per step and project. */
   projectId?: string;
   stepKey?: string;
 }

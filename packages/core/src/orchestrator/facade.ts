@@ -48,8 +48,8 @@ type TurnValues = Partial<ConversationStateType>;
 const turnOf = (id: string | undefined) => id?.split(':')[0];
 
 /**
- * The single entry point for user messages (SPEC §3.1): stores the message, runs it through the
- * conversation graph (checkpointed per conversation), streams the reply and stores it.
+ * The single entry point for user messages (docs/architecture.md#a-message-end-to-end): stores the
+ * message, runs it through the conversation graph (checkpointed per conversation), streams the reply and stores it.
  * Framework-free: Nest, a worker, tests and benchmarks all drive it the same way.
  *
  * Every accepted message ends with a stored reply or a failure notice, both pointing back at it

@@ -118,7 +118,7 @@ function help(registry: AgentRegistry, llmAvailable: boolean): string {
   ].join('\n');
 }
 
-/** A concrete clarifying question (SPEC §3.2): never a generic "please rephrase". */
+/** A concrete clarifying question: never a generic "please rephrase". */
 export function clarifyingQuestion(registry: AgentRegistry, query: OrgQuery): string {
   if (query.kind === 'ambiguous') {
     const label = entityLabel(registry, query.entity);

@@ -1,7 +1,7 @@
 import { FINAL_STATUSES, PAUSED_STATUSES, type ProjectStatus } from '@orchestrator/contracts';
 
 /**
- * Legal project transitions (SPEC §3.1): planning → awaiting_plan_approval → running →
+ * Legal project transitions: planning → awaiting_plan_approval → running →
  * (paused_* ↔ running) → completed | failed | aborted. Anything else is refused with the
  * current state; terminal states are final.
  */

@@ -1,5 +1,5 @@
 /**
- * Areas the default workforce deliberately does not cover (eval README): requests there are
+ * Areas the default workforce deliberately does not cover (docs/offline-intent-model.md): requests there are
  * capability gaps, which intent recognition turns into BUILD_AGENT and the planner into a step
  * that builds the missing agent. Each area has strong phrases (unambiguous on their own) and weak
  * ones (only count together with another hit), so "check the gender pay gap in the support team"

@@ -4,8 +4,8 @@ import { templateById, type AgentSpec } from '@orchestrator/core';
 const who = (spec: AgentSpec) => `**${spec.title}** (\`${spec.name}\`)`;
 
 /**
- * What the chat says as a build moves on (SPEC §3.7: every step is visible in the chat). Null:
- * nothing worth a message at this status.
+ * What the chat says as a build moves on: every step of a build is visible in the chat
+ * (docs/workforce.md#building-agents). Null: nothing worth a message at this status.
  */
 export function buildProgressMessage(
   build: AgentBuild,

@@ -14,7 +14,7 @@ import { AgentBuildsService } from './agent-builds.service.js';
 
 const CancelBodySchema = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
 
-/** Building agents (SPEC §3.7): templates, the create-agent wizard, the builds and their progress. */
+/** Building agents (docs/api.md#building-agents): templates, the create-agent wizard, the builds and their progress. */
 @Controller('api')
 export class AgentBuildsController {
   constructor(private readonly builds: AgentBuildsService) {}

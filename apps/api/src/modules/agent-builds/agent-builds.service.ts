@@ -64,7 +64,7 @@ const NAME_ATTEMPTS = 10;
 export type BuildFinishedListener = (build: AgentBuild, workspaceId: string) => Promise<void> | void;
 
 /**
- * BUILD_AGENT and `build_agent` steps (SPEC §3.7): starts builds, runs the agent-creation graph
+ * BUILD_AGENT and `build_agent` steps (docs/workforce.md#building-agents): starts builds, runs the agent-creation graph
  * in the background (thread `agent-build:<id>`, Postgres checkpoints), resumes it with the
  * approval decision, continues unfinished builds after a restart, and tells the project runner
  * when a build ends.

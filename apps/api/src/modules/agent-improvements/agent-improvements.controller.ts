@@ -16,7 +16,7 @@ import { AgentRetirementService } from './agent-retirement.service.js';
 
 const NameSchema = z.string().regex(/^[a-z][a-z0-9_]{1,63}$/, 'must be an agent name (snake_case)');
 
-/** IMPROVE_AGENT and retirement (SPEC §3.7): proposals, one-click restore, retiring an agent. */
+/** IMPROVE_AGENT and retirement (docs/workforce.md#improving-and-retiring-agents): proposals, restore, retiring. */
 @Controller('api')
 export class AgentImprovementsController {
   constructor(

@@ -1,4 +1,4 @@
-/** When and how the error-rate trigger looks at an agent's recent tasks (SPEC §3.7). */
+/** How the error-rate trigger reads an agent's recent tasks (docs/workforce.md#where-a-proposal-comes-from). */
 export interface ImprovementOptions {
   /** Every this many ms; 0 turns the periodic check off. */
   checkIntervalMs: number;

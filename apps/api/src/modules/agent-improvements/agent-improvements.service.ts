@@ -37,9 +37,10 @@ export interface ProposeInput {
 }
 
 /**
- * IMPROVE_AGENT (SPEC §3.7): opens one proposal per agent at a time, runs the agent-improvement
- * graph to the approval, resumes it with the decision, and restores the previous version in
- * one click. Triggers (chat, ratings, rejected steps, error rates) all come through `propose`.
+ * IMPROVE_AGENT (docs/workforce.md#approval-apply-restore): opens one proposal per agent at a time,
+ * runs the agent-improvement graph to the approval, resumes it with the decision, and restores the
+ * previous version in one click. Triggers (chat, ratings, rejected steps, error rates) all come
+ * through `propose`.
  */
 @Injectable()
 export class AgentImprovementsService implements OnApplicationBootstrap, OnModuleDestroy {

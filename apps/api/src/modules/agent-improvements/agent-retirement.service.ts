@@ -15,11 +15,12 @@ import { AgentRetirementRepository, type PendingStep, type Reassignment } from '
 export const RETIRED_DIR = '.retired';
 
 /**
- * Retiring an agent (SPEC §3.7). Its files are kept under `agents/.retired/<department>/<name>/`
- * (the loader skips dot folders, so a reload or restart never brings it back; its versions stay
- * in the database and its name stays taken). Its unfinished steps move to the best agent with
- * the same capability, or are left unassigned with a note. The top of the organisation and
- * managers with direct reports are refused: who they report to must be decided by a person first.
+ * Retiring an agent (docs/workforce.md#retiring-an-agent). Its files are kept under
+ * `agents/.retired/<department>/<name>/` (the loader skips dot folders, so a reload or restart
+ * never brings it back; its versions stay in the database and its name stays taken). Its unfinished
+ * steps move to the best agent with the same capability, or are left unassigned with a note. The
+ * top of the organisation and managers with direct reports are refused: who they report to must be
+ * decided by a person first.
  */
 @Injectable()
 export class AgentRetirementService {

@@ -21,7 +21,7 @@ const RECENT_TASKS = `
   select assigned_agent, status = 'failed', coalesce(completed_at, updated_at)
     from project_steps where workspace_id = $1 and assigned_agent is not null and status in ('completed', 'failed')`;
 
-/** What a proposal is based on: ratings, reviewer rejections and errors of the agent (SPEC §3.7). */
+/** What a proposal is based on: ratings, reviewer rejections and errors (docs/workforce.md#what-a-proposal-is). */
 @Injectable()
 export class ImprovementEvidenceRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}

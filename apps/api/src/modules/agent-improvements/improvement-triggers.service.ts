@@ -11,8 +11,8 @@ import { ImprovementEvidenceRepository } from './improvement-evidence.repository
 export const LOW_RATING = 2;
 
 /**
- * What starts an improvement besides the chat (SPEC §3.7): a low rating, a reviewer rejecting a
- * step an agent was to run, and a periodic look at error rates. Each goes through
+ * What starts an improvement besides the chat (docs/workforce.md#where-a-proposal-comes-from): a
+ * low rating, a reviewer rejecting a step an agent was to run, and a periodic look at error rates. Each goes through
  * `AgentImprovementsService.propose`, which keeps one open proposal per agent.
  */
 @Injectable()

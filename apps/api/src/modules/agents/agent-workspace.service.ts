@@ -48,11 +48,11 @@ const invalid = (errors: string[]) =>
   new AppError('agent/invalid', `The agent's files are not valid: ${errors.join('; ')}`, errors.map((message) => ({ path: message.split(':')[0] ?? '(root)', message })));
 
 /**
- * The Workforce's agent editing (SPEC §3.7, journey 3). Every save names the version it was
- * based on and is one step: in one transaction the agent row is locked, the version checked,
- * the new agent_versions row and managed_agents content written, and the files replaced
- * atomically before commit (and put back if the commit fails). Then the registry is reloaded
- * in memory, so the very next task runs with the new content.
+ * The Workforce's agent editing (docs/api.md#workforce-agents-contextmd-versions-metrics). Every
+ * save names the version it was based on and is one step: in one transaction the agent row is
+ * locked, the version checked, the new agent_versions row and managed_agents content written, and
+ * the files replaced atomically before commit (and put back if the commit fails). Then the registry
+ * is reloaded in memory, so the very next task runs with the new content.
  */
 @Injectable()
 export class AgentWorkspaceService {

@@ -11,7 +11,7 @@ import { withTransaction, type Pool, type PoolClient } from '@orchestrator/db';
 import { AppError } from '../../common/app-error.js';
 import { decodeCursor, encodeCursor, isUuid } from '../../common/cursor.js';
 import { PG_POOL } from '../../database/tokens.js';
-import { AuditRepository } from '../audit/audit.repository.js';
+import { AuditRepository, type NewAuditEntry } from '../audit/audit.repository.js';
 import { APPROVALS_OPTIONS, type ApprovalsOptions } from './approvals.options.js';
 import {
   APPROVAL_SELECT,
@@ -30,6 +30,38 @@ const STATUS_OF: Record<Decision, 'approved' | 'rejected'> = { approve: 'approve
 /** How many rows one sweep handles; the rest wait for the next tick (keeps transactions short). */
 const SWEEP_BATCH = 500;
 const INBOX_LIMIT = 200;
+
+/** The columns of an approval its audit entry names. */
+interface AuditedRow {
+  id: string;
+  workspace_id: string;
+  project_id: string | null;
+  step_key: string | null;
+  department: string | null;
+  risk_level: RiskLevel;
+}
+
+/** What the approvals module does to an approval by itself (expire, escalate, withdraw), as its audit entry. */
+const systemEntry = (
+  actor: string,
+  action: string,
+  r: AuditedRow,
+  details: Record<string, unknown>,
+): NewAuditEntry => ({
+  workspaceId: r.workspace_id,
+  actorType: 'system',
+  actor,
+  action,
+  targetType: 'approval',
+  targetId: r.id,
+  projectId: r.project_id,
+  stepKey: r.step_key,
+  department: r.department,
+  riskLevel: r.risk_level,
+  mode: 'automatic',
+  result: 'success',
+  details,
+});
 
 interface HumanStepRow {
   project_id: string;
@@ -218,15 +250,7 @@ export class ApprovalsRepository {
         (r) =>
           `Expired after ${formatWait(r.expires_at.getTime() - r.requested_at.getTime())} without a decision: treated as rejected.`,
       );
-      const { rows } = await db.query<{
-        id: string;
-        workspace_id: string;
-        project_id: string | null;
-        step_key: string | null;
-        department: string | null;
-        action: string;
-        risk_level: RiskLevel;
-      }>(
+      const { rows } = await db.query<AuditedRow & { action: string }>(
         `update pending_approvals a set status = 'expired', decided_at = a.expires_at, decision_notes = v.notes
            from unnest($1::uuid[], $2::text[]) as v(id, notes)
           where a.id = v.id and a.status = 'pending'
@@ -236,21 +260,7 @@ export class ApprovalsRepository {
       // Expiry is not a judgement on the action, so it is audited but not counted in approval_patterns.
       await this.audit.append(
         db,
-        rows.map((r) => ({
-          workspaceId: r.workspace_id,
-          actorType: 'system' as const,
-          actor: 'approvals.sweeper',
-          action: 'approval.expire',
-          targetType: 'approval',
-          targetId: r.id,
-          projectId: r.project_id,
-          stepKey: r.step_key,
-          department: r.department,
-          riskLevel: r.risk_level,
-          mode: 'automatic' as const,
-          result: 'success' as const,
-          details: { action: r.action },
-        })),
+        rows.map((r) => systemEntry('approvals.sweeper', 'approval.expire', r, { action: r.action })),
       );
       return this.records(
         db,
@@ -266,16 +276,7 @@ export class ApprovalsRepository {
    */
   async escalateDue(now: Date, timeoutMinutes: number): Promise<ApprovalRecord[]> {
     return withTransaction(this.pool, async (db) => {
-      const { rows } = await db.query<{
-        id: string;
-        workspace_id: string;
-        project_id: string | null;
-        step_key: string | null;
-        department: string | null;
-        risk_level: RiskLevel;
-        escalated_to: string;
-        escalation_level: number;
-      }>(
+      const { rows } = await db.query<AuditedRow & { escalated_to: string; escalation_level: number }>(
         `update pending_approvals a
             set escalation_level = a.escalation_level + 1, escalated_to = h.reports_to, escalated_at = $1
            from agent_hierarchy h
@@ -293,21 +294,13 @@ export class ApprovalsRepository {
       );
       await this.audit.append(
         db,
-        rows.map((r) => ({
-          workspaceId: r.workspace_id,
-          actorType: 'system' as const,
-          actor: 'approvals.sweeper',
-          action: 'approval.escalate',
-          targetType: 'approval',
-          targetId: r.id,
-          projectId: r.project_id,
-          stepKey: r.step_key,
-          department: r.department,
-          riskLevel: r.risk_level,
-          mode: 'automatic' as const,
-          result: 'success' as const,
-          details: { escalatedTo: r.escalated_to, escalationLevel: r.escalation_level, afterMinutes: timeoutMinutes },
-        })),
+        rows.map((r) =>
+          systemEntry('approvals.sweeper', 'approval.escalate', r, {
+            escalatedTo: r.escalated_to,
+            escalationLevel: r.escalation_level,
+            afterMinutes: timeoutMinutes,
+          }),
+        ),
       );
       return this.records(
         db,
@@ -327,35 +320,15 @@ export class ApprovalsRepository {
     db: Db = this.pool,
   ): Promise<ApprovalRecord[]> {
     const run = async (tx: Db) => {
-      const { rows } = await tx.query<{
-        id: string;
-        step_key: string | null;
-        department: string | null;
-        action: string;
-        risk_level: RiskLevel;
-      }>(
+      const { rows } = await tx.query<AuditedRow & { action: string }>(
         `update pending_approvals set status = 'cancelled', decided_at = now(), decision_notes = $3
           where workspace_id = $1 and project_id = $2 and status = 'pending'
-          returning id, step_key, department, action, risk_level`,
+          returning id, workspace_id, project_id, step_key, department, action, risk_level`,
         [workspaceId, projectId, reason],
       );
       await this.audit.append(
         tx,
-        rows.map((r) => ({
-          workspaceId,
-          actorType: 'system' as const,
-          actor: 'approvals',
-          action: 'approval.cancel',
-          targetType: 'approval',
-          targetId: r.id,
-          projectId,
-          stepKey: r.step_key,
-          department: r.department,
-          riskLevel: r.risk_level,
-          mode: 'automatic' as const,
-          result: 'success' as const,
-          details: { action: r.action, reason },
-        })),
+        rows.map((r) => systemEntry('approvals', 'approval.cancel', r, { action: r.action, reason })),
       );
       return this.records(
         tx,

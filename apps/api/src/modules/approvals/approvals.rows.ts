@@ -2,7 +2,7 @@ import type { Approval, ApprovalKind, ApprovalPreview, ApprovalStatus, RiskLevel
 
 export type { ApprovalKind };
 
-/** What the execution engine (or a workforce change) knows when it pauses for approval (SPEC §3.6). */
+/** What the execution engine (or a workforce change) knows when it pauses for approval. */
 export interface NewApproval {
   workspaceId: string;
   /** Null outside a project (an agent built or improved from the chat or the Workforce view). */

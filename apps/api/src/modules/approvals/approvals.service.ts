@@ -31,7 +31,7 @@ export interface SweepResult {
   escalated: Approval[];
 }
 
-/** Only these roles may decide (SPEC §6); members and viewers can see the queue. */
+/** Only admins and approvers may decide; members and viewers can see the queue. */
 const DECIDING_ROLES: ReadonlySet<RequestContext['role']> = new Set(['admin', 'approver']);
 
 @Injectable()

@@ -14,7 +14,7 @@ import { Ctx, type RequestContext } from '../../common/request-context.js';
 import { parseInput } from '../../common/validate.js';
 import { BudgetsService } from './budgets.service.js';
 
-/** Budgets, usage roll-ups, per-run limits and circuit breakers (SPEC §3.6b). */
+/** Budgets, usage roll-ups, per-run limits and circuit breakers (docs/operations.md#budgets and below). */
 @Controller('api/budgets')
 export class BudgetsController {
   constructor(private readonly service: BudgetsService) {}

@@ -10,7 +10,7 @@ import { UsageReportRepository } from './usage-report.repository.js';
 import { UsageRepository } from './usage.repository.js';
 
 /**
- * Budgets, usage roll-ups, run limits and circuit breakers (SPEC §3.6b). The execution engine
+ * Budgets, usage roll-ups, run limits and circuit breakers (docs/operations.md#budgets). The execution engine
  * gets `BudgetsRepository` as its guard store and checks it before every agent run; modules that
  * record LLM spend use this module's `UsageRepository`, which reports it to the shared `GuardCache`.
  */

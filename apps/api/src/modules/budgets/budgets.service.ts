@@ -15,7 +15,7 @@ import { BudgetsRepository } from './budgets.repository.js';
 import { toAgentCircuit } from './budgets.rows.js';
 import { UsageReportRepository } from './usage-report.repository.js';
 
-/** Setting budgets and limits changes what agents may spend: admins only (SPEC §6). */
+/** Setting budgets and limits changes what agents may spend: admins only. */
 const MANAGING_ROLES: ReadonlySet<RequestContext['role']> = new Set(['admin']);
 
 @Injectable()

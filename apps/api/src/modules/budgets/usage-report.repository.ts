@@ -13,7 +13,7 @@ interface Row {
   cost_usd: number;
 }
 
-/** Group key and label per roll-up; every LLM call is one llm_calls row (SPEC §3.6b). */
+/** Group key and label per roll-up; every LLM call is one llm_calls row (docs/operations.md#budgets). */
 const GROUPS: Record<UsageQuery['groupBy'], { key: string; label: string; join: string }> = {
   step: {
     key: 'c.step_id',

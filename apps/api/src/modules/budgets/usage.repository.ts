@@ -8,7 +8,7 @@ import { llmCostUsd } from './pricing.js';
 
 /**
  * Writes one `llm_calls` row per LLM call, attributed to its project step and priced from
- * LLM_PRICES (SPEC §3.6b), and tells the guard's budget cache (so the next check sees the spend).
+ * LLM_PRICES (docs/operations.md#budgets), and tells the guard's budget cache (so the next check sees the spend).
  * Provided once, by BudgetsModule: every module that records LLM calls imports that module.
  */
 @Injectable()

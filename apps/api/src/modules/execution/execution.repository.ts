@@ -155,7 +155,7 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
     return (await this.runs.get(ctx)).policy;
   }
 
-  /** The run's limits (SPEC §3.6b) and how many of its steps started, from the run's state. */
+  /** The run's limits (docs/operations.md#run-limits) and how many of its steps started, from the run's state. */
   async runLimits(ctx: RunContext, stepKey: string): Promise<RunLimits> {
     const run = await this.runs.get(ctx);
     let started = 0;

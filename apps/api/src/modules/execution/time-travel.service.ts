@@ -17,7 +17,7 @@ const TITLE_MAX = 200;
 const FORK_SUFFIX = ' (fork)';
 
 /**
- * Time travel (SPEC §3.5; semantics in docs/api.md): a project's checkpoints, rolling the project
+ * Time travel (semantics in docs/api.md#time-travel-rollback-and-fork): a project's checkpoints, rolling the project
  * back to one, forking a new project from one. Each change is one transaction: the checkpoint
  * (written through the saver bound to it), the step rows, the audit entry and the project's status
  * commit together or not at all; the realtime event follows the commit.

@@ -5,7 +5,7 @@ import { Ctx, type RequestContext } from '../../common/request-context.js';
 import { parseInput } from '../../common/validate.js';
 import { ChatService } from './chat.service.js';
 
-/** The messages a person sends: they go through the orchestrator facade (SPEC §3.1). */
+/** The messages a person sends: they go through the orchestrator facade (docs/architecture.md#a-message-end-to-end). */
 @Controller('api/conversations')
 export class ChatController {
   constructor(private readonly chat: ChatService) {}

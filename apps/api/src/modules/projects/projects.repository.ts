@@ -252,8 +252,8 @@ export class ProjectsRepository {
   }
 
   /**
-   * Moves a project to `to` if SPEC §3.1 allows it from its current state (409 otherwise, with
-   * the current state), and records the transition.
+   * Moves a project to `to` if the lifecycle (core's `projects/lifecycle.ts`) allows it from its current
+   * state (409 otherwise, with the current state), and records the transition.
    */
   async transition(
     workspaceId: string,

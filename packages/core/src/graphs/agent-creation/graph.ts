@@ -9,7 +9,7 @@ import { afterApproval, afterValidate } from './routing.js';
 import { AgentCreationState } from './state.js';
 
 /**
- * Building an agent (SPEC §3.7): draft → validate → request approval → wait for the decision
+ * Building an agent (docs/workforce.md#building-agents): draft → validate → request approval → wait for the decision
  * (`interrupt`) → deploy. A failed validation or a rejection ends the build; nothing is deployed.
  */
 export function buildAgentCreationGraph(deps: AgentCreationDeps, checkpointer: BaseCheckpointSaver) {

@@ -9,7 +9,8 @@ import { afterDecision, afterPropose } from './routing.js';
 import { ImprovementState } from './state.js';
 
 /**
- * IMPROVE_AGENT (SPEC §3.7): `propose` → `await_approval` (interrupt) → `apply` | `reject`.
+ * IMPROVE_AGENT (docs/workforce.md#approval-apply-restore): `propose` → `await_approval`
+ * (interrupt) → `apply` | `reject`.
  * One thread per improvement (`agent-improvement:<id>`), checkpointed, so a decision taken
  * after a restart resumes exactly where the proposal waited.
  */

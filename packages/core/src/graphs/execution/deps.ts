@@ -29,7 +29,7 @@ export interface ExecutionGraphDeps {
   /** How long a step waits for a busy agent to have room (default 10 min). */
   capacityWaitMs?: number;
   sleep: (ms: number) => Promise<void>;
-  /** Budgets, run limits and circuit breakers (SPEC §3.6b); absent: nothing is limited. */
+  /** Budgets, run limits and circuit breakers (docs/operations.md#budgets); absent: nothing is limited. */
   guard?: ExecutionGuard;
   /** `build_agent` steps: the agent-creation builds behind them; absent: a person decides. */
   agentBuilds?: StepAgentBuilds;

@@ -8,7 +8,7 @@ import { stepCommitFor } from './step-commit.js';
 import { ExecutionState, type ExecutionUpdate, type RunStepInput } from './state.js';
 
 /**
- * The project graph (SPEC §3.5): `schedule` → every ready step in parallel (`Send` to
+ * The project graph (docs/operations.md#project-runs): `schedule` → every ready step in parallel (`Send` to
  * `run_step`) → `schedule` … until nothing is left; a step that ran alone dispatches the next
  * ready steps itself (afterStep). Approval gates and failures are interrupts.
  */

@@ -13,7 +13,7 @@ interface TemplateDefinition extends AgentTemplate {
   quality: string[];
 }
 
-/** The agent templates of SPEC §3.7, in the order their cues are tried. */
+/** The agent templates (docs/workforce.md#who-the-agent-will-be), in the order their cues are tried. */
 export const TEMPLATE_DEFINITIONS: readonly TemplateDefinition[] = [
   {
     id: 'customer_service',

@@ -11,7 +11,7 @@ export type SweepOutcome =
   { kind: 'swept'; result: PruneResult; ms: number } | { kind: 'skipped'; reason: 'another_process' | 'running' };
 
 /**
- * Keeps the checkpoint tables bounded (SPEC §3.5): every CHECKPOINT_RETENTION_INTERVAL_MS it keeps
+ * Keeps the checkpoint tables bounded (docs/operations.md): every CHECKPOINT_RETENTION_INTERVAL_MS it keeps
  * the newest CHECKPOINT_RETENTION_KEEP_LAST checkpoints of each thread and namespace and deletes
  * older ones written more than CHECKPOINT_RETENTION_MIN_AGE_HOURS ago, with their pending writes
  * and the values nothing refers to any more. A thread's latest state is never deleted, so runs

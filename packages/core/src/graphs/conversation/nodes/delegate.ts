@@ -12,8 +12,9 @@ import { capabilityGapReply } from './propose-agent.js';
 const MAX_ATTEMPTS = 2;
 
 /**
- * DELEGATE (SPEC §3.4): route to the best available agent (scores shown), run it, fall back to
- * an alternative or the manager when it is full or fails, and record the decision.
+ * DELEGATE (docs/architecture.md#a-message-end-to-end): route to the best available agent (scores
+ * shown), run it, fall back to an alternative or the manager when it is full or fails, and
+ * record the decision.
  */
 export const delegateNode =
   (deps: ConversationGraphDeps) =>

@@ -21,7 +21,7 @@ function taskText(exec: ExecStep, request: string): string {
     .join('\n');
 }
 
-/** The approval gate (SPEC §3.6): one interrupt, with only idempotent writes before it. */
+/** The approval gate (`needsApproval`: autonomy × risk): one interrupt, with only idempotent writes before it. */
 async function gate(
   deps: ExecutionGraphDeps,
   ctx: RunContext,
@@ -165,7 +165,7 @@ export const runStepNode =
     let lastError: { id: string; category: StepError['category']; message: string } | undefined;
     for (let round = 0; round < 2 && agentName; round++) {
       tried.push(agentName);
-      // SPEC §3.6b: a run or budget limit stops the step for a person; an open circuit skips this agent.
+      // A run or budget limit stops the step for a person; an open circuit skips this agent.
       const checked = await checkBeforeAgent(
         deps.guard,
         ctx,

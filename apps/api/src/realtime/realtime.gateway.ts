@@ -10,11 +10,13 @@ import {
 import {
   clientEventSchemas,
   conversationRoom,
+  projectRoom,
   workspaceRoom,
   type Ack,
   type ClientToServerEvents,
   type ConversationRef,
   type Message,
+  type ProjectRef,
   type ServerToClientEvents,
 } from '@orchestrator/contracts';
 import type { Socket } from 'socket.io';
@@ -25,6 +27,7 @@ import type { RequestContext } from '../common/request-context.js';
 import { ConversationsService } from '../modules/conversations/conversations.service.js';
 import { IdentityService } from '../modules/identity/identity.service.js';
 import { ChatService } from '../modules/orchestrator/chat.service.js';
+import { ProjectsService } from '../modules/projects/projects.service.js';
 import { RealtimePublisher, type TypedServer } from './realtime.publisher.js';
 
 type TypedSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { ctx: RequestContext }>;
@@ -58,11 +61,12 @@ function parse<E extends ClientEvent>(event: E, payload: unknown): z.infer<(type
  * join against the caller's workspace, validates every payload, and answers with an ack.
  */
 @WebSocketGateway({ path: '/socket.io', serveClient: false })
-export class ConversationsGateway implements OnGatewayInit {
-  private readonly logger = new Logger('ConversationsGateway');
+export class RealtimeGateway implements OnGatewayInit {
+  private readonly logger = new Logger('RealtimeGateway');
 
   constructor(
     private readonly conversations: ConversationsService,
+    private readonly projects: ProjectsService,
     private readonly chat: ChatService,
     private readonly identity: IdentityService,
     private readonly publisher: RealtimePublisher,
@@ -105,6 +109,34 @@ export class ConversationsGateway implements OnGatewayInit {
     return this.answer(socket, 'conversation.leave', ack, async () => {
       const ref = parse('conversation.leave', payload);
       await socket.leave(conversationRoom(ref.conversationId));
+      return ref;
+    });
+  }
+
+  /** A project's room (its `step.updated` events): only for a project of the caller's workspace. */
+  @SubscribeMessage('project.join')
+  joinProject(
+    @ConnectedSocket() socket: TypedSocket,
+    @MessageBody() payload: unknown,
+    @AckCallback() ack: Reply<ProjectRef>,
+  ): Promise<void> {
+    return this.answer(socket, 'project.join', ack, async () => {
+      const ref = parse('project.join', payload);
+      await this.projects.summary(socket.data.ctx, ref.projectId);
+      await socket.join(projectRoom(ref.projectId));
+      return ref;
+    });
+  }
+
+  @SubscribeMessage('project.leave')
+  leaveProject(
+    @ConnectedSocket() socket: TypedSocket,
+    @MessageBody() payload: unknown,
+    @AckCallback() ack: Reply<ProjectRef>,
+  ): Promise<void> {
+    return this.answer(socket, 'project.leave', ack, async () => {
+      const ref = parse('project.leave', payload);
+      await socket.leave(projectRoom(ref.projectId));
       return ref;
     });
   }
