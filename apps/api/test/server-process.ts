@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { copyOfAgents } from './harness.js';
 
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/main.js');
 
@@ -24,13 +25,21 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
+/** One copy of agents/ per test file, shared by the servers it starts (a restart finds its agents as it left them). */
+let agents: Promise<string> | undefined;
+
 /**
  * The real server process, as `npm start` runs it, once it prints that it is ready. `env`
  * overrides the defaults; a key set to undefined is removed (e.g. DATABASE_URL, for the
  * embedded Postgres).
  */
-export function startServerProcess(env: Record<string, string | undefined> = {}): Promise<ServerProcess> {
-  const merged: NodeJS.ProcessEnv = { ...process.env, ...DEFAULTS, ...env };
+export async function startServerProcess(env: Record<string, string | undefined> = {}): Promise<ServerProcess> {
+  const merged: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...DEFAULTS,
+    AGENTS_DIR: await (agents ??= copyOfAgents()),
+    ...env,
+  };
   for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
   const child = spawn(process.execPath, [MAIN], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
