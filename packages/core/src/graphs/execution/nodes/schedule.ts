@@ -21,7 +21,8 @@ export const runContextOf = (
 export const scheduleNode =
   (deps: ExecutionGraphDeps) =>
   async (state: ExecutionStateType, config: LangGraphRunnableConfig): Promise<ExecutionUpdate> => {
-    const ctx = runContextOf(config);
+    // The step rows are saved with the checkpoint that records the steps (when the checkpointer can).
+    const ctx = runContextOf(config, deps);
     if (state.steps.length === 0) {
       const run = await deps.store.loadRun(ctx);
       const steps = flattenPlan(run.plan);
