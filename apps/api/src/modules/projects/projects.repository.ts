@@ -47,6 +47,42 @@ const toSummary = (r: ProjectRow): ProjectSummary => ({
 
 const durationMinutes = (plan: Plan) => Math.round(plan.criticalPath.totalMinutes);
 
+/**
+ * Plan approval (see ProjectsRepository#approve): `was_*` is the project as the lock found it;
+ * the other columns are the started project, null when the approval was refused.
+ */
+const APPROVE = `with was as (
+    select id, title, status, approved_at, current_plan_version from projects where workspace_id = $1 and id = $2 for update
+  ), started as (
+    update projects p set approved_version = $3, approved_at = now(), approved_by = $4, status = 'running',
+           status_reason = 'Plan approved', started_at = coalesce(p.started_at, now()), version = p.version + 1
+      from was
+     where p.workspace_id = $1 and p.id = was.id
+       and was.approved_at is null and was.status = 'awaiting_plan_approval' and was.current_plan_version = $3
+    returning p.id, p.title, p.status, p.department, p.project_type, p.conversation_id, p.current_plan_version,
+              p.estimated_duration_minutes, p.approved_at, p.created_at, p.updated_at
+  ), audited as (
+    insert into audit_log (workspace_id, actor_type, actor, action, target_type, target_id, project_id, risk_level, mode, result, details)
+    select $1, 'user', $6, 'plan.approve', 'project', started.id::text, started.id, 'medium', 'manual', 'success', $5 from started
+  ), moved as (
+    insert into project_status_transitions (workspace_id, project_id, from_status, to_status, reason, actor_type, actor)
+    select $1, started.id, 'awaiting_plan_approval', 'running', 'Plan approved', 'user', $6 from started
+  )
+  select was.title as was_title, was.status as was_status, was.approved_at as was_approved_at, was.current_plan_version as was_version,
+         started.*,
+         (select coalesce(json_agg(v order by v.version desc), '[]') from (
+            select version, plan_json, change_summary, created_at from plan_versions
+             where workspace_id = $1 and project_id = $2 order by version desc limit 2) v) as versions
+    from was left join started on true`;
+
+type ApprovedRow = { [K in keyof ProjectRow]: ProjectRow[K] | null } & {
+  was_title: string;
+  was_status: ProjectStatus;
+  was_approved_at: Date | null;
+  was_version: number | null;
+  versions: Array<{ version: number; plan_json: unknown; change_summary: string; created_at: string }>;
+};
+
 @Injectable()
 export class ProjectsRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
@@ -200,41 +236,52 @@ export class ProjectsRepository {
   }
 
   /**
-   * Approves exactly `version`. Row lock + checks make concurrent approvals and approvals of a
-   * superseded version fail with a 409 that states the current situation.
+   * Approves exactly `version` and starts the project (`running`, SPEC §3.1: Plan → Approve →
+   * Act), with its audit entry and status transition, in one statement (approvals come in
+   * bursts: one round trip each, not ten). The row lock makes concurrent approvals and approvals
+   * of a superseded version fail with a 409 that states the current situation. Returns the
+   * started project and its two latest plan versions (what the answer shows).
    */
-  async approve(workspaceId: string, projectId: string, version: number, userId: string): Promise<ProjectSummary> {
-    return withTransaction(this.pool, async (db) => {
-      const current = await this.lock(db, workspaceId, projectId);
-      if (current.approved_at)
-        throw new AppError(
-          'project/invalid_transition',
-          `"${current.title}" is already approved (version ${current.current_plan_version}).`,
-        );
-      if (current.status !== 'awaiting_plan_approval') {
-        throw new AppError(
-          'project/invalid_transition',
-          `"${current.title}" cannot be approved: it is ${current.status}, not awaiting plan approval.`,
-        );
-      }
-      if (current.current_plan_version !== version) {
-        throw new AppError(
-          'plan/stale_version',
-          `Version ${version} is no longer current: the plan is at version ${current.current_plan_version}. Review it and approve that one.`,
-        );
-      }
-      const { rows } = await db.query<ProjectRow>(
-        `update projects set approved_version = $3, approved_at = now(), approved_by = $4, version = version + 1
-          where workspace_id = $1 and id = $2 returning ${COLUMNS}`,
-        [workspaceId, projectId, version, userId],
-      );
-      await db.query(
-        `insert into audit_log (workspace_id, actor_type, actor, action, target_type, target_id, project_id, risk_level, mode, result, details)
-         values ($1, 'user', $2, 'plan.approve', 'project', $3::text, $3::uuid, 'medium', 'manual', 'success', $4)`,
-        [workspaceId, userId, projectId, JSON.stringify({ version })],
-      );
-      return toSummary(rows[0]!);
+  async approve(
+    workspaceId: string,
+    projectId: string,
+    version: number,
+    userId: string,
+  ): Promise<{ summary: ProjectSummary; versions: PlanVersion[] }> {
+    if (!isUuid(projectId)) throw new AppError('project/not_found', `Project ${projectId} does not exist.`);
+    const { rows } = await this.pool.query<ApprovedRow>({
+      name: 'projects_approve',
+      text: APPROVE,
+      // The user's id twice: a uuid for approved_by, text for the audit and transition rows.
+      values: [workspaceId, projectId, version, userId, JSON.stringify({ version }), userId],
     });
+    const r = rows[0];
+    if (!r) throw new AppError('project/not_found', `Project ${projectId} does not exist.`);
+    if (r.id === null) {
+      if (r.was_approved_at)
+        throw new AppError(
+          'project/invalid_transition',
+          `"${r.was_title}" is already approved (version ${r.was_version}).`,
+        );
+      if (r.was_status !== 'awaiting_plan_approval')
+        throw new AppError(
+          'project/invalid_transition',
+          `"${r.was_title}" cannot be approved: it is ${r.was_status}, not awaiting plan approval.`,
+        );
+      throw new AppError(
+        'plan/stale_version',
+        `Version ${version} is no longer current: the plan is at version ${r.was_version}. Review it and approve that one.`,
+      );
+    }
+    return {
+      summary: toSummary(r as ProjectRow),
+      versions: r.versions.map((v) => ({
+        version: v.version,
+        plan: PlanSchema.parse(v.plan_json),
+        changeSummary: v.change_summary,
+        createdAt: new Date(v.created_at).toISOString(),
+      })),
+    };
   }
 
   /**
