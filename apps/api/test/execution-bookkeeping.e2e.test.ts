@@ -122,6 +122,10 @@ describe('step bookkeeping', () => {
     expect(saved).toHaveLength(STEPS);
     expect(saved.every((q) => q.text.includes('insert into checkpoints.checkpoints'))).toBe(true);
     expect((await sql.query('select 1 from step_completions where project_id = $1', [projectId])).rowCount).toBe(0);
+    // The step rows were inserted by the statement that saved the run's first checkpoint (its input).
+    const inserted = sent.filter((q) => q.text.includes('insert into project_steps'));
+    expect(inserted).toHaveLength(1);
+    expect(inserted[0]!.text).toContain('insert into checkpoints.checkpoints');
 
     // The run read its project (status, plan, steps) once, not once per step, and its thread's
     // head once to start (the runner's questions, the engine and LangGraph share it) and once to

@@ -366,6 +366,15 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
   }
 
   /**
+   * Like enqueue(), for a write given as SQL (OutboxStatement): it is fused into the statement of
+   * the thread's next checkpoint in `options.checkpointNs`, so it costs no round trip and no
+   * transaction of its own. Resolves with the rows of its `returning` CTE.
+   */
+  enqueueStatement(threadId: string, write: AnyOutboxStatement, options: EnqueueOptions = {}): Promise<unknown[]> {
+    return this.outbox.addStatement(threadId, slotOfNamespace(options.checkpointNs ?? ''), write, options.key);
+  }
+
+  /**
    * Queues a bookkeeping write from inside a node (pass the node's config): it commits in the
    * transaction that saves the node's writes when the node completes — the point after which
    * LangGraph never runs that node again for this step, even if a sibling task fails. If the

@@ -91,6 +91,11 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
   private readonly starts = new Map<string, PendingStart>();
   /** `running`/`retrying` writes in flight, by project/step: the step's next write waits for them. */
   private readonly inFlight = new Map<string, Promise<void>>();
+  /**
+   * Step rows being inserted with a run's first checkpoint, by project: LangGraph starts the
+   * first steps while that checkpoint is still being saved, so a write to a step row waits for it.
+   */
+  private readonly stepRows = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -127,6 +132,7 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
   endRun(ctx: RunContext): void {
     this.runs.end(ctx);
     if (this.runs.current(ctx)) return;
+    this.stepRows.delete(ctx.projectId);
     // Starts left unwritten belong to steps the run interrupted (pause, cancel): they did not run on.
     for (const key of this.starts.keys()) if (key.startsWith(`${ctx.projectId}/`)) this.takeStart(key);
   }
@@ -169,9 +175,9 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
   }
 
   /**
-   * Every step row in one statement (a 100-step plan is one round trip, not a hundred); inside
-   * the graph, fused into the checkpoint that records the steps in the thread (no round trip of
-   * its own, and the rows exist exactly when the thread has the steps).
+   * Every step row in one statement (a 100-step plan is one round trip, not a hundred); with a
+   * commit (a run's first input), fused into the checkpoint that records the steps: no round trip
+   * of its own, and the rows exist exactly when the thread has the steps.
    */
   async initSteps(ctx: RunContext, steps: ExecStep[]): Promise<void> {
     const rows = steps.map((s, position) => ({
@@ -190,8 +196,12 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
     const values = [ctx.workspaceId, ctx.projectId, JSON.stringify(rows)];
     this.runs.update(ctx, (run) => RunStates.addSteps(run, rows));
     if (ctx.commit) {
-      // Dropped with the node's unsaved work: the node runs again and inserts them again.
-      void ctx.commit.withStatement(insertStepsStatement(values)).catch(() => this.runs.reload(ctx));
+      // Not saved (the checkpoint failed): the run fails, and the next one inserts them again.
+      const saved = ctx.commit.withStatement(insertStepsStatement(values)).then(
+        () => undefined,
+        () => this.runs.reload(ctx),
+      );
+      if (this.runs.current(ctx)) this.stepRows.set(ctx.projectId, saved);
       return;
     }
     await this.pool.query(insertStepsSql('$1', '$2', '$3'), values);
@@ -282,6 +292,7 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
     extra: { attempt?: number; agent?: string | null },
     start?: StepStart,
   ): Promise<void> {
+    await this.stepRows.get(ctx.projectId);
     const { rows } = await this.pool.query<StepRow>({
       // Named: parsed and planned once per connection (it runs for every step).
       name: 'execution_set_step_status',
@@ -368,6 +379,7 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
       this.completedInRun(ctx, stepKey, outcome, idempotencyKey, text!);
       return outcome;
     }
+    await this.stepRows.get(ctx.projectId);
     const row = await withTransaction(this.pool, async (db) => {
       let ref: string | null = null;
       if (blob) {

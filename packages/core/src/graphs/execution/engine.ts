@@ -4,8 +4,10 @@ import type { ExecutionGraphDeps } from './deps.js';
 import { projectThreadId, RunHeld } from './deps.js';
 import { buildExecutionGraph, type ExecutionGraph } from './graph.js';
 import { StartsFirst } from './starts-first.js';
-import type { ExecutionStateType, StepRetry } from './state.js';
-import type { ExecutionInterrupt, ExecutionResume, RunContext } from '../../execution/ports.js';
+import type { ExecutionStateType, ExecutionUpdate, StepRetry } from './state.js';
+import { checkpointCommitFor } from './step-commit.js';
+import { flattenPlan } from '../../execution/flatten.js';
+import type { ExecutionInterrupt, ExecutionResume, RunContext, StepCommit } from '../../execution/ports.js';
 
 export interface PendingInterrupt {
   id: string;
@@ -82,9 +84,12 @@ export class ExecutionEngine {
   /** Runs in progress in this process, by project: `cancel` interrupts their steps, `pause` holds new ones. */
   private readonly active = new Map<string, { controller: AbortController; pausing: boolean }>();
   private readonly starts: StartsFirst;
+  /** Commits bookkeeping with a thread's next checkpoint (when the checkpointer can). */
+  private readonly nextCheckpoint?: (threadId: string) => StepCommit;
 
   constructor(private readonly deps: ExecutionEngineDeps) {
     this.starts = deps.startsFirst ?? new StartsFirst();
+    this.nextCheckpoint = checkpointCommitFor(deps.checkpointer);
     this.graphDeps = {
       ...deps,
       holding: (ctx) => this.active.get(ctx.projectId)?.pausing === true,
@@ -127,7 +132,12 @@ export class ExecutionEngine {
       const started =
         Array.isArray((before.values as Partial<ExecutionStateType>).steps) &&
         (before.values as ExecutionStateType).steps.length > 0;
-      const input = resume && Object.keys(resume).length > 0 ? new Command({ resume }) : started ? null : {};
+      const input: Parameters<ExecutionGraph['stream']>[0] =
+        resume && Object.keys(resume).length > 0
+          ? new Command({ resume })
+          : started
+            ? null
+            : await this.firstInput(ctx);
       let stopped = false;
       // `values` yields once per superstep (after its checkpoint is saved), so the stop check runs
       // once per batch, not once per finished step.
@@ -160,6 +170,18 @@ export class ExecutionEngine {
       this.starts.end(ctx.projectId);
       this.deps.store.endRun?.(ctx);
     }
+  }
+
+  /**
+   * A thread's first input: the approved plan, as steps, so that they start at once (no superstep
+   * of its own loads them). Their rows are saved with the checkpoint that records the input.
+   */
+  private async firstInput(ctx: RunContext): Promise<ExecutionUpdate> {
+    const run = await this.deps.store.loadRun(ctx);
+    const steps = flattenPlan(run.plan);
+    const commit = this.nextCheckpoint?.(projectThreadId(ctx.projectId));
+    await this.deps.store.initSteps(commit ? { ...ctx, commit } : ctx, steps);
+    return { steps, planVersion: run.planVersion, request: run.plan.request };
   }
 
   /**
