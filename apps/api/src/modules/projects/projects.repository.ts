@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   PlanSchema,
+  PROJECT_STATUSES,
   type Plan,
   type PlanVersion,
   type ProjectPage,
@@ -13,75 +14,17 @@ import { withTransaction, type Pool, type PoolClient } from '@orchestrator/db';
 import { AppError } from '../../common/app-error.js';
 import { decodeCursor, encodeCursor, isUuid } from '../../common/cursor.js';
 import { PG_POOL } from '../../database/tokens.js';
-
-interface ProjectRow {
-  id: string;
-  title: string;
-  status: ProjectStatus;
-  department: string | null;
-  project_type: string | null;
-  conversation_id: string | null;
-  current_plan_version: number | null;
-  estimated_duration_minutes: number | null;
-  approved_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
-const COLUMNS = `id, title, status, department, project_type, conversation_id, current_plan_version,
-  estimated_duration_minutes, approved_at, created_at, updated_at`;
-
-const toSummary = (r: ProjectRow): ProjectSummary => ({
-  id: r.id,
-  title: r.title,
-  status: r.status,
-  department: r.department,
-  projectType: r.project_type,
-  conversationId: r.conversation_id,
-  currentPlanVersion: r.current_plan_version,
-  estimatedDurationMinutes: r.estimated_duration_minutes,
-  approvedAt: r.approved_at?.toISOString() ?? null,
-  createdAt: r.created_at.toISOString(),
-  updatedAt: r.updated_at.toISOString(),
-});
+import {
+  APPROVE,
+  COLUMNS,
+  toSummary,
+  TRANSITION,
+  type ApprovedRow,
+  type MovedRow,
+  type ProjectRow,
+} from './projects.rows.js';
 
 const durationMinutes = (plan: Plan) => Math.round(plan.criticalPath.totalMinutes);
-
-/**
- * Plan approval (see ProjectsRepository#approve): `was_*` is the project as the lock found it;
- * the other columns are the started project, null when the approval was refused.
- */
-const APPROVE = `with was as (
-    select id, title, status, approved_at, current_plan_version from projects where workspace_id = $1 and id = $2 for update
-  ), started as (
-    update projects p set approved_version = $3, approved_at = now(), approved_by = $4, status = 'running',
-           status_reason = 'Plan approved', started_at = coalesce(p.started_at, now()), version = p.version + 1
-      from was
-     where p.workspace_id = $1 and p.id = was.id
-       and was.approved_at is null and was.status = 'awaiting_plan_approval' and was.current_plan_version = $3
-    returning p.id, p.title, p.status, p.department, p.project_type, p.conversation_id, p.current_plan_version,
-              p.estimated_duration_minutes, p.approved_at, p.created_at, p.updated_at
-  ), audited as (
-    insert into audit_log (workspace_id, actor_type, actor, action, target_type, target_id, project_id, risk_level, mode, result, details)
-    select $1, 'user', $6, 'plan.approve', 'project', started.id::text, started.id, 'medium', 'manual', 'success', $5 from started
-  ), moved as (
-    insert into project_status_transitions (workspace_id, project_id, from_status, to_status, reason, actor_type, actor)
-    select $1, started.id, 'awaiting_plan_approval', 'running', 'Plan approved', 'user', $6 from started
-  )
-  select was.title as was_title, was.status as was_status, was.approved_at as was_approved_at, was.current_plan_version as was_version,
-         started.*,
-         (select coalesce(json_agg(v order by v.version desc), '[]') from (
-            select version, plan_json, change_summary, created_at from plan_versions
-             where workspace_id = $1 and project_id = $2 order by version desc limit 2) v) as versions
-    from was left join started on true`;
-
-type ApprovedRow = { [K in keyof ProjectRow]: ProjectRow[K] | null } & {
-  was_title: string;
-  was_status: ProjectStatus;
-  was_approved_at: Date | null;
-  was_version: number | null;
-  versions: Array<{ version: number; plan_json: unknown; change_summary: string; created_at: string }>;
-};
 
 @Injectable()
 export class ProjectsRepository {
@@ -286,7 +229,7 @@ export class ProjectsRepository {
 
   /**
    * Moves a project to `to` if SPEC §3.1 allows it from its current state (409 otherwise, with
-   * the current state), and records the transition.
+   * the current state), and records the transition: one statement, under the row's lock.
    */
   async transition(
     workspaceId: string,
@@ -296,12 +239,12 @@ export class ProjectsRepository {
     actor: { type: 'user' | 'agent' | 'system'; id: string },
     from?: ProjectStatus[],
   ): Promise<ProjectSummary> {
-    return withTransaction(this.pool, (db) => this.transitionIn(db, workspaceId, projectId, to, reason, actor, from));
+    return this.transitionIn(this.pool, workspaceId, projectId, to, reason, actor, from);
   }
 
   /** transition() in the caller's transaction, for a change the status must commit with. */
   async transitionIn(
-    db: PoolClient,
+    db: Pick<PoolClient, 'query'>,
     workspaceId: string,
     projectId: string,
     to: ProjectStatus,
@@ -309,25 +252,22 @@ export class ProjectsRepository {
     actor: { type: 'user' | 'agent' | 'system'; id: string },
     from?: ProjectStatus[],
   ): Promise<ProjectSummary> {
-    const current = await this.lock(db, workspaceId, projectId);
-    if ((from && !from.includes(current.status)) || !canTransition(current.status, to)) {
+    if (!isUuid(projectId)) throw new AppError('project/not_found', `Project ${projectId} does not exist.`);
+    // The states it may leave for `to`: those asked for that the lifecycle allows.
+    const sources = (from ?? PROJECT_STATUSES).filter((s) => canTransition(s, to));
+    const { rows } = await db.query<MovedRow>({
+      name: 'projects_transition',
+      text: TRANSITION,
+      values: [workspaceId, projectId, to, reason, sources, actor.type, actor.id],
+    });
+    const r = rows[0];
+    if (!r) throw new AppError('project/not_found', `Project ${projectId} does not exist.`);
+    if (r.id === null)
       throw new AppError(
         'project/invalid_transition',
-        `"${current.title}" is ${current.status.replace(/_/g, ' ')}; it cannot become ${to.replace(/_/g, ' ')}.`,
+        `"${r.was_title}" is ${r.was_status.replace(/_/g, ' ')}; it cannot become ${to.replace(/_/g, ' ')}.`,
       );
-    }
-    const { rows } = await db.query<ProjectRow>(
-      `update projects set status = $3, status_reason = $4, version = version + 1,
-              started_at = case when $3 = 'running' then coalesce(started_at, now()) else started_at end,
-              completed_at = case when $3 in ('completed', 'failed', 'aborted') then now() else completed_at end
-        where workspace_id = $1 and id = $2 returning ${COLUMNS}`,
-      [workspaceId, projectId, to, reason],
-    );
-    await db.query(
-      `insert into project_status_transitions (workspace_id, project_id, from_status, to_status, reason, actor_type, actor) values ($1, $2, $3, $4, $5, $6, $7)`,
-      [workspaceId, projectId, current.status, to, reason, actor.type, actor.id],
-    );
-    return toSummary(rows[0]!);
+    return toSummary(r as ProjectRow);
   }
 
   /** Locks the project's row until the caller's transaction ends: its status cannot change meanwhile. */
