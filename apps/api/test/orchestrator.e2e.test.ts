@@ -1,5 +1,6 @@
 import type { DelegationInfo, Message, ProjectDetail } from '@orchestrator/contracts';
 import type { TestDatabase } from '@orchestrator/db/testing';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startApp, testDatabase, type TestApp } from './harness.js';
 
@@ -106,8 +107,9 @@ describe('planning', () => {
     const again = await api(app.baseUrl, 'POST', `/api/projects/${ref.id}/approve`, { version: 3 });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('project/invalid_transition');
-    // Approval starts the run (Plan → Approve → Act).
-    expect(approved.body.status).not.toBe('awaiting_plan_approval');
+    // Approval starts the run (Plan → Approve → Act); the answer shows the plan it approved.
+    expect(approved.body).toMatchObject({ status: 'running', currentPlanVersion: 3, plan: { version: 3 } });
+    expect(approved.body.diff.removed.length).toBeGreaterThan(0);
     const list = await api(app.baseUrl, 'GET', '/api/projects');
     expect(list.body.projects.map((p: { id: string }) => p.id)).toContain(ref.id);
   });
@@ -120,6 +122,20 @@ describe('planning', () => {
     );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409)).toHaveLength(9);
+    // The one that won approved, audited and started the project, once.
+    const sql = new pg.Client({ connectionString: db.url });
+    await sql.connect();
+    try {
+      const { rows } = await sql.query<{ audits: number; starts: number }>(
+        `select (select count(*)::int from audit_log where project_id = $1 and action = 'plan.approve') as audits,
+                (select count(*)::int from project_status_transitions where project_id = $1 and from_status = 'awaiting_plan_approval'
+                    and to_status = 'running' and reason = 'Plan approved' and actor_type = 'user') as starts`,
+        [id],
+      );
+      expect(rows[0]).toEqual({ audits: 1, starts: 1 });
+    } finally {
+      await sql.end();
+    }
   });
 
   it('should reject bad approval input and unknown projects', async () => {

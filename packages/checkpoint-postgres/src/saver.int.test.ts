@@ -69,6 +69,62 @@ describe('round trips', () => {
   });
 });
 
+describe('hold', () => {
+  it("should read a held thread's latest checkpoint once until the saver writes the thread", async () => {
+    const thread = threadId();
+    const first = checkpoint({ a: 1 }, { a: 1 });
+    await saver.put(config(thread), first, metadata(0), first.channel_versions);
+    saver.hold(thread);
+    try {
+      const reads = await countQueries(async () => [
+        await saver.getTuple(config(thread)),
+        await saver.getTuple(config(thread)),
+      ]);
+      expect(reads.queries).toHaveLength(1);
+      const [one, two] = reads.result;
+      expect(two).toEqual(one);
+      // Each read gets objects of its own, as from Postgres.
+      expect(two?.checkpoint.channel_values).not.toBe(one?.checkpoint.channel_values);
+      const saved = await saver.put(config(thread), checkpoint({ a: 2 }, { a: 2 }), metadata(1), { a: 2 });
+      const afterPut = await countQueries(() => saver.getTuple(config(thread)));
+      expect(afterPut.queries).toHaveLength(1);
+      expect(afterPut.result?.checkpoint.channel_values).toEqual({ a: 2 });
+      await saver.putWrites(saved, [['a', 3]], 'task');
+      const afterWrites = await countQueries(() => saver.getTuple(config(thread)));
+      expect(afterWrites.queries).toHaveLength(1);
+      expect(afterWrites.result?.pendingWrites).toEqual([['task', 'a', 3]]);
+    } finally {
+      saver.release(thread);
+    }
+    const released = await countQueries(async () => [
+      await saver.getTuple(config(thread)),
+      await saver.getTuple(config(thread)),
+    ]);
+    expect(released.queries).toHaveLength(2);
+  });
+
+  it('should keep that a held thread has no checkpoint yet, and not keep a read a write overtook', async () => {
+    const thread = threadId();
+    saver.hold(thread);
+    try {
+      const none = await countQueries(async () => [
+        await saver.getTuple(config(thread)),
+        await saver.getTuple(config(thread)),
+      ]);
+      expect(none.result).toEqual([undefined, undefined]);
+      expect(none.queries).toHaveLength(1);
+      // A read sent before a write, answered after it started: what it found is not kept.
+      const cp = checkpoint({ a: 1 }, { a: 1 });
+      const reading = saver.getTuple(config(thread));
+      await saver.put(config(thread), cp, metadata(0), cp.channel_versions);
+      await reading;
+      expect((await saver.getTuple(config(thread)))?.checkpoint.id).toBe(cp.id);
+    } finally {
+      saver.release(thread);
+    }
+  });
+});
+
 describe('putWrites', () => {
   it('should keep the first value of a regular write and the latest of a special channel when a task writes again', async () => {
     const thread = threadId();

@@ -17,6 +17,7 @@ import {
 import type pg from 'pg';
 import { WriteBatcher, type WriteBatch, type WriteRow } from './batch.js';
 import { OutboxWriteDropped } from './errors.js';
+import { HeldThreads } from './held.js';
 import { Outbox, commitWithOutbox, type AnyOutboxStatement, type OutboxEntry, type OutboxWrite } from './outbox.js';
 import { pruneAll, pruneThread, type PruneAllOptions, type PruneResult, type PruneThreadOptions } from './retention.js';
 import { decodeRows, type CheckpointKey, type DecodeContext } from './rows.js';
@@ -90,6 +91,8 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
   private readonly decode: DecodeContext;
   /** Set on a saver made by within(): every statement runs in that client's open transaction. */
   private client?: pg.PoolClient;
+  /** Shared with the savers made by within(), so their writes count too. */
+  private held = new HeldThreads();
 
   constructor(
     readonly pool: pg.Pool,
@@ -114,7 +117,23 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
   within(client: pg.PoolClient): PostgresCheckpointSaver {
     const bound = new PostgresCheckpointSaver(this.pool, this.options);
     bound.client = client;
+    bound.held = this.held;
     return bound;
+  }
+
+  /**
+   * The caller is the only writer of the thread until release() (a project's run under the
+   * project's lock): its latest checkpoint is then read from Postgres once and kept until this
+   * saver writes the thread, so the reads a run makes before it writes (its open questions,
+   * LangGraph's own when the stream begins) cost one round trip. Holds nest; every hold needs
+   * its release. A thread written by anything else while held would be read stale.
+   */
+  hold(threadId: string): void {
+    this.held.hold(threadId);
+  }
+
+  release(threadId: string): void {
+    this.held.release(threadId);
   }
 
   /** Where statements run: the caller's transaction (within()) or the pool. */
@@ -126,16 +145,20 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
     const c: Configurable = config.configurable ?? {};
     const threadId = text(c.thread_id);
     if (threadId === undefined) return undefined;
+    const ns = String(c.checkpoint_ns ?? '');
+    const checkpointId = getCheckpointId(config) || undefined;
+    const held = checkpointId === undefined ? this.held.read(threadId, ns) : undefined;
+    if (held && 'rows' in held) return (await decodeRows(held.rows, this.decode))[0]?.tuple;
     // Writes still held for a group commit must be visible to a read (their own caller sees any failure).
     await this.batcher.flush(threadId).catch(() => undefined);
-    const checkpointId = getCheckpointId(config) || undefined;
-    const params: unknown[] = [threadId, String(c.checkpoint_ns ?? '')];
+    const params: unknown[] = [threadId, ns];
     let where = 'where thread_id = $1 and checkpoint_ns = $2';
     if (checkpointId !== undefined) {
       params.push(checkpointId);
       where += ' and checkpoint_id = $3';
     }
     const { rows } = await this.db.query<ReadRow>(statement(readQuery(where, '1'), params, this.prepare));
+    held?.keep(rows);
     const [first] = await decodeRows(rows, this.decode);
     return first?.tuple;
   }
@@ -205,6 +228,7 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
       throw new Error('Missing "thread_id" field in "config.configurable": a checkpoint belongs to a thread');
     const ns = String(c.checkpoint_ns ?? '');
     const parentId = text(c.checkpoint_id) ?? null;
+    this.held.written(threadId);
     const { channel_values: channelValues, ...withoutValues } = checkpoint;
     const [values, metadataJson] = await Promise.all([
       this.dumpValues(channelValues ?? {}, newVersions),
@@ -235,6 +259,7 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
     const checkpointId = text(c.checkpoint_id);
     if (checkpointId === undefined)
       throw new Error('Missing "checkpoint_id" field in "config.configurable": writes belong to a checkpoint');
+    this.held.written(threadId);
     const queued = this.outbox.take(threadId, slotOfTask(taskId));
     if (queued.length > 0 && !writes.some(([channel]) => !NOT_OUTPUT.has(channel))) {
       // The task failed or was interrupted: it runs again and queues its writes again.
@@ -303,6 +328,7 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
   }
 
   async deleteThread(threadId: string): Promise<void> {
+    this.held.written(threadId);
     await this.batcher.flush(threadId).catch(() => undefined);
     await this.db.query(statement(DELETE_THREAD, [threadId], this.prepare));
   }
@@ -337,6 +363,15 @@ export class PostgresCheckpointSaver extends BaseCheckpointSaver {
    */
   enqueue(threadId: string, write: OutboxWrite, options: EnqueueOptions = {}): Promise<void> {
     return this.outbox.add(threadId, slotOfNamespace(options.checkpointNs ?? ''), write, options.key);
+  }
+
+  /**
+   * Like enqueue(), for a write given as SQL (OutboxStatement): it is fused into the statement of
+   * the thread's next checkpoint in `options.checkpointNs`, so it costs no round trip and no
+   * transaction of its own. Resolves with the rows of its `returning` CTE.
+   */
+  enqueueStatement(threadId: string, write: AnyOutboxStatement, options: EnqueueOptions = {}): Promise<unknown[]> {
+    return this.outbox.addStatement(threadId, slotOfNamespace(options.checkpointNs ?? ''), write, options.key);
   }
 
   /**

@@ -122,9 +122,11 @@ export {
   type RestoredCheckpoint,
   type ExecutionControl,
   type ExecutionEngineDeps,
+  type AnswersFor,
   type PendingInterrupt,
   type RunResult,
 } from './graphs/execution/engine.js';
+export { StartsFirst, START_PRIORITY_MAX_WAIT_MS } from './graphs/execution/starts-first.js';
 export { flattenPlan, readySteps, type ExecStep, type StepState } from './execution/flatten.js';
 export { needsApproval } from './execution/policy.js';
 export {

@@ -3,20 +3,24 @@
  * project runner as in production. BENCH_PROJECTS (default 100) projects of BENCH_PROJECT_STEPS
  * (default 12) no-op steps each are approved together; measured: the time from each approval to
  * its project's first step start (p50, p95, max), the time until all complete, steps/s over that
- * time, and how many are stuck (not completed within BENCH_PROJECTS_TIMEOUT_MS). Embedded
+ * time, and how many are stuck (not completed within BENCH_PROJECTS_TIMEOUT_MS). The approvals
+ * come from a process of their own (approve-client.ts), as a browser's would. Embedded
  * Postgres with production settings unless BENCH_DATABASE_URL or DATABASE_URL names a server.
  * Prints a summary, then one line of JSON.
  */
 import 'reflect-metadata';
+import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Pool } from '@orchestrator/db';
 import pino from 'pino';
 import { createApp } from '../app.js';
 import { loadConfig } from '../config/env.js';
 import { PG_POOL } from '../database/tokens.js';
+import type { ApproveOrder, ApproveTimes } from './approve-client.js';
 import { adminQuery, benchServer, databaseUrl } from './database.js';
 import { linearPlan, noopAgentsDir } from './fixtures.js';
 import { percentile, round } from './stats.js';
@@ -69,24 +73,23 @@ async function main(): Promise<void> {
       [workspaceId, JSON.stringify(plan), ids],
     );
 
-    // A person approves them all at once; each approval is timed from its request and from its answer.
-    const requestedAt = new Map<string, number>();
-    const answeredAt = new Map<string, number>();
+    // A person approves them all at once, from a process of their own (as a browser would); each
+    // approval is timed from its request and from its answer.
+    const client = fork(fileURLToPath(new URL('./approve-client.js', import.meta.url)), { stdio: 'inherit' });
+    const exited = new Promise<never>((_resolve, reject) =>
+      client.once('exit', (code) => reject(new Error(`the approving client exited with ${code}`))),
+    );
+    const message = () => Promise.race([new Promise<unknown>((resolve) => client.once('message', resolve)), exited]);
+    await message();
+    const answered = message() as Promise<ApproveTimes>;
     const cpu = process.cpuUsage();
     const started = Date.now();
-    await Promise.all(
-      ids.map(async (id) => {
-        requestedAt.set(id, Date.now());
-        const res = await fetch(`http://127.0.0.1:${port}/api/projects/${id}/approve`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ version: 1 }),
-        });
-        if (res.status !== 200) throw new Error(`approving ${id} answered ${res.status}: ${await res.text()}`);
-        answeredAt.set(id, Date.now());
-      }),
-    );
-    const approvedMs = Date.now() - started;
+    client.send({ baseUrl: `http://127.0.0.1:${port}`, ids } satisfies ApproveOrder);
+    const times = await answered;
+    if (times.failures.length > 0) throw new Error(times.failures.join('\n'));
+    const requestedAt = new Map(Object.entries(times.requestedAt));
+    const answeredAt = new Map(Object.entries(times.answeredAt));
+    const approvedMs = Math.max(...answeredAt.values()) - started;
 
     let completed = 0;
     const deadline = started + TIMEOUT_MS;

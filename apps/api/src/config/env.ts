@@ -38,7 +38,8 @@ const EnvSchema = z.object({
   CHAT_REPLY_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(10_000),
   OFFLINE_STREAM_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(15),
   // Projects run at once by this process (each a project's run; a run's independent steps run in parallel within it).
-  RUNNER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(50),
+  // A run waiting on its agents holds little; projects beyond the bound wait for a slot (docs/operations.md).
+  RUNNER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(200),
   STEP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   STEP_BACKOFF_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   // How often agents' error rates are checked for an improvement proposal (0 = never).

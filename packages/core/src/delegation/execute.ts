@@ -5,7 +5,7 @@ import type { DelegationInfo } from '@orchestrator/contracts';
 import { loadFunctionAgent, runFunctionAgent } from '../functions/index.js';
 import type { LlmProvider } from '../llm/provider.js';
 import type { UsageContext, UsageSink } from '../llm/usage.js';
-import type { PriorResult } from '../functions/index.js';
+import type { FunctionAgentModule, PriorResult } from '../functions/index.js';
 import { streamCompletion } from '../llm/stream-completion.js';
 import { streamComputedText } from '../llm/stream.js';
 import type { LoadedAgent } from '../registry/load.js';
@@ -66,6 +66,21 @@ function doneWith(parts: readonly string[], work: DelegationInfo['kind'], data?:
   };
 }
 
+/** Function modules by the agent as the registry loaded it (a changed index.ts comes with a new one). */
+const modules = new WeakMap<LoadedAgent, { agentsDir: string; module: FunctionAgentModule }>();
+
+/**
+ * The agent's module, read from disk once per registry load of the agent rather than checked on
+ * disk before every step (the registry's watcher reloads an agent whose files change).
+ */
+async function functionModule(agentsDir: string, agent: LoadedAgent): Promise<FunctionAgentModule> {
+  const known = modules.get(agent);
+  if (known?.agentsDir === agentsDir) return known.module;
+  const module = await loadFunctionAgent(path.join(agentsDir, agent.sourcePath));
+  modules.set(agent, { agentsDir, module });
+  return module;
+}
+
 /**
  * Runs a delegated task on one agent and streams its output: function agents compute, context
  * agents answer through the configured LLM with their Context.md, and offline a context agent
@@ -80,7 +95,7 @@ export async function executeAgent(
 ): Promise<ExecutionOutcome> {
   const header = `**${agent.definition.title}** (\`${agent.definition.name}\`):\n\n`;
   if (agent.definition.type === 'function') {
-    const module = await loadFunctionAgent(path.join(deps.agentsDir, agent.sourcePath));
+    const module = await functionModule(deps.agentsDir, agent);
     const result = await runFunctionAgent(module, task, {
       now: new Date(),
       priorResults: await context.priorResults?.(),

@@ -30,6 +30,8 @@ const loaded = new Map<string, FunctionAgentModule>();
  * for every call of the agent, and an unchanged file need not be read and hashed again.
  */
 const byFile = new Map<string, { size: number; mtimeMs: number; agent: FunctionAgentModule }>();
+/** Loads in progress, by file and version. */
+const loading = new Map<string, Promise<FunctionAgentModule>>();
 
 export const functionAgentOrigin = (agent: object): FunctionAgentOrigin | undefined => origins.get(agent);
 
@@ -56,6 +58,22 @@ export async function loadFunctionAgent(
   const fileKey = `${cacheDir}\0${modulePath}`;
   const seen = byFile.get(fileKey);
   if (seen && seen.size === file.size && seen.mtimeMs === file.mtimeMs) return seen.agent;
+  // Steps of many projects starting together share one load: the file is read and transpiled once.
+  const loadKey = `${fileKey}\0${file.size}\0${file.mtimeMs}`;
+  let load = loading.get(loadKey);
+  if (!load) {
+    load = loadSource(modulePath, cacheDir, fileKey, file).finally(() => loading.delete(loadKey));
+    loading.set(loadKey, load);
+  }
+  return load;
+}
+
+async function loadSource(
+  modulePath: string,
+  cacheDir: string,
+  fileKey: string,
+  file: { size: number; mtimeMs: number },
+): Promise<FunctionAgentModule> {
   const source = await readSource(modulePath);
   const contentHash = createHash('sha256').update(`${LOADER_VERSION}:${getVersion()}\0`).update(source).digest('hex');
   const cacheFile = path.join(cacheDir, `${contentHash}.mjs`);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MemorySaver } from '@langchain/langgraph';
 import type { Plan, PlanStep } from '@orchestrator/contracts';
 import { ExecutionEngine } from '../graphs/execution/engine.js';
+import type { StartsFirst } from '../graphs/execution/starts-first.js';
 import type { ExecutionGuard } from '../execution/ports.js';
 import { ScriptedChatModel, type ScriptedTurn } from '../llm/scripted.js';
 import { recordingExecution } from './execution-ports.js';
@@ -42,6 +43,8 @@ export interface TestEngineOptions {
   checkpointer?: MemorySaver;
   guard?: ExecutionGuard;
   maxAttempts?: number;
+  /** Shared between engines to see the start priority across their runs. */
+  startsFirst?: StartsFirst;
 }
 
 /** The execution engine over the shipped workforce, a scripted model and in-memory ports. */
@@ -63,6 +66,7 @@ export function testEngine(workforce: Workforce, plan: Plan, script: ScriptedTur
     backoffCapMs: 5,
     sleep: async () => undefined,
     ...(options.guard ? { guard: options.guard } : {}),
+    ...(options.startsFirst ? { startsFirst: options.startsFirst } : {}),
     checkpointer,
     control: { shouldStop: async () => false },
   });

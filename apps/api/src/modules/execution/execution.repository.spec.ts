@@ -6,6 +6,7 @@ import { loadConfig } from '../../config/env.js';
 import type { RealtimePublisher } from '../../realtime/realtime.publisher.js';
 import { openSpecDatabase, type SpecDatabase } from '../../testing/spec-database.js';
 import { ExecutionRepository, RUNNING_WRITE_DELAY_MS } from './execution.repository.js';
+import { completionRow } from './execution.rows.js';
 
 let spec: SpecDatabase;
 let pool: pg.Pool;
@@ -144,10 +145,35 @@ describe('ExecutionRepository', () => {
     });
     expect(await repo.loadPolicy(ctx)).toEqual({ autonomy: expect.any(Object), defaultAutonomy: 'semi_autonomous' });
     expect(await repo.priorResults(ctx, ['a'])).toEqual([{ title: 'Step a', markdown: 'part a' }]);
-    // One read of the run's state (after applying any completions saved for the project); the
-    // completion went through its own transaction (not counted here).
-    expect(sent.filter((q) => !q.includes('step_completions'))).toHaveLength(1);
-    expect(sent.filter((q) => !q.includes('step_completions'))[0]).toMatch(/^select p\.autonomy_level/);
+    // One read of the run's state (no completions were waiting to be applied); the completion
+    // went through its own transaction (not counted here).
+    expect(sent.filter((q) => q.startsWith('select p.status'))).toHaveLength(1);
+    expect(sent.filter((q) => q.startsWith('with locked'))).toHaveLength(0);
+    repo.endRun(ctx);
+  });
+
+  it('should apply completions saved with checkpoints before a run reads its steps when some wait', async () => {
+    const { repo, ctx, sent } = await setup();
+    const saved = completionRow(ctx, 'a', result('saved a'), `${ctx.projectId}:a`, { content: 'saved a' }, null, 7);
+    await pool.query(`insert into step_completions (workspace_id, project_id, completion) values ($1, $2, $3)`, [
+      workspaceId,
+      ctx.projectId,
+      JSON.stringify(saved),
+    ]);
+    sent.length = 0;
+    repo.beginRun(ctx);
+    expect(await repo.runStatus(ctx)).toBe('running');
+    expect(await repo.finishedOutcome(ctx, 'a')).toMatchObject({ status: 'completed', preview: 'saved a' });
+    // Read, applied, read again.
+    expect(sent.map((q) => q.slice(0, 13))).toEqual(['select p.stat', 'with locked a', 'select p.stat']);
+    repo.endRun(ctx);
+  });
+
+  it('should tell that a project is gone when its run opens', async () => {
+    const { repo } = await setup();
+    const ctx = { workspaceId, projectId: '00000000-0000-4000-8000-000000000000' };
+    repo.beginRun(ctx);
+    expect(await repo.runStatus(ctx)).toBeUndefined();
     repo.endRun(ctx);
   });
 

@@ -21,7 +21,7 @@ import {
   type StepResultInput,
 } from '@orchestrator/core';
 import { withTransaction, type Pool, type PoolClient } from '@orchestrator/db';
-import { AppError } from '../../common/app-error.js';
+import { isAppError } from '../../common/app-error.js';
 import type { AppConfig } from '../../config/env.js';
 import { APP_CONFIG, PG_POOL } from '../../database/tokens.js';
 import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
@@ -32,6 +32,8 @@ import { CompletionApplier } from './bookkeeping/completion-applier.js';
 import {
   COMPLETE_STEP,
   completionRow,
+  insertStepsSql,
+  insertStepsStatement,
   saveCompletionStatement,
   PREVIEW_CHARS,
   STEP_COLUMNS,
@@ -89,6 +91,11 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
   private readonly starts = new Map<string, PendingStart>();
   /** `running`/`retrying` writes in flight, by project/step: the step's next write waits for them. */
   private readonly inFlight = new Map<string, Promise<void>>();
+  /**
+   * Step rows being inserted with a run's first checkpoint, by project: LangGraph starts the
+   * first steps while that checkpoint is still being saved, so a write to a step row waits for it.
+   */
+  private readonly stepRows = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -117,36 +124,36 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
     return this.completions.flush(projectId);
   }
 
+  /** Opens the project's run: its state is read now, in one statement (see RunStates). */
   beginRun(ctx: RunContext): void {
     this.runs.begin(ctx);
   }
 
   endRun(ctx: RunContext): void {
     this.runs.end(ctx);
+    if (this.runs.current(ctx)) return;
+    this.stepRows.delete(ctx.projectId);
     // Starts left unwritten belong to steps the run interrupted (pause, cancel): they did not run on.
     for (const key of this.starts.keys()) if (key.startsWith(`${ctx.projectId}/`)) this.takeStart(key);
   }
 
-  /** The approved plan; the autonomy comes from the run's state (read once per run). */
+  /** The project's status as its open run read it; undefined when the project does not exist. */
+  async runStatus(ctx: RunContext): Promise<ProjectStatus | undefined> {
+    try {
+      return (await this.runs.get(ctx)).status;
+    } catch (err) {
+      if (isAppError(err) && err.code === 'project/not_found') return undefined;
+      throw err;
+    }
+  }
+
+  /** The approved plan, status and autonomy, from the run's state (read once per run). */
   async loadRun(ctx: RunContext): Promise<LoadedRun> {
-    const [{ rows }, run] = await Promise.all([
-      this.pool.query<{
-        plan_json: unknown;
-        approved_version: number | null;
-        current_plan_version: number;
-        status: ProjectStatus;
-      }>(
-        'select plan_json, approved_version, current_plan_version, status from projects where workspace_id = $1 and id = $2',
-        [ctx.workspaceId, ctx.projectId],
-      ),
-      this.runs.get(ctx),
-    ]);
-    const p = rows[0];
-    if (!p) throw new AppError('project/not_found', `Project ${ctx.projectId} does not exist.`);
+    const run = await this.runs.get(ctx);
     return {
-      plan: PlanSchema.parse(p.plan_json),
-      planVersion: p.approved_version ?? p.current_plan_version,
-      status: p.status,
+      plan: PlanSchema.parse(run.plan.json),
+      planVersion: run.plan.version,
+      status: run.status,
       ...run.policy,
     };
   }
@@ -167,7 +174,11 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
     };
   }
 
-  /** Every step row in one statement (a 100-step plan is one round trip, not a hundred). */
+  /**
+   * Every step row in one statement (a 100-step plan is one round trip, not a hundred); with a
+   * commit (a run's first input), fused into the checkpoint that records the steps: no round trip
+   * of its own, and the rows exist exactly when the thread has the steps.
+   */
   async initSteps(ctx: RunContext, steps: ExecStep[]): Promise<void> {
     const rows = steps.map((s, position) => ({
       step_key: s.key,
@@ -182,18 +193,18 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
       risk_level: s.step.riskLevel,
       config: { parentKey: s.parentKey, department: s.step.department, capability: s.step.capability },
     }));
-    await this.pool.query(
-      `insert into project_steps (workspace_id, project_id, step_key, position, name, description, step_type, assigned_agent, assigned_human,
-                                  human_collaboration_type, dependencies, risk_level, config)
-       select $1, $2, r.step_key, r.position, r.name, r.description, r.step_type, r.assigned_agent, r.assigned_human,
-              r.human_collaboration_type, r.dependencies, r.risk_level, r.config
-         from jsonb_to_recordset($3::jsonb) as r(step_key text, position int, name text, description text, step_type text, assigned_agent text,
-                                               assigned_human text, human_collaboration_type text, dependencies text[], risk_level text, config jsonb)
-       order by r.position
-       on conflict (project_id, step_key) do nothing`,
-      [ctx.workspaceId, ctx.projectId, JSON.stringify(rows)],
-    );
+    const values = [ctx.workspaceId, ctx.projectId, JSON.stringify(rows)];
     this.runs.update(ctx, (run) => RunStates.addSteps(run, rows));
+    if (ctx.commit) {
+      // Not saved (the checkpoint failed): the run fails, and the next one inserts them again.
+      const saved = ctx.commit.withStatement(insertStepsStatement(values)).then(
+        () => undefined,
+        () => this.runs.reload(ctx),
+      );
+      if (this.runs.current(ctx)) this.stepRows.set(ctx.projectId, saved);
+      return;
+    }
+    await this.pool.query(insertStepsSql('$1', '$2', '$3'), values);
   }
 
   async setStepStatus(
@@ -281,6 +292,7 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
     extra: { attempt?: number; agent?: string | null },
     start?: StepStart,
   ): Promise<void> {
+    await this.stepRows.get(ctx.projectId);
     const { rows } = await this.pool.query<StepRow>({
       // Named: parsed and planned once per connection (it runs for every step).
       name: 'execution_set_step_status',
@@ -367,6 +379,7 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
       this.completedInRun(ctx, stepKey, outcome, idempotencyKey, text!);
       return outcome;
     }
+    await this.stepRows.get(ctx.projectId);
     const row = await withTransaction(this.pool, async (db) => {
       let ref: string | null = null;
       if (blob) {

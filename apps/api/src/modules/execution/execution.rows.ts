@@ -1,5 +1,6 @@
 import type { AutonomyLevel, ProjectStep, StepStatus } from '@orchestrator/contracts';
 import type { RunContext, StepResultInput } from '@orchestrator/core';
+import { auditInsert } from '../audit/audit.sql.js';
 
 export interface StepRow {
   step_key: string;
@@ -99,9 +100,25 @@ function completeStepsCtes(rows: string, n: (local: string) => string): Ctes {
     },
     {
       name: 'audit',
-      sql: `insert into audit_log (workspace_id, actor_type, actor, action, target_type, target_id, project_id, step_key, mode, approval_id, result, details, created_at)
-      select s.workspace_id, g.actor_type, g.actor, 'step.execute', 'project_step', s.step_key, s.project_id, s.step_key, g.mode, g.approval_id, 'success', g.details, coalesce(g.completed_at, now())
-        from ${n('s')} s join ${n('g')} g on g._entry = s._entry`,
+      sql: auditInsert(
+        [
+          'workspace_id',
+          'actor_type',
+          'actor',
+          'action',
+          'target_type',
+          'target_id',
+          'project_id',
+          'step_key',
+          'mode',
+          'approval_id',
+          'result',
+          'details',
+          'created_at',
+        ],
+        `select s.workspace_id, g.actor_type, g.actor, 'step.execute', 'project_step', s.step_key, s.project_id, s.step_key, g.mode, g.approval_id, 'success', g.details, coalesce(g.completed_at, now())
+           from ${n('s')} s join ${n('g')} g on g._entry = s._entry`,
+      ),
     },
     {
       name: 'resolved',
@@ -199,5 +216,25 @@ export function completionRow(
     mode: result.approvalId ? 'approved' : 'automatic',
     approval_id: result.approvalId,
     details: { work: result.work, sizeBytes },
+  };
+}
+
+/** The step rows of a flattened plan (`rows`: a jsonb array), each inserted once. */
+export const insertStepsSql = (workspaceId: string, projectId: string, rows: string) =>
+  `insert into project_steps (workspace_id, project_id, step_key, position, name, description, step_type, assigned_agent, assigned_human,
+                              human_collaboration_type, dependencies, risk_level, config)
+   select ${workspaceId}::uuid, ${projectId}::uuid, r.step_key, r.position, r.name, r.description, r.step_type, r.assigned_agent, r.assigned_human,
+          r.human_collaboration_type, r.dependencies, r.risk_level, r.config
+     from jsonb_to_recordset(${rows}::jsonb) as r(step_key text, position int, name text, description text, step_type text, assigned_agent text,
+                                           assigned_human text, human_collaboration_type text, dependencies text[], risk_level text, config jsonb)
+   order by r.position
+   on conflict (project_id, step_key) do nothing`;
+
+/** insertStepsSql as an outbox statement of the checkpointer, fused into the checkpoint's own. */
+export function insertStepsStatement([workspaceId, projectId, rows]: unknown[]) {
+  return {
+    build: (param: (value: unknown) => string) => [
+      { name: 'steps', sql: insertStepsSql(param(workspaceId), param(projectId), param(rows)) },
+    ],
   };
 }

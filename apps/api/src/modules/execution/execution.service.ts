@@ -33,14 +33,9 @@ export class ExecutionService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    // Approving the plan starts the run.
+    // Approving the plan started the project (it is `running`): its run is queued.
     this.projectsService.onApproved(async (ctx, project) => {
-      const running = await this.projects.transition(ctx.workspaceId, project.id, 'running', 'Plan approved', {
-        type: 'user',
-        id: ctx.userId,
-      });
       await this.runner.enqueue({ workspaceId: ctx.workspaceId, projectId: project.id });
-      return running;
     });
   }
 

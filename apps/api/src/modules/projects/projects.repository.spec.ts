@@ -3,7 +3,6 @@ import type { Pool, PoolClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../../common/cursor.js';
 import { openSpecDatabase, type SpecDatabase } from '../../testing/spec-database.js';
-import { AuditRepository } from '../audit/audit.repository.js';
 import { ProjectsRepository } from './projects.repository.js';
 
 interface PlanNode {
@@ -38,7 +37,7 @@ async function planOfList(status?: 'completed', cursor?: string): Promise<PlanNo
       return { rows: [] };
     },
   } as unknown as Pool;
-  await new ProjectsRepository(explaining, new AuditRepository(explaining)).list(randomUUID(), 30, status, cursor);
+  await new ProjectsRepository(explaining).list(randomUUID(), 30, status, cursor);
   return nodes(plan!);
 }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   PlanSchema,
+  PROJECT_STATUSES,
   type Plan,
   type PlanVersion,
   type ProjectPage,
@@ -13,47 +14,21 @@ import { withTransaction, type Pool, type PoolClient } from '@orchestrator/db';
 import { AppError } from '../../common/app-error.js';
 import { decodeCursor, encodeCursor, isUuid } from '../../common/cursor.js';
 import { PG_POOL } from '../../database/tokens.js';
-import { AuditRepository } from '../audit/audit.repository.js';
-
-interface ProjectRow {
-  id: string;
-  title: string;
-  status: ProjectStatus;
-  department: string | null;
-  project_type: string | null;
-  conversation_id: string | null;
-  current_plan_version: number | null;
-  estimated_duration_minutes: number | null;
-  approved_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
-const COLUMNS = `id, title, status, department, project_type, conversation_id, current_plan_version,
-  estimated_duration_minutes, approved_at, created_at, updated_at`;
-
-const toSummary = (r: ProjectRow): ProjectSummary => ({
-  id: r.id,
-  title: r.title,
-  status: r.status,
-  department: r.department,
-  projectType: r.project_type,
-  conversationId: r.conversation_id,
-  currentPlanVersion: r.current_plan_version,
-  estimatedDurationMinutes: r.estimated_duration_minutes,
-  approvedAt: r.approved_at?.toISOString() ?? null,
-  createdAt: r.created_at.toISOString(),
-  updatedAt: r.updated_at.toISOString(),
-});
+import {
+  APPROVE,
+  COLUMNS,
+  toSummary,
+  TRANSITION,
+  type ApprovedRow,
+  type MovedRow,
+  type ProjectRow,
+} from './projects.rows.js';
 
 const durationMinutes = (plan: Plan) => Math.round(plan.criticalPath.totalMinutes);
 
 @Injectable()
 export class ProjectsRepository {
-  constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
-    private readonly audit: AuditRepository,
-  ) {}
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   /** Project, plan version 1 and the creation transition, in one transaction. */
   async createWithPlan(input: NewProjectPlan): Promise<CurrentPlan> {
@@ -204,56 +179,58 @@ export class ProjectsRepository {
   }
 
   /**
-   * Approves exactly `version`. Row lock + checks make concurrent approvals and approvals of a
-   * superseded version fail with a 409 that states the current situation.
+   * Approves exactly `version` and starts the project (`running`: Plan → Approve → Act), with
+   * its audit entry and status transition, in one statement (approvals come in
+   * bursts: one round trip each, not ten). The row lock makes concurrent approvals and approvals
+   * of a superseded version fail with a 409 that states the current situation. Returns the
+   * started project and its two latest plan versions (what the answer shows).
    */
-  async approve(workspaceId: string, projectId: string, version: number, userId: string): Promise<ProjectSummary> {
-    return withTransaction(this.pool, async (db) => {
-      const current = await this.lock(db, workspaceId, projectId);
-      if (current.approved_at)
-        throw new AppError(
-          'project/invalid_transition',
-          `"${current.title}" is already approved (version ${current.current_plan_version}).`,
-        );
-      if (current.status !== 'awaiting_plan_approval') {
-        throw new AppError(
-          'project/invalid_transition',
-          `"${current.title}" cannot be approved: it is ${current.status}, not awaiting plan approval.`,
-        );
-      }
-      if (current.current_plan_version !== version) {
-        throw new AppError(
-          'plan/stale_version',
-          `Version ${version} is no longer current: the plan is at version ${current.current_plan_version}. Review it and approve that one.`,
-        );
-      }
-      const { rows } = await db.query<ProjectRow>(
-        `update projects set approved_version = $3, approved_at = now(), approved_by = $4, version = version + 1
-          where workspace_id = $1 and id = $2 returning ${COLUMNS}`,
-        [workspaceId, projectId, version, userId],
-      );
-      await this.audit.append(db, [
-        {
-          workspaceId,
-          actorType: 'user',
-          actor: userId,
-          action: 'plan.approve',
-          targetType: 'project',
-          targetId: projectId,
-          projectId,
-          riskLevel: 'medium',
-          mode: 'manual',
-          result: 'success',
-          details: { version },
-        },
-      ]);
-      return toSummary(rows[0]!);
+  async approve(
+    workspaceId: string,
+    projectId: string,
+    version: number,
+    userId: string,
+  ): Promise<{ summary: ProjectSummary; versions: PlanVersion[] }> {
+    if (!isUuid(projectId)) throw new AppError('project/not_found', `Project ${projectId} does not exist.`);
+    const { rows } = await this.pool.query<ApprovedRow>({
+      name: 'projects_approve',
+      text: APPROVE,
+      // The user's id twice: a uuid for approved_by, text for the audit and transition rows.
+      values: [workspaceId, projectId, version, userId, JSON.stringify({ version }), userId],
     });
+    const r = rows[0];
+    if (!r) throw new AppError('project/not_found', `Project ${projectId} does not exist.`);
+    if (r.id === null) {
+      if (r.was_approved_at)
+        throw new AppError(
+          'project/invalid_transition',
+          `"${r.was_title}" is already approved (version ${r.was_version}).`,
+        );
+      if (r.was_status !== 'awaiting_plan_approval')
+        throw new AppError(
+          'project/invalid_transition',
+          `"${r.was_title}" cannot be approved: it is ${r.was_status}, not awaiting plan approval.`,
+        );
+      throw new AppError(
+        'plan/stale_version',
+        `Version ${version} is no longer current: the plan is at version ${r.was_version}. Review it and approve that one.`,
+      );
+    }
+    return {
+      summary: toSummary(r as ProjectRow),
+      versions: r.versions.map((v) => ({
+        version: v.version,
+        plan: PlanSchema.parse(v.plan_json),
+        changeSummary: v.change_summary,
+        createdAt: new Date(v.created_at).toISOString(),
+      })),
+    };
   }
 
   /**
-   * Moves a project to `to` if the lifecycle (core's `projects/lifecycle.ts`) allows it from its current
-   * state (409 otherwise, with the current state), and records the transition.
+   * Moves a project to `to` if the lifecycle (core's `projects/lifecycle.ts`) allows it from its
+   * current state (409 otherwise, with the current state), and records the transition: one
+   * statement, under the row's lock.
    */
   async transition(
     workspaceId: string,
@@ -263,12 +240,12 @@ export class ProjectsRepository {
     actor: { type: 'user' | 'agent' | 'system'; id: string },
     from?: ProjectStatus[],
   ): Promise<ProjectSummary> {
-    return withTransaction(this.pool, (db) => this.transitionIn(db, workspaceId, projectId, to, reason, actor, from));
+    return this.transitionIn(this.pool, workspaceId, projectId, to, reason, actor, from);
   }
 
   /** transition() in the caller's transaction, for a change the status must commit with. */
   async transitionIn(
-    db: PoolClient,
+    db: Pick<PoolClient, 'query'>,
     workspaceId: string,
     projectId: string,
     to: ProjectStatus,
@@ -276,25 +253,22 @@ export class ProjectsRepository {
     actor: { type: 'user' | 'agent' | 'system'; id: string },
     from?: ProjectStatus[],
   ): Promise<ProjectSummary> {
-    const current = await this.lock(db, workspaceId, projectId);
-    if ((from && !from.includes(current.status)) || !canTransition(current.status, to)) {
+    if (!isUuid(projectId)) throw new AppError('project/not_found', `Project ${projectId} does not exist.`);
+    // The states it may leave for `to`: those asked for that the lifecycle allows.
+    const sources = (from ?? PROJECT_STATUSES).filter((s) => canTransition(s, to));
+    const { rows } = await db.query<MovedRow>({
+      name: 'projects_transition',
+      text: TRANSITION,
+      values: [workspaceId, projectId, to, reason, sources, actor.type, actor.id],
+    });
+    const r = rows[0];
+    if (!r) throw new AppError('project/not_found', `Project ${projectId} does not exist.`);
+    if (r.id === null)
       throw new AppError(
         'project/invalid_transition',
-        `"${current.title}" is ${current.status.replace(/_/g, ' ')}; it cannot become ${to.replace(/_/g, ' ')}.`,
+        `"${r.was_title}" is ${r.was_status.replace(/_/g, ' ')}; it cannot become ${to.replace(/_/g, ' ')}.`,
       );
-    }
-    const { rows } = await db.query<ProjectRow>(
-      `update projects set status = $3, status_reason = $4, version = version + 1,
-              started_at = case when $3 = 'running' then coalesce(started_at, now()) else started_at end,
-              completed_at = case when $3 in ('completed', 'failed', 'aborted') then now() else completed_at end
-        where workspace_id = $1 and id = $2 returning ${COLUMNS}`,
-      [workspaceId, projectId, to, reason],
-    );
-    await db.query(
-      `insert into project_status_transitions (workspace_id, project_id, from_status, to_status, reason, actor_type, actor) values ($1, $2, $3, $4, $5, $6, $7)`,
-      [workspaceId, projectId, current.status, to, reason, actor.type, actor.id],
-    );
-    return toSummary(rows[0]!);
+    return toSummary(r as ProjectRow);
   }
 
   /** Locks the project's row until the caller's transaction ends: its status cannot change meanwhile. */

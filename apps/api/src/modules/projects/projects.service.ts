@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { ProjectDetail, ProjectPage, ProjectStatus, ProjectSummary } from '@orchestrator/contracts';
+import type { PlanVersion, ProjectDetail, ProjectPage, ProjectStatus, ProjectSummary } from '@orchestrator/contracts';
 import { diffPlans } from '@orchestrator/core';
 import { AppError } from '../../common/app-error.js';
 import type { RequestContext } from '../../common/request-context.js';
 import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
 import { ProjectsRepository } from './projects.repository.js';
 
-export type ApprovedListener = (ctx: RequestContext, project: ProjectSummary) => Promise<ProjectSummary | void>;
+/** Called once an approval has started the project (it is `running`). */
+export type ApprovedListener = (ctx: RequestContext, project: ProjectSummary) => Promise<void>;
 
 @Injectable()
 export class ProjectsService {
@@ -31,12 +32,7 @@ export class ProjectsService {
   /** The current plan and its diff from the previous version. */
   async detail(ctx: RequestContext, id: string): Promise<ProjectDetail> {
     const summary = await this.summary(ctx, id);
-    const [current, previous] = await this.repository.versions(ctx.workspaceId, id, 2);
-    return {
-      ...summary,
-      plan: current ?? null,
-      diff: current && previous ? diffPlans(previous.plan, current.plan) : null,
-    };
+    return detailOf(summary, await this.repository.versions(ctx.workspaceId, id, 2));
   }
 
   async versions(ctx: RequestContext, id: string) {
@@ -44,15 +40,25 @@ export class ProjectsService {
     return { versions: await this.repository.versions(ctx.workspaceId, id) };
   }
 
-  /** Lets the execution engine start approved plans (Plan → Approve → Act). */
+  /** Lets the execution engine run approved plans (Plan → Approve → Act). */
   onApproved(listener: ApprovedListener): void {
     this.approvedListeners.add(listener);
   }
 
+  /** Approves the plan and starts the project; the answer shows the started project and its plan. */
   async approve(ctx: RequestContext, id: string, version: number): Promise<ProjectDetail> {
-    let summary: ProjectSummary = await this.repository.approve(ctx.workspaceId, id, version, ctx.userId);
-    for (const listener of this.approvedListeners) summary = (await listener(ctx, summary)) ?? summary;
+    const { summary, versions } = await this.repository.approve(ctx.workspaceId, id, version, ctx.userId);
+    for (const listener of this.approvedListeners) await listener(ctx, summary);
     this.publisher.projectUpdated(ctx.workspaceId, summary);
-    return this.detail(ctx, id);
+    return detailOf(summary, versions);
   }
+}
+
+/** A project with its current plan and that plan's diff from the previous version (versions newest first). */
+function detailOf(summary: ProjectSummary, [current, previous]: PlanVersion[]): ProjectDetail {
+  return {
+    ...summary,
+    plan: current ?? null,
+    diff: current && previous ? diffPlans(previous.plan, current.plan) : null,
+  };
 }

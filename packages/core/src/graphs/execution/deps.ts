@@ -35,6 +35,12 @@ export interface ExecutionGraphDeps {
   agentBuilds?: StepAgentBuilds;
   /** Set by the engine: a pause was asked for this run, so steps that have not started do not start. */
   holding?: (ctx: RunContext) => boolean;
+  /**
+   * Set by the engine: called as a step begins (`batch`: steps dispatched with it); the step goes
+   * once it resolves — at once for a run's first steps, after the runs that are starting for
+   * the others (StartsFirst).
+   */
+  startTurn?: (ctx: RunContext, batch: number) => Promise<void> | undefined;
   /** Set by the graph from its checkpointer: commits a node's bookkeeping with its saved result. */
   stepCommit?: (config: LangGraphRunnableConfig) => StepCommit;
 }

@@ -3,6 +3,8 @@ import type { Plan, PlanStep } from '@orchestrator/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScriptedTurn } from '../../llm/scripted.js';
 import { testEngine, testPlan as plan, testStep, type TestEngineOptions } from '../../testing/engine-harness.js';
+import type { PendingInterrupt } from './engine.js';
+import { StartsFirst } from './starts-first.js';
 import { loadShippedWorkforce, type Workforce } from '../../testing/facade-harness.js';
 
 let workforce: Workforce;
@@ -43,6 +45,22 @@ describe('ExecutionEngine', () => {
     const second = await t.engine.run(t.ctx, { [pending[0]!.id]: { kind: 'decision', decision: 'approve' } });
     expect(second).toEqual({ kind: 'completed' });
     expect(t.rec.executions()).toBe(2);
+  });
+
+  it('should decide the answers from the open questions it read, and leave the run as it is on null', async () => {
+    const t = engineFor(plan([step('risky', [], { riskLevel: 'critical' })]), ['risky done']);
+    const first = await t.engine.run(t.ctx);
+    const asked: PendingInterrupt[][] = [];
+    expect(await t.engine.run(t.ctx, async (open) => (asked.push(open), null))).toEqual({ kind: 'not_run' });
+    expect(t.rec.executions()).toBe(0);
+    const gate = first.kind === 'interrupted' ? first.interrupts[0]!.id : '';
+    const approve = async (open: PendingInterrupt[]) => (
+      asked.push(open),
+      { [open[0]!.id]: { kind: 'decision' as const, decision: 'approve' as const } }
+    );
+    expect(await t.engine.run(t.ctx, approve)).toEqual({ kind: 'completed' });
+    expect(asked.map((open) => open.map((i) => i.id))).toEqual([[gate], [gate]]);
+    expect(t.rec.executions()).toBe(1);
   });
 
   it('should turn a rejection into a decision for a person and skip on request', async () => {
@@ -182,6 +200,27 @@ describe('ExecutionEngine', () => {
     expect(t.model.prompts).toHaveLength(3);
   });
 
+  it("should hold a run's next step while another project's run is starting, until that run's first step", async () => {
+    const starts = new StartsFirst(60_000);
+    const t = engineFor(plan([step('a'), step('b', ['a'])]), ['A', 'B'], { startsFirst: starts });
+    const order: string[] = [];
+    const setStepStatus = t.rec.store.setStepStatus;
+    t.rec.store.setStepStatus = async (ctx, key, status, extra) => {
+      order.push(`${key} ${status}`);
+      // Another project's run starts while this one's first step runs; its first step comes a moment later.
+      if (key === 'a' && status === 'running') {
+        starts.begin('other');
+        setTimeout(() => {
+          order.push('other starts its first step');
+          void starts.turn('other');
+        }, 20);
+      }
+      return setStepStatus(ctx, key, status, extra);
+    };
+    expect(await t.engine.run(t.ctx)).toEqual({ kind: 'completed' });
+    expect(order).toEqual(['a running', 'other starts its first step', 'b running']);
+  });
+
   it('should wait for a person on a build_agent step', async () => {
     const t = engineFor(
       plan([
@@ -248,8 +287,10 @@ describe('ExecutionEngine', () => {
       expect((await t.engine.run(t.ctx)).kind).toBe('interrupted');
       const [head] = await t.engine.checkpoints(t.ctx);
       await t.engine.rollback(t.ctx, head!.checkpointId);
-      expect(await t.engine.pendingInterrupts(t.ctx)).toEqual([]);
-      expect(await t.engine.run(t.ctx)).toEqual({ kind: 'completed' });
+      let open: PendingInterrupt[] | undefined;
+      const answers = async (interrupts: PendingInterrupt[]) => ((open = interrupts), {});
+      expect(await t.engine.run(t.ctx, answers)).toEqual({ kind: 'completed' });
+      expect(open).toEqual([]);
       expect(t.rec.errors).toHaveLength(3);
     });
 

@@ -3,8 +3,11 @@ import type { CheckpointInfo } from '@orchestrator/contracts';
 import type { ExecutionGraphDeps } from './deps.js';
 import { projectThreadId, RunHeld } from './deps.js';
 import { buildExecutionGraph, type ExecutionGraph } from './graph.js';
-import type { ExecutionStateType, StepRetry } from './state.js';
-import type { ExecutionInterrupt, ExecutionResume, RunContext } from '../../execution/ports.js';
+import { StartsFirst } from './starts-first.js';
+import type { ExecutionStateType, ExecutionUpdate, StepRetry } from './state.js';
+import { checkpointCommitFor } from './step-commit.js';
+import { flattenPlan } from '../../execution/flatten.js';
+import type { ExecutionInterrupt, ExecutionResume, RunContext, StepCommit } from '../../execution/ports.js';
 
 export interface PendingInterrupt {
   id: string;
@@ -16,7 +19,15 @@ export type RunResult =
   | { kind: 'aborted'; reason: string }
   | { kind: 'interrupted'; interrupts: PendingInterrupt[] }
   /** Stopped between batches because the project was paused or cancelled from outside. */
-  | { kind: 'stopped' };
+  | { kind: 'stopped' }
+  /** The caller's `answers` declined to run (nothing ran, nothing was written). */
+  | { kind: 'not_run' };
+
+/**
+ * What a run resumes with, decided once the run has read its open questions: answers keyed by
+ * interrupt id (none: it continues), or null to leave it as it is.
+ */
+export type AnswersFor = (interrupts: PendingInterrupt[]) => Promise<Record<string, ExecutionResume> | null>;
 
 /** Port: whether a run must stop at the next batch boundary (pause, cancel, abort). */
 export interface ExecutionControl {
@@ -26,6 +37,8 @@ export interface ExecutionControl {
 export interface ExecutionEngineDeps extends ExecutionGraphDeps {
   checkpointer: BaseCheckpointSaver;
   control: ExecutionControl;
+  /** Which steps go first while runs are starting; default: a StartsFirst of the engine's own. */
+  startsFirst?: StartsFirst;
 }
 
 /** A checkpointer that can write inside a caller's open database transaction (our Postgres saver). */
@@ -35,6 +48,16 @@ interface TransactionalSaver {
 
 const isTransactional = (saver: BaseCheckpointSaver): saver is BaseCheckpointSaver & TransactionalSaver =>
   typeof (saver as Partial<TransactionalSaver>).within === 'function';
+
+/** A checkpointer that keeps a thread's head while its one writer holds it (our Postgres saver). */
+interface HoldingSaver {
+  hold(threadId: string): void;
+  release(threadId: string): void;
+}
+
+const canHold = (saver: BaseCheckpointSaver): saver is BaseCheckpointSaver & HoldingSaver =>
+  typeof (saver as Partial<HoldingSaver>).hold === 'function' &&
+  typeof (saver as Partial<HoldingSaver>).release === 'function';
 
 /** Time travel to a checkpoint that the project's thread does not have. */
 export class CheckpointNotFound extends Error {
@@ -60,9 +83,18 @@ export class ExecutionEngine {
   private readonly graphDeps: ExecutionGraphDeps;
   /** Runs in progress in this process, by project: `cancel` interrupts their steps, `pause` holds new ones. */
   private readonly active = new Map<string, { controller: AbortController; pausing: boolean }>();
+  private readonly starts: StartsFirst;
+  /** Commits bookkeeping with a thread's next checkpoint (when the checkpointer can). */
+  private readonly nextCheckpoint?: (threadId: string) => StepCommit;
 
   constructor(private readonly deps: ExecutionEngineDeps) {
-    this.graphDeps = { ...deps, holding: (ctx) => this.active.get(ctx.projectId)?.pausing === true };
+    this.starts = deps.startsFirst ?? new StartsFirst();
+    this.nextCheckpoint = checkpointCommitFor(deps.checkpointer);
+    this.graphDeps = {
+      ...deps,
+      holding: (ctx) => this.active.get(ctx.projectId)?.pausing === true,
+      startTurn: (ctx, batch) => this.starts.turn(ctx.projectId, batch),
+    };
     this.graph = buildExecutionGraph(this.graphDeps, deps.checkpointer);
   }
 
@@ -76,19 +108,36 @@ export class ExecutionEngine {
     };
   }
 
-  /** Starts, continues (no `resume`) or resumes (answers keyed by interrupt id) a run. */
-  async run(ctx: RunContext, resume?: Record<string, ExecutionResume>): Promise<RunResult> {
+  /**
+   * Starts, continues (no `answers`) or resumes (answers keyed by interrupt id) a run. With a
+   * function, the answers are decided once the run has read its open questions (one read of the
+   * thread serves that, the run and LangGraph's own start). Until its first step the run goes
+   * before the later steps of the runs already going (StartsFirst).
+   */
+  async run(ctx: RunContext, answers?: Record<string, ExecutionResume> | AnswersFor): Promise<RunResult> {
     const config = this.config(ctx);
     const controller = new AbortController();
     const entry = { controller, pausing: false };
+    const thread = projectThreadId(ctx.projectId);
+    const saver = canHold(this.deps.checkpointer) ? this.deps.checkpointer : undefined;
     this.active.set(ctx.projectId, entry);
+    this.starts.begin(ctx.projectId);
     this.deps.store.beginRun?.(ctx);
+    // The run holds its project (the caller's lock): the thread's head is read once for its start.
+    saver?.hold(thread);
     try {
       const before = await this.graph.getState(config);
+      const resume = typeof answers === 'function' ? await answers(this.interruptsOf(before)) : answers;
+      if (resume === null) return { kind: 'not_run' };
       const started =
         Array.isArray((before.values as Partial<ExecutionStateType>).steps) &&
         (before.values as ExecutionStateType).steps.length > 0;
-      const input = resume && Object.keys(resume).length > 0 ? new Command({ resume }) : started ? null : {};
+      const input: Parameters<ExecutionGraph['stream']>[0] =
+        resume && Object.keys(resume).length > 0
+          ? new Command({ resume })
+          : started
+            ? null
+            : await this.firstInput(ctx);
       let stopped = false;
       // `values` yields once per superstep (after its checkpoint is saved), so the stop check runs
       // once per batch, not once per finished step.
@@ -116,9 +165,23 @@ export class ExecutionEngine {
       }
       return await this.outcome(ctx, stopped);
     } finally {
+      saver?.release(thread);
       if (this.active.get(ctx.projectId) === entry) this.active.delete(ctx.projectId);
+      this.starts.end(ctx.projectId);
       this.deps.store.endRun?.(ctx);
     }
+  }
+
+  /**
+   * A thread's first input: the approved plan, as steps, so that they start at once (no superstep
+   * of its own loads them). Their rows are saved with the checkpoint that records the input.
+   */
+  private async firstInput(ctx: RunContext): Promise<ExecutionUpdate> {
+    const run = await this.deps.store.loadRun(ctx);
+    const steps = flattenPlan(run.plan);
+    const commit = this.nextCheckpoint?.(projectThreadId(ctx.projectId));
+    await this.deps.store.initSteps(commit ? { ...ctx, commit } : ctx, steps);
+    return { steps, planVersion: run.planVersion, request: run.plan.request };
   }
 
   /**
@@ -161,10 +224,6 @@ export class ExecutionEngine {
     return state.tasks
       .filter((t) => t.result === undefined)
       .flatMap((t) => (t.interrupts ?? []).map((i) => ({ id: String(i.id), value: i.value as ExecutionInterrupt })));
-  }
-
-  async pendingInterrupts(ctx: RunContext): Promise<PendingInterrupt[]> {
-    return this.interruptsOf(await this.graph.getState(this.config(ctx)));
   }
 
   /** Time travel: the thread's checkpoints, newest first. */

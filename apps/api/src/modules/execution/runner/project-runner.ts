@@ -127,20 +127,29 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async handle(ctx: RunContext): Promise<void> {
-    // Read together: a run's start waits for one round trip, not two.
-    const [summary, interrupts] = await Promise.all([
-      this.projects.summary(ctx.workspaceId, ctx.projectId),
-      this.engine.pendingInterrupts(ctx),
-    ]);
-    const status = summary?.status;
-    if (!status || (status !== 'running' && !WAITING_FOR_ANSWERS.includes(status))) return;
-    const { resume, consumed } = await this.collectResume(ctx, interrupts);
-    if (status !== 'running' && !(await this.resumeAnswered(ctx, status, resume))) return;
-    // Shutting down: the project stays as it is and goes on at the next start.
-    if (this.stopping) return;
-    const result = await this.engine.run(ctx, resume);
-    await this.runs.resolveErrors(consumed);
-    await this.apply(ctx, result);
+    // The run's state (the project's status, plan and steps) is read in one statement, at the
+    // same time as the engine reads the thread's open questions; both serve the whole run.
+    this.steps.beginRun(ctx);
+    try {
+      const status = this.steps.runStatus(ctx);
+      // Awaited by the engine's answers below; a failed read fails the run there, or not at all.
+      status.catch(() => undefined);
+      let consumed: string[] = [];
+      const result = await this.engine.run(ctx, async (interrupts) => {
+        const now = await status;
+        if (!now || (now !== 'running' && !WAITING_FOR_ANSWERS.includes(now))) return null;
+        const collected = await this.collectResume(ctx, interrupts);
+        consumed = collected.consumed;
+        if (now !== 'running' && !(await this.resumeAnswered(ctx, now, collected.resume))) return null;
+        // Shutting down: the project stays as it is and goes on at the next start.
+        return this.stopping ? null : collected.resume;
+      });
+      if (result.kind === 'not_run') return;
+      await this.runs.resolveErrors(consumed);
+      await this.apply(ctx, result);
+    } finally {
+      this.steps.endRun(ctx);
+    }
   }
 
   /**

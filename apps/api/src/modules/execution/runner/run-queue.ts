@@ -1,6 +1,7 @@
 import type { RunContext } from '@orchestrator/core';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
+import { Gather } from './gather.js';
 
 const QUEUE = 'project-run';
 /** How often the queue is looked at when nothing wakes it: runs other processes enqueued, retries coming due. */
@@ -40,6 +41,12 @@ export interface RunQueueOptions {
 }
 
 type Job = { id: string; data: RunContext };
+type LockOp = { op: 'lock' | 'unlock'; projectId: string };
+
+/** Takes (without waiting) or releases each project's lock, in order, in one statement. */
+const LOCKS = `select case when l.op = 'lock' then pg_try_advisory_lock(hashtextextended(l.key, 0))
+                          else pg_advisory_unlock(hashtextextended(l.key, 0)) end as ok
+                 from unnest($1::text[], $2::text[]) with ordinality as l(op, key, n) order by l.n`;
 
 /**
  * Project runs through pg-boss, one at a time per project: a stately queue keyed by project (at
@@ -63,7 +70,20 @@ export class RunQueue {
   private wakeUp?: () => void;
   private woken = false;
   private locks?: Promise<pg.Client>;
-  private lockQueue: Promise<unknown> = Promise.resolve();
+  /**
+   * Runs queued, locks taken and released, jobs completed: each gathered into one statement
+   * with the others of the moment (a burst of approvals or of runs starting costs a few).
+   */
+  private readonly sends = new Gather<RunContext, void>((runs) => this.send(runs));
+  private readonly lockOps = new Gather<LockOp, boolean>(
+    (ops) => this.applyLocks(ops),
+    // A project's lock and unlock never share a statement: they apply in the order asked.
+    (op, batch) => batch.some((b) => b.projectId === op.projectId),
+  );
+  private readonly completions = new Gather<string, void>(async (ids) => {
+    await this.boss!.complete(QUEUE, ids);
+    return ids.map(() => undefined);
+  });
 
   constructor(private readonly options: RunQueueOptions) {}
 
@@ -101,12 +121,20 @@ export class RunQueue {
   async enqueue(ctx: RunContext): Promise<void> {
     if (this.state === 'idle') throw new Error('The run queue is not started');
     if (this.state !== 'started') return;
-    await this.boss!.send(
-      QUEUE,
-      { workspaceId: ctx.workspaceId, projectId: ctx.projectId },
-      { singletonKey: ctx.projectId },
-    );
+    await this.sends.add({ workspaceId: ctx.workspaceId, projectId: ctx.projectId });
     this.wake();
+  }
+
+  /** Queues runs in one insert; a project already queued is not queued twice (the stately queue). */
+  private async send(runs: RunContext[]): Promise<void[]> {
+    await this.boss!.insert(
+      runs.map((ctx) => ({
+        name: QUEUE,
+        data: { workspaceId: ctx.workspaceId, projectId: ctx.projectId },
+        singletonKey: ctx.projectId,
+      })),
+    );
+    return runs.map(() => undefined);
   }
 
   /** The projects whose runs are in progress in this process. */
@@ -223,7 +251,7 @@ export class RunQueue {
 
   private async settle(jobId: string, failure: unknown): Promise<void> {
     try {
-      if (failure === undefined) await this.boss!.complete(QUEUE, jobId);
+      if (failure === undefined) await this.completions.add(jobId);
       else
         await this.boss!.fail(QUEUE, jobId, { message: failure instanceof Error ? failure.message : String(failure) });
     } catch (err) {
@@ -234,20 +262,20 @@ export class RunQueue {
 
   /**
    * Takes (without waiting) or releases a project's lock on the lock connection, one statement
-   * after another (a connection runs one at a time).
+   * at a time (a connection runs one at a time), with the other projects' of the moment.
    */
   private lock(op: 'lock' | 'unlock', projectId: string): Promise<boolean> {
-    const statement =
-      op === 'lock'
-        ? 'select pg_try_advisory_lock(hashtextextended($1, 0)) as ok'
-        : 'select pg_advisory_unlock(hashtextextended($1, 0)) as ok';
-    const result = this.lockQueue.then(async () => {
-      const session = await this.session();
-      const { rows } = await session.query<{ ok: boolean }>(statement, [lockKey(projectId)]);
-      return rows[0]?.ok === true;
+    return this.lockOps.add({ op, projectId });
+  }
+
+  private async applyLocks(ops: LockOp[]): Promise<boolean[]> {
+    const session = await this.session();
+    const { rows } = await session.query<{ ok: boolean }>({
+      name: 'runner_locks',
+      text: LOCKS,
+      values: [ops.map((o) => o.op), ops.map((o) => lockKey(o.projectId))],
     });
-    this.lockQueue = result.catch(() => undefined);
-    return result;
+    return rows.map((r) => r.ok === true);
   }
 
   /** The connection that holds the run locks; a new one once it is lost. */

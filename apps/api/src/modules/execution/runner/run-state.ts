@@ -1,4 +1,4 @@
-import type { StepStatus } from '@orchestrator/contracts';
+import type { ProjectStatus, StepStatus } from '@orchestrator/contracts';
 import type { LoadedRun, RunContext } from '@orchestrator/core';
 import type { Pool } from '@orchestrator/db';
 import { AppError } from '../../../common/app-error.js';
@@ -19,6 +19,10 @@ export interface StepView {
 
 /** What a run reads about its project once, instead of once per step. */
 export interface RunState {
+  /** The project's status when the run started (the runner decides from it whether to run). */
+  status: ProjectStatus;
+  /** The plan as stored (parsed only by a run that loads it into a fresh thread). */
+  plan: { json: unknown; version: number };
   policy: RunPolicy;
   /** The project's own run limits (`metadata.limits`); null: the default applies. */
   limits: { maxSteps: number | null; maxLoops: number | null };
@@ -36,6 +40,11 @@ export interface RunState {
 const RESULT_CACHE_BYTES = 16 * 1024 * 1024;
 
 type LoadRow = PolicyRow & {
+  status: ProjectStatus;
+  plan_json: unknown;
+  plan_version: number;
+  /** Completions saved with checkpoints and not yet applied to the step rows. */
+  unapplied: boolean;
   max_steps: number | null;
   max_loops: number | null;
   steps: Array<{
@@ -51,7 +60,8 @@ type LoadRow = PolicyRow & {
   }>;
 };
 
-const LOAD_RUN_STATE = `select p.autonomy_level,
+const LOAD_RUN_STATE = `select p.status, p.plan_json, coalesce(p.approved_version, p.current_plan_version) as plan_version, p.autonomy_level,
+    exists (select 1 from step_completions c where c.project_id = p.id) as unapplied,
     (select json_object_agg(a.department, a.level) from autonomy_policies a where a.workspace_id = p.workspace_id) as policies,
     (p.metadata -> 'limits' ->> 'maxSteps')::int as max_steps, (p.metadata -> 'limits' ->> 'maxLoops')::int as max_loops,
     coalesce((select json_agg(json_build_object('key', s.step_key, 'name', s.name, 'position', s.position, 'status', s.status, 'agent', s.assigned_agent,
@@ -60,28 +70,32 @@ const LOAD_RUN_STATE = `select p.autonomy_level,
    from projects p where p.workspace_id = $1 and p.id = $2`;
 
 /**
- * The project's step table, autonomy and run limits as a run sees them, read in one statement
- * when the run starts and kept up to date by the run's own writes. Sound because a project is
- * run by one worker at a time (the runner's advisory lock) and nothing else changes its steps
- * while it runs: people's decisions (retry, skip, rollback) are applied between runs, and every
- * run starts from a fresh read. Outside a run (no `open`), each call reads afresh.
+ * The project's status, plan, step table, autonomy and run limits as a run sees them, read in
+ * one statement when the run starts and kept up to date by the run's own writes. Sound because a
+ * project is run by one worker at a time (the runner's advisory lock) and nothing else changes its
+ * steps while it runs: people's decisions (retry, skip, rollback) are applied between runs, and
+ * every run starts from a fresh read. Outside a run (no `open`), each call reads afresh.
  */
 export class RunStates {
   /** Open runs by project; the object stands for the run (see `current`), its state may be re-read. */
-  private readonly open = new Map<string, { state: Promise<RunState> }>();
+  private readonly open = new Map<string, { state: Promise<RunState>; holders: number }>();
 
   constructor(
     private readonly pool: Pool,
-    /** Runs before each read: what the project's steps must reflect first (saved completions). */
-    private readonly beforeRead: (ctx: RunContext) => Promise<void> = async () => undefined,
+    /** Applies the completions saved for the project: a read that finds some waits for them. */
+    private readonly applySaved: (ctx: RunContext) => Promise<void> = async () => undefined,
   ) {}
 
+  /** Opens the project's run (the runner, then the engine: the first opens it, the last `end` closes it). */
   begin(ctx: RunContext): void {
-    this.open.set(ctx.projectId, { state: this.read(ctx) });
+    const run = this.open.get(ctx.projectId);
+    if (run) run.holders++;
+    else this.open.set(ctx.projectId, { state: this.read(ctx), holders: 1 });
   }
 
   end(ctx: RunContext): void {
-    this.open.delete(ctx.projectId);
+    const run = this.open.get(ctx.projectId);
+    if (run && --run.holders <= 0) this.open.delete(ctx.projectId);
   }
 
   /** The project's open run (an identity: a write scheduled by a run that ended is dropped), if any. */
@@ -143,13 +157,13 @@ export class RunStates {
   }
 
   private async load(ctx: RunContext): Promise<RunState> {
-    await this.beforeRead(ctx);
-    const { rows } = await this.pool.query<LoadRow>({
-      name: 'execution_run_state',
-      text: LOAD_RUN_STATE,
-      values: [ctx.workspaceId, ctx.projectId],
-    });
-    const r = rows[0];
+    let r = await this.query(ctx);
+    // Completions a run saved and nobody applied yet (the applier is behind, or a process died):
+    // the steps are read once they are applied. Usually there are none, and this costs nothing.
+    if (r?.unapplied) {
+      await this.applySaved(ctx);
+      r = await this.query(ctx);
+    }
     if (!r) throw new AppError('project/not_found', `Project ${ctx.projectId} does not exist.`);
     const steps = new Map(
       r.steps.map((s) => [
@@ -167,11 +181,22 @@ export class RunStates {
       ]),
     );
     return {
+      status: r.status,
+      plan: { json: r.plan_json, version: r.plan_version },
       policy: policyOf(r),
       limits: { maxSteps: r.max_steps, maxLoops: r.max_loops },
       steps,
       results: new Map(),
       resultBytes: 0,
     };
+  }
+
+  private async query(ctx: RunContext): Promise<LoadRow | undefined> {
+    const { rows } = await this.pool.query<LoadRow>({
+      name: 'execution_run_state',
+      text: LOAD_RUN_STATE,
+      values: [ctx.workspaceId, ctx.projectId],
+    });
+    return rows[0];
   }
 }

@@ -85,6 +85,9 @@ export const runStepNode =
     const { exec } = input;
     const finished = await deps.store.finishedOutcome(ctx, exec.key);
     if (finished) return outcome(exec.key, finished);
+    await deps.startTurn?.(ctx, input.batch ?? 1);
+    // Stopped meanwhile (cancel, abort): the step does not begin.
+    config.signal?.throwIfAborted();
     if (deps.holding?.(ctx)) throw new RunHeld();
     const round = input.retry?.round ?? 0;
     if (exec.step.type === 'build_agent' && deps.agentBuilds) {

@@ -1,5 +1,5 @@
 import { interrupt, type LangGraphRunnableConfig } from '@langchain/langgraph';
-import { flattenPlan, readySteps } from '../../../execution/flatten.js';
+import { readySteps } from '../../../execution/flatten.js';
 import type { ExecutionInterrupt, ExecutionResume, RunContext } from '../../../execution/ports.js';
 import type { ExecutionGraphDeps } from '../deps.js';
 import type { ExecutionStateType, ExecutionUpdate } from '../state.js';
@@ -14,7 +14,7 @@ export const runContextOf = (
 };
 
 /**
- * Between batches: on the first pass load the approved plan into the thread; then, when a step
+ * Between batches (the steps came with the run's first input, see ExecutionEngine): when a step
  * failed for good and nothing else can run, ask a person what to do (the only interrupt here,
  * with nothing written before it, so replaying this node on resume is harmless).
  */
@@ -22,12 +22,6 @@ export const scheduleNode =
   (deps: ExecutionGraphDeps) =>
   async (state: ExecutionStateType, config: LangGraphRunnableConfig): Promise<ExecutionUpdate> => {
     const ctx = runContextOf(config);
-    if (state.steps.length === 0) {
-      const run = await deps.store.loadRun(ctx);
-      const steps = flattenPlan(run.plan);
-      await deps.store.initSteps(ctx, steps);
-      return { steps, planVersion: run.planVersion, request: run.plan.request };
-    }
     const [stepKey, failure] = Object.entries(state.failures)[0] ?? [];
     if (!stepKey || !failure) return {};
     // Independent branches keep running; a person is asked once nothing else can move.
