@@ -98,6 +98,23 @@ describe('ExecutionEngine', () => {
     expect(await t.engine.run(t.ctx, { [id]: { kind: 'recovery', action: 'retry' } })).toEqual({ kind: 'completed' });
   });
 
+  it('should end the run, not fail the step, when its own records cannot be written, and run the step again after', async () => {
+    const t = engineFor(plan([step('a')]), ['first try', 'second try']);
+    const saveResult = t.rec.store.saveResult;
+    const outage = new Error('Connection terminated unexpectedly');
+    t.rec.store.saveResult = async () => {
+      throw outage;
+    };
+    await expect(t.engine.run(t.ctx)).rejects.toBe(outage);
+    // Nothing blamed on the step or its agent: no error recorded, no retry.
+    expect(t.rec.errors).toEqual([]);
+    expect(t.model.prompts).toHaveLength(1);
+    t.rec.store.saveResult = saveResult;
+    expect(await t.engine.run(t.ctx)).toEqual({ kind: 'completed' });
+    expect(t.model.prompts).toHaveLength(2);
+    expect(t.rec.executions()).toBe(1);
+  });
+
   it('should end as aborted when a person aborts after a failure', async () => {
     const t = engineFor(plan([step('x', [], { assignedAgent: null, capability: 'legal_review' })]), []);
     const first = await t.engine.run(t.ctx);

@@ -15,6 +15,23 @@ import { runContextOf } from './schedule.js';
 
 const outcome = (stepKey: string, o: StepOutcome): ExecutionUpdate => ({ done: { [stepKey]: o } });
 
+/**
+ * The run's own records (its store, loads, circuit) could not be read or written — the database is
+ * down, say. That is no fault of the agent's, so the step neither fails nor retries: the run ends
+ * with the error and is picked up again from its last checkpoint (docs/operations.md, "Database
+ * outages"); the step's result is saved under its idempotency key, so it is never stored twice.
+ */
+class BookkeepingFailed extends Error {
+  override readonly name = 'BookkeepingFailed';
+  constructor(override readonly cause: unknown) {
+    super('The run could not keep its records.');
+  }
+}
+const bookkeeping = <T>(work: Promise<T>): Promise<T> =>
+  work.catch((err: unknown) => {
+    throw new BookkeepingFailed(err);
+  });
+
 function taskText(exec: ExecStep, request: string): string {
   return [`${exec.step.name}`, exec.step.description, '', `This step belongs to the project: ${request}`]
     .filter(Boolean)
@@ -202,13 +219,15 @@ export const runStepNode =
         try {
           const agent = registry.get(agentName);
           if (!agent) throw new StepError('agent_unavailable', `Agent ${agentName} is not in the registry.`);
-          if (!(await acquireWhenFree(deps, ctx.workspaceId, agentName)))
+          if (!(await bookkeeping(acquireWhenFree(deps, ctx.workspaceId, agentName))))
             throw new StepError('agent_unavailable', `${agent.definition.title} stayed at full capacity.`, 'low');
           try {
-            await deps.store.setStepStatus(ctx, exec.key, attempt === 1 ? 'running' : 'retrying', {
-              attempt,
-              agent: agentName,
-            });
+            await bookkeeping(
+              deps.store.setStepStatus(ctx, exec.key, attempt === 1 ? 'running' : 'retrying', {
+                attempt,
+                agent: agentName,
+              }),
+            );
             const result = await executeAgent(
               { ...deps, chunkDelayMs: 0, streamOutput: false },
               config,
@@ -217,34 +236,37 @@ export const runStepNode =
               {
                 usage: { workspaceId: ctx.workspaceId, projectId: ctx.projectId, stepKey: exec.key },
                 delegatedBy: `the project “${input.request.slice(0, 80)}”`,
-                priorResults: () => deps.store.priorResults(ctx, exec.dependsOn),
+                priorResults: () => bookkeeping(deps.store.priorResults(ctx, exec.dependsOn)),
               },
             );
             if (result.kind === 'needs_input') throw new StepError('validation', result.question);
-            await recordAgentOutcome(deps.guard, ctx, agentName, { ok: true }, circuit);
+            await bookkeeping(recordAgentOutcome(deps.guard, ctx, agentName, { ok: true }, circuit));
             return outcome(
               exec.key,
-              await deps.store.saveResult(
-                ctx,
-                exec.key,
-                {
-                  // The pieces, not `text`: a large result is stored without ever being joined.
-                  content: result.parts,
-                  contentType: 'text/markdown',
-                  agent: agentName,
-                  work: result.work,
-                  approvalId,
-                  contextVersion: agent.version ?? null,
-                },
-                idempotencyKey,
+              await bookkeeping(
+                deps.store.saveResult(
+                  ctx,
+                  exec.key,
+                  {
+                    // The pieces, not `text`: a large result is stored without ever being joined.
+                    content: result.parts,
+                    contentType: 'text/markdown',
+                    agent: agentName,
+                    work: result.work,
+                    approvalId,
+                    contextVersion: agent.version ?? null,
+                  },
+                  idempotencyKey,
+                ),
               ),
             );
           } finally {
-            await deps.loads.release(ctx.workspaceId, agentName);
+            await bookkeeping(deps.loads.release(ctx.workspaceId, agentName));
           }
         } catch (err) {
           // The run was cancelled: nothing more is recorded or tried for this step.
           if (config.signal?.aborted) throw err;
+          if (err instanceof BookkeepingFailed) throw err.cause;
           const c = classifyExecutionError(err);
           circuit = await recordAgentOutcome(
             deps.guard,
