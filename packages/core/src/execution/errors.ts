@@ -75,7 +75,7 @@ export function classifyExecutionError(err: unknown): ClassifiedError {
   return { category: 'internal', severity: 'high', retryable: false, message };
 }
 
-/** Exponential backoff with full jitter: attempt 1 → up to base, attempt n → up to base·2^(n-1), capped. */
+/** Exponential backoff with equal jitter: attempt n waits between half and all of base·2^(n-1), capped. */
 export function backoffMs(attempt: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
