@@ -7,11 +7,14 @@ import helmet from 'helmet';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
-import { requireJsonBody } from './common/json-body.middleware.js';
+import { requireJsonRequests } from './common/json-body.middleware.js';
 import { type AppConfig } from './config/env.js';
 import { llmSettingsFromEnv } from './config/llm.js';
 import { registerConfiguredSecrets } from './config/secrets.js';
 import { bootDatabase } from './database/boot.js';
+import { hostCheck } from './security/host-check.middleware.js';
+import { HostPolicy } from './security/hosts.js';
+import { GuardedIoAdapter } from './security/socket-adapter.js';
 import type { LlmProvider } from '@orchestrator/core';
 
 /** Request bodies above this are refused before parsing (the largest valid body is ~130 kB). */
@@ -45,8 +48,12 @@ export async function createApp({ config, logger, llm }: AppOptions): Promise<IN
       },
     );
     app.useLogger(app.get(PinoNestLogger));
+    const hosts = new HostPolicy(config.allowedHosts, config.corsOrigins);
+    // First of all: a request for another host name is not ours to answer (docs/security.md).
+    app.use(hostCheck(hosts));
+    app.useWebSocketAdapter(new GuardedIoAdapter(app, hosts));
     // Before the parser: a body in another media type is refused unread (docs/api.md).
-    app.use('/api', requireJsonBody);
+    app.use('/api', requireJsonRequests);
     app.useBodyParser('json', { limit: BODY_LIMIT });
     app.use(
       helmet({

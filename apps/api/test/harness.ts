@@ -66,7 +66,8 @@ export async function startApp(
 export async function api(baseUrl: string, method: string, path: string, body?: unknown, raw?: string) {
   const res = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {},
+    // As the web client does: every change says JSON, body or not (docs/security.md).
+    headers: method === 'GET' && body === undefined && raw === undefined ? {} : { 'content-type': 'application/json' },
     body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
   const text = await res.text();

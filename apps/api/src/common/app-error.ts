@@ -7,6 +7,7 @@ export const ERROR_STATUS = {
   'request/malformed_json': 400,
   'request/too_large': 413,
   'request/unsupported_media_type': 415,
+  'request/host_not_allowed': 403,
   'request/not_found': 404,
   'conversation/not_found': 404,
   'conversation/message_not_found': 404,

@@ -33,6 +33,18 @@ describe('loadConfig', () => {
     });
   });
 
+  it('should refuse a non-loopback HOST, since nothing here asks who is calling yet', () => {
+    for (const host of ['0.0.0.0', '::', '192.168.1.20', 'orch.example.com'])
+      expect(() => loadConfig({ HOST: host }), host).toThrow(/HOST: .* would serve the API beyond this machine/);
+    for (const host of ['127.0.0.1', '::1', 'localhost']) expect(loadConfig({ HOST: host }).env.HOST).toBe(host);
+  });
+
+  it('should read ALLOWED_HOSTS and CORS_ORIGINS as lists', () => {
+    const config = loadConfig({ ALLOWED_HOSTS: ' orch.example.com, ,b.example ', CORS_ORIGINS: 'https://a.example' });
+    expect(config.allowedHosts).toEqual(['orch.example.com', 'b.example']);
+    expect(config.corsOrigins).toEqual(['https://a.example']);
+  });
+
   it('should treat empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).env.PORT).toBe(3000);
   });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { isLoopbackAddress } from '../security/hosts.js';
 import { findRepoRoot } from './paths.js';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
@@ -24,6 +25,8 @@ const EnvSchema = z.object({
   AGENTS_WATCH: bool.default(true),
   WEB_DIST_DIR: z.string().min(1).optional(),
   CORS_ORIGINS: z.string().optional(),
+  /** Host names the server answers to besides loopback ones (a reverse proxy's), comma-separated. */
+  ALLOWED_HOSTS: z.string().optional(),
   LLM_PROVIDER: z.enum(['auto', 'offline', 'openai', 'anthropic', 'ollama']).default('auto'),
   LLM_MODEL: z.string().min(1).optional(),
   LLM_BASE_URL: optionalUrl,
@@ -106,6 +109,7 @@ export interface AppConfig {
   migrationsDir: string;
   seedFile: string;
   corsOrigins: string[];
+  allowedHosts: string[];
 }
 
 export class ConfigError extends Error {
@@ -114,6 +118,12 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
+
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** Parses the environment once at boot; every bad key is listed in one error. */
 export function loadConfig(raw: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -136,6 +146,10 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!env.SUPABASE_URL) problems.push('SUPABASE_URL: required when BLOB_STORE=supabase');
     if (!env.SUPABASE_SERVICE_ROLE_KEY) problems.push('SUPABASE_SERVICE_ROLE_KEY: required when BLOB_STORE=supabase');
   }
+  if (!isLoopbackAddress(env.HOST))
+    problems.push(
+      `HOST: ${env.HOST} would serve the API beyond this machine, and this version has no login yet; keep HOST on 127.0.0.1 (or ::1) and reach it through an authenticating reverse proxy (docs/security.md)`,
+    );
   if (problems.length > 0) throw new ConfigError(problems);
   const root = findRepoRoot();
   const resolve = (p: string | undefined, fallback: string) => path.resolve(root, p ?? fallback);
@@ -147,9 +161,7 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): AppConfig {
     webDistDir: resolve(env.WEB_DIST_DIR, 'apps/web/dist'),
     migrationsDir: path.join(root, 'supabase/migrations'),
     seedFile: path.join(root, 'supabase/seed.sql'),
-    corsOrigins: (env.CORS_ORIGINS ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    corsOrigins: list(env.CORS_ORIGINS),
+    allowedHosts: list(env.ALLOWED_HOSTS),
   };
 }

@@ -93,6 +93,22 @@ describe('api client', () => {
     expect(requests[1]?.body).toEqual({ content: 'Hi' });
   });
 
+  it('should send every change as JSON, even without a body, and reads without a content-type', async () => {
+    const id = uuid();
+    const m = message();
+    const { requests } = mockFetch({
+      [`POST /api/conversations/${id}/messages/${m.id}/retry`]: json({ message: m, reply: null }),
+      [`GET /api/conversations/${id}`]: json(conversation({ id })),
+    });
+    const client = createApiClient();
+    await client.retryReply(id, m.id).catch(() => undefined);
+    await client.getConversation(id).catch(() => undefined);
+    expect(requests.map((r) => [r.method, r.body, r.contentType])).toEqual([
+      ['POST', undefined, 'application/json'],
+      ['GET', undefined, undefined],
+    ]);
+  });
+
   it('should encode ids into the path', async () => {
     const { requests } = mockFetch({});
     await createApiClient()

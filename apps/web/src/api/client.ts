@@ -228,7 +228,9 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       method,
       headers: {
         Accept: 'application/json',
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        // Every change is sent as JSON, even without a body: the server refuses other media types
+        // there, which a cross-site form cannot forge (docs/security.md).
+        ...(body === undefined && method === 'GET' ? {} : { 'Content-Type': 'application/json' }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

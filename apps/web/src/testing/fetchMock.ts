@@ -4,6 +4,7 @@ export interface RecordedRequest {
   method: string;
   url: string;
   body: unknown;
+  contentType: string | undefined;
 }
 
 type Responder = (
@@ -20,7 +21,8 @@ export function mockFetch(routes: Record<string, Responder>) {
     const url = String(input);
     const method = init?.method ?? 'GET';
     const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
-    const request = { method, url, body };
+    const contentType = new Headers(init?.headers).get('Content-Type') ?? undefined;
+    const request = { method, url, body, contentType };
     requests.push(request);
     const path = url.split('?')[0] ?? url;
     const responder = routes[`${method} ${path}`];
