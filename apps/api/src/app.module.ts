@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type DynamicModule, Global, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import type { LlmProvider } from '@orchestrator/core';
 import { LoggerModule } from 'nestjs-pino';
@@ -28,6 +28,7 @@ import { ProjectsModule } from './modules/projects/projects.module.js';
 import { SystemModule } from './modules/system/system.module.js';
 import { GatewayModule } from './realtime/gateway.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
+import { PermissionGuard } from './security/permission.guard.js';
 
 /** What exists before Nest starts: config, database, LLM provider, root logger. */
 export interface Runtime {
@@ -95,6 +96,7 @@ export class AppModule implements NestModule {
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: APP_GUARD, useClass: PermissionGuard },
         { provide: APP_INTERCEPTOR, useClass: StorableTextInterceptor },
       ],
     };

@@ -1,7 +1,8 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Role } from '@orchestrator/contracts';
 import type { Request } from 'express';
 
-export type Role = 'admin' | 'approver' | 'member' | 'viewer';
+export type { Role };
 
 /** Who is acting and for which workspace: carried by every request and socket. */
 export interface RequestContext {

@@ -11,6 +11,8 @@ import {
   clientEventSchemas,
   conversationRoom,
   projectRoom,
+  roleAllows,
+  SOCKET_EVENT_PERMISSIONS,
   workspaceRoom,
   type Ack,
   type ClientToServerEvents,
@@ -28,6 +30,7 @@ import { ConversationsService } from '../modules/conversations/conversations.ser
 import { IdentityService } from '../modules/identity/identity.service.js';
 import { ChatService } from '../modules/orchestrator/chat.service.js';
 import { ProjectsService } from '../modules/projects/projects.service.js';
+import { forbiddenMessage } from '../security/permission.guard.js';
 import { RealtimePublisher, type TypedServer } from './realtime.publisher.js';
 
 type TypedSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { ctx: RequestContext }>;
@@ -168,6 +171,10 @@ export class RealtimeGateway implements OnGatewayInit {
   ): Promise<void> {
     let res: Ack<T>;
     try {
+      // The same matrix as the HTTP routes (docs/security.md).
+      const permission = SOCKET_EVENT_PERMISSIONS[event];
+      if (!roleAllows(socket.data.ctx.role, permission))
+        throw new AppError('auth/forbidden', forbiddenMessage(socket.data.ctx.role, permission));
       res = { ok: true, data: await work() };
     } catch (err) {
       if (!isAppError(err)) this.logger.error({ err, event }, 'socket event failed');

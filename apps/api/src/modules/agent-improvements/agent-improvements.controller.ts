@@ -13,6 +13,7 @@ import { parseInput } from '../../common/validate.js';
 import { AgentImprovementsRepository } from './agent-improvements.repository.js';
 import { AgentImprovementsService } from './agent-improvements.service.js';
 import { AgentRetirementService } from './agent-retirement.service.js';
+import { Requires } from '../../security/requires.decorator.js';
 
 const NameSchema = z.string().regex(/^[a-z][a-z0-9_]{1,63}$/, 'must be an agent name (snake_case)');
 
@@ -25,12 +26,14 @@ export class AgentImprovementsController {
     private readonly repository: AgentImprovementsRepository,
   ) {}
 
+  @Requires('read')
   @Get('agents/:name/improvements')
   async list(@Ctx() ctx: RequestContext, @Param('name') name: string): Promise<{ improvements: AgentImprovement[] }> {
     return { improvements: await this.improvements.list(ctx, parseInput(NameSchema, name, 'path: name')) };
   }
 
   /** A person's feedback from the Workforce view: proposed at once, decided in the Approvals queue. */
+  @Requires('work')
   @Post('agents/:name/improvements')
   async propose(
     @Ctx() ctx: RequestContext,
@@ -57,12 +60,14 @@ export class AgentImprovementsController {
     return record.improvement;
   }
 
+  @Requires('read')
   @Get('improvements/:id')
   get(@Ctx() ctx: RequestContext, @UuidParam('id', 'improvement/not_found') id: string): Promise<AgentImprovement> {
     return this.improvements.get(ctx, id);
   }
 
   /** One click: the version before the improvement becomes the newest version again. */
+  @Requires('administer')
   @Post('improvements/:id/restore')
   @HttpCode(200)
   async restore(
@@ -72,6 +77,7 @@ export class AgentImprovementsController {
     return this.improvements.restore(ctx, id, await this.repository.userName(ctx.userId));
   }
 
+  @Requires('administer')
   @Post('agents/:name/retire')
   @HttpCode(200)
   async retire(
@@ -79,8 +85,6 @@ export class AgentImprovementsController {
     @Param('name') name: string,
     @Body() body: unknown,
   ): Promise<RetireAgentResult> {
-    if (ctx.role !== 'admin')
-      throw new AppError('auth/forbidden', `Your role (${ctx.role}) cannot retire agents; an admin can.`);
     const { reason } = parseInput(RetireAgentBodySchema, body, 'body');
     return this.retirement.retire(
       ctx.workspaceId,

@@ -12,29 +12,34 @@ import { UuidParam } from '../../common/path-params.js';
 import { Ctx, type RequestContext } from '../../common/request-context.js';
 import { parseInput } from '../../common/validate.js';
 import { ApprovalsService } from './approvals.service.js';
+import { Requires } from '../../security/requires.decorator.js';
 
 @Controller('api/approvals')
 export class ApprovalsController {
   constructor(private readonly service: ApprovalsService) {}
 
+  @Requires('read')
   @Get()
   list(@Ctx() ctx: RequestContext, @Query() query: unknown): Promise<ApprovalPage> {
     return this.service.list(ctx, parseInput(ApprovalListQuerySchema, query, 'query'));
   }
 
   /** Per id: decided, or why not (already decided, expired, not found). Never all-or-nothing. */
+  @Requires('decide')
   @Post('bulk-decision')
   @HttpCode(200)
   bulkDecide(@Ctx() ctx: RequestContext, @Body() body: unknown): Promise<BulkDecideResult> {
     return this.service.bulkDecide(ctx, parseInput(BulkDecideBodySchema, body, 'body'));
   }
 
+  @Requires('read')
   @Get(':id')
   get(@Ctx() ctx: RequestContext, @UuidParam('id', 'approval/not_found') id: string): Promise<Approval> {
     return this.service.get(ctx, id);
   }
 
   /** Decided once: a second decision is a 409 that states the current status and who decided. */
+  @Requires('decide')
   @Post(':id/decision')
   @HttpCode(200)
   decide(
@@ -51,6 +56,7 @@ export class ApprovalsController {
 export class InboxController {
   constructor(private readonly service: ApprovalsService) {}
 
+  @Requires('read')
   @Get()
   inbox(@Ctx() ctx: RequestContext): Promise<Inbox> {
     return this.service.inbox(ctx);

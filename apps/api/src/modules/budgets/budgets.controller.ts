@@ -13,39 +13,46 @@ import { UuidParam } from '../../common/path-params.js';
 import { Ctx, type RequestContext } from '../../common/request-context.js';
 import { parseInput } from '../../common/validate.js';
 import { BudgetsService } from './budgets.service.js';
+import { Requires } from '../../security/requires.decorator.js';
 
 /** Budgets, usage roll-ups, per-run limits and circuit breakers (docs/operations.md#budgets and below). */
 @Controller('api/budgets')
 export class BudgetsController {
   constructor(private readonly service: BudgetsService) {}
 
+  @Requires('read')
   @Get()
   async list(@Ctx() ctx: RequestContext): Promise<BudgetList> {
     return { budgets: await this.service.list(ctx) };
   }
 
+  @Requires('administer')
   @Put()
   put(@Ctx() ctx: RequestContext, @Body() body: unknown): Promise<Budget> {
     return this.service.put(ctx, parseInput(PutBudgetBodySchema, body, 'body'));
   }
 
   /** Cost and tokens rolled up per step, project, agent or department. */
+  @Requires('read')
   @Get('usage')
   usage(@Ctx() ctx: RequestContext, @Query() query: unknown): Promise<UsageReport> {
     return this.service.report(ctx, parseInput(UsageQuerySchema, query, 'query'));
   }
 
+  @Requires('read')
   @Get('circuits')
   async circuits(@Ctx() ctx: RequestContext): Promise<AgentCircuitList> {
     return { circuits: await this.service.circuits(ctx) };
   }
 
+  @Requires('administer')
   @Post('circuits/:agent/reset')
   @HttpCode(200)
   resetCircuit(@Ctx() ctx: RequestContext, @Param('agent') agent: string) {
     return this.service.resetCircuit(ctx, agent);
   }
 
+  @Requires('read')
   @Get('projects/:projectId/limits')
   runLimits(
     @Ctx() ctx: RequestContext,
@@ -54,6 +61,7 @@ export class BudgetsController {
     return this.service.runLimits(ctx, projectId);
   }
 
+  @Requires('administer')
   @Put('projects/:projectId/limits')
   setRunLimits(
     @Ctx() ctx: RequestContext,
@@ -63,6 +71,7 @@ export class BudgetsController {
     return this.service.setRunLimits(ctx, projectId, parseInput(RunLimitsBodySchema, body, 'body'));
   }
 
+  @Requires('administer')
   @Delete(':id')
   @HttpCode(204)
   async remove(@Ctx() ctx: RequestContext, @UuidParam('id', 'budget/not_found') id: string): Promise<void> {

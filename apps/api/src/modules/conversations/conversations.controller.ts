@@ -11,28 +11,33 @@ import { UuidParam } from '../../common/path-params.js';
 import { Ctx, type RequestContext } from '../../common/request-context.js';
 import { parseInput } from '../../common/validate.js';
 import { ConversationsService } from './conversations.service.js';
+import { Requires } from '../../security/requires.decorator.js';
 
 @Controller('api/conversations')
 export class ConversationsController {
   constructor(private readonly service: ConversationsService) {}
 
+  @Requires('read')
   @Get()
   list(@Ctx() ctx: RequestContext, @Query() query: unknown): Promise<ConversationPage> {
     const { limit, cursor } = parseInput(ConversationListQuerySchema, query, 'query');
     return this.service.list(ctx, limit, cursor);
   }
 
+  @Requires('chat')
   @Post()
   @HttpCode(201)
   create(@Ctx() ctx: RequestContext, @Body() body: unknown): Promise<Conversation> {
     return this.service.create(ctx, parseInput(CreateConversationBodySchema, body ?? {}, 'body'));
   }
 
+  @Requires('read')
   @Get(':id')
   get(@Ctx() ctx: RequestContext, @UuidParam('id', 'conversation/not_found') id: string): Promise<Conversation> {
     return this.service.get(ctx, id);
   }
 
+  @Requires('read')
   @Get(':id/messages')
   messages(
     @Ctx() ctx: RequestContext,

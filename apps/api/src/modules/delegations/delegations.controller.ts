@@ -5,6 +5,7 @@ import { Ctx, type RequestContext } from '../../common/request-context.js';
 import { parseInput } from '../../common/validate.js';
 import { DelegationRatings } from './delegation-ratings.js';
 import { DelegationsRepository } from './delegations.repository.js';
+import { Requires } from '../../security/requires.decorator.js';
 
 @Controller('api/delegations')
 export class DelegationsController {
@@ -14,6 +15,7 @@ export class DelegationsController {
   ) {}
 
   /** The user's 1–5 rating of a delegated answer (feeds agent metrics and improvement). */
+  @Requires('chat')
   @Post(':id/rating')
   @HttpCode(200)
   async rate(

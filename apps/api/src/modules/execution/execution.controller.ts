@@ -17,6 +17,7 @@ import { ProjectsService } from '../projects/projects.service.js';
 import { ExecutionRepository } from './execution.repository.js';
 import { ExecutionService } from './execution.service.js';
 import { TimeTravelService } from './time-travel.service.js';
+import { Requires } from '../../security/requires.decorator.js';
 
 @Controller('api/projects/:id')
 export class ExecutionController {
@@ -27,6 +28,7 @@ export class ExecutionController {
     private readonly projects: ProjectsService,
   ) {}
 
+  @Requires('read')
   @Get('steps')
   async steps(
     @Ctx() ctx: RequestContext,
@@ -37,6 +39,7 @@ export class ExecutionController {
   }
 
   /** The full result of a step, streamed: large results are never held in memory. */
+  @Requires('read')
   @Get('steps/:stepKey/result')
   async result(
     @Ctx() ctx: RequestContext,
@@ -59,6 +62,7 @@ export class ExecutionController {
       .pipe(res);
   }
 
+  @Requires('read')
   @Get('errors')
   async errors(
     @Ctx() ctx: RequestContext,
@@ -68,6 +72,7 @@ export class ExecutionController {
     return { errors: await this.repository.errors(ctx.workspaceId, id) };
   }
 
+  @Requires('work')
   @Post('steps/:stepKey/recover')
   @HttpCode(200)
   recover(
@@ -79,6 +84,7 @@ export class ExecutionController {
     return this.service.recover(ctx, id, stepKey, parseInput(RecoverStepBodySchema, body, 'body'));
   }
 
+  @Requires('work')
   @Post('pause')
   @HttpCode(200)
   pause(
@@ -89,6 +95,7 @@ export class ExecutionController {
     return this.service.pause(ctx, id, parseInput(ProjectControlBodySchema, body ?? {}, 'body').reason);
   }
 
+  @Requires('work')
   @Post('resume')
   @HttpCode(200)
   resume(
@@ -99,6 +106,7 @@ export class ExecutionController {
     return this.service.resume(ctx, id, parseInput(ProjectControlBodySchema, body ?? {}, 'body').reason);
   }
 
+  @Requires('work')
   @Post('cancel')
   @HttpCode(200)
   cancel(
@@ -109,6 +117,7 @@ export class ExecutionController {
     return this.service.stop(ctx, id, 'cancel', parseInput(ProjectControlBodySchema, body ?? {}, 'body').reason);
   }
 
+  @Requires('work')
   @Post('abort')
   @HttpCode(200)
   abort(
@@ -119,6 +128,7 @@ export class ExecutionController {
     return this.service.stop(ctx, id, 'abort', parseInput(ProjectControlBodySchema, body ?? {}, 'body').reason);
   }
 
+  @Requires('read')
   @Get('checkpoints')
   async checkpoints(
     @Ctx() ctx: RequestContext,
@@ -128,6 +138,7 @@ export class ExecutionController {
   }
 
   /** `rollback`: this project goes back to the checkpoint. `fork`: a new project starts from it (returned). */
+  @Requires('work')
   @Post('rollback')
   @HttpCode(200)
   rollback(

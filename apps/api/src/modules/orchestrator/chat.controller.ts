@@ -4,6 +4,7 @@ import { UuidParam } from '../../common/path-params.js';
 import { Ctx, type RequestContext } from '../../common/request-context.js';
 import { parseInput } from '../../common/validate.js';
 import { ChatService } from './chat.service.js';
+import { Requires } from '../../security/requires.decorator.js';
 
 /** The messages a person sends: they go through the orchestrator facade (docs/architecture.md#a-message-end-to-end). */
 @Controller('api/conversations')
@@ -11,6 +12,7 @@ export class ChatController {
   constructor(private readonly chat: ChatService) {}
 
   /** Responds once the reply is stored; meanwhile it streams to the conversation's socket room. */
+  @Requires('chat')
   @Post(':id/messages')
   @HttpCode(201)
   send(
@@ -23,6 +25,7 @@ export class ChatController {
   }
 
   /** Answers again a message whose reply failed (the notice's Retry); no body. */
+  @Requires('chat')
   @Post(':id/messages/:messageId/retry')
   @HttpCode(201)
   retry(

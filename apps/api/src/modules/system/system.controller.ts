@@ -4,6 +4,7 @@ import type { LlmProvider } from '@orchestrator/core';
 import { Ctx, type RequestContext } from '../../common/request-context.js';
 import { LLM_PROVIDER } from '../../database/tokens.js';
 import { IdentityService } from '../identity/identity.service.js';
+import { Requires } from '../../security/requires.decorator.js';
 
 export const APP_VERSION = '0.1.0';
 
@@ -14,6 +15,7 @@ export class SystemController {
     private readonly identity: IdentityService,
   ) {}
 
+  @Requires('read')
   @Get()
   info(@Ctx() ctx: RequestContext): SystemInfo {
     const me = this.identity.defaultIdentity();
