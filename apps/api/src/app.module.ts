@@ -29,6 +29,7 @@ import { SystemModule } from './modules/system/system.module.js';
 import { GatewayModule } from './realtime/gateway.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { PermissionGuard } from './security/permission.guard.js';
+import { RateLimitsModule } from './modules/rate-limits/rate-limits.module.js';
 
 /** What exists before Nest starts: config, database, LLM provider, root logger. */
 export interface Runtime {
@@ -91,6 +92,7 @@ export class AppModule implements NestModule {
         AgentImprovementsModule,
         AgentBuildsModule,
         ApprovalDecisionsModule,
+        RateLimitsModule.forRoot(),
         GatewayModule,
         ...staticWebApp(runtime.config),
       ],

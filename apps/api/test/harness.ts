@@ -50,6 +50,9 @@ export async function startApp(
     PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     OFFLINE_STREAM_DELAY_MS: '0',
+    // Tests send far more than a person would; the limits have their own test.
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    CHAT_RATE_LIMIT_PER_MINUTE: '100000',
     WEB_DIST_DIR: '/nonexistent',
     LLM_PROVIDER: 'offline',
     // Hot reload of agents/ only where a test is about it.

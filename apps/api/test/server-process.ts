@@ -11,6 +11,9 @@ const DEFAULTS: Record<string, string> = {
   LOG_LEVEL: 'warn',
   LLM_PROVIDER: 'offline',
   OFFLINE_STREAM_DELAY_MS: '0',
+  // Tests send far more than a person would; the limits have their own test.
+  RATE_LIMIT_PER_MINUTE: '1000000',
+  CHAT_RATE_LIMIT_PER_MINUTE: '100000',
   WEB_DIST_DIR: '/nonexistent',
   AGENTS_WATCH: 'false',
   STEP_BACKOFF_BASE_MS: '1',

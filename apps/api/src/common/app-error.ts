@@ -8,6 +8,7 @@ export const ERROR_STATUS = {
   'request/too_large': 413,
   'request/unsupported_media_type': 415,
   'request/host_not_allowed': 403,
+  'request/rate_limited': 429,
   'request/not_found': 404,
   'conversation/not_found': 404,
   'conversation/message_not_found': 404,

@@ -25,6 +25,12 @@ const EnvSchema = z.object({
   AGENTS_WATCH: bool.default(true),
   WEB_DIST_DIR: z.string().min(1).optional(),
   CORS_ORIGINS: z.string().optional(),
+  // Requests per caller (token, person or address) per minute, any route; chat routes and socket
+  // messages, which spend LLM tokens, also count against the chat limit (docs/security.md).
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  // Where the counters live: this process, or Postgres when several API processes share the limits.
+  RATE_LIMIT_STORE: z.enum(['memory', 'postgres']).default('memory'),
   /** Host names the server answers to besides loopback ones (a reverse proxy's), comma-separated. */
   ALLOWED_HOSTS: z.string().optional(),
   LLM_PROVIDER: z.enum(['auto', 'offline', 'openai', 'anthropic', 'ollama']).default('auto'),

@@ -30,6 +30,7 @@ import { ConversationsService } from '../modules/conversations/conversations.ser
 import { IdentityService } from '../modules/identity/identity.service.js';
 import { ChatService } from '../modules/orchestrator/chat.service.js';
 import { ProjectsService } from '../modules/projects/projects.service.js';
+import { ChatRateLimit } from '../modules/rate-limits/chat-rate-limit.js';
 import { forbiddenMessage } from '../security/permission.guard.js';
 import { RealtimePublisher, type TypedServer } from './realtime.publisher.js';
 
@@ -73,6 +74,7 @@ export class RealtimeGateway implements OnGatewayInit {
     private readonly chat: ChatService,
     private readonly identity: IdentityService,
     private readonly publisher: RealtimePublisher,
+    private readonly chatLimit: ChatRateLimit,
   ) {}
 
   afterInit(server: TypedServer): void {
@@ -152,6 +154,7 @@ export class RealtimeGateway implements OnGatewayInit {
     @AckCallback() ack: Reply<Message>,
   ): Promise<void> {
     return this.answer(socket, 'message.send', ack, async () => {
+      await this.chatLimit.take(socket.data.ctx);
       const { conversationId, content } = parse('message.send', payload);
       const { message, reply } = await this.chat.accept(socket.data.ctx, conversationId, content);
       reply.catch((err: unknown) => this.logger.error({ err, conversationId }, 'reply could not be stored'));
