@@ -13,3 +13,4 @@ export * from './approvals.js';
 export * from './workforce.js';
 export * from './budgets.js';
 export * from './permissions.js';
+export * from './auth.js';
