@@ -56,16 +56,16 @@ describe('round trips', () => {
     const bytes = new Uint8Array(1024 * 1024).map((_, i) => i % 251);
     const cp = checkpoint({ big, bytes }, { big: 1, bytes: 1 });
     const saved = await saver.put(config(thread), cp, metadata(0), cp.channel_versions);
-    const started = performance.now();
-    const tuple = await saver.getTuple(saved);
-    const ms = performance.now() - started;
+    const { result: tuple, queries } = await countQueries(() => saver.getTuple(saved));
     expect(tuple?.checkpoint.channel_values.big).toBe(big);
     const read = tuple?.checkpoint.channel_values.bytes as Uint8Array;
     expect(read.constructor).toBe(Uint8Array);
     // Compared as buffers: a deep equality over a million elements takes seconds.
     expect(Buffer.compare(Buffer.from(read), Buffer.from(bytes))).toBe(0);
-    // PostgresSaver's array_agg path takes ~150 ms for 1 MB; a plain bytea read is a few ms.
-    expect(ms).toBeLessThan(150);
+    // One plain bytea read: PostgresSaver's array_agg path, parsed as text, takes ~150 ms for 1 MB
+    // (tests do not time things: pnpm bench does).
+    expect(queries).toHaveLength(1);
+    expect(queries[0]).not.toMatch(/array_agg/i);
   });
 });
 

@@ -81,16 +81,6 @@ describe('CapabilityIndex.rank', () => {
       department: 'farm',
     });
   });
-
-  it('should answer a query in well under a millisecond', () => {
-    const text = 'our CI builds are slow, cache the dependencies in the GitHub Actions workflow';
-    for (let i = 0; i < 200; i++) index.rank(text); // warm up the JIT
-    const started = performance.now();
-    const rounds = 2000;
-    for (let i = 0; i < rounds; i++) index.rank(text, { limit: 5 });
-    // Generous bound: a sanity check, not a benchmark (pnpm bench measures latency).
-    expect((performance.now() - started) / rounds).toBeLessThan(1);
-  });
 });
 
 describe('indexableContext', () => {
