@@ -4,6 +4,8 @@ import { redactSecrets } from '@orchestrator/core';
 import type { Logger } from 'pino';
 import { ConfigError, loadConfig } from './config/env.js';
 import { createApp } from './app.js';
+import { SETUP_TOKEN } from './modules/accounts/accounts.tokens.js';
+import type { SetupToken } from './modules/accounts/setup-token.js';
 import { createLogger } from './logger.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -52,7 +54,11 @@ async function main(): Promise<void> {
     const address = app.getHttpServer().address() as { port: number } | null;
     const shownHost = ['127.0.0.1', '0.0.0.0', '::'].includes(config.env.HOST) ? 'localhost' : config.env.HOST;
     // The one line people look for: printed once everything is ready.
-    console.log(`Orchestrator is ready: open http://${shownHost}:${address?.port ?? config.env.PORT}`);
+    const url = `http://${shownHost}:${address?.port ?? config.env.PORT}`;
+    console.log(`Orchestrator is ready: open ${url}`);
+    // Only the person who started the server sees this: it is what proves they may set it up.
+    const setup = app.get<SetupToken | undefined>(SETUP_TOKEN, { strict: false });
+    if (setup) console.log(`First-run setup: open ${url}/setup?token=${setup.value}`);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     logger.fatal({ err }, 'start-up failed');

@@ -92,6 +92,8 @@ export const AuditEntrySchema = z.object({
   id: UuidSchema,
   actorType: z.enum(['user', 'agent', 'system']),
   actor: z.string(),
+  /** A person's display name; an agent's or component's name as is. */
+  actorName: z.string(),
   action: z.string(),
   targetType: z.string().nullable(),
   targetId: z.string().nullable(),

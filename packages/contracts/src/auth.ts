@@ -54,7 +54,18 @@ export const SetupBodySchema = z
   .strict();
 export type SetupBody = z.input<typeof SetupBodySchema>;
 
-export const LoginBodySchema = z.object({ email: EmailSchema, password: z.string().min(1).max(200) }).strict();
+/** Any email-like text: a malformed one is just wrong credentials, like an unknown email. */
+export const LoginBodySchema = z
+  .object({
+    email: z
+      .string()
+      .trim()
+      .min(1)
+      .max(254)
+      .transform((e) => e.toLowerCase()),
+    password: z.string().min(1).max(200),
+  })
+  .strict();
 export type LoginBody = z.input<typeof LoginBodySchema>;
 
 export const ChangePasswordBodySchema = z

@@ -9,6 +9,8 @@ export interface RequestContext {
   workspaceId: string;
   userId: string;
   role: Role;
+  /** The session that signed the request in (authenticated mode). */
+  sessionId?: string;
 }
 
 export type RequestWithContext = Request & { ctx?: RequestContext };
@@ -19,3 +21,9 @@ export const Ctx = createParamDecorator((_data: unknown, host: ExecutionContext)
   if (!req.ctx) throw new Error('RequestContext missing: is ContextMiddleware applied to this route?');
   return req.ctx;
 });
+
+/** The request's context if someone is signed in: for routes that anyone may call. */
+export const OptionalCtx = createParamDecorator(
+  (_data: unknown, host: ExecutionContext): RequestContext | undefined =>
+    host.switchToHttp().getRequest<RequestWithContext>().ctx,
+);

@@ -33,10 +33,11 @@ describe('loadConfig', () => {
     });
   });
 
-  it('should refuse a non-loopback HOST, since nothing here asks who is calling yet', () => {
+  it('should refuse a non-loopback HOST unless people must sign in', () => {
     for (const host of ['0.0.0.0', '::', '192.168.1.20', 'orch.example.com'])
       expect(() => loadConfig({ HOST: host }), host).toThrow(/HOST: .* would serve the API beyond this machine/);
     for (const host of ['127.0.0.1', '::1', 'localhost']) expect(loadConfig({ HOST: host }).env.HOST).toBe(host);
+    expect(loadConfig({ HOST: '0.0.0.0', AUTH_MODE: 'authenticated' }).env.HOST).toBe('0.0.0.0');
   });
 
   it('should read ALLOWED_HOSTS and CORS_ORIGINS as lists', () => {

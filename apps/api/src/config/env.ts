@@ -31,6 +31,12 @@ const EnvSchema = z.object({
   CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
   // Where the counters live: this process, or Postgres when several API processes share the limits.
   RATE_LIMIT_STORE: z.enum(['memory', 'postgres']).default('memory'),
+  // Who may call (docs/security.md): `local` — loopback only, one owner, no login; `authenticated` —
+  // accounts, sessions and invitations, required to listen on any other address.
+  AUTH_MODE: z.enum(['local', 'authenticated']).default('local'),
+  // The address people use to reach the app, for the links it makes (invitations, resets, setup);
+  // by default the address of the request that asks for the link.
+  PUBLIC_URL: optionalUrl,
   /** Host names the server answers to besides loopback ones (a reverse proxy's), comma-separated. */
   ALLOWED_HOSTS: z.string().optional(),
   LLM_PROVIDER: z.enum(['auto', 'offline', 'openai', 'anthropic', 'ollama']).default('auto'),
@@ -152,9 +158,9 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!env.SUPABASE_URL) problems.push('SUPABASE_URL: required when BLOB_STORE=supabase');
     if (!env.SUPABASE_SERVICE_ROLE_KEY) problems.push('SUPABASE_SERVICE_ROLE_KEY: required when BLOB_STORE=supabase');
   }
-  if (!isLoopbackAddress(env.HOST))
+  if (!isLoopbackAddress(env.HOST) && env.AUTH_MODE !== 'authenticated')
     problems.push(
-      `HOST: ${env.HOST} would serve the API beyond this machine, and this version has no login yet; keep HOST on 127.0.0.1 (or ::1) and reach it through an authenticating reverse proxy (docs/security.md)`,
+      `HOST: ${env.HOST} would serve the API beyond this machine without a login; set AUTH_MODE=authenticated, or keep HOST on 127.0.0.1 (docs/security.md)`,
     );
   if (problems.length > 0) throw new ConfigError(problems);
   const root = findRepoRoot();

@@ -79,14 +79,15 @@ export class RealtimeGateway implements OnGatewayInit {
 
   afterInit(server: TypedServer): void {
     server.use((socket, next) => {
-      try {
-        const { workspaceId, userId, role } = this.identity.resolve(socket.handshake.headers);
-        (socket as TypedSocket).data.ctx = { workspaceId, userId, role };
-        void socket.join(workspaceRoom(workspaceId));
-        next();
-      } catch (err) {
-        next(err instanceof Error ? err : new Error('unauthenticated'));
-      }
+      this.identity.resolveHandshake(socket.handshake.headers).then(
+        (ctx) => {
+          if (!ctx) return next(new Error('auth/unauthenticated'));
+          (socket as TypedSocket).data.ctx = ctx;
+          void socket.join(workspaceRoom(ctx.workspaceId));
+          next();
+        },
+        (err: unknown) => next(err instanceof Error ? err : new Error('auth/unauthenticated')),
+      );
     });
     this.publisher.attach(server);
   }

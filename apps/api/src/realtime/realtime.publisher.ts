@@ -19,6 +19,7 @@ import {
 } from '@orchestrator/contracts';
 import type { OrchestratorEvents } from '@orchestrator/core';
 import type { Server } from 'socket.io';
+import type { RequestContext } from '../common/request-context.js';
 
 export type TypedServer = Server<ClientToServerEvents, ServerToClientEvents>;
 
@@ -32,6 +33,14 @@ export class RealtimePublisher implements OrchestratorEvents {
 
   attach(server: TypedServer): void {
     this.server = server;
+  }
+
+  /** Closes the sockets whose caller no longer holds (a session ended, a member removed). */
+  async disconnect(match: (ctx: RequestContext) => boolean): Promise<void> {
+    for (const socket of (await this.server?.fetchSockets()) ?? []) {
+      const ctx = (socket.data as { ctx?: RequestContext }).ctx;
+      if (ctx && match(ctx)) socket.disconnect(true);
+    }
   }
 
   messageCreated(_workspaceId: string, message: Message): void {

@@ -31,6 +31,7 @@ interface AuditRow {
   id: string;
   actor_type: AuditEntry['actorType'];
   actor: string;
+  actor_name: string | null;
   action: string;
   target_type: string | null;
   target_id: string | null;
@@ -47,6 +48,7 @@ const toEntry = (r: AuditRow): AuditEntry => ({
   id: r.id,
   actorType: r.actor_type,
   actor: r.actor,
+  actorName: r.actor_name ?? r.actor,
   action: r.action,
   targetType: r.target_type,
   targetId: r.target_id,
@@ -127,7 +129,8 @@ export class AuditRepository {
       where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     const { rows } = await this.pool.query<AuditRow>(
-      `select id, actor_type, actor, action, target_type, target_id, project_id, step_key, risk_level, mode, approval_id, result, created_at
+      `select id, actor_type, actor, action, target_type, target_id, project_id, step_key, risk_level, mode, approval_id, result, created_at,
+              (select u.display_name from users u where audit_log.actor_type = 'user' and u.id::text = audit_log.actor) as actor_name
          from audit_log where ${where.join(' and ')} order by created_at desc, id desc limit $2`,
       params,
     );

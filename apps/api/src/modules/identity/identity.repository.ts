@@ -12,7 +12,7 @@ export interface Identity extends RequestContext {
 export class IdentityRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  /** The workspace and owner that `supabase/seed.sql` creates for embedded mode. */
+  /** The default workspace (`supabase/seed.sql`) and its first admin: everyone, in local mode. */
   async findDefaultOwner(): Promise<Identity | undefined> {
     const { rows } = await this.pool.query<{
       workspace_id: string;
@@ -25,7 +25,9 @@ export class IdentityRepository {
          from workspaces w
          join memberships m on m.workspace_id = w.id
          join users u on u.id = m.user_id
-        where w.slug = 'default' and u.email = 'owner@localhost'`,
+        where w.slug = 'default' and m.role = 'admin'
+        order by m.created_at, u.created_at
+        limit 1`,
     );
     const r = rows[0];
     return (
@@ -37,5 +39,14 @@ export class IdentityRepository {
         role: r.role,
       }
     );
+  }
+
+  /** The names a person and their workspace show with. */
+  async names(userId: string, workspaceId: string): Promise<{ displayName: string; workspaceName: string }> {
+    const { rows } = await this.pool.query<{ display_name: string; workspace_name: string }>(
+      `select u.display_name, w.name as workspace_name from users u, workspaces w where u.id = $1 and w.id = $2`,
+      [userId, workspaceId],
+    );
+    return { displayName: rows[0]?.display_name ?? '', workspaceName: rows[0]?.workspace_name ?? '' };
   }
 }

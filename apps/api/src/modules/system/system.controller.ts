@@ -17,8 +17,8 @@ export class SystemController {
 
   @Requires('read')
   @Get()
-  info(@Ctx() ctx: RequestContext): SystemInfo {
-    const me = this.identity.defaultIdentity();
+  async info(@Ctx() ctx: RequestContext): Promise<SystemInfo> {
+    const me = await this.identity.names(ctx);
     return {
       version: APP_VERSION,
       llm: { provider: this.llm.info.provider, model: this.llm.info.model, offline: this.llm.info.offline },
