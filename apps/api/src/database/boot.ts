@@ -43,8 +43,8 @@ export async function bootDatabase(config: AppConfig, log: Logger): Promise<Data
       onSupervision: (event) => onSupervision(event, log, availability),
     });
     stopEmbedded = server.stop;
-    await ensureDatabase(server.url('postgres'), EMBEDDED_DATABASE);
-    url = server.url(EMBEDDED_DATABASE);
+    await ensureDatabase(server.superuserUrl('postgres'), EMBEDDED_DATABASE);
+    url = server.superuserUrl(EMBEDDED_DATABASE);
   }
   let pool: Pool | undefined;
   let untolerate: (() => void) | undefined;
