@@ -8,6 +8,7 @@ export {
   type EmbeddedCredentials,
   type Login,
 } from './credentials.js';
+export { grantRuntimePrivileges } from './runtime-privileges.js';
 export {
   startEmbeddedPostgres,
   ensureDatabase,
