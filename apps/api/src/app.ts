@@ -32,8 +32,6 @@ export async function createApp({ config, logger, llm }: AppOptions): Promise<IN
   registerConfiguredSecrets(config);
   const database = await bootDatabase(config, logger);
   try {
-    // The embedded server's generated password is only known now.
-    registerConfiguredSecrets(config, database.url);
     const provider = llm ?? createLlmProvider(llmSettingsFromEnv(config.env));
     logger.info(
       { llm: provider.info },

@@ -3,7 +3,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@orchestrator/db';
+import {
+  embeddedUrl,
+  freePort,
+  readEmbeddedCredentials,
+  startEmbeddedPostgres,
+  type EmbeddedPostgresHandle,
+} from '@orchestrator/db';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectSocket } from './harness.js';
@@ -144,7 +150,8 @@ describe('database outage', () => {
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const pgPort = await freePort();
     const server = await startServer({ DATABASE_URL: undefined, DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) });
-    const sql = testPool(`postgres://postgres:postgres@127.0.0.1:${pgPort}/orchestrator`);
+    const { superuser } = (await readEmbeddedCredentials(path.join(dataDir, 'postgres')))!;
+    const sql = testPool(embeddedUrl(pgPort, superuser, 'orchestrator'));
     const projectId = await approvedProject(sql, server);
     await until(
       'a few steps to complete',
@@ -176,8 +183,8 @@ describe('database outage', () => {
     cleanups.push(() => rm(path.dirname(dataDir), { recursive: true, force: true }));
     let external: EmbeddedPostgresHandle = await startEmbeddedPostgres({ dataDir, ephemeral: true });
     cleanups.push(() => external.stop());
-    const server = await startServer({ DATABASE_URL: external.url('postgres') });
-    const sql = testPool(external.url('postgres'));
+    const server = await startServer({ DATABASE_URL: external.superuserUrl('postgres') });
+    const sql = testPool(external.superuserUrl('postgres'));
     const projectId = await approvedProject(sql, server);
     await until(
       'a few steps to complete',

@@ -39,9 +39,12 @@ export async function copyOfAgents(): Promise<string> {
 /** The copy this test file's apps run on when they name no AGENTS_DIR (one, so a restarted app finds its files). */
 let fileCopy: Promise<string> | undefined;
 
-/** Boots the real app (Nest + Postgres + registry) on a random port, on a copy of agents/ unless `AGENTS_DIR` is given. */
+/**
+ * Boots the real app (Nest + Postgres + registry) on a random port, on a copy of agents/ unless
+ * `AGENTS_DIR` is given; on its own embedded Postgres (in `DATA_DIR`) when `databaseUrl` is undefined.
+ */
 export async function startApp(
-  databaseUrl: string,
+  databaseUrl: string | undefined,
   env: Record<string, string> = {},
   llm?: LlmProvider,
 ): Promise<TestApp> {

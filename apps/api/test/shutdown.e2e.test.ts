@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '@orchestrator/db';
+import { embeddedUrl, freePort, readEmbeddedCredentials } from '@orchestrator/db';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -41,8 +41,10 @@ const startServer = () =>
     LOG_LEVEL: 'info',
   });
 
+/** As the embedded database's superuser, whose password the server keeps beside its data. */
 async function connect(): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${pgPort}/orchestrator` });
+  const { superuser } = (await readEmbeddedCredentials(path.join(dataDir, 'postgres')))!;
+  const client = new pg.Client({ connectionString: embeddedUrl(pgPort, superuser, 'orchestrator') });
   await client.connect();
   return client;
 }

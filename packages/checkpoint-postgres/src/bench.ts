@@ -101,7 +101,7 @@ async function database(): Promise<{ url: string; cleanup: () => Promise<void> }
       dataDir: path.join(dir, 'data'),
       ephemeral: process.env.BENCH_FSYNC === 'off',
     });
-    admin = server.url('postgres');
+    admin = server.superuserUrl('postgres');
     stop = async () => {
       await server.stop();
       await rm(dir, { recursive: true, force: true });

@@ -56,7 +56,7 @@ describe('embedded Postgres supervision', () => {
     const dir = await dataDir();
     const server = await start({ dataDir: dir, onSupervision: (e) => events.push(e) });
     const broken: Error[] = [];
-    const pool = await openPool(server.url(), { max: 2, onConnectionError: (err) => broken.push(err) });
+    const pool = await openPool(server.superuserUrl(), { max: 2, onConnectionError: (err) => broken.push(err) });
     cleanups.push(() => pool.end());
     const client = await pool.connect(); // a checked-out connection, like a session's advisory lock
     cleanups.push(async () => client.release());
@@ -117,7 +117,7 @@ describe('embedded Postgres start-up with a leftover postmaster.pid', () => {
 
     expect(await running(unrelated.pid!)).toBe(true);
     expect(unrelated.signalCode).toBeNull();
-    const pool = await openPool(second.url(), { max: 1 });
+    const pool = await openPool(second.superuserUrl(), { max: 1 });
     cleanups.push(() => pool.end());
     expect((await pool.query<{ ok: number }>('select 1 as ok')).rows).toEqual([{ ok: 1 }]);
   });
@@ -157,7 +157,7 @@ describe('embedded Postgres start-up with a leftover postmaster.pid', () => {
 
     expect(await running(orphan)).toBe(false);
     expect(await postmasterPid(dir)).not.toBe(orphan);
-    const pool = await openPool(second.url(), { max: 1 });
+    const pool = await openPool(second.superuserUrl(), { max: 1 });
     cleanups.push(() => pool.end());
     expect((await pool.query<{ ok: number }>('select 1 as ok')).rows).toEqual([{ ok: 1 }]);
   });

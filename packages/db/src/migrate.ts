@@ -6,6 +6,8 @@ import { DatabaseSetupError } from './errors.js';
 
 /** Files named like Supabase CLI migrations: `YYYYMMDDHHMMSS_<name>.sql`. */
 const FILE_PATTERN = /^(\d{14})_([a-z0-9_]+)\.sql$/;
+/** The ledger of applied migrations, in the first schema of the migrating role's search_path (`public`). */
+export const MIGRATIONS_TABLE = 'schema_migrations';
 /** Arbitrary constant that identifies "the migration lock" among advisory locks. */
 const LOCK_KEY = 7_361_002_118;
 
@@ -56,14 +58,14 @@ export async function migrate(pool: pg.Pool, dir: string): Promise<MigrationResu
   const client = await pool.connect();
   try {
     await client.query('select pg_advisory_lock($1)', [LOCK_KEY]);
-    await client.query(`create table if not exists schema_migrations (
+    await client.query(`create table if not exists ${MIGRATIONS_TABLE} (
       version text primary key,
       name text not null,
       checksum text not null,
       applied_at timestamptz not null default now()
     )`);
     const { rows } = await client.query<{ version: string; checksum: string }>(
-      'select version, checksum from schema_migrations',
+      `select version, checksum from ${MIGRATIONS_TABLE}`,
     );
     const done = new Map(rows.map((r) => [r.version, r.checksum]));
     const result: MigrationResult = { applied: [], changed: [] };
@@ -76,7 +78,7 @@ export async function migrate(pool: pg.Pool, dir: string): Promise<MigrationResu
       try {
         await client.query('begin');
         await client.query(m.sql);
-        await client.query('insert into schema_migrations (version, name, checksum) values ($1, $2, $3)', [
+        await client.query(`insert into ${MIGRATIONS_TABLE} (version, name, checksum) values ($1, $2, $3)`, [
           m.version,
           m.name,
           m.checksum,

@@ -17,7 +17,7 @@ export async function benchServer(prefix: string): Promise<{ adminUrl: string; s
     ephemeral: process.env.BENCH_FSYNC === 'off',
   });
   return {
-    adminUrl: pgServer.url('postgres'),
+    adminUrl: pgServer.superuserUrl('postgres'),
     stop: async () => {
       await pgServer.stop();
       await rm(dir, { recursive: true, force: true });

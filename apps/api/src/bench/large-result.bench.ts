@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   const pgServer = given
     ? undefined
     : await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), ephemeral: process.env.BENCH_FSYNC === 'off' });
-  const adminUrl = given ?? pgServer!.url('postgres');
+  const adminUrl = given ?? pgServer!.superuserUrl('postgres');
   const name = `orch_large_bench_${randomBytes(4).toString('hex')}`;
   const admin = async (sql: string) => {
     const client = new pg.Client({ connectionString: adminUrl });

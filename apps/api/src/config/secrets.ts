@@ -15,13 +15,13 @@ function passwordOf(url: string | undefined): string | undefined {
  * Hands every secret of the configuration to the core's redaction, so it is taken out of errors,
  * stored text and log lines wherever it shows up (docs/operations.md → Secrets in errors and logs).
  */
-export function registerConfiguredSecrets(config: AppConfig, databaseUrl?: string): void {
+export function registerConfiguredSecrets(config: AppConfig, ...databaseUrls: string[]): void {
   const { env } = config;
   registerSecrets([
     env.OPENAI_API_KEY,
     env.ANTHROPIC_API_KEY,
     env.SUPABASE_SERVICE_ROLE_KEY,
     passwordOf(env.DATABASE_URL),
-    passwordOf(databaseUrl),
+    ...databaseUrls.map(passwordOf),
   ]);
 }

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import {
+  APP_ROLE,
   ensureDatabase,
+  grantRuntimePrivileges,
   migrate,
   openPool,
   runSqlFile,
@@ -10,11 +12,16 @@ import {
 } from '@orchestrator/db';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/env.js';
+import { registerConfiguredSecrets } from '../config/secrets.js';
+import { installRunQueue } from '../modules/execution/runner/run-queue.js';
 import { DatabaseAvailability, tolerateOutageRejections } from './availability.js';
 
 export interface DatabaseHandle {
   pool: Pool;
-  /** Connection string of the running database (password hidden when logged). */
+  /**
+   * Connection string the process works with (password hidden when logged): DATABASE_URL as
+   * given, or the embedded database's runtime role, which is no superuser.
+   */
   url: string;
   embedded: boolean;
   /** Whether the database can be reached now; tells listeners when it is back after an outage. */
@@ -27,9 +34,15 @@ const EMBEDDED_DATABASE = 'orchestrator';
 /**
  * Connects to DATABASE_URL, or starts the embedded Postgres when it is unset; then applies
  * pending migrations and the idempotent seed. Fails with one line saying what to fix.
+ *
+ * DATABASE_URL serves for everything. The embedded database is set up (migrations, seed, pg-boss's
+ * schema, grants) as its superuser, over a connection closed before the API starts, and the
+ * API works as the runtime role `orchestrator_app`, which may read and write rows but not
+ * change the schema (docs/operations.md, Embedded database credentials).
  */
 export async function bootDatabase(config: AppConfig, log: Logger): Promise<DatabaseHandle> {
   let url = config.env.DATABASE_URL;
+  let superuserUrl: string | undefined;
   let stopEmbedded: (() => Promise<void>) | undefined;
   // Created with the pool; the postmaster may exit before that, when boot fails anyway.
   let availability: DatabaseAvailability | undefined;
@@ -43,8 +56,16 @@ export async function bootDatabase(config: AppConfig, log: Logger): Promise<Data
       onSupervision: (event) => onSupervision(event, log, availability),
     });
     stopEmbedded = server.stop;
-    await ensureDatabase(server.url('postgres'), EMBEDDED_DATABASE);
-    url = server.url(EMBEDDED_DATABASE);
+    // Known only now; redacted from here on, wherever they show up.
+    registerConfiguredSecrets(config, server.superuserUrl(), server.appUrl());
+    if (server.replacedFixedPassword)
+      log.warn(
+        { credentialsFile: server.credentialsFile },
+        'the embedded Postgres no longer takes the password "postgres": its superuser and the API\'s role have random passwords, kept in the credentials file',
+      );
+    await ensureDatabase(server.superuserUrl('postgres'), EMBEDDED_DATABASE);
+    superuserUrl = server.superuserUrl(EMBEDDED_DATABASE);
+    url = server.appUrl(EMBEDDED_DATABASE);
   }
   let pool: Pool | undefined;
   let untolerate: (() => void) | undefined;
@@ -62,18 +83,38 @@ export async function bootDatabase(config: AppConfig, log: Logger): Promise<Data
     const probe = pool;
     availability = new DatabaseAvailability(() => probe.query('select 1'), log);
     untolerate = tolerateOutageRejections(availability);
-    const { applied, changed } = await migrate(pool, config.migrationsDir);
-    if (applied.length) log.info({ applied }, 'applied migrations');
-    if (changed.length)
-      log.warn(
-        { changed },
-        'applied migrations were edited after being applied; migrations are forward-only, add a new one instead',
-      );
-    await runSqlFile(pool, config.seedFile);
+    if (superuserUrl) await setUpAsSuperuser(superuserUrl, config, log);
+    else await migrateAndSeed(pool, config, log);
     return { pool, url, embedded: Boolean(stopEmbedded), availability, close: release };
   } catch (err) {
     await release();
     throw err;
+  }
+}
+
+async function migrateAndSeed(pool: Pool, config: AppConfig, log: Logger): Promise<void> {
+  const { applied, changed } = await migrate(pool, config.migrationsDir);
+  if (applied.length) log.info({ applied }, 'applied migrations');
+  if (changed.length)
+    log.warn(
+      { changed },
+      'applied migrations were edited after being applied; migrations are forward-only, add a new one instead',
+    );
+  await runSqlFile(pool, config.seedFile);
+}
+
+/**
+ * What the runtime role may not do itself: migrate, seed, install pg-boss's schema and queues,
+ * then grant it what it needs on everything that exists now.
+ */
+async function setUpAsSuperuser(superuserUrl: string, config: AppConfig, log: Logger): Promise<void> {
+  const admin = await openPool(superuserUrl, { max: 1, applicationName: 'orchestrator-setup' });
+  try {
+    await migrateAndSeed(admin, config, log);
+    await installRunQueue(superuserUrl);
+    await grantRuntimePrivileges(admin, APP_ROLE);
+  } finally {
+    await admin.end();
   }
 }
 

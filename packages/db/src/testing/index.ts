@@ -44,7 +44,7 @@ export async function setupTestPostgres(migrationsDir: string): Promise<TestPost
     const parent = await mkdtemp(path.join(os.tmpdir(), 'orch-test-pg-'));
     dataDir = path.join(parent, 'data');
     const server = await startEmbeddedPostgres({ dataDir, ephemeral: true });
-    adminUrl = server.url('postgres');
+    adminUrl = server.superuserUrl('postgres');
     stopEmbedded = server.stop;
   }
   const template = `orch_tpl_${process.pid}_${randomBytes(3).toString('hex')}`;

@@ -4,6 +4,15 @@ import PgBoss from 'pg-boss';
 import { Gather } from './gather.js';
 
 const QUEUE = 'project-run';
+const SCHEMA = 'pgboss';
+const QUEUE_OPTIONS = {
+  name: QUEUE,
+  policy: 'stately',
+  retryLimit: 20,
+  retryDelay: 1,
+  retryBackoff: true,
+  expireInSeconds: 30 * 60,
+} as const;
 /** How often the queue is looked at when nothing wakes it: runs other processes enqueued, retries coming due. */
 const POLL_MS = 500;
 const lockKey = (projectId: string) => `project-run:${projectId}`;
@@ -30,6 +39,31 @@ const FETCH = `
          retry_count = case when j.started_on is not null then j.retry_count + 1 else j.retry_count end
     from first where j.name = $1 and j.id = first.id
   returning j.id, j.data`;
+
+/**
+ * Installs or upgrades pg-boss's schema and creates its queues (the run queue, and the one its
+ * scheduler starts with), then closes. For a connection that may create them (the embedded
+ * database's superuser) when the runtime one may not: the API's runtime role only reads and
+ * writes pg-boss's rows, so its own start then finds nothing to create (docs/operations.md).
+ */
+export async function installRunQueue(connectionString: string): Promise<void> {
+  const boss = new PgBoss({
+    connectionString,
+    schema: SCHEMA,
+    max: 2,
+    supervise: false,
+    application_name: 'orchestrator-setup',
+  });
+  const failures: Error[] = [];
+  boss.on('error', (err) => failures.push(err));
+  await boss.start();
+  try {
+    await boss.createQueue(QUEUE, QUEUE_OPTIONS);
+  } finally {
+    await boss.stop({ graceful: false, close: true, wait: true });
+  }
+  if (failures.length) throw failures[0];
+}
 
 export interface RunQueueOptions {
   connectionString: string;
@@ -90,21 +124,15 @@ export class RunQueue {
   async start(handler: (ctx: RunContext) => Promise<void>): Promise<void> {
     const boss = new PgBoss({
       connectionString: this.options.connectionString,
-      schema: 'pgboss',
+      schema: SCHEMA,
       max: 4,
       application_name: 'orchestrator-runner',
     });
     // During a database outage every poll fails: the outage is logged once, by whoever reports it.
     boss.on('error', (err) => this.logError(err));
+    // Installs or upgrades pg-boss's schema and creates the queue, unless `installRunQueue` did.
     await boss.start();
-    await boss.createQueue(QUEUE, {
-      name: QUEUE,
-      policy: 'stately',
-      retryLimit: 20,
-      retryDelay: 1,
-      retryBackoff: true,
-      expireInSeconds: 30 * 60,
-    });
+    await boss.createQueue(QUEUE, QUEUE_OPTIONS);
     this.boss = boss;
     this.handler = handler;
     // Opened now, so the first run does not wait for it.
