@@ -12,3 +12,4 @@ export * from './execution.js';
 export * from './approvals.js';
 export * from './workforce.js';
 export * from './budgets.js';
+export * from './api-tokens.js';
