@@ -1,13 +1,16 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Role } from '@orchestrator/contracts';
 import type { Request } from 'express';
 
-export type Role = 'admin' | 'approver' | 'member' | 'viewer';
+export type { Role };
 
 /** Who is acting and for which workspace: carried by every request and socket. */
 export interface RequestContext {
   workspaceId: string;
   userId: string;
   role: Role;
+  /** The personal API token the caller presented; unset for the local owner. */
+  tokenId?: string;
 }
 
 export type RequestWithContext = Request & { ctx?: RequestContext };

@@ -15,8 +15,8 @@ export class SystemController {
   ) {}
 
   @Get()
-  info(@Ctx() ctx: RequestContext): SystemInfo {
-    const me = this.identity.defaultIdentity();
+  async info(@Ctx() ctx: RequestContext): Promise<SystemInfo> {
+    const me = await this.identity.describe(ctx);
     return {
       version: APP_VERSION,
       llm: { provider: this.llm.info.provider, model: this.llm.info.model, offline: this.llm.info.offline },
