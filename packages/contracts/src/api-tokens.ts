@@ -3,9 +3,8 @@ import { IsoDateSchema, UuidSchema } from './common.js';
 
 // Personal API tokens for scripts and agents (docs/api.md#api-tokens, docs/security.md#api-tokens).
 
-/** A member's role in a workspace, from most to least privileged. */
-export const ROLES = ['admin', 'approver', 'member', 'viewer'] as const;
-export const RoleSchema = z.enum(ROLES);
+/** A member's role in a workspace. */
+export const RoleSchema = z.enum(['admin', 'approver', 'member', 'viewer']);
 export type Role = z.infer<typeof RoleSchema>;
 
 export const API_TOKEN_MAX_DAYS = 365;

@@ -1,9 +1,10 @@
-import { ROLES, type Role } from '@orchestrator/contracts';
+import type { Role } from '@orchestrator/contracts';
 
-// ROLES runs from most to least privileged: a higher index is a lower role.
+/** How much each role may do: a role may do everything a lower-ranked one may. */
+const RANK: Record<Role, number> = { viewer: 0, member: 1, approver: 2, admin: 3 };
 
 /** The less privileged of two roles: what a token acts with (its ceiling or its user's role). */
-export const lowerRole = (a: Role, b: Role): Role => (ROLES.indexOf(a) >= ROLES.indexOf(b) ? a : b);
+export const lowerRole = (a: Role, b: Role): Role => (RANK[a] <= RANK[b] ? a : b);
 
 /** Whether `role` is `limit` or below it. */
-export const roleWithin = (role: Role, limit: Role): boolean => ROLES.indexOf(role) >= ROLES.indexOf(limit);
+export const roleWithin = (role: Role, limit: Role): boolean => RANK[role] <= RANK[limit];
