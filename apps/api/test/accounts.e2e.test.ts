@@ -86,7 +86,9 @@ describe('authenticated mode', () => {
     const socket = io(app.baseUrl, { path: '/socket.io', transports: ['websocket'], reconnection: false });
     const outcome = await new Promise<string>((resolve) => {
       socket.once('connect', () => resolve('connected'));
-      socket.once('connect_error', (err) => resolve(err.message));
+      socket.once('connect_error', (err) =>
+        resolve((err as Error & { data?: { code: string } }).data?.code ?? err.message),
+      );
     });
     socket.close();
     expect(outcome).toBe('auth/unauthenticated');

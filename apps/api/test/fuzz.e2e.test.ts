@@ -77,6 +77,7 @@ async function seedRows(): Promise<void> {
     feedback: 'Cite the source of every figure in the forecast.',
   });
   await quiesce();
+  await api(app.baseUrl, 'POST', '/api/tokens', { name: 'fuzz' });
 }
 
 async function loadPools(): Promise<FuzzPools> {
@@ -84,7 +85,7 @@ async function loadPools(): Promise<FuzzPools> {
     `select id::text from conversations union all select id::text from projects
      union all select id::text from pending_approvals union all select id::text from agent_improvements
      union all select id::text from budgets union all select id::text from agent_builds
-     union all select id::text from delegation_history`,
+     union all select id::text from delegation_history union all select id::text from api_tokens`,
   );
   const steps = await client.query<{ key: string }>('select step_key as key from project_steps');
   const agents = (await api(app.baseUrl, 'GET', '/api/agents')).body.agents as { name: string }[];
@@ -100,6 +101,7 @@ async function loadPools(): Promise<FuzzPools> {
       'agent-builds': await idsOf('agent_builds'),
       budgets: await idsOf('budgets'),
       delegations: await idsOf('delegation_history'),
+      tokens: await idsOf('api_tokens'),
     },
     names: agents.map((a) => a.name),
     stepKeys: steps.rows.map((r) => r.key),

@@ -5,7 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { LlmProvider } from '@orchestrator/core';
 import { createTestDatabase, type TestDatabase } from '@orchestrator/db/testing';
 import pino from 'pino';
-import { io, type Socket } from 'socket.io-client';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { inject } from 'vitest';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config/env.js';
@@ -69,19 +69,35 @@ export async function startApp(
   return { app, baseUrl: `http://127.0.0.1:${port}`, close: () => app.close() };
 }
 
-export async function api(baseUrl: string, method: string, path: string, body?: unknown, raw?: string) {
+export function api(baseUrl: string, method: string, path: string, body?: unknown, raw?: string) {
+  return apiWithHeaders({}, baseUrl, method, path, body, raw);
+}
+
+/** As `api`, with these request headers too (e.g. `authorization`). */
+export async function apiWithHeaders(
+  headers: Record<string, string>,
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  raw?: string,
+) {
   const res = await fetch(`${baseUrl}${path}`, {
     method,
-    // As the web client does: every change says JSON, body or not (docs/security.md).
-    headers: method === 'GET' && body === undefined && raw === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...headers,
+      // As the web client does: every change says JSON, body or not (docs/security.md).
+      ...(method === 'GET' && body === undefined && raw === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as any) : undefined }; // eslint-disable-line @typescript-eslint/no-explicit-any -- test helper over arbitrary JSON
 }
 
-export function connectSocket(baseUrl: string): Promise<Socket> {
-  const socket = io(baseUrl, { path: '/socket.io', transports: ['websocket'], reconnection: false });
+/** `options` carries credentials: `{ auth: { token } }` or `{ extraHeaders: { authorization } }`. */
+export function connectSocket(baseUrl: string, options: Partial<ManagerOptions & SocketOptions> = {}): Promise<Socket> {
+  const socket = io(baseUrl, { path: '/socket.io', transports: ['websocket'], reconnection: false, ...options });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', reject);

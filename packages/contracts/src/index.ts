@@ -14,3 +14,4 @@ export * from './workforce.js';
 export * from './budgets.js';
 export * from './permissions.js';
 export * from './auth.js';
+export * from './api-tokens.js';

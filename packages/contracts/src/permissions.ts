@@ -1,10 +1,19 @@
 import { z } from 'zod';
 import type { clientEventSchemas } from './events.js';
 
-/** A member's role in a workspace; each role may do everything the roles before it may. */
+/** A member's role in a workspace. */
 export const RoleSchema = z.enum(['viewer', 'member', 'approver', 'admin']);
 export type Role = z.infer<typeof RoleSchema>;
 export const ROLES: readonly Role[] = RoleSchema.options;
+
+/** How much each role may do: a role may do everything a lower-ranked one may. */
+const RANK: Record<Role, number> = { viewer: 0, member: 1, approver: 2, admin: 3 };
+
+/** The less privileged of two roles (what a token acts with: its ceiling or its user's role). */
+export const lowerRole = (a: Role, b: Role): Role => (RANK[a] <= RANK[b] ? a : b);
+
+/** Whether `role` is `limit` or below it. */
+export const roleWithin = (role: Role, limit: Role): boolean => RANK[role] <= RANK[limit];
 
 /**
  * What a request or socket event may do, and the least role that may do it: the one permission
@@ -28,7 +37,7 @@ export const PERMISSIONS = {
 export type Permission = keyof typeof PERMISSIONS;
 
 export function roleAllows(role: Role, permission: Permission): boolean {
-  return ROLES.indexOf(role) >= ROLES.indexOf(PERMISSIONS[permission]);
+  return roleWithin(PERMISSIONS[permission], role);
 }
 
 /** The permission each client→server socket event needs. */

@@ -35,6 +35,7 @@ export const ERROR_STATUS = {
   'improvement/not_applied': 409,
   'agent_build/not_found': 404,
   'agent_build/finished': 409,
+  'token/not_found': 404,
   'auth/unauthenticated': 401,
   'auth/forbidden': 403,
   'auth/invalid_credentials': 401,

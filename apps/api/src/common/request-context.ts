@@ -11,6 +11,8 @@ export interface RequestContext {
   role: Role;
   /** The session that signed the request in (authenticated mode). */
   sessionId?: string;
+  /** The personal API token the caller presented; unset for the local owner. */
+  tokenId?: string;
 }
 
 export type RequestWithContext = Request & { ctx?: RequestContext };

@@ -5,6 +5,7 @@ import {
   MessageBody,
   SubscribeMessage,
   WebSocketGateway,
+  type OnGatewayConnection,
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import {
@@ -20,33 +21,43 @@ import {
   type Message,
   type ProjectRef,
   type ServerToClientEvents,
+  type SocketError,
 } from '@orchestrator/contracts';
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import { AppError, databaseUnavailable, isAppError } from '../common/app-error.js';
 import { assertStorableText } from '../common/storable-text.js';
-import type { RequestContext } from '../common/request-context.js';
 import { ConversationsService } from '../modules/conversations/conversations.service.js';
 import { IdentityService } from '../modules/identity/identity.service.js';
 import { ChatService } from '../modules/orchestrator/chat.service.js';
 import { ProjectsService } from '../modules/projects/projects.service.js';
 import { ChatRateLimit } from '../modules/rate-limits/chat-rate-limit.js';
 import { forbiddenMessage } from '../security/permission.guard.js';
-import { RealtimePublisher, type TypedServer } from './realtime.publisher.js';
+import { RealtimePublisher, type SocketData, type TypedServer } from './realtime.publisher.js';
 
-type TypedSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { ctx: RequestContext }>;
+type TypedSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-function fail(cause: unknown): Ack<never> {
+function socketError(cause: unknown): SocketError {
   const err = isAppError(cause) ? cause : databaseUnavailable(cause);
-  if (err)
-    return {
-      ok: false,
-      error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) },
-    };
-  return {
-    ok: false,
-    error: { code: 'internal/error', message: 'Internal error. The details are in the server log.' },
+  if (err) return { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) };
+  return { code: 'internal/error', message: 'Internal error. The details are in the server log.' };
+}
+
+const fail = (cause: unknown): Ack<never> => ({ ok: false, error: socketError(cause) });
+
+/** The longest delay setTimeout keeps (about 24.8 days); a later expiry is waited for in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Closes a socket when the token that opened it expires (a revoked one is closed by the publisher). */
+function closeAt(socket: TypedSocket, expiresAt: Date): void {
+  let timer: NodeJS.Timeout;
+  const wait = () => {
+    const left = expiresAt.getTime() - Date.now();
+    timer = setTimeout(left > MAX_TIMER_MS ? wait : () => socket.disconnect(true), Math.min(left, MAX_TIMER_MS));
+    timer.unref();
   };
+  wait();
+  socket.once('disconnect', () => clearTimeout(timer));
 }
 
 type ClientEvent = keyof typeof clientEventSchemas;
@@ -65,7 +76,7 @@ function parse<E extends ClientEvent>(event: E, payload: unknown): z.infer<(type
  * join against the caller's workspace, validates every payload, and answers with an ack.
  */
 @WebSocketGateway({ path: '/socket.io', serveClient: false })
-export class RealtimeGateway implements OnGatewayInit {
+export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
   private readonly logger = new Logger('RealtimeGateway');
 
   constructor(
@@ -79,17 +90,40 @@ export class RealtimeGateway implements OnGatewayInit {
 
   afterInit(server: TypedServer): void {
     server.use((socket, next) => {
-      this.identity.resolveHandshake(socket.handshake.headers).then(
-        (ctx) => {
-          if (!ctx) return next(new Error('auth/unauthenticated'));
-          (socket as TypedSocket).data.ctx = ctx;
-          void socket.join(workspaceRoom(ctx.workspaceId));
+      this.identity.resolveHandshake(socket.handshake).then(
+        (caller) => {
+          if (!caller) return next(this.refusal(new AppError('auth/unauthenticated', 'Sign in to connect.')));
+          const { workspaceId, userId, role, tokenId, sessionId, tokenExpiresAt } = caller;
+          socket.data.ctx = {
+            workspaceId,
+            userId,
+            role,
+            ...(tokenId ? { tokenId } : {}),
+            ...(sessionId ? { sessionId } : {}),
+          };
+          socket.data.tokenExpiresAt = tokenExpiresAt;
+          void socket.join(workspaceRoom(workspaceId));
           next();
         },
-        (err: unknown) => next(err instanceof Error ? err : new Error('auth/unauthenticated')),
+        (err: unknown) => next(this.refusal(err)),
       );
     });
     this.publisher.attach(server);
+  }
+
+  /** Once connected (a socket refused or gone during its handshake never gets here). */
+  handleConnection(socket: TypedSocket): void {
+    if (socket.data.tokenExpiresAt) closeAt(socket, socket.data.tokenExpiresAt);
+  }
+
+  /**
+   * A refused handshake reaches the client as `connect_error` whose `data` is the error body's
+   * `{ code, message }`, as over HTTP (`auth/unauthenticated`, `database/unavailable`).
+   */
+  private refusal(cause: unknown): Error & { data: SocketError } {
+    if (!isAppError(cause) && !databaseUnavailable(cause)) this.logger.error({ err: cause }, 'socket handshake failed');
+    const error = socketError(cause);
+    return Object.assign(new Error(error.message), { data: error });
   }
 
   @SubscribeMessage('conversation.join')

@@ -21,7 +21,13 @@ import type { OrchestratorEvents } from '@orchestrator/core';
 import type { Server } from 'socket.io';
 import type { RequestContext } from '../common/request-context.js';
 
-export type TypedServer = Server<ClientToServerEvents, ServerToClientEvents>;
+/** What the gateway keeps on each socket: who authenticated it, and until when its token is valid. */
+export interface SocketData {
+  ctx: RequestContext;
+  tokenExpiresAt?: Date;
+}
+
+export type TypedServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /**
  * Emits domain events to socket rooms. The gateway attaches the server at start-up; until then
@@ -96,6 +102,12 @@ export class RealtimePublisher implements OrchestratorEvents {
   /** A build moved on (drafted, validated, waiting for approval, deployed…): the Workforce view and build cards follow it. */
   agentBuildUpdated(workspaceId: string, build: AgentBuild): void {
     this.server?.to(workspaceRoom(workspaceId)).emit('agent_build.updated', build);
+  }
+
+  /** A token was revoked: the sockets it authenticated close (their clients see `disconnect`). */
+  async disconnectToken(tokenId: string): Promise<void> {
+    const sockets = (await this.server?.fetchSockets()) ?? [];
+    for (const socket of sockets) if (socket.data.ctx.tokenId === tokenId) socket.disconnect(true);
   }
 
   stepUpdated(workspaceId: string, projectId: string, step: ProjectStep): void {

@@ -3,10 +3,12 @@ import type { Pool } from '@orchestrator/db';
 import { PG_POOL } from '../../database/tokens.js';
 import type { RequestContext, Role } from '../../common/request-context.js';
 
-export interface Identity extends RequestContext {
+export interface IdentityNames {
   workspaceName: string;
   displayName: string;
 }
+
+export interface Identity extends RequestContext, IdentityNames {}
 
 @Injectable()
 export class IdentityRepository {
@@ -41,12 +43,17 @@ export class IdentityRepository {
     );
   }
 
-  /** The names a person and their workspace show with. */
-  async names(userId: string, workspaceId: string): Promise<{ displayName: string; workspaceName: string }> {
-    const { rows } = await this.pool.query<{ display_name: string; workspace_name: string }>(
-      `select u.display_name, w.name as workspace_name from users u, workspaces w where u.id = $1 and w.id = $2`,
-      [userId, workspaceId],
+  /** The names of a member and of the workspace; undefined when the user is not a member of it. */
+  async findNames(workspaceId: string, userId: string): Promise<IdentityNames | undefined> {
+    const { rows } = await this.pool.query<{ workspace_name: string; display_name: string }>(
+      `select w.name as workspace_name, u.display_name
+         from memberships m
+         join workspaces w on w.id = m.workspace_id
+         join users u on u.id = m.user_id
+        where m.workspace_id = $1 and m.user_id = $2`,
+      [workspaceId, userId],
     );
-    return { displayName: rows[0]?.display_name ?? '', workspaceName: rows[0]?.workspace_name ?? '' };
+    const r = rows[0];
+    return r && { workspaceName: r.workspace_name, displayName: r.display_name };
   }
 }

@@ -1,16 +1,40 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { lowerRole } from '@orchestrator/contracts';
 import type { Request, Response } from 'express';
 import type { IncomingHttpHeaders } from 'node:http';
+import { AppError } from '../../common/app-error.js';
 import type { RequestContext } from '../../common/request-context.js';
 import type { AppConfig } from '../../config/env.js';
 import { APP_CONFIG } from '../../database/tokens.js';
 import { SessionsService } from '../accounts/sessions.service.js';
-import { IdentityRepository, type Identity } from './identity.repository.js';
+import { bearerCredential, parseApiToken, secretMatches } from './api-token.js';
+import { ApiTokensRepository } from './api-tokens.repository.js';
+import { IdentityRepository, type Identity, type IdentityNames } from './identity.repository.js';
+
+/** Who is calling, and until when a socket it opens may stay open. */
+export interface Caller extends RequestContext {
+  tokenExpiresAt?: Date;
+}
+
+/** What a socket.io client sends at its handshake. */
+export interface Handshake {
+  headers: IncomingHttpHeaders;
+  auth: Record<string, unknown>;
+}
 
 /**
- * Resolves who is acting on a request or socket handshake (docs/security.md). Local mode: the
- * default workspace's owner, always. Authenticated mode: the session cookie's person in their
- * session's workspace, or nobody — then only public routes answer.
+ * One answer for every refused credential, so a caller learns nothing about which part was
+ * wrong (unknown prefix, wrong secret, revoked, expired, no longer a member, malformed).
+ */
+const unauthenticated = () =>
+  new AppError('auth/unauthenticated', 'Not authenticated: the API token is invalid, expired or revoked.');
+
+/**
+ * Resolves who is acting on a request or socket handshake (docs/security.md). A personal API
+ * token acts as its user in its workspace, with the lower of its ceiling and their role, or is
+ * refused. Without one: in local mode the default workspace's owner, always; in authenticated
+ * mode the session cookie's person in their session's workspace, or nobody — then only the
+ * public routes answer.
  */
 @Injectable()
 export class IdentityService implements OnModuleInit {
@@ -18,6 +42,7 @@ export class IdentityService implements OnModuleInit {
 
   constructor(
     private readonly repository: IdentityRepository,
+    private readonly tokens: ApiTokensRepository,
     private readonly sessions: SessionsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -27,20 +52,32 @@ export class IdentityService implements OnModuleInit {
     if (!this.owner) throw new Error('The default workspace and owner are missing: supabase/seed.sql did not run.');
   }
 
-  async resolveRequest(req: Request, res: Response): Promise<RequestContext | undefined> {
+  /** An HTTP request: `Authorization: Bearer <token>`, else the owner or the session cookie. */
+  async resolveRequest(req: Request, res: Response): Promise<Caller | undefined> {
+    const { authorization } = req.headers;
+    if (authorization !== undefined) return this.fromBearer(authorization);
     if (this.config.env.AUTH_MODE === 'local') return this.ownerContext();
-    const session = await this.sessions.resolve(req, res);
-    return session && { ...session };
+    return this.sessions.resolve(req, res);
   }
 
-  async resolveHandshake(headers: IncomingHttpHeaders): Promise<RequestContext | undefined> {
+  /** A socket handshake: the token in `auth.token` (what browsers can send), else as over HTTP. */
+  async resolveHandshake({ headers, auth }: Handshake): Promise<Caller | undefined> {
+    if (auth.token !== undefined) {
+      if (typeof auth.token !== 'string') throw unauthenticated();
+      return this.authenticate(auth.token);
+    }
+    if (headers.authorization !== undefined) return this.fromBearer(headers.authorization);
     if (this.config.env.AUTH_MODE === 'local') return this.ownerContext();
-    const session = await this.sessions.resolveHandshake(headers.cookie);
-    return session && { ...session };
+    return this.sessions.resolveHandshake(headers.cookie);
   }
 
-  names(ctx: RequestContext): Promise<{ displayName: string; workspaceName: string }> {
-    return this.repository.names(ctx.userId, ctx.workspaceId);
+  /** The workspace's and user's names for a context (no query for the local owner). */
+  async describe(ctx: RequestContext): Promise<IdentityNames> {
+    const owner = this.defaultIdentity();
+    if (ctx.workspaceId === owner.workspaceId && ctx.userId === owner.userId) return owner;
+    const names = await this.repository.findNames(ctx.workspaceId, ctx.userId);
+    if (!names) throw unauthenticated();
+    return names;
   }
 
   defaultIdentity(): Identity {
@@ -48,8 +85,29 @@ export class IdentityService implements OnModuleInit {
     return this.owner;
   }
 
-  private ownerContext(): RequestContext {
+  private ownerContext(): Caller {
     const { workspaceId, userId, role } = this.defaultIdentity();
     return { workspaceId, userId, role };
+  }
+
+  private fromBearer(authorization: string): Promise<Caller> {
+    const token = bearerCredential(authorization);
+    if (token === undefined) throw unauthenticated();
+    return this.authenticate(token);
+  }
+
+  private async authenticate(token: string): Promise<Caller> {
+    const parts = parseApiToken(token);
+    if (!parts) throw unauthenticated();
+    const found = await this.tokens.findActive(parts.prefix);
+    if (!secretMatches(parts.secret, found?.secretHash) || !found) throw unauthenticated();
+    if (found.useIsStale) await this.tokens.markUsed(found.id);
+    return {
+      workspaceId: found.workspaceId,
+      userId: found.userId,
+      role: lowerRole(found.ceiling, found.memberRole),
+      tokenId: found.id,
+      tokenExpiresAt: found.expiresAt,
+    };
   }
 }

@@ -18,7 +18,7 @@ export class SystemController {
   @Requires('read')
   @Get()
   async info(@Ctx() ctx: RequestContext): Promise<SystemInfo> {
-    const me = await this.identity.names(ctx);
+    const me = await this.identity.describe(ctx);
     return {
       version: APP_VERSION,
       llm: { provider: this.llm.info.provider, model: this.llm.info.model, offline: this.llm.info.offline },
