@@ -139,6 +139,14 @@ describe('creating and listing tokens', () => {
 
     const lower = await withToken(token, 'POST', '/api/tokens', { name: 'read only', role: 'viewer' });
     expect(lower.status).toBe(201);
+    // Made with a token that expires in a day: it cannot outlive it (90 days were asked by default).
+    const creator = await pool.query<{ expires_at: Date }>(
+      'select expires_at from api_tokens where user_id = $1 order by created_at limit 1',
+      [member],
+    );
+    expect(new Date(lower.body.expiresAt as string).getTime()).toBeLessThanOrEqual(
+      creator.rows[0]!.expires_at.getTime(),
+    );
     const byDefault = await withToken(token, 'POST', '/api/tokens', { name: 'as me' });
     expect(byDefault.body.role).toBe('member');
     const owners = await pool.query('select distinct user_id from api_tokens where id = any($1)', [

@@ -13,6 +13,8 @@ export interface RequestContext {
   sessionId?: string;
   /** The personal API token the caller presented; unset for the local owner. */
   tokenId?: string;
+  /** When that token expires: tokens it creates expire no later (a leaked token cannot outlive itself). */
+  tokenExpiresAt?: Date;
 }
 
 export type RequestWithContext = Request & { ctx?: RequestContext };

@@ -41,6 +41,8 @@ export interface NewTokenRow {
   secretHash: Buffer;
   role: Role;
   expiresInDays: number;
+  /** The latest it may expire (the expiry of the token creating it). */
+  notAfter?: Date;
 }
 
 /** A token that may act now: not revoked, not expired, its user still a member of its workspace. */
@@ -66,10 +68,20 @@ export class ApiTokensRepository {
     return withTransaction(this.pool, async (db) => {
       const { rows } = await db.query<ApiTokenRow>(
         `insert into api_tokens (workspace_id, user_id, name, prefix, secret_hash, role_ceiling, expires_at)
-         values ($1, $2, $3, $4, $5, $6, now() + make_interval(days => $7))
+         values ($1, $2, $3, $4, $5, $6,
+                 least(now() + make_interval(days => $7), coalesce($8::timestamptz, 'infinity')))
          on conflict (prefix) do nothing
          returning ${COLUMNS}`,
-        [owner.workspaceId, owner.userId, token.name, token.prefix, token.secretHash, token.role, token.expiresInDays],
+        [
+          owner.workspaceId,
+          owner.userId,
+          token.name,
+          token.prefix,
+          token.secretHash,
+          token.role,
+          token.expiresInDays,
+          token.notAfter ?? null,
+        ],
       );
       const row = rows[0];
       if (!row) return undefined;

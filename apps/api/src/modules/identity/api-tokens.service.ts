@@ -41,6 +41,7 @@ export class ApiTokensService {
         secretHash,
         role,
         expiresInDays: body.expiresInDays,
+        ...(ctx.tokenExpiresAt ? { notAfter: ctx.tokenExpiresAt } : {}),
       });
       if (created) return { ...created, token };
     }

@@ -11,10 +11,8 @@ import { bearerCredential, parseApiToken, secretMatches } from './api-token.js';
 import { ApiTokensRepository } from './api-tokens.repository.js';
 import { IdentityRepository, type Identity, type IdentityNames } from './identity.repository.js';
 
-/** Who is calling, and until when a socket it opens may stay open. */
-export interface Caller extends RequestContext {
-  tokenExpiresAt?: Date;
-}
+/** Who is calling (with a token: until when a socket it opens may stay open). */
+export type Caller = RequestContext;
 
 /** What a socket.io client sends at its handshake. */
 export interface Handshake {
