@@ -85,7 +85,10 @@ const auditActions = async (tokenId: string) =>
   ).rows;
 
 const UNAUTHENTICATED = {
-  error: { code: 'auth/unauthenticated', message: 'Not authenticated: the API token is invalid, expired or revoked.' },
+  error: {
+    code: 'auth/unauthenticated',
+    message: 'Not authenticated: the bearer token is invalid, expired or revoked.',
+  },
 };
 
 describe('creating and listing tokens', () => {

@@ -13,7 +13,11 @@ export interface RequestContext {
   sessionId?: string;
   /** The personal API token the caller presented; unset for the local owner. */
   tokenId?: string;
-  /** When that token expires: tokens it creates expire no later (a leaked token cannot outlive itself). */
+  /**
+   * When the Bearer credential presented (an API token or a Supabase access token) expires: a
+   * socket it opened closes then, and API tokens it creates expire no later (a leaked credential
+   * cannot outlive itself).
+   */
   tokenExpiresAt?: Date;
 }
 

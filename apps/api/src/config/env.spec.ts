@@ -46,6 +46,48 @@ describe('loadConfig', () => {
     expect(config.corsOrigins).toEqual(['https://a.example']);
   });
 
+  describe('Supabase Auth tokens', () => {
+    const SECRET = 'a-supabase-jwt-secret-of-32-chars!';
+    const ISSUER = 'https://project.supabase.co/auth/v1';
+    const authenticated = { AUTH_MODE: 'authenticated', SUPABASE_JWT_ISSUER: ISSUER };
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (err) {
+        return (err as ConfigError).problems;
+      }
+    };
+
+    it('should pin the HS256 secret or the JWKS URL, the issuer and Supabase’s audience', () => {
+      expect(loadConfig({ ...authenticated, SUPABASE_JWT_SECRET: SECRET }).supabaseAuth).toEqual({
+        key: { secret: SECRET },
+        issuer: ISSUER,
+        audience: 'authenticated',
+      });
+      const jwks = 'https://project.supabase.co/auth/v1/.well-known/jwks.json';
+      expect(
+        loadConfig({ ...authenticated, SUPABASE_JWKS_URL: jwks, SUPABASE_JWT_AUDIENCE: 'api' }).supabaseAuth,
+      ).toEqual({ key: { jwksUrl: new URL(jwks) }, issuer: ISSUER, audience: 'api' });
+      expect(loadConfig(authenticated).supabaseAuth).toBeUndefined();
+    });
+
+    it('should refuse them outside authenticated mode, without an issuer, or with both keys, listing each key', () => {
+      expect(problems({ SUPABASE_JWT_SECRET: SECRET, SUPABASE_JWT_ISSUER: ISSUER })).toEqual([
+        'SUPABASE_JWT_SECRET: Supabase Auth tokens are accepted only when AUTH_MODE=authenticated',
+      ]);
+      expect(problems({ AUTH_MODE: 'authenticated', SUPABASE_JWKS_URL: 'https://p.example/jwks' })).toEqual([
+        expect.stringMatching(/^SUPABASE_JWT_ISSUER: required with SUPABASE_JWKS_URL/),
+      ]);
+      expect(
+        problems({ ...authenticated, SUPABASE_JWT_SECRET: SECRET, SUPABASE_JWKS_URL: 'https://p.example/jwks' }),
+      ).toEqual([expect.stringMatching(/^SUPABASE_JWKS_URL: set SUPABASE_JWT_SECRET .* not both/)]);
+      expect(problems({ ...authenticated, SUPABASE_JWT_SECRET: 'short' })).toEqual([
+        expect.stringMatching(/^SUPABASE_JWT_SECRET: must be at least 32 characters/),
+      ]);
+    });
+  });
+
   it('should treat empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).env.PORT).toBe(3000);
   });

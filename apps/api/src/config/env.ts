@@ -108,9 +108,22 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'must be a bucket name (lower case, digits, . _ -)')
     .default('orchestrator-results'),
+  // Supabase Auth access tokens as Bearer credentials (docs/security.md#supabase-auth): verified with
+  // the project's JWT secret (HS256) or the keys of its JWKS endpoint (RS256, ES256).
+  SUPABASE_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (a Supabase JWT secret is)').optional(),
+  SUPABASE_JWKS_URL: optionalUrl,
+  SUPABASE_JWT_ISSUER: z.string().min(1).optional(),
+  SUPABASE_JWT_AUDIENCE: z.string().min(1).default('authenticated'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/** How Supabase Auth access tokens are verified: every part pinned (docs/security.md#supabase-auth). */
+export interface SupabaseAuthConfig {
+  key: { secret: string } | { jwksUrl: URL };
+  issuer: string;
+  audience: string;
+}
 
 export interface AppConfig {
   env: Env;
@@ -122,6 +135,8 @@ export interface AppConfig {
   seedFile: string;
   corsOrigins: string[];
   allowedHosts: string[];
+  /** Unset: Bearer credentials are API tokens only. */
+  supabaseAuth?: SupabaseAuthConfig;
 }
 
 export class ConfigError extends Error {
@@ -162,6 +177,7 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push(
       `HOST: ${env.HOST} would serve the API beyond this machine without a login; set AUTH_MODE=authenticated, or keep HOST on 127.0.0.1 (docs/security.md)`,
     );
+  problems.push(...supabaseAuthProblems(env));
   if (problems.length > 0) throw new ConfigError(problems);
   const root = findRepoRoot();
   const resolve = (p: string | undefined, fallback: string) => path.resolve(root, p ?? fallback);
@@ -175,5 +191,31 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): AppConfig {
     seedFile: path.join(root, 'supabase/seed.sql'),
     corsOrigins: list(env.CORS_ORIGINS),
     allowedHosts: list(env.ALLOWED_HOSTS),
+    ...supabaseAuth(env),
   };
+}
+
+function supabaseAuthProblems(env: Env): string[] {
+  const secret = env.SUPABASE_JWT_SECRET !== undefined;
+  const jwks = env.SUPABASE_JWKS_URL !== undefined;
+  if (!secret && !jwks) return [];
+  const key = secret ? 'SUPABASE_JWT_SECRET' : 'SUPABASE_JWKS_URL';
+  const problems: string[] = [];
+  if (env.AUTH_MODE !== 'authenticated')
+    problems.push(`${key}: Supabase Auth tokens are accepted only when AUTH_MODE=authenticated`);
+  if (secret && jwks)
+    problems.push('SUPABASE_JWKS_URL: set SUPABASE_JWT_SECRET (HS256) or SUPABASE_JWKS_URL (RS256, ES256), not both');
+  if (!env.SUPABASE_JWT_ISSUER)
+    problems.push(
+      `SUPABASE_JWT_ISSUER: required with ${key} (the tokens' iss, e.g. https://<project>.supabase.co/auth/v1)`,
+    );
+  return problems;
+}
+
+/** Called once the problems above are ruled out. */
+function supabaseAuth(env: Env): { supabaseAuth?: SupabaseAuthConfig } {
+  const { SUPABASE_JWT_SECRET: secret, SUPABASE_JWKS_URL: jwksUrl, SUPABASE_JWT_ISSUER: issuer } = env;
+  if (!issuer || (!secret && !jwksUrl)) return {};
+  const key = secret ? { secret } : { jwksUrl: new URL(jwksUrl!) };
+  return { supabaseAuth: { key, issuer, audience: env.SUPABASE_JWT_AUDIENCE } };
 }

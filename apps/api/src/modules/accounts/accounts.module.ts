@@ -16,10 +16,11 @@ import { MembersService } from './members.service.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';
 import { SetupToken } from './setup-token.js';
+import { SupabaseAuthService } from './supabase-auth.service.js';
 
 /**
- * Authenticated mode (docs/security.md): accounts and passwords, sessions, invitations, members
- * and workspaces. Owns `user_passwords`, `sessions`, `invitations`, `password_resets`, and the
+ * Authenticated mode (docs/security.md): accounts and passwords, sessions, Supabase Auth tokens,
+ * invitations, members and workspaces. Owns `user_passwords`, `sessions`, `invitations`, `password_resets`, and the
  * writes to `users`, `workspaces` and `memberships`.
  */
 @Module({
@@ -35,6 +36,7 @@ import { SetupToken } from './setup-token.js';
     MembersService,
     InvitationsService,
     LoginLimit,
+    SupabaseAuthService,
     {
       provide: SETUP_TOKEN,
       inject: [APP_CONFIG, AccountsRepository],
@@ -42,6 +44,6 @@ import { SetupToken } from './setup-token.js';
         config.env.AUTH_MODE === 'authenticated' && (await accounts.setupRequired()) ? new SetupToken() : undefined,
     },
   ],
-  exports: [SessionsService, SETUP_TOKEN],
+  exports: [SessionsService, SupabaseAuthService, SETUP_TOKEN],
 })
 export class AccountsModule {}

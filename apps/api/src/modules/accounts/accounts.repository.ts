@@ -90,6 +90,34 @@ export class AccountsRepository {
     return rows[0]!.id;
   }
 
+  /** The account a Supabase user is linked to (docs/security.md#supabase-auth). */
+  async bySubject(subject: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ id: string }>('select id from users where auth_subject = $1', [subject]);
+    return rows[0]?.id;
+  }
+
+  /**
+   * Links the account of `email` to a Supabase user, unless it is linked to another one or the
+   * instance awaits its first-run setup (the seeded owner is claimed by setup only). Linking it
+   * again to the same user is a no-op, so two first requests at once both succeed.
+   */
+  async linkSubject(email: string, subject: string): Promise<string | undefined> {
+    try {
+      const { rows } = await this.pool.query<{ id: string }>(
+        `update users set auth_subject = $2
+          where email = $1 and (auth_subject is null or auth_subject = $2)
+            and exists (select 1 from user_passwords)
+          returning id`,
+        [email, subject],
+      );
+      return rows[0]?.id;
+    } catch (err) {
+      // The subject was just linked to another account (its email changed meanwhile): refused.
+      if ((err as { code?: unknown } | null)?.code === '23505') return undefined;
+      throw err;
+    }
+  }
+
   async createReset(userId: string, tokenHash: Buffer, createdBy: string, ttlMs: number): Promise<Date> {
     const { rows } = await this.pool.query<{ expires_at: Date }>(
       `insert into password_resets (user_id, token_hash, created_by, expires_at)

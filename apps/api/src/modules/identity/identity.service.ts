@@ -7,6 +7,7 @@ import type { RequestContext } from '../../common/request-context.js';
 import type { AppConfig } from '../../config/env.js';
 import { APP_CONFIG } from '../../database/tokens.js';
 import { SessionsService } from '../accounts/sessions.service.js';
+import { SupabaseAuthService } from '../accounts/supabase-auth.service.js';
 import { bearerCredential, parseApiToken, secretMatches } from './api-token.js';
 import { ApiTokensRepository } from './api-tokens.repository.js';
 import { IdentityRepository, type Identity, type IdentityNames } from './identity.repository.js';
@@ -22,17 +23,22 @@ export interface Handshake {
 
 /**
  * One answer for every refused credential, so a caller learns nothing about which part was
- * wrong (unknown prefix, wrong secret, revoked, expired, no longer a member, malformed).
+ * wrong (unknown prefix, wrong secret, revoked, expired, no longer a member, malformed; for a
+ * Supabase token also a bad signature, issuer, audience or algorithm, or no account to map to).
  */
 const unauthenticated = () =>
-  new AppError('auth/unauthenticated', 'Not authenticated: the API token is invalid, expired or revoked.');
+  new AppError('auth/unauthenticated', 'Not authenticated: the bearer token is invalid, expired or revoked.');
+
+/** Names the workspace a Supabase token acts in (docs/api.md); other credentials carry theirs. */
+const WORKSPACE_HEADER = 'x-workspace-id';
 
 /**
  * Resolves who is acting on a request or socket handshake (docs/security.md). A personal API
- * token acts as its user in its workspace, with the lower of its ceiling and their role, or is
- * refused. Without one: in local mode the default workspace's owner, always; in authenticated
- * mode the session cookie's person in their session's workspace, or nobody — then only the
- * public routes answer.
+ * token acts as its user in its workspace, with the lower of its ceiling and their role; any
+ * other Bearer credential is tried as a Supabase access token when they are configured, acting
+ * as the linked member in the workspace asked for (or their first); else it is refused. Without
+ * one: in local mode the default workspace's owner, always; in authenticated mode the session
+ * cookie's person in their session's workspace, or nobody — then only the public routes answer.
  */
 @Injectable()
 export class IdentityService implements OnModuleInit {
@@ -42,6 +48,7 @@ export class IdentityService implements OnModuleInit {
     private readonly repository: IdentityRepository,
     private readonly tokens: ApiTokensRepository,
     private readonly sessions: SessionsService,
+    private readonly supabase: SupabaseAuthService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -52,19 +59,23 @@ export class IdentityService implements OnModuleInit {
 
   /** An HTTP request: `Authorization: Bearer <token>`, else the owner or the session cookie. */
   async resolveRequest(req: Request, res: Response): Promise<Caller | undefined> {
-    const { authorization } = req.headers;
-    if (authorization !== undefined) return this.fromBearer(authorization);
+    const { authorization, [WORKSPACE_HEADER]: workspace } = req.headers;
+    if (authorization !== undefined) return this.fromBearer(authorization, workspace);
     if (this.config.env.AUTH_MODE === 'local') return this.ownerContext();
     return this.sessions.resolve(req, res);
   }
 
-  /** A socket handshake: the token in `auth.token` (what browsers can send), else as over HTTP. */
+  /**
+   * A socket handshake: the token in `auth.token` and the workspace in `auth.workspaceId` (what
+   * browsers can send), else as over HTTP.
+   */
   async resolveHandshake({ headers, auth }: Handshake): Promise<Caller | undefined> {
+    const workspace = auth.workspaceId ?? headers[WORKSPACE_HEADER];
     if (auth.token !== undefined) {
       if (typeof auth.token !== 'string') throw unauthenticated();
-      return this.authenticate(auth.token);
+      return this.authenticate(auth.token, workspace);
     }
-    if (headers.authorization !== undefined) return this.fromBearer(headers.authorization);
+    if (headers.authorization !== undefined) return this.fromBearer(headers.authorization, workspace);
     if (this.config.env.AUTH_MODE === 'local') return this.ownerContext();
     return this.sessions.resolveHandshake(headers.cookie);
   }
@@ -88,13 +99,20 @@ export class IdentityService implements OnModuleInit {
     return { workspaceId, userId, role };
   }
 
-  private fromBearer(authorization: string): Promise<Caller> {
+  private fromBearer(authorization: string, workspace: unknown): Promise<Caller> {
     const token = bearerCredential(authorization);
     if (token === undefined) throw unauthenticated();
-    return this.authenticate(token);
+    return this.authenticate(token, workspace);
   }
 
-  private async authenticate(token: string): Promise<Caller> {
+  /** `workspace`: the one a Supabase token asks to act in (a header or handshake value, unchecked). */
+  private async authenticate(token: string, workspace: unknown): Promise<Caller> {
+    if (!token.startsWith('orch_')) {
+      if (workspace !== undefined && typeof workspace !== 'string') throw unauthenticated();
+      const caller = await this.supabase.resolve(token, workspace);
+      if (!caller) throw unauthenticated();
+      return caller;
+    }
     const parts = parseApiToken(token);
     if (!parts) throw unauthenticated();
     const found = await this.tokens.findActive(parts.prefix);

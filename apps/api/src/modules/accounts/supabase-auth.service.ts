@@ -1,0 +1,57 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { isUuid } from '../../common/cursor.js';
+import type { RequestContext } from '../../common/request-context.js';
+import type { AppConfig } from '../../config/env.js';
+import { APP_CONFIG } from '../../database/tokens.js';
+import { AccountsRepository } from './accounts.repository.js';
+import { MembersRepository } from './members.repository.js';
+import { supabaseJwtVerifier, type SupabaseJwtVerifier } from './supabase-jwt.js';
+
+/**
+ * Supabase Auth access tokens as Bearer credentials (docs/security.md#supabase-auth). A token
+ * signs in the account linked to its `sub`; the first time, the account of its verified email,
+ * which is then linked. It never creates an account or a membership: people join workspaces
+ * through invitations.
+ */
+@Injectable()
+export class SupabaseAuthService {
+  private readonly logger = new Logger('SupabaseAuth');
+  private readonly verify?: SupabaseJwtVerifier;
+
+  constructor(
+    private readonly accounts: AccountsRepository,
+    private readonly members: MembersRepository,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    if (config.supabaseAuth) this.verify = supabaseJwtVerifier(config.supabaseAuth);
+  }
+
+  /**
+   * Who a token signs in, acting in `workspaceId` when they are a member of it, else in their
+   * first workspace; undefined for any refusal, whatever its reason, and when tokens are not
+   * configured. A socket opened with the token closes when it expires (`tokenExpiresAt`).
+   */
+  async resolve(token: string, workspaceId: string | undefined): Promise<RequestContext | undefined> {
+    if (!this.verify || (workspaceId !== undefined && !isUuid(workspaceId))) return undefined;
+    const result = await this.verify(token);
+    if ('refused' in result) {
+      if (result.refused === 'keys') this.logger.warn({ err: result.cause }, 'Supabase signing keys unavailable');
+      return undefined;
+    }
+    const { subject, verifiedEmail, expiresAt } = result.claims;
+    const userId =
+      (await this.accounts.bySubject(subject)) ?? (verifiedEmail && (await this.link(verifiedEmail, subject)));
+    if (!userId) return undefined;
+    const membership = workspaceId
+      ? { id: workspaceId, role: await this.members.role(userId, workspaceId) }
+      : (await this.members.workspacesOf(userId))[0];
+    if (!membership?.role) return undefined;
+    return { workspaceId: membership.id, userId, role: membership.role, tokenExpiresAt: expiresAt };
+  }
+
+  private async link(email: string, subject: string): Promise<string | undefined> {
+    const userId = await this.accounts.linkSubject(email, subject);
+    if (userId) this.logger.log({ userId, subject }, 'account linked to its Supabase user');
+    return userId;
+  }
+}
