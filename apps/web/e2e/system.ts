@@ -14,6 +14,8 @@ export interface RunningSystem {
   /** The agents folder it runs on: `AGENTS_DIR` when given, else a copy of agents/ in the data folder. */
   agentsDir: string;
   stop: () => Promise<void>;
+  /** Everything the process has printed so far (e.g. the first-run setup link). */
+  output: () => string;
   /** SIGKILL, as a crash would: nothing is shut down, the data folder stays. */
   kill: () => Promise<void>;
 }
@@ -75,6 +77,7 @@ export async function startSystem(env: Record<string, string> = {}, dataDir?: st
     url,
     dataDir: dir,
     agentsDir,
+    output: () => output,
     kill: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
