@@ -95,7 +95,7 @@ describe('api client', () => {
 
   it('should send every change as JSON, even without a body, and reads without a content-type', async () => {
     const id = uuid();
-    const m = message();
+    const m = message({ conversationId: id });
     const { requests } = mockFetch({
       [`POST /api/conversations/${id}/messages/${m.id}/retry`]: json({ message: m, reply: null }),
       [`GET /api/conversations/${id}`]: json(conversation({ id })),

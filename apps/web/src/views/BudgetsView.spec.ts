@@ -159,6 +159,7 @@ describe('BudgetsView', () => {
       {
         method: 'PUT',
         url: '/api/budgets',
+        contentType: 'application/json',
         body: {
           scope: 'agent',
           scopeRef: 'writer',
