@@ -1,0 +1,36 @@
+import type { Role, SessionInfo, User, WorkspaceMembership } from '@orchestrator/contracts';
+import { useSessionStore } from '../stores/session';
+import { uuid } from './factories';
+
+export function user(overrides: Partial<User> = {}): User {
+  return { id: uuid(), email: 'ada@example.com', displayName: 'Ada Lovelace', ...overrides };
+}
+
+export function membership(overrides: Partial<WorkspaceMembership> = {}): WorkspaceMembership {
+  return { id: uuid(), name: 'Acme', slug: 'acme', role: 'admin', ...overrides };
+}
+
+/** A signed-in session in authenticated mode with `role` in its one workspace. */
+export function sessionInfo(role: Role = 'admin', overrides: Partial<SessionInfo> = {}): SessionInfo {
+  const workspace = membership({ role });
+  return {
+    mode: 'authenticated',
+    setupRequired: false,
+    user: user(),
+    workspace,
+    workspaces: [workspace],
+    ...overrides,
+  };
+}
+
+export const signedOut = (overrides: Partial<SessionInfo> = {}): SessionInfo =>
+  sessionInfo('admin', { user: null, workspace: null, workspaces: [], ...overrides });
+
+/** Puts a session in the active Pinia as if loaded, so role-aware components know the role. */
+export function signInAs(role: Role = 'admin', overrides: Partial<SessionInfo> = {}): SessionInfo {
+  const info = sessionInfo(role, overrides);
+  const store = useSessionStore();
+  store.info = info;
+  store.state = 'ready';
+  return info;
+}
