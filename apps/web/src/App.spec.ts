@@ -60,10 +60,12 @@ describe('App', () => {
     expect(wrapper.find('.app-header').exists()).toBe(false);
   });
 
-  it('should show the app to whoever is signed in', async () => {
+  it('should show the app with its menus to whoever is signed in', async () => {
     mockFetch({ 'GET /api/auth/session': json(sessionInfo('approver')), ...SHELL_ROUTES });
     const { wrapper } = await mountApp('/budgets');
     expect(wrapper.find('.app-header').exists()).toBe(true);
+    expect(wrapper.get('[data-testid="workspace-toggle"]').text()).toBe('Acme');
+    expect(wrapper.get('[data-testid="user-menu-toggle"]').attributes('aria-label')).toBe('Account: Ada Lovelace');
     expect(wrapper.find('main#main h1').text()).toBe('Budgets');
   });
 

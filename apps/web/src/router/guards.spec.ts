@@ -58,11 +58,11 @@ describe('access', () => {
     expect(access(resolve('/approvals'), fresh)).toEqual({ name: 'setup' });
   });
 
-  it('should have no login, setup or invitation page in local mode', () => {
+  it('should have no login, setup, invitation or members page in local mode', () => {
     const local = sessionInfo('admin', { mode: 'local' });
-    for (const path of ['/login', '/setup', '/invite?token=t', '/reset-password'])
+    for (const path of ['/login', '/setup', '/invite?token=t', '/reset-password', '/members'])
       expect(access(resolve(path), local)).toEqual({ name: 'workspace' });
-    expect(access(resolve('/budgets'), local)).toBe(true);
+    for (const path of ['/budgets', '/account', '/account/tokens']) expect(access(resolve(path), local)).toBe(true);
   });
 
   it('should let the app show why when the session could not be read', () => {

@@ -52,6 +52,24 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Budgets' },
   },
   {
+    path: '/members',
+    name: 'members',
+    component: () => import('../views/MembersView.vue'),
+    meta: { title: 'Members', authenticatedOnly: true },
+  },
+  {
+    path: '/account',
+    name: 'account',
+    component: () => import('../views/AccountView.vue'),
+    meta: { title: 'Profile' },
+  },
+  {
+    path: '/account/tokens',
+    name: 'tokens',
+    component: () => import('../views/TokensView.vue'),
+    meta: { title: 'API tokens' },
+  },
+  {
     path: '/login',
     name: 'login',
     component: () => import('../views/LoginView.vue'),

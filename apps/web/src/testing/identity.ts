@@ -1,4 +1,5 @@
-import type { Role, SessionInfo, User, WorkspaceMembership } from '@orchestrator/contracts';
+import type { Invitation, Member, Role, SessionInfo, User, WorkspaceMembership } from '@orchestrator/contracts';
+import type { ApiToken } from '../api/tokens';
 import { useSessionStore } from '../stores/session';
 import { uuid } from './factories';
 
@@ -33,4 +34,41 @@ export function signInAs(role: Role = 'admin', overrides: Partial<SessionInfo> =
   store.info = info;
   store.state = 'ready';
   return info;
+}
+
+export function member(overrides: Partial<Member> = {}): Member {
+  return {
+    userId: uuid(),
+    email: 'grace@example.com',
+    displayName: 'Grace Hopper',
+    role: 'member',
+    joinedAt: '2026-11-01T09:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function invitation(overrides: Partial<Invitation> = {}): Invitation {
+  return {
+    id: uuid(),
+    email: 'linus@example.com',
+    role: 'viewer',
+    invitedBy: 'Ada Lovelace',
+    createdAt: '2026-11-20T09:00:00.000Z',
+    expiresAt: '2026-11-27T09:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function apiToken(overrides: Partial<ApiToken> = {}): ApiToken {
+  return {
+    id: uuid(),
+    name: 'nightly report',
+    prefix: 'orch_ab12',
+    role: 'member',
+    createdAt: '2026-11-20T09:00:00.000Z',
+    expiresAt: '2099-02-18T09:00:00.000Z',
+    lastUsedAt: null,
+    revokedAt: null,
+    ...overrides,
+  };
 }
