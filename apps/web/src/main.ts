@@ -15,6 +15,7 @@ import './styles/responsive.css';
 import './styles/plan-graph.css';
 import './styles/execution.css';
 import './styles/approvals.css';
+import './styles/auth.css';
 
 const app = createApp(App);
 app.use(createPinia());

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { approval, conversation, message, uuid } from '../testing/factories';
 import { json, mockFetch } from '../testing/fetchMock';
 import { createApiClient } from './client';
@@ -43,6 +44,22 @@ describe('api client', () => {
     expect(error.code).toBe('http/server_error');
     expect(error.status).toBe(502);
     expect(error.message).not.toContain('<html>');
+  });
+
+  it('should report a 401 auth/unauthenticated to the app, and no other refusal', async () => {
+    const expired: string[] = [];
+    mockFetch({
+      'GET /api/agents': json({ error: { code: 'auth/unauthenticated', message: 'Sign in again.' } }, 401),
+      'POST /api/auth/login': json({ error: { code: 'auth/invalid_credentials', message: 'Wrong.' } }, 401),
+      'GET /api/budgets': json({ error: { code: 'auth/forbidden', message: 'Needs admin.' } }, 403),
+    });
+    const client = createApiClient({ onUnauthenticated: (e) => expired.push(e.code) });
+    const error = await client.listAgents().catch((e: unknown) => e);
+    await client.request('POST', '/api/auth/login', z.unknown(), {}).catch(() => undefined);
+    await client.request('GET', '/api/budgets', z.unknown()).catch(() => undefined);
+
+    expect(error).toMatchObject({ code: 'auth/unauthenticated', status: 401 });
+    expect(expired).toEqual(['auth/unauthenticated']);
   });
 
   it('should turn a network failure into a network/unreachable ApiError', async () => {
@@ -95,7 +112,7 @@ describe('api client', () => {
 
   it('should send every change as JSON, even without a body, and reads without a content-type', async () => {
     const id = uuid();
-    const m = message();
+    const m = message({ conversationId: id });
     const { requests } = mockFetch({
       [`POST /api/conversations/${id}/messages/${m.id}/retry`]: json({ message: m, reply: null }),
       [`GET /api/conversations/${id}`]: json(conversation({ id })),

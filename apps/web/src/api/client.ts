@@ -45,6 +45,7 @@ import {
 } from '@orchestrator/contracts';
 import { z } from 'zod';
 import { ApiError } from './errors';
+import { sessionExpired } from './sessionExpiry';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -74,6 +75,11 @@ export interface StepResultChunk {
 export interface ApiClientOptions {
   /** Prefix for every path; empty because the API is served from the app's own origin. */
   baseUrl?: string;
+  /**
+   * Called when any call answers 401 `auth/unauthenticated`: the session expired or was revoked,
+   * so the app sends the person to the login page (the call still fails with that error).
+   */
+  onUnauthenticated?: (error: ApiError) => void;
 }
 
 export interface ApiClient {
@@ -203,6 +209,12 @@ async function readCapped(response: Response, maxBytes: number): Promise<{ bytes
 export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const baseUrl = options.baseUrl ?? '';
 
+  function failed(status: number, body: unknown): ApiError {
+    const error = errorFromResponse(status, body);
+    if (error.code === 'auth/unauthenticated') options.onUnauthenticated?.(error);
+    return error;
+  }
+
   async function send(path: string, init: RequestInit): Promise<Response> {
     try {
       // Looked up at call time so tests (and polyfills) can replace the global.
@@ -236,7 +248,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     });
 
     const payload = await readJson(response);
-    if (!response.ok) throw errorFromResponse(response.status, payload);
+    if (!response.ok) throw failed(response.status, payload);
 
     const parsed = schema.safeParse(payload);
     if (!parsed.success) {
@@ -265,7 +277,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       headers: { Accept: 'text/markdown, text/plain, application/json;q=0.9, */*;q=0.5' },
       signal: opts.signal,
     });
-    if (!response.ok) throw errorFromResponse(response.status, await readJson(response));
+    if (!response.ok) throw failed(response.status, await readJson(response));
     const length = Number(response.headers.get('Content-Length'));
     const { bytes, truncated } = await readCapped(response, opts.maxBytes);
     // `fatal: false`: a multi-byte character cut at the cap becomes one replacement character.
@@ -348,5 +360,5 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   };
 }
 
-/** The app's client; stores use this one. */
-export const api: ApiClient = createApiClient();
+/** The app's client; stores use this one. Its 401s reach whoever listens with `onSessionExpired`. */
+export const api: ApiClient = createApiClient({ onUnauthenticated: (error) => sessionExpired(error) });

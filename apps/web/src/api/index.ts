@@ -11,3 +11,4 @@ export {
   type StepResultChunk,
 } from './client';
 export { ApiError, isApiError, toApiError, type ApiIssue } from './errors';
+export { onSessionExpired } from './sessionExpiry';

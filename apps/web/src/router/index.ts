@@ -1,4 +1,16 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { useSessionStore } from '../stores/session';
+import { installAuthGuards } from './guards';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    title?: string;
+    /** Open to whoever is not signed in; shown without the app's header. */
+    public?: boolean;
+    /** Only meaningful with accounts: local mode sends it home. */
+    authenticatedOnly?: boolean;
+  }
+}
 
 export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: { name: 'workspace' } },
@@ -39,13 +51,58 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('../views/BudgetsView.vue'),
     meta: { title: 'Budgets' },
   },
+  {
+    path: '/members',
+    name: 'members',
+    component: () => import('../views/MembersView.vue'),
+    meta: { title: 'Members', authenticatedOnly: true },
+  },
+  {
+    path: '/account',
+    name: 'account',
+    component: () => import('../views/AccountView.vue'),
+    meta: { title: 'Profile' },
+  },
+  {
+    path: '/account/tokens',
+    name: 'tokens',
+    component: () => import('../views/TokensView.vue'),
+    meta: { title: 'API tokens' },
+  },
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('../views/LoginView.vue'),
+    meta: { title: 'Sign in', public: true, authenticatedOnly: true },
+  },
+  {
+    // The server prints this link, with the setup token, on first start.
+    path: '/setup',
+    name: 'setup',
+    component: () => import('../views/SetupView.vue'),
+    meta: { title: 'Set up', public: true, authenticatedOnly: true },
+  },
+  {
+    path: '/invite',
+    name: 'invite',
+    component: () => import('../views/AcceptInvitationView.vue'),
+    meta: { title: 'Invitation', public: true, authenticatedOnly: true },
+  },
+  {
+    path: '/reset-password',
+    name: 'reset-password',
+    component: () => import('../views/ResetPasswordView.vue'),
+    meta: { title: 'Choose a new password', public: true, authenticatedOnly: true },
+  },
   { path: '/:pathMatch(.*)*', redirect: { name: 'workspace' } },
 ];
 
 export function createAppRouter() {
   const router = createRouter({ history: createWebHistory(import.meta.env.BASE_URL), routes });
+  // Pinia is installed before the router (main.ts), so the store is available here.
+  installAuthGuards(router, useSessionStore());
   router.afterEach((to) => {
-    const title = typeof to.meta['title'] === 'string' ? to.meta['title'] : null;
+    const title = to.meta.title;
     document.title = title ? `${title} · Orchestrator` : 'Orchestrator';
   });
   return router;

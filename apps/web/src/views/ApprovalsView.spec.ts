@@ -9,8 +9,13 @@ import { agent, approval, uuid } from '../testing/factories';
 import { json, mockFetch, type RecordedRequest } from '../testing/fetchMock';
 import { mountWithPrime } from '../testing/mount';
 import { routerAt } from '../testing/router';
+import { signInAs } from '../testing/identity';
 
-beforeEach(() => setActivePinia(createPinia()));
+// Role-aware controls need a role: these tests act as an admin.
+beforeEach(() => {
+  setActivePinia(createPinia());
+  signInAs('admin');
+});
 afterEach(() => {
   document.body.innerHTML = '';
 });
@@ -277,5 +282,39 @@ describe('ApprovalsView', () => {
     await error.get('button').trigger('click');
     await flushPromises();
     expect(rows(wrapper)).toHaveLength(1);
+  });
+
+  it('should let a viewer read approvals but not decide them, saying which role that needs', async () => {
+    signInAs('viewer');
+    const { requests } = serve();
+    const { wrapper } = await mountAt(`/approvals?approval=${email.id}`);
+
+    const approve = row(wrapper, email.id).get('[data-testid="approval-approve"]');
+    expect(approve.attributes('disabled')).toBeDefined();
+    expect(approve.attributes('title')).toBe('Needs the approver role');
+    expect(row(wrapper, email.id).get('[data-testid="approval-reject"]').attributes('disabled')).toBeDefined();
+    expect(row(wrapper, email.id).get('[data-testid="approval-select"]').attributes('disabled')).toBeDefined();
+    expect(wrapper.get('[data-testid="approvals-bulk-approve"]').attributes('title')).toBe('Needs the approver role');
+    expect(wrapper.get('[data-testid="approvals-role-notice"]').text()).toBe(
+      'Needs the approver role to approve or reject.',
+    );
+    expect(wrapper.get('[data-testid="approval-preview-approve"]').attributes('disabled')).toBeDefined();
+    expect(wrapper.get('[data-testid="approval-role-notice"]').text()).toBe(
+      'Needs the approver role to approve or reject.',
+    );
+    expect(wrapper.get('[data-testid="inbox-item"][data-kind="approval"]').text()).toContain(
+      'Review “Send the launch email”',
+    );
+    expect(posts(requests)).toEqual([]);
+  });
+
+  it('should let an approver decide', async () => {
+    signInAs('approver');
+    serve();
+    const { wrapper } = await mountAt();
+    const approve = row(wrapper, email.id).get('[data-testid="approval-approve"]');
+    expect(approve.attributes('disabled')).toBeUndefined();
+    expect(approve.attributes('title')).toBeUndefined();
+    expect(wrapper.find('[data-testid="approvals-role-notice"]').exists()).toBe(false);
   });
 });

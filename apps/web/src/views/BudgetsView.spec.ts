@@ -8,8 +8,13 @@ import { agent } from '../testing/factories';
 import { json, mockFetch, type RecordedRequest } from '../testing/fetchMock';
 import { mountWithPrime } from '../testing/mount';
 import { routerAt } from '../testing/router';
+import { signInAs } from '../testing/identity';
 
-beforeEach(() => setActivePinia(createPinia()));
+// Role-aware controls need a role: these tests act as an admin.
+beforeEach(() => {
+  setActivePinia(createPinia());
+  signInAs('admin');
+});
 afterEach(() => {
   document.body.innerHTML = '';
 });
@@ -160,6 +165,7 @@ describe('BudgetsView', () => {
       {
         method: 'PUT',
         url: '/api/budgets',
+        contentType: 'application/json',
         body: {
           scope: 'agent',
           scopeRef: 'writer',
@@ -263,5 +269,20 @@ describe('BudgetsView', () => {
     await click('[data-testid="confirm-accept"]');
     expect(writes(requests).map((r) => `${r.method} ${r.url}`)).toEqual([`DELETE /api/budgets/${marketing.id}`]);
     expect(wrapper.findAll('[data-testid="budget-row"]').map((r) => r.attributes('data-budget-id'))).toEqual([cfo.id]);
+  });
+
+  it('should show budgets to a member without letting them change any, saying why', async () => {
+    signInAs('member');
+    const { requests } = serve();
+    const wrapper = await mountAt();
+    expect(wrapper.get('[data-testid="budgets-role-notice"]').text()).toBe(
+      'Needs the admin role to change budgets or reset circuit breakers.',
+    );
+    for (const testid of ['budget-new', 'budget-edit', 'budget-delete', 'circuit-reset']) {
+      const button = wrapper.get(`[data-testid="${testid}"]`);
+      expect(button.attributes('disabled')).toBeDefined();
+      expect(button.attributes('title')).toBe('Needs the admin role');
+    }
+    expect(writes(requests)).toEqual([]);
   });
 });

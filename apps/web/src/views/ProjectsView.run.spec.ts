@@ -10,8 +10,13 @@ import { approval, checkpoint, projectDetail, projectError, projectStep } from '
 import { json, mockFetch } from '../testing/fetchMock';
 import { mountWithPrime } from '../testing/mount';
 import { routerAt } from '../testing/router';
+import { signInAs } from '../testing/identity';
 
-beforeEach(() => setActivePinia(createPinia()));
+// Role-aware controls need a role: these tests act as an admin.
+beforeEach(() => {
+  setActivePinia(createPinia());
+  signInAs('admin');
+});
 afterEach(() => {
   document.body.innerHTML = '';
 });

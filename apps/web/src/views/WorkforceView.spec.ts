@@ -7,6 +7,7 @@ import { json, mockFetch } from '../testing/fetchMock';
 import { mountWithPrime } from '../testing/mount';
 import { useAgentsStore } from '../stores/agents';
 import { routerAt } from '../testing/router';
+import { signInAs } from '../testing/identity';
 import WorkforceView from './WorkforceView.vue';
 
 beforeEach(() => setActivePinia(createPinia()));
@@ -101,5 +102,22 @@ describe('WorkforceView', () => {
 
     expect(wrapper.get('#agent-detail-title').text()).toBe('Blog Writer');
     expect(wrapper.get('[data-testid="agent-detail"]').text()).toContain('v4');
+  });
+
+  it('should let a member see an agent but not retire it or edit its Context.md', async () => {
+    signInAs('member');
+    const { requests } = mockFetch({
+      'GET /api/agents': json({ agents: AGENTS }),
+      'GET /api/agents/metrics': json({ metrics: [] }),
+      'GET /api/agents/blog_post_writer': json(agentDetail()),
+    });
+    const { wrapper } = await mountAt('/workforce/blog_post_writer');
+    const retire = wrapper.get('[data-testid="agent-retire"]');
+    expect(retire.attributes('disabled')).toBeDefined();
+    expect(retire.attributes('title')).toBe('Needs the admin role');
+    expect(wrapper.get('[data-testid="context-read-only"]').text()).toContain('Needs the admin role');
+    expect(wrapper.find('[data-testid="context-save"]').exists()).toBe(false);
+    expect(wrapper.get('[data-testid="settings-save"]').attributes('disabled')).toBeDefined();
+    expect(requests.filter((r) => r.method !== 'GET')).toEqual([]);
   });
 });

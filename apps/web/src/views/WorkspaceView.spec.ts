@@ -9,12 +9,14 @@ import { conversation, delegation, message, planVersion, projectDetail } from '.
 import { FakeSocket } from '../testing/fakeSocket';
 import { json, mockFetch } from '../testing/fetchMock';
 import { mountWithPrime } from '../testing/mount';
+import { signInAs } from '../testing/identity';
 
 let fake: FakeSocket;
 
 beforeEach(() => {
   const pinia = createPinia();
   setActivePinia(pinia);
+  signInAs('member');
   fake = new FakeSocket();
   useSocket({ createSocket: () => fake.asSocket() });
 });
@@ -185,5 +187,22 @@ describe('WorkspaceView', () => {
     await flushPromises();
     expect((input.element as HTMLTextAreaElement).value).toBe('Refine the plan: make research 2 weeks');
     expect(document.activeElement).toBe(input.element);
+  });
+
+  it('should let a viewer read a conversation but not write, saying why', async () => {
+    signInAs('viewer');
+    const existing = conversation({ title: 'Planning' });
+    mockFetch({
+      'GET /api/conversations': json({ conversations: [existing], nextCursor: null }),
+      [`GET /api/conversations/${existing.id}`]: json(existing),
+      [`GET /api/conversations/${existing.id}/messages`]: json({
+        messages: [message({ conversationId: existing.id, content: 'Plan Q3' })],
+        hasMore: false,
+      }),
+    });
+    const { wrapper } = await mountAt(`/workspace/${existing.id}`);
+    expect(wrapper.findAll('[data-testid="chat-message"]')).toHaveLength(1);
+    expect(wrapper.find('[data-testid="composer-input"]').exists()).toBe(false);
+    expect(wrapper.get('[data-testid="chat-read-only"]').text()).toContain('needs the member role');
   });
 });

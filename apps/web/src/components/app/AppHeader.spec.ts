@@ -1,9 +1,16 @@
 import type { SystemInfo } from '@orchestrator/contracts';
-import { describe, expect, it } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import { routes } from '../../router';
 import { mountWithPrime } from '../../testing/mount';
+import { signInAs } from '../../testing/identity';
 import AppHeader from './AppHeader.vue';
+
+beforeEach(() => {
+  setActivePinia(createPinia());
+  signInAs('admin');
+});
 
 function system(offline: boolean): SystemInfo {
   return {

@@ -1,9 +1,16 @@
 // @vitest-environment jsdom
 // jsdom, not happy-dom: this renders sanitised HTML, and DOMPurify does not support happy-dom.
-import { describe, expect, it } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { TimelineItem } from '../../stores/timeline';
 import { mountWithPrime } from '../../testing/mount';
+import { signInAs } from '../../testing/identity';
 import ChatMessage from './ChatMessage.vue';
+
+beforeEach(() => {
+  setActivePinia(createPinia());
+  signInAs('member');
+});
 
 function item(overrides: Partial<TimelineItem> = {}): TimelineItem {
   return {

@@ -8,8 +8,13 @@ import { json, mockFetch } from '../../testing/fetchMock';
 import { mountWithPrime } from '../../testing/mount';
 import { routerAt } from '../../testing/router';
 import PlanCard from './PlanCard.vue';
+import { signInAs } from '../../testing/identity';
 
-beforeEach(() => setActivePinia(createPinia()));
+// Role-aware controls need a role: these tests act as an admin.
+beforeEach(() => {
+  setActivePinia(createPinia());
+  signInAs('admin');
+});
 
 /** Steps listed out of dependency order on purpose; finance is a subproject with a person to name. */
 function launchPlan(overrides: Partial<Plan> = {}): Plan {
@@ -309,5 +314,17 @@ describe('PlanCard', () => {
     const { wrapper } = await mountCard({ projectId: detail.id, version: 1 });
     expect(wrapper.get('[data-testid="plan-error"]').text()).toContain('This project no longer exists.');
     expect(wrapper.find('[data-testid="plan-approve"]').exists()).toBe(false);
+  });
+
+  it('should not let a viewer approve or refine a plan, saying which role that needs', async () => {
+    signInAs('viewer');
+    const detail = detailAt(1);
+    mockFetch({ [`GET /api/projects/${detail.id}`]: json(detail), 'GET /api/agents': agentsRoute });
+    const { wrapper } = await mountCard({ projectId: detail.id, version: 1 });
+    const approve = wrapper.get('[data-testid="plan-approve"]');
+    expect(approve.attributes('disabled')).toBeDefined();
+    expect(approve.attributes('title')).toBe('Needs the member role');
+    expect(wrapper.get('[data-testid="plan-refine"]').attributes('disabled')).toBeDefined();
+    expect(wrapper.get('[data-testid="plan-refine"]').attributes('title')).toBe('Needs the member role');
   });
 });

@@ -7,8 +7,13 @@ import { projectDetail } from '../../testing/factories';
 import { json, mockFetch } from '../../testing/fetchMock';
 import { mountWithPrime } from '../../testing/mount';
 import ProjectControls from './ProjectControls.vue';
+import { signInAs } from '../../testing/identity';
 
-beforeEach(() => setActivePinia(createPinia()));
+// Role-aware controls need a role: these tests act as an admin.
+beforeEach(() => {
+  setActivePinia(createPinia());
+  signInAs('admin');
+});
 afterEach(() => {
   document.body.innerHTML = '';
 });
@@ -116,5 +121,12 @@ describe('ProjectControls', () => {
 
     expect(requests.map((r) => r.body)).toEqual([{ reason: 'The launch was called off' }]);
     expect(wrapper.get('[data-testid="project-status"]').text()).toBe('Aborted');
+  });
+
+  it('should disable every control for a viewer, saying which role they need', () => {
+    signInAs('viewer');
+    const { wrapper } = mountControls('running');
+    expect(enabled(wrapper)).toEqual([]);
+    expect(wrapper.get('[data-testid="project-control-pause"]').attributes('title')).toBe('Needs the member role');
   });
 });

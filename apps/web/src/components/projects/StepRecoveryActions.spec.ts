@@ -5,8 +5,13 @@ import { agent, projectDetail } from '../../testing/factories';
 import { json, mockFetch } from '../../testing/fetchMock';
 import { mountWithPrime } from '../../testing/mount';
 import StepRecoveryActions from './StepRecoveryActions.vue';
+import { signInAs } from '../../testing/identity';
 
-beforeEach(() => setActivePinia(createPinia()));
+// Role-aware controls need a role: these tests act as an admin.
+beforeEach(() => {
+  setActivePinia(createPinia());
+  signInAs('admin');
+});
 afterEach(() => {
   document.body.innerHTML = '';
 });
@@ -89,5 +94,16 @@ describe('StepRecoveryActions', () => {
     await flushPromises();
     expect(posted(requests)).toEqual([{ action: 'abort' }]);
     expect(wrapper.get('[data-testid="recover-error"]').text()).toBe('The project is no longer paused on an error.');
+  });
+
+  it('should say a viewer needs the member role instead of offering recovery', async () => {
+    signInAs('viewer');
+    const { requests } = routes();
+    const wrapper = await mountActions();
+    expect(wrapper.find('[data-testid="step-recovery"]').exists()).toBe(false);
+    expect(wrapper.get('[data-testid="step-recovery-denied"]').text()).toBe(
+      'Needs the member role to retry, skip, reassign or abort.',
+    );
+    expect(requests).toEqual([]);
   });
 });

@@ -5,11 +5,16 @@ import { approval, uuid } from '../../testing/factories';
 import { json, mockFetch } from '../../testing/fetchMock';
 import { mountWithPrime } from '../../testing/mount';
 import { routerAt } from '../../testing/router';
+import { signInAs } from '../../testing/identity';
 import { useAgentBuildsStore } from '../../stores/agentBuilds';
 import AgentBuildCard from './AgentBuildCard.vue';
 import { build, definition } from './testData';
 
-beforeEach(() => setActivePinia(createPinia()));
+// Role-aware controls need a role: these tests act as an admin.
+beforeEach(() => {
+  setActivePinia(createPinia());
+  signInAs('admin');
+});
 
 const validation = {
   passed: true,
@@ -109,5 +114,16 @@ describe('AgentBuildCard', () => {
     expect(wrapper.get('[data-stage="validating"]').attributes('data-state')).toBe('stopped');
     expect(wrapper.get('[data-testid="build-status"]').text()).toContain('Failed: Validation failed on 1 of 2 tasks.');
     wrapper.unmount();
+  });
+
+  it('should not let a member approve a deployment, saying which role that needs', async () => {
+    signInAs('member');
+    const waiting = build({ status: 'awaiting_approval', draft, validation, approvalId: uuid() });
+    mockFetch({ [`GET /api/agent-builds/${waiting.id}`]: json(waiting) });
+    const wrapper = await mountCard(waiting.id);
+    for (const testid of ['build-approve', 'build-reject']) {
+      expect(wrapper.get(`[data-testid="${testid}"]`).attributes('disabled')).toBeDefined();
+      expect(wrapper.get(`[data-testid="${testid}"]`).attributes('title')).toBe('Needs the approver role');
+    }
   });
 });

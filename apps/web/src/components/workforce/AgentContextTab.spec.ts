@@ -7,20 +7,30 @@ import { mountWithPrime } from '../../testing/mount';
 import { useWorkforceStore } from '../../stores/workforce';
 import AgentContextTab from './AgentContextTab.vue';
 import { agentDetail, conflict } from './testData';
+import { signInAs } from '../../testing/identity';
 
-beforeEach(() => setActivePinia(createPinia()));
+// Role-aware controls need a role: these tests act as an admin.
+beforeEach(() => {
+  setActivePinia(createPinia());
+  signInAs('admin');
+});
 
 const AGENT = '/api/agents/blog_post_writer';
 
 /** CodeMirror needs real layout; a textarea with the same v-model stands in for it here. */
 const EditorStub = defineComponent({
-  props: { modelValue: { type: String, required: true }, label: { type: String, required: true } },
+  props: {
+    modelValue: { type: String, required: true },
+    label: { type: String, required: true },
+    readonly: { type: Boolean, default: false },
+  },
   emits: ['update:modelValue'],
   setup(props, { emit }) {
     return () =>
       h('textarea', {
         'data-testid': 'editor-stub',
         'aria-label': props.label,
+        readonly: props.readonly,
         value: props.modelValue,
         onInput: (e: Event) => emit('update:modelValue', (e.target as HTMLTextAreaElement).value),
       });
@@ -97,5 +107,17 @@ describe('AgentContextTab', () => {
       'My unsaved words',
     );
     expect(wrapper.get('[data-testid="context-base-version"]').text()).toBe('4');
+  });
+
+  it('should show Context.md read-only to whoever is not an admin, with no way to save', async () => {
+    signInAs('approver');
+    const { requests } = mockFetch({ [`GET ${AGENT}`]: json(agentDetail()) });
+    const { wrapper } = await mountTab();
+    expect(wrapper.get('[data-testid="editor-stub"]').attributes('readonly')).toBeDefined();
+    expect(wrapper.find('[data-testid="context-save"]').exists()).toBe(false);
+    expect(wrapper.get('[data-testid="context-read-only"]').text()).toBe(
+      'Needs the admin role to edit Context.md; you can read it here.',
+    );
+    expect(requests.filter((r) => r.method !== 'GET')).toEqual([]);
   });
 });

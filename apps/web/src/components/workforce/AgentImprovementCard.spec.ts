@@ -7,6 +7,7 @@ import { FakeSocket } from '../../testing/fakeSocket';
 import { json, mockFetch as mockRoutes } from '../../testing/fetchMock';
 import { mountWithPrime } from '../../testing/mount';
 import { routerAt } from '../../testing/router';
+import { signInAs } from '../../testing/identity';
 import { useWorkforceStore } from '../../stores/workforce';
 import AgentImprovementCard from './AgentImprovementCard.vue';
 import { agentDetail, improvement } from './testData';
@@ -15,6 +16,7 @@ let fake: FakeSocket;
 
 beforeEach(() => {
   setActivePinia(createPinia());
+  signInAs('admin');
   fake = new FakeSocket();
   useSocket({ createSocket: () => fake.asSocket() });
   fake.simulateConnect();
