@@ -63,7 +63,7 @@ export function apiToken(overrides: Partial<ApiToken> = {}): ApiToken {
   return {
     id: uuid(),
     name: 'nightly report',
-    prefix: 'orch_ab12',
+    prefix: 'ab12cd34',
     role: 'member',
     createdAt: '2026-11-20T09:00:00.000Z',
     expiresAt: '2099-02-18T09:00:00.000Z',

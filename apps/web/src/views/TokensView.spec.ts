@@ -28,7 +28,7 @@ describe('TokensView', () => {
       createdAt: '2026-10-01T09:00:00.000Z',
       expiresAt: '2026-10-08T09:00:00.000Z',
     });
-    mockFetch({ 'GET /api/tokens': json({ tokens: [expired, live, revoked] }) });
+    mockFetch({ 'GET /api/tokens': json({ tokens: [expired, live, revoked], nextCursor: null }) });
     const { wrapper } = await mountRoute('/account/tokens');
 
     const rows = wrapper.findAll('[data-testid="token-row"]');
@@ -37,15 +37,29 @@ describe('TokensView', () => {
       [revoked.id, 'revoked'],
       [expired.id, 'expired'],
     ]);
-    expect(rows[0]!.text()).toContain('orch_ab12…');
+    expect(rows[0]!.text()).toContain('orch_ab12cd34_…');
     expect(rows[0]!.findAll('[data-testid="token-revoke"]')).toHaveLength(1);
     expect(rows[1]!.find('[data-testid="token-revoke"]').exists()).toBe(false);
     expect(rows[2]!.get('[data-testid="token-status"]').text()).toBe('Expired');
   });
 
+  it('should list every page of tokens', async () => {
+    signInAs('member');
+    const [first, second] = [apiToken({ name: 'first' }), apiToken({ name: 'second' })];
+    const { requests } = mockFetch({
+      'GET /api/tokens': (request) =>
+        request.url.includes('cursor=')
+          ? { body: { tokens: [second], nextCursor: null } }
+          : { body: { tokens: [first], nextCursor: 'page-2' } },
+    });
+    const { wrapper } = await mountRoute('/account/tokens');
+    expect(wrapper.findAll('[data-testid="token-row"]')).toHaveLength(2);
+    expect(requests.map((r) => r.url)).toEqual(['/api/tokens?limit=100', '/api/tokens?limit=100&cursor=page-2']);
+  });
+
   it('should say when there are no tokens yet', async () => {
     signInAs('member');
-    mockFetch({ 'GET /api/tokens': json({ tokens: [] }) });
+    mockFetch({ 'GET /api/tokens': json({ tokens: [], nextCursor: null }) });
     const { wrapper } = await mountRoute('/account/tokens');
     expect(wrapper.get('[data-testid="tokens-empty"]').text()).toContain('No tokens yet');
   });
@@ -61,8 +75,8 @@ describe('TokensView', () => {
     signInAs('approver');
     const created = apiToken({ name: 'ci deploy', role: 'member', createdAt: '2026-11-21T09:00:00.000Z' });
     const { requests } = mockFetch({
-      'GET /api/tokens': json({ tokens: [] }),
-      'POST /api/tokens': json({ ...created, token: 'orch_ab12_secretsecret' }, 201),
+      'GET /api/tokens': json({ tokens: [], nextCursor: null }),
+      'POST /api/tokens': json({ ...created, token: 'orch_ab12cd34_secretsecret' }, 201),
     });
     const { wrapper } = await mountRoute('/account/tokens');
     const roles = wrapper.get<HTMLSelectElement>('[data-testid="token-role"]');
@@ -81,7 +95,7 @@ describe('TokensView', () => {
     ]);
     const secret = wrapper.get('[data-testid="token-secret"]');
     expect(secret.get<HTMLInputElement>('[data-testid="token-secret-value"]').element.value).toBe(
-      'orch_ab12_secretsecret',
+      'orch_ab12cd34_secretsecret',
     );
     expect(secret.text()).toContain('shown only this once');
     expect(wrapper.get('[data-testid="token-row"]').attributes('data-token-id')).toBe(created.id);
@@ -90,7 +104,7 @@ describe('TokensView', () => {
 
   it('should ask for a name before creating', async () => {
     signInAs('member');
-    const { requests } = mockFetch({ 'GET /api/tokens': json({ tokens: [] }) });
+    const { requests } = mockFetch({ 'GET /api/tokens': json({ tokens: [], nextCursor: null }) });
     const { wrapper } = await mountRoute('/account/tokens');
     await wrapper.get('[data-testid="token-form"]').trigger('submit');
     await flushPromises();
@@ -102,7 +116,7 @@ describe('TokensView', () => {
     signInAs('member');
     const live = apiToken();
     const { requests } = mockFetch({
-      'GET /api/tokens': json({ tokens: [live] }),
+      'GET /api/tokens': json({ tokens: [live], nextCursor: null }),
       [`DELETE /api/tokens/${live.id}`]: () => ({ status: 204 }),
     });
     const { wrapper } = await mountRoute('/account/tokens');
