@@ -1,0 +1,157 @@
+/**
+ * A team on one instance (authenticated mode, docs/security.md): the owner sets it up from the
+ * printed link and invites an approver; the approver signs in, sees only that workspace and
+ * approves a paused step, and the audit log names them; a viewer cannot approve.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from './browser.js';
+import { assistantMessage, confirmIfAsked, send } from './helpers.js';
+import { startSystem, type RunningSystem } from './system.js';
+
+const SCREENSHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
+const HIRING = 'Plan the hiring of a senior data engineer over the next two months';
+
+let system: RunningSystem;
+let browser: Browser;
+
+beforeAll(async () => {
+  system = await startSystem({ AUTH_MODE: 'authenticated', OFFLINE_STREAM_DELAY_MS: '0', STEP_BACKOFF_BASE_MS: '1' });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await system?.stop();
+});
+
+async function screenshots(page: Page, name: string, focus: Locator): Promise<void> {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  for (const [width, height] of [
+    [1440, 900],
+    [390, 844],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await focus.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`) });
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+}
+
+/** A JSON GET as the signed-in person of this browser context (its session cookie). */
+async function getJson<T>(context: BrowserContext, url: string): Promise<T> {
+  const res = await context.request.get(`${system.url}${url}`);
+  expect(res.status(), url).toBe(200);
+  return (await res.json()) as T;
+}
+
+const status = async (context: BrowserContext, id: string) =>
+  (await getJson<{ status: string }>(context, `/api/projects/${id}`)).status;
+
+/** Invites `email` as `role` from the Members page; the link shown once. */
+async function invite(page: Page, email: string, role: string): Promise<string> {
+  await page.goto(`${system.url}/members`);
+  await page.getByTestId('invite-form-email').fill(email);
+  await page.getByTestId('invite-form-role').selectOption(role);
+  await page.getByTestId('invite-form-submit').click();
+  const link = page.getByTestId('invitation-link-value');
+  await link.waitFor({ timeout: 10_000 });
+  return link.inputValue();
+}
+
+/** A new person's browser: accepts the invitation with a name and password, and lands in the app. */
+async function join(link: string, name: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(link);
+  await page.getByTestId('invite-summary').waitFor({ timeout: 10_000 });
+  await page.getByTestId('invite-name').fill(name);
+  await page.getByTestId('invite-password').fill(`${name} has a long password`);
+  await page.getByTestId('invite-accept').click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/invite'), { timeout: 15_000 });
+  return { context, page };
+}
+
+describe('journey: a team signs in and shares the work', () => {
+  it('should let the owner set up and invite, an approver approve under their name, and a viewer only look', async () => {
+    const setupLink = /First-run setup: open (\S+)/.exec(system.output())?.[1];
+    expect(setupLink).toBeDefined();
+
+    // Nobody is signed in: every page leads to setup.
+    const ownerContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const owner = await ownerContext.newPage();
+    await owner.goto(`${system.url}/approvals`);
+    await owner.waitForURL(/\/setup/, { timeout: 15_000 });
+    await owner.goto(setupLink!);
+    await owner.getByTestId('setup-name').fill('Sarah Chen');
+    await owner.getByTestId('setup-email').fill('sarah@example.com');
+    await owner.getByTestId('setup-password').fill('correct horse battery staple');
+    await owner.getByTestId('setup-workspace').fill('Acme');
+    await screenshots(owner, 'team-setup', owner.getByTestId('setup'));
+    await owner.getByTestId('setup-submit').click();
+    await owner.waitForURL((url) => !url.pathname.startsWith('/setup'), { timeout: 15_000 });
+
+    // The owner plans a project and approves its plan; the run pauses at a gated step.
+    await send(owner, HIRING);
+    const card = (await assistantMessage(owner, 1)).getByTestId('plan-card');
+    await card.waitFor({ timeout: 20_000 });
+    await card.getByTestId('plan-approve').click();
+    await card.getByTestId('plan-approved').waitFor({ timeout: 10_000 });
+    const projectId = (await card.getAttribute('data-project-id'))!;
+    await expect.poll(() => status(ownerContext, projectId), { timeout: 60_000 }).toBe('paused_for_approval');
+
+    const approverLink = await invite(owner, 'ana@example.com', 'approver');
+    await screenshots(owner, 'team-members', owner.getByTestId('invitation-link-value'));
+    const viewerLink = await invite(owner, 'vic@example.com', 'viewer');
+
+    // A viewer sees the queue but cannot decide: the action is there, disabled, saying why.
+    const viewer = await join(viewerLink, 'Vic Viewer');
+    await viewer.page.goto(`${system.url}/approvals?projectId=${projectId}`);
+    const viewerRow = viewer.page.getByTestId('approval-row').first();
+    await viewerRow.waitFor({ timeout: 15_000 });
+    const approve = viewerRow.getByTestId('approval-approve');
+    await expect.poll(() => approve.isDisabled()).toBe(true);
+    expect(await approve.getAttribute('title')).toMatch(/approver/);
+    await screenshots(viewer.page, 'team-viewer-approvals', viewerRow);
+    // The server refuses it too, whatever the page offers.
+    const refused = await viewer.context.request.post(
+      `${system.url}/api/approvals/${await viewerRow.getAttribute('data-approval-id')}/decision`,
+      { data: { decision: 'approve' }, headers: { 'content-type': 'application/json' } },
+    );
+    expect(refused.status()).toBe(403);
+
+    // The approver joins, sees this one workspace, and approves the waiting step.
+    const approver = await join(approverLink, 'Ana Lopez');
+    const session = await getJson<{ workspaces: Array<{ name: string }>; workspace: { role: string } }>(
+      approver.context,
+      '/api/auth/session',
+    );
+    expect(session.workspaces.map((w) => w.name)).toEqual(['Acme']);
+    expect(session.workspace.role).toBe('approver');
+    await approver.page.goto(`${system.url}/approvals?projectId=${projectId}`);
+    const row = approver.page.getByTestId('approval-row').first();
+    await row.waitFor({ timeout: 15_000 });
+    const approvalId = (await row.getAttribute('data-approval-id'))!;
+    await row.getByTestId('approval-approve').click();
+    await confirmIfAsked(approver.page);
+    await expect
+      .poll(() => approver.page.locator(`[data-testid="approval-row"][data-approval-id="${approvalId}"]`).count(), {
+        timeout: 15_000,
+      })
+      .toBe(0);
+    const decided = await getJson<{ status: string; decidedByName?: string | null }>(
+      ownerContext,
+      `/api/approvals/${approvalId}`,
+    );
+    expect(decided.status).toBe('approved');
+    const audit = await getJson<{ entries: Array<{ action: string; actorName: string; approvalId: string | null }> }>(
+      ownerContext,
+      `/api/audit?projectId=${projectId}&limit=200`,
+    );
+    expect(audit.entries.some((e) => e.actorName === 'Ana Lopez')).toBe(true);
+
+    await Promise.all([ownerContext.close(), approver.context.close(), viewer.context.close()]);
+  });
+});
