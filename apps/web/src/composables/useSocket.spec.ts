@@ -11,6 +11,7 @@ import { useWorkforceStore } from '../stores/workforce';
 import { approval, message, projectStep, projectSummary, uuid } from '../testing/factories';
 import { FakeSocket } from '../testing/fakeSocket';
 import { json, mockFetch } from '../testing/fetchMock';
+import { onSessionExpired } from '../api/sessionExpiry';
 import { disposeSocket, useSocket } from './useSocket';
 
 let fake: FakeSocket;
@@ -46,6 +47,24 @@ describe('useSocket', () => {
       ['conversation.leave', { conversationId: first }],
       ['conversation.join', { conversationId: second }],
     ]);
+  });
+
+  it('should stop reconnecting and report the session ended when the handshake is refused as unauthenticated', () => {
+    const ended: string[] = [];
+    const unsubscribe = onSessionExpired((error) => ended.push(error.code));
+    const socket = start();
+    const disconnect = vi.spyOn(fake, 'disconnect');
+    fake.serverEmit(
+      'connect_error',
+      Object.assign(new Error('Sign in to connect.'), { data: { code: 'auth/unauthenticated' } }),
+    );
+    unsubscribe();
+    expect(ended).toEqual(['auth/unauthenticated']);
+    expect(disconnect).toHaveBeenCalled();
+    expect(socket.status.value).toBe('disconnected');
+    // Any other refusal keeps socket.io retrying.
+    fake.serverEmit('connect_error', new Error('xhr poll error'));
+    expect(ended).toEqual(['auth/unauthenticated']);
   });
 
   it('should route streaming events into the store', () => {

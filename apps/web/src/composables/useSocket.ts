@@ -7,6 +7,8 @@ import {
   type ServerToClientEvents,
 } from '@orchestrator/contracts';
 import { io, type Socket } from 'socket.io-client';
+import { ApiError } from '../api/errors';
+import { sessionExpired } from '../api/sessionExpiry';
 import { effectScope, readonly, ref, watch, type EffectScope, type Ref } from 'vue';
 import type { z } from 'zod';
 import { useAgentBuildsStore } from '../stores/agentBuilds';
@@ -135,7 +137,14 @@ function connect(options: UseSocketOptions): Connection {
     // After a server-side disconnect socket.io does not retry by itself.
     if (reason === 'io server disconnect') socket.connect();
   });
-  socket.on('connect_error', () => {
+  socket.on('connect_error', (err: Error & { data?: { code?: string; message?: string } }) => {
+    // The session or token ended: retrying would only be refused again. The page goes to sign-in.
+    if (err.data?.code === 'auth/unauthenticated') {
+      socket.disconnect();
+      status.value = 'disconnected';
+      sessionExpired(new ApiError({ code: err.data.code, message: err.data.message ?? err.message, status: 401 }));
+      return;
+    }
     status.value = connectedBefore ? 'reconnecting' : 'disconnected';
   });
 
