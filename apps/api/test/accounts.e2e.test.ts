@@ -28,7 +28,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-type Reply = { status: number; body: any; setCookie: string | null }; // eslint-disable-line @typescript-eslint/no-explicit-any -- test client over arbitrary JSON
+type Reply = { status: number; body: any; setCookie: string | null; wwwAuthenticate: string | null }; // eslint-disable-line @typescript-eslint/no-explicit-any -- test client over arbitrary JSON
 
 /** A browser: keeps the session cookie the server sets, sends JSON. */
 class Browser {
@@ -46,7 +46,12 @@ class Browser {
     const setCookie = res.headers.get('set-cookie');
     if (setCookie) this.cookie = setCookie.split(';')[0]!.endsWith('=') ? '' : setCookie.split(';')[0]!;
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined, setCookie };
+    return {
+      status: res.status,
+      body: text ? JSON.parse(text) : undefined,
+      setCookie,
+      wwwAuthenticate: res.headers.get('www-authenticate'),
+    };
   }
 
   session = async (): Promise<SessionInfo> => (await this.call('GET', '/api/auth/session')).body as SessionInfo;
@@ -80,6 +85,7 @@ describe('authenticated mode', () => {
     expect(await anyone.session()).toMatchObject({ mode: 'authenticated', setupRequired: true, user: null });
     const projects = await anyone.call('GET', '/api/projects');
     expect(projects.status).toBe(401);
+    expect(projects.wwwAuthenticate).toBe('Bearer realm="orchestrator"');
     expect(projects.body.error.code).toBe('auth/unauthenticated');
     const login = await anyone.call('POST', '/api/auth/login', { email: 'owner@localhost', password: 'x' });
     expect(login.body.error.code).toBe('auth/invalid_credentials');

@@ -15,6 +15,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     // An outage is logged once where it is noticed (docs/operations.md), not for every request.
     if (status >= 500 && body.error.code !== 'database/unavailable')
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    // RFC 6750: a 401 names the scheme that would be accepted (a token, or the session cookie).
+    if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="orchestrator"');
     res.status(status).json(body);
   }
 
