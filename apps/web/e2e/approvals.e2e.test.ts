@@ -1,13 +1,9 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser.js';
-import { assistantMessage, confirm, confirmIfAsked, projectStatus, send, settled } from './helpers.js';
+import { assistantMessage, confirm, confirmIfAsked, projectStatus, screenshots, send, settled } from './helpers.js';
 import { startSystem, type RunningSystem } from './system.js';
 
-const SCREENSHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
 const HIRING = 'Plan the hiring of a senior data engineer over the next two months';
 
 let system: RunningSystem;
@@ -21,20 +17,6 @@ afterAll(async () => {
   await browser?.close();
   await system?.stop();
 });
-
-/** The page at desktop and phone width, scrolled to `focus`, for a person to look at. */
-async function screenshots(page: Page, name: string, focus: Locator): Promise<void> {
-  await mkdir(SCREENSHOTS, { recursive: true });
-  for (const [width, height] of [
-    [1440, 900],
-    [390, 844],
-  ] as const) {
-    await page.setViewportSize({ width, height });
-    await focus.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`) });
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
-}
 
 /**
  * Approves, from the Approvals page filtered to the project, everything it waits for, and waits

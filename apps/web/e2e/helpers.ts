@@ -1,3 +1,6 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
@@ -48,4 +51,20 @@ export async function confirmIfAsked(page: Page): Promise<void> {
     () => false,
   );
   if (asked) await accept.click();
+}
+
+const SCREENSHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
+
+/** The page at desktop and phone width, scrolled to `focus`, for a person to look at. */
+export async function screenshots(page: Page, name: string, focus: Locator): Promise<void> {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  for (const [width, height] of [
+    [1440, 900],
+    [390, 844],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await focus.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`) });
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
 }

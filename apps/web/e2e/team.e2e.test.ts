@@ -3,16 +3,12 @@
  * printed link and invites an approver; the approver signs in, sees only that workspace and
  * approves a paused step, and the audit log names them; a viewer cannot approve.
  */
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser.js';
-import { assistantMessage, confirmIfAsked, send } from './helpers.js';
+import { assistantMessage, confirmIfAsked, screenshots, send } from './helpers.js';
 import { startSystem, type RunningSystem } from './system.js';
 
-const SCREENSHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
 const HIRING = 'Plan the hiring of a senior data engineer over the next two months';
 
 let system: RunningSystem;
@@ -26,19 +22,6 @@ afterAll(async () => {
   await browser?.close();
   await system?.stop();
 });
-
-async function screenshots(page: Page, name: string, focus: Locator): Promise<void> {
-  await mkdir(SCREENSHOTS, { recursive: true });
-  for (const [width, height] of [
-    [1440, 900],
-    [390, 844],
-  ] as const) {
-    await page.setViewportSize({ width, height });
-    await focus.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`) });
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
-}
 
 /** A JSON GET as the signed-in person of this browser context (its session cookie). */
 async function getJson<T>(context: BrowserContext, url: string): Promise<T> {
