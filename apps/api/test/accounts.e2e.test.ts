@@ -299,6 +299,13 @@ describe('authenticated mode', () => {
     }
   });
 
+  it('should let many people open their invitation links at once (links are counted per address only)', async () => {
+    for (let i = 0; i < 12; i++) {
+      const token = await invite(`crowd${i}@example.com`, 'viewer');
+      expect((await new Browser().call('GET', `/api/invitations/accept?token=${token}`)).status).toBe(200);
+    }
+  });
+
   it('should stop guessing at a password after a few tries', async () => {
     const guesser = new Browser();
     const answers: number[] = [];

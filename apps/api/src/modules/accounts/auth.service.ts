@@ -57,7 +57,7 @@ export class AuthService {
 
   async setUp(req: Request, res: Response, body: z.output<typeof SetupBodySchema>): Promise<SessionInfo> {
     this.requireAuthenticatedMode();
-    await this.loginLimit.take(req.ip, 'setup');
+    await this.loginLimit.take(req.ip);
     if (!this.setupToken?.matches(body.setupToken))
       throw new AppError(
         'auth/setup_token_invalid',
@@ -125,7 +125,7 @@ export class AuthService {
     body: z.output<typeof ResetPasswordBodySchema>,
   ): Promise<SessionInfo> {
     this.requireAuthenticatedMode();
-    await this.loginLimit.take(req.ip, 'reset');
+    await this.loginLimit.take(req.ip);
     const hash = await hashPassword(body.newPassword);
     const done = await withTransaction(this.pool, async (db) => {
       const userId = await this.accounts.useReset(db, secretHash(body.token));

@@ -101,7 +101,7 @@ export class InvitationsService {
   }
 
   async preview(req: Request, token: string): Promise<InvitationPreview> {
-    await this.loginLimit.take(req.ip, 'invitation');
+    await this.loginLimit.take(req.ip);
     const invitation = await this.invitations.findOpen(this.pool, secretHash(token));
     if (!invitation) throw new AppError('invitation/not_found', NOT_FOUND);
     return {
@@ -124,7 +124,7 @@ export class InvitationsService {
     body: z.output<typeof AcceptInvitationBodySchema>,
   ): Promise<SessionInfo> {
     this.requireAuthenticatedMode();
-    await this.loginLimit.take(req.ip, 'invitation');
+    await this.loginLimit.take(req.ip);
     const hash = body.password ? await hashPassword(body.password) : undefined;
     const joined = await withTransaction(this.pool, async (db) => {
       const invitation = await this.invitations.findOpen(db, secretHash(body.token), true);
