@@ -11,6 +11,7 @@ import { APP_CONFIG, PG_POOL } from '../../database/tokens.js';
 import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { AccountsRepository } from './accounts.repository.js';
+import { requireAuthenticatedMode } from './auth-mode.js';
 import { LoginLimit } from './login-limit.js';
 import { MembersRepository } from './members.repository.js';
 import { hashPassword, secretHash, verifyPassword } from './secrets.js';
@@ -28,7 +29,7 @@ export class AuthService {
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SETUP_TOKEN) private readonly setupToken: SetupToken | undefined,
     private readonly accounts: AccountsRepository,
     private readonly members: MembersRepository,
@@ -56,7 +57,7 @@ export class AuthService {
   }
 
   async setUp(req: Request, res: Response, body: z.output<typeof SetupBodySchema>): Promise<SessionInfo> {
-    this.requireAuthenticatedMode();
+    requireAuthenticatedMode(this.config, 'Signing in');
     await this.loginLimit.take(req.ip);
     if (!this.setupToken?.matches(body.setupToken))
       throw new AppError(
@@ -85,7 +86,7 @@ export class AuthService {
   }
 
   async login(req: Request, res: Response, body: z.output<typeof LoginBodySchema>): Promise<SessionInfo> {
-    this.requireAuthenticatedMode();
+    requireAuthenticatedMode(this.config, 'Signing in');
     await this.loginLimit.take(req.ip, body.email);
     const account = await this.accounts.credentials(body.email);
     if (!(await verifyPassword(account?.hash, body.password)))
@@ -106,7 +107,7 @@ export class AuthService {
 
   /** Changes one's own password; every other session of theirs ends. */
   async changePassword(req: Request, ctx: RequestContext, body: ChangePasswordBody): Promise<void> {
-    this.requireAuthenticatedMode();
+    requireAuthenticatedMode(this.config, 'Signing in');
     await this.loginLimit.take(req.ip, ctx.userId);
     if (!(await verifyPassword(await this.accounts.passwordHash(ctx.userId), body.currentPassword)))
       throw new AppError('auth/invalid_credentials', 'The current password is wrong.');
@@ -124,7 +125,7 @@ export class AuthService {
     res: Response,
     body: z.output<typeof ResetPasswordBodySchema>,
   ): Promise<SessionInfo> {
-    this.requireAuthenticatedMode();
+    requireAuthenticatedMode(this.config, 'Signing in');
     await this.loginLimit.take(req.ip);
     const hash = await hashPassword(body.newPassword);
     const done = await withTransaction(this.pool, async (db) => {
@@ -144,18 +145,10 @@ export class AuthService {
 
   /** The workspace this session acts in from now on. */
   async switchWorkspace(ctx: RequestContext, workspaceId: string): Promise<SessionInfo> {
-    this.requireAuthenticatedMode();
+    requireAuthenticatedMode(this.config, 'Signing in');
     const role = await this.members.role(ctx.userId, workspaceId);
     if (!role || !ctx.sessionId) throw new AppError('workspace/not_found', 'You are not a member of that workspace.');
     await this.sessionRows.setWorkspace(ctx.sessionId, workspaceId);
     return this.session({ userId: ctx.userId, workspaceId });
-  }
-
-  private requireAuthenticatedMode(): void {
-    if (this.mode !== 'authenticated')
-      throw new AppError(
-        'auth/local_mode',
-        'This server runs in local mode: there is nobody to sign in as but its owner.',
-      );
   }
 }

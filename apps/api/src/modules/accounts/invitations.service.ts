@@ -16,6 +16,7 @@ import type { AppConfig } from '../../config/env.js';
 import { APP_CONFIG, PG_POOL } from '../../database/tokens.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { AccountsRepository } from './accounts.repository.js';
+import { requireAuthenticatedMode } from './auth-mode.js';
 import { AuthService } from './auth.service.js';
 import { InvitationsRepository } from './invitations.repository.js';
 import { appUrl } from './links.js';
@@ -51,7 +52,7 @@ export class InvitationsService {
     req: Request,
     body: z.output<typeof CreateInvitationBodySchema>,
   ): Promise<CreatedInvitation> {
-    this.requireAuthenticatedMode();
+    requireAuthenticatedMode(this.config, 'An invitation');
     const token = newSecret();
     const invitation = await withTransaction(this.pool, async (db) => {
       const created = await this.invitations.create(db, {
@@ -123,7 +124,7 @@ export class InvitationsService {
     ctx: RequestContext | undefined,
     body: z.output<typeof AcceptInvitationBodySchema>,
   ): Promise<SessionInfo> {
-    this.requireAuthenticatedMode();
+    requireAuthenticatedMode(this.config, 'An invitation');
     await this.loginLimit.take(req.ip);
     const hash = body.password ? await hashPassword(body.password) : undefined;
     const joined = await withTransaction(this.pool, async (db) => {
@@ -164,10 +165,5 @@ export class InvitationsService {
     });
     if (ctx?.sessionId) return this.auth.switchWorkspace({ ...ctx, userId: joined.userId }, joined.workspaceId);
     return this.auth.session(joined);
-  }
-
-  private requireAuthenticatedMode(): void {
-    if (this.config.env.AUTH_MODE !== 'authenticated')
-      throw new AppError('auth/local_mode', 'Invitations need authenticated mode (AUTH_MODE=authenticated).');
   }
 }
