@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETUP_TOKEN } from '../src/modules/accounts/accounts.tokens.js';
 import type { SetupToken } from '../src/modules/accounts/setup-token.js';
 import { ApprovalsService } from '../src/modules/approvals/approvals.service.js';
-import { startApp, testDatabase, type TestApp } from './harness.js';
+import { actingIn, startApp, testDatabase, type TestApp } from './harness.js';
 
 let db: TestDatabase;
 let app: TestApp;
@@ -173,7 +173,7 @@ describe('authenticated mode', () => {
       `insert into project_steps (workspace_id, project_id, step_key, name, status) values ($1, $2, 'pay', 'Pay', 'pending_approval')`,
       [workspaceId, rows[0]!.id],
     );
-    const approval = await app.app.get(ApprovalsService).request({
+    const approval = await actingIn(workspaceId, app.app.get(ApprovalsService)).request({
       workspaceId,
       projectId: rows[0]!.id,
       stepKey: 'pay',

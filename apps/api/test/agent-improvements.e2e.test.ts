@@ -14,7 +14,7 @@ import { AgentImprovementsService } from '../src/modules/agent-improvements/agen
 import { ImprovementTriggersService } from '../src/modules/agent-improvements/improvement-triggers.service.js';
 import { ApprovalsRepository } from '../src/modules/approvals/approvals.repository.js';
 import { ApprovalsService } from '../src/modules/approvals/approvals.service.js';
-import { api, connectSocket, copyOfAgents, startApp, testDatabase, type TestApp } from './harness.js';
+import { actingIn, api, connectSocket, copyOfAgents, startApp, testDatabase, type TestApp } from './harness.js';
 
 let db: TestDatabase;
 let app: TestApp;
@@ -241,7 +241,7 @@ describe('improvement triggers', () => {
       `insert into projects (workspace_id, title, status, department) values ($1, 'Launch', 'paused_for_approval', 'marketing') returning id`,
       [workspaceId],
     );
-    const approval = await app.app.get(ApprovalsService).request({
+    const approval = await actingIn(workspaceId, app.app.get(ApprovalsService)).request({
       workspaceId,
       projectId: project.rows[0]!.id,
       stepKey: 'write_post',
@@ -293,7 +293,13 @@ describe('recovery', () => {
     // Decided straight in the repository: no listener hears it, as if the process had stopped.
     const owner = (await pool.query<{ id: string }>(`select id from users where email = 'owner@localhost'`)).rows[0]!
       .id;
-    await app.app.get(ApprovalsRepository).decide(workspaceId, proposed.approvalId!, 'approve', null, owner);
+    await actingIn(workspaceId, app.app.get(ApprovalsRepository)).decide(
+      workspaceId,
+      proposed.approvalId!,
+      'approve',
+      null,
+      owner,
+    );
     expect((await improvement(proposed.id)).status).toBe('pending_approval');
     await improvements.onApplicationBootstrap();
     await improvements.settled();

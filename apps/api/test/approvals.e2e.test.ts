@@ -6,7 +6,7 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DecisionContext, NewApproval } from '../src/modules/approvals/approvals.rows.js';
 import { ApprovalsService } from '../src/modules/approvals/approvals.service.js';
-import { api, connectSocket, startApp, testDatabase, type TestApp } from './harness.js';
+import { actingIn, api, connectSocket, startApp, testDatabase, type TestApp } from './harness.js';
 
 let db: TestDatabase;
 let app: TestApp;
@@ -19,11 +19,11 @@ beforeAll(async () => {
   db = await testDatabase();
   app = await startApp(db.url);
   pool = new pg.Pool({ connectionString: db.url, max: 2 });
-  service = app.app.get(ApprovalsService);
   const { rows } = await pool.query<{ workspace_id: string; user_id: string }>(
     `select w.id as workspace_id, u.id as user_id from workspaces w, users u where w.slug = 'default' and u.email = 'owner@localhost'`,
   );
   ({ workspace_id: workspaceId, user_id: ownerId } = rows[0]!);
+  service = actingIn(workspaceId, app.app.get(ApprovalsService));
 });
 afterAll(async () => {
   await pool?.end();

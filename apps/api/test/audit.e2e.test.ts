@@ -4,7 +4,7 @@ import type { TestDatabase } from '@orchestrator/db/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalsService } from '../src/modules/approvals/approvals.service.js';
-import { api, startApp, testDatabase, type TestApp } from './harness.js';
+import { actingIn, api, startApp, testDatabase, type TestApp } from './harness.js';
 
 let db: TestDatabase;
 let app: TestApp;
@@ -60,7 +60,7 @@ beforeAll(async () => {
   otherProjectId = await project('Budget rollup');
 
   // Two decisions through the API: they write their own audit entries.
-  const service = app.app.get(ApprovalsService);
+  const service = actingIn(workspaceId, app.app.get(ApprovalsService));
   for (const [i, decision] of (['approve', 'reject'] as const).entries()) {
     await pool.query(`insert into project_steps (workspace_id, project_id, step_key, name) values ($1, $2, $3, $4)`, [
       workspaceId,

@@ -13,7 +13,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BudgetsRepository } from '../src/modules/budgets/budgets.repository.js';
 import { UsageRepository } from '../src/modules/budgets/usage.repository.js';
-import { api, startApp, testDatabase, type TestApp } from './harness.js';
+import { actingIn, api, startApp, testDatabase, type TestApp } from './harness.js';
 
 let db: TestDatabase;
 let app: TestApp;
@@ -231,7 +231,7 @@ describe('budgets', () => {
 
   it('should roll up recorded LLM cost per step, project, agent and department', async () => {
     const { id } = await planFor('Plan the hiring of a senior data engineer over the next two months');
-    const usage = app.app.get(UsageRepository);
+    const usage = actingIn(workspaceId, app.app.get(UsageRepository));
     await usage.record(
       { workspaceId, projectId: id, stepKey: 'screen' },
       {
@@ -284,7 +284,7 @@ describe('circuit breakers', () => {
       ),
     ];
     const agent = agents[0]!;
-    const repo = app.app.get(BudgetsRepository);
+    const repo = actingIn(workspaceId, app.app.get(BudgetsRepository));
     const policy = { failureThreshold: 2, windowMs: 60_000, coolDownMs: 3_600_000 };
     for (const name of agents)
       for (let i = 0; i < 2; i++)

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { INestApplication } from '@nestjs/common';
 import type { LlmProvider } from '@orchestrator/core';
+import { inWorkspace } from '@orchestrator/db';
 import { createTestDatabase, type TestDatabase } from '@orchestrator/db/testing';
 import pino from 'pino';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
@@ -67,6 +68,22 @@ export async function startApp(
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   return { app, baseUrl: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
+
+/**
+ * `service` (a provider taken from the app) whose methods run in `workspaceId`'s tenant scope,
+ * as the app's own callers — a request, a socket event, a project's run — call them; called
+ * bare, a test would see none of the workspace's rows (docs/security.md, "Tenant isolation").
+ */
+export function actingIn<T extends object>(workspaceId: string, service: T): T {
+  return new Proxy(service, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) =>
+        inWorkspace(workspaceId, () => (value as (...a: unknown[]) => unknown).apply(target, args));
+    },
+  });
 }
 
 export function api(baseUrl: string, method: string, path: string, body?: unknown, raw?: string) {

@@ -22,7 +22,16 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentLoadRepository } from '../src/modules/agents/agent-load.repository.js';
 import { AgentWorkspaceService } from '../src/modules/agents/agent-workspace.service.js';
-import { api, connectSocket, copyOfAgents, SHIPPED_AGENTS, startApp, testDatabase, type TestApp } from './harness.js';
+import {
+  actingIn,
+  api,
+  connectSocket,
+  copyOfAgents,
+  SHIPPED_AGENTS,
+  startApp,
+  testDatabase,
+  type TestApp,
+} from './harness.js';
 
 let db: TestDatabase;
 let app: TestApp;
@@ -419,7 +428,7 @@ describe('deploying and live status (used by the agent builder)', () => {
   });
 
   it('should write the files, hot-load the agent as version 1 and emit registry.reloaded when deployed', async () => {
-    const service = app.app.get(AgentWorkspaceService);
+    const service = actingIn(await workspaceId(), app.app.get(AgentWorkspaceService));
     const reloaded = nextEvent<RegistryReloaded>('registry.reloaded', (e) =>
       e.agents.some((a) => a.name === 'meeting_scheduler'),
     );
@@ -453,8 +462,8 @@ describe('deploying and live status (used by the agent builder)', () => {
   });
 
   it('should refuse a taken name with 409 and an unknown manager with 422 when deploying', async () => {
-    const service = app.app.get(AgentWorkspaceService);
     const ws = await workspaceId();
+    const service = actingIn(ws, app.app.get(AgentWorkspaceService));
     await expect(
       service.createAgent(ws, draft('recruiter'), { type: 'agent', name: 'agent_builder' }, ''),
     ).rejects.toMatchObject({ code: 'agent/exists', status: 409 });
@@ -474,9 +483,9 @@ describe('deploying and live status (used by the agent builder)', () => {
   });
 
   it('should push agent.status_changed when the lifecycle or the load of an agent changes', async () => {
-    const service = app.app.get(AgentWorkspaceService);
-    const loads = app.app.get(AgentLoadRepository);
     const ws = await workspaceId();
+    const service = actingIn(ws, app.app.get(AgentWorkspaceService));
+    const loads = actingIn(ws, app.app.get(AgentLoadRepository));
     let event = nextEvent<AgentStatusChanged>('agent.status_changed', (e) => e.name === 'logistics_coordinator');
     await service.setLifecycle(ws, 'logistics_coordinator', 'being_improved');
     expect(await event).toMatchObject({ name: 'logistics_coordinator', status: 'being_improved' });

@@ -21,7 +21,7 @@ const run = promisify(execFile);
 const FIXED_PASSWORD = 'postgres';
 
 /** What the API's runtime role may do in the cluster; its privileges in a database are granted by `grantRuntimePrivileges`. */
-const APP_ROLE_ATTRIBUTES = 'login nosuperuser nocreatedb nocreaterole noreplication bypassrls';
+const APP_ROLE_ATTRIBUTES = 'login nosuperuser nocreatedb nocreaterole noreplication nobypassrls';
 
 const sqlState = (err: unknown) => (err as { code?: string } | undefined)?.code;
 

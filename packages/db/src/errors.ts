@@ -2,7 +2,13 @@
 export class DatabaseSetupError extends Error {
   override readonly name = 'DatabaseSetupError';
   constructor(
-    readonly code: 'db/unreachable' | 'db/auth_failed' | 'db/not_found' | 'db/embedded_failed' | 'db/migration_failed',
+    readonly code:
+      | 'db/unreachable'
+      | 'db/auth_failed'
+      | 'db/not_found'
+      | 'db/embedded_failed'
+      | 'db/migration_failed'
+      | 'db/runtime_role_bypasses_rls',
     message: string,
     options?: { cause?: unknown },
   ) {

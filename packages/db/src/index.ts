@@ -8,7 +8,8 @@ export {
   type EmbeddedCredentials,
   type Login,
 } from './credentials.js';
-export { grantRuntimePrivileges } from './runtime-privileges.js';
+export { ensureRuntimeRole, grantRuntimePrivileges } from './runtime-privileges.js';
+export { acrossWorkspaces, currentTenantScope, inWorkspace, type TenantScope } from './tenancy.js';
 export {
   startEmbeddedPostgres,
   ensureDatabase,

@@ -47,7 +47,9 @@ const failure = (text: string) =>
   );
 
 describe('the runtime role in a migrated database', () => {
-  it('should read and write rows of every workspace, through triggers and identity sequences', async () => {
+  it('should read and write rows of every workspace when scoped across them, through triggers and identity sequences', async () => {
+    // What acrossWorkspaces() sets (tenancy.ts); row-level security applies to this role.
+    await app.query(`select set_config('app.all_workspaces', 'on', false)`);
     await app.query(`insert into workspaces (slug, name) values ('after', 'Made by the runtime role')`);
     await app.query(`update workspaces set name = 'Renamed' where slug = 'before'`);
     const { rows: conversations } = await app.query<{ id: string }>(

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { withTransaction } from './connect.js';
+import { DatabaseSetupError } from './errors.js';
 import { MIGRATIONS_TABLE } from './migrate.js';
 
 /**
@@ -24,4 +25,51 @@ export async function grantRuntimePrivileges(pool: pg.Pool, role: string): Promi
     }
     await client.query(`revoke insert, update, delete on ${MIGRATIONS_TABLE} from ${grantee}`);
   });
+}
+
+/** Whether the session's user may act as the role (a superuser may always); asked by trying. */
+async function maySetRole(client: pg.PoolClient, ident: string): Promise<boolean> {
+  await client.query('begin');
+  try {
+    await client.query(`set local role ${ident}`);
+    return true;
+  } catch (err) {
+    if ((err as { code?: string }).code === '42501') return false;
+    throw err;
+  } finally {
+    await client.query('rollback');
+  }
+}
+
+/** Role attributes that would let the runtime role past row-level security. */
+const BYPASSES_RLS = `select rolsuper or rolbypassrls as bypasses from pg_roles where rolname = $1`;
+
+/**
+ * For a database given by DATABASE_URL: makes sure the runtime role exists — created without
+ * login, superuser or BYPASSRLS when missing — and that the URL's own user may act as it (the
+ * pool sets it at connect). Needs the right to create roles (Supabase's `postgres` has it); an
+ * existing role that would bypass row-level security is refused. Safe when several processes
+ * start at once.
+ */
+export async function ensureRuntimeRole(pool: pg.Pool, role: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    const ident = client.escapeIdentifier(role);
+    const existing = await client.query<{ bypasses: boolean }>(BYPASSES_RLS, [role]);
+    if (!existing.rowCount) {
+      await client
+        .query(`create role ${ident} nologin nosuperuser nocreatedb nocreaterole noreplication nobypassrls`)
+        // Another process created it first (duplicate_object, or unique_violation in the catalog).
+        .catch((err: { code?: string }) => {
+          if (err.code !== '42710' && err.code !== '23505') throw err;
+        });
+    } else if (existing.rows[0]!.bypasses)
+      throw new DatabaseSetupError(
+        'db/runtime_role_bypasses_rls',
+        `The role "${role}" is a superuser or has BYPASSRLS, so row-level security would not apply to the API: run "alter role ${role} nosuperuser nobypassrls" (docs/operations.md, Runtime role)`,
+      );
+    if (!(await maySetRole(client, ident))) await client.query(`grant ${ident} to current_user`);
+  } finally {
+    client.release();
+  }
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import {
   APP_ROLE,
   ensureDatabase,
+  ensureRuntimeRole,
   grantRuntimePrivileges,
   migrate,
   openPool,
@@ -35,10 +36,13 @@ const EMBEDDED_DATABASE = 'orchestrator';
  * Connects to DATABASE_URL, or starts the embedded Postgres when it is unset; then applies
  * pending migrations and the idempotent seed. Fails with one line saying what to fix.
  *
- * DATABASE_URL serves for everything. The embedded database is set up (migrations, seed, pg-boss's
- * schema, grants) as its superuser, over a connection closed before the API starts, and the
- * API works as the runtime role `orchestrator_app`, which may read and write rows but not
- * change the schema (docs/operations.md, Embedded database credentials).
+ * The database is set up (migrations, seed, grants; for the embedded one also pg-boss's schema)
+ * over a connection of its own, closed before the API starts: as the embedded database's
+ * superuser, or as DATABASE_URL's user. The API then works as the runtime role
+ * `orchestrator_app`, which may read and write rows but not change the schema, and has no
+ * BYPASSRLS, so row-level security applies to everything it runs (docs/security.md, "Tenant
+ * isolation"; docs/operations.md, "Runtime role"). The embedded database's role logs in itself;
+ * DATABASE_URL's user acts as it (`SET ROLE` at connect).
  */
 export async function bootDatabase(config: AppConfig, log: Logger): Promise<DatabaseHandle> {
   let url = config.env.DATABASE_URL;
@@ -69,6 +73,8 @@ export async function bootDatabase(config: AppConfig, log: Logger): Promise<Data
   }
   let pool: Pool | undefined;
   let untolerate: (() => void) | undefined;
+  // Embedded: the runtime role logs in itself. DATABASE_URL: its user acts as the role, if it may.
+  let actAs: string | undefined;
   const release = async () => {
     untolerate?.();
     availability?.close();
@@ -76,15 +82,17 @@ export async function bootDatabase(config: AppConfig, log: Logger): Promise<Data
     await stopEmbedded?.();
   };
   try {
+    if (superuserUrl) await setUpAsSuperuser(superuserUrl, config, log);
+    else actAs = await setUpAsUrlUser(url, config, log);
     pool = await openPool(url, {
       max: config.env.DB_POOL_MAX,
       onConnectionError: (err) => availability?.report(err),
+      role: actAs,
+      tenantScoped: true,
     });
     const probe = pool;
     availability = new DatabaseAvailability(() => probe.query('select 1'), log);
     untolerate = tolerateOutageRejections(availability);
-    if (superuserUrl) await setUpAsSuperuser(superuserUrl, config, log);
-    else await migrateAndSeed(pool, config, log);
     return { pool, url, embedded: Boolean(stopEmbedded), availability, close: release };
   } catch (err) {
     await release();
@@ -115,6 +123,32 @@ async function setUpAsSuperuser(superuserUrl: string, config: AppConfig, log: Lo
     await grantRuntimePrivileges(admin, APP_ROLE);
   } finally {
     await admin.end();
+  }
+}
+
+/**
+ * DATABASE_URL's user migrates and seeds, then lets the API act as the runtime role. A user who
+ * may not create roles (and none was made for it) leaves row-level security to the grants the
+ * operator made: said once, loudly, with the fix.
+ */
+async function setUpAsUrlUser(url: string, config: AppConfig, log: Logger): Promise<string | undefined> {
+  const setup = await openPool(url, { max: 1, applicationName: 'orchestrator-setup' });
+  try {
+    await migrateAndSeed(setup, config, log);
+    try {
+      await ensureRuntimeRole(setup, APP_ROLE);
+    } catch (err) {
+      if ((err as { code?: string }).code !== '42501') throw err;
+      log.warn(
+        { err },
+        `row-level security is NOT enforced: the DATABASE_URL user may not create or act as the role "${APP_ROLE}"; create it and grant it to that user (docs/operations.md, Runtime role)`,
+      );
+      return undefined;
+    }
+    await grantRuntimePrivileges(setup, APP_ROLE);
+    return APP_ROLE;
+  } finally {
+    await setup.end();
   }
 }
 

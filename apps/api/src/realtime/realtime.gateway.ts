@@ -1,3 +1,4 @@
+import { acrossWorkspaces, inWorkspace } from '@orchestrator/db';
 import { Logger } from '@nestjs/common';
 import {
   Ack as AckCallback,
@@ -90,7 +91,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
 
   afterInit(server: TypedServer): void {
     server.use((socket, next) => {
-      this.identity.resolveHandshake(socket.handshake).then(
+      acrossWorkspaces('identify the caller', () => this.identity.resolveHandshake(socket.handshake)).then(
         (caller) => {
           if (!caller) return next(this.refusal(new AppError('auth/unauthenticated', 'Sign in to connect.')));
           const { workspaceId, userId, role, tokenId, sessionId, tokenExpiresAt } = caller;
@@ -213,7 +214,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
       const permission = SOCKET_EVENT_PERMISSIONS[event];
       if (!roleAllows(socket.data.ctx.role, permission))
         throw new AppError('auth/forbidden', forbiddenMessage(socket.data.ctx.role, permission));
-      res = { ok: true, data: await work() };
+      // Row-level security shows the event only the socket's workspace (docs/security.md).
+      res = { ok: true, data: await inWorkspace(socket.data.ctx.workspaceId, work) };
     } catch (err) {
       if (!isAppError(err)) this.logger.error({ err, event }, 'socket event failed');
       res = fail(err);

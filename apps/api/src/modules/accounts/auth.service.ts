@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuthMode, ChangePasswordBody, SessionInfo } from '@orchestrator/contracts';
 import { ResetPasswordBodySchema, SetupBodySchema, type LoginBodySchema } from '@orchestrator/contracts';
-import { withTransaction, type Pool } from '@orchestrator/db';
+import { acrossWorkspaces, withTransaction, type Pool } from '@orchestrator/db';
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import { AppError } from '../../common/app-error.js';
@@ -65,22 +65,25 @@ export class AuthService {
         'This setup link is not valid: use the one the server printed at start-up.',
       );
     const hash = await hashPassword(body.password);
-    const opened = await withTransaction(this.pool, async (db) => {
-      const owner = await this.accounts.setUp(db, { ...body, hash });
-      if (!owner) return undefined;
-      await this.audit.append(db, [
-        {
-          workspaceId: owner.workspaceId,
-          actorType: 'user',
-          actor: owner.userId,
-          action: 'instance.setup',
-          mode: 'manual',
-          result: 'success',
-        },
-      ]);
-      await this.sessions.open(db, req, res, owner.userId, owner.workspaceId);
-      return owner;
-    });
+    // Before anyone is signed in: the default workspace's owner is found among every workspace's.
+    const opened = await acrossWorkspaces('first-run setup', () =>
+      withTransaction(this.pool, async (db) => {
+        const owner = await this.accounts.setUp(db, { ...body, hash });
+        if (!owner) return undefined;
+        await this.audit.append(db, [
+          {
+            workspaceId: owner.workspaceId,
+            actorType: 'user',
+            actor: owner.userId,
+            action: 'instance.setup',
+            mode: 'manual',
+            result: 'success',
+          },
+        ]);
+        await this.sessions.open(db, req, res, owner.userId, owner.workspaceId);
+        return owner;
+      }),
+    );
     if (!opened) throw new AppError('auth/already_set_up', 'This instance is set up already: sign in instead.');
     return this.session(opened);
   }

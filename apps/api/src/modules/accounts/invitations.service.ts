@@ -7,7 +7,7 @@ import type {
   InvitationPreview,
   SessionInfo,
 } from '@orchestrator/contracts';
-import { withTransaction, type Pool } from '@orchestrator/db';
+import { acrossWorkspaces, withTransaction, type Pool } from '@orchestrator/db';
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import { AppError } from '../../common/app-error.js';
@@ -103,7 +103,10 @@ export class InvitationsService {
 
   async preview(req: Request, token: string): Promise<InvitationPreview> {
     await this.loginLimit.take(req.ip);
-    const invitation = await this.invitations.findOpen(this.pool, secretHash(token));
+    // The link names the workspace: the invitation is looked for in every one.
+    const invitation = await acrossWorkspaces('find an invitation by its link', () =>
+      this.invitations.findOpen(this.pool, secretHash(token)),
+    );
     if (!invitation) throw new AppError('invitation/not_found', NOT_FOUND);
     return {
       workspaceName: invitation.workspaceName,
@@ -127,42 +130,44 @@ export class InvitationsService {
     requireAuthenticatedMode(this.config, 'An invitation');
     await this.loginLimit.take(req.ip);
     const hash = body.password ? await hashPassword(body.password) : undefined;
-    const joined = await withTransaction(this.pool, async (db) => {
-      const invitation = await this.invitations.findOpen(db, secretHash(body.token), true);
-      if (!invitation) throw new AppError('invitation/not_found', NOT_FOUND);
-      const account = await this.accounts.credentials(invitation.email);
-      let userId: string;
-      if (account?.hash !== undefined) {
-        const signedInAs = ctx && (await this.accounts.user(ctx.userId));
-        if (signedInAs?.email !== invitation.email)
-          throw new AppError('auth/unauthenticated', `Sign in as ${invitation.email} to accept this invitation.`);
-        userId = account.userId;
-      } else {
-        if (!hash || !body.displayName)
-          throw new AppError('request/invalid', 'Choose your name and a password to create your account.', [
-            { path: body.displayName ? 'password' : 'displayName', message: 'required for a new account' },
-          ]);
-        userId = account?.userId ?? (await this.accounts.createUser(db, invitation.email, body.displayName));
-        await this.accounts.setPassword(db, userId, hash);
-      }
-      await this.members.add(db, invitation.workspaceId, userId, invitation.role);
-      await this.invitations.markAccepted(db, invitation.id, userId);
-      await this.audit.append(db, [
-        {
-          workspaceId: invitation.workspaceId,
-          actorType: 'user',
-          actor: userId,
-          action: 'invitation.accept',
-          targetType: 'invitation',
-          targetId: invitation.id,
-          mode: 'manual',
-          result: 'success',
-          details: { role: invitation.role },
-        },
-      ]);
-      if (!ctx?.sessionId) await this.sessions.open(db, req, res, userId, invitation.workspaceId);
-      return { userId, workspaceId: invitation.workspaceId };
-    });
+    const joined = await acrossWorkspaces('accept an invitation', () =>
+      withTransaction(this.pool, async (db) => {
+        const invitation = await this.invitations.findOpen(db, secretHash(body.token), true);
+        if (!invitation) throw new AppError('invitation/not_found', NOT_FOUND);
+        const account = await this.accounts.credentials(invitation.email);
+        let userId: string;
+        if (account?.hash !== undefined) {
+          const signedInAs = ctx && (await this.accounts.user(ctx.userId));
+          if (signedInAs?.email !== invitation.email)
+            throw new AppError('auth/unauthenticated', `Sign in as ${invitation.email} to accept this invitation.`);
+          userId = account.userId;
+        } else {
+          if (!hash || !body.displayName)
+            throw new AppError('request/invalid', 'Choose your name and a password to create your account.', [
+              { path: body.displayName ? 'password' : 'displayName', message: 'required for a new account' },
+            ]);
+          userId = account?.userId ?? (await this.accounts.createUser(db, invitation.email, body.displayName));
+          await this.accounts.setPassword(db, userId, hash);
+        }
+        await this.members.add(db, invitation.workspaceId, userId, invitation.role);
+        await this.invitations.markAccepted(db, invitation.id, userId);
+        await this.audit.append(db, [
+          {
+            workspaceId: invitation.workspaceId,
+            actorType: 'user',
+            actor: userId,
+            action: 'invitation.accept',
+            targetType: 'invitation',
+            targetId: invitation.id,
+            mode: 'manual',
+            result: 'success',
+            details: { role: invitation.role },
+          },
+        ]);
+        if (!ctx?.sessionId) await this.sessions.open(db, req, res, userId, invitation.workspaceId);
+        return { userId, workspaceId: invitation.workspaceId };
+      }),
+    );
     if (ctx?.sessionId) return this.auth.switchWorkspace({ ...ctx, userId: joined.userId }, joined.workspaceId);
     return this.auth.session(joined);
   }

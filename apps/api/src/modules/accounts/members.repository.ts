@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Member, Role, WorkspaceMembership } from '@orchestrator/contracts';
-import type { Pool, PoolClient } from '@orchestrator/db';
+import { acrossWorkspaces, type Pool, type PoolClient } from '@orchestrator/db';
 import { PG_POOL } from '../../database/tokens.js';
 
 type Db = Pool | PoolClient;
@@ -25,20 +25,25 @@ const toMember = (r: MemberRow): Member => ({
 export class MembersRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  /** The workspaces a person belongs to, oldest membership first. */
+  /** The workspaces a person belongs to, oldest membership first: looked up in every workspace. */
   async workspacesOf(userId: string): Promise<WorkspaceMembership[]> {
-    const { rows } = await this.pool.query<{ id: string; name: string; slug: string; role: Role }>(
-      `select w.id, w.name, w.slug, m.role from memberships m join workspaces w on w.id = m.workspace_id
-        where m.user_id = $1 order by m.created_at, w.name`,
-      [userId],
+    const { rows } = await acrossWorkspaces("a person's workspaces", () =>
+      this.pool.query<{ id: string; name: string; slug: string; role: Role }>(
+        `select w.id, w.name, w.slug, m.role from memberships m join workspaces w on w.id = m.workspace_id
+          where m.user_id = $1 order by m.created_at, w.name`,
+        [userId],
+      ),
     );
     return rows;
   }
 
+  /** A person's role in a workspace, whichever the caller acts in now (signing in, switching). */
   async role(userId: string, workspaceId: string): Promise<Role | undefined> {
-    const { rows } = await this.pool.query<{ role: Role }>(
-      'select role from memberships where user_id = $1 and workspace_id = $2',
-      [userId, workspaceId],
+    const { rows } = await acrossWorkspaces("a person's role in a workspace", () =>
+      this.pool.query<{ role: Role }>('select role from memberships where user_id = $1 and workspace_id = $2', [
+        userId,
+        workspaceId,
+      ]),
     );
     return rows[0]?.role;
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Member, PasswordResetLinkSchema, Role, WorkspaceMembership } from '@orchestrator/contracts';
-import { withTransaction, type Pool } from '@orchestrator/db';
+import { acrossWorkspaces, withTransaction, type Pool } from '@orchestrator/db';
 import type { Request } from 'express';
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
@@ -78,21 +78,24 @@ export class MembersService {
         .replace(/^-+|-+$/g, '')
         .slice(0, 40) || 'workspace'
     }-${randomBytes(3).toString('hex')}`;
-    return withTransaction(this.pool, async (db) => {
-      const created = await this.members.createWorkspace(db, ctx.userId, name, slug);
-      await this.audit.append(db, [
-        {
-          workspaceId: created.id,
-          actorType: 'user',
-          actor: ctx.userId,
-          action: 'workspace.create',
-          mode: 'manual',
-          result: 'success',
-          details: { name },
-        },
-      ]);
-      return created;
-    });
+    // A workspace that does not exist yet is outside the one the caller acts in.
+    return acrossWorkspaces('create a workspace', () =>
+      withTransaction(this.pool, async (db) => {
+        const created = await this.members.createWorkspace(db, ctx.userId, name, slug);
+        await this.audit.append(db, [
+          {
+            workspaceId: created.id,
+            actorType: 'user',
+            actor: ctx.userId,
+            action: 'workspace.create',
+            mode: 'manual',
+            result: 'success',
+            details: { name },
+          },
+        ]);
+        return created;
+      }),
+    );
   }
 
   async renameWorkspace(ctx: RequestContext, name: string): Promise<WorkspaceMembership> {

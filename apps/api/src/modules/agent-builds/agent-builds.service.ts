@@ -25,7 +25,7 @@ import {
   type LlmProvider,
   type StepBuildState,
 } from '@orchestrator/core';
-import type { Pool } from '@orchestrator/db';
+import { acrossWorkspaces, inWorkspace, type Pool } from '@orchestrator/db';
 import { AppError } from '../../common/app-error.js';
 import type { RequestContext } from '../../common/request-context.js';
 import { LLM_PROVIDER, PG_POOL } from '../../database/tokens.js';
@@ -118,15 +118,17 @@ export class AgentBuildsService implements OnModuleInit, OnApplicationBootstrap,
 
   /** Builds in progress when the process stopped continue; decisions taken meanwhile are carried out. */
   async onApplicationBootstrap(): Promise<void> {
-    for (const record of await this.repository.open()) {
-      const ctx = { workspaceId: record.workspaceId, buildId: record.build.id };
-      if (record.build.status !== 'awaiting_approval' || !record.build.approvalId) {
-        this.track(this.drive(ctx, () => this.engine.start(ctx, record.spec)));
-        continue;
-      }
-      const found = await this.approvalRecords.get(record.workspaceId, record.build.approvalId);
-      if (found && found.approval.status !== 'pending') this.track(this.resume(ctx, found.approval));
-    }
+    const open = await acrossWorkspaces('continue open agent builds', () => this.repository.open());
+    for (const record of open)
+      await inWorkspace(record.workspaceId, async () => {
+        const ctx = { workspaceId: record.workspaceId, buildId: record.build.id };
+        if (record.build.status !== 'awaiting_approval' || !record.build.approvalId) {
+          this.track(this.drive(ctx, () => this.engine.start(ctx, record.spec)));
+          return;
+        }
+        const found = await this.approvalRecords.get(record.workspaceId, record.build.approvalId);
+        if (found && found.approval.status !== 'pending') this.track(this.resume(ctx, found.approval));
+      });
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -10,7 +10,7 @@ import {
   type ImprovementTriggerType,
   type LlmProvider,
 } from '@orchestrator/core';
-import type { Pool } from '@orchestrator/db';
+import { acrossWorkspaces, inWorkspace, type Pool } from '@orchestrator/db';
 import { AppError } from '../../common/app-error.js';
 import type { RequestContext } from '../../common/request-context.js';
 import { LLM_PROVIDER, PG_POOL } from '../../database/tokens.js';
@@ -72,16 +72,18 @@ export class AgentImprovementsService implements OnApplicationBootstrap, OnModul
 
   /** Decisions taken while this process was down (or whose resume it lost) are carried out now. */
   async onApplicationBootstrap(): Promise<void> {
-    for (const w of await this.repository.decidedButWaiting()) {
-      const found = await this.approvalRecords.get(w.workspaceId, w.approvalId);
-      if (found)
-        this.track(
-          this.resume(w.workspaceId, w.improvementId, {
-            approval: found.approval,
-            decidedByUserId: found.context.decidedByUserId,
-          }),
-        );
-    }
+    const waiting = await acrossWorkspaces('resume decided improvements', () => this.repository.decidedButWaiting());
+    for (const w of waiting)
+      await inWorkspace(w.workspaceId, async () => {
+        const found = await this.approvalRecords.get(w.workspaceId, w.approvalId);
+        if (found)
+          this.track(
+            this.resume(w.workspaceId, w.improvementId, {
+              approval: found.approval,
+              decidedByUserId: found.context.decidedByUserId,
+            }),
+          );
+      });
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -1,3 +1,4 @@
+import { acrossWorkspaces, inWorkspace } from '@orchestrator/db';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Approval } from '@orchestrator/contracts';
 import { isAppError } from '../../common/app-error.js';
@@ -97,16 +98,16 @@ export class ImprovementTriggersService implements OnModuleInit, OnModuleDestroy
   async checkErrorRates(workspaceId?: string): Promise<string[]> {
     const proposed: string[] = [];
     const o = this.options;
-    for (const ws of workspaceId ? [workspaceId] : await this.evidence.workspaces()) {
-      for (const f of await this.evidence.failingAgents(ws, o.taskWindow, o.minTasks, o.minFailureRate)) {
-        if (
-          await this.repository.triggeredSince(
-            ws,
-            f.agentName,
-            'performance_metrics',
-            new Date(Date.now() - o.cooldownMs),
-          )
-        )
+    const workspaces = workspaceId
+      ? [workspaceId]
+      : await acrossWorkspaces("list workspaces for the agents' error rates", () => this.evidence.workspaces());
+    for (const ws of workspaces) {
+      const failing = await inWorkspace(ws, () =>
+        this.evidence.failingAgents(ws, o.taskWindow, o.minTasks, o.minFailureRate),
+      );
+      for (const f of failing) {
+        const since = new Date(Date.now() - o.cooldownMs);
+        if (await inWorkspace(ws, () => this.repository.triggeredSince(ws, f.agentName, 'performance_metrics', since)))
           continue;
         const share = Math.round((f.failed / f.total) * 100);
         const ok = await this.propose({
@@ -131,7 +132,7 @@ export class ImprovementTriggersService implements OnModuleInit, OnModuleDestroy
 
   private async propose(input: ProposeInput): Promise<boolean> {
     try {
-      const { created } = await this.improvements.propose(input);
+      const { created } = await inWorkspace(input.workspaceId, () => this.improvements.propose(input));
       return created;
     } catch (err) {
       // An agent that is retired or unknown simply gets no proposal.

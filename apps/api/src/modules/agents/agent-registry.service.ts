@@ -1,6 +1,13 @@
+import { inWorkspace } from '@orchestrator/db';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { RegistryProblem } from '@orchestrator/contracts';
-import { AgentRegistry, CapabilityIndex, KeyedLock, loadAgentRegistry, type RegistryLoadResult } from '@orchestrator/core';
+import {
+  AgentRegistry,
+  CapabilityIndex,
+  KeyedLock,
+  loadAgentRegistry,
+  type RegistryLoadResult,
+} from '@orchestrator/core';
 import type { AppConfig } from '../../config/env.js';
 import { APP_CONFIG } from '../../database/tokens.js';
 import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
@@ -41,7 +48,8 @@ export class AgentRegistryService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     await this.reload();
-    await this.loads.resetAll(this.identity.defaultIdentity().workspaceId);
+    const { workspaceId } = this.identity.defaultIdentity();
+    await inWorkspace(workspaceId, () => this.loads.resetAll(workspaceId));
   }
 
   /** BM25 index over the current registry, rebuilt with it. */
@@ -71,8 +79,15 @@ export class AgentRegistryService implements OnModuleInit {
     return this.exclusive(() => this.reloadNow(options));
   }
 
-  /** The reload itself, for a caller that already holds `exclusive`. */
-  async reloadNow(options: { onlyIfChanged?: boolean } = {}): Promise<ReloadOutcome> {
+  /**
+   * The reload itself, for a caller that already holds `exclusive`. agents/ is the default
+   * workspace's workforce, whoever asks for the reload.
+   */
+  reloadNow(options: { onlyIfChanged?: boolean } = {}): Promise<ReloadOutcome> {
+    return inWorkspace(this.identity.defaultIdentity().workspaceId, () => this.reloadInDefaultWorkspace(options));
+  }
+
+  private async reloadInDefaultWorkspace(options: { onlyIfChanged?: boolean }): Promise<ReloadOutcome> {
     const result = await loadAgentRegistry(this.config.agentsDir);
     const signature = signatureOf(result);
     if (options.onlyIfChanged && signature === this.signature) return { changed: false, problems: result.problems };
@@ -82,13 +97,21 @@ export class AgentRegistryService implements OnModuleInit {
     // The sync may have added agents or changed their max_concurrent / offline / retired status.
     this.loads.invalidate(workspaceId);
     // The version each agent runs with travels with it into every task it records.
-    const loaded: RegistryLoadResult = { ...result, agents: result.agents.map((a) => ({ ...a, version: versions.get(a.definition.name) })) };
+    const loaded: RegistryLoadResult = {
+      ...result,
+      agents: result.agents.map((a) => ({ ...a, version: versions.get(a.definition.name) })),
+    };
     this.registry = AgentRegistry.from(loaded);
     this.capabilityIndex = new CapabilityIndex(this.registry);
     this.lastLoad = loaded;
     this.signature = signature;
-    this.logger.log(`Loaded ${result.agents.length} agents from ${this.config.agentsDir}${result.invalid.length ? `; ${result.invalid.length} invalid` : ''}`);
-    this.publisher.registryReloaded(workspaceId, { agents: await this.repository.list(workspaceId), problems: result.problems });
+    this.logger.log(
+      `Loaded ${result.agents.length} agents from ${this.config.agentsDir}${result.invalid.length ? `; ${result.invalid.length} invalid` : ''}`,
+    );
+    this.publisher.registryReloaded(workspaceId, {
+      agents: await this.repository.list(workspaceId),
+      problems: result.problems,
+    });
     return { changed: true, problems: result.problems };
   }
 }

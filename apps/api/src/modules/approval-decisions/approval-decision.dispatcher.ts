@@ -1,3 +1,4 @@
+import { inWorkspace } from '@orchestrator/db';
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Approval } from '@orchestrator/contracts';
 import { AgentBuildsService } from '../agent-builds/agent-builds.service.js';
@@ -27,7 +28,10 @@ export class ApprovalDecisionDispatcher implements OnModuleInit, OnModuleDestroy
   ) {}
 
   onModuleInit(): void {
-    this.unsubscribe = this.approvals.onDecided((approval, context) => this.dispatch(approval, context));
+    // Carried out in the approval's workspace, whoever (or whichever sweep) decided it.
+    this.unsubscribe = this.approvals.onDecided((approval, context) =>
+      inWorkspace(context.workspaceId, () => this.dispatch(approval, context)),
+    );
   }
 
   onModuleDestroy(): void {

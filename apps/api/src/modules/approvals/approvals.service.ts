@@ -1,3 +1,4 @@
+import { acrossWorkspaces, inWorkspace } from '@orchestrator/db';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type {
   Approval,
@@ -176,9 +177,12 @@ export class ApprovalsService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async runSweep(now: Date): Promise<SweepResult> {
-    const expired = await this.repository.expireDue(now);
-    for (const record of expired) await this.decided(record);
-    const escalated = await this.repository.escalateDue(now, this.options.escalationTimeoutMinutes);
+    const expired = await acrossWorkspaces('expire approvals', () => this.repository.expireDue(now));
+    // Each expiry is carried out in its own workspace, as a person's decision would be.
+    for (const record of expired) await inWorkspace(record.context.workspaceId, () => this.decided(record));
+    const escalated = await acrossWorkspaces('escalate approvals', () =>
+      this.repository.escalateDue(now, this.options.escalationTimeoutMinutes),
+    );
     // After commit: the queue, the inbox of the person now responsible and the badge follow it live.
     for (const record of escalated) this.publisher.approvalEscalated(record.context.workspaceId, record.approval);
     if (expired.length || escalated.length)

@@ -1,3 +1,4 @@
+import { acrossWorkspaces } from '@orchestrator/db';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { lowerRole } from '@orchestrator/contracts';
 import type { Request, Response } from 'express';
@@ -53,7 +54,7 @@ export class IdentityService implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.owner = await this.repository.findDefaultOwner();
+    this.owner = await acrossWorkspaces('find the default owner', () => this.repository.findDefaultOwner());
     if (!this.owner) throw new Error('The default workspace and owner are missing: supabase/seed.sql did not run.');
   }
 

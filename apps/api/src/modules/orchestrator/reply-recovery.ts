@@ -1,3 +1,4 @@
+import { acrossWorkspaces, inWorkspace } from '@orchestrator/db';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { OrchestratorFacade } from '@orchestrator/core';
 import type { AppConfig } from '../../config/env.js';
@@ -60,13 +61,16 @@ export class ReplyRecovery implements OnApplicationBootstrap, OnApplicationShutd
 
   private async renewAndClaim(): Promise<void> {
     try {
-      await this.conversations.renewLeases([...this.answering]);
-      for (const pending of await this.conversations.claimAbandoned(CLAIM_BATCH)) {
+      const claimed = await acrossWorkspaces('recover interrupted chat replies', async () => {
+        await this.conversations.renewLeases([...this.answering]);
+        return this.conversations.claimAbandoned(CLAIM_BATCH);
+      });
+      for (const pending of claimed) {
         this.logger.log(
           { conversationId: pending.conversationId, messageId: pending.messageId, recoveries: pending.recoveries },
           'answering a message whose reply was interrupted',
         );
-        const reply = this.orchestrator.resume(pending);
+        const reply = inWorkspace(pending.workspaceId, () => this.orchestrator.resume(pending));
         this.track(pending.messageId, reply);
         reply.catch((err: unknown) =>
           this.logger.error({ err, messageId: pending.messageId }, 'an interrupted reply could not be stored'),

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { PostgresCheckpointSaver, type PruneResult } from '@orchestrator/checkpoint-postgres';
-import type { Pool } from '@orchestrator/db';
+import { acrossWorkspaces, type Pool } from '@orchestrator/db';
 import type { AppConfig } from '../../../config/env.js';
 import { APP_CONFIG, PG_POOL } from '../../../database/tokens.js';
 
@@ -47,7 +47,9 @@ export class CheckpointRetention implements OnApplicationBootstrap, OnModuleDest
   /** One sweep now; skipped when this process or another is already sweeping. */
   sweep(): Promise<SweepOutcome> {
     if (this.running) return Promise.resolve({ kind: 'skipped', reason: 'running' });
-    this.running = this.locked().finally(() => (this.running = undefined));
+    this.running = acrossWorkspaces('prune old checkpoints', () => this.locked()).finally(
+      () => (this.running = undefined),
+    );
     return this.running;
   }
 

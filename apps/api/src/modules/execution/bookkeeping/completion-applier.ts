@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Pool } from '@orchestrator/db';
+import { acrossWorkspaces, type Pool } from '@orchestrator/db';
 import type { RealtimePublisher } from '../../../realtime/realtime.publisher.js';
 import { APPLY_COMPLETIONS, completedRowFromJson, toStep } from '../execution.rows.js';
 
@@ -37,10 +37,11 @@ export class CompletionApplier {
   /** Applies every saved completion (of one project, or all) after the apply in progress. */
   flush(projectId?: string): Promise<void> {
     const previous = this.running;
-    const run = (async () => {
+    // Completions are applied in batches that may span workspaces: each row names its own.
+    const run = acrossWorkspaces('apply step completions', async () => {
       await previous?.catch(() => undefined);
       while (await this.applyBatch(projectId ?? null));
-    })();
+    });
     this.running = run;
     return run.finally(() => {
       if (this.running === run) this.running = undefined;

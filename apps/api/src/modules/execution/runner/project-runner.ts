@@ -1,3 +1,4 @@
+import { acrossWorkspaces, inWorkspace } from '@orchestrator/db';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { AgentBuild, ProjectStatus } from '@orchestrator/contracts';
 import type { ExecutionEngine, ExecutionResume, PendingInterrupt, RunContext, RunResult } from '@orchestrator/core';
@@ -63,13 +64,16 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     // A project paused for a new agent goes on once its build ends (deployed, or not: then a person decides).
     this.builds.onFinished((build, workspaceId) => this.onBuildFinished(build, workspaceId));
-    await this.queue.start((ctx) => this.handle(ctx));
+    // A run sees only its project's workspace (docs/security.md, "Tenant isolation").
+    await this.queue.start((ctx) => inWorkspace(ctx.workspaceId, () => this.handle(ctx)));
     await this.pickUp();
     // Runs a database outage interrupted go on once it is back.
     this.stopPickingUp = this.database.availability.onRecovered(() => this.pickUp());
     // Builds that ended while this process was down (or before it listened) resume the projects waiting on them.
-    for (const { build, workspaceId } of await this.buildRecords.endedForPausedProjects())
-      await this.onBuildFinished(build, workspaceId);
+    const ended = await acrossWorkspaces('resume projects whose agent build ended', () =>
+      this.buildRecords.endedForPausedProjects(),
+    );
+    for (const { build, workspaceId } of ended) await this.onBuildFinished(build, workspaceId);
     this.reclaimTimer = setInterval(
       () =>
         (this.reclaiming ??= this.reclaim()
@@ -118,7 +122,7 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
    */
   private async pickUp(): Promise<void> {
     await this.reclaim();
-    for (const ctx of await this.runs.toPickUp()) await this.enqueue(ctx);
+    for (const ctx of await acrossWorkspaces('pick up runs', () => this.runs.toPickUp())) await this.enqueue(ctx);
   }
 
   /** Runs whose worker vanished are queued again. */
@@ -183,7 +187,11 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private async onBuildFinished(build: AgentBuild, workspaceId: string): Promise<void> {
+  private onBuildFinished(build: AgentBuild, workspaceId: string): Promise<void> {
+    return inWorkspace(workspaceId, () => this.resumeAfterBuild(build, workspaceId));
+  }
+
+  private async resumeAfterBuild(build: AgentBuild, workspaceId: string): Promise<void> {
     if (!build.projectId) return;
     const ctx = { workspaceId, projectId: build.projectId };
     const summary = await this.projects.summary(workspaceId, build.projectId);
