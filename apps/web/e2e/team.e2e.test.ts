@@ -1,7 +1,8 @@
 /**
  * A team on one instance (authenticated mode, docs/security.md): the owner sets it up from the
  * printed link and invites an approver; the approver signs in, sees only that workspace and
- * approves a paused step, and the audit log names them; a viewer cannot approve.
+ * approves a paused step, and the audit log names them; a viewer cannot approve. In a shared
+ * conversation each sees who wrote which message, and "You" on their own.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,13 @@ afterAll(async () => {
   await browser?.close();
   await system?.stop();
 });
+
+/** The names over the people's messages of the conversation open in `page`, once there are `count`. */
+async function userAuthors(page: Page, count: number): Promise<string[]> {
+  const authors = page.locator('[data-testid="chat-message"][data-role="user"] [data-testid="message-author"]');
+  await expect.poll(() => authors.count(), { timeout: 20_000 }).toBe(count);
+  return authors.allTextContents();
+}
 
 /** A JSON GET as the signed-in person of this browser context (its session cookie). */
 async function getJson<T>(context: BrowserContext, url: string): Promise<T> {
@@ -78,6 +86,8 @@ describe('journey: a team signs in and shares the work', () => {
 
     // The owner plans a project and approves its plan; the run pauses at a gated step.
     await send(owner, HIRING);
+    await owner.waitForURL(/\/workspace\/[0-9a-f-]{36}$/, { timeout: 15_000 });
+    const conversation = new URL(owner.url()).pathname;
     const card = (await assistantMessage(owner, 1)).getByTestId('plan-card');
     await card.waitFor({ timeout: 20_000 });
     await card.getByTestId('plan-approve').click();
@@ -134,6 +144,15 @@ describe('journey: a team signs in and shares the work', () => {
       `/api/audit?projectId=${projectId}&limit=200`,
     );
     expect(audit.entries.some((e) => e.actorName === 'Ana Lopez')).toBe(true);
+
+    // The approver writes in the owner's conversation: both see who wrote what.
+    await approver.page.goto(`${system.url}${conversation}`);
+    await send(approver.page, 'Who reports to the CFO?');
+    expect(await userAuthors(approver.page, 2)).toEqual(['Sarah Chen', 'You']);
+    await owner.goto(`${system.url}${conversation}`);
+    expect(await userAuthors(owner, 2)).toEqual(['You', 'Ana Lopez']);
+    const anas = owner.locator('[data-testid="chat-message"][data-role="user"]').last();
+    await screenshots(owner, 'team-chat-authors', anas);
 
     await Promise.all([ownerContext.close(), approver.context.close(), viewer.context.close()]);
   });

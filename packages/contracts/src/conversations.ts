@@ -42,11 +42,17 @@ export const MessageMetadataSchema = z
   .catchall(z.unknown());
 export type MessageMetadata = z.infer<typeof MessageMetadataSchema>;
 
+/** The person who wrote a message, named as the audit log names them (their display name). */
+export const MessageAuthorSchema = z.object({ id: UuidSchema, name: z.string() });
+export type MessageAuthor = z.infer<typeof MessageAuthorSchema>;
+
 export const MessageSchema = z.object({
   id: UuidSchema,
   seq: z.number().int(),
   conversationId: UuidSchema,
   role: MessageRoleSchema,
+  /** Null for what the orchestrator, agents and the system write, and once the author's account is deleted. */
+  author: MessageAuthorSchema.nullable(),
   agentName: z.string().nullable(),
   content: z.string(),
   metadata: MessageMetadataSchema,

@@ -32,4 +32,14 @@ describe('buildTimeline', () => {
     );
     expect(items.map((i) => i.improvement)).toEqual([null, null, null, null]);
   });
+
+  it('should carry who wrote each stored message and leave the one being sent without an author', () => {
+    const author = { id: uuid(), name: 'Grace Hopper' };
+    const items = buildTimeline([message({ conversationId, author }), reply({})], [], { content: 'hi', sentAt: 1 });
+    expect(items.map((i) => [i.role, i.state, i.author])).toEqual([
+      ['user', 'stored', author],
+      ['assistant', 'stored', null],
+      ['user', 'pending', null],
+    ]);
+  });
 });

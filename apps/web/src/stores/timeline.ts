@@ -3,6 +3,7 @@ import {
   UuidSchema,
   type DelegationInfo,
   type Message,
+  type MessageAuthor,
   type MessageRole,
 } from '@orchestrator/contracts';
 
@@ -33,6 +34,8 @@ export interface TimelineItem {
   createdAt: string | null;
   state: 'stored' | 'streaming' | 'failed' | 'pending';
   error: string | null;
+  /** The person who wrote it (stored messages only: the one being sent is the user's own). */
+  author: MessageAuthor | null;
   /** What the orchestrator understood the message to ask (stored replies only). */
   intent: string | null;
   /** The plan version this reply presented: rendered as a plan card. */
@@ -63,6 +66,7 @@ export interface ChatImprovementRef {
 }
 
 const NO_EXTRAS = {
+  author: null,
   intent: null,
   project: null,
   delegation: null,
@@ -114,6 +118,7 @@ function extrasOf(
   const { intent, project, offlineDraft, agentBuildId, secretsRedacted, replyTo, error } = message.metadata;
   const retryable = message.role === 'system' && !!error && !!replyTo && !answered.has(replyTo);
   return {
+    author: message.author,
     intent: intent ?? null,
     project: project ? { id: project.id, version: project.version } : null,
     delegation: delegationOf(message),

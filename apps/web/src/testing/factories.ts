@@ -32,6 +32,7 @@ export function message(overrides: Partial<Message> & Pick<Message, 'conversatio
     id: uuid(),
     seq: 1,
     role: 'user',
+    author: null,
     agentName: null,
     content: 'Hello',
     metadata: {},

@@ -19,6 +19,8 @@ export function recordingMessages() {
         seq: stored.length + 1,
         conversationId: m.conversationId,
         role: m.role,
+        // No users here: a person goes by their id.
+        author: m.authorUserId ? { id: m.authorUserId, name: m.authorUserId } : null,
         agentName: m.agentName ?? null,
         content: m.content,
         // Like the Postgres repository: a reply records the message it answers.

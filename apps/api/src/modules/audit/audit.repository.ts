@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AuditEntry, AuditListQuery, AuditPage, RiskLevel } from '@orchestrator/contracts';
 import type { Pool, PoolClient } from '@orchestrator/db';
 import { decodeCursor, encodeCursor } from '../../common/cursor.js';
+import { userNameSql } from '../../common/user-name.js';
 import { PG_POOL } from '../../database/tokens.js';
 
 type AuditMode = AuditEntry['mode'];
@@ -130,7 +131,7 @@ export class AuditRepository {
     }
     const { rows } = await this.pool.query<AuditRow>(
       `select id, actor_type, actor, action, target_type, target_id, project_id, step_key, risk_level, mode, approval_id, result, created_at,
-              (select u.display_name from users u where audit_log.actor_type = 'user' and u.id::text = audit_log.actor) as actor_name
+              (select ${userNameSql('u')} from users u where audit_log.actor_type = 'user' and u.id::text = audit_log.actor) as actor_name
          from audit_log where ${where.join(' and ')} order by created_at desc, id desc limit $2`,
       params,
     );

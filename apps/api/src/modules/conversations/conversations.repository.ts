@@ -5,6 +5,7 @@ import { fitMessage, redactSecrets, type NewMessage, type PendingReply } from '@
 import type { Pool } from '@orchestrator/db';
 import { AppError } from '../../common/app-error.js';
 import { decodeCursor, encodeCursor, isUuid } from '../../common/cursor.js';
+import { userNameSql } from '../../common/user-name.js';
 import type { AppConfig } from '../../config/env.js';
 import { APP_CONFIG, PG_POOL } from '../../database/tokens.js';
 
@@ -21,6 +22,8 @@ interface MessageRow {
   seq: number;
   conversation_id: string;
   role: Message['role'];
+  author_user_id: string | null;
+  author_name: string | null;
   agent_name: string | null;
   content: string;
   metadata: Message['metadata'];
@@ -51,6 +54,11 @@ const toConversation = (r: ConversationRow): Conversation => ({
   lastMessageAt: r.last_message_at?.toISOString() ?? null,
 });
 
+/** A message row (alias `m`) with its author's name: select these `from <messages> m` + AUTHOR_JOIN. */
+const MESSAGE_COLUMNS = `m.id, m.seq, m.conversation_id, m.role, m.author_user_id, ${userNameSql('u')} as author_name,
+  m.agent_name, m.content, m.metadata, m.created_at`;
+const AUTHOR_JOIN = 'left join users u on u.id = m.author_user_id';
+
 const toPending = (r: PendingRow): PendingReply => ({
   workspaceId: r.workspace_id,
   conversationId: r.conversation_id,
@@ -66,6 +74,7 @@ const toMessage = (r: MessageRow): Message => ({
   seq: r.seq,
   conversationId: r.conversation_id,
   role: r.role,
+  author: r.author_user_id && r.author_name !== null ? { id: r.author_user_id, name: r.author_name } : null,
   agentName: r.agent_name,
   content: r.content,
   metadata: r.metadata,
@@ -133,10 +142,10 @@ export class ConversationsRepository {
     limit: number,
   ): Promise<MessageList> {
     const { rows } = await this.pool.query<MessageRow>(
-      `select id, seq, conversation_id, role, agent_name, content, metadata, created_at
-         from messages
-        where workspace_id = $1 and conversation_id = $2 and seq > $3
-        order by seq asc
+      `select ${MESSAGE_COLUMNS}
+         from messages m ${AUTHOR_JOIN}
+        where m.workspace_id = $1 and m.conversation_id = $2 and m.seq > $3
+        order by m.seq asc
         limit $4`,
       [workspaceId, conversationId, after ?? 0, limit + 1],
     );
@@ -165,14 +174,14 @@ export class ConversationsRepository {
        ), msg as (
          insert into messages (id, workspace_id, conversation_id, role, author_user_id, agent_name, content, metadata)
          select coalesce($9::uuid, gen_random_uuid()), $1, conv.id, $3, $4, $6, $5, $7 from conv
-         returning id, seq, conversation_id, role, agent_name, content, metadata, created_at
+         returning id, seq, conversation_id, role, author_user_id, agent_name, content, metadata, created_at
        ), opened as (
          insert into pending_replies (message_id, workspace_id, conversation_id, reply_id, owner, lease_until)
          select msg.id, $1, $2, $10::uuid, $11, now() + $12::int * interval '1 millisecond' from msg where $10::uuid is not null
        ), closed as (
          delete from pending_replies where message_id = $13::uuid and exists (select 1 from msg)
        )
-       select * from msg`,
+       select ${MESSAGE_COLUMNS} from msg m ${AUTHOR_JOIN}`,
       [
         m.workspaceId,
         m.conversationId,
@@ -273,8 +282,8 @@ export class ConversationsRepository {
   async findMessage(workspaceId: string, conversationId: string, id: string): Promise<Message | undefined> {
     if (!isUuid(id)) return undefined;
     const { rows } = await this.pool.query<MessageRow>(
-      `select id, seq, conversation_id, role, agent_name, content, metadata, created_at
-         from messages where workspace_id = $1 and conversation_id = $2 and id = $3`,
+      `select ${MESSAGE_COLUMNS}
+         from messages m ${AUTHOR_JOIN} where m.workspace_id = $1 and m.conversation_id = $2 and m.id = $3`,
       [workspaceId, conversationId, id],
     );
     return rows[0] && toMessage(rows[0]);

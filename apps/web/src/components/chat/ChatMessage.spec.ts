@@ -2,14 +2,18 @@
 // jsdom, not happy-dom: this renders sanitised HTML, and DOMPurify does not support happy-dom.
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { User } from '@orchestrator/contracts';
 import type { TimelineItem } from '../../stores/timeline';
+import { uuid } from '../../testing/factories';
 import { mountWithPrime } from '../../testing/mount';
 import { signInAs } from '../../testing/identity';
 import ChatMessage from './ChatMessage.vue';
 
+let me: User;
+
 beforeEach(() => {
   setActivePinia(createPinia());
-  signInAs('member');
+  me = signInAs('member').user!;
 });
 
 function item(overrides: Partial<TimelineItem> = {}): TimelineItem {
@@ -22,6 +26,7 @@ function item(overrides: Partial<TimelineItem> = {}): TimelineItem {
     createdAt: '2026-11-21T09:30:00.000Z',
     state: 'stored',
     error: null,
+    author: null,
     intent: null,
     project: null,
     delegation: null,
@@ -76,14 +81,35 @@ describe('ChatMessage', () => {
     expect(wrapper.get('[role="alert"]').text()).toContain('The reply failed: The model timed out.');
   });
 
-  it('should label user messages as the user and agent messages by agent name', () => {
-    const user = mountWithPrime(ChatMessage, { props: { item: item({ role: 'user' }) } });
-    expect(user.get('[data-testid="chat-message"]').attributes('data-role')).toBe('user');
-    expect(user.text()).toContain('You');
+  it('should label agent messages by agent name', () => {
     const agent = mountWithPrime(ChatMessage, {
       props: { item: item({ role: 'agent', agentName: 'financial_analyst' }) },
     });
     expect(agent.text()).toContain('financial_analyst');
+  });
+
+  const authorOf = (overrides: Partial<TimelineItem>) =>
+    mountWithPrime(ChatMessage, { props: { item: item({ role: 'user', ...overrides }) } })
+      .get('[data-testid="message-author"]')
+      .text();
+
+  it("should say You when the message is the signed-in person's own, stored or still being sent", () => {
+    expect(authorOf({ author: { id: me.id, name: me.displayName } })).toBe('You');
+    expect(authorOf({ state: 'pending', createdAt: null })).toBe('You');
+  });
+
+  it('should name the author when another member of the workspace wrote the message', () => {
+    const wrapper = mountWithPrime(ChatMessage, {
+      props: { item: item({ role: 'user', author: { id: uuid(), name: 'Grace Hopper' } }) },
+    });
+    const root = wrapper.get('[data-testid="chat-message"]');
+    expect(root.attributes('data-role')).toBe('user');
+    expect(root.attributes('aria-label')).toBe('Grace Hopper');
+    expect(wrapper.get('[data-testid="message-author"]').text()).toBe('Grace Hopper');
+  });
+
+  it("should not say You when the author's account is gone", () => {
+    expect(authorOf({ author: null })).toBe('Deleted account');
   });
 
   it('should offer Retry on a failure notice and ask for the message to be answered again when clicked', async () => {
