@@ -7,10 +7,12 @@ import { useApprovalsStore } from '../stores/approvals';
 import { useConversationsStore } from '../stores/conversations';
 import { useInboxStore } from '../stores/inbox';
 import { useProjectsStore } from '../stores/projects';
+import { useSessionStore } from '../stores/session';
 import { useWorkforceStore } from '../stores/workforce';
 import { approval, message, projectStep, projectSummary, uuid } from '../testing/factories';
 import { FakeSocket } from '../testing/fakeSocket';
 import { json, mockFetch } from '../testing/fetchMock';
+import { sessionInfo } from '../testing/identity';
 import { onSessionExpired } from '../api/sessionExpiry';
 import { disposeSocket, useSocket } from './useSocket';
 
@@ -65,6 +67,20 @@ describe('useSocket', () => {
     // Any other refusal keeps socket.io retrying.
     fake.serverEmit('connect_error', new Error('xhr poll error'));
     expect(ended).toEqual(['auth/unauthenticated']);
+  });
+
+  it('should fetch the session again when the server closed the socket, so a changed role shows', async () => {
+    let role: 'admin' | 'viewer' = 'admin';
+    mockFetch({ 'GET /api/auth/session': () => ({ body: sessionInfo(role) }) });
+    const session = useSessionStore();
+    await session.load();
+    start();
+    fake.simulateConnect();
+    // An admin made this person a viewer: the server closed their sockets; socket.io reconnects.
+    role = 'viewer';
+    fake.simulateDisconnect('io server disconnect');
+    fake.simulateConnect();
+    await vi.waitFor(() => expect(session.role).toBe('viewer'));
   });
 
   it('should route streaming events into the store', () => {

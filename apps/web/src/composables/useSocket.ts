@@ -17,6 +17,7 @@ import { useApprovalsStore } from '../stores/approvals';
 import { useConversationsStore } from '../stores/conversations';
 import { useInboxStore } from '../stores/inbox';
 import { useProjectsStore } from '../stores/projects';
+import { useSessionStore } from '../stores/session';
 import { useWorkforceStore } from '../stores/workforce';
 
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -68,6 +69,7 @@ function connect(options: UseSocketOptions): Connection {
   const projects = useProjectsStore();
   const approvals = useApprovalsStore();
   const inbox = useInboxStore();
+  const session = useSessionStore();
   const agents = useAgentsStore();
   const agentBuilds = useAgentBuildsStore();
   const workforce = useWorkforceStore();
@@ -117,6 +119,9 @@ function connect(options: UseSocketOptions): Connection {
     if (connectedBefore) {
       joinedId.value = null;
       joinedProjectId.value = null;
+      // The server closes a member's sockets when an admin changes their role: what they may do
+      // now comes with the session.
+      void session.refresh();
     }
     connectedBefore = true;
     // The workspace room is joined by the server on connect: what it sent before — while

@@ -32,6 +32,19 @@ describe('session store', () => {
     expect(store.denied('administer')).toBe('Needs the admin role');
   });
 
+  it('should take a changed role on refresh and keep the session shown when the refresh fails', async () => {
+    let answer: () => { status?: number; body: unknown } = () => ({ body: sessionInfo('admin') });
+    mockFetch({ 'GET /api/auth/session': () => answer() });
+    const store = useSessionStore();
+    await store.load();
+    answer = () => ({ body: sessionInfo('viewer') });
+    await store.refresh();
+    expect(store.role).toBe('viewer');
+    answer = () => ({ status: 503, body: { error: { code: 'http/unavailable', message: 'Down.' } } });
+    await store.refresh();
+    expect([store.state, store.role, store.error]).toEqual(['ready', 'viewer', null]);
+  });
+
   it('should allow nothing when nobody is known', () => {
     const store = useSessionStore();
     expect(store.can('read')).toBe(false);

@@ -73,6 +73,16 @@ export const useSessionStore = defineStore('session', () => {
     return inflight;
   }
 
+  /**
+   * Fetches the session again behind what is shown (the role may have changed). A failure keeps
+   * the session shown: the next call says what is wrong, and a 401 ends it as anywhere else.
+   */
+  async function refresh(): Promise<void> {
+    if (state.value !== 'ready' || inflight) return;
+    const next = await authApi.getSession().catch(() => undefined);
+    if (next) adopt(next);
+  }
+
   /** Calls that answer a new session (sign-in in its several forms, switching workspace). */
   function entering<B>(call: (body: B) => Promise<SessionInfo>) {
     return async (body: B): Promise<Outcome<SessionInfo>> => {
@@ -147,6 +157,7 @@ export const useSessionStore = defineStore('session', () => {
     can,
     denied,
     load,
+    refresh,
     login,
     setup,
     acceptInvitation,
