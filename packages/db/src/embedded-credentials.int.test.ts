@@ -127,7 +127,7 @@ describe('embedded Postgres credentials', () => {
     await expect(stat(initdbPasswordFile(dir))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
-  it('should give the runtime role its own password and a login without superuser, role creation or replication', async () => {
+  it('should give the runtime role its own password and a login without superuser, role creation, replication or BYPASSRLS', async () => {
     const server = await start(await dataDir());
 
     const [role] = await query<Record<string, unknown>>(
@@ -142,8 +142,8 @@ describe('embedded Postgres credentials', () => {
       rolcreaterole: false,
       rolcreatedb: false,
       rolreplication: false,
-      // The API does not set the workspace per transaction yet (docs/operations.md).
-      rolbypassrls: true,
+      // Row-level security applies to the API (docs/security.md, "Tenant isolation").
+      rolbypassrls: false,
     });
     expect(new URL(server.appUrl()).password).not.toBe(new URL(server.superuserUrl()).password);
   });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -164,6 +165,31 @@ describe('row-level security on every tenant table', () => {
       }),
     );
     for (const [ws, slugs] of results) expect(slugs).toEqual([ws === A ? 'a' : 'b']);
+  });
+
+  it('should create the runtime role for a user that may create roles, let it act as the role, and refuse one that bypasses RLS', async () => {
+    const suffix = randomBytes(4).toString('hex');
+    const [user, role, bypassing] = [`orch_url_${suffix}`, `orch_rt_${suffix}`, `orch_bypass_${suffix}`];
+    await admin.query(`create role ${user} login createrole password 'probe-password'`);
+    await admin.query(`create role ${bypassing} nologin bypassrls`);
+    const url = new URL(db.url);
+    [url.username, url.password] = [user, 'probe-password'];
+    const asUser = await openPool(url.toString(), { max: 1 });
+    try {
+      await ensureRuntimeRole(asUser, role);
+      // Again, as a second process starting would: nothing to do.
+      await ensureRuntimeRole(asUser, role);
+      const acting = await openPool(url.toString(), { max: 1, role });
+      const { rows } = await acting.query('select current_user as name, session_user as login');
+      await acting.end();
+      expect(rows).toEqual([{ name: role, login: user }]);
+      await expect(ensureRuntimeRole(admin, bypassing)).rejects.toMatchObject({ code: 'db/runtime_role_bypasses_rls' });
+    } finally {
+      await asUser.end();
+      await admin.query(`drop role if exists ${role}`);
+      await admin.query(`drop role if exists ${user}`);
+      await admin.query(`drop role if exists ${bypassing}`);
+    }
   });
 
   it('should keep the scope a rolled-back transaction ran in from leaking into the next checkout', async () => {
