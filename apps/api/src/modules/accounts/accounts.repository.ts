@@ -118,8 +118,14 @@ export class AccountsRepository {
     }
   }
 
-  async createReset(userId: string, tokenHash: Buffer, createdBy: string, ttlMs: number): Promise<Date> {
-    const { rows } = await this.pool.query<{ expires_at: Date }>(
+  async createReset(
+    db: PoolClient,
+    userId: string,
+    tokenHash: Buffer,
+    createdBy: string,
+    ttlMs: number,
+  ): Promise<Date> {
+    const { rows } = await db.query<{ expires_at: Date }>(
       `insert into password_resets (user_id, token_hash, created_by, expires_at)
        values ($1, $2, $3, now() + make_interval(secs => $4 / 1000.0)) returning expires_at`,
       [userId, tokenHash, createdBy, ttlMs],

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuthMode, ChangePasswordBody, SessionInfo } from '@orchestrator/contracts';
 import { ResetPasswordBodySchema, SetupBodySchema, type LoginBodySchema } from '@orchestrator/contracts';
-import { acrossWorkspaces, withTransaction, type Pool } from '@orchestrator/db';
+import { acrossWorkspaces, inWorkspace, withTransaction, type Pool } from '@orchestrator/db';
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import { AppError } from '../../common/app-error.js';
@@ -9,7 +9,7 @@ import type { RequestContext } from '../../common/request-context.js';
 import type { AppConfig } from '../../config/env.js';
 import { APP_CONFIG, PG_POOL } from '../../database/tokens.js';
 import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
-import { AuditRepository } from '../audit/audit.repository.js';
+import { AuditRepository, personEntry } from '../audit/audit.repository.js';
 import { AccountsRepository } from './accounts.repository.js';
 import { requireAuthenticatedMode } from './auth-mode.js';
 import { LoginLimit } from './login-limit.js';
@@ -96,14 +96,26 @@ export class AuthService {
       throw new AppError('auth/invalid_credentials', WRONG_CREDENTIALS);
     const { userId } = account!;
     const workspace = (await this.members.workspacesOf(userId))[0];
-    await this.sessions.open(this.pool, req, res, userId, workspace?.id ?? null);
+    if (workspace)
+      await inWorkspace(workspace.id, () =>
+        withTransaction(this.pool, async (db) => {
+          await this.sessions.open(db, req, res, userId, workspace.id);
+          await this.audit.append(db, [personEntry({ workspaceId: workspace.id, userId }, 'session.sign_in')]);
+        }),
+      );
+    // A person without a workspace has no audit log to be recorded in (the request log has the sign-in).
+    else await this.sessions.open(this.pool, req, res, userId, null);
     return this.session({ userId, workspaceId: workspace?.id });
   }
 
   async logout(req: Request, res: Response, ctx: RequestContext): Promise<void> {
-    if (ctx.sessionId) {
-      await this.sessionRows.revoke(ctx.sessionId);
-      await this.publisher.disconnect((c) => c.sessionId === ctx.sessionId);
+    const { sessionId } = ctx;
+    if (sessionId) {
+      await withTransaction(this.pool, async (db) => {
+        await this.sessionRows.revoke(sessionId, db);
+        await this.audit.append(db, [personEntry(ctx, 'session.sign_out')]);
+      });
+      await this.publisher.disconnect((c) => c.sessionId === sessionId);
     }
     clearSessionCookie(req, res);
   }
@@ -117,6 +129,7 @@ export class AuthService {
     const hash = await hashPassword(body.newPassword);
     const ended = await withTransaction(this.pool, async (db) => {
       await this.accounts.setPassword(db, ctx.userId, hash);
+      await this.audit.append(db, [personEntry(ctx, 'password.change')]);
       return this.sessionRows.revokeForUser(db, ctx.userId, ctx.sessionId);
     });
     await this.publisher.disconnect((c) => c.sessionId !== undefined && ended.includes(c.sessionId));
@@ -131,15 +144,21 @@ export class AuthService {
     requireAuthenticatedMode(this.config, 'Signing in');
     await this.loginLimit.take(req.ip);
     const hash = await hashPassword(body.newPassword);
-    const done = await withTransaction(this.pool, async (db) => {
-      const userId = await this.accounts.useReset(db, secretHash(body.token));
-      if (!userId) return undefined;
-      await this.accounts.setPassword(db, userId, hash);
-      const ended = await this.sessionRows.revokeForUser(db, userId);
-      const workspace = (await this.members.workspacesOf(userId))[0];
-      await this.sessions.open(db, req, res, userId, workspace?.id ?? null);
-      return { userId, ended, workspace };
-    });
+    // The link names a person, not a workspace: the one their entry goes to is known only once it is used.
+    const done = await acrossWorkspaces('use a password reset link', () =>
+      withTransaction(this.pool, async (db) => {
+        const userId = await this.accounts.useReset(db, secretHash(body.token));
+        if (!userId) return undefined;
+        await this.accounts.setPassword(db, userId, hash);
+        const ended = await this.sessionRows.revokeForUser(db, userId);
+        const workspace = (await this.members.workspacesOf(userId))[0];
+        await this.sessions.open(db, req, res, userId, workspace?.id ?? null);
+        // Where the new session acts; a person without a workspace has no audit log to be recorded in.
+        if (workspace)
+          await this.audit.append(db, [personEntry({ workspaceId: workspace.id, userId }, 'password.reset')]);
+        return { userId, ended, workspace };
+      }),
+    );
     if (!done)
       throw new AppError('auth/reset_invalid', 'This reset link is not valid any more: ask an admin for a new one.');
     await this.publisher.disconnect((c) => c.sessionId !== undefined && done.ended.includes(c.sessionId));
@@ -150,8 +169,15 @@ export class AuthService {
   async switchWorkspace(ctx: RequestContext, workspaceId: string): Promise<SessionInfo> {
     requireAuthenticatedMode(this.config, 'Signing in');
     const role = await this.members.role(ctx.userId, workspaceId);
-    if (!role || !ctx.sessionId) throw new AppError('workspace/not_found', 'You are not a member of that workspace.');
-    await this.sessionRows.setWorkspace(ctx.sessionId, workspaceId);
+    const { sessionId } = ctx;
+    if (!role || !sessionId) throw new AppError('workspace/not_found', 'You are not a member of that workspace.');
+    // Recorded in the workspace the person arrives in: its admins see who acts there.
+    await inWorkspace(workspaceId, () =>
+      withTransaction(this.pool, async (db) => {
+        await this.sessionRows.setWorkspace(sessionId, workspaceId, db);
+        await this.audit.append(db, [personEntry({ workspaceId, userId: ctx.userId }, 'session.switch_workspace')]);
+      }),
+    );
     return this.session({ userId: ctx.userId, workspaceId });
   }
 }

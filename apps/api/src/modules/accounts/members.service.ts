@@ -9,7 +9,7 @@ import type { RequestContext } from '../../common/request-context.js';
 import type { AppConfig } from '../../config/env.js';
 import { APP_CONFIG, PG_POOL } from '../../database/tokens.js';
 import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
-import { AuditRepository } from '../audit/audit.repository.js';
+import { AuditRepository, personEntry } from '../audit/audit.repository.js';
 import { AccountsRepository } from './accounts.repository.js';
 import { appUrl } from './links.js';
 import { MembersRepository } from './members.repository.js';
@@ -51,19 +51,13 @@ export class MembersService {
     if (!(await this.members.role(userId, ctx.workspaceId)))
       throw new AppError('member/not_found', 'That person is not a member of this workspace.');
     const token = newSecret();
-    const expiresAt = await this.accounts.createReset(userId, secretHash(token), ctx.userId, RESET_TTL_MS);
-    await this.audit.append(this.pool, [
-      {
-        workspaceId: ctx.workspaceId,
-        actorType: 'user',
-        actor: ctx.userId,
-        action: 'member.password_reset',
-        targetType: 'user',
-        targetId: userId,
-        mode: 'manual',
-        result: 'success',
-      },
-    ]);
+    const expiresAt = await withTransaction(this.pool, async (db) => {
+      const expires = await this.accounts.createReset(db, userId, secretHash(token), ctx.userId, RESET_TTL_MS);
+      await this.audit.append(db, [
+        personEntry(ctx, 'member.password_reset', { targetType: 'user', targetId: userId }),
+      ]);
+      return expires;
+    });
     return {
       resetUrl: appUrl(this.config.env.PUBLIC_URL, req, `reset-password?token=${token}`),
       expiresAt: expiresAt.toISOString(),

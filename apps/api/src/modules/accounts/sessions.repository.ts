@@ -62,12 +62,12 @@ export class SessionsRepository {
     return rowCount === 1;
   }
 
-  async setWorkspace(id: string, workspaceId: string): Promise<void> {
-    await this.pool.query('update sessions set workspace_id = $2 where id = $1', [id, workspaceId]);
+  async setWorkspace(id: string, workspaceId: string, db: Pool | PoolClient = this.pool): Promise<void> {
+    await db.query('update sessions set workspace_id = $2 where id = $1', [id, workspaceId]);
   }
 
-  async revoke(id: string): Promise<void> {
-    await this.pool.query('update sessions set revoked_at = now() where id = $1 and revoked_at is null', [id]);
+  async revoke(id: string, db: Pool | PoolClient = this.pool): Promise<void> {
+    await db.query('update sessions set revoked_at = now() where id = $1 and revoked_at is null', [id]);
   }
 
   /** Ends every session of a person (but `keep`); returns the ended ids, to close their sockets. */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '../agents/agents.module.js';
 import { ApprovalsModule } from '../approvals/approvals.module.js';
+import { AuditModule } from '../audit/audit.module.js';
 import { BudgetsModule } from '../budgets/budgets.module.js';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { ProjectsModule } from '../projects/projects.module.js';
@@ -14,7 +15,7 @@ import { AgentBuildsService } from './agent-builds.service.js';
  * runner listens to `onFinished` to resume the project that waited for the agent.
  */
 @Module({
-  imports: [AgentsModule, ApprovalsModule, BudgetsModule, ConversationsModule, ProjectsModule],
+  imports: [AgentsModule, ApprovalsModule, AuditModule, BudgetsModule, ConversationsModule, ProjectsModule],
   controllers: [AgentBuildsController],
   providers: [AgentBuildsRepository, AgentBuildsService],
   exports: [AgentBuildsService, AgentBuildsRepository],

@@ -7,9 +7,11 @@ import type {
   AgentValidation,
 } from '@orchestrator/contracts';
 import { redactSecrets, type AgentSpec, type BuildProgress } from '@orchestrator/core';
-import type { Pool } from '@orchestrator/db';
+import { withTransaction, type Pool } from '@orchestrator/db';
 import { decodeCursor, encodeCursor, isUuid } from '../../common/cursor.js';
 import { PG_POOL } from '../../database/tokens.js';
+import { AuditRepository, personEntry } from '../audit/audit.repository.js';
+import { auditInsert } from '../audit/audit.sql.js';
 
 interface BuildRow {
   id: string;
@@ -96,17 +98,42 @@ const isUniqueViolation = (err: unknown, constraint: string) =>
 /** All SQL of agent builds. */
 @Injectable()
 export class AgentBuildsRepository {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly audit: AuditRepository,
+  ) {}
 
   /**
    * Stores a new build; undefined when an open build already has its agent name (two builds
-   * started at the same moment: the unique index decides which one gets the name).
+   * started at the same moment: the unique index decides which one gets the name). A build a
+   * person asked for (`createdBy`) is audited as theirs in the same statement.
    */
   async insert(b: NewBuild): Promise<BuildRecord | undefined> {
     const inserted = this.pool.query<BuildRow>(
-      `insert into agent_builds (workspace_id, request, template, capability, spec, agent_name, conversation_id, project_id, step_key, created_by, created_by_name)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       returning ${COLUMNS}`,
+      `with b as (
+         insert into agent_builds (workspace_id, request, template, capability, spec, agent_name, conversation_id, project_id, step_key, created_by, created_by_name)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         returning ${COLUMNS}
+       ), audited as (
+         ${auditInsert(
+           [
+             'workspace_id',
+             'actor_type',
+             'actor',
+             'action',
+             'target_type',
+             'target_id',
+             'project_id',
+             'step_key',
+             'mode',
+             'result',
+             'details',
+           ],
+           `select b.workspace_id, 'user', $12::text, 'agent_build.start', 'agent_build', b.id::text, b.project_id, b.step_key, 'manual', 'success',
+                   jsonb_build_object('agent', b.agent_name) from b where $12 is not null`,
+         )}
+       )
+       select * from b`,
       [
         b.workspaceId,
         b.spec.request,
@@ -119,6 +146,8 @@ export class AgentBuildsRepository {
         b.stepKey ?? null,
         b.createdBy,
         b.createdByName,
+        // The person's id again, as the audit log's text actor.
+        b.createdBy,
       ],
     );
     try {
@@ -215,22 +244,48 @@ export class AgentBuildsRepository {
     return r && { record: toRecord(r), changed: r.previous !== r.status };
   }
 
-  /** Cancels an open build; undefined when it already ended. */
-  async cancel(workspaceId: string, id: string, reason: string): Promise<BuildRecord | undefined> {
-    const { rows } = await this.pool.query<BuildRow>(
-      `update agent_builds set status = 'cancelled', error = $3 where workspace_id = $1 and id = $2 and status in ${OPEN} returning ${COLUMNS}`,
-      [workspaceId, id, redactSecrets(reason)],
-    );
-    return rows[0] && toRecord(rows[0]);
-  }
-
-  /** Withdraws the pending approval of a cancelled build; false when it was decided meanwhile. */
-  async withdrawApproval(workspaceId: string, approvalId: string, reason: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `update pending_approvals set status = 'cancelled', decided_at = now(), decision_notes = $3 where workspace_id = $1 and id = $2 and status = 'pending'`,
-      [workspaceId, approvalId, reason],
-    );
-    return (rowCount ?? 0) > 0;
+  /**
+   * Cancels an open build and withdraws its pending approval, in one transaction with the audit
+   * entry of the person who cancelled it (`by`; null: the system, when its project was stopped).
+   * Undefined when the build already ended; `withdrawn` when an approval was withdrawn with it.
+   */
+  async cancel(
+    workspaceId: string,
+    id: string,
+    reason: string,
+    by: string | null,
+  ): Promise<{ record: BuildRecord; withdrawn: boolean } | undefined> {
+    const note = redactSecrets(reason);
+    return withTransaction(this.pool, async (db) => {
+      const { rows } = await db.query<BuildRow>(
+        `update agent_builds set status = 'cancelled', error = $3 where workspace_id = $1 and id = $2 and status in ${OPEN} returning ${COLUMNS}`,
+        [workspaceId, id, note],
+      );
+      if (!rows[0]) return undefined;
+      const record = toRecord(rows[0]);
+      const { approvalId } = record.build;
+      let withdrawn = false;
+      if (approvalId) {
+        const { rowCount } = await db.query(
+          `update pending_approvals set status = 'cancelled', decided_at = now(), decision_notes = $3
+            where workspace_id = $1 and id = $2 and status = 'pending'`,
+          [workspaceId, approvalId, note],
+        );
+        withdrawn = rowCount === 1;
+      }
+      if (by)
+        await this.audit.append(db, [
+          personEntry({ workspaceId, userId: by }, 'agent_build.cancel', {
+            targetType: 'agent_build',
+            targetId: id,
+            projectId: record.build.projectId,
+            stepKey: record.build.stepKey,
+            approvalId: withdrawn ? approvalId : null,
+            details: { agent: record.spec.name, reason: note },
+          }),
+        ]);
+      return { record, withdrawn };
+    });
   }
 
   async userName(userId: string): Promise<string> {

@@ -272,15 +272,15 @@ export class AgentBuildsService implements OnModuleInit, OnApplicationBootstrap,
   /** Stops a build that has not ended; its pending approval is withdrawn. Nothing is deployed. */
   async cancel(ctx: RequestContext, id: string, reason = 'Cancelled by a person'): Promise<AgentBuild> {
     const current = await this.get(ctx, id);
-    const record = await this.lock.run(id, () => this.repository.cancel(ctx.workspaceId, id, reason));
-    if (!record)
+    const cancelled = await this.lock.run(id, () => this.repository.cancel(ctx.workspaceId, id, reason, ctx.userId));
+    if (!cancelled)
       throw new AppError(
         'agent_build/finished',
         `Agent build ${id} is ${current.status.replace(/_/g, ' ')} and can no longer be cancelled.`,
       );
-    if (record.build.approvalId) {
-      const withdrawn = await this.repository.withdrawApproval(ctx.workspaceId, record.build.approvalId, reason);
-      const approval = withdrawn && (await this.approvalRecords.get(ctx.workspaceId, record.build.approvalId));
+    const { record, withdrawn } = cancelled;
+    if (withdrawn && record.build.approvalId) {
+      const approval = await this.approvalRecords.get(ctx.workspaceId, record.build.approvalId);
       if (approval) this.publisher.approvalDecided(ctx.workspaceId, approval.approval);
     }
     await announce(this.port, record);
@@ -303,12 +303,12 @@ export class AgentBuildsService implements OnModuleInit, OnApplicationBootstrap,
     if (approval.kind !== 'agent_creation') return;
     const open = await this.repository.byApproval(workspaceId, approval.id);
     if (!open) return;
-    const record = await this.lock.run(open.build.id, () =>
-      this.repository.cancel(workspaceId, open.build.id, approval.decisionNotes ?? 'The project was stopped.'),
+    const cancelled = await this.lock.run(open.build.id, () =>
+      this.repository.cancel(workspaceId, open.build.id, approval.decisionNotes ?? 'The project was stopped.', null),
     );
-    if (!record) return;
-    await announce(this.port, record);
-    await this.finished(record);
+    if (!cancelled) return;
+    await announce(this.port, cancelled.record);
+    await this.finished(cancelled.record);
   }
 
   private resume(ctx: BuildContext, approval: Approval): Promise<void> {

@@ -48,6 +48,7 @@ export class AgentImprovementsController {
       triggerType: 'manual',
       feedback,
       details: { source: 'workforce', userId: ctx.userId },
+      proposedBy: ctx.userId,
     });
     if (!created) {
       throw new AppError(
@@ -86,11 +87,9 @@ export class AgentImprovementsController {
     @Body() body: unknown,
   ): Promise<RetireAgentResult> {
     const { reason } = parseInput(RetireAgentBodySchema, body, 'body');
-    return this.retirement.retire(
-      ctx.workspaceId,
-      parseInput(NameSchema, name, 'path: name'),
-      reason,
-      await this.repository.userName(ctx.userId),
-    );
+    return this.retirement.retire(ctx.workspaceId, parseInput(NameSchema, name, 'path: name'), reason, {
+      userId: ctx.userId,
+      name: await this.repository.userName(ctx.userId),
+    });
   }
 }

@@ -3,6 +3,7 @@ import type { AppConfig } from '../../config/env.js';
 import { APP_CONFIG } from '../../database/tokens.js';
 import { AgentsModule } from '../agents/agents.module.js';
 import { ApprovalsModule } from '../approvals/approvals.module.js';
+import { AuditModule } from '../audit/audit.module.js';
 import { DelegationsModule } from '../delegations/delegations.module.js';
 import { AgentImprovementsController } from './agent-improvements.controller.js';
 import {
@@ -23,7 +24,7 @@ import { ImprovementTriggersService } from './improvement-triggers.service.js';
  * `AgentImprovementsService.proposeFromChat` into the conversation graph.
  */
 @Module({
-  imports: [AgentsModule, ApprovalsModule, DelegationsModule],
+  imports: [AgentsModule, ApprovalsModule, AuditModule, DelegationsModule],
   controllers: [AgentImprovementsController],
   providers: [
     {

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AgentImprovement } from '@orchestrator/contracts';
 import type { ImprovementEnd, ImprovementProposal, ImprovementTriggerType } from '@orchestrator/core';
-import type { Pool } from '@orchestrator/db';
+import type { Pool, PoolClient } from '@orchestrator/db';
 import { isUuid } from '../../common/cursor.js';
 import { PG_POOL } from '../../database/tokens.js';
+import { auditInsert } from '../audit/audit.sql.js';
 
 interface ImprovementRow {
   id: string;
@@ -42,6 +43,8 @@ export interface NewImprovement {
   triggerDetails: Record<string, unknown>;
   conversationId?: string | null;
   projectId?: string | null;
+  /** The person who asked for it (audited as theirs); null for a trigger (ratings, rejections, error rates). */
+  proposedBy?: string | null;
 }
 
 const OPEN = `('proposed', 'pending_approval', 'approved')`;
@@ -88,13 +91,23 @@ export class AgentImprovementsRepository {
   /**
    * Opens a proposal for the agent, or returns the one already open (`created: false`): the
    * partial unique index allows one open proposal per agent, so concurrent triggers cannot race.
+   * A proposal a person asked for is audited as theirs in the same statement.
    */
   async open(input: NewImprovement): Promise<{ record: ImprovementRecord; created: boolean }> {
     const { rows } = await this.pool.query<ImprovementRow>(
-      `insert into agent_improvements (workspace_id, agent_name, trigger_type, trigger_details, conversation_id, project_id, status)
-       values ($1, $2, $3, $4, $5, $6, 'proposed')
-       on conflict do nothing
-       returning ${COLUMNS}`,
+      `with i as (
+         insert into agent_improvements (workspace_id, agent_name, trigger_type, trigger_details, conversation_id, project_id, status)
+         values ($1, $2, $3, $4, $5, $6, 'proposed')
+         on conflict do nothing
+         returning ${COLUMNS}
+       ), audited as (
+         ${auditInsert(
+           ['workspace_id', 'actor_type', 'actor', 'action', 'target_type', 'target_id', 'mode', 'result', 'details'],
+           `select i.workspace_id, 'user', $7::text, 'improvement.propose', 'improvement', i.id::text, 'manual', 'success',
+                   jsonb_build_object('agent', i.agent_name, 'trigger', i.trigger_type) from i where $7 is not null`,
+         )}
+       )
+       select * from i`,
       [
         input.workspaceId,
         input.agentName,
@@ -102,6 +115,7 @@ export class AgentImprovementsRepository {
         JSON.stringify(input.triggerDetails),
         input.conversationId ?? null,
         input.projectId ?? null,
+        input.proposedBy ?? null,
       ],
     );
     if (rows[0]) return { record: toRecord(rows[0]), created: true };
@@ -224,14 +238,14 @@ export class AgentImprovementsRepository {
     return rows[0]?.name ?? 'unknown user';
   }
 
-  /** Only an applied improvement can be rolled back, and only once. */
-  async markRolledBack(workspaceId: string, id: string, version: number): Promise<ImprovementRecord | undefined> {
-    const { rows } = await this.pool.query<ImprovementRow>(
+  /** Only an applied improvement can be rolled back, and only once; in the caller's transaction (the restore's). */
+  async markRolledBack(db: PoolClient, workspaceId: string, id: string, version: number): Promise<boolean> {
+    const { rowCount } = await db.query(
       `update agent_improvements set status = 'rolled_back', rolled_back_at = now(), rolled_back_version = $3
-        where workspace_id = $1 and id = $2 and status = 'applied' returning ${COLUMNS}`,
+        where workspace_id = $1 and id = $2 and status = 'applied'`,
       [workspaceId, id, version],
     );
-    return rows[0] ? toRecord(rows[0]) : undefined;
+    return rowCount === 1;
   }
 
   private async update(

@@ -34,6 +34,8 @@ export interface ProposeInput {
   details?: Record<string, unknown>;
   conversationId?: string | null;
   projectId?: string | null;
+  /** The person who asked for it, in the Workforce view or the chat: the proposal is audited as theirs. */
+  proposedBy?: string | null;
 }
 
 /**
@@ -109,6 +111,7 @@ export class AgentImprovementsService implements OnApplicationBootstrap, OnModul
       triggerDetails: { feedback: input.feedback, ...input.details },
       conversationId: input.conversationId,
       projectId: input.projectId,
+      proposedBy: input.proposedBy,
     });
     if (!created) return { record, created };
     const ctx = { workspaceId: input.workspaceId, improvementId: record.improvement.id };
@@ -146,6 +149,7 @@ export class AgentImprovementsService implements OnApplicationBootstrap, OnModul
       feedback: r.feedback,
       conversationId: r.conversationId,
       details: { source: 'chat', userId: r.userId },
+      proposedBy: r.userId,
     });
     const i = record.improvement;
     if (!created) return { kind: 'already_open', improvementId: i.id, approvalId: i.approvalId, reason: i.reason };
@@ -173,8 +177,9 @@ export class AgentImprovementsService implements OnApplicationBootstrap, OnModul
 
   /**
    * One click: the version before the improvement becomes the newest version again (history is
-   * never rewritten). Refused when the agent was changed after the improvement: restoring would
-   * silently drop that later change, so the person picks from the version history instead.
+   * never rewritten), and the improvement is marked rolled back in the same transaction. Refused
+   * when the agent was changed after the improvement: restoring would silently drop that later
+   * change, so the person picks from the version history instead.
    */
   async restore(ctx: RequestContext, id: string, authorName: string): Promise<AgentImprovement> {
     const record = await this.repository.get(ctx.workspaceId, id);
@@ -186,7 +191,7 @@ export class AgentImprovementsService implements OnApplicationBootstrap, OnModul
         `Improvement ${id} is ${i.status.replace(/_/g, ' ')}, so there is nothing to restore; only an applied improvement can be rolled back.`,
       );
     }
-    const detail = await this.workspace.restore(
+    await this.workspace.restore(
       ctx.workspaceId,
       i.agentName,
       {
@@ -194,11 +199,20 @@ export class AgentImprovementsService implements OnApplicationBootstrap, OnModul
         baseVersion: i.newVersion,
         message: `Rolled back improvement ${id}: restored version ${record.backup.version}`,
       },
-      { type: 'user', name: authorName },
+      { type: 'user', name: authorName, userId: ctx.userId },
+      {
+        action: 'improvement.restore',
+        details: { improvementId: id },
+        within: async (db, version) => {
+          if (!(await this.repository.markRolledBack(db, ctx.workspaceId, id, version)))
+            throw new AppError(
+              'improvement/not_applied',
+              `Improvement ${id} was rolled back by someone else meanwhile.`,
+            );
+        },
+      },
     );
-    const rolled = await this.repository.markRolledBack(ctx.workspaceId, id, detail.version);
-    if (!rolled)
-      throw new AppError('improvement/not_applied', `Improvement ${id} was rolled back by someone else meanwhile.`);
+    const rolled = (await this.repository.get(ctx.workspaceId, id))!;
     this.publisher.agentImprovementUpdated(ctx.workspaceId, rolled.improvement);
     return rolled.improvement;
   }

@@ -78,13 +78,14 @@ export class AgentRetirementRepository {
 
   /**
    * Moves the steps in one transaction (run rows and the plans that will still be run), then
-   * calls `beforeCommit` (the folder move) so a failure there leaves every assignment as it was.
+   * calls `beforeCommit` with it (the audit entry, the folder move) so a failure there leaves
+   * every assignment as it was.
    */
   async reassign(
     workspaceId: string,
     agentName: string,
     changes: Reassignment[],
-    beforeCommit: () => Promise<void>,
+    beforeCommit: (db: PoolClient) => Promise<void>,
   ): Promise<void> {
     await withTransaction(this.pool, async (db) => {
       for (const c of changes) {
@@ -109,7 +110,7 @@ export class AgentRetirementRepository {
           JSON.stringify(next),
         ]);
       }
-      await beforeCommit();
+      await beforeCommit(db);
     });
   }
 

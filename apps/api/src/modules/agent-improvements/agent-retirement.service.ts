@@ -8,6 +8,7 @@ import { AppError } from '../../common/app-error.js';
 import { AgentLoadRepository } from '../agents/agent-load.repository.js';
 import { AgentRegistryService } from '../agents/agent-registry.service.js';
 import { AgentWorkspaceService } from '../agents/agent-workspace.service.js';
+import { AuditRepository, personEntry } from '../audit/audit.repository.js';
 import { AgentImprovementsRepository } from './agent-improvements.repository.js';
 import { AgentRetirementRepository, type PendingStep, type Reassignment } from './agent-retirement.repository.js';
 
@@ -32,9 +33,16 @@ export class AgentRetirementService {
     private readonly loads: AgentLoadRepository,
     private readonly repository: AgentRetirementRepository,
     private readonly improvements: AgentImprovementsRepository,
+    private readonly audit: AuditRepository,
   ) {}
 
-  async retire(workspaceId: string, name: string, reason: string, by: string): Promise<RetireAgentResult> {
+  /** Retires `name` for the person `by`, whose audit entry commits with the reassignments. */
+  async retire(
+    workspaceId: string,
+    name: string,
+    reason: string,
+    by: { userId: string; name: string },
+  ): Promise<RetireAgentResult> {
     let reassigned: Reassignment[] = [];
     await this.registry.exclusive(async () => {
       const registry = this.registry.current();
@@ -52,13 +60,27 @@ export class AgentRetirementService {
       reassigned = pending.map((step) => this.reassignment(registry, agent, step, loads, reason));
       const from = path.join(this.registry.agentsDir(), agent.sourcePath);
       const to = this.retiredPath(agent.sourcePath);
-      await this.repository.reassign(workspaceId, name, reassigned, async () => {
+      await this.repository.reassign(workspaceId, name, reassigned, async (db) => {
+        await this.audit.append(db, [
+          personEntry({ workspaceId, userId: by.userId }, 'agent.retire', {
+            targetType: 'agent',
+            targetId: name,
+            department: agent.definition.department,
+            details: { reason, reassigned: reassigned.length },
+          }),
+        ]);
         await mkdir(path.dirname(to), { recursive: true });
         // Last step before commit: if the move fails, no step was reassigned either.
         await rename(from, to);
       });
       this.logger.log(
-        { agent: name, by, reason, reassigned: reassigned.length, files: path.relative(this.registry.agentsDir(), to) },
+        {
+          agent: name,
+          by: by.name,
+          reason,
+          reassigned: reassigned.length,
+          files: path.relative(this.registry.agentsDir(), to),
+        },
         'agent retired',
       );
       // The mirror marks agents whose folder is gone as retired (rows and history are kept).

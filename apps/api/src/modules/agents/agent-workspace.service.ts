@@ -20,6 +20,7 @@ import { withTransaction, type Pool, type PoolClient } from '@orchestrator/db';
 import { AppError } from '../../common/app-error.js';
 import { PG_POOL } from '../../database/tokens.js';
 import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
+import { AuditRepository, personEntry } from '../audit/audit.repository.js';
 import { writeAgentFiles, type RestoreFiles } from './agent-files.js';
 import { AgentLoadRepository } from './agent-load.repository.js';
 import { AgentMetricsRepository } from './agent-metrics.repository.js';
@@ -27,10 +28,21 @@ import { AgentRegistryService } from './agent-registry.service.js';
 import { AgentVersionsRepository, type LockedAgent, type NewVersion } from './agent-versions.repository.js';
 import { AgentsRepository } from './agents.repository.js';
 
-/** Who made a change: a person (their display name), an agent (the builder), or the system. */
-export interface AgentAuthor {
-  type: 'user' | 'agent' | 'system';
-  name: string;
+/**
+ * Who made a change: a person (their display name for the history, their id for the audit log),
+ * an agent (the builder), or the system.
+ */
+export type AgentAuthor = { type: 'user'; name: string; userId: string } | { type: 'agent' | 'system'; name: string };
+
+/**
+ * How a save is recorded beyond its version: the audit action of a person's save, and a change
+ * of the caller's that must commit with it (`within`: in the save's transaction, once the new
+ * version is written; throwing undoes the save).
+ */
+export interface SaveRecord {
+  action: string;
+  details?: Record<string, unknown>;
+  within?: (db: PoolClient, version: number) => Promise<void>;
 }
 
 /** The content one save writes: both files are hashed, only `write` ones are rewritten. */
@@ -64,6 +76,7 @@ export class AgentWorkspaceService {
     private readonly metrics: AgentMetricsRepository,
     private readonly loads: AgentLoadRepository,
     private readonly publisher: RealtimePublisher,
+    private readonly audit: AuditRepository,
   ) {}
 
   async detail(workspaceId: string, name: string): Promise<AgentDetail> {
@@ -83,7 +96,7 @@ export class AgentWorkspaceService {
   }
 
   saveContext(workspaceId: string, name: string, body: SaveAgentContextBody, author: AgentAuthor): Promise<AgentDetail> {
-    return this.save(workspaceId, name, body.baseVersion, author, async (locked, dir) => {
+    return this.save(workspaceId, name, body.baseVersion, author, { action: 'agent.save_context' }, async (locked, dir) => {
       const yaml = await this.definitionOnDisk(dir, locked);
       return {
         definition: yaml.definition,
@@ -100,7 +113,7 @@ export class AgentWorkspaceService {
     if (body.definition.name !== name) {
       throw invalid([`name: "${body.definition.name}" cannot replace "${name}": the name is the agent's identity (create a new agent instead)`]);
     }
-    return this.save(workspaceId, name, body.baseVersion, author, async (locked, dir) => {
+    return this.save(workspaceId, name, body.baseVersion, author, { action: 'agent.save_definition' }, async (locked, dir) => {
       const context = await this.contextOnDisk(dir, locked);
       return {
         definition: body.definition,
@@ -113,8 +126,14 @@ export class AgentWorkspaceService {
     });
   }
 
-  restore(workspaceId: string, name: string, body: RestoreAgentVersionBody, author: AgentAuthor): Promise<AgentDetail> {
-    return this.save(workspaceId, name, body.baseVersion, author, async (_locked, _dir, db) => {
+  restore(
+    workspaceId: string,
+    name: string,
+    body: RestoreAgentVersionBody,
+    author: AgentAuthor,
+    record: SaveRecord = { action: 'agent.restore' },
+  ): Promise<AgentDetail> {
+    return this.save(workspaceId, name, body.baseVersion, author, record, async (_locked, _dir, db) => {
       const old = await this.versionsRepo.get(workspaceId, name, body.version, db);
       if (!old) throw new AppError('agent/version_not_found', `Agent ${name} has no version ${body.version}.`);
       return {
@@ -200,6 +219,7 @@ export class AgentWorkspaceService {
     name: string,
     baseVersion: number,
     author: AgentAuthor,
+    record: SaveRecord,
     build: (locked: LockedAgent, dir: string, db: PoolClient) => Promise<Change>,
   ): Promise<AgentDetail> {
     await this.registry.exclusive(async () => {
@@ -230,6 +250,15 @@ export class AgentWorkspaceService {
           };
           await this.versionsRepo.insert(db, workspaceId, name, version);
           await this.versionsRepo.applyToAgent(db, workspaceId, name, version);
+          if (author.type === 'user')
+            await this.audit.append(db, [
+              personEntry({ workspaceId, userId: author.userId }, record.action, {
+                targetType: 'agent',
+                targetId: name,
+                details: { version: version.version, restoredFrom: version.restoredFrom, ...record.details },
+              }),
+            ]);
+          await record.within?.(db, version.version);
           const files = Object.fromEntries(change.write.map((f) => [f, f === 'agent.yaml' ? change.yamlText : change.contextMd]));
           // Last step before commit: a failure above leaves the files untouched.
           written = await writeAgentFiles(dir, files);

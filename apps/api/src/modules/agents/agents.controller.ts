@@ -143,6 +143,6 @@ export class AgentsController {
   }
 
   private async author(ctx: RequestContext): Promise<AgentAuthor> {
-    return { type: 'user', name: await this.versions.userName(ctx.userId) };
+    return { type: 'user', name: await this.versions.userName(ctx.userId), userId: ctx.userId };
   }
 }

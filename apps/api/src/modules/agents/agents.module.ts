@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
 import { AgentLoadRepository } from './agent-load.repository.js';
 import { AgentMetricsRepository } from './agent-metrics.repository.js';
 import { AgentRegistryService } from './agent-registry.service.js';
@@ -14,6 +15,7 @@ import { AgentsRepository } from './agents.repository.js';
  * improvement flows too).
  */
 @Module({
+  imports: [AuditModule],
   controllers: [AgentsController],
   providers: [AgentsRepository, AgentRegistryService, AgentLoadRepository, AgentVersionsRepository, AgentMetricsRepository, AgentWorkspaceService, AgentWatcherService],
   exports: [AgentRegistryService, AgentLoadRepository, AgentWorkspaceService, AgentMetricsRepository],

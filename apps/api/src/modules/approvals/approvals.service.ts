@@ -102,8 +102,17 @@ export class ApprovalsService implements OnModuleInit, OnModuleDestroy {
    * work that waited on an approval outside the run (an agent build) stops too.
    */
   async cancelForProject(workspaceId: string, projectId: string, reason: string): Promise<Approval[]> {
-    const records = await this.repository.cancelForProject(workspaceId, projectId, reason);
-    for (const { approval } of records) {
+    const approvals = (await this.repository.cancelForProject(workspaceId, projectId, reason)).map((r) => r.approval);
+    await this.announceWithdrawn(workspaceId, approvals);
+    return approvals;
+  }
+
+  /**
+   * The queues' update and the withdrawal listeners for approvals withdrawn in a caller's
+   * transaction (`ApprovalsRepository.cancelForProject(…, db)`), after its commit.
+   */
+  async announceWithdrawn(workspaceId: string, approvals: Approval[]): Promise<void> {
+    for (const approval of approvals) {
       this.publisher.approvalDecided(workspaceId, approval);
       for (const listener of this.withdrawalListeners) {
         try {
@@ -113,7 +122,6 @@ export class ApprovalsService implements OnModuleInit, OnModuleDestroy {
         }
       }
     }
-    return records.map((r) => r.approval);
   }
 
   list(ctx: RequestContext, query: ApprovalListQuery): Promise<ApprovalPage> {

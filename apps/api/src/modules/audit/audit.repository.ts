@@ -28,6 +28,24 @@ export interface NewAuditEntry {
   details?: Record<string, unknown>;
 }
 
+/**
+ * What a person did directly (no agent involved), as its audit entry: acting as `who.userId` in
+ * `who.workspaceId` (a request's context fits).
+ */
+export const personEntry = (
+  who: { workspaceId: string; userId: string },
+  action: string,
+  fields: Omit<NewAuditEntry, 'workspaceId' | 'actorType' | 'actor' | 'action' | 'mode' | 'result'> = {},
+): NewAuditEntry => ({
+  workspaceId: who.workspaceId,
+  actorType: 'user',
+  actor: who.userId,
+  action,
+  mode: 'manual',
+  result: 'success',
+  ...fields,
+});
+
 interface AuditRow {
   id: string;
   actor_type: AuditEntry['actorType'];

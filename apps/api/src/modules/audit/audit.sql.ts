@@ -21,8 +21,9 @@ export type AuditColumn =
 /**
  * `insert into audit_log (…) <rows>`: the audit module's own table, named here only. Other
  * modules whose change and its audit entry must be one statement (a plan approval, a step
- * completion: hot paths where a transaction would cost round trips) embed this as a CTE;
- * everything else appends through AuditRepository.
+ * completion: hot paths where a transaction would cost round trips; a change that is one
+ * statement already, such as an upsert or an insert whose unique violation is an answer) embed
+ * this as a CTE; everything else appends through AuditRepository.
  */
 export const auditInsert = (columns: readonly AuditColumn[], rows: string): string =>
   `insert into audit_log (${columns.join(', ')}) ${rows}`;

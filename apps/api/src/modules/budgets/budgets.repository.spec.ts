@@ -188,7 +188,7 @@ describe('BudgetsRepository guard cache', () => {
     expect(await repo.budgetsFor(ctx, target('recruiter'))).toMatchObject([{ id, tokenHardLimit: 10 }]);
     await repo.put(ctx.workspaceId, null, budget({ scope: 'agent', scopeRef: 'recruiter', tokenHardLimit: 20 }));
     expect(await repo.budgetsFor(ctx, target('recruiter'))).toMatchObject([{ id, tokenHardLimit: 20 }]);
-    await repo.remove(ctx.workspaceId, id);
+    await repo.remove(ctx.workspaceId, id, 'an admin');
     expect(await repo.budgetsFor(ctx, target('recruiter'))).toEqual([]);
   });
 
@@ -410,7 +410,7 @@ describe('BudgetsRepository circuit cache', () => {
     const now = new Date();
     for (let i = 0; i < 2; i++) await repo.updateCircuit(ctx, 'recruiter', (c) => afterFailure(c, now, policy), 'boom');
     expect(await repo.circuit(ctx, 'recruiter')).toMatchObject({ state: 'open' });
-    await repo.resetCircuit(ctx.workspaceId, 'recruiter');
+    await repo.resetCircuit(ctx.workspaceId, 'recruiter', 'an admin');
     expect(await repo.circuit(ctx, 'recruiter')).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
 
     await pool.query(

@@ -11,6 +11,7 @@ import {
 } from '@orchestrator/core';
 import { withTransaction, type Pool } from '@orchestrator/db';
 import { PG_POOL } from '../../database/tokens.js';
+import { auditInsert } from '../audit/audit.sql.js';
 import { BUDGETS_OPTIONS, type BudgetsOptions } from './budgets.options.js';
 import {
   BUDGET_WITH_USAGE,
@@ -27,6 +28,28 @@ import {
 import { budgetApplies, GuardCache, type GuardBudget } from './guard-cache.js';
 
 const CIRCUIT_COLUMNS = 'agent_name, state, consecutive_failures, last_failure_at, last_error, opened_at';
+
+/**
+ * The audit entry of a person's change, from `rows`: a select of (workspace, person, action,
+ * target type, target id, project, details). An admin's change is one statement, so its entry
+ * is a CTE of that statement.
+ */
+const personAudit = (rows: string): string =>
+  auditInsert(
+    [
+      'workspace_id',
+      'actor',
+      'action',
+      'target_type',
+      'target_id',
+      'project_id',
+      'details',
+      'actor_type',
+      'mode',
+      'result',
+    ],
+    `select w, a, act, tt, ti, p, d, 'user', 'manual', 'success' from (${rows}) as e(w, a, act, tt, ti, p, d)`,
+  );
 
 /**
  * Budgets, run limits and circuit breakers over Postgres: the engine's guard port and the API's
@@ -60,16 +83,24 @@ export class BudgetsRepository implements ExecutionGuardStore {
     return rows[0] && toBudget(rows[0], now);
   }
 
-  /** One budget per scope, scope ref and period: a second PUT replaces its limits and clears the warning and stop marks. */
-  async put(workspaceId: string, userId: string | null, body: PutBudgetBody): Promise<string> {
+  /**
+   * One budget per scope, scope ref and period: a second PUT replaces its limits and clears the
+   * warning and stop marks. A person's change (`by`) is audited in the same statement.
+   */
+  async put(workspaceId: string, by: string | null, body: PutBudgetBody): Promise<string> {
     const { rows } = await this.pool.query<{ id: string }>(
-      `insert into budgets (workspace_id, scope, scope_ref, period, token_soft_limit, token_hard_limit, cost_soft_limit_usd, cost_hard_limit_usd, enabled, created_by)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-       on conflict (workspace_id, scope, scope_ref, period) do update set
-         token_soft_limit = excluded.token_soft_limit, token_hard_limit = excluded.token_hard_limit,
-         cost_soft_limit_usd = excluded.cost_soft_limit_usd, cost_hard_limit_usd = excluded.cost_hard_limit_usd,
-         enabled = excluded.enabled, soft_warned_at = null, hard_stopped_at = null, updated_at = now()
-       returning id`,
+      `with b as (
+         insert into budgets (workspace_id, scope, scope_ref, period, token_soft_limit, token_hard_limit, cost_soft_limit_usd, cost_hard_limit_usd, enabled, created_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         on conflict (workspace_id, scope, scope_ref, period) do update set
+           token_soft_limit = excluded.token_soft_limit, token_hard_limit = excluded.token_hard_limit,
+           cost_soft_limit_usd = excluded.cost_soft_limit_usd, cost_hard_limit_usd = excluded.cost_hard_limit_usd,
+           enabled = excluded.enabled, soft_warned_at = null, hard_stopped_at = null, updated_at = now()
+         returning id
+       ), audited as (
+         ${personAudit(`select $1::uuid, $11::text, 'budget.set', 'budget', b.id::text, null::uuid, $12::jsonb from b where $11 is not null`)}
+       )
+       select id from b`,
       [
         workspaceId,
         body.scope,
@@ -80,7 +111,10 @@ export class BudgetsRepository implements ExecutionGuardStore {
         body.costSoftLimitUsd,
         body.costHardLimitUsd,
         body.enabled,
-        userId,
+        by,
+        // The person's id again, as the audit log's text actor.
+        by,
+        JSON.stringify(body),
       ],
     );
     this.cache.budgets.invalidate(workspaceId);
@@ -97,23 +131,38 @@ export class BudgetsRepository implements ExecutionGuardStore {
     return ((await this.pool.query(sql, [workspaceId, ref])).rowCount ?? 0) > 0;
   }
 
-  async remove(workspaceId: string, id: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query('delete from budgets where workspace_id = $1 and id = $2', [
-      workspaceId,
-      id,
-    ]);
+  /** Deletes a budget, audited as `by`'s in the same statement; false when there is none. */
+  async remove(workspaceId: string, id: string, by: string): Promise<boolean> {
+    const { rows } = await this.pool.query<{ deleted: number }>(
+      `with d as (
+         delete from budgets where workspace_id = $1 and id = $2 returning id, scope, scope_ref, period
+       ), audited as (
+         ${personAudit(`select $1::uuid, $3::text, 'budget.delete', 'budget', d.id::text, null::uuid,
+                               jsonb_build_object('scope', d.scope, 'scopeRef', d.scope_ref, 'period', d.period) from d`)}
+       )
+       select count(*)::int as deleted from d`,
+      [workspaceId, id, by],
+    );
     this.cache.budgets.invalidate(workspaceId);
-    return (rowCount ?? 0) > 0;
+    return rows[0]!.deleted > 0;
   }
 
-  /** The project's own run limits (`metadata.limits`); null clears one so that the default applies. */
-  async setRunLimits(workspaceId: string, projectId: string, limits: RunLimitsBody): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `update projects set metadata = jsonb_set(metadata, '{limits}', jsonb_strip_nulls(coalesce(metadata -> 'limits', '{}'::jsonb) || $3::jsonb)), updated_at = now()
-        where workspace_id = $1 and id = $2`,
-      [workspaceId, projectId, JSON.stringify(limits)],
+  /**
+   * The project's own run limits (`metadata.limits`); null clears one so that the default
+   * applies. Audited as `by`'s in the same statement; false when the project does not exist.
+   */
+  async setRunLimits(workspaceId: string, projectId: string, limits: RunLimitsBody, by: string): Promise<boolean> {
+    const { rows } = await this.pool.query<{ updated: number }>(
+      `with p as (
+         update projects set metadata = jsonb_set(metadata, '{limits}', jsonb_strip_nulls(coalesce(metadata -> 'limits', '{}'::jsonb) || $3::jsonb)), updated_at = now()
+          where workspace_id = $1 and id = $2 returning id
+       ), audited as (
+         ${personAudit(`select $1::uuid, $4::text, 'project.set_limits', 'project', p.id::text, p.id, $3::jsonb from p`)}
+       )
+       select count(*)::int as updated from p`,
+      [workspaceId, projectId, JSON.stringify(limits), by],
     );
-    return (rowCount ?? 0) > 0;
+    return rows[0]!.updated > 0;
   }
 
   // ── ExecutionGuardStore ────────────────────────────────────────────────────────────────
@@ -250,12 +299,17 @@ export class BudgetsRepository implements ExecutionGuardStore {
     return rows;
   }
 
-  /** A person closes a circuit by hand (the agent was fixed). */
-  async resetCircuit(workspaceId: string, agent: string): Promise<CircuitRow | undefined> {
+  /** A person (`by`) closes a circuit by hand (the agent was fixed), audited in the same statement. */
+  async resetCircuit(workspaceId: string, agent: string, by: string): Promise<CircuitRow | undefined> {
     const { rows } = await this.pool.query<CircuitRow>(
-      `update agent_circuits set state = 'closed', consecutive_failures = 0, opened_at = null, updated_at = now()
-        where workspace_id = $1 and agent_name = $2 returning ${CIRCUIT_COLUMNS}`,
-      [workspaceId, agent],
+      `with c as (
+         update agent_circuits set state = 'closed', consecutive_failures = 0, opened_at = null, updated_at = now()
+          where workspace_id = $1 and agent_name = $2 returning ${CIRCUIT_COLUMNS}
+       ), audited as (
+         ${personAudit(`select $1::uuid, $3::text, 'circuit.reset', 'agent', c.agent_name, null::uuid, '{}'::jsonb from c`)}
+       )
+       select * from c`,
+      [workspaceId, agent, by],
     );
     this.cache.circuits.invalidate(workspaceId);
     return rows[0];

@@ -41,7 +41,7 @@ export class BudgetsService {
   }
 
   async remove(ctx: RequestContext, id: string): Promise<void> {
-    if (!(await this.repository.remove(ctx.workspaceId, id)))
+    if (!(await this.repository.remove(ctx.workspaceId, id, ctx.userId)))
       throw new AppError('budget/not_found', `Budget ${id} does not exist.`);
   }
 
@@ -55,7 +55,7 @@ export class BudgetsService {
   }
 
   async setRunLimits(ctx: RequestContext, projectId: string, body: RunLimitsBody): Promise<ProjectRunLimits> {
-    if (!(await this.repository.setRunLimits(ctx.workspaceId, projectId, body)))
+    if (!(await this.repository.setRunLimits(ctx.workspaceId, projectId, body, ctx.userId)))
       throw new AppError('project/not_found', `Project ${projectId} does not exist.`);
     return this.runLimits(ctx, projectId);
   }
@@ -66,7 +66,7 @@ export class BudgetsService {
   }
 
   async resetCircuit(ctx: RequestContext, agent: string): Promise<AgentCircuit> {
-    const row = await this.repository.resetCircuit(ctx.workspaceId, agent);
+    const row = await this.repository.resetCircuit(ctx.workspaceId, agent, ctx.userId);
     if (!row)
       throw new AppError('request/not_found', `Agent ${agent} has no circuit breaker record (it never failed).`);
     return toAgentCircuit(row, this.options.now(), this.options.circuit);

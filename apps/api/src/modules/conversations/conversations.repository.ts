@@ -8,6 +8,7 @@ import { decodeCursor, encodeCursor, isUuid } from '../../common/cursor.js';
 import { userNameSql } from '../../common/user-name.js';
 import type { AppConfig } from '../../config/env.js';
 import { APP_CONFIG, PG_POOL } from '../../database/tokens.js';
+import { auditInsert } from '../audit/audit.sql.js';
 
 interface ConversationRow {
   id: string;
@@ -239,12 +240,14 @@ export class ConversationsRepository {
 
   /**
    * Opens a new pending reply for a user message that has none and no reply (its turn failed):
-   * the message is answered again, not stored again. Says why not otherwise.
+   * the message is answered again, not stored again; the person who asked (`by`, who may not be
+   * its author) is audited in the same statement. Says why not otherwise.
    */
   async reopenReply(
     workspaceId: string,
     conversationId: string,
     messageId: string,
+    by: string,
   ): Promise<PendingReply | RetryRefusal> {
     if (!isUuid(messageId)) return 'not_found';
     const { rows } = await this.pool.query<PendingRow>(
@@ -258,11 +261,17 @@ export class ConversationsRepository {
          select id, $1, $2, gen_random_uuid(), $5, now() + $6::int * interval '1 millisecond' from target
          on conflict (message_id) do nothing
          returning message_id, reply_id, recoveries
+       ), audited as (
+         ${auditInsert(
+           ['workspace_id', 'actor_type', 'actor', 'action', 'target_type', 'target_id', 'mode', 'result', 'details'],
+           `select $1, 'user', $7::text, 'message.retry', 'message', o.message_id::text, 'manual', 'success',
+                   jsonb_build_object('conversationId', $2::uuid) from opened o`,
+         )}
        )
        select $1::uuid as workspace_id, $2::uuid as conversation_id, o.message_id, o.reply_id, o.recoveries,
               t.content, t.author_user_id
          from opened o join target t on t.id = o.message_id`,
-      [workspaceId, conversationId, messageId, messageId, this.owner, this.leaseMs],
+      [workspaceId, conversationId, messageId, messageId, this.owner, this.leaseMs, by],
     );
     if (rows[0]) return toPending(rows[0]);
     const why = await this.pool.query<{ answered: boolean; pending: boolean }>(

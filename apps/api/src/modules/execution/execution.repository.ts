@@ -530,16 +530,17 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
   }
 
   /**
-   * A person's answer to the step's latest failure still waiting for one; the run reads it when it
-   * resumes. False when the step has no such failure.
+   * A person's answer to the step's latest failure still waiting for one, in the caller's
+   * transaction; the run reads it when it resumes. False when the step has no such failure.
    */
   async recordRecovery(
+    db: PoolClient,
     workspaceId: string,
     projectId: string,
     stepKey: string,
     answer: { action: RecoveryAction; agent: string | null; note: string | null; userId: string },
   ): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
+    const { rowCount } = await db.query(
       `update project_errors set recovery_action = $4, details = details || $5::jsonb, resolved_by = $6
         where id = (select id from project_errors
                      where workspace_id = $1 and project_id = $2 and step_key = $3 and resolved_at is null
@@ -587,12 +588,16 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
 
   /** A run stopped between batches (pause): steps it interrupted run again when it resumes. */
   async requeueInterrupted(workspaceId: string, projectId: string): Promise<void> {
-    await this.endSteps(workspaceId, projectId, 'pending', ['running', 'retrying']);
+    const steps = await this.endSteps(this.pool, workspaceId, projectId, 'pending', ['running', 'retrying']);
+    for (const step of steps) this.publisher.stepUpdated(workspaceId, projectId, step);
   }
 
-  /** A stopped project: its steps that had not finished never will (shown as cancelled). */
-  async cancelUnfinished(workspaceId: string, projectId: string): Promise<void> {
-    await this.endSteps(workspaceId, projectId, 'cancelled', [
+  /**
+   * A stopped project: its steps that had not finished never will (shown as cancelled). In the
+   * caller's transaction (the stop's); returns the cancelled steps, to announce after its commit.
+   */
+  cancelUnfinished(db: PoolClient, workspaceId: string, projectId: string): Promise<ProjectStep[]> {
+    return this.endSteps(db, workspaceId, projectId, 'cancelled', [
       'pending',
       'running',
       'retrying',
@@ -602,12 +607,13 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
   }
 
   private async endSteps(
+    db: Pool | PoolClient,
     workspaceId: string,
     projectId: string,
     to: 'pending' | 'cancelled',
     from: StepStatus[],
-  ): Promise<void> {
-    const { rows } = await this.pool.query<StepRow>(
+  ): Promise<ProjectStep[]> {
+    const { rows } = await db.query<StepRow>(
       `with s as (
          update project_steps set status = $3, completed_at = case when $3 = 'cancelled' then now() end
           where workspace_id = $1 and project_id = $2 and status = any($4)
@@ -615,6 +621,6 @@ export class ExecutionRepository implements ExecutionStore, OnApplicationBootstr
        select ${STEP_COLUMNS} from s left join project_data_storage d on d.id = s.result_ref`,
       [workspaceId, projectId, to, from],
     );
-    for (const row of rows) this.publisher.stepUpdated(workspaceId, projectId, toStep(row));
+    return rows.map(toStep);
   }
 }

@@ -6,12 +6,16 @@ import {
   type ProjectStatus,
   type RecoverStepBody,
 } from '@orchestrator/contracts';
-import type { ExecutionEngine, RunContext } from '@orchestrator/core';
+import type { ExecutionEngine } from '@orchestrator/core';
+import { withTransaction, type Pool, type PoolClient } from '@orchestrator/db';
 import { AppError } from '../../common/app-error.js';
 import type { RequestContext } from '../../common/request-context.js';
+import { PG_POOL } from '../../database/tokens.js';
 import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
 import { AgentRegistryService } from '../agents/agent-registry.service.js';
+import { ApprovalsRepository } from '../approvals/approvals.repository.js';
 import { ApprovalsService } from '../approvals/approvals.service.js';
+import { AuditRepository, personEntry } from '../audit/audit.repository.js';
 import { ProjectsRepository } from '../projects/projects.repository.js';
 import { ProjectsService } from '../projects/projects.service.js';
 import { ExecutionRepository } from './execution.repository.js';
@@ -22,12 +26,15 @@ import { ProjectRunner } from './runner/project-runner.js';
 @Injectable()
 export class ExecutionService implements OnModuleInit {
   constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(EXECUTION_ENGINE) private readonly engine: ExecutionEngine,
     private readonly runner: ProjectRunner,
     private readonly repository: ExecutionRepository,
     private readonly projects: ProjectsRepository,
     private readonly projectsService: ProjectsService,
     private readonly approvals: ApprovalsService,
+    private readonly approvalRecords: ApprovalsRepository,
+    private readonly audit: AuditRepository,
     private readonly registry: AgentRegistryService,
     private readonly publisher: RealtimePublisher,
   ) {}
@@ -48,50 +55,90 @@ export class ExecutionService implements OnModuleInit {
     const summary = await this.projects.summary(workspaceId, approval.projectId);
     if (!summary) return;
     const ctx = { workspaceId, projectId: approval.projectId };
-    if (summary.status === 'paused_for_approval')
-      await this.move(ctx, 'running', `Approval ${approval.status}: ${approval.stepName}`, {
-        type: 'system',
-        id: 'approvals',
-      });
+    if (summary.status === 'paused_for_approval') {
+      const moved = await this.projects.transition(
+        workspaceId,
+        approval.projectId,
+        'running',
+        `Approval ${approval.status}: ${approval.stepName}`,
+        { type: 'system', id: 'approvals' },
+      );
+      this.publisher.projectUpdated(workspaceId, moved);
+    }
     if (summary.status === 'paused_for_approval' || summary.status === 'running') await this.runner.enqueue(ctx);
   }
 
-  private async move(
-    ctx: RunContext,
-    to: ProjectStatus,
-    reason: string,
-    actor: { type: 'user' | 'system'; id: string },
-    from?: ProjectStatus[],
-  ) {
-    const summary = await this.projects.transition(ctx.workspaceId, ctx.projectId, to, reason, actor, from);
-    this.publisher.projectUpdated(ctx.workspaceId, summary);
-    return summary;
+  /**
+   * Moves the project as a person asked, in one transaction with their audit entry (`action`) and
+   * `also` (the rest of the change); the project's update is published after the commit.
+   */
+  private async control<T>(
+    req: RequestContext,
+    projectId: string,
+    move: { to: ProjectStatus; reason: string; from?: ProjectStatus[] },
+    action: string,
+    also: (tx: PoolClient) => Promise<T>,
+  ): Promise<T> {
+    const { summary, result } = await withTransaction(this.pool, async (tx) => {
+      const moved = await this.projects.transitionIn(
+        tx,
+        req.workspaceId,
+        projectId,
+        move.to,
+        move.reason,
+        { type: 'user', id: req.userId },
+        move.from,
+      );
+      await this.audit.append(tx, [
+        personEntry(req, action, {
+          targetType: 'project',
+          targetId: projectId,
+          projectId,
+          details: { reason: move.reason },
+        }),
+      ]);
+      return { summary: moved, result: await also(tx) };
+    });
+    this.publisher.projectUpdated(req.workspaceId, summary);
+    return result;
   }
 
   /** Steps in progress finish; no other step starts (at once in this process, at the next batch in another). */
   async pause(req: RequestContext, projectId: string, reason?: string): Promise<ProjectDetail> {
     const ctx = { workspaceId: req.workspaceId, projectId };
-    await this.move(ctx, 'paused_by_user', reason ?? 'Paused by a person', { type: 'user', id: req.userId }, [
-      'running',
-      ...PAUSED_STATUSES.filter((p) => p !== 'paused_by_user'),
-    ]);
+    await this.control(
+      req,
+      projectId,
+      {
+        to: 'paused_by_user',
+        reason: reason ?? 'Paused by a person',
+        from: ['running', ...PAUSED_STATUSES.filter((p) => p !== 'paused_by_user')],
+      },
+      'project.pause',
+      async () => undefined,
+    );
     this.engine.pause(ctx);
     return this.projectsService.detail(req, projectId);
   }
 
   async resume(req: RequestContext, projectId: string, reason?: string): Promise<ProjectDetail> {
     const ctx = { workspaceId: req.workspaceId, projectId };
-    await this.move(ctx, 'running', reason ?? 'Resumed by a person', { type: 'user', id: req.userId }, [
-      'paused_by_user',
-    ]);
+    await this.control(
+      req,
+      projectId,
+      { to: 'running', reason: reason ?? 'Resumed by a person', from: ['paused_by_user'] },
+      'project.resume',
+      async () => undefined,
+    );
     await this.runner.enqueue(ctx);
     return this.projectsService.detail(req, projectId);
   }
 
   /**
-   * Cancel and abort both end the project (`aborted`): a run of it in this process stops at once
+   * Cancel and abort both end the project (`aborted`): in one transaction, unfinished steps are
+   * cancelled and pending approvals withdrawn; then a run of it in this process stops at once
    * (steps in progress are interrupted, LLM calls aborted; a run in another process stops at its
-   * next batch), unfinished steps are cancelled and pending approvals withdrawn.
+   * next batch).
    */
   async stop(
     req: RequestContext,
@@ -100,17 +147,34 @@ export class ExecutionService implements OnModuleInit {
     reason?: string,
   ): Promise<ProjectDetail> {
     const ctx = { workspaceId: req.workspaceId, projectId };
-    await this.move(ctx, 'aborted', reason ?? (kind === 'cancel' ? 'Cancelled by a person' : 'Aborted by a person'), {
-      type: 'user',
-      id: req.userId,
-    });
+    const { steps, withdrawn } = await this.control(
+      req,
+      projectId,
+      { to: 'aborted', reason: reason ?? (kind === 'cancel' ? 'Cancelled by a person' : 'Aborted by a person') },
+      `project.${kind}`,
+      async (tx) => ({
+        steps: await this.repository.cancelUnfinished(tx, req.workspaceId, projectId),
+        withdrawn: await this.approvalRecords.cancelForProject(
+          req.workspaceId,
+          projectId,
+          'The project was stopped.',
+          tx,
+        ),
+      }),
+    );
     this.engine.cancel(ctx);
-    await this.repository.cancelUnfinished(req.workspaceId, projectId);
-    await this.approvals.cancelForProject(req.workspaceId, projectId, 'The project was stopped.');
+    for (const step of steps) this.publisher.stepUpdated(req.workspaceId, projectId, step);
+    await this.approvals.announceWithdrawn(
+      req.workspaceId,
+      withdrawn.map((r) => r.approval),
+    );
     return this.projectsService.detail(req, projectId);
   }
 
-  /** A person's answer to a step that failed for good: stored, then the run goes on. */
+  /**
+   * A person's answer to a step that failed for good: stored with their audit entry (and the
+   * project running again) in one transaction, then the run goes on.
+   */
   async recover(
     req: RequestContext,
     projectId: string,
@@ -122,20 +186,33 @@ export class ExecutionService implements OnModuleInit {
         { path: 'agent', message: 'unknown agent' },
       ]);
     }
-    const recorded = await this.repository.recordRecovery(req.workspaceId, projectId, stepKey, {
-      action: body.action,
-      agent: body.agent ?? null,
-      note: body.note ?? null,
-      userId: req.userId,
+    const answer = { action: body.action, agent: body.agent ?? null, note: body.note ?? null };
+    const moved = await withTransaction(this.pool, async (tx) => {
+      const project = await this.projects.lockIn(tx, req.workspaceId, projectId);
+      const recorded = await this.repository.recordRecovery(tx, req.workspaceId, projectId, stepKey, {
+        ...answer,
+        userId: req.userId,
+      });
+      if (!recorded)
+        throw new AppError('project/invalid_transition', `Step ${stepKey} has no failure waiting for a decision.`);
+      await this.audit.append(tx, [
+        personEntry(req, 'step.recover', {
+          targetType: 'project_step',
+          targetId: stepKey,
+          projectId,
+          stepKey,
+          details: answer,
+        }),
+      ]);
+      if (project.status !== 'paused_on_error' && project.status !== 'paused_for_agent_development') return undefined;
+      const reason = `${body.action} for step ${stepKey}`;
+      return this.projects.transitionIn(tx, req.workspaceId, projectId, 'running', reason, {
+        type: 'user',
+        id: req.userId,
+      });
     });
-    if (!recorded)
-      throw new AppError('project/invalid_transition', `Step ${stepKey} has no failure waiting for a decision.`);
-    const ctx = { workspaceId: req.workspaceId, projectId };
-    const summary = await this.projects.summary(req.workspaceId, projectId);
-    if (summary && (summary.status === 'paused_on_error' || summary.status === 'paused_for_agent_development')) {
-      await this.move(ctx, 'running', `${body.action} for step ${stepKey}`, { type: 'user', id: req.userId });
-    }
-    await this.runner.enqueue(ctx);
+    if (moved) this.publisher.projectUpdated(req.workspaceId, moved);
+    await this.runner.enqueue({ workspaceId: req.workspaceId, projectId });
     return this.projectsService.detail(req, projectId);
   }
 }

@@ -47,7 +47,7 @@ export class ChatService {
    */
   async retry(ctx: RequestContext, id: string, messageId: string): Promise<UserMessageResult> {
     await this.conversations.get(ctx, id);
-    const pending = await this.repository.reopenReply(ctx.workspaceId, id, messageId);
+    const pending = await this.repository.reopenReply(ctx.workspaceId, id, messageId, ctx.userId);
     if (pending === 'not_found')
       throw new AppError(
         'conversation/message_not_found',
