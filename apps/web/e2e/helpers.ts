@@ -55,7 +55,17 @@ export async function confirmIfAsked(page: Page): Promise<void> {
 
 const SCREENSHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
 
-/** The page at desktop and phone width, scrolled to `focus`, for a person to look at. */
+/** How wide the page's content is: the document's, or the app's main area's when that scrolls. */
+export function contentWidth(page: Page): Promise<number> {
+  return page.evaluate(() =>
+    Math.max(document.documentElement.scrollWidth, document.getElementById('main')?.scrollWidth ?? 0),
+  );
+}
+
+/**
+ * The page at desktop and phone width, scrolled to `focus`, for a person to look at. At neither
+ * width may the page scroll sideways: on a phone, what is past the edge is out of reach.
+ */
 export async function screenshots(page: Page, name: string, focus: Locator): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true });
   for (const [width, height] of [
@@ -65,6 +75,7 @@ export async function screenshots(page: Page, name: string, focus: Locator): Pro
     await page.setViewportSize({ width, height });
     await focus.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`) });
+    expect(await contentWidth(page), `${name} at ${width} px`).toBeLessThanOrEqual(width);
   }
   await page.setViewportSize({ width: 1440, height: 900 });
 }

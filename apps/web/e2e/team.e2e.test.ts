@@ -1,13 +1,14 @@
 /**
  * A team on one instance (authenticated mode, docs/security.md): the owner sets it up from the
- * printed link and invites an approver; the approver signs in, sees only that workspace and
- * approves a paused step, and the audit log names them; a viewer cannot approve. In a shared
+ * printed link, looks at their profile, makes an API token and invites an approver; the approver
+ * signs in, sees only that workspace and approves a paused step from a phone, and the audit log
+ * names them; a viewer cannot approve, and signs in again on another device. In a shared
  * conversation each sees who wrote which message, and "You" on their own.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser.js';
-import { assistantMessage, confirmIfAsked, screenshots, send } from './helpers.js';
+import { assistantMessage, confirmIfAsked, contentWidth, screenshots, send } from './helpers.js';
 import { startSystem, type RunningSystem } from './system.js';
 
 const HIRING = 'Plan the hiring of a senior data engineer over the next two months';
@@ -52,14 +53,20 @@ async function invite(page: Page, email: string, role: string): Promise<string> 
   return link.inputValue();
 }
 
-/** A new person's browser: accepts the invitation with a name and password, and lands in the app. */
-async function join(link: string, name: string): Promise<{ context: BrowserContext; page: Page }> {
+const passwordOf = (name: string) => `${name} has a long password`;
+
+/**
+ * A new person's browser: accepts the invitation with a name and password, and lands in the app
+ * (`shot` names the screenshots of the filled-in invitation, if wanted).
+ */
+async function join(link: string, name: string, shot?: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   await page.goto(link);
   await page.getByTestId('invite-summary').waitFor({ timeout: 10_000 });
   await page.getByTestId('invite-name').fill(name);
-  await page.getByTestId('invite-password').fill(`${name} has a long password`);
+  await page.getByTestId('invite-password').fill(passwordOf(name));
+  if (shot) await screenshots(page, shot, page.getByTestId('invite'));
   await page.getByTestId('invite-accept').click();
   await page.waitForURL((url) => !url.pathname.startsWith('/invite'), { timeout: 15_000 });
   return { context, page };
@@ -95,12 +102,30 @@ describe('journey: a team signs in and shares the work', () => {
     const projectId = (await card.getAttribute('data-project-id'))!;
     await expect.poll(() => status(ownerContext, projectId), { timeout: 60_000 }).toBe('paused_for_approval');
 
+    // The owner's profile, and an API token for a script: its secret shown once, then listed.
+    await owner.goto(`${system.url}/account`);
+    await expect.poll(() => owner.getByTestId('profile-role').textContent(), { timeout: 10_000 }).toContain('Admin');
+    await screenshots(owner, 'team-account', owner.getByTestId('profile'));
+    await owner.getByTestId('profile-tokens').click();
+    await owner.getByTestId('token-name').fill('nightly report');
+    await owner.getByTestId('token-role').selectOption('viewer');
+    await owner.getByTestId('token-create').click();
+    const secret = owner.getByTestId('token-secret-value');
+    await secret.waitFor({ timeout: 10_000 });
+    const token = await secret.inputValue();
+    await owner.getByTestId('token-row').first().waitFor({ timeout: 10_000 });
+    await screenshots(owner, 'team-tokens', secret);
+    const asToken = await fetch(`${system.url}/api/projects/${projectId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(asToken.status).toBe(200);
+
     const approverLink = await invite(owner, 'ana@example.com', 'approver');
     await screenshots(owner, 'team-members', owner.getByTestId('invitation-link-value'));
     const viewerLink = await invite(owner, 'vic@example.com', 'viewer');
 
     // A viewer sees the queue but cannot decide: the action is there, disabled, saying why.
-    const viewer = await join(viewerLink, 'Vic Viewer');
+    const viewer = await join(viewerLink, 'Vic Viewer', 'team-invite');
     await viewer.page.goto(`${system.url}/approvals?projectId=${projectId}`);
     const viewerRow = viewer.page.getByTestId('approval-row').first();
     await viewerRow.waitFor({ timeout: 15_000 });
@@ -127,7 +152,15 @@ describe('journey: a team signs in and shares the work', () => {
     const row = approver.page.getByTestId('approval-row').first();
     await row.waitFor({ timeout: 15_000 });
     const approvalId = (await row.getAttribute('data-approval-id'))!;
-    await row.getByTestId('approval-approve').click();
+    await screenshots(approver.page, 'team-approver-approvals', row);
+    // From a phone: the decision is in reach without scrolling sideways.
+    await approver.page.setViewportSize({ width: 390, height: 844 });
+    const decide = row.getByTestId('approval-approve');
+    await decide.scrollIntoViewIfNeeded();
+    const box = (await decide.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    expect(await contentWidth(approver.page)).toBeLessThanOrEqual(390);
+    await decide.click();
     await confirmIfAsked(approver.page);
     await expect
       .poll(() => approver.page.locator(`[data-testid="approval-row"][data-approval-id="${approvalId}"]`).count(), {
@@ -154,6 +187,17 @@ describe('journey: a team signs in and shares the work', () => {
     const anas = owner.locator('[data-testid="chat-message"][data-role="user"]').last();
     await screenshots(owner, 'team-chat-authors', anas);
 
-    await Promise.all([ownerContext.close(), approver.context.close(), viewer.context.close()]);
+    // The viewer signs in on another device and lands where the link pointed.
+    const elsewhere = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const login = await elsewhere.newPage();
+    await login.goto(`${system.url}/approvals`);
+    await login.waitForURL(/\/login\?next=/, { timeout: 15_000 });
+    await login.getByTestId('login-email').fill('vic@example.com');
+    await login.getByTestId('login-password').fill(passwordOf('Vic Viewer'));
+    await screenshots(login, 'team-login', login.getByTestId('login'));
+    await login.getByTestId('login-submit').click();
+    await login.waitForURL(/\/approvals/, { timeout: 15_000 });
+
+    await Promise.all([ownerContext.close(), approver.context.close(), viewer.context.close(), elsewhere.close()]);
   });
 });

@@ -16,6 +16,7 @@ import './styles/plan-graph.css';
 import './styles/execution.css';
 import './styles/approvals.css';
 import './styles/auth.css';
+import './styles/tables.css';
 
 const app = createApp(App);
 app.use(createPinia());

@@ -9,6 +9,7 @@ import { agent } from '../testing/factories';
 import { FakeSocket } from '../testing/fakeSocket';
 import { json, mockFetch } from '../testing/fetchMock';
 import { preferReducedMotion, stubFlowLayout } from '../testing/flowLayout';
+import { signInAs } from '../testing/identity';
 import { mountWithPrime } from '../testing/mount';
 import { company } from '../testing/orgCompany';
 import { routerAt } from '../testing/router';
@@ -261,6 +262,7 @@ describe('OrganizationView', () => {
   });
 
   it('should prefill a new Workspace conversation with the task addressed to the agent when a task is delegated', async () => {
+    signInAs('member');
     const { wrapper, router } = await mountView(roster);
     await card(wrapper, 'recruiter').trigger('click');
     await settle();
@@ -283,7 +285,25 @@ describe('OrganizationView', () => {
     await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('workspace'), { timeout: 10_000 });
   });
 
+  it('should not let a viewer delegate a task, saying why', async () => {
+    signInAs('viewer');
+    const { wrapper, router } = await mountView(roster);
+    await card(wrapper, 'recruiter').trigger('click');
+    await settle();
+    expect((q('[data-testid="delegate-task"]') as HTMLTextAreaElement).disabled).toBe(true);
+    const submit = q('[data-testid="delegate-submit"]') as HTMLButtonElement;
+    expect(submit.disabled).toBe(true);
+    expect(submit.title).toBe('Needs the member role');
+    expect(q('[data-testid="delegate-preview"]')?.textContent).toContain('Needs the member role to delegate tasks');
+
+    q('[data-testid="delegate-form"]')!.dispatchEvent(new Event('submit'));
+    await settle();
+    expect(useConversationsStore().composerRequest).toBeNull();
+    expect(router.currentRoute.value.name).toBe('organization');
+  });
+
   it('should refuse to delegate to an agent whose definition does not load', async () => {
+    signInAs('member');
     const broken = agent({
       name: 'broken',
       title: 'Broken',

@@ -1,7 +1,7 @@
 import { flushPromises } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { agentDetail, metrics } from '../components/workforce/testData';
+import { agentDetail, build, improvement, metrics } from '../components/workforce/testData';
 import { agent } from '../testing/factories';
 import { json, mockFetch } from '../testing/fetchMock';
 import { mountWithPrime } from '../testing/mount';
@@ -118,6 +118,90 @@ describe('WorkforceView', () => {
     expect(wrapper.get('[data-testid="context-read-only"]').text()).toContain('Needs the admin role');
     expect(wrapper.find('[data-testid="context-save"]').exists()).toBe(false);
     expect(wrapper.get('[data-testid="settings-save"]').attributes('disabled')).toBeDefined();
+    expect(requests.filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+
+  it('should not let a viewer start an agent build, saying why', async () => {
+    signInAs('viewer');
+    mockFetch({
+      'GET /api/agents': json({ agents: AGENTS }),
+      'GET /api/agents/metrics': json({ metrics: [] }),
+      'GET /api/agent-builds': json({ builds: [], nextCursor: null }),
+    });
+    const { wrapper } = await mountAt('/workforce');
+    const create = wrapper.get('[data-testid="workforce-create"]');
+    expect(create.attributes('disabled')).toBeDefined();
+    expect(create.attributes('title')).toBe('Needs the member role');
+    await create.trigger('click');
+    expect(wrapper.find('[data-testid="create-agent-wizard"]').exists()).toBe(false);
+  });
+
+  it('should let a member start an agent build from the wizard', async () => {
+    signInAs('member');
+    const started = build();
+    const { requests } = mockFetch({
+      'GET /api/agents': json({ agents: AGENTS }),
+      'GET /api/agents/metrics': json({ metrics: [] }),
+      'GET /api/agent-builds': json({ builds: [], nextCursor: null }),
+      'GET /api/agent-templates': json({ templates: [] }),
+      'POST /api/agent-builds': json(started),
+      [`GET /api/agent-builds/${started.id}`]: json(started),
+    });
+    const { wrapper } = await mountAt('/workforce');
+    await wrapper.get('[data-testid="workforce-create"]').trigger('click');
+    await flushPromises();
+    await wrapper.get('[data-testid="wizard-request"]').setValue(started.request);
+    const submit = wrapper.get('[data-testid="wizard-submit"]');
+    expect(submit.attributes('disabled')).toBeUndefined();
+    await wrapper.get('[data-testid="create-agent-wizard"]').trigger('submit');
+    await flushPromises();
+    expect(requests.filter((r) => r.method === 'POST').map((r) => [r.url, r.body])).toEqual([
+      ['/api/agent-builds', { request: started.request }],
+    ]);
+    expect(wrapper.get('[data-testid="agent-build-card"]').attributes('data-build-id')).toBe(started.id);
+  });
+
+  it('should let a member propose an improvement but leave restoring one to admins', async () => {
+    signInAs('member');
+    const applied = improvement({ status: 'applied', newVersion: 4 });
+    const proposed = improvement({ reason: 'Shorter posts.' });
+    const { requests } = mockFetch({
+      'GET /api/agents': json({ agents: AGENTS }),
+      'GET /api/agents/metrics': json({ metrics: [] }),
+      'GET /api/agents/blog_post_writer': json(agentDetail()),
+      'GET /api/agents/blog_post_writer/improvements': json({ improvements: [applied] }),
+      'POST /api/agents/blog_post_writer/improvements': json(proposed),
+    });
+    const { wrapper } = await mountAt('/workforce/blog_post_writer?tab=improvements');
+    const restore = wrapper.get('[data-testid="improvement-restore"]');
+    expect(restore.attributes('disabled')).toBeDefined();
+    expect(restore.attributes('title')).toBe('Needs the admin role');
+    expect(wrapper.find('[data-testid="improvement-denied"]').exists()).toBe(false);
+
+    await wrapper.get('[data-testid="improvement-feedback"]').setValue('Posts are too long');
+    await wrapper.get('[data-testid="improvement-propose"]').trigger('submit');
+    await flushPromises();
+    expect(requests.filter((r) => r.method !== 'GET').map((r) => [r.url, r.body])).toEqual([
+      ['/api/agents/blog_post_writer/improvements', { feedback: 'Posts are too long' }],
+    ]);
+  });
+
+  it('should not let a viewer propose an improvement, saying why', async () => {
+    signInAs('viewer');
+    const { requests } = mockFetch({
+      'GET /api/agents': json({ agents: AGENTS }),
+      'GET /api/agents/metrics': json({ metrics: [] }),
+      'GET /api/agents/blog_post_writer': json(agentDetail()),
+      'GET /api/agents/blog_post_writer/improvements': json({ improvements: [] }),
+    });
+    const { wrapper } = await mountAt('/workforce/blog_post_writer?tab=improvements');
+    expect(wrapper.get('[data-testid="improvement-feedback"]').attributes('disabled')).toBeDefined();
+    const propose = wrapper.get('[data-testid="improvement-propose"]');
+    expect(propose.attributes('disabled')).toBeDefined();
+    expect(propose.attributes('title')).toBe('Needs the member role');
+    expect(wrapper.get('[data-testid="improvement-denied"]').text()).toBe(
+      'Needs the member role to propose improvements.',
+    );
     expect(requests.filter((r) => r.method !== 'GET')).toEqual([]);
   });
 });

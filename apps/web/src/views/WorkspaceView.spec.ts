@@ -204,5 +204,8 @@ describe('WorkspaceView', () => {
     expect(wrapper.findAll('[data-testid="chat-message"]')).toHaveLength(1);
     expect(wrapper.find('[data-testid="composer-input"]').exists()).toBe(false);
     expect(wrapper.get('[data-testid="chat-read-only"]').text()).toContain('needs the member role');
+    const start = wrapper.get('[data-testid="new-conversation"]');
+    expect(start.attributes('disabled')).toBeDefined();
+    expect(start.attributes('title')).toBe('Needs the member role');
   });
 });

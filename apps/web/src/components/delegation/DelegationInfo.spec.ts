@@ -3,10 +3,14 @@ import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { delegation } from '../../testing/factories';
 import { json, mockFetch } from '../../testing/fetchMock';
+import { signInAs } from '../../testing/identity';
 import { mountWithPrime } from '../../testing/mount';
 import DelegationInfo from './DelegationInfo.vue';
 
-beforeEach(() => setActivePinia(createPinia()));
+beforeEach(() => {
+  setActivePinia(createPinia());
+  signInAs('member');
+});
 
 function mountInfo(info = delegation()) {
   return mountWithPrime(DelegationInfo, { props: { delegation: info }, attachTo: document.body });
@@ -117,5 +121,23 @@ describe('DelegationInfo', () => {
     await flushPromises();
     expect(checked(wrapper)).toEqual(['2']);
     expect(wrapper.get('[data-testid="rating-status"]').text()).toBe('Not saved: Delegation not found.');
+  });
+
+  it('should show the rating to a viewer without letting them change it, saying why', async () => {
+    signInAs('viewer');
+    const info = delegation({ rating: 4 });
+    const { requests } = mockFetch({});
+    const wrapper = mountInfo(info);
+    expect(checked(wrapper)).toEqual(['4']);
+    for (const star of stars(wrapper)) {
+      expect(star.attributes('disabled')).toBeDefined();
+      expect(star.attributes('title')).toBe('Needs the member role');
+    }
+    await stars(wrapper)[1]?.trigger('click');
+    await stars(wrapper)[3]?.trigger('keydown', { key: 'ArrowRight' });
+    await flushPromises();
+    expect(requests).toEqual([]);
+    expect(checked(wrapper)).toEqual(['4']);
+    expect(wrapper.get('[data-testid="rating-denied"]').text()).toBe('Needs the member role to rate answers.');
   });
 });
