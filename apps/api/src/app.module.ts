@@ -26,6 +26,7 @@ import { IdentityModule } from './modules/identity/identity.module.js';
 import { OrchestratorModule } from './modules/orchestrator/orchestrator.module.js';
 import { ProjectsModule } from './modules/projects/projects.module.js';
 import { SystemModule } from './modules/system/system.module.js';
+import { NestLogger } from './nest-logger.js';
 import { GatewayModule } from './realtime/gateway.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { PermissionGuard } from './security/permission.guard.js';
@@ -97,6 +98,7 @@ export class AppModule implements NestModule {
         ...staticWebApp(runtime.config),
       ],
       providers: [
+        NestLogger,
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_GUARD, useClass: PermissionGuard },
         { provide: APP_INTERCEPTOR, useClass: StorableTextInterceptor },

@@ -4,7 +4,6 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createLlmProvider } from '@orchestrator/core';
 import helmet from 'helmet';
-import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { requireJsonRequests } from './common/json-body.middleware.js';
@@ -12,6 +11,7 @@ import { type AppConfig } from './config/env.js';
 import { llmSettingsFromEnv } from './config/llm.js';
 import { registerConfiguredSecrets } from './config/secrets.js';
 import { bootDatabase } from './database/boot.js';
+import { NestLogger } from './nest-logger.js';
 import { hostCheck } from './security/host-check.middleware.js';
 import { HostPolicy } from './security/hosts.js';
 import { GuardedIoAdapter } from './security/socket-adapter.js';
@@ -45,7 +45,7 @@ export async function createApp({ config, logger, llm }: AppOptions): Promise<IN
         cors: config.corsOrigins.length ? { origin: config.corsOrigins } : false,
       },
     );
-    app.useLogger(app.get(PinoNestLogger));
+    app.useLogger(app.get(NestLogger));
     const hosts = new HostPolicy(config.allowedHosts, config.corsOrigins);
     // First of all: a request for another host name is not ours to answer (docs/security.md).
     app.use(hostCheck(hosts));
