@@ -7,7 +7,7 @@ import type { LlmProvider } from '../llm/provider.js';
 import type { UsageContext, UsageSink } from '../llm/usage.js';
 import type { FunctionAgentModule, PriorResult } from '../functions/index.js';
 import { streamCompletion } from '../llm/stream-completion.js';
-import { streamComputedText } from '../llm/stream.js';
+import { emitDelta } from '../llm/stream.js';
 import type { LoadedAgent } from '../registry/load.js';
 import { offlineDraft } from './offline-draft.js';
 import { agentSystemPrompt } from './prompts.js';
@@ -17,13 +17,6 @@ export interface AgentRuntimeDeps {
   agentsDir: string;
   llm: LlmProvider;
   usage: UsageSink;
-  chunkDelayMs: number;
-  /**
-   * False where nobody reads the output as it is produced (a project step: its run streams graph
-   * states only). Computed text is then not cut into chunks for nothing — for a large result
-   * that cutting cost more memory and time than everything else together.
-   */
-  streamOutput?: boolean;
 }
 
 export interface AgentTaskContext {
@@ -40,6 +33,12 @@ export interface ExecutionDone {
   /** `text` in its pieces (the header, then the agent's body, itself in pieces or not): stored without joining them. */
   parts: readonly string[];
   work: DelegationInfo['kind'];
+  /**
+   * Whether `text` already reached the caller's stream while it was produced (a language model's
+   * answer). Otherwise it is finished text the caller sends once the agent is released: showing a
+   * result to a person is not the agent's work and must not hold its slot.
+   */
+  streamed: boolean;
   data?: unknown;
 }
 
@@ -62,6 +61,7 @@ function doneWith(parts: readonly string[], work: DelegationInfo['kind'], data?:
     },
     parts,
     work,
+    streamed: work === 'context_llm',
     ...(data !== undefined ? { data } : {}),
   };
 }
@@ -82,9 +82,11 @@ async function functionModule(agentsDir: string, agent: LoadedAgent): Promise<Fu
 }
 
 /**
- * Runs a delegated task on one agent and streams its output: function agents compute, context
- * agents answer through the configured LLM with their Context.md, and offline a context agent
- * yields a clearly marked draft brief instead of pretending to write.
+ * Runs a delegated task on one agent: function agents compute, context agents answer through the
+ * configured LLM with their Context.md (streamed as the model writes it: that is the work), and
+ * offline a context agent yields a clearly marked draft brief instead of pretending to write.
+ * Computed text comes back whole and unsent (`streamed: false`), so the caller can release the
+ * agent before sending it.
  */
 export async function executeAgent(
   deps: AgentRuntimeDeps,
@@ -102,12 +104,10 @@ export async function executeAgent(
     });
     if (result.kind === 'needs_input') return { kind: 'needs_input', question: result.question };
     const pieces = typeof result.markdown === 'string' ? [result.markdown] : result.markdown;
-    const done = doneWith([header, ...pieces], 'function', result.data);
-    if (deps.streamOutput !== false) await streamComputedText(config, done.text, deps.chunkDelayMs);
-    return done;
+    return doneWith([header, ...pieces], 'function', result.data);
   }
   if (deps.llm.chatModel) {
-    await streamComputedText(config, header, 0);
+    emitDelta(config, header);
     const body = await streamCompletion(
       deps,
       config,
@@ -117,7 +117,5 @@ export async function executeAgent(
     );
     return doneWith([header, body], 'context_llm');
   }
-  const text = offlineDraft(agent, task);
-  if (deps.streamOutput !== false) await streamComputedText(config, text, deps.chunkDelayMs);
-  return doneWith([text], 'offline_draft');
+  return doneWith([offlineDraft(agent, task)], 'offline_draft');
 }

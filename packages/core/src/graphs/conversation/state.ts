@@ -34,6 +34,11 @@ export const ConversationState = Annotation.Root({
   replyMeta: Annotation<Record<string, unknown> | null>(),
   /** Whether this turn's reply already reached the conversation (streamed live); if not, `speak` streams it. */
   replyStreamed: Annotation<boolean>(),
+  /**
+   * This turn's reply is computed output (a function agent's result or question): `speak` sends it
+   * the moment it exists. Only the offline model's own prose is typed out at its pace.
+   */
+  replyComputed: Annotation<boolean>(),
 });
 
 export type ConversationStateType = typeof ConversationState.State;
@@ -43,7 +48,9 @@ export type ConversationUpdate = typeof ConversationState.Update;
 export function replyUpdate(
   reply: string,
   intent: ReplyIntent,
-  extra: Partial<Pick<ConversationUpdate, 'offline' | 'replyAgent' | 'replyMeta' | 'replyStreamed'>> = {},
+  extra: Partial<
+    Pick<ConversationUpdate, 'offline' | 'replyAgent' | 'replyMeta' | 'replyStreamed' | 'replyComputed'>
+  > = {},
 ): ConversationUpdate {
   return {
     reply,
@@ -52,5 +59,6 @@ export function replyUpdate(
     replyAgent: extra.replyAgent ?? null,
     replyMeta: extra.replyMeta ?? null,
     replyStreamed: extra.replyStreamed ?? false,
+    replyComputed: extra.replyComputed ?? false,
   };
 }

@@ -1,7 +1,9 @@
 import { AIMessage } from '@langchain/core/messages';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { DelegationInfo } from '@orchestrator/contracts';
+import { acquireWhenFree } from '../../../delegation/capacity.js';
 import { executeAgent, type ExecutionOutcome } from '../../../delegation/execute.js';
+import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../../../functions/index.js';
 import { routeTask, type RouteDecision } from '../../../delegation/router.js';
 import { messageText } from '../../../llm/messages.js';
 import { runContext, type ConversationGraphDeps } from '../deps.js';
@@ -10,6 +12,11 @@ import { capabilityGapReply } from './propose-agent.js';
 
 /** How many agents are tried for one task before the error reaches the user. */
 const MAX_ATTEMPTS = 2;
+/**
+ * How long a chat waits for a busy function agent: each of its tasks holds a slot for at most its
+ * run's timeout, so a slot frees within this unless the agent is stuck.
+ */
+const FUNCTION_SLOT_WAIT_MS = DEFAULT_FUNCTION_TIMEOUT_MS;
 
 /**
  * DELEGATE (docs/architecture.md#a-message-end-to-end): route to the best available agent (scores
@@ -21,6 +28,7 @@ export const delegateNode =
   async (state: ConversationStateType, config: LangGraphRunnableConfig): Promise<ConversationUpdate> => {
     const ctx = runContext(config);
     const registry = deps.registry();
+    const isFunction = (name: string) => registry.get(name)?.definition.type === 'function';
     const text = messageText(state.messages.at(-1)!);
     const pending = state.pendingTask;
     const task = pending ? `${pending.task}\n${text}` : text;
@@ -40,13 +48,19 @@ export const delegateNode =
               preferred: state.intent?.agent,
               sticky: state.stickyAgent,
               exclude: tried,
+              waitable: isFunction,
             });
       if (!decision) break;
       const agent = registry.get(decision.agent);
       if (!agent) break;
       firstChoice ??= decision.agent;
       tried.push(decision.agent);
-      if (!(await deps.loads.acquire(ctx.workspaceId, decision.agent))) continue;
+      // A function agent's task takes moments: wait for its slot rather than hand the task to an
+      // agent that cannot compute it. Others are full for as long as a model writes: try the next.
+      const acquired = isFunction(decision.agent)
+        ? await acquireWhenFree(deps, ctx.workspaceId, decision.agent, FUNCTION_SLOT_WAIT_MS)
+        : await deps.loads.acquire(ctx.workspaceId, decision.agent);
+      if (!acquired) continue;
       const started = Date.now();
       let outcome: ExecutionOutcome;
       try {
@@ -73,7 +87,7 @@ export const delegateNode =
       }
       if (outcome.kind === 'needs_input') {
         return {
-          ...replyUpdate(outcome.question, 'DELEGATE', { replyAgent: decision.agent }),
+          ...replyUpdate(outcome.question, 'DELEGATE', { replyAgent: decision.agent, replyComputed: true }),
           messages: [new AIMessage(outcome.question)],
           pendingTask: { agent: decision.agent, task },
           stickyAgent: decision.agent,
@@ -103,10 +117,12 @@ export const delegateNode =
         contextVersion: agent.version ?? null,
       };
       return {
-        // executeAgent streamed the agent's work as it was produced.
+        // A model's answer was streamed as it was written; finished text goes out from `speak`,
+        // after the agent's slot was released above.
         ...replyUpdate(outcome.text, 'DELEGATE', {
           offline: outcome.work !== 'context_llm',
-          replyStreamed: true,
+          replyStreamed: outcome.streamed,
+          replyComputed: outcome.work === 'function',
           replyAgent: decision.agent,
           replyMeta: { delegation, ...(outcome.work === 'offline_draft' ? { offlineDraft: true } : {}) },
         }),
