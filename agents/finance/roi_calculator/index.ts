@@ -199,14 +199,15 @@ function irrPct(investment: number, monthlyNet: number, months: number): number 
 const agent: FunctionAgentModule<RoiInput> = {
   inputSchema: (z) =>
     z
+      // The descriptions are the words a follow-up may use for each field ("a licence cost of 500 a month").
       .object({
-        investment: z.number().positive().finite(),
-        monthlySavings: z.number().nonnegative().finite().optional(),
-        annualSavings: z.number().nonnegative().finite().optional(),
-        horizonMonths: z.number().int().min(1).max(600),
-        discountRatePct: z.number().min(0).max(100).optional(),
-        monthlyRunningCost: z.number().nonnegative().finite().optional(),
-        currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO code such as USD or EUR').optional(),
+        investment: z.number().positive().finite().describe('The up-front cost: the one-off investment at month 0.'),
+        monthlySavings: z.number().nonnegative().finite().optional().describe('Recurring gain per month: savings, extra revenue or avoided cost.'),
+        annualSavings: z.number().nonnegative().finite().optional().describe('Recurring gain per year: savings, extra revenue or avoided cost.'),
+        horizonMonths: z.number().int().min(1).max(600).describe('Evaluation period (horizon) in months.'),
+        discountRatePct: z.number().min(0).max(100).optional().describe('Annual discount rate in % (hurdle rate, WACC, cost of capital).'),
+        monthlyRunningCost: z.number().nonnegative().finite().optional().describe('Recurring running cost per month (licences, maintenance).'),
+        currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO code such as USD or EUR').optional().describe('ISO currency code such as USD or EUR.'),
       })
       .strict()
       .refine((i) => (i.monthlySavings === undefined) !== (i.annualSavings === undefined), {

@@ -44,6 +44,19 @@ describe('delegation', () => {
     expect(reply.content).toMatch(/15 months/);
   });
 
+  it('should merge a follow-up into the last ROI inputs across turns stored in Postgres', async () => {
+    const id = await conversation();
+    expect((await say(id, 'What is the ROI of a 50k tool that saves 3k a month over 2 years?')).content).toContain(
+      'ROI 44.0 %',
+    );
+    const redo = await say(id, 'Redo it with a running cost of 500 per month');
+    expect(redo.metadata.delegation).toMatchObject({ agent: 'roi_calculator', kind: 'function' });
+    expect(redo.metadata).toMatchObject({ offline: true });
+    expect(redo.content).toContain('ROI 20.0 %');
+    // (3,000 − 500) × 36 − 50,000 → 80 %: the second change builds on the first.
+    expect((await say(id, 'and over 3 years?')).content).toContain('ROI 80.0 %');
+  });
+
   it('should record the rating of a delegation and validate it', async () => {
     const reply = await say(
       await conversation(),

@@ -15,33 +15,33 @@ const context = {
   delegatedBy: 'a test',
 };
 
-async function run(streamOutput?: boolean) {
+async function run(name = 'roi_calculator') {
   const written: unknown[] = [];
   const deps: AgentRuntimeDeps = {
     agentsDir: SHIPPED_AGENTS_DIR,
     llm: OFFLINE_PROVIDER,
     usage: { record: async () => undefined },
-    chunkDelayMs: 0,
-    ...(streamOutput === undefined ? {} : { streamOutput }),
   };
-  const agent = workforce.registry.get('roi_calculator')!;
+  const agent = workforce.registry.get(name)!;
   const outcome = await executeAgent(deps, { writer: (chunk) => written.push(chunk) }, agent, TASK, context);
   return { outcome, written };
 }
 
 describe('executeAgent', () => {
-  it('should stream the output in chunks when someone reads it as it comes', async () => {
+  it('should return a function result whole and unsent, with the header and body apart', async () => {
     const { outcome, written } = await run();
-    expect(outcome.kind).toBe('done');
-    expect(written.length).toBeGreaterThan(5);
-  });
-
-  it('should not cut the output into chunks and keep the header and body apart when nobody streams it', async () => {
-    const { outcome, written } = await run(false);
+    // Sending it is the caller's job, after the agent is released.
     expect(written).toEqual([]);
     if (outcome.kind !== 'done') throw new Error('expected a result');
+    expect(outcome).toMatchObject({ work: 'function', streamed: false });
     expect(outcome.parts).toHaveLength(2);
     expect(outcome.parts[0]).toMatch(/^\*\*.+\*\* \(`roi_calculator`\):\n\n$/);
     expect(outcome.text).toBe(outcome.parts.join(''));
+  });
+
+  it('should return an offline draft unsent when no language model is configured', async () => {
+    const { outcome, written } = await run('financial_analyst');
+    expect(written).toEqual([]);
+    expect(outcome).toMatchObject({ kind: 'done', work: 'offline_draft', streamed: false });
   });
 });

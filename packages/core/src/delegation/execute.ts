@@ -5,9 +5,9 @@ import type { DelegationInfo } from '@orchestrator/contracts';
 import { loadFunctionAgent, runFunctionAgent } from '../functions/index.js';
 import type { LlmProvider } from '../llm/provider.js';
 import type { UsageContext, UsageSink } from '../llm/usage.js';
-import type { FunctionAgentModule, PriorResult } from '../functions/index.js';
+import type { FunctionAgentModule, FunctionTask, PriorResult } from '../functions/index.js';
 import { streamCompletion } from '../llm/stream-completion.js';
-import { streamComputedText } from '../llm/stream.js';
+import { emitDelta } from '../llm/stream.js';
 import type { LoadedAgent } from '../registry/load.js';
 import { offlineDraft } from './offline-draft.js';
 import { agentSystemPrompt } from './prompts.js';
@@ -17,13 +17,6 @@ export interface AgentRuntimeDeps {
   agentsDir: string;
   llm: LlmProvider;
   usage: UsageSink;
-  chunkDelayMs: number;
-  /**
-   * False where nobody reads the output as it is produced (a project step: its run streams graph
-   * states only). Computed text is then not cut into chunks for nothing — for a large result
-   * that cutting cost more memory and time than everything else together.
-   */
-  streamOutput?: boolean;
 }
 
 export interface AgentTaskContext {
@@ -40,19 +33,38 @@ export interface ExecutionDone {
   /** `text` in its pieces (the header, then the agent's body, itself in pieces or not): stored without joining them. */
   parts: readonly string[];
   work: DelegationInfo['kind'];
+  /**
+   * Whether `text` already reached the caller's stream while it was produced (a language model's
+   * answer). Otherwise it is finished text the caller sends once the agent is released: showing a
+   * result to a person is not the agent's work and must not hold its slot.
+   */
+  streamed: boolean;
   data?: unknown;
+  /** The validated input a function agent ran with: a follow-up changes it and runs again. */
+  input?: Record<string, unknown>;
 }
 
 export type ExecutionOutcome =
   | ExecutionDone
-  /** A function agent needs more input: ask, and complete the task with the next message. */
-  | { kind: 'needs_input'; question: string };
+  /** A function agent needs more input (`missing` fields): ask, and complete the task with the next message. */
+  | { kind: 'needs_input'; question: string; missing: string[] };
+
+/**
+ * A task in words, or — a follow-up to a function agent — its input already built (the words are
+ * what other agents get if the task falls back to them).
+ */
+export type AgentTask = string | { text: string; input: Record<string, unknown> };
 
 /**
  * A finished task's text, joined on first read: a project step stores the pieces and never reads
  * `text`, so a large result is never copied whole (a conversation reads it; its replies are small).
  */
-function doneWith(parts: readonly string[], work: DelegationInfo['kind'], data?: unknown): ExecutionDone {
+function doneWith(
+  parts: readonly string[],
+  work: DelegationInfo['kind'],
+  data?: unknown,
+  input?: Record<string, unknown>,
+): ExecutionDone {
   let text: string | undefined;
   // Never spread this object: spreading reads the getter.
   return {
@@ -62,7 +74,9 @@ function doneWith(parts: readonly string[], work: DelegationInfo['kind'], data?:
     },
     parts,
     work,
+    streamed: work === 'context_llm',
     ...(data !== undefined ? { data } : {}),
+    ...(input !== undefined ? { input } : {}),
   };
 }
 
@@ -73,7 +87,7 @@ const modules = new WeakMap<LoadedAgent, { agentsDir: string; module: FunctionAg
  * The agent's module, read from disk once per registry load of the agent rather than checked on
  * disk before every step (the registry's watcher reloads an agent whose files change).
  */
-async function functionModule(agentsDir: string, agent: LoadedAgent): Promise<FunctionAgentModule> {
+export async function functionModule(agentsDir: string, agent: LoadedAgent): Promise<FunctionAgentModule> {
   const known = modules.get(agent);
   if (known?.agentsDir === agentsDir) return known.module;
   const module = await loadFunctionAgent(path.join(agentsDir, agent.sourcePath));
@@ -82,42 +96,43 @@ async function functionModule(agentsDir: string, agent: LoadedAgent): Promise<Fu
 }
 
 /**
- * Runs a delegated task on one agent and streams its output: function agents compute, context
- * agents answer through the configured LLM with their Context.md, and offline a context agent
- * yields a clearly marked draft brief instead of pretending to write.
+ * Runs a delegated task on one agent: function agents compute, context agents answer through the
+ * configured LLM with their Context.md (streamed as the model writes it: that is the work), and
+ * offline a context agent yields a clearly marked draft brief instead of pretending to write.
+ * Computed text comes back whole and unsent (`streamed: false`), so the caller can release the
+ * agent before sending it.
  */
 export async function executeAgent(
   deps: AgentRuntimeDeps,
   config: LangGraphRunnableConfig,
   agent: LoadedAgent,
-  task: string,
+  task: AgentTask,
   context: AgentTaskContext,
 ): Promise<ExecutionOutcome> {
+  const text = typeof task === 'string' ? task : task.text;
   const header = `**${agent.definition.title}** (\`${agent.definition.name}\`):\n\n`;
   if (agent.definition.type === 'function') {
     const module = await functionModule(deps.agentsDir, agent);
-    const result = await runFunctionAgent(module, task, {
+    const functionTask: FunctionTask = typeof task === 'string' ? task : { input: task.input };
+    const result = await runFunctionAgent(module, functionTask, {
       now: new Date(),
       priorResults: await context.priorResults?.(),
     });
-    if (result.kind === 'needs_input') return { kind: 'needs_input', question: result.question };
+    if (result.kind === 'needs_input')
+      return { kind: 'needs_input', question: result.question, missing: result.missing };
     const pieces = typeof result.markdown === 'string' ? [result.markdown] : result.markdown;
-    const done = doneWith([header, ...pieces], 'function', result.data);
-    if (deps.streamOutput !== false) await streamComputedText(config, done.text, deps.chunkDelayMs);
-    return done;
+    return doneWith([header, ...pieces], 'function', result.data, result.input as Record<string, unknown>);
   }
   if (deps.llm.chatModel) {
-    await streamComputedText(config, header, 0);
+    emitDelta(config, header);
     const body = await streamCompletion(
       deps,
       config,
-      [new SystemMessage(agentSystemPrompt(agent, context.delegatedBy)), new HumanMessage(task)],
+      [new SystemMessage(agentSystemPrompt(agent, context.delegatedBy)), new HumanMessage(text)],
       agent.definition.name,
       context.usage,
     );
     return doneWith([header, body], 'context_llm');
   }
-  const text = offlineDraft(agent, task);
-  if (deps.streamOutput !== false) await streamComputedText(config, text, deps.chunkDelayMs);
-  return doneWith([text], 'offline_draft');
+  return doneWith([offlineDraft(agent, text)], 'offline_draft');
 }

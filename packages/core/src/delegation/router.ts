@@ -14,6 +14,11 @@ export interface RouteInput {
   sticky?: string | null;
   /** Agents already tried for this task. */
   exclude?: string[];
+  /**
+   * Agents worth waiting for when they are at capacity rather than giving the task to a less
+   * suited one (function agents: their tasks take moments). The caller then waits for a slot.
+   */
+  waitable?: (agent: string) => boolean;
 }
 
 export interface RouteDecision {
@@ -74,7 +79,11 @@ export function routeTask(input: RouteInput): RouteDecision | undefined {
     .sort((a, b) => b.score - a.score);
   const best = candidates[0];
   if (!best || best.score < MIN_SCORE) return undefined;
-  const usable = candidates.filter((c) => c.available && !exclude.has(c.agent));
+  const waitable = (c: CandidateScore) => {
+    const info = loads.get(c.agent);
+    return !!info && WORKING.has(info.status) && info.maxConcurrent > 0 && (input.waitable?.(c.agent) ?? false);
+  };
+  const usable = candidates.filter((c) => (c.available || waitable(c)) && !exclude.has(c.agent));
 
   const sticky = input.sticky ? usable.find((c) => c.agent === input.sticky) : undefined;
   if (sticky && sticky.score >= best.score * STICKY_SHARE) {
@@ -94,7 +103,10 @@ export function routeTask(input: RouteInput): RouteDecision | undefined {
         : bestUsable
           ? `${chosen.title} matches as well as ${best.title} and has more free capacity (${chosen.load}/${chosen.maxConcurrent}).`
           : `${best.title} is unavailable; ${chosen.title} has the same capability.`;
-    return { agent: chosen.agent, candidates, reason };
+    const waiting = chosen.available
+      ? ''
+      : ` It is busy (${chosen.load}/${chosen.maxConcurrent}) with tasks that take moments: this one waits for a free slot.`;
+    return { agent: chosen.agent, candidates, reason: reason + waiting };
   }
   // Nobody capable is free: the manager of the best match takes it.
   const manager = registry.manager(best.agent);

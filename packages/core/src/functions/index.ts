@@ -25,9 +25,12 @@ export {
   runFunctionAgent,
   functionAgentContext,
   describeIssues,
+  schemaOf,
   DEFAULT_FUNCTION_TIMEOUT_MS,
+  type FunctionTask,
   type RunFunctionAgentOptions,
 } from './run.js';
+export { inputFields, type InputField, type InputFieldType } from './fields.js';
 export {
   functionHelpers,
   csv,

@@ -21,7 +21,14 @@ export interface RunFunctionAgentOptions {
 
 const schemas = new WeakMap<object, ZodType>();
 
-function schemaOf(agent: FunctionAgentModule<unknown, unknown>, label: string): ZodType {
+/**
+ * What a function agent is asked: the task in words (its `parseTask` reads it), or an input
+ * already built — a follow-up that changed an earlier run's input — which only the schema checks.
+ */
+export type FunctionTask = string | { input: Record<string, unknown> };
+
+/** The module's input schema, built once per module. */
+export function schemaOf(agent: FunctionAgentModule<unknown, unknown>, label = 'function agent'): ZodType {
   const cached = schemas.get(agent);
   if (cached) return cached;
   let schema: ZodType;
@@ -65,14 +72,14 @@ export function describeIssues(error: z.ZodError): { missing: string[]; question
 }
 
 /**
- * parseTask → validate with the module's schema → run, bounded by a timeout. Problems with the
+ * parseTask (for a task in words) → validate with the module's schema → run, bounded by a timeout. Problems with the
  * user's task come back as `needs_input` with a question; bugs in the module throw a
  * FunctionAgentError with a code. A timeout cannot stop synchronous code already running; it
  * stops waiting and aborts `ctx.signal` so cooperative loops can end.
  */
 export async function runFunctionAgent<I, D>(
   agent: FunctionAgentModule<I, D>,
-  task: string,
+  task: FunctionTask,
   ctx: FunctionRunContext,
   options: RunFunctionAgentOptions = {},
 ): Promise<FunctionRunOutcome<I, D>> {
@@ -89,7 +96,7 @@ export async function runFunctionAgent<I, D>(
   return withTimeout(timeoutMs, label, modulePath, controller, async () => {
     let parsed: ParseTaskOutcome;
     try {
-      parsed = await agent.parseTask(task, runCtx);
+      parsed = typeof task === 'string' ? await agent.parseTask(task, runCtx) : { input: task.input };
     } catch (err) {
       throw new FunctionAgentError(
         'function_agent/parse_task_failed',

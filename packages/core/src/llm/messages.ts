@@ -1,5 +1,5 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import type { AIMessage, BaseMessage } from '@langchain/core/messages';
+import type { AIMessage, BaseMessage, UsageMetadata } from '@langchain/core/messages';
 import type { z } from 'zod';
 
 /** The plain text of a message whatever its content shape (a string or content blocks). */
@@ -33,6 +33,8 @@ export function extractJson(text: string, fail: (problem: string) => Error): unk
 export interface JsonAnswer {
   value: () => unknown;
   raw: string;
+  /** The call's token usage, as the provider reported it. */
+  usage?: UsageMetadata;
 }
 
 /**
@@ -55,10 +57,14 @@ export function jsonAsker(
       const { raw, parsed } = await structured.invoke(messages, { signal });
       const text = messageText(raw as BaseMessage);
       const args = (raw as AIMessage).tool_calls?.[0]?.args;
-      return { value: () => parsed ?? args ?? extractJson(text, fail), raw: text || JSON.stringify(args ?? null) };
+      return {
+        value: () => parsed ?? args ?? extractJson(text, fail),
+        raw: text || JSON.stringify(args ?? null),
+        usage: (raw as AIMessage).usage_metadata,
+      };
     }
     const reply = await model.invoke(messages, { signal });
     const text = messageText(reply);
-    return { value: () => extractJson(text, fail), raw: text };
+    return { value: () => extractJson(text, fail), raw: text, usage: reply.usage_metadata };
   };
 }

@@ -4,6 +4,7 @@ import type { MessageDelta, ReplyFailed } from '@orchestrator/contracts';
 import { createOfflineIntentClassifier, type IntentClassifier } from '../intent/index.js';
 import { OFFLINE_PROVIDER, type LlmProvider } from '../llm/provider.js';
 import type { LlmUsage } from '../llm/usage.js';
+import type { AgentLoadTracker } from '../delegation/ports.js';
 import { OrchestratorFacade } from '../orchestrator/facade.js';
 import type { NewMessage } from '../orchestrator/ports.js';
 import { loadAgentRegistry } from '../registry/load.js';
@@ -28,6 +29,12 @@ export async function loadShippedWorkforce(): Promise<Workforce> {
 export interface HarnessOptions {
   /** Agents at full capacity. */
   full?: string[];
+  /** Agent loads to use instead of ones built from the registry's limits (and `full`). */
+  loads?: AgentLoadTracker;
+  /** The offline model's typing pace (0, the default, sends its prose at once). */
+  chunkDelayMs?: number;
+  /** How waits for a busy agent pass (a real timer by default). */
+  sleep?: (ms: number) => Promise<void>;
   intents?: IntentClassifier;
   /** Shared between two harnesses: a process that died and the one that took over. */
   checkpointer?: BaseCheckpointSaver;
@@ -56,8 +63,9 @@ export function orchestratorHarness(
     intents: options.intents ?? workforce.intents,
     projects,
     delegations,
-    loads: memoryLoads(workforce.registry, options.full),
-    chunkDelayMs: 0,
+    loads: options.loads ?? memoryLoads(workforce.registry, options.full),
+    chunkDelayMs: options.chunkDelayMs ?? 0,
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     checkpointer: options.checkpointer ?? new MemorySaver(),
     usage: { record: async (_ctx, u) => void usage.push(u) },
     messages: {

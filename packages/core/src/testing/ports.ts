@@ -85,17 +85,20 @@ export function recordingDelegations(): DelegationStore & { records: DelegationR
   return { records, record: async (r) => (records.push(r), randomUUID()), attachMessage: async () => undefined };
 }
 
-/** Agent loads from the registry's limits; `full` agents refuse new work. */
-export function memoryLoads(registry: AgentRegistry, full: string[] = []): AgentLoadTracker {
+/** Agent loads from the registry's limits (or `maxConcurrent` by agent); `full` agents refuse new work. */
+export function memoryLoads(
+  registry: AgentRegistry,
+  full: string[] = [],
+  maxConcurrent: Record<string, number> = {},
+): AgentLoadTracker {
   const loads = new Map<string, AgentLoadInfo>(
-    registry.agents.map((a) => [
-      a.definition.name,
-      {
-        load: full.includes(a.definition.name) ? a.definition.limits.maxConcurrent : 0,
-        maxConcurrent: a.definition.limits.maxConcurrent,
-        status: 'online',
-      },
-    ]),
+    registry.agents.map((a) => {
+      const max = maxConcurrent[a.definition.name] ?? a.definition.limits.maxConcurrent;
+      return [
+        a.definition.name,
+        { load: full.includes(a.definition.name) ? max : 0, maxConcurrent: max, status: 'online' },
+      ];
+    }),
   );
   return {
     snapshot: async () => new Map([...loads].map(([k, v]) => [k, { ...v }])),

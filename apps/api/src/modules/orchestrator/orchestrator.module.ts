@@ -124,6 +124,7 @@ function intentClassifier(registry: AgentRegistryService, llm: LlmProvider, logg
           messages: { append: (m) => conversations.appendMessage(m) },
           events,
           chunkDelayMs: config.env.OFFLINE_STREAM_DELAY_MS,
+          sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
           replyTimeoutMs: config.env.REPLY_TIMEOUT_MS,
           onError: (err, ctx) => logger.error({ err, ...ctx }, 'reply failed'),
         });

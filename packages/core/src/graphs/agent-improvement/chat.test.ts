@@ -88,6 +88,7 @@ function facadeWithImprovements() {
     delegations: recordingDelegations(),
     loads: memoryLoads(workforce.registry),
     chunkDelayMs: 0,
+    sleep: async () => undefined,
     checkpointer: new MemorySaver(),
     usage: { record: async () => undefined },
     messages,

@@ -56,7 +56,8 @@ describe('delegate node', () => {
   });
 
   it('should fall back to an equally capable or managing agent when the best one is full', async () => {
-    const h = orchestratorHarness(workforce, undefined, { full: ['roi_calculator'] });
+    // Time passes at once: the full ROI Calculator is waited for, then given up on.
+    const h = orchestratorHarness(workforce, undefined, { full: ['roi_calculator'], sleep: async () => undefined });
     const { reply } = await h.send(randomUUID(), 'Calculate the ROI of a 120k tool that saves 8k a month over 3 years');
     const d = delegationOf(reply.metadata);
     expect(d.agent).not.toBe('roi_calculator');

@@ -21,8 +21,10 @@ export interface ConversationGraphDeps {
   projects: ProjectStore;
   delegations: DelegationStore;
   loads: AgentLoadTracker;
-  /** Pause between offline chunks so the reply visibly streams; 0 in tests. */
+  /** The offline model's typing pace: pause between chunks of its own prose; 0 in tests. Computed results are never paced. */
   chunkDelayMs: number;
+  /** Waits between polls for a busy function agent's slot (a timer; tests may pass time faster). */
+  sleep: (ms: number) => Promise<void>;
   /** IMPROVE_AGENT: turns chat feedback into a Context.md proposal awaiting approval (absent: the reply says it cannot). */
   improvements?: ChatImprovements;
   /** BUILD_AGENT: starts building a new agent in the background (absent: the reply only proposes one). */

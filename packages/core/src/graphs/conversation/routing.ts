@@ -21,8 +21,8 @@ const REFINEMENT =
   /\b(make|assign|give|drop|remove|delete|skip|add|insert|change|rename|mark|shorten|extend|lengthen|move|swap|replace|should (take|approve|review|own)|instead|don'?t need|do not need|no need for|cut)\b/i;
 
 /**
- * Chooses the node for this turn: exact org facts first, then an open task or plan the
- * conversation is in the middle of, then the intent.
+ * Chooses the node for this turn: an open task, a follow-up to the last function run or a plan
+ * the conversation is in the middle of, then exact org facts, then the intent.
  */
 export const routeTurn =
   (deps: ConversationGraphDeps) =>
@@ -35,6 +35,8 @@ export const routeTurn =
     // Right after an agent asked for missing input, a short or numeric message is the answer.
     const answersPending = text.trim().split(/\s+/).length <= 15 || /\d/.test(text);
     if (state.pendingTask && (answersPending || !confidentNew)) return 'delegate';
+    // A change to the function run the previous reply showed ("redo it with 500 a month").
+    if (state.followUp && !confidentNew) return 'delegate';
     if (
       state.activeProject &&
       REFINEMENT.test(text) &&

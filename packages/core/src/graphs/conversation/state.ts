@@ -9,6 +9,21 @@ export type ReplyIntent = IntentResult['intent'];
 export interface PendingTask {
   agent: string;
   task: string;
+  /** A follow-up's input so far: the next message gives `fields`, and the agent runs with both. */
+  input?: Record<string, unknown>;
+  fields?: string[];
+}
+
+/** The input a function agent computed a reply from. */
+export interface FunctionRun {
+  agent: string;
+  input: Record<string, unknown>;
+}
+
+/** This message read as a follow-up to a function agent's last run: run it with `input`, or ask. */
+export interface FollowUp extends FunctionRun {
+  /** Values that could not be understood: ask for these fields instead of running. */
+  ask?: { fields: string[]; question: string };
 }
 
 /** One thread per conversation; `messages` is the memory that follow-ups resolve against. */
@@ -24,6 +39,8 @@ export const ConversationState = Annotation.Root({
   /** The agent this conversation last delegated to (stickiness for follow-ups). */
   stickyAgent: Annotation<string | null>(),
   pendingTask: Annotation<PendingTask | null>(),
+  /** This message as a follow-up to the previous reply's function run (set by `understand`). */
+  followUp: Annotation<FollowUp | null>(),
   /** This turn's reply: overwritten every turn. */
   reply: Annotation<string>(),
   replyIntent: Annotation<ReplyIntent>(),
@@ -34,6 +51,13 @@ export const ConversationState = Annotation.Root({
   replyMeta: Annotation<Record<string, unknown> | null>(),
   /** Whether this turn's reply already reached the conversation (streamed live); if not, `speak` streams it. */
   replyStreamed: Annotation<boolean>(),
+  /**
+   * This turn's reply is computed output (a function agent's result or question): `speak` sends it
+   * the moment it exists. Only the offline model's own prose is typed out at its pace.
+   */
+  replyComputed: Annotation<boolean>(),
+  /** The function run this turn's reply shows (null for any other reply): the next message may change its input. */
+  replyInput: Annotation<FunctionRun | null>(),
 });
 
 export type ConversationStateType = typeof ConversationState.State;
@@ -43,7 +67,9 @@ export type ConversationUpdate = typeof ConversationState.Update;
 export function replyUpdate(
   reply: string,
   intent: ReplyIntent,
-  extra: Partial<Pick<ConversationUpdate, 'offline' | 'replyAgent' | 'replyMeta' | 'replyStreamed'>> = {},
+  extra: Partial<
+    Pick<ConversationUpdate, 'offline' | 'replyAgent' | 'replyMeta' | 'replyStreamed' | 'replyComputed' | 'replyInput'>
+  > = {},
 ): ConversationUpdate {
   return {
     reply,
@@ -52,5 +78,7 @@ export function replyUpdate(
     replyAgent: extra.replyAgent ?? null,
     replyMeta: extra.replyMeta ?? null,
     replyStreamed: extra.replyStreamed ?? false,
+    replyComputed: extra.replyComputed ?? false,
+    replyInput: extra.replyInput ?? null,
   };
 }

@@ -13,6 +13,9 @@ import type { UsageSink } from '../../llm/usage.js';
 import type { AgentRegistry } from '../../registry/registry.js';
 import type { CapabilityIndex } from '../../routing/capability-index.js';
 
+/** How long a step waits for its agent to have room before that counts as the agent being unavailable. */
+export const DEFAULT_CAPACITY_WAIT_MS = 10 * 60_000;
+
 export interface ExecutionGraphDeps {
   registry: () => AgentRegistry;
   index: () => CapabilityIndex;

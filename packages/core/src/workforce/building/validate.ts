@@ -25,7 +25,7 @@ import type { AgentSpec } from './types.js';
 type Check = AgentValidation['checks'][number];
 type TaskResult = AgentValidation['tasks'][number];
 
-export interface ValidateDeps extends Omit<AgentRuntimeDeps, 'agentsDir' | 'chunkDelayMs'> {
+export interface ValidateDeps extends Omit<AgentRuntimeDeps, 'agentsDir'> {
   registry: () => AgentRegistry;
   /** Where draft modules are written to be compiled and run (a temp folder by default). */
   scratchDir?: string;
@@ -241,8 +241,7 @@ export async function validateDraft(
         sourcePath,
         contentHash: '',
       };
-      for (const task of samples)
-        tasks.push(await runSample({ ...deps, agentsDir: root, chunkDelayMs: 0 }, agent, task, usage));
+      for (const task of samples) tasks.push(await runSample({ ...deps, agentsDir: root }, agent, task, usage));
     }
   } finally {
     await rm(root, { recursive: true, force: true }).catch(() => undefined);

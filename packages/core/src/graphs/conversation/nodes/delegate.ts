@@ -1,15 +1,24 @@
 import { AIMessage } from '@langchain/core/messages';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
-import type { DelegationInfo } from '@orchestrator/contracts';
+import { acquireWhenFree } from '../../../delegation/capacity.js';
 import { executeAgent, type ExecutionOutcome } from '../../../delegation/execute.js';
+import { DEFAULT_FUNCTION_TIMEOUT_MS } from '../../../functions/index.js';
 import { routeTask, type RouteDecision } from '../../../delegation/router.js';
 import { messageText } from '../../../llm/messages.js';
 import { runContext, type ConversationGraphDeps } from '../deps.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
+import { answerReply, askReply, busyReply, withoutFields } from './delegate-replies.js';
 import { capabilityGapReply } from './propose-agent.js';
 
 /** How many agents are tried for one task before the error reaches the user. */
 const MAX_ATTEMPTS = 2;
+/**
+ * How long a chat waits for a busy function agent: each of its tasks holds a slot for at most its
+ * run's timeout, so a slot frees within this unless the agent is stuck.
+ */
+const FUNCTION_SLOT_WAIT_MS = DEFAULT_FUNCTION_TIMEOUT_MS;
+const PENDING_REASON = 'Completing the task with the information you gave.';
+const FOLLOW_UP_REASON = 'Follow-up: the last calculation again, with your changes.';
 
 /**
  * DELEGATE (docs/architecture.md#a-message-end-to-end): route to the best available agent (scores
@@ -21,17 +30,26 @@ export const delegateNode =
   async (state: ConversationStateType, config: LangGraphRunnableConfig): Promise<ConversationUpdate> => {
     const ctx = runContext(config);
     const registry = deps.registry();
+    const isFunction = (name: string) => registry.get(name)?.definition.type === 'function';
     const text = messageText(state.messages.at(-1)!);
-    const pending = state.pendingTask;
-    const task = pending ? `${pending.task}\n${text}` : text;
+    const { pendingTask: pending, followUp } = state;
+    // Values of a follow-up that could not be understood: ask for those before taking any agent.
+    if (followUp?.ask)
+      return askReply(followUp.agent, followUp.ask.question, {
+        task: text,
+        input: followUp.input,
+        fields: followUp.ask.fields,
+      });
+    const task = pending && !pending.input ? `${pending.task}\n${text}` : text;
+    const first = followUp ?? pending;
     const tried: string[] = [];
     let firstChoice: string | null = null;
     let lastError: unknown;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const loads = await deps.loads.snapshot(ctx.workspaceId);
       const decision: RouteDecision | undefined =
-        pending && attempt === 0
-          ? { agent: pending.agent, candidates: [], reason: 'Completing the task with the information you gave.' }
+        first && attempt === 0
+          ? { agent: first.agent, candidates: [], reason: followUp ? FOLLOW_UP_REASON : PENDING_REASON }
           : routeTask({
               task,
               registry,
@@ -40,17 +58,25 @@ export const delegateNode =
               preferred: state.intent?.agent,
               sticky: state.stickyAgent,
               exclude: tried,
+              waitable: isFunction,
             });
       if (!decision) break;
       const agent = registry.get(decision.agent);
       if (!agent) break;
       firstChoice ??= decision.agent;
       tried.push(decision.agent);
-      if (!(await deps.loads.acquire(ctx.workspaceId, decision.agent))) continue;
+      // A function agent's task takes moments: wait for its slot rather than hand the task to an
+      // agent that cannot compute it. Others are full for as long as a model writes: try the next.
+      const acquired = isFunction(decision.agent)
+        ? await acquireWhenFree(deps, ctx.workspaceId, decision.agent, FUNCTION_SLOT_WAIT_MS)
+        : await deps.loads.acquire(ctx.workspaceId, decision.agent);
+      if (!acquired) continue;
       const started = Date.now();
+      // A follow-up runs the function again with the changed input; another agent gets the words.
+      const input = followUp?.agent === decision.agent ? followUp.input : undefined;
       let outcome: ExecutionOutcome;
       try {
-        outcome = await executeAgent(deps, config, agent, task, {
+        outcome = await executeAgent(deps, config, agent, input ? { text, input } : task, {
           usage: { workspaceId: ctx.workspaceId, conversationId: ctx.conversationId },
           delegatedBy: 'the CEO orchestrator',
         });
@@ -72,12 +98,9 @@ export const delegateNode =
         await deps.loads.release(ctx.workspaceId, decision.agent);
       }
       if (outcome.kind === 'needs_input') {
-        return {
-          ...replyUpdate(outcome.question, 'DELEGATE', { replyAgent: decision.agent }),
-          messages: [new AIMessage(outcome.question)],
-          pendingTask: { agent: decision.agent, task },
-          stickyAgent: decision.agent,
-        };
+        // A changed input the schema refused: keep the rest of it and ask for the refused fields.
+        const kept = input && { input: withoutFields(input, outcome.missing), fields: outcome.missing };
+        return askReply(decision.agent, outcome.question, { task, ...kept });
       }
       const fallbackFrom = firstChoice !== decision.agent ? firstChoice : null;
       const id = await deps.delegations.record({
@@ -91,29 +114,7 @@ export const delegateNode =
         durationMs: Date.now() - started,
         contextVersion: agent.version ?? null,
       });
-      const delegation: DelegationInfo = {
-        id,
-        agent: decision.agent,
-        agentTitle: agent.definition.title,
-        reason: decision.reason,
-        candidates: decision.candidates,
-        fallbackFrom,
-        kind: outcome.work,
-        rating: null,
-        contextVersion: agent.version ?? null,
-      };
-      return {
-        // executeAgent streamed the agent's work as it was produced.
-        ...replyUpdate(outcome.text, 'DELEGATE', {
-          offline: outcome.work !== 'context_llm',
-          replyStreamed: true,
-          replyAgent: decision.agent,
-          replyMeta: { delegation, ...(outcome.work === 'offline_draft' ? { offlineDraft: true } : {}) },
-        }),
-        messages: [new AIMessage(outcome.text)],
-        pendingTask: null,
-        stickyAgent: decision.agent,
-      };
+      return answerReply(agent, decision, outcome, { id, fallbackFrom });
     }
     if (lastError) throw lastError;
     const reply = tried.length > 0 ? busyReply(deps, tried) : capabilityGapReply(deps, task, state.intent ?? null);
@@ -123,8 +124,3 @@ export const delegateNode =
       pendingTask: null,
     };
   };
-
-function busyReply(deps: ConversationGraphDeps, tried: string[]): string {
-  const names = tried.map((n) => deps.registry().get(n)?.definition.title ?? n);
-  return `Every agent that can do this is at full capacity right now (${names.join(', ')}). Send it again in a few minutes, or make it part of a project so it is scheduled when one is free.`;
-}

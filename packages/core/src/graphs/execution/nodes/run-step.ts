@@ -8,8 +8,8 @@ import { backoffMs, classifyExecutionError, StepError } from '../../../execution
 import type { ExecStep } from '../../../execution/flatten.js';
 import { needsApproval } from '../../../execution/policy.js';
 import type { ExecutionInterrupt, ExecutionResume, RunContext, StepOutcome } from '../../../execution/ports.js';
-import { acquireWhenFree } from '../capacity.js';
-import { projectThreadId, RunHeld, type ExecutionGraphDeps } from '../deps.js';
+import { acquireWhenFree } from '../../../delegation/capacity.js';
+import { DEFAULT_CAPACITY_WAIT_MS, projectThreadId, RunHeld, type ExecutionGraphDeps } from '../deps.js';
 import type { ExecutionUpdate, RunStepInput } from '../state.js';
 import { runContextOf } from './schedule.js';
 
@@ -219,7 +219,11 @@ export const runStepNode =
         try {
           const agent = registry.get(agentName);
           if (!agent) throw new StepError('agent_unavailable', `Agent ${agentName} is not in the registry.`);
-          if (!(await bookkeeping(acquireWhenFree(deps, ctx.workspaceId, agentName))))
+          if (
+            !(await bookkeeping(
+              acquireWhenFree(deps, ctx.workspaceId, agentName, deps.capacityWaitMs ?? DEFAULT_CAPACITY_WAIT_MS),
+            ))
+          )
             throw new StepError('agent_unavailable', `${agent.definition.title} stayed at full capacity.`, 'low');
           try {
             await bookkeeping(
@@ -228,17 +232,11 @@ export const runStepNode =
                 agent: agentName,
               }),
             );
-            const result = await executeAgent(
-              { ...deps, chunkDelayMs: 0, streamOutput: false },
-              config,
-              agent,
-              taskText(exec, input.request),
-              {
-                usage: { workspaceId: ctx.workspaceId, projectId: ctx.projectId, stepKey: exec.key },
-                delegatedBy: `the project “${input.request.slice(0, 80)}”`,
-                priorResults: () => bookkeeping(deps.store.priorResults(ctx, exec.dependsOn)),
-              },
-            );
+            const result = await executeAgent(deps, config, agent, taskText(exec, input.request), {
+              usage: { workspaceId: ctx.workspaceId, projectId: ctx.projectId, stepKey: exec.key },
+              delegatedBy: `the project “${input.request.slice(0, 80)}”`,
+              priorResults: () => bookkeeping(deps.store.priorResults(ctx, exec.dependsOn)),
+            });
             if (result.kind === 'needs_input') throw new StepError('validation', result.question);
             await bookkeeping(recordAgentOutcome(deps.guard, ctx, agentName, { ok: true }, circuit));
             return outcome(

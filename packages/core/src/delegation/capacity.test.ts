@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadShippedWorkforce, type Workforce } from '../../testing/facade-harness.js';
-import { memoryLoads } from '../../testing/ports.js';
+import { loadShippedWorkforce, type Workforce } from '../testing/facade-harness.js';
+import { memoryLoads } from '../testing/ports.js';
 import { acquireWhenFree } from './capacity.js';
+
+const LONG = 10 * 60_000;
 
 let workforce: Workforce;
 beforeAll(async () => {
@@ -16,7 +18,7 @@ describe('acquireWhenFree', () => {
       pauses.push(ms);
       if (pauses.length === 3) await loads.release('ws', 'recruiter');
     };
-    expect(await acquireWhenFree({ loads, sleep }, 'ws', 'recruiter')).toBe(true);
+    expect(await acquireWhenFree({ loads, sleep }, 'ws', 'recruiter', LONG)).toBe(true);
     expect(pauses).toEqual([50, 100, 200]);
     // The slot is now held by this caller.
     expect(await loads.acquire('ws', 'recruiter')).toBe(false);
@@ -28,7 +30,7 @@ describe('acquireWhenFree', () => {
     const sleep = async (ms: number) => {
       slept += ms;
     };
-    expect(await acquireWhenFree({ loads, sleep, capacityWaitMs: 10_000 }, 'ws', 'recruiter')).toBe(false);
+    expect(await acquireWhenFree({ loads, sleep }, 'ws', 'recruiter', 10_000)).toBe(false);
     expect(slept).toBeGreaterThanOrEqual(10_000);
     expect(slept).toBeLessThan(12_000);
   });
