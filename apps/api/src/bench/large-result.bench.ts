@@ -18,12 +18,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { ExecutionEngine } from '@orchestrator/core';
-import { startEmbeddedPostgres, type Pool } from '@orchestrator/db';
+import { inWorkspace, startEmbeddedPostgres, type Pool } from '@orchestrator/db';
 import pg from 'pg';
 import pino from 'pino';
 import { createApp } from '../app.js';
 import { loadConfig } from '../config/env.js';
 import { PG_POOL } from '../database/tokens.js';
+import { IdentityService } from '../modules/identity/identity.service.js';
 import { ExecutionRepository } from '../modules/execution/execution.repository.js';
 import { EXECUTION_ENGINE } from '../modules/execution/execution.tokens.js';
 import {
@@ -148,147 +149,149 @@ async function main(): Promise<void> {
     const engine = app.get<ExecutionEngine>(EXECUTION_ENGINE);
     const repository = app.get(ExecutionRepository);
     const pool = app.get<Pool>(PG_POOL);
-    const workspaceId = (await pool.query<{ id: string }>(`select id from workspaces where slug = 'default'`)).rows[0]!
-      .id;
-    const plan = largeResultPlan();
-    const runProject = async (spec: LargeResultSpec): Promise<string> => {
-      const { rows } = await pool.query<{ id: string }>(
-        `insert into projects (workspace_id, title, status, plan_json, current_plan_version, approved_version, department, autonomy_level)
+    // The bench acts in the default workspace, as its owner's requests do (row-level security).
+    const { workspaceId } = app.get(IdentityService).defaultIdentity();
+    await inWorkspace(workspaceId, async () => {
+      const plan = largeResultPlan();
+      const runProject = async (spec: LargeResultSpec): Promise<string> => {
+        const { rows } = await pool.query<{ id: string }>(
+          `insert into projects (workspace_id, title, status, plan_json, current_plan_version, approved_version, department, autonomy_level)
          values ($1, $2, 'running', $3, 1, 1, 'operations', 'autonomous') returning id`,
-        [workspaceId, plan.title, JSON.stringify(plan)],
-      );
-      const projectId = rows[0]!.id;
-      await pool.query(
-        `insert into plan_versions (workspace_id, project_id, version, plan_json, author_type, author) values ($1, $2, 1, $3, 'system', 'bench')`,
-        [workspaceId, projectId, JSON.stringify(plan)],
-      );
-      (globalThis as Record<string, unknown>)[RESULT_SPEC_HOOK] = spec;
-      const result = await engine.run({ workspaceId, projectId });
-      if (result.kind !== 'completed') throw new Error(`bench run ended ${JSON.stringify(result)}`);
-      await repository.flushCompletions(projectId);
-      return projectId;
-    };
-
-    /**
-     * One measured run of a project whose step returns a result of the spec's size. Figures for
-     * the whole run, and for what follows the agent's return (storing the result, the
-     * checkpoint, the bookkeeping: ours), since building 100 MB costs the agent itself too.
-     */
-    const measure = async (spec: LargeResultSpec) => {
-      const poller = startPoller(`${baseUrl}/health/live`);
-      await settle();
-      // Checks sent before the run (some wait for the forced GCs above) are not counted.
-      await new Promise((r) => setTimeout(r, 500));
-      const before = rssMb();
-      const maxBefore = maxRssMb();
-      let sampledPeak = before;
-      const sampler = setInterval(() => (sampledPeak = Math.max(sampledPeak, rssMb())), 10);
-      const delay = monitorEventLoopDelay({ resolution: 10 });
-      const ours = monitorEventLoopDelay({ resolution: 10 });
-      let returnedAt = 0;
-      delay.enable();
-      const startedAt = Date.now();
-      const t0 = performance.now();
-      const projectId = await runProject({
-        ...spec,
-        returning: () => {
-          returnedAt = Date.now();
-          ours.enable();
-        },
-      });
-      const stepMs = performance.now() - t0;
-      const endedAt = Date.now();
-      delay.disable();
-      ours.disable();
-      clearInterval(sampler);
-      const checks = await poller.stop();
-      const maxAfter = maxRssMb();
-      // The kernel's peak counts only when this run raised it; otherwise the samples are the best we know.
-      const peak = Math.max(sampledPeak, maxAfter > maxBefore ? maxAfter : 0);
-      await settle();
-      const after = rssMb();
-      const during = checks.filter(([at]) => at >= startedAt && at <= endedAt);
-      const whole = loopFigures(during, delay);
-      // Checks sent once the agent had returned (one sent before may have waited for the agent).
-      const afterAgent = loopFigures(
-        during.filter(([at]) => at >= returnedAt),
-        ours,
-      );
-      return {
-        projectId,
-        figures: {
-          step_ms: round(stepMs, 0),
-          rss_before_mb: round(before, 0),
-          rss_growth_peak_mb: round(peak - before, 0),
-          rss_growth_after_mb: round(after - before, 0),
-          ...whole,
-          ...Object.fromEntries(Object.entries(afterAgent).map(([k, v]) => [`after_agent_${k}`, v])),
-        } as Record<string, number> & typeof whole,
+          [workspaceId, plan.title, JSON.stringify(plan)],
+        );
+        const projectId = rows[0]!.id;
+        await pool.query(
+          `insert into plan_versions (workspace_id, project_id, version, plan_json, author_type, author) values ($1, $2, 1, $3, 'system', 'bench')`,
+          [workspaceId, projectId, JSON.stringify(plan)],
+        );
+        (globalThis as Record<string, unknown>)[RESULT_SPEC_HOOK] = spec;
+        const result = await engine.run({ workspaceId, projectId });
+        if (result.kind !== 'completed') throw new Error(`bench run ended ${JSON.stringify(result)}`);
+        await repository.flushCompletions(projectId);
+        return projectId;
       };
-    };
 
-    // Warm-up: the same path with a 2 MB result (blob-sized), so code loading and JIT are not counted.
-    for (let i = 0; i < 3; i++) await runProject({ chars: 2 * MB + i });
-    // First the agent that joins its result into one string (the kernel's peak RSS is for the whole
-    // process, so the larger run goes first), then the agent that returns it in pieces.
-    const { figures: joined } = await measure({ chars: RESULT_MB * MB, asString: true });
-    const { projectId, figures: pieces } = await measure({ chars: RESULT_MB * MB });
+      /**
+       * One measured run of a project whose step returns a result of the spec's size. Figures for
+       * the whole run, and for what follows the agent's return (storing the result, the
+       * checkpoint, the bookkeeping: ours), since building 100 MB costs the agent itself too.
+       */
+      const measure = async (spec: LargeResultSpec) => {
+        const poller = startPoller(`${baseUrl}/health/live`);
+        await settle();
+        // Checks sent before the run (some wait for the forced GCs above) are not counted.
+        await new Promise((r) => setTimeout(r, 500));
+        const before = rssMb();
+        const maxBefore = maxRssMb();
+        let sampledPeak = before;
+        const sampler = setInterval(() => (sampledPeak = Math.max(sampledPeak, rssMb())), 10);
+        const delay = monitorEventLoopDelay({ resolution: 10 });
+        const ours = monitorEventLoopDelay({ resolution: 10 });
+        let returnedAt = 0;
+        delay.enable();
+        const startedAt = Date.now();
+        const t0 = performance.now();
+        const projectId = await runProject({
+          ...spec,
+          returning: () => {
+            returnedAt = Date.now();
+            ours.enable();
+          },
+        });
+        const stepMs = performance.now() - t0;
+        const endedAt = Date.now();
+        delay.disable();
+        ours.disable();
+        clearInterval(sampler);
+        const checks = await poller.stop();
+        const maxAfter = maxRssMb();
+        // The kernel's peak counts only when this run raised it; otherwise the samples are the best we know.
+        const peak = Math.max(sampledPeak, maxAfter > maxBefore ? maxAfter : 0);
+        await settle();
+        const after = rssMb();
+        const during = checks.filter(([at]) => at >= startedAt && at <= endedAt);
+        const whole = loopFigures(during, delay);
+        // Checks sent once the agent had returned (one sent before may have waited for the agent).
+        const afterAgent = loopFigures(
+          during.filter(([at]) => at >= returnedAt),
+          ours,
+        );
+        return {
+          projectId,
+          figures: {
+            step_ms: round(stepMs, 0),
+            rss_before_mb: round(before, 0),
+            rss_growth_peak_mb: round(peak - before, 0),
+            rss_growth_after_mb: round(after - before, 0),
+            ...whole,
+            ...Object.fromEntries(Object.entries(afterAgent).map(([k, v]) => [`after_agent_${k}`, v])),
+          } as Record<string, number> & typeof whole,
+        };
+      };
 
-    // The result as the web reads it: streamed from the blob store through the API, then checked.
-    const stored = (
-      await pool.query<{ sha256: string; size_bytes: string }>(
-        `select d.sha256, d.size_bytes from project_steps s join project_data_storage d on d.id = s.result_ref where s.project_id = $1`,
-        [projectId],
-      )
-    ).rows[0];
-    if (!stored) throw new Error('the large result was not stored as a blob');
-    const t1 = performance.now();
-    const res = await fetch(`${baseUrl}/api/projects/${projectId}/steps/large/result`);
-    const hash = createHash('sha256');
-    let downloaded = 0;
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      hash.update(chunk);
-      downloaded += chunk.length;
-    }
-    const downloadMs = performance.now() - t1;
-    const intact = hash.digest('hex') === stored.sha256 && downloaded === Number(stored.size_bytes);
-    // Everything the checkpointer holds for the thread: checkpoints, channel values, pending writes.
-    const checkpoint = (
-      await pool.query<{ bytes: number }>(
-        `select ((select coalesce(sum(octet_length(checkpoint::text) + octet_length(metadata::text)), 0) from checkpoints.checkpoints where thread_id = $1)
+      // Warm-up: the same path with a 2 MB result (blob-sized), so code loading and JIT are not counted.
+      for (let i = 0; i < 3; i++) await runProject({ chars: 2 * MB + i });
+      // First the agent that joins its result into one string (the kernel's peak RSS is for the whole
+      // process, so the larger run goes first), then the agent that returns it in pieces.
+      const { figures: joined } = await measure({ chars: RESULT_MB * MB, asString: true });
+      const { projectId, figures: pieces } = await measure({ chars: RESULT_MB * MB });
+
+      // The result as the web reads it: streamed from the blob store through the API, then checked.
+      const stored = (
+        await pool.query<{ sha256: string; size_bytes: string }>(
+          `select d.sha256, d.size_bytes from project_steps s join project_data_storage d on d.id = s.result_ref where s.project_id = $1`,
+          [projectId],
+        )
+      ).rows[0];
+      if (!stored) throw new Error('the large result was not stored as a blob');
+      const t1 = performance.now();
+      const res = await fetch(`${baseUrl}/api/projects/${projectId}/steps/large/result`);
+      const hash = createHash('sha256');
+      let downloaded = 0;
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        hash.update(chunk);
+        downloaded += chunk.length;
+      }
+      const downloadMs = performance.now() - t1;
+      const intact = hash.digest('hex') === stored.sha256 && downloaded === Number(stored.size_bytes);
+      // Everything the checkpointer holds for the thread: checkpoints, channel values, pending writes.
+      const checkpoint = (
+        await pool.query<{ bytes: number }>(
+          `select ((select coalesce(sum(octet_length(checkpoint::text) + octet_length(metadata::text)), 0) from checkpoints.checkpoints where thread_id = $1)
                + (select coalesce(sum(octet_length(blob)), 0) from checkpoints.blobs where thread_id = $1)
                + (select coalesce(sum(octet_length(blob)), 0) from checkpoints.writes where thread_id = $1))::int as bytes`,
-        [`project:${projectId}`],
-      )
-    ).rows[0]!.bytes;
+          [`project:${projectId}`],
+        )
+      ).rows[0]!.bytes;
 
-    const line = (label: string, f: typeof pieces) =>
-      [
-        `  ${label}: step ${f.step_ms} ms; RSS before ${f.rss_before_mb} MB, growth peak ${f.rss_growth_peak_mb} MB, after GC ${f.rss_growth_after_mb} MB (goal < ${2 * RESULT_MB} MB)`,
-        `    whole run: event-loop delay max ${f.loop_delay_max_ms} ms, p99 ${f.loop_delay_p99_ms} ms; /health/live every 50 ms: ${f.health_checks} checks, ${f.health_failed} failed, p99 ${f.health_p99_ms} ms, max ${f.health_max_ms} ms, ${f.health_over_100ms} over 100 ms (goal 0)`,
-        `    after the agent returned: event-loop delay max ${f.after_agent_loop_delay_max_ms} ms, p99 ${f.after_agent_loop_delay_p99_ms} ms; ${f.after_agent_health_checks} checks, max ${f.after_agent_health_max_ms} ms, ${f.after_agent_health_over_100ms} over 100 ms`,
-      ].join('\n');
-    console.log(
-      [
-        `Large step result (${RESULT_MB} MiB, ${stored.size_bytes} bytes stored) — Node ${process.version}`,
-        line('agent returns 1 MiB pieces', pieces),
-        line('agent joins one string', joined),
-        `  download through the API ${round(downloadMs, 0)} ms, intact: ${intact}; the thread's checkpoints hold ${checkpoint} bytes in all`,
-      ].join('\n'),
-    );
-    const flat = (prefix: string, f: typeof pieces) =>
-      Object.fromEntries(Object.entries(f).map(([k, v]) => [`${prefix}_${k}`, v]));
-    console.log(
-      JSON.stringify({
-        bench: 'large-result',
-        large_result_bytes: Number(stored.size_bytes),
-        ...flat('large_result', pieces),
-        ...flat('large_result_joined', joined),
-        large_result_download_ms: round(downloadMs, 0),
-        large_result_download_intact: intact,
-        large_result_checkpoint_thread_bytes: checkpoint,
-      }),
-    );
+      const line = (label: string, f: typeof pieces) =>
+        [
+          `  ${label}: step ${f.step_ms} ms; RSS before ${f.rss_before_mb} MB, growth peak ${f.rss_growth_peak_mb} MB, after GC ${f.rss_growth_after_mb} MB (goal < ${2 * RESULT_MB} MB)`,
+          `    whole run: event-loop delay max ${f.loop_delay_max_ms} ms, p99 ${f.loop_delay_p99_ms} ms; /health/live every 50 ms: ${f.health_checks} checks, ${f.health_failed} failed, p99 ${f.health_p99_ms} ms, max ${f.health_max_ms} ms, ${f.health_over_100ms} over 100 ms (goal 0)`,
+          `    after the agent returned: event-loop delay max ${f.after_agent_loop_delay_max_ms} ms, p99 ${f.after_agent_loop_delay_p99_ms} ms; ${f.after_agent_health_checks} checks, max ${f.after_agent_health_max_ms} ms, ${f.after_agent_health_over_100ms} over 100 ms`,
+        ].join('\n');
+      console.log(
+        [
+          `Large step result (${RESULT_MB} MiB, ${stored.size_bytes} bytes stored) — Node ${process.version}`,
+          line('agent returns 1 MiB pieces', pieces),
+          line('agent joins one string', joined),
+          `  download through the API ${round(downloadMs, 0)} ms, intact: ${intact}; the thread's checkpoints hold ${checkpoint} bytes in all`,
+        ].join('\n'),
+      );
+      const flat = (prefix: string, f: typeof pieces) =>
+        Object.fromEntries(Object.entries(f).map(([k, v]) => [`${prefix}_${k}`, v]));
+      console.log(
+        JSON.stringify({
+          bench: 'large-result',
+          large_result_bytes: Number(stored.size_bytes),
+          ...flat('large_result', pieces),
+          ...flat('large_result_joined', joined),
+          large_result_download_ms: round(downloadMs, 0),
+          large_result_download_intact: intact,
+          large_result_checkpoint_thread_bytes: checkpoint,
+        }),
+      );
+    });
   } finally {
     await close();
     await admin(`drop database if exists ${name} with (force)`).catch(() => undefined);
