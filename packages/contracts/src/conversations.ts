@@ -69,7 +69,16 @@ export const ConversationSchema = z.object({
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
 
-export const CreateConversationBodySchema = z.object({ title: z.string().trim().min(1).max(200).optional() }).strict();
+/** Longest conversation title, in characters (the database enforces the same bound). */
+export const CONVERSATION_TITLE_MAX_CHARS = 200;
+
+const ConversationTitleSchema = z.string().trim().min(1).max(CONVERSATION_TITLE_MAX_CHARS);
+
+/**
+ * A title given at creation is kept as given unless another conversation of the workspace has it
+ * already: then it gets the next free number, `Title (2)` (docs/api.md).
+ */
+export const CreateConversationBodySchema = z.object({ title: ConversationTitleSchema.optional() }).strict();
 export type CreateConversationBody = z.infer<typeof CreateConversationBodySchema>;
 
 export const ConversationListQuerySchema = z.object({
