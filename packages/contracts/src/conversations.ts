@@ -81,6 +81,10 @@ const ConversationTitleSchema = z.string().trim().min(1).max(CONVERSATION_TITLE_
 export const CreateConversationBodySchema = z.object({ title: ConversationTitleSchema.optional() }).strict();
 export type CreateConversationBody = z.infer<typeof CreateConversationBodySchema>;
 
+/** A new title chosen by a person: kept exactly as given (trimmed), even if another conversation has it. */
+export const RenameConversationBodySchema = z.object({ title: ConversationTitleSchema }).strict();
+export type RenameConversationBody = z.infer<typeof RenameConversationBodySchema>;
+
 export const ConversationListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(30),
   /** Opaque cursor from the previous page's `nextCursor`. */

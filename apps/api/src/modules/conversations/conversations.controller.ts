@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import {
   ConversationListQuerySchema,
   CreateConversationBodySchema,
   MessageListQuerySchema,
+  RenameConversationBodySchema,
   type Conversation,
   type ConversationPage,
   type MessageList,
@@ -35,6 +36,23 @@ export class ConversationsController {
   @Get(':id')
   get(@Ctx() ctx: RequestContext, @UuidParam('id', 'conversation/not_found') id: string): Promise<Conversation> {
     return this.service.get(ctx, id);
+  }
+
+  @Requires('chat')
+  @Patch(':id')
+  rename(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id', 'conversation/not_found') id: string,
+    @Body() body: unknown,
+  ): Promise<Conversation> {
+    return this.service.rename(ctx, id, parseInput(RenameConversationBodySchema, body, 'body'));
+  }
+
+  @Requires('chat')
+  @Delete(':id')
+  @HttpCode(204)
+  remove(@Ctx() ctx: RequestContext, @UuidParam('id', 'conversation/not_found') id: string): Promise<void> {
+    return this.service.remove(ctx, id);
   }
 
   @Requires('read')
