@@ -1,12 +1,13 @@
 /**
- * Renaming and deleting conversations, and the titles new ones get (docs/api.md "Conversation
- * titles"), against the real app on real Postgres.
+ * Renaming, deleting and searching conversations, and the titles new ones get (docs/api.md
+ * "Conversation titles and search"), against the real app on real Postgres.
  */
 import { randomUUID } from 'node:crypto';
 import type { Conversation, ConversationPage, Message } from '@orchestrator/contracts';
 import type { TestDatabase } from '@orchestrator/db/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEARCH_SCAN_CONVERSATIONS } from '../src/modules/conversations/conversation-search.repository.js';
 import { api, startApp, testDatabase, type TestApp } from './harness.js';
 
 let db: TestDatabase;
@@ -34,6 +35,12 @@ async function say(id: string, content: string): Promise<{ message: Message; rep
   const res = await api(app.baseUrl, 'POST', `/api/conversations/${id}/messages`, { content });
   expect(res.status).toBe(201);
   return res.body;
+}
+
+async function search(q: string, query = ''): Promise<ConversationPage> {
+  const res = await api(app.baseUrl, 'GET', `/api/conversations?q=${encodeURIComponent(q)}${query}`);
+  expect(res.status).toBe(200);
+  return res.body as ConversationPage;
 }
 
 const count = async (query: string, params: unknown[]) =>
@@ -152,5 +159,64 @@ describe('DELETE /api/conversations/:id', () => {
       expect([res.status, res.body.error.code]).toEqual([404, 'conversation/not_found']);
     }
     expect(await count('audit_log', [])).toBe(entries);
+  });
+});
+
+describe('GET /api/conversations?q=', () => {
+  it('should find conversations by title or message, ignoring case, most recent first', async () => {
+    const byTitle = await create('Budget for the Zeppelin launch');
+    const byMessage = await create('Launch plans');
+    await say(byMessage.id, 'What would a zeppelin cost us?');
+    await create('Nothing to see');
+    const found = await search('ZEPPELIN');
+    expect(found.conversations.map((c) => c.id)).toEqual([byMessage.id, byTitle.id]);
+    expect(found.nextCursor).toBeNull();
+  });
+
+  it('should take %, _ and \\ literally', async () => {
+    const percent = await create('A 50% discount');
+    await create('A 500 discount');
+    await create('snake_case names');
+    await create('snakeXcase names');
+    expect((await search('50%')).conversations.map((c) => c.id)).toEqual([percent.id]);
+    expect((await search('e_c')).conversations.map((c) => c.title)).toEqual(['snake_case names']);
+    expect((await search('\\')).conversations).toEqual([]);
+  });
+
+  it('should page search results with the cursor of the search', async () => {
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push((await create(`Paged walrus ${i}`)).id);
+    await create('Not a match');
+    const first = await search('walrus', '&limit=2');
+    const second = await search('walrus', `&limit=2&cursor=${first.nextCursor}`);
+    const third = await search('walrus', `&limit=2&cursor=${second.nextCursor}`);
+    const seen = [first, second, third].flatMap((p) => p.conversations.map((c) => c.id));
+    expect(seen).toEqual(ids.reverse());
+    expect(third.nextCursor).toBeNull();
+  });
+
+  it('should look into a bounded number of conversations per page and go on from there', async () => {
+    // Older than everything else: a match past more conversations than one request looks into.
+    const { rows } = await sql.query<{ id: string; title: string }>(
+      `insert into conversations (workspace_id, title, last_message_at)
+       select id, case when g = $1 then 'The narwhal budget' else 'Filler ' || g end,
+              now() - interval '1 year' - g * interval '1 minute'
+         from workspaces, generate_series(1, $1) g
+       returning id, title`,
+      [SEARCH_SCAN_CONVERSATIONS + 10],
+    );
+    const narwhal = rows.find((r) => r.title === 'The narwhal budget')!.id;
+    const pages = [await search('narwhal')];
+    while (pages.at(-1)!.nextCursor) pages.push(await search('narwhal', `&cursor=${pages.at(-1)!.nextCursor}`));
+    const found = pages.map((p) => p.conversations.map((c) => c.id));
+    expect(found.length).toBeGreaterThan(1);
+    expect(found).toEqual([...found.slice(0, -1).map(() => []), [narwhal]]);
+  });
+
+  it('should list everything for a blank search and refuse an oversized one', async () => {
+    const all = (await api(app.baseUrl, 'GET', '/api/conversations?limit=5')).body;
+    expect(await search('   ', '&limit=5')).toEqual(all);
+    const res = await api(app.baseUrl, 'GET', `/api/conversations?q=${'x'.repeat(201)}`);
+    expect([res.status, res.body.error.code]).toEqual([400, 'request/invalid']);
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AgentDefinitionSchema } from './agents.js';
 import {
+  CONVERSATION_SEARCH_MAX_CHARS,
   CONVERSATION_TITLE_MAX_CHARS,
+  ConversationListQuerySchema,
   MESSAGE_MAX_CHARS,
   RenameConversationBodySchema,
   SendMessageBodySchema,
@@ -56,5 +58,15 @@ describe('RenameConversationBodySchema', () => {
     const long = 'x'.repeat(CONVERSATION_TITLE_MAX_CHARS + 1);
     expect(RenameConversationBodySchema.safeParse({ title: long }).success).toBe(false);
     expect(RenameConversationBodySchema.safeParse({ title: 'x', extra: 1 }).success).toBe(false);
+  });
+});
+
+describe('ConversationListQuerySchema', () => {
+  it('should treat a blank search as no search and refuse an oversized one', () => {
+    expect(ConversationListQuerySchema.parse({ q: '  ' }).q).toBeUndefined();
+    expect(ConversationListQuerySchema.parse({ q: ' CFO ' }).q).toBe('CFO');
+    expect(ConversationListQuerySchema.parse({}).q).toBeUndefined();
+    const long = 'x'.repeat(CONVERSATION_SEARCH_MAX_CHARS + 1);
+    expect(ConversationListQuerySchema.safeParse({ q: long }).success).toBe(false);
   });
 });

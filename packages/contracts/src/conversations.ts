@@ -85,10 +85,24 @@ export type CreateConversationBody = z.infer<typeof CreateConversationBodySchema
 export const RenameConversationBodySchema = z.object({ title: ConversationTitleSchema }).strict();
 export type RenameConversationBody = z.infer<typeof RenameConversationBodySchema>;
 
+/** Longest search text, in characters. */
+export const CONVERSATION_SEARCH_MAX_CHARS = 200;
+
 export const ConversationListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(30),
-  /** Opaque cursor from the previous page's `nextCursor`. */
+  /** Opaque cursor from the previous page's `nextCursor` (of the same search, if any). */
   cursor: z.string().max(200).optional(),
+  /**
+   * Only conversations whose title or any message contains this text, ignoring case; blank
+   * means no search. A page of a search may hold fewer than `limit`, even none, and still have a
+   * `nextCursor` (docs/api.md "Conversation titles and search").
+   */
+  q: z
+    .string()
+    .trim()
+    .max(CONVERSATION_SEARCH_MAX_CHARS)
+    .optional()
+    .transform((q) => q || undefined),
 });
 export type ConversationListQuery = z.infer<typeof ConversationListQuerySchema>;
 

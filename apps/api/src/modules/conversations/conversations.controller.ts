@@ -21,8 +21,7 @@ export class ConversationsController {
   @Requires('read')
   @Get()
   list(@Ctx() ctx: RequestContext, @Query() query: unknown): Promise<ConversationPage> {
-    const { limit, cursor } = parseInput(ConversationListQuerySchema, query, 'query');
-    return this.service.list(ctx, limit, cursor);
+    return this.service.list(ctx, parseInput(ConversationListQuerySchema, query, 'query'));
   }
 
   @Requires('chat')

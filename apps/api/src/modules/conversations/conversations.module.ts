@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { ConversationChangesRepository } from './conversation-changes.repository.js';
+import { ConversationSearchRepository } from './conversation-search.repository.js';
 import { ConversationsController } from './conversations.controller.js';
 import { ConversationsRepository } from './conversations.repository.js';
 import { ConversationsService } from './conversations.service.js';
@@ -14,7 +15,12 @@ import { ConversationsService } from './conversations.service.js';
 @Module({
   imports: [AuditModule],
   controllers: [ConversationsController],
-  providers: [ConversationsRepository, ConversationChangesRepository, ConversationsService],
+  providers: [
+    ConversationsRepository,
+    ConversationChangesRepository,
+    ConversationSearchRepository,
+    ConversationsService,
+  ],
   exports: [ConversationsRepository, ConversationsService],
 })
 export class ConversationsModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type {
   Conversation,
+  ConversationListQuery,
   ConversationPage,
   CreateConversationBody,
   MessageList,
@@ -10,6 +11,7 @@ import type {
 import { AppError } from '../../common/app-error.js';
 import type { RequestContext } from '../../common/request-context.js';
 import { ConversationChangesRepository } from './conversation-changes.repository.js';
+import { ConversationSearchRepository } from './conversation-search.repository.js';
 import { ConversationsRepository } from './conversations.repository.js';
 
 const notFound = (id: string) => new AppError('conversation/not_found', `Conversation ${id} does not exist.`);
@@ -19,14 +21,17 @@ export class ConversationsService {
   constructor(
     private readonly repository: ConversationsRepository,
     private readonly changes: ConversationChangesRepository,
+    private readonly searches: ConversationSearchRepository,
   ) {}
 
   create(ctx: RequestContext, body: CreateConversationBody): Promise<Conversation> {
     return this.repository.create(ctx.workspaceId, ctx.userId, body.title);
   }
 
-  list(ctx: RequestContext, limit: number, cursor?: string): Promise<ConversationPage> {
-    return this.repository.list(ctx.workspaceId, limit, cursor);
+  list(ctx: RequestContext, query: ConversationListQuery): Promise<ConversationPage> {
+    return query.q
+      ? this.searches.search(ctx.workspaceId, query.q, query.limit, query.cursor)
+      : this.repository.list(ctx.workspaceId, query.limit, query.cursor);
   }
 
   async get(ctx: RequestContext, id: string): Promise<Conversation> {
