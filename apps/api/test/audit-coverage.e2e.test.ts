@@ -219,6 +219,15 @@ const scenarios: Record<string, (since: Date) => Promise<void>> = {
     await call(admin.cookie, 'POST', `/api/conversations/${made.conversationId}/messages/${messageId}/retry`);
     await expectAudited(since, 'message.retry', { actor: admin.id, targetId: messageId });
   },
+  'PATCH /api/conversations/:id': async (since) => {
+    await call(admin.cookie, 'PATCH', `/api/conversations/${made.conversationId}`, { title: 'What we can do' });
+    await expectAudited(since, 'conversation.rename', { actor: admin.id, targetId: made.conversationId });
+  },
+  'DELETE /api/conversations/:id': async (since) => {
+    const { id } = (await call(admin.cookie, 'POST', '/api/conversations', { title: 'Short-lived' })).body;
+    await call(admin.cookie, 'DELETE', `/api/conversations/${id}`);
+    await expectAudited(since, 'conversation.delete', { actor: admin.id, targetId: id });
+  },
   'POST /api/delegations/:id/rating': async () => {
     const { rows } = await sql.query<{ id: string }>(
       `insert into delegation_history (workspace_id, delegated_by, task, chosen_agent, outcome, completed_at)

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AgentDefinitionSchema } from './agents.js';
-import { MESSAGE_MAX_CHARS, SendMessageBodySchema } from './conversations.js';
+import {
+  CONVERSATION_SEARCH_MAX_CHARS,
+  CONVERSATION_TITLE_MAX_CHARS,
+  ConversationListQuerySchema,
+  MESSAGE_MAX_CHARS,
+  RenameConversationBodySchema,
+  SendMessageBodySchema,
+} from './conversations.js';
 
 const minimal = {
   name: 'report_writer',
@@ -40,5 +47,26 @@ describe('SendMessageBodySchema', () => {
     expect(SendMessageBodySchema.safeParse({ content: ' \n\t' }).success).toBe(false);
     expect(SendMessageBodySchema.safeParse({ content: 'x'.repeat(MESSAGE_MAX_CHARS + 1) }).success).toBe(false);
     expect(SendMessageBodySchema.safeParse({ content: 'x'.repeat(MESSAGE_MAX_CHARS) }).success).toBe(true);
+  });
+});
+
+describe('RenameConversationBodySchema', () => {
+  it('should trim the title and refuse a blank, oversized or missing one', () => {
+    expect(RenameConversationBodySchema.parse({ title: '  Hiring plan ' })).toEqual({ title: 'Hiring plan' });
+    expect(RenameConversationBodySchema.safeParse({ title: ' ' }).success).toBe(false);
+    expect(RenameConversationBodySchema.safeParse({}).success).toBe(false);
+    const long = 'x'.repeat(CONVERSATION_TITLE_MAX_CHARS + 1);
+    expect(RenameConversationBodySchema.safeParse({ title: long }).success).toBe(false);
+    expect(RenameConversationBodySchema.safeParse({ title: 'x', extra: 1 }).success).toBe(false);
+  });
+});
+
+describe('ConversationListQuerySchema', () => {
+  it('should treat a blank search as no search and refuse an oversized one', () => {
+    expect(ConversationListQuerySchema.parse({ q: '  ' }).q).toBeUndefined();
+    expect(ConversationListQuerySchema.parse({ q: ' CFO ' }).q).toBe('CFO');
+    expect(ConversationListQuerySchema.parse({}).q).toBeUndefined();
+    const long = 'x'.repeat(CONVERSATION_SEARCH_MAX_CHARS + 1);
+    expect(ConversationListQuerySchema.safeParse({ q: long }).success).toBe(false);
   });
 });

@@ -69,13 +69,40 @@ export const ConversationSchema = z.object({
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
 
-export const CreateConversationBodySchema = z.object({ title: z.string().trim().min(1).max(200).optional() }).strict();
+/** Longest conversation title, in characters (the database enforces the same bound). */
+export const CONVERSATION_TITLE_MAX_CHARS = 200;
+
+const ConversationTitleSchema = z.string().trim().min(1).max(CONVERSATION_TITLE_MAX_CHARS);
+
+/**
+ * A title given at creation is kept as given unless another conversation of the workspace has it
+ * already: then it gets the next free number, `Title (2)` (docs/api.md).
+ */
+export const CreateConversationBodySchema = z.object({ title: ConversationTitleSchema.optional() }).strict();
 export type CreateConversationBody = z.infer<typeof CreateConversationBodySchema>;
+
+/** A new title chosen by a person: kept exactly as given (trimmed), even if another conversation has it. */
+export const RenameConversationBodySchema = z.object({ title: ConversationTitleSchema }).strict();
+export type RenameConversationBody = z.infer<typeof RenameConversationBodySchema>;
+
+/** Longest search text, in characters. */
+export const CONVERSATION_SEARCH_MAX_CHARS = 200;
 
 export const ConversationListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(30),
-  /** Opaque cursor from the previous page's `nextCursor`. */
+  /** Opaque cursor from the previous page's `nextCursor` (of the same search, if any). */
   cursor: z.string().max(200).optional(),
+  /**
+   * Only conversations whose title or any message contains this text, ignoring case; blank
+   * means no search. A page of a search may hold fewer than `limit`, even none, and still have a
+   * `nextCursor` (docs/api.md "Conversation titles and search").
+   */
+  q: z
+    .string()
+    .trim()
+    .max(CONVERSATION_SEARCH_MAX_CHARS)
+    .optional()
+    .transform((q) => q || undefined),
 });
 export type ConversationListQuery = z.infer<typeof ConversationListQuerySchema>;
 

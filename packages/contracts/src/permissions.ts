@@ -25,7 +25,7 @@ export const PERMISSIONS = {
   read: 'viewer',
   /** One's own account and API tokens. */
   account: 'viewer',
-  /** Talk to the CEO: send and retry messages, rate delegated answers. */
+  /** Talk to the CEO: send and retry messages, rate delegated answers, rename and delete conversations. */
   chat: 'member',
   /** Run the work: approve plans, control and recover runs, roll back or fork, build agents, propose improvements. */
   work: 'member',

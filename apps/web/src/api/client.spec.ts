@@ -110,6 +110,24 @@ describe('api client', () => {
     expect(requests[1]?.body).toEqual({ content: 'Hi' });
   });
 
+  it('should rename with PATCH, delete with DELETE and search with q', async () => {
+    const conv = conversation();
+    const { requests } = mockFetch({
+      [`PATCH /api/conversations/${conv.id}`]: json({ ...conv, title: 'Budget 2027' }),
+      [`DELETE /api/conversations/${conv.id}`]: () => ({ status: 204 }),
+      'GET /api/conversations': json({ conversations: [], nextCursor: null }),
+    });
+    const client = createApiClient();
+    await expect(client.renameConversation(conv.id, 'Budget 2027')).resolves.toMatchObject({ title: 'Budget 2027' });
+    await expect(client.deleteConversation(conv.id)).resolves.toBeUndefined();
+    await client.listConversations({ limit: 30, q: '50% off' });
+    expect(requests.map((r) => [`${r.method} ${r.url}`, r.body, r.contentType])).toEqual([
+      [`PATCH /api/conversations/${conv.id}`, { title: 'Budget 2027' }, 'application/json'],
+      [`DELETE /api/conversations/${conv.id}`, undefined, 'application/json'],
+      ['GET /api/conversations?limit=30&q=50%25+off', undefined, undefined],
+    ]);
+  });
+
   it('should send every change as JSON, even without a body, and reads without a content-type', async () => {
     const id = uuid();
     const m = message({ conversationId: id });

@@ -40,6 +40,7 @@ import {
   type ProjectPage,
   type ProjectStatus,
   type RateDelegationBody,
+  type RenameConversationBody,
   type SendMessageResponse,
   type SystemInfo,
 } from '@orchestrator/contracts';
@@ -47,7 +48,7 @@ import { z } from 'zod';
 import { ApiError } from './errors';
 import { sessionExpired } from './sessionExpiry';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export type ProjectControl = 'pause' | 'resume' | 'cancel' | 'abort';
 
@@ -84,9 +85,14 @@ export interface ApiClientOptions {
 
 export interface ApiClient {
   getSystem(): Promise<SystemInfo>;
-  listConversations(query?: { limit?: number; cursor?: string | null }): Promise<ConversationPage>;
+  /** With `q`, a search: a page may be short, even empty, and still have a `nextCursor` (docs/api.md). */
+  listConversations(query?: { limit?: number; cursor?: string | null; q?: string }): Promise<ConversationPage>;
   createConversation(body?: CreateConversationBody): Promise<Conversation>;
   getConversation(id: string): Promise<Conversation>;
+  /** The title exactly as typed; 404 `conversation/not_found` once it is gone. */
+  renameConversation(id: string, title: string): Promise<Conversation>;
+  /** Deletes it with its messages, for everyone in the workspace. */
+  deleteConversation(id: string): Promise<void>;
   listMessages(id: string, query?: { after?: number; limit?: number }): Promise<MessageList>;
   sendMessage(id: string, content: string): Promise<SendMessageResponse>;
   /** Answers a message again whose reply failed (the same stored message, not a copy). */
@@ -296,11 +302,16 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     listConversations: (query = {}) =>
       request(
         'GET',
-        `/api/conversations${queryString({ limit: query.limit, cursor: query.cursor })}`,
+        `/api/conversations${queryString({ limit: query.limit, cursor: query.cursor, q: query.q })}`,
         ConversationPageSchema,
       ),
     createConversation: (body = {}) => request('POST', '/api/conversations', ConversationSchema, body),
     getConversation: (id) => request('GET', `/api/conversations/${enc(id)}`, ConversationSchema),
+    renameConversation: (id, title) =>
+      request('PATCH', `/api/conversations/${enc(id)}`, ConversationSchema, { title } satisfies RenameConversationBody),
+    deleteConversation: async (id) => {
+      await request('DELETE', `/api/conversations/${enc(id)}`, z.unknown());
+    },
     listMessages: (id, query = {}) =>
       request(
         'GET',

@@ -375,3 +375,49 @@ describe('conversations store: replies cut off or failed', () => {
     expect(store.timeline(conversationId)[0]?.content).toBe('Whole');
   });
 });
+
+describe('conversations store: renaming and deleting', () => {
+  it('should keep the renamed conversation where it was in the list', async () => {
+    const [first, second] = [conversation({ title: 'First' }), conversation({ title: 'Second' })];
+    mockFetch({
+      'GET /api/conversations': json({ conversations: [first, second], nextCursor: null }),
+      [`PATCH /api/conversations/${second.id}`]: json({ ...second, title: 'Renamed' }),
+    });
+    const store = useConversationsStore();
+    await store.loadConversations();
+    await store.renameConversation(second.id, 'Renamed');
+    expect(store.list.map((c) => c.title)).toEqual(['First', 'Renamed']);
+  });
+
+  it('should forget a deleted conversation and its messages, also one someone else deleted first', async () => {
+    const [gone, goneElsewhere] = [conversation(), conversation()];
+    mockFetch({
+      'GET /api/conversations': json({ conversations: [gone, goneElsewhere], nextCursor: null }),
+      [`DELETE /api/conversations/${gone.id}`]: () => ({ status: 204 }),
+      [`DELETE /api/conversations/${goneElsewhere.id}`]: json(
+        { error: { code: 'conversation/not_found', message: 'Not found.' } },
+        404,
+      ),
+    });
+    const store = useConversationsStore();
+    await store.loadConversations();
+    store.upsertMessage(message({ conversationId: gone.id, content: 'Bye' }));
+    await store.deleteConversation(gone.id);
+    await store.deleteConversation(goneElsewhere.id);
+    expect(store.list).toEqual([]);
+    expect(store.byId[gone.id]).toBeUndefined();
+    expect(store.timeline(gone.id)).toEqual([]);
+  });
+
+  it('should keep a conversation whose delete failed', async () => {
+    const kept = conversation();
+    mockFetch({
+      'GET /api/conversations': json({ conversations: [kept], nextCursor: null }),
+      [`DELETE /api/conversations/${kept.id}`]: json({ error: { code: 'internal/error', message: 'Boom.' } }, 500),
+    });
+    const store = useConversationsStore();
+    await store.loadConversations();
+    await expect(store.deleteConversation(kept.id)).rejects.toThrow('Boom.');
+    expect(store.list).toEqual([kept]);
+  });
+});

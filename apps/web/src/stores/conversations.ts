@@ -143,6 +143,42 @@ export const useConversationsStore = defineStore('conversations', () => {
     activeId.value = id;
   }
 
+  /** Renames it for everyone; the error (a blank title, a conversation gone) is the caller's to show. */
+  async function renameConversation(id: string, title: string): Promise<Conversation> {
+    const renamed = await api.renameConversation(id, title);
+    byId.value[id] = renamed;
+    return renamed;
+  }
+
+  /**
+   * Deletes it for everyone and forgets it here. One that someone else deleted first (404) is
+   * gone all the same.
+   */
+  async function deleteConversation(id: string): Promise<void> {
+    try {
+      await api.deleteConversation(id);
+    } catch (error) {
+      if (toApiError(error).status !== 404) throw error;
+    }
+    forget(id);
+  }
+
+  function forget(id: string): void {
+    order.value = order.value.filter((other) => other !== id);
+    for (const perConversation of [
+      byId,
+      conversationErrors,
+      messages,
+      messageState,
+      messageErrors,
+      drafts,
+      pending,
+      sending,
+      sendErrors,
+    ])
+      delete perConversation.value[id];
+  }
+
   // ---- messages ---------------------------------------------------------------------------
   function maxSeq(conversationId: string): number {
     let max = 0;
@@ -400,6 +436,8 @@ export const useConversationsStore = defineStore('conversations', () => {
     createForMessage,
     fetchConversation,
     setActive,
+    renameConversation,
+    deleteConversation,
     maxSeq,
     upsertMessage,
     loadMessages,

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import {
   ConversationListQuerySchema,
   CreateConversationBodySchema,
   MessageListQuerySchema,
+  RenameConversationBodySchema,
   type Conversation,
   type ConversationPage,
   type MessageList,
@@ -20,8 +21,7 @@ export class ConversationsController {
   @Requires('read')
   @Get()
   list(@Ctx() ctx: RequestContext, @Query() query: unknown): Promise<ConversationPage> {
-    const { limit, cursor } = parseInput(ConversationListQuerySchema, query, 'query');
-    return this.service.list(ctx, limit, cursor);
+    return this.service.list(ctx, parseInput(ConversationListQuerySchema, query, 'query'));
   }
 
   @Requires('chat')
@@ -35,6 +35,23 @@ export class ConversationsController {
   @Get(':id')
   get(@Ctx() ctx: RequestContext, @UuidParam('id', 'conversation/not_found') id: string): Promise<Conversation> {
     return this.service.get(ctx, id);
+  }
+
+  @Requires('chat')
+  @Patch(':id')
+  rename(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id', 'conversation/not_found') id: string,
+    @Body() body: unknown,
+  ): Promise<Conversation> {
+    return this.service.rename(ctx, id, parseInput(RenameConversationBodySchema, body, 'body'));
+  }
+
+  @Requires('chat')
+  @Delete(':id')
+  @HttpCode(204)
+  remove(@Ctx() ctx: RequestContext, @UuidParam('id', 'conversation/not_found') id: string): Promise<void> {
+    return this.service.remove(ctx, id);
   }
 
   @Requires('read')

@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { ConversationChangesRepository } from './conversation-changes.repository.js';
+import { ConversationSearchRepository } from './conversation-search.repository.js';
 import { ConversationsController } from './conversations.controller.js';
 import { ConversationsRepository } from './conversations.repository.js';
 import { ConversationsService } from './conversations.service.js';
@@ -6,11 +9,18 @@ import { ConversationsService } from './conversations.service.js';
 /**
  * Owns the `conversations` and `messages` tables. Every module that posts into a conversation
  * (the orchestrator's chat, agent builds) imports this one for its repository; sending a message
- * sits above the orchestrator facade, in OrchestratorModule, so this module depends on nothing.
+ * sits above the orchestrator facade, in OrchestratorModule, so this module depends on nothing
+ * but the audit log (renaming and deleting are audited).
  */
 @Module({
+  imports: [AuditModule],
   controllers: [ConversationsController],
-  providers: [ConversationsRepository, ConversationsService],
+  providers: [
+    ConversationsRepository,
+    ConversationChangesRepository,
+    ConversationSearchRepository,
+    ConversationsService,
+  ],
   exports: [ConversationsRepository, ConversationsService],
 })
 export class ConversationsModule {}

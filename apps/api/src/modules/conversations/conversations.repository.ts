@@ -9,8 +9,9 @@ import { userNameSql } from '../../common/user-name.js';
 import type { AppConfig } from '../../config/env.js';
 import { APP_CONFIG, PG_POOL } from '../../database/tokens.js';
 import { auditInsert } from '../audit/audit.sql.js';
+import { DEFAULT_TITLE, distinctTitleSql, titleFromMessageSql } from './conversation-titles.js';
 
-interface ConversationRow {
+export interface ConversationRow {
   id: string;
   title: string;
   created_at: Date;
@@ -44,10 +45,7 @@ interface PendingRow {
 /** Why a message cannot be retried. */
 export type RetryRefusal = 'not_found' | 'answered' | 'in_progress';
 
-const DEFAULT_TITLE = 'New conversation';
-const TITLE_FROM_MESSAGE_CHARS = 80;
-
-const toConversation = (r: ConversationRow): Conversation => ({
+export const toConversation = (r: ConversationRow): Conversation => ({
   id: r.id,
   title: r.title,
   createdAt: r.created_at.toISOString(),
@@ -95,9 +93,11 @@ export class ConversationsRepository {
     this.leaseMs = config.env.CHAT_REPLY_LEASE_MS;
   }
 
+  /** Untitled, it is named by its first message; a title the workspace has already gets a number. */
   async create(workspaceId: string, userId: string | null, title: string | undefined): Promise<Conversation> {
     const { rows } = await this.pool.query<ConversationRow>(
-      `insert into conversations (workspace_id, created_by, title) values ($1, $2, $3)
+      `insert into conversations (workspace_id, created_by, title)
+       values ($1, $2, ${title === undefined ? '$3' : distinctTitleSql('$1', 'null::uuid', '$3')})
        returning id, title, created_at, updated_at, last_message_at`,
       [workspaceId, userId, title ?? DEFAULT_TITLE],
     );
@@ -156,7 +156,7 @@ export class ConversationsRepository {
   /**
    * Appends a message and bumps the conversation in one statement: the insert only happens if
    * the conversation exists in this workspace. The first user message names an untitled
-   * conversation. A message awaiting a reply opens its pending reply (owned by this process), and
+   * conversation (numbered if the workspace has that title: conversation-titles.ts). A message awaiting a reply opens its pending reply (owned by this process), and
    * the reply or failure notice that answers it closes it, in the same statement. No secret is
    * ever stored: replies, notices and build reports can quote a provider's error, and that can
    * echo the API key. What the orchestrator and agents write is cut to what a message holds; a
@@ -169,7 +169,7 @@ export class ConversationsRepository {
       `with conv as (
          update conversations
             set last_message_at = now(),
-                title = case when title = $8 and $3 = 'user' then left(regexp_replace($5, '\\s+', ' ', 'g'), ${TITLE_FROM_MESSAGE_CHARS}) else title end
+                title = case when title = $8 and $3 = 'user' then ${distinctTitleSql('$1', '$2', titleFromMessageSql('$5'))} else title end
           where workspace_id = $1 and id = $2
           returning id
        ), msg as (
