@@ -7,10 +7,11 @@ import { ConversationsRepository } from '../modules/conversations/conversations.
 // Without emitted decorator metadata Nest silently injects undefined; this catches a broken build setup.
 describe('decorator metadata', () => {
   it('should be emitted for constructor parameters', () => {
-    expect(Reflect.getMetadata('design:paramtypes', ConversationsService)).toHaveLength(1);
-    const gatewayParams = Reflect.getMetadata('design:paramtypes', RealtimeGateway) as unknown[];
-    expect(gatewayParams.length).toBeGreaterThan(0);
-    expect(gatewayParams.every((p) => typeof p === 'function')).toBe(true);
+    for (const injectable of [ConversationsService, RealtimeGateway]) {
+      const params = Reflect.getMetadata('design:paramtypes', injectable) as unknown[];
+      expect(params.length, injectable.name).toBe(injectable.length);
+      expect(params.every((p) => typeof p === 'function')).toBe(true);
+    }
     expect(Reflect.getMetadata('design:paramtypes', ConversationsRepository)).toHaveLength(2);
   });
 });
