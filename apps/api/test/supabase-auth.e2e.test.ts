@@ -341,3 +341,36 @@ describe('with the keys of a JWKS endpoint', () => {
     expect((await callJwks(await tokenOf(person, {}, { key: es256, alg: 'ES256', kid: 'ec-key' }))).status).toBe(200);
   });
 });
+
+describe('when the JWKS endpoint cannot be reached', () => {
+  let downApp: TestApp;
+
+  beforeAll(async () => {
+    // A port that was just free: nothing answers there.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    downApp = await startApp(db.url, {
+      AUTH_MODE: 'authenticated',
+      SUPABASE_JWKS_URL: `http://127.0.0.1:${port}/auth/v1/.well-known/jwks.json`,
+      SUPABASE_JWT_ISSUER: ISSUER,
+    });
+  });
+  afterAll(async () => {
+    await downApp?.close();
+  });
+
+  it('should answer 503 auth/keys_unavailable, not 401, over HTTP and on the socket', async () => {
+    const person = await addPerson([defaultWorkspace, 'member']);
+    const { privateKey } = await generateKeyPair('ES256');
+    const token = await tokenOf(person, {}, { key: privateKey, alg: 'ES256', kid: 'ec-key' });
+    const res = await apiWithHeaders({ authorization: `Bearer ${token}` }, downApp.baseUrl, 'GET', '/api/system');
+    expect([res.status, res.body.error.code]).toEqual([503, 'auth/keys_unavailable']);
+    const error = await connectSocket(downApp.baseUrl, { auth: { token } }).then(
+      (s) => (s.disconnect(), 'connected'),
+      (err: Error & { data?: { code?: string } }) => err.data?.code,
+    );
+    expect(error).toBe('auth/keys_unavailable');
+  });
+});

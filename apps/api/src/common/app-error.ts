@@ -37,6 +37,7 @@ export const ERROR_STATUS = {
   'agent_build/finished': 409,
   'token/not_found': 404,
   'auth/unauthenticated': 401,
+  'auth/keys_unavailable': 503,
   'auth/forbidden': 403,
   'auth/invalid_credentials': 401,
   'auth/setup_token_invalid': 403,

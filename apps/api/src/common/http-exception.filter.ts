@@ -3,6 +3,9 @@ import type { ErrorBody } from '@orchestrator/contracts';
 import type { Response } from 'express';
 import { databaseUnavailable, isAppError } from './app-error.js';
 
+/** Answers that say a dependency is down, which its own client already logged. */
+const OUTAGES = new Set(['database/unavailable', 'auth/keys_unavailable']);
+
 /** Maps every error to the one error body shape of the contracts. */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -13,7 +16,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const [status, body] = this.toBody(exception);
     // An outage is logged once where it is noticed (docs/operations.md), not for every request.
-    if (status >= 500 && body.error.code !== 'database/unavailable')
+    if (status >= 500 && !OUTAGES.has(body.error.code))
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     // RFC 6750: a 401 names the scheme that would be accepted (a token, or the session cookie).
     if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="orchestrator"');

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppError } from '../../common/app-error.js';
 import { isUuid } from '../../common/cursor.js';
 import type { RequestContext } from '../../common/request-context.js';
 import type { AppConfig } from '../../config/env.js';
@@ -28,15 +29,21 @@ export class SupabaseAuthService {
 
   /**
    * Who a token signs in, acting in `workspaceId` when they are a member of it, else in their
-   * first workspace; undefined for any refusal, whatever its reason, and when tokens are not
-   * configured. A socket opened with the token closes when it expires (`tokenExpiresAt`).
+   * first workspace; undefined for any refusal of the token, whatever its reason, and when tokens
+   * are not configured. When the signing keys cannot be fetched the token is neither good nor bad:
+   * 503 `auth/keys_unavailable`, so clients retry instead of signing their user out.
+   * A socket opened with the token closes when it expires (`tokenExpiresAt`).
    */
   async resolve(token: string, workspaceId: string | undefined): Promise<RequestContext | undefined> {
     if (!this.verify || (workspaceId !== undefined && !isUuid(workspaceId))) return undefined;
     const result = await this.verify(token);
     if ('refused' in result) {
-      if (result.refused === 'keys') this.logger.warn({ err: result.cause }, 'Supabase signing keys unavailable');
-      return undefined;
+      if (result.refused === 'token') return undefined;
+      this.logger.warn({ err: result.cause }, 'Supabase signing keys unavailable');
+      throw new AppError(
+        'auth/keys_unavailable',
+        'Sign-in tokens cannot be checked right now (the identity provider is unreachable). Try again in a moment.',
+      );
     }
     const { subject, verifiedEmail, expiresAt } = result.claims;
     const userId =
