@@ -7,22 +7,22 @@ const DIFF = '--- a/Context.md\n+++ b/Context.md\n@@ -1,2 +1,3 @@\n same\n-old l
 
 describe('sidesOfUnifiedDiff', () => {
   it('should rebuild the old and the new text when given a unified diff', () => {
-    expect(sidesOfUnifiedDiff(DIFF)).toEqual({ before: 'same\nold line', after: 'same\nnew line\nanother' });
+    expect(sidesOfUnifiedDiff(DIFF)).toEqual({ before: 'same\nold line\n', after: 'same\nnew line\nanother\n' });
   });
 
   it('should mark the lines a diff leaves out on both sides when hunks start later in the file', () => {
     const diff = '@@ -10,2 +10,2 @@\n keep\n-a\n+b\n@@ -40,1 +40,1 @@\n-c\n+d\n';
     const { before, after } = sidesOfUnifiedDiff(diff);
-    expect(before.split('\n')).toEqual([gapLine(9), 'keep', 'a', gapLine(28), 'c']);
-    expect(after.split('\n')).toEqual([gapLine(9), 'keep', 'b', gapLine(28), 'd']);
+    expect(before.split('\n')).toEqual([gapLine(9), 'keep', 'a', gapLine(28), 'c', '']);
+    expect(after.split('\n')).toEqual([gapLine(9), 'keep', 'b', gapLine(28), 'd', '']);
   });
 
   it('should treat a removed Markdown rule as a removed line when it looks like a file header', () => {
-    expect(sidesOfUnifiedDiff('@@ -1,1 +1,1 @@\n----\n+***\n')).toEqual({ before: '---', after: '***' });
+    expect(sidesOfUnifiedDiff('@@ -1,1 +1,1 @@\n----\n+***\n')).toEqual({ before: '---\n', after: '***\n' });
   });
 
   it('should start an added file at its first line when the old file was empty', () => {
-    expect(sidesOfUnifiedDiff('@@ -0,0 +1,2 @@\n+one\n+two\n')).toEqual({ before: '', after: 'one\ntwo' });
+    expect(sidesOfUnifiedDiff('@@ -0,0 +1,2 @@\n+one\n+two\n')).toEqual({ before: '', after: 'one\ntwo\n' });
   });
 });
 

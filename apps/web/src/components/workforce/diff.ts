@@ -79,5 +79,8 @@ export function sidesOfUnifiedDiff(diff: string): DiffSides {
       after.push(body);
     }
   }
-  return { before: before.join('\n'), after: after.join('\n') };
+  // Every line ends with its newline, as in the files: text added after the last line then starts a
+  // line of its own instead of changing the line before it.
+  const text = (lines: string[]) => lines.map((line) => `${line}\n`).join('');
+  return { before: text(before), after: text(after) };
 }
