@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser.js';
 import { addedDiffLines } from './diff.js';
-import { assistantMessage, screenshots, send } from './helpers.js';
+import { assistantMessage, send } from './helpers.js';
 import { startSystem, type RunningSystem } from './system.js';
 
 const CONTEXT_FILE = 'marketing/blog_post_writer/Context.md';
@@ -84,7 +84,6 @@ describe("journey 3: edit an agent's Context.md in the workforce view", () => {
     expect(await contextDiff.getAttribute('data-layout')).toBe('split');
     expect(await contextDiff.locator('.cm-mergeView .cm-editor').count()).toBe(2);
     expect(await contextDiff.locator('.cm-merge-a .cm-content').getAttribute('contenteditable')).toBe('false');
-    await screenshots(page, 'workforce-version-diff', contextDiff);
 
     // Delegate from the chat: the answer says which Context.md version it followed.
     await page.goto(system.url);
