@@ -1,6 +1,7 @@
 import {
   BudgetListSchema,
   BudgetSchema,
+  UsageCallListSchema,
   UsageReportSchema,
   type Message,
   type ProjectDetail,
@@ -269,6 +270,35 @@ describe('budgets', () => {
     );
     expect(byProject.rows.find((r) => r.key === id)?.label).toBeTruthy();
     expect((await api(app.baseUrl, 'GET', '/api/budgets/usage?groupBy=step')).status).toBe(400);
+
+    // The calls behind a row: the same grouping, with readable names.
+    const recruiterCalls = UsageCallListSchema.parse(
+      (await api(app.baseUrl, 'GET', `/api/budgets/usage/calls?groupBy=agent&key=recruiter&projectId=${id}`)).body,
+    );
+    expect(recruiterCalls.total).toBe(1);
+    expect(recruiterCalls.calls).toEqual([
+      expect.objectContaining({
+        agentName: 'recruiter',
+        projectId: id,
+        stepKey: 'screen',
+        model: 'gpt-test',
+        totalTokens: 2000,
+        costUsd: 0.004,
+      }),
+    ]);
+    expect(recruiterCalls.calls[0]!.projectTitle).toBe(byProject.rows.find((r) => r.key === id)?.label);
+    const hrCalls = UsageCallListSchema.parse(
+      (await api(app.baseUrl, 'GET', `/api/budgets/usage/calls?groupBy=department&key=hr&projectId=${id}&limit=1`))
+        .body,
+    );
+    expect(hrCalls.total).toBe(2);
+    expect(hrCalls.calls).toHaveLength(1);
+    expect(
+      UsageCallListSchema.parse(
+        (await api(app.baseUrl, 'GET', `/api/budgets/usage/calls?groupBy=agent&key=nobody&projectId=${id}`)).body,
+      ),
+    ).toEqual({ calls: [], total: 0 });
+    expect((await api(app.baseUrl, 'GET', '/api/budgets/usage/calls?groupBy=step&key=screen')).status).toBe(400);
   });
 });
 

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { trimmedLines } from './agents-copy.js';
 import { launchBrowser } from './browser.js';
+import { addedDiffLines } from './diff.js';
 import { startSystem, type RunningSystem } from './system.js';
 
 const CONTEXT_FILE = 'marketing/blog_post_writer/Context.md';
@@ -64,9 +64,7 @@ describe('journey 3: two people edit the same agent', () => {
     const panel = bob.getByTestId('agent-conflict');
     await panel.waitFor({ timeout: 10_000 });
     expect(await panel.getByTestId('agent-conflict-summary').textContent()).toContain(`saved version ${base + 1}`);
-    await expect
-      .poll(() => panel.locator('.agent-diff__line--added').allTextContents().then(trimmedLines))
-      .toContain(`+${THEIRS}`);
+    await expect.poll(() => addedDiffLines(panel)).toContain(THEIRS);
     expect(await panel.getByTestId('agent-conflict-mine').inputValue()).toContain(MINE);
     expect(await editorText(bob)).toContain(MINE);
     // Nothing of Bob's reached the file.

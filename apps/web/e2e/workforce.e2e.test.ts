@@ -2,8 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { trimmedLines } from './agents-copy.js';
 import { launchBrowser } from './browser.js';
+import { addedDiffLines } from './diff.js';
 import { assistantMessage, send } from './helpers.js';
 import { startSystem, type RunningSystem } from './system.js';
 
@@ -78,8 +78,12 @@ describe("journey 3: edit an agent's Context.md in the workforce view", () => {
     const newest = page.getByTestId('version-item').first();
     await expect.poll(() => newest.getAttribute('data-version'), { timeout: 10_000 }).toBe(String(base + 1));
     await expect.poll(() => newest.textContent()).toContain('Add a closing summary rule');
-    const added = page.locator('[data-testid="agent-diff"] .agent-diff__line--added');
-    await expect.poll(() => added.allTextContents().then(trimmedLines), { timeout: 10_000 }).toContain(`+${ADDED}`);
+    await expect.poll(() => addedDiffLines(page.locator('body')), { timeout: 10_000 }).toContain(ADDED);
+    // Side by side: the version before on the left, this one on the right, both CodeMirror.
+    const contextDiff = page.getByTestId('agent-diff').first();
+    expect(await contextDiff.getAttribute('data-layout')).toBe('split');
+    expect(await contextDiff.locator('.cm-mergeView .cm-editor').count()).toBe(2);
+    expect(await contextDiff.locator('.cm-merge-a .cm-content').getAttribute('contenteditable')).toBe('false');
 
     // Delegate from the chat: the answer says which Context.md version it followed.
     await page.goto(system.url);
@@ -206,8 +210,7 @@ describe("journey 3: edit an agent's Context.md in the workforce view", () => {
     const card = reply.getByTestId('agent-improvement-card');
     await card.waitFor({ timeout: 30_000 });
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 30_000 }).toBe('pending_approval');
-    const added = card.locator('[data-testid="agent-diff"] .agent-diff__line--added');
-    await expect.poll(() => added.allTextContents().then((lines) => lines.join('\n'))).toContain('600 words');
+    await expect.poll(() => addedDiffLines(card).then((lines) => lines.join('\n'))).toContain('600 words');
 
     await card.getByTestId('improvement-approve').click();
     await page.getByTestId('confirm-notes').fill('Shorter is better');

@@ -110,6 +110,54 @@ export const UsageReportSchema = z.object({
 });
 export type UsageReport = z.infer<typeof UsageReportSchema>;
 
+/**
+ * The LLM calls behind one row of a usage report: the same grouping and window, newest first.
+ * `key` is the row's key; leave it out for the row of calls without one.
+ */
+export const UsageCallsQuerySchema = z
+  .object({
+    groupBy: UsageGroupSchema,
+    key: z.string().min(1).max(200).optional(),
+    projectId: UuidSchema.optional(),
+    since: IsoDateSchema.optional(),
+    until: IsoDateSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict()
+  .refine((q) => q.groupBy !== 'step' || q.projectId !== undefined, {
+    message: 'required when groupBy=step',
+    path: ['projectId'],
+  });
+export type UsageCallsQuery = z.infer<typeof UsageCallsQuerySchema>;
+
+/** One recorded LLM call (a row of llm_calls), with readable names where they exist. */
+export const UsageCallSchema = z.object({
+  id: UuidSchema,
+  createdAt: IsoDateSchema,
+  provider: z.string(),
+  model: z.string(),
+  agentName: z.string().nullable(),
+  agentTitle: z.string().nullable(),
+  projectId: UuidSchema.nullable(),
+  projectTitle: z.string().nullable(),
+  stepKey: z.string().nullable(),
+  stepName: z.string().nullable(),
+  conversationId: UuidSchema.nullable(),
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  totalTokens: z.number().int(),
+  costUsd: z.number(),
+  durationMs: z.number().int().nullable(),
+});
+export type UsageCall = z.infer<typeof UsageCallSchema>;
+
+export const UsageCallListSchema = z.object({
+  calls: z.array(UsageCallSchema),
+  /** How many calls the row has in all; `calls` holds the newest `limit` of them. */
+  total: z.number().int(),
+});
+export type UsageCallList = z.infer<typeof UsageCallListSchema>;
+
 export const CircuitStateSchema = z.enum(['closed', 'open', 'half_open']);
 export type CircuitState = z.infer<typeof CircuitStateSchema>;
 

@@ -3,10 +3,13 @@ import {
   AgentCircuitSchema,
   BudgetListSchema,
   BudgetSchema,
+  UsageCallListSchema,
   UsageReportSchema,
   type AgentCircuit,
   type Budget,
+  type ProjectSummary,
   type PutBudgetBody,
+  type UsageCallList,
   type UsageGroup,
   type UsageReport,
 } from '@orchestrator/contracts';
@@ -91,6 +94,32 @@ export const useBudgetsStore = defineStore('budgets', () => {
     );
   }
 
+  /** The newest LLM calls behind one usage row (`key` null: the row of calls without one). */
+  async function loadUsageCalls(group: UsageView, key: string | null): Promise<Outcome<UsageCallList>> {
+    const query = new URLSearchParams({ groupBy: group, limit: '50' });
+    if (key !== null) query.set('key', key);
+    try {
+      const list = await api.request('GET', `/api/budgets/usage/calls?${query}`, UsageCallListSchema);
+      return { ok: true, value: list };
+    } catch (cause) {
+      return { ok: false, error: toApiError(cause) };
+    }
+  }
+
+  /** Projects a budget can be set on (the newest 100), for the scope picker and for reading project ids. */
+  const projects = ref<ProjectSummary[]>([]);
+  const projectsState = ref<LoadState>('idle');
+  const projectsError = ref<ApiError | null>(null);
+  const loadProjects = () =>
+    into(
+      projectsState,
+      projectsError,
+      () => api.listProjects({ limit: 100 }),
+      (page) => {
+        projects.value = page.projects;
+      },
+    );
+
   async function loadAll(): Promise<void> {
     await Promise.all([loadBudgets(), loadCircuits(), loadUsage()]);
   }
@@ -135,6 +164,11 @@ export const useBudgetsStore = defineStore('budgets', () => {
   }
 
   return {
+    loadUsageCalls,
+    projects,
+    projectsState,
+    projectsError,
+    loadProjects,
     budgets,
     budgetsState,
     budgetsError,

@@ -101,6 +101,42 @@ describe('layoutOrgChart', () => {
   });
 });
 
+describe('layoutOrgChart with folded specialist columns', () => {
+  it('should draw each long column as one count card under its manager, and a chosen one in full', () => {
+    const agents = company(200);
+    const tree = buildOrgTree(agents);
+    const full = layoutOrgChart(tree);
+    const folded = layoutOrgChart(tree, ORG_CHART_SIZE, { minSize: 3, expanded: new Set() });
+
+    // 1 CEO + 5 chiefs + 15 managers stay; every specialist column becomes one card.
+    expect(folded.nodes).toHaveLength(21);
+    expect(folded.groups).toHaveLength(15);
+    expect(folded.groups.reduce((n, g) => n + g.members.length, 0)).toBe(179);
+    expect(folded.hiddenIn.get('specialist_0')).toBe('manager_0');
+    expect(folded.height).toBeLessThan(full.height / 3);
+    const group = folded.groups.find((g) => g.manager === 'manager_0')!;
+    const manager = folded.byName.get('manager_0')!;
+    expect(group.y).toBeGreaterThan(manager.y + H);
+    expect(folded.edges.some((e) => e.source === 'manager_0' && e.target === group.id)).toBe(true);
+
+    const opened = layoutOrgChart(tree, ORG_CHART_SIZE, { minSize: 3, expanded: new Set(['manager_0']) });
+    expect(opened.byName.get('specialist_0')?.stacked).toBe(true);
+    expect(opened.groups.map((g) => g.manager)).not.toContain('manager_0');
+    expect(firstOverlap(opened)).toBeNull();
+  });
+
+  it('should keep short columns open when they have fewer specialists than the fold size', () => {
+    const tree = buildOrgTree([
+      agent({ name: 'ceo', type: 'orchestrator' }),
+      agent({ name: 'cfo', type: 'orchestrator', reportsTo: 'ceo' }),
+      agent({ name: 'recruiter', reportsTo: 'cfo' }),
+    ]);
+    const chart = layoutOrgChart(tree, ORG_CHART_SIZE, { minSize: 3, expanded: new Set() });
+    expect(chart.groups).toEqual([]);
+    expect(chart.byName.has('recruiter')).toBe(true);
+  });
+});
+
 describe('createOrgLayoutMemo', () => {
   it('should return the same layout when only statuses or titles changed', () => {
     const memo = createOrgLayoutMemo();

@@ -43,10 +43,31 @@ export interface OrgEdge {
   path: string;
 }
 
+/** A manager's column of specialists drawn as one card with their count, until it is expanded. */
+export interface PlacedGroup {
+  /** `group:<manager>`: the node id of the card. */
+  id: string;
+  manager: string;
+  /** The specialists it stands for, in tree order. */
+  members: readonly string[];
+  x: number;
+  y: number;
+}
+
+/** Which specialist columns fold into a count card: those at least `minSize` tall, unless expanded. */
+export interface OrgCollapse {
+  minSize: number;
+  expanded: ReadonlySet<string>;
+}
+
 export interface OrgLayout {
   /** Identifies the structure laid out: same key, same picture. */
   key: string;
   nodes: PlacedAgent[];
+  /** Folded specialist columns (none unless the layout was asked to fold). */
+  groups: PlacedGroup[];
+  /** For each specialist in a folded column, its manager. */
+  hiddenIn: ReadonlyMap<string, string>;
   edges: OrgEdge[];
   byName: ReadonlyMap<string, PlacedAgent>;
   /** Each agent's reports in on-screen order (left to right, then top to bottom). */
@@ -75,13 +96,18 @@ export function orgStructureKey(roots: readonly OrgNode[]): string {
  * tall columns instead of one row forty thousand pixels wide. Dagre only sees managers and one
  * block per column, which keeps it to a few dozen nodes for a 200-agent company.
  */
-export function layoutOrgChart(roots: readonly OrgNode[], size: OrgChartSize = ORG_CHART_SIZE): OrgLayout {
+export function layoutOrgChart(
+  roots: readonly OrgNode[],
+  size: OrgChartSize = ORG_CHART_SIZE,
+  collapse: OrgCollapse | null = null,
+): OrgLayout {
   const { nodeWidth, nodeHeight, gapX, gapY, stackGap, stackIndent } = size;
   const graph = new Graph();
   graph.setGraph({ rankdir: 'TB', nodesep: gapX, ranksep: gapY, rankalign: 'top', marginx: 0, marginy: 0 });
   graph.setDefaultEdgeLabel(() => ({}));
 
   const stacks = new Map<string, OrgNode[]>();
+  const folded = new Map<string, OrgNode[]>();
   const rowNodes: Array<{ node: OrgNode; parent: OrgNode | null }> = [];
   /** Every dagre node with the dagre node above it in the tree. */
   const boxes: Array<{ id: string; above: string | null }> = [];
@@ -91,9 +117,12 @@ export function layoutOrgChart(roots: readonly OrgNode[], size: OrgChartSize = O
     graph.setNode(node.agent.name, { width: nodeWidth, height: nodeHeight });
     if (parent) graph.setEdge(parent.agent.name, node.agent.name);
     const stacked = node.children.filter((child) => isStacked(child, node));
+    const fold = collapse !== null && stacked.length >= collapse.minSize && !collapse.expanded.has(node.agent.name);
+    if (fold) folded.set(node.agent.name, stacked);
     if (stacked.length > 0) {
-      stacks.set(node.agent.name, stacked);
-      const height = stacked.length * nodeHeight + (stacked.length - 1) * stackGap;
+      if (!fold) stacks.set(node.agent.name, stacked);
+      const rows = fold ? 1 : stacked.length;
+      const height = rows * nodeHeight + (rows - 1) * stackGap;
       graph.setNode(stackId(node.agent.name), { width: nodeWidth + stackIndent, height });
       graph.setEdge(node.agent.name, stackId(node.agent.name));
       boxes.push({ id: stackId(node.agent.name), above: node.agent.name });
@@ -135,7 +164,34 @@ export function layoutOrgChart(roots: readonly OrgNode[], size: OrgChartSize = O
     });
   }
 
+  const groups: PlacedGroup[] = [];
+  const hiddenIn = new Map<string, string>();
+  for (const [manager, column] of folded) {
+    const block = centre(stackId(manager));
+    const group: PlacedGroup = {
+      id: groupId(manager),
+      manager,
+      members: column.map((child) => child.agent.name),
+      x: block.x - block.width / 2 + stackIndent,
+      y: tops.get(stackId(manager))!,
+    };
+    groups.push(group);
+    for (const name of group.members) hiddenIn.set(name, manager);
+  }
+
   const byName = new Map(nodes.map((n) => [n.name, n]));
+  for (const g of groups) {
+    const p = byName.get(g.manager)!;
+    const sx = p.x + nodeWidth / 2;
+    const sy = p.y + nodeHeight;
+    const turn = sy + gapY / 2;
+    edges.push({
+      id: `${p.name}->${g.id}`,
+      source: p.name,
+      target: g.id,
+      path: `M${sx},${sy} V${turn} H${g.x - stackIndent / 2} V${g.y + nodeHeight / 2} H${g.x}`,
+    });
+  }
   for (const n of nodes) {
     const p = n.parent === null ? undefined : byName.get(n.parent);
     if (!p) continue;
@@ -148,10 +204,21 @@ export function layoutOrgChart(roots: readonly OrgNode[], size: OrgChartSize = O
     edges.push({ id: `${p.name}->${n.name}`, source: p.name, target: n.name, path });
   }
 
-  return { key: orgStructureKey(roots), nodes, edges, byName, children: childOrder(nodes), ...bounds(nodes, size) };
+  const key = collapse ? `${orgStructureKey(roots)}#${[...folded.keys()].sort().join(',')}` : orgStructureKey(roots);
+  return {
+    key,
+    nodes,
+    groups,
+    hiddenIn,
+    edges,
+    byName,
+    children: childOrder(nodes),
+    ...bounds([...nodes, ...groups], size),
+  };
 }
 
 const stackId = (manager: string) => `stack:${manager}`;
+export const groupId = (manager: string) => `group:${manager}`;
 
 /**
  * Dagre puts every box of a level in one row as tall as its tallest box, so a manager in the
@@ -197,7 +264,7 @@ function childOrder(nodes: readonly PlacedAgent[]): Map<string | null, string[]>
   );
 }
 
-function bounds(nodes: readonly PlacedAgent[], size: OrgChartSize): { width: number; height: number } {
+function bounds(nodes: ReadonlyArray<{ x: number; y: number }>, size: OrgChartSize): { width: number; height: number } {
   let width = 0;
   let height = 0;
   for (const n of nodes) {
@@ -212,11 +279,16 @@ function bounds(nodes: readonly PlacedAgent[], size: OrgChartSize): { width: num
  * reload that only edits descriptions, or an agent summary replaced by the Workforce view,
  * must not move a single card.
  */
-export function createOrgLayoutMemo(size: OrgChartSize = ORG_CHART_SIZE): (roots: readonly OrgNode[]) => OrgLayout {
+export function createOrgLayoutMemo(
+  size: OrgChartSize = ORG_CHART_SIZE,
+): (roots: readonly OrgNode[], collapse?: OrgCollapse | null) => OrgLayout {
   let last: OrgLayout | null = null;
-  return (roots) => {
-    if (last && last.key === orgStructureKey(roots)) return last;
-    last = layoutOrgChart(roots, size);
+  let lastInput: { structure: string; collapse: OrgCollapse | null } | null = null;
+  return (roots, collapse = null) => {
+    const structure = orgStructureKey(roots);
+    if (last && lastInput && lastInput.structure === structure && lastInput.collapse === collapse) return last;
+    lastInput = { structure, collapse };
+    last = layoutOrgChart(roots, size, collapse);
     return last;
   };
 }

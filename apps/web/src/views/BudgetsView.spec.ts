@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defineComponent, h } from 'vue';
 import { RouterView } from 'vue-router';
 import { budget, circuit, usage } from '../components/budgets/testData';
-import { agent } from '../testing/factories';
+import { agent, uuid } from '../testing/factories';
 import { json, mockFetch, type RecordedRequest } from '../testing/fetchMock';
 import { mountWithPrime } from '../testing/mount';
 import { routerAt } from '../testing/router';
@@ -52,7 +52,13 @@ function serve(routes: Parameters<typeof mockFetch>[0] = {}, budgets = [cfo, mar
       ],
     }),
     'GET /api/budgets/usage': json(usage()),
-    'GET /api/agents': json({ agents: [agent({ name: 'cfo', department: 'finance' })] }),
+    'GET /api/agents': json({
+      agents: [
+        agent({ name: 'cfo', title: 'CFO', department: 'finance' }),
+        agent({ name: 'writer', title: 'Blog Post Writer', department: 'marketing' }),
+      ],
+    }),
+    'GET /api/projects': json({ projects: [], nextCursor: null }),
     ...routes,
   });
 }
@@ -71,6 +77,25 @@ async function type(testid: string, value: string) {
   const input = inDialog<HTMLInputElement>(testid)!;
   input.value = value;
   input.dispatchEvent(new Event('input'));
+  await flushPromises();
+}
+/** Opens the scope picker, filters it as a person types, and picks the option read as `label`. */
+async function choose(label: string, typed = label) {
+  inDialog<HTMLElement>('budget-ref')!.click();
+  await flushPromises();
+  const filter = document.body.querySelector<HTMLInputElement>('[data-testid="budget-ref-options"] input');
+  if (filter) {
+    filter.value = typed;
+    filter.dispatchEvent(new Event('input'));
+    await flushPromises();
+  }
+  const options = [
+    ...document.body.querySelectorAll<HTMLElement>('[data-testid="budget-ref-options"] [role="option"]'),
+  ];
+  const option = options.find((o) => o.getAttribute('aria-label') === label);
+  if (!option) throw new Error(`no option ${label} in ${options.map((o) => o.getAttribute('aria-label')).join(', ')}`);
+  // PrimeVue picks an option on mousedown (before the overlay loses focus), as a person's press does.
+  option.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }));
   await flushPromises();
 }
 async function save() {
@@ -94,7 +119,7 @@ describe('BudgetsView', () => {
       [marketing.id, 'hard'],
     ]);
     const first = rows[0]!;
-    expect(first.text()).toContain('cfo');
+    expect(first.get('[data-testid="budget-ref-label"]').text()).toBe('CFO');
     expect(first.get('[data-testid="budget-tokens"]').text()).toContain('20,000 · hard 100,000');
     expect(first.get('[data-testid="budget-tokens"] [data-tone]').attributes('data-tone')).toBe('ok');
     expect(first.get('[data-testid="budget-cost"]').text()).toContain('$6.00 · soft $5.00 · hard $10.00');
@@ -118,8 +143,54 @@ describe('BudgetsView', () => {
       ['cfo', 'closed', false],
     ]);
     expect(circuits[0]!.text()).toContain('provider timeout');
-    expect(wrapper.get('[data-testid="usage-row"]').text()).toContain('cfo');
+    expect(wrapper.get('[data-testid="usage-row"] th').text()).toBe('CFO');
     expect(wrapper.get('[data-testid="usage-total"]').text()).toContain('$0.25');
+  });
+
+  it('should list the LLM calls behind a usage row when its number of calls is pressed', async () => {
+    const projectId = uuid();
+    const { requests } = serve({
+      'GET /api/budgets/usage/calls': json({
+        total: 3,
+        calls: [
+          {
+            id: uuid(),
+            createdAt: '2026-11-20T10:00:00.000Z',
+            provider: 'openai',
+            model: 'gpt-test',
+            agentName: 'cfo',
+            agentTitle: 'CFO',
+            projectId,
+            projectTitle: 'Q3 budget review',
+            stepKey: 'forecast',
+            stepName: 'Forecast the quarter',
+            conversationId: null,
+            promptTokens: 1200,
+            completionTokens: 300,
+            totalTokens: 1500,
+            costUsd: 0.0123,
+            durationMs: 2400,
+          },
+        ],
+      }),
+    });
+    const wrapper = await mountAt();
+    const calls = wrapper.get('[data-testid="usage-row"][data-key="cfo"] [data-testid="usage-calls"]');
+    expect(calls.text()).toBe('3');
+    await calls.trigger('click');
+    await flushPromises();
+
+    expect(requests.map((r) => r.url)).toContain('/api/budgets/usage/calls?groupBy=agent&limit=50&key=cfo');
+    const dialog = document.body.querySelector('[data-testid="usage-calls-dialog"]')!;
+    expect(dialog.textContent).toContain('LLM calls: CFO');
+    expect(dialog.querySelector('[data-testid="usage-calls-summary"]')?.textContent).toContain(
+      'The newest 1 of 3 calls',
+    );
+    const row = dialog.querySelector('[data-testid="usage-call"]')!;
+    expect(row.textContent).toContain('Q3 budget review · Forecast the quarter');
+    expect(row.textContent).toContain('openai · gpt-test');
+    expect(row.textContent).toContain('1,200 · 300');
+    expect(row.querySelector('a')?.getAttribute('href')).toBe(`/projects/${projectId}`);
   });
 
   it('should say when there are no budgets yet', async () => {
@@ -155,7 +226,7 @@ describe('BudgetsView', () => {
       'replaces any budget with the same three',
     );
 
-    await type('budget-ref', ' writer ');
+    await choose('Blog Post Writer', 'blog post');
     await type('budget-tokenHardLimit', '50,000');
     await type('budget-costHardLimitUsd', '2.5');
     await save();
@@ -181,23 +252,40 @@ describe('BudgetsView', () => {
     expect(wrapper.findAll('[data-testid="budget-row"]').map((r) => r.attributes('data-budget-id'))).toContain(
       created.id,
     );
-    expect(wrapper.get('[data-testid="budgets-notice"]').text()).toContain('Saved the month budget of agent writer');
+    expect(wrapper.get('[data-testid="budgets-notice"]').text()).toContain(
+      'Saved the month budget of agent “Blog Post Writer”',
+    );
   });
 
-  it('should show the schema error for an invalid limit and send nothing', async () => {
+  it('should say in words what is missing or wrong and send nothing when the form is incomplete', async () => {
     const { requests } = serve();
     const wrapper = await mountAt();
     await wrapper.get('[data-testid="budget-new"]').trigger('click');
     await flushPromises();
-    await type('budget-ref', 'writer');
-    await type('budget-tokenHardLimit', '-5');
     await save();
-    expect(inDialog('budget-error-tokenHardLimit')?.textContent).toMatch(/too small|>0/i);
+    expect(inDialog('budget-error-scopeRef')?.textContent).toBe('Choose an agent.');
+    expect(inDialog('budget-form-error')?.textContent).toContain('Set at least one limit');
+
+    await choose('CFO');
+    await type('budget-tokenHardLimit', '-5');
+    await type('budget-costHardLimitUsd', 'lots');
+    await save();
+    expect(inDialog('budget-error-scopeRef')).toBeNull();
+    expect(inDialog('budget-error-tokenHardLimit')?.textContent).toBe(
+      'Enter a number above 0, or leave it empty for no limit.',
+    );
+    expect(inDialog('budget-error-costHardLimitUsd')?.textContent).toBe(
+      'Enter a number, or leave it empty for no limit.',
+    );
 
     await type('budget-tokenHardLimit', '1000');
+    await type('budget-costHardLimitUsd', '');
+    await type('budget-tokenSoftLimit', '2000.5');
+    await save();
+    expect(inDialog('budget-error-tokenSoftLimit')?.textContent).toBe('Enter a whole number of tokens.');
     await type('budget-tokenSoftLimit', '2000');
     await save();
-    expect(inDialog('budget-error-tokenSoftLimit')?.textContent).toBe('must not exceed tokenHardLimit');
+    expect(inDialog('budget-error-tokenSoftLimit')?.textContent).toContain('no higher than the hard limit');
     expect(inDialog('budget-error-tokenHardLimit')).toBeNull();
     expect(writes(requests)).toEqual([]);
   });
@@ -218,11 +306,11 @@ describe('BudgetsView', () => {
     const wrapper = await mountAt();
     await wrapper.findAll('[data-testid="budget-edit"]')[0]!.trigger('click');
     await flushPromises();
-    expect(inDialog<HTMLInputElement>('budget-ref')?.value).toBe('cfo');
+    expect(inDialog('budget-ref')?.textContent).toContain('CFO');
     expect(inDialog<HTMLInputElement>('budget-costSoftLimitUsd')?.value).toBe('5');
-    await type('budget-ref', 'ghost');
+    await choose('Blog Post Writer');
     await save();
-    expect(inDialog('budget-error-scopeRef')?.textContent).toBe('no such agent');
+    expect(inDialog('budget-error-scopeRef')?.textContent).toBe('Choose an agent from the list.');
     expect(inDialog('budget-form-error')?.textContent).toContain('Invalid body: scopeRef: no such agent');
   });
 
@@ -263,7 +351,7 @@ describe('BudgetsView', () => {
     await deleteButton().trigger('click');
     await flushPromises();
     expect(document.body.querySelector('[data-testid="confirm-dialog"]')?.textContent).toContain(
-      'Delete the total budget of department “marketing”?',
+      'Delete the total budget of department “Marketing”?',
     );
     await click('[data-testid="confirm-accept"]');
     expect(writes(requests).map((r) => `${r.method} ${r.url}`)).toEqual([`DELETE /api/budgets/${marketing.id}`]);

@@ -318,6 +318,31 @@ describe('OrganizationView', () => {
     expect(q('[data-testid="delegate-preview"]')?.textContent).toContain('cannot take tasks');
   });
 
+  it('should fold a long column of specialists into a count that unfolds when pressed, and again with the control', async () => {
+    const specialists = ['Analyst', 'Auditor', 'Controller', 'Treasurer'].map((title) =>
+      agent({ name: title.toLowerCase(), title, reportsTo: 'cfo', department: 'finance' }),
+    );
+    const { wrapper } = await mountView([...roster, ...specialists]);
+    const group = wrapper.get('[data-testid="org-chart-group"][data-manager="cfo"]');
+    expect(group.text()).toContain('5 specialists');
+    expect(group.attributes('aria-label')).toContain('Analyst, Auditor, Controller, Recruiter, Treasurer');
+    expect(card(wrapper, 'auditor').exists()).toBe(false);
+
+    await group.trigger('click');
+    await settle();
+    expect(card(wrapper, 'auditor').exists()).toBe(true);
+    expect(wrapper.find('[data-testid="org-chart-group"]').exists()).toBe(false);
+
+    await wrapper.get('[data-testid="org-collapse-all"]').trigger('click');
+    await settle();
+    expect(wrapper.find('[data-testid="org-chart-group"][data-manager="cfo"]').exists()).toBe(true);
+    // Searching for a folded specialist unfolds its column and puts the focus on its card.
+    await wrapper.get('[data-testid="org-search"]').setValue('treasurer');
+    await wrapper.get('[data-testid="org-search"]').trigger('keydown', { key: 'Enter' });
+    await settle();
+    expect(document.activeElement?.getAttribute('data-agent')).toBe('treasurer');
+  });
+
   it('should dim the agents outside the chosen department and count matches when searching', async () => {
     const { wrapper } = await mountView(roster);
     await wrapper.get('[data-testid="org-filter-department"]').setValue('finance');

@@ -47,6 +47,38 @@ describe('WorkforceView', () => {
     expect(wrapper.find('[data-testid="workforce-no-match"]').exists()).toBe(true);
   });
 
+  it('should sort by a column header, both ways, and show departments as words when the person clicks it', async () => {
+    mockFetch({
+      'GET /api/agents': json({
+        agents: [...AGENTS, agent({ name: 'recruiter', title: 'Recruiter', department: 'human_resources' })],
+      }),
+      'GET /api/agents/metrics': json({
+        metrics: [
+          metrics({ name: 'blog_post_writer', tasks: 12 }),
+          metrics({ name: 'roi_calculator', tasks: 30 }),
+          metrics({ name: 'recruiter', tasks: 2 }),
+        ],
+      }),
+      'GET /api/agent-builds': json({ builds: [], nextCursor: null }),
+    });
+    const { wrapper } = await mountAt('/workforce');
+    const order = () => wrapper.findAll('[data-testid="workforce-row"]').map((r) => r.attributes('data-agent'));
+
+    expect(wrapper.findAll('[data-testid="workforce-department"]').map((d) => d.text())).toEqual([
+      'Finance',
+      'Human resources',
+      'Marketing',
+    ]);
+    const tasks = wrapper.get('[data-testid="workforce-sort-tasks"]');
+    await tasks.trigger('click');
+    expect(order()).toEqual(['roi_calculator', 'blog_post_writer', 'recruiter']);
+    expect(tasks.element.closest('th')!.getAttribute('aria-sort')).toBe('descending');
+    await tasks.trigger('click');
+    expect(order()).toEqual(['recruiter', 'blog_post_writer', 'roi_calculator']);
+    await wrapper.get('[data-testid="workforce-sort-name"]').trigger('click');
+    expect(order()).toEqual(['blog_post_writer', 'recruiter', 'roi_calculator']);
+  });
+
   it('should show the error with a retry when the agents cannot be loaded', async () => {
     mockFetch({
       'GET /api/agents': json({ error: { code: 'registry/unavailable', message: 'Registry is loading.' } }, 503),

@@ -2,11 +2,13 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from
 import {
   PutBudgetBodySchema,
   RunLimitsBodySchema,
+  UsageCallsQuerySchema,
   UsageQuerySchema,
   type AgentCircuitList,
   type Budget,
   type BudgetList,
   type ProjectRunLimits,
+  type UsageCallList,
   type UsageReport,
 } from '@orchestrator/contracts';
 import { UuidParam } from '../../common/path-params.js';
@@ -37,6 +39,13 @@ export class BudgetsController {
   @Get('usage')
   usage(@Ctx() ctx: RequestContext, @Query() query: unknown): Promise<UsageReport> {
     return this.service.report(ctx, parseInput(UsageQuerySchema, query, 'query'));
+  }
+
+  /** The recorded LLM calls behind one row of the usage report, newest first. */
+  @Requires('read')
+  @Get('usage/calls')
+  usageCalls(@Ctx() ctx: RequestContext, @Query() query: unknown): Promise<UsageCallList> {
+    return this.service.usageCalls(ctx, parseInput(UsageCallsQuerySchema, query, 'query'));
   }
 
   @Requires('read')

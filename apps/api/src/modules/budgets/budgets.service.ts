@@ -5,6 +5,8 @@ import type {
   ProjectRunLimits,
   PutBudgetBody,
   RunLimitsBody,
+  UsageCallList,
+  UsageCallsQuery,
   UsageQuery,
   UsageReport,
 } from '@orchestrator/contracts';
@@ -47,6 +49,10 @@ export class BudgetsService {
 
   report(ctx: RequestContext, query: UsageQuery): Promise<UsageReport> {
     return this.usage.report(ctx.workspaceId, query);
+  }
+
+  usageCalls(ctx: RequestContext, query: UsageCallsQuery): Promise<UsageCallList> {
+    return this.usage.calls(ctx.workspaceId, query);
   }
 
   async runLimits(ctx: RequestContext, projectId: string): Promise<ProjectRunLimits> {

@@ -91,7 +91,7 @@ describe('AgentContextTab', () => {
 
     const panel = wrapper.get('[data-testid="agent-conflict"]');
     expect(panel.get('[data-testid="agent-conflict-summary"]').text()).toContain('sarah@example.com saved version 4');
-    expect(panel.find('.agent-diff__line--added').text()).toBe('+Write tightly.');
+    expect(panel.findAll('.cm-merge-b .cm-changedLine').map((l) => l.text())).toContain('Write tightly.');
     expect((panel.get('[data-testid="agent-conflict-mine"]').element as HTMLTextAreaElement).value).toBe(
       'My unsaved words',
     );

@@ -79,9 +79,9 @@ describe('AgentImprovementCard', () => {
     expect(agentLink.text()).toBe('Blog Post Writer');
     expect(agentLink.attributes('href')).toBe('/workforce/blog_post_writer?tab=improvements');
     expect(wrapper.get('[data-testid="improvement-card-reason"]').text()).toBe('Readers asked for shorter posts.');
-    const lines = wrapper.findAll('.agent-diff__line').map((line) => `${line.attributes('data-kind')}:${line.text()}`);
-    expect(lines).toContain('added:+Keep posts under 600 words.');
-    expect(lines).toContain('removed:-Write long, thorough posts.');
+    const changed = (side: 'a' | 'b') => wrapper.findAll(`.cm-merge-${side} .cm-changedLine`).map((l) => l.text());
+    expect(changed('b')).toContain('Keep posts under 600 words.');
+    expect(changed('a')).toContain('Write long, thorough posts.');
     expect(wrapper.get('[data-testid="improvement-approve"]').attributes('disabled')).toBeUndefined();
 
     await wrapper.get('[data-testid="improvement-approve"]').trigger('click');
