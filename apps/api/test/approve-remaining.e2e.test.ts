@@ -181,6 +181,27 @@ describe('approve the remaining steps of a project', () => {
     expect(await byStep(projectId, 's01')).toMatchObject({ status: 'approved', viaStandingApproval: true });
   });
 
+  it('should stop approving in the name of someone who may no longer decide approvals', async () => {
+    const projectId = await supervisedProject('Partner outreach', ['medium', 'low']);
+    await settle(projectId);
+    expect((await approveRemaining(projectId, { maxRisk: 'low' })).status).toBe(200);
+    // The person who gave it is now only a viewer of the workspace.
+    const { rows } = await pool.query<{ id: string }>(
+      `insert into users (email, display_name) values ('vera@example.com', 'Vera Viewer') returning id`,
+    );
+    await pool.query(
+      `insert into memberships (workspace_id, user_id, role) select workspace_id, $1, 'viewer' from projects where id = $2`,
+      [rows[0]!.id, projectId],
+    );
+    await pool.query(`update standing_approvals set granted_by = $1 where project_id = $2`, [rows[0]!.id, projectId]);
+
+    await api(app.baseUrl, 'POST', `/api/approvals/${(await byStep(projectId, 's00'))!.id}/decision`, {
+      decision: 'approve',
+    });
+    await expect.poll(async () => (await byStep(projectId, 's01'))?.status, { timeout: 30_000 }).toBe('pending');
+    expect((await byStep(projectId, 's01'))!.viaStandingApproval).toBe(false);
+  });
+
   it('should refuse critical as a ceiling, unknown fields, another project and an ended one, writing nothing', async () => {
     const projectId = await supervisedProject('Price change', ['high', 'low']);
     await settle(projectId);
