@@ -354,6 +354,11 @@ const scenarios: Record<string, (since: Date) => Promise<void>> = {
     await call(admin.cookie, 'PUT', `/api/budgets/projects/${made.projectId}/limits`, { maxSteps: 50 });
     await expectAudited(since, 'project.set_limits', { actor: admin.id, targetId: made.projectId });
   },
+  'POST /api/projects/:id/approvals/approve-remaining': async (since) => {
+    const projectId = await projectIn('paused_for_approval', 'Roadshow');
+    await call(admin.cookie, 'POST', `/api/projects/${projectId}/approvals/approve-remaining`, { maxRisk: 'medium' });
+    await expectAudited(since, 'approval.approve_remaining', { actor: admin.id, targetId: projectId });
+  },
   'POST /api/projects/:id/pause': async (since) => {
     made.projectId = await projectIn('running', 'Press kit');
     await call(admin.cookie, 'POST', `/api/projects/${made.projectId}/pause`);

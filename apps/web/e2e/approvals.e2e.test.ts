@@ -1,3 +1,4 @@
+import type { Approval, ApprovalDetail, ProjectStep } from '@orchestrator/contracts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser.js';
@@ -40,7 +41,9 @@ async function approveWaiting(page: Page, projectId: string): Promise<void> {
     .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-approval-id')));
   await page.getByTestId('approvals-select-all').click();
   await page.getByTestId('approvals-bulk-approve').click();
-  await confirm(page);
+  // One row is confirmed in the ordinary dialog; several in the bulk dialog, grouped by kind.
+  if (ids.length > 1) await page.getByTestId('bulk-confirm').click({ timeout: 10_000 });
+  else await confirm(page);
   // Decided rows leave the queue live; new requests may arrive meanwhile.
   for (const approvalId of ids) {
     await expect
@@ -185,6 +188,116 @@ describe('journey 2: travel back to a checkpoint', () => {
     await page.getByTestId('project-control-resume').click();
     await expect.poll(() => projectStatus(system.url, forkId), { timeout: 20_000 }).toBe('paused_for_approval');
     expect(await projectStatus(system.url, id)).toBe('paused_by_user');
+    await page.close();
+  });
+});
+
+const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+  const res = await fetch(`${system.url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  expect(res.status, `${method} ${path}`).toBeLessThan(300);
+  return (await res.json()) as T;
+};
+const pendingOf = async (projectId: string) =>
+  (await api<{ approvals: Approval[] }>('GET', `/api/approvals?status=pending&projectId=${projectId}`)).approvals;
+
+/** No text a person reads may be a raw value: "null", JSON, or an internal kind name. */
+async function expectPlainWords(page: Page, testId: string): Promise<void> {
+  const text = (await page.getByTestId(testId).first().innerText()).replace(/\s+/g, ' ');
+  expect(text).not.toMatch(/\bnull\b|\bundefined\b|run_step|human_approval|agent_improvement|[{[]\s*"/);
+}
+
+describe('journey 2: deciding with what a step builds on', () => {
+  it('should preview upstream results, group a bulk decision by kind and approve the remaining steps', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const id = await approvePlan(page, HIRING);
+    expect(await settled(system.url, id)).toBe('paused_for_approval');
+    await approveWaiting(page, id);
+    expect(await settled(system.url, id)).toBe('paused_for_approval');
+
+    // Steps that build on the first one now wait; so does a change to an agent's Context.md.
+    const steps = await pendingOf(id);
+    expect(steps.length).toBeGreaterThan(0);
+    const proposed = await api<{ approvalId: string }>('POST', '/api/agents/blog_post_writer/improvements', {
+      feedback: 'Keep posts under 800 words.',
+    });
+    await expect
+      .poll(async () => (await api<Approval>('GET', `/api/approvals/${proposed.approvalId}`)).status, {
+        timeout: 20_000,
+      })
+      .toBe('pending');
+
+    // The preview shows what the step builds on: the first step's result, rendered.
+    const withInputs = (await Promise.all(steps.map((a) => api<ApprovalDetail>('GET', `/api/approvals/${a.id}`)))).find(
+      (d) => d.inputs.some((i) => i.content),
+    );
+    expect(withInputs, 'a waiting step that builds on a finished one').toBeDefined();
+    await page.goto(`${system.url}/approvals?approval=${withInputs!.id}`);
+    const preview = page.getByTestId('approval-preview');
+    await preview.getByTestId('approval-input-body').first().waitFor({ timeout: 10_000 });
+    expect((await preview.getByTestId('approval-input-body').first().innerText()).trim().length).toBeGreaterThan(20);
+    expect(await preview.getByTestId('approval-summary').innerText()).toMatch(/ will run “/);
+    await preview.getByTestId('approval-upcoming').waitFor();
+    await expectPlainWords(page, 'approval-preview');
+    await expectPlainWords(page, 'approvals-table');
+    await screenshots(page, 'approvals-preview', preview);
+
+    // Bulk: project steps and the agent change in separate groups, the change's diff shown, and
+    // the change left out unless it is ticked.
+    for (const approvalId of [...steps.map((a) => a.id), proposed.approvalId])
+      await page
+        .locator(`[data-testid="approval-row"][data-approval-id="${approvalId}"] [data-testid="approval-select"]`)
+        .check();
+    await page.getByTestId('approvals-bulk-approve').click();
+    const dialog = page.getByTestId('bulk-dialog');
+    await dialog.waitFor();
+    expect(await dialog.getByTestId('bulk-group-steps').getByTestId('bulk-item').count()).toBe(steps.length);
+    const change = dialog.getByTestId('bulk-group-agents');
+    expect(await change.getByTestId('agent-diff').innerText()).toMatch(/800 words/);
+    expect(await dialog.getByTestId('bulk-confirm').innerText()).toMatch(/project step/);
+    expect(await dialog.getByTestId('bulk-confirm').innerText()).not.toMatch(/agent change/);
+    await expectPlainWords(page, 'bulk-dialog');
+    await screenshots(page, 'approvals-bulk', dialog);
+    await dialog.getByTestId('bulk-confirm').click();
+    for (const a of steps)
+      await expect
+        .poll(async () => (await api<Approval>('GET', `/api/approvals/${a.id}`)).status, { timeout: 10_000 })
+        .toBe('approved');
+    expect((await api<Approval>('GET', `/api/approvals/${proposed.approvalId}`)).status).toBe('pending');
+
+    // Approve the remaining steps at high risk or below: later ones go ahead as they are reached.
+    expect(await settled(system.url, id)).toBe('paused_for_approval');
+    const next = (await pendingOf(id))[0]!;
+    await page.goto(`${system.url}/approvals?approval=${next.id}`);
+    await page.getByTestId('approval-remaining').waitFor({ timeout: 10_000 });
+    await page.getByTestId('approve-remaining-risk').selectOption('high');
+    await page.getByTestId('approve-remaining').click();
+    await expect(page.getByTestId('confirm-dialog').innerText()).resolves.toMatch(/Critical steps/);
+    await confirm(page, 'Routine hiring steps');
+    await page.getByTestId('approve-remaining-notice').waitFor({ timeout: 10_000 });
+    await page.getByTestId('approval-standing').waitFor();
+    await screenshots(page, 'approvals-remaining', page.getByTestId('approval-remaining'));
+
+    // The run goes on; only what needs its own decision still stops it.
+    for (let round = 0; round < 20; round++) {
+      const status = await settled(system.url, id);
+      if (status === 'completed') break;
+      if (status === 'paused_for_approval') {
+        const waiting = await pendingOf(id);
+        for (const a of waiting) expect(a.riskLevel === 'critical' || a.action === 'human_approval').toBe(true);
+        await approveWaiting(page, id);
+      } else if (status === 'paused_on_error' || status === 'paused_for_agent_development') {
+        const stuck = (await api<{ steps: ProjectStep[] }>('GET', `/api/projects/${id}/steps`)).steps.find(
+          (s) => s.status === 'failed' || s.status === 'waiting_for_agent',
+        )!;
+        await api('POST', `/api/projects/${id}/steps/${encodeURIComponent(stuck.stepKey)}/recover`, { action: 'skip' });
+      } else throw new Error(`unexpected project status ${status}`);
+    }
+    const all = (await api<{ approvals: Approval[] }>('GET', `/api/approvals?projectId=${id}&limit=200`)).approvals;
+    expect(all.filter((a) => a.viaStandingApproval).length).toBeGreaterThan(0);
     await page.close();
   });
 });

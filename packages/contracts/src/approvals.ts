@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { RiskLevelSchema } from './agents.js';
+import { AutonomyLevelSchema, RiskLevelSchema } from './agents.js';
 import { IsoDateSchema, UuidSchema } from './common.js';
+import { StepStatusSchema } from './execution.js';
 import { CollaborationTypeSchema } from './plans.js';
 
 export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'expired', 'cancelled'] as const;
@@ -42,8 +43,94 @@ export const ApprovalSchema = z.object({
   /** 0 = the nearest responsible level; +1 per escalation up the reportsTo line. */
   escalationLevel: z.number().int(),
   escalatedTo: z.string().nullable(),
+  /**
+   * Approved when its step was reached, by a standing approval of the project ("approve the
+   * remaining steps at this risk or below"); `decidedBy` names the person who gave it.
+   */
+  viaStandingApproval: z.boolean().optional(),
 });
 export type Approval = z.infer<typeof ApprovalSchema>;
+
+/**
+ * How far "approve the remaining steps of this project" may reach. Critical steps are left out on
+ * purpose: each one always gets a person's own decision.
+ */
+export const STANDING_RISK_LEVELS = ['low', 'medium', 'high'] as const;
+export const StandingRiskSchema = z.enum(STANDING_RISK_LEVELS);
+export type StandingRisk = z.infer<typeof StandingRiskSchema>;
+
+/** A person's approval, given in advance, of a project's later steps at `maxRisk` or below. */
+export const StandingApprovalSchema = z.object({
+  projectId: UuidSchema,
+  maxRisk: StandingRiskSchema,
+  /** The display name of the person who gave it. */
+  grantedBy: z.string(),
+  grantedAt: IsoDateSchema,
+});
+export type StandingApproval = z.infer<typeof StandingApprovalSchema>;
+
+/** At most this many characters of each input are sent with an approval; the rest is one request away. */
+export const APPROVAL_INPUT_CHARS = 6000;
+
+/** What the step waiting for approval builds on: the result of a step it depends on. */
+export const ApprovalInputSchema = z.object({
+  stepKey: z.string(),
+  stepName: z.string(),
+  /** The agent that produced it (its name; the web shows the title). */
+  agentName: z.string().nullable(),
+  status: StepStatusSchema,
+  /** The result as Markdown or plain text, cut at APPROVAL_INPUT_CHARS; null when there is none yet. */
+  content: z.string().nullable(),
+  contentType: z.string().nullable(),
+  /** True when `content` is only the start: the full result is at GET /api/projects/:id/steps/:stepKey/result. */
+  truncated: z.boolean(),
+  sizeBytes: z.number().int().nullable(),
+});
+export type ApprovalInput = z.infer<typeof ApprovalInputSchema>;
+
+/** A later step of the same project that will wait for a person when the run reaches it. */
+export const UpcomingApprovalSchema = z.object({
+  stepKey: z.string(),
+  stepName: z.string(),
+  agentName: z.string().nullable(),
+  riskLevel: RiskLevelSchema,
+  /**
+   * Always decided on its own, never by a standing approval: an approval checkpoint of the plan,
+   * a step a named person must approve, a new agent to deploy, or critical risk.
+   */
+  individual: z.boolean(),
+  /** The project's standing approval will approve it when it is reached. */
+  covered: z.boolean(),
+});
+export type UpcomingApproval = z.infer<typeof UpcomingApprovalSchema>;
+
+/** One approval with what a person needs to decide it (GET /api/approvals/:id). */
+export const ApprovalDetailSchema = ApprovalSchema.extend({
+  /** Who started the project (display name); null outside a project or when unknown. */
+  requestedBy: z.string().nullable(),
+  /** The autonomy that made the step wait (the project's, else its department's); null outside a project. */
+  autonomy: AutonomyLevelSchema.nullable(),
+  /** The results of the steps it depends on, in plan order. */
+  inputs: z.array(ApprovalInputSchema),
+  /** The project's next steps that will need approval (at most 10), in plan order. */
+  upcoming: z.array(UpcomingApprovalSchema),
+  standing: StandingApprovalSchema.nullable(),
+});
+export type ApprovalDetail = z.infer<typeof ApprovalDetailSchema>;
+
+/** POST /api/projects/:id/approvals/approve-remaining */
+export const ApproveRemainingBodySchema = z
+  .object({ maxRisk: StandingRiskSchema, notes: z.string().max(4000).optional() })
+  .strict();
+export type ApproveRemainingBody = z.infer<typeof ApproveRemainingBodySchema>;
+
+export const ApproveRemainingResultSchema = z.object({
+  standing: StandingApprovalSchema,
+  /** The approvals of the project that waited and were approved now. */
+  approved: z.array(ApprovalSchema),
+  upcoming: z.array(UpcomingApprovalSchema),
+});
+export type ApproveRemainingResult = z.infer<typeof ApproveRemainingResultSchema>;
 
 export const ApprovalListQuerySchema = z.object({
   status: ApprovalStatusSchema.optional(),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AgentDefinitionSchema } from './agents.js';
+import { ApproveRemainingBodySchema } from './approvals.js';
 import {
   CONVERSATION_SEARCH_MAX_CHARS,
   CONVERSATION_TITLE_MAX_CHARS,
@@ -68,5 +69,17 @@ describe('ConversationListQuerySchema', () => {
     expect(ConversationListQuerySchema.parse({}).q).toBeUndefined();
     const long = 'x'.repeat(CONVERSATION_SEARCH_MAX_CHARS + 1);
     expect(ConversationListQuerySchema.safeParse({ q: long }).success).toBe(false);
+  });
+});
+
+describe('ApproveRemainingBodySchema', () => {
+  it('should take a ceiling up to high and never critical, nor unknown keys', () => {
+    expect(ApproveRemainingBodySchema.parse({ maxRisk: 'high', notes: 'Routine' })).toEqual({
+      maxRisk: 'high',
+      notes: 'Routine',
+    });
+    expect(ApproveRemainingBodySchema.safeParse({ maxRisk: 'critical' }).success).toBe(false);
+    expect(ApproveRemainingBodySchema.safeParse({}).success).toBe(false);
+    expect(ApproveRemainingBodySchema.safeParse({ maxRisk: 'low', projectId: 'x' }).success).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 import type { Decision } from '@orchestrator/contracts';
 import { computed, ref } from 'vue';
+import { useAgentsStore } from '../stores/agents';
 import { useApprovalsStore } from '../stores/approvals';
-import { APPROVAL_STATUS_LOOK, DECISION_LOOK } from '../utils/approvals';
+import { APPROVAL_STATUS_LOOK, DECISION_LOOK, whatRejectionMeans, whatWillHappen } from '../utils/approvals';
 
 export interface DecisionRequest {
   ids: string[];
@@ -20,6 +21,8 @@ export interface DecisionNotice {
  */
 export function useApprovalDecisions(onDecided: (ids: string[]) => void = () => undefined) {
   const store = useApprovalsStore();
+  const agents = useAgentsStore();
+  const title = (name: string) => agents.byName[name]?.title ?? name;
   const request = ref<DecisionRequest | null>(null);
   const notice = ref<DecisionNotice | null>(null);
 
@@ -34,28 +37,30 @@ export function useApprovalDecisions(onDecided: (ids: string[]) => void = () => 
     return store.bulkDeciding || r.ids.some((id) => !!store.deciding[id]);
   });
 
+  /** The confirmation of one decision; several go through the bulk dialog, grouped by kind. */
   const dialog = computed(() => {
     const r = request.value;
-    if (!r) return null;
+    if (!r || r.ids.length !== 1) return null;
     const look = DECISION_LOOK[r.decision];
-    const single = r.ids.length === 1 ? store.byId[r.ids[0] ?? ''] : undefined;
-    if (single) {
-      return {
-        header: `${look.label} ${name(single.id)}?`,
-        message:
-          r.decision === 'approve'
-            ? `If approved: ${single.preview.summary}`
-            : `The step will not run: ${single.preview.summary}`,
-        confirm: look.label,
-        severity: look.severity,
-      };
-    }
+    const single = store.byId[r.ids[0] ?? ''];
+    if (!single) return null;
     return {
-      header: `${look.label} ${r.ids.length} approvals?`,
-      message: 'Each one is decided on its own: any that were decided meanwhile are reported and left as they are.',
-      confirm: `${look.label} ${r.ids.length}`,
+      header: `${look.label} ${name(single.id)}?`,
+      message:
+        r.decision === 'approve'
+          ? `If approved: ${whatWillHappen(single, title)}`
+          : `If rejected: ${whatRejectionMeans(single, title)}`,
+      confirm: look.label,
       severity: look.severity,
     };
+  });
+
+  /** Several at once: the bulk dialog shows them by kind and lets agent changes in only after their diff. */
+  const bulk = computed(() => {
+    const r = request.value;
+    if (!r || r.ids.length < 2) return null;
+    const approvals = r.ids.map((id) => store.byId[id]).filter((a) => a !== undefined);
+    return { decision: r.decision, approvals };
   });
 
   function ask(next: DecisionRequest): void {
@@ -68,9 +73,12 @@ export function useApprovalDecisions(onDecided: (ids: string[]) => void = () => 
     if (!busy.value) request.value = null;
   }
 
-  async function confirm(notes: string): Promise<void> {
-    const r = request.value;
-    if (!r || busy.value) return;
+  /** `ids`: the part of the request the person kept (the bulk dialog leaves unchecked agent changes out). */
+  async function confirm(notes: string, ids?: string[]): Promise<void> {
+    const asked = request.value;
+    if (!asked || busy.value) return;
+    const r = ids ? { ...asked, ids: asked.ids.filter((id) => ids.includes(id)) } : asked;
+    if (r.ids.length === 0) return;
     const past = DECISION_LOOK[r.decision].past;
     if (r.ids.length === 1) {
       const id = r.ids[0] as string;
@@ -106,5 +114,5 @@ export function useApprovalDecisions(onDecided: (ids: string[]) => void = () => 
     }
   }
 
-  return { request, notice, busy, dialog, ask, cancel, confirm };
+  return { request, notice, busy, dialog, bulk, ask, cancel, confirm };
 }

@@ -1,7 +1,16 @@
-import type { Approval, ApprovalStatus, Decision, RiskLevel } from '@orchestrator/contracts';
+import type {
+  Approval,
+  ApprovalDetail,
+  ApprovalStatus,
+  ApproveRemainingResult,
+  Decision,
+  RiskLevel,
+  StandingRisk,
+} from '@orchestrator/contracts';
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { api, ApiError, toApiError } from '../api';
+import { approvalsApi } from '../api/approvals';
 import type { LoadState } from './conversations';
 import { createInflight } from './inflight';
 import { createPagedList } from './pagedList';
@@ -76,6 +85,12 @@ export const useApprovalsStore = defineStore('approvals', () => {
   const deciding = ref<Record<string, Decision | null>>({});
   const decideErrors = ref<Record<string, ApiError | null>>({});
   const bulkDeciding = ref(false);
+
+  // ---- what a person needs to decide one (inputs, who asked, what comes next) ----------------
+  const details = ref<Record<string, ApprovalDetail>>({});
+  const detailErrors = ref<Record<string, ApiError | null>>({});
+  /** The project whose remaining steps are being approved, while the request is out. */
+  const approvingRemaining = ref<string | null>(null);
 
   const { once } = createInflight();
 
@@ -214,6 +229,47 @@ export const useApprovalsStore = defineStore('approvals', () => {
     return outcome;
   }
 
+  /** The detail of one approval; fetched again after a decision changes what comes next. */
+  function loadDetail(id: string, options: { force?: boolean } = {}): Promise<void> {
+    if (details.value[id] && !options.force) return Promise.resolve();
+    return once(`detail:${id}`, async () => {
+      detailErrors.value[id] = null;
+      try {
+        const detail = await approvalsApi.getDetail(id);
+        details.value[id] = detail;
+        upsert(detail);
+      } catch (cause) {
+        detailErrors.value[id] = toApiError(cause);
+      }
+    });
+  }
+
+  /**
+   * "Approve the remaining steps of this project at this risk or below": what waits is approved
+   * now, later steps when the run reaches them. The details shown for the project are refreshed.
+   */
+  async function approveRemaining(
+    projectId: string,
+    maxRisk: StandingRisk,
+    notes?: string,
+  ): Promise<ApproveRemainingResult | ApiError> {
+    if (approvingRemaining.value)
+      return new ApiError({ code: 'request/in_progress', message: 'Already sent.', status: 0 });
+    approvingRemaining.value = projectId;
+    try {
+      const result = await approvalsApi.approveRemaining(projectId, maxRisk, notes?.trim() || undefined);
+      for (const approval of result.approved) upsert(approval);
+      for (const detail of Object.values(details.value))
+        if (detail.projectId === projectId)
+          details.value[detail.id] = { ...detail, standing: result.standing, upcoming: result.upcoming };
+      return result;
+    } catch (cause) {
+      return toApiError(cause);
+    } finally {
+      approvingRemaining.value = null;
+    }
+  }
+
   function dismissError(id: string): void {
     decideErrors.value[id] = null;
   }
@@ -241,7 +297,12 @@ export const useApprovalsStore = defineStore('approvals', () => {
     deciding,
     decideErrors,
     bulkDeciding,
+    details,
+    detailErrors,
+    approvingRemaining,
     upsert,
+    loadDetail,
+    approveRemaining,
     load,
     loadMore,
     loadPending,

@@ -170,5 +170,23 @@ export function isAwaitingEngine(project: { status: ProjectStatus; approvedAt: s
 
 export const AWAITING_ENGINE_TEXT = 'Approved — waiting for the execution engine';
 
+/**
+ * An approved plan's card says what became of the project, without contradicting "approved": the
+ * plan was approved, and a *step* may be waiting for its own approval.
+ */
+export const APPROVED_PLAN_TEXT: Record<ProjectStatus, string> = {
+  planning: 'Approved.',
+  awaiting_plan_approval: 'Approved.',
+  running: 'Approved. The project is running.',
+  paused_for_approval: 'Approved. One of its steps now waits for its own approval.',
+  paused_on_error: 'Approved. The project stopped at a problem that needs a person.',
+  paused_for_agent_development: 'Approved. The project waits for a new agent to be built.',
+  paused_for_agent_improvement: 'Approved. The project waits for an agent to be improved.',
+  paused_by_user: 'Approved. Someone paused the project.',
+  completed: 'Approved. The project is complete.',
+  failed: 'Approved. The project failed.',
+  aborted: 'Approved. The project was stopped.',
+};
+
 /** What Refine puts in the chat composer. */
 export const REFINE_HINT = 'Refine the plan: ';

@@ -1,5 +1,5 @@
 import { enableAutoUnmount, flushPromises } from '@vue/test-utils';
-import type { Approval } from '@orchestrator/contracts';
+import type { Approval, ApprovalDetail } from '@orchestrator/contracts';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defineComponent, h, nextTick } from 'vue';
@@ -95,6 +95,25 @@ const confirmWith = async (notes: string) => {
   await flushPromises();
 };
 const posts = (requests: RecordedRequest[]) => requests.filter((r) => r.method === 'POST');
+const bulkDialog = () => document.body.querySelector<HTMLElement>('[data-testid="bulk-dialog"]');
+const confirmBulkWith = async (notes: string) => {
+  const field = document.body.querySelector<HTMLTextAreaElement>('[data-testid="bulk-notes"]');
+  field!.value = notes;
+  field!.dispatchEvent(new Event('input'));
+  await flushPromises();
+  document.body.querySelector<HTMLButtonElement>('[data-testid="bulk-confirm"]')?.click();
+  await flushPromises();
+};
+/** What GET /api/approvals/:id adds to an approval. */
+const detailOf = (a: Approval, extra: Partial<ApprovalDetail> = {}): ApprovalDetail => ({
+  ...a,
+  requestedBy: 'Ada Admin',
+  autonomy: 'semi_autonomous',
+  inputs: [],
+  upcoming: [],
+  standing: null,
+  ...extra,
+});
 
 describe('ApprovalsView', () => {
   it('should list pending approvals newest first with risk, project, agent, department and expiry', async () => {
@@ -198,7 +217,8 @@ describe('ApprovalsView', () => {
     expect(wrapper.get('[data-testid="approvals-bulk"]').text()).toContain('2 selected');
     await bulk.trigger('click');
     await flushPromises();
-    await confirmWith('Quarter close');
+    expect(bulkDialog()?.textContent).toContain('Project steps (2)');
+    await confirmBulkWith('Quarter close');
 
     expect(posts(requests).map((r) => r.body)).toEqual([
       { ids: [email.id, invoice.id], decision: 'approve', notes: 'Quarter close' },
@@ -220,13 +240,13 @@ describe('ApprovalsView', () => {
     await wrapper.get('[data-testid="approvals-select-all"]').setValue(true);
     await wrapper.get('[data-testid="approvals-bulk-reject"]').trigger('click');
     await flushPromises();
-    await confirmWith('');
+    await confirmBulkWith('');
     expect(posts(requests).map((r) => r.body)).toEqual([{ ids: [email.id, post.id, invoice.id], decision: 'reject' }]);
     expect(wrapper.get('[data-testid="approvals-empty"]').text()).toContain('Nothing waits for approval');
   });
 
-  it('should preview what will happen, with details as a definition list and code', async () => {
-    serve();
+  it('should preview what will happen, with details in words and never JSON', async () => {
+    serve({ [`GET /api/approvals/${email.id}`]: json(detailOf(email)) });
     const { wrapper, router } = await mountAt();
     expect(wrapper.get('[data-testid="approval-preview"]').text()).toContain('Choose an approval');
     await row(wrapper, email.id).get('[data-testid="approval-open"]').trigger('click');
@@ -236,9 +256,15 @@ describe('ApprovalsView', () => {
     const preview = wrapper.get('[data-testid="approval-preview"]');
     expect(preview.get('[data-testid="approval-summary"]').text()).toBe('Sends the launch email to 12,000 customers.');
     const details = preview.get('[data-testid="approval-details"]');
-    expect(details.findAll('dt').map((d) => d.text())).toEqual(['Recipients', 'Segments']);
-    expect(details.findAll('dd')[0]?.text()).toBe('12000');
-    expect(details.get('code').text()).toBe('[\n  "eu",\n  "us"\n]');
+    expect(details.findAll(':scope > div > dt').map((d) => d.text())).toEqual(['Recipients', 'Segments']);
+    expect(details.findAll(':scope > div > dd').map((d) => d.text())).toEqual(['12,000', 'eu, us']);
+    expect(preview.text()).not.toMatch(/[[{]\s*"|null|send_email/);
+    expect(preview.get('[data-testid="approval-why"]').text()).toBe(
+      'Critical risk: it involves money, customer communication or deleting something. This project runs semi-autonomous: steps of medium risk and above wait for a person.',
+    );
+    expect(preview.get('[data-testid="approval-asked-by"]').text()).toBe(
+      'email_marketer, for “Launch the new product”, which Ada Admin started.',
+    );
     expect(row(wrapper, email.id).attributes('data-previewing')).toBe('true');
     expect(row(wrapper, email.id).get('[data-testid="approval-open"]').attributes('aria-pressed')).toBe('true');
   });

@@ -7,7 +7,10 @@ const RANK: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2, critical: 
  * need approval; autonomous — only critical needs review. Human approval steps and steps a named
  * person must approve always wait for a person.
  */
-export function needsApproval(step: PlanStep, autonomy: AutonomyLevel): boolean {
+export function needsApproval(
+  step: Pick<PlanStep, 'type' | 'collaboration' | 'riskLevel'>,
+  autonomy: AutonomyLevel,
+): boolean {
   if (step.type === 'human_approval' || step.collaboration === 'approval') return true;
   const risk = RANK[step.riskLevel];
   switch (autonomy) {

@@ -126,7 +126,11 @@ export interface ApprovalRequest extends RunContext {
 
 /** Port: creates the approval row that goes with an interrupt (idempotent per pending step). */
 export interface ApprovalRequester {
-  request(input: ApprovalRequest): Promise<{ id: string }>;
+  /**
+   * `preApproved`: approved as it was raised, by a standing approval a person gave for the
+   * project's remaining steps; the step goes on without an interrupt (and so does a replay of it).
+   */
+  request(input: ApprovalRequest): Promise<{ id: string; preApproved?: boolean }>;
 }
 
 /** What an interrupt of the project graph asks a person for. */

@@ -1,10 +1,13 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import {
   ApprovalListQuerySchema,
+  ApproveRemainingBodySchema,
   BulkDecideBodySchema,
   DecideApprovalBodySchema,
   type Approval,
+  type ApprovalDetail,
   type ApprovalPage,
+  type ApproveRemainingResult,
   type BulkDecideResult,
   type Inbox,
 } from '@orchestrator/contracts';
@@ -32,10 +35,11 @@ export class ApprovalsController {
     return this.service.bulkDecide(ctx, parseInput(BulkDecideBodySchema, body, 'body'));
   }
 
+  /** With what a person needs to decide it: the results it builds on, who asked, what comes next. */
   @Requires('read')
   @Get(':id')
-  get(@Ctx() ctx: RequestContext, @UuidParam('id', 'approval/not_found') id: string): Promise<Approval> {
-    return this.service.get(ctx, id);
+  get(@Ctx() ctx: RequestContext, @UuidParam('id', 'approval/not_found') id: string): Promise<ApprovalDetail> {
+    return this.service.detail(ctx, id);
   }
 
   /** Decided once: a second decision is a 409 that states the current status and who decided. */
@@ -48,6 +52,27 @@ export class ApprovalsController {
     @Body() body: unknown,
   ): Promise<Approval> {
     return this.service.decide(ctx, id, parseInput(DecideApprovalBodySchema, body, 'body'));
+  }
+}
+
+/** A project's approvals as a whole. */
+@Controller('api/projects/:id/approvals')
+export class ProjectApprovalsController {
+  constructor(private readonly service: ApprovalsService) {}
+
+  /**
+   * Approves what of the project waits now at `maxRisk` or below and approves its later steps
+   * within that ceiling as they are reached; critical steps and approval checkpoints still wait.
+   */
+  @Requires('decide')
+  @Post('approve-remaining')
+  @HttpCode(200)
+  approveRemaining(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id', 'project/not_found') id: string,
+    @Body() body: unknown,
+  ): Promise<ApproveRemainingResult> {
+    return this.service.approveRemaining(ctx, id, parseInput(ApproveRemainingBodySchema, body, 'body'));
   }
 }
 

@@ -1,9 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
-import { ApprovalsController, InboxController } from './approvals.controller.js';
+import { ApprovalsController, InboxController, ProjectApprovalsController } from './approvals.controller.js';
 import { APPROVALS_OPTIONS, DEFAULT_APPROVALS_OPTIONS, type ApprovalsOptions } from './approvals.options.js';
 import { ApprovalsRepository } from './approvals.repository.js';
 import { ApprovalsService } from './approvals.service.js';
+import { StandingApprovalsRepository } from './standing-approvals.repository.js';
 
 /**
  * Approval queue, decisions, expiry/escalation sweeper and the inbox. The execution engine uses
@@ -12,9 +13,10 @@ import { ApprovalsService } from './approvals.service.js';
  */
 @Module({
   imports: [AuditModule],
-  controllers: [ApprovalsController, InboxController],
+  controllers: [ApprovalsController, ProjectApprovalsController, InboxController],
   providers: [
     ApprovalsRepository,
+    StandingApprovalsRepository,
     ApprovalsService,
     { provide: APPROVALS_OPTIONS, useValue: DEFAULT_APPROVALS_OPTIONS },
   ],

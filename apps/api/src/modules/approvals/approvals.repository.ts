@@ -12,7 +12,9 @@ import { AppError } from '../../common/app-error.js';
 import { decodeCursor, encodeCursor, isUuid } from '../../common/cursor.js';
 import { PG_POOL } from '../../database/tokens.js';
 import { AuditRepository, type NewAuditEntry } from '../audit/audit.repository.js';
+import { recordPattern } from './approval-patterns.js';
 import { APPROVALS_OPTIONS, type ApprovalsOptions } from './approvals.options.js';
+import { StandingApprovalsRepository } from './standing-approvals.repository.js';
 import {
   APPROVAL_SELECT,
   formatWait,
@@ -83,6 +85,7 @@ export class ApprovalsRepository {
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly audit: AuditRepository,
     @Inject(APPROVALS_OPTIONS) private readonly options: ApprovalsOptions,
+    private readonly standing: StandingApprovalsRepository,
   ) {}
 
   /**
@@ -91,17 +94,28 @@ export class ApprovalsRepository {
    * (`created: false`). Pass the engine's transaction as `db` to create it with the interrupt.
    */
   async create(input: NewApproval, db: Db = this.pool): Promise<ApprovalRecord & { created: boolean }> {
+    if (db === this.pool) return withTransaction(this.pool, (tx) => this.create(input, tx));
     const expiry = input.expiresAt === undefined ? 'policy' : input.expiresAt === null ? 'never' : 'given';
+    // A step the project's standing approval reaches is approved as it is raised, in the name of
+    // the person who gave it; the run goes on without pausing.
+    const standing = await this.standing.covering(db, input);
+    const notes = standing
+      ? `Approved by the standing approval of ${standing.grantedByName}: the remaining steps of this project at ${standing.maxRisk} risk or below.`
+      : null;
     // `on conflict do nothing` without a target covers both unique indexes (interrupt, pending step).
     const { rows } = await db.query<{ id: string }>(
       `insert into pending_approvals (workspace_id, kind, project_id, step_key, conversation_id, thread_id, checkpoint_ns, checkpoint_id,
-                                      interrupt_id, agent_name, delegation_path, department, action, risk_level, preview, assigned_user_id, expires_at)
+                                      interrupt_id, agent_name, delegation_path, department, action, risk_level, preview, assigned_user_id, expires_at,
+                                      status, decided_at, decided_by, decision_notes, standing_approval_id)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
                case $17::text
                  when 'given' then $18::timestamptz
                  when 'policy' then now() + make_interval(mins => coalesce(
                    (select approval_expiry_minutes from autonomy_policies where workspace_id = $1 and department = $12), $19::int))
-               end)
+               end,
+               case when $20::uuid is null then 'pending' else 'approved' end,
+               case when $20::uuid is null then null else now() end,
+               $21::uuid, $22::text, $20::uuid)
        on conflict do nothing
        returning id`,
       [
@@ -124,9 +138,40 @@ export class ApprovalsRepository {
         expiry,
         input.expiresAt ?? null,
         this.options.defaultExpiryMinutes,
+        standing?.id ?? null,
+        standing?.grantedBy ?? null,
+        notes,
       ],
     );
-    if (rows[0]) return { ...(await this.record(db, input.workspaceId, rows[0].id))!, created: true };
+    if (rows[0]) {
+      if (standing) {
+        await this.audit.append(db, [
+          {
+            workspaceId: input.workspaceId,
+            actorType: 'user',
+            actor: standing.grantedBy,
+            action: 'approval.approve_standing',
+            targetType: 'approval',
+            targetId: rows[0].id,
+            projectId: input.projectId,
+            stepKey: input.stepKey,
+            department: input.department,
+            riskLevel: input.riskLevel,
+            mode: 'approved',
+            approvalId: rows[0].id,
+            approvedBy: standing.grantedBy,
+            result: 'success',
+            details: {
+              action: input.action,
+              agentName: input.agentName,
+              reason: `Approved by standing approval of ${standing.grantedByName} (steps of “${standing.projectTitle}” at ${standing.maxRisk} risk or below).`,
+              standingApprovalId: standing.id,
+            },
+          },
+        ]);
+      }
+      return { ...(await this.record(db, input.workspaceId, rows[0].id))!, created: true };
+    }
     const existing = await db.query<ApprovalRow>(
       `${APPROVAL_SELECT}
         where a.workspace_id = $1
@@ -221,14 +266,7 @@ export class ApprovalsRepository {
           details: { action: decided.action, agentName: decided.agent_name, notes },
         },
       ]);
-      await this.recordPattern(
-        db,
-        workspaceId,
-        decided.department,
-        decided.action,
-        decided.risk_level,
-        STATUS_OF[decision],
-      );
+      await recordPattern(db, workspaceId, decided.department, decided.action, decided.risk_level, STATUS_OF[decision]);
       return (await this.record(db, workspaceId, id))!;
     });
   }
@@ -423,31 +461,6 @@ export class ApprovalsRepository {
     return new AppError(
       'approval/already_decided',
       `This approval was already ${r.status}${by} at ${r.decided_at?.toISOString() ?? 'an earlier time'}; a decision is final.`,
-    );
-  }
-
-  /** Counts per kind of action, from which autonomy changes are suggested. */
-  private async recordPattern(
-    db: PoolClient,
-    workspaceId: string,
-    department: string | null,
-    action: string,
-    riskLevel: RiskLevel,
-    outcome: 'approved' | 'rejected',
-  ) {
-    // Policies are per department; an action with none has no policy the pattern could relax.
-    if (!department) return;
-    const approved = outcome === 'approved' ? 1 : 0;
-    await db.query(
-      `insert into approval_patterns (workspace_id, department, action, risk_level, approved_count, rejected_count, consecutive_approvals, last_decision, last_decided_at)
-       values ($1, $2, $3, $4, $5::int, 1 - $5::int, $5::int, $6, now())
-       on conflict (workspace_id, department, action, risk_level) do update set
-         approved_count = approval_patterns.approved_count + excluded.approved_count,
-         rejected_count = approval_patterns.rejected_count + excluded.rejected_count,
-         consecutive_approvals = case when excluded.last_decision = 'approved' then approval_patterns.consecutive_approvals + 1 else 0 end,
-         last_decision = excluded.last_decision,
-         last_decided_at = excluded.last_decided_at`,
-      [workspaceId, department, action, riskLevel, approved, outcome],
     );
   }
 }

@@ -71,6 +71,7 @@ export interface ApprovalRow {
   checkpoint_ns: string;
   checkpoint_id: string | null;
   interrupt_id: string | null;
+  standing_approval_id: string | null;
 }
 
 /** The project title and step name are joined in when the approval belongs to a project step. */
@@ -78,7 +79,8 @@ export const APPROVAL_SELECT = `
   select a.id, a.workspace_id, a.kind, a.project_id, p.title as project_title, a.step_key, s.name as step_name,
          a.agent_name, a.department, a.action, a.risk_level, a.status, a.preview, a.requested_at, a.expires_at,
          a.decided_at, a.decided_by, coalesce(u.display_name, u.email) as decided_by_name, a.decision_notes,
-         a.escalation_level, a.escalated_to, a.thread_id, a.checkpoint_ns, a.checkpoint_id, a.interrupt_id
+         a.escalation_level, a.escalated_to, a.thread_id, a.checkpoint_ns, a.checkpoint_id, a.interrupt_id,
+         a.standing_approval_id
     from pending_approvals a
     left join projects p on p.id = a.project_id
     left join project_steps s on s.project_id = a.project_id and s.step_key = a.step_key
@@ -115,6 +117,7 @@ export const toApproval = (r: ApprovalRow): Approval => ({
   decisionNotes: r.decision_notes,
   escalationLevel: r.escalation_level,
   escalatedTo: r.escalated_to,
+  viaStandingApproval: r.standing_approval_id !== null,
 });
 
 export const toRecord = (r: ApprovalRow): ApprovalRecord => ({

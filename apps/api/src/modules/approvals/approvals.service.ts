@@ -1,8 +1,13 @@
 import { acrossWorkspaces, inWorkspace } from '@orchestrator/db';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { needsApproval } from '@orchestrator/core';
 import type {
   Approval,
+  ApprovalDetail,
   ApprovalListQuery,
+  ApproveRemainingBody,
+  ApproveRemainingResult,
+  UpcomingApproval,
   ApprovalPage,
   BulkDecideBody,
   BulkDecideResult,
@@ -15,6 +20,14 @@ import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
 import { APPROVALS_OPTIONS, type ApprovalsOptions } from './approvals.options.js';
 import { ApprovalsRepository } from './approvals.repository.js';
 import type { ApprovalRecord, DecisionContext, NewApproval } from './approvals.rows.js';
+import {
+  StandingApprovalsRepository,
+  withinStanding,
+  type ProjectApprovalContext,
+} from './standing-approvals.repository.js';
+
+/** How many of a project's coming approvals an approval's detail lists. */
+const UPCOMING_LIMIT = 10;
 
 /**
  * Called once per approval that left `pending` in this process (approved, rejected, or expired —
@@ -46,6 +59,7 @@ export class ApprovalsService implements OnModuleInit, OnModuleDestroy {
     private readonly repository: ApprovalsRepository,
     private readonly publisher: RealtimePublisher,
     @Inject(APPROVALS_OPTIONS) private readonly options: ApprovalsOptions,
+    private readonly standing: StandingApprovalsRepository,
   ) {}
 
   onModuleInit(): void {
@@ -87,7 +101,10 @@ export class ApprovalsService implements OnModuleInit, OnModuleDestroy {
    */
   async request(input: NewApproval): Promise<Approval> {
     const { approval, created } = await this.repository.create(input);
-    if (created) this.publisher.approvalRequested(input.workspaceId, approval);
+    // One approved by the project's standing approval as it was raised is announced as decided:
+    // the queues show it among the decided ones and nobody is asked.
+    if (created && approval.status === 'pending') this.publisher.approvalRequested(input.workspaceId, approval);
+    else if (created) this.publisher.approvalDecided(input.workspaceId, approval);
     return approval;
   }
 
@@ -132,6 +149,90 @@ export class ApprovalsService implements OnModuleInit, OnModuleDestroy {
     const record = await this.repository.get(ctx.workspaceId, id);
     if (!record) throw new AppError('approval/not_found', `Approval ${id} does not exist.`);
     return record.approval;
+  }
+
+  /** One approval with what a person needs to decide it: its inputs, who asked, what comes next. */
+  async detail(ctx: RequestContext, id: string): Promise<ApprovalDetail> {
+    const approval = await this.get(ctx, id);
+    const base = { ...approval, requestedBy: null, autonomy: null, inputs: [], upcoming: [], standing: null };
+    if (!approval.projectId) return base;
+    const project = await this.standing.projectContext(ctx.workspaceId, approval.projectId);
+    if (!project) return base;
+    const inputs = approval.stepKey
+      ? await this.standing.inputs(ctx.workspaceId, approval.projectId, approval.stepKey)
+      : [];
+    const autonomy =
+      project.autonomyLevel ??
+      (approval.department ? project.policies[approval.department] : undefined) ??
+      'semi_autonomous';
+    return {
+      ...approval,
+      requestedBy: project.requestedBy,
+      autonomy,
+      inputs,
+      upcoming: await this.upcoming(ctx.workspaceId, approval.projectId, project, approval.stepKey),
+      standing: project.standing,
+    };
+  }
+
+  /**
+   * "Approve the remaining steps of this project at this risk or below": approves what waits now
+   * and gives the standing approval that approves later steps as they are reached. Critical steps,
+   * approval checkpoints and steps a named person must approve still wait for a decision of their own.
+   */
+  async approveRemaining(
+    ctx: RequestContext,
+    projectId: string,
+    body: ApproveRemainingBody,
+  ): Promise<ApproveRemainingResult> {
+    const { standing, approved } = await this.standing.approveRemaining(
+      ctx.workspaceId,
+      projectId,
+      body.maxRisk,
+      body.notes ?? null,
+      ctx.userId,
+    );
+    for (const record of approved) await this.decided(record);
+    const project = await this.standing.projectContext(ctx.workspaceId, projectId);
+    return {
+      standing,
+      approved: approved.map((r) => r.approval),
+      upcoming: project ? await this.upcoming(ctx.workspaceId, projectId, project, null) : [],
+    };
+  }
+
+  /** The project's next steps that will wait for a person (at most UPCOMING_LIMIT), and which the standing approval covers. */
+  private async upcoming(
+    workspaceId: string,
+    projectId: string,
+    project: ProjectApprovalContext,
+    exceptStepKey: string | null,
+  ): Promise<UpcomingApproval[]> {
+    const steps = await this.standing.notStarted(workspaceId, projectId);
+    const result: UpcomingApproval[] = [];
+    for (const step of steps) {
+      if (step.stepKey === exceptStepKey) continue;
+      const autonomy =
+        project.autonomyLevel ?? (step.department ? project.policies[step.department] : undefined) ?? 'semi_autonomous';
+      // A new agent asks for its own approval (the drafted agent) whatever the autonomy.
+      const waits = step.type === 'build_agent' || needsApproval(step, autonomy);
+      if (!waits) continue;
+      const individual =
+        step.type === 'build_agent' ||
+        step.type === 'human_approval' ||
+        step.collaboration === 'approval' ||
+        step.riskLevel === 'critical';
+      result.push({
+        stepKey: step.stepKey,
+        stepName: step.name,
+        agentName: step.agentName,
+        riskLevel: step.riskLevel,
+        individual,
+        covered: !individual && project.standing !== null && withinStanding(step.riskLevel, project.standing.maxRisk),
+      });
+      if (result.length === UPCOMING_LIMIT) break;
+    }
+    return result;
   }
 
   async decide(ctx: RequestContext, id: string, body: DecideApprovalBody): Promise<Approval> {

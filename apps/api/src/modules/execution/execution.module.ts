@@ -78,22 +78,24 @@ import { TimeTravelService } from './time-travel.service.js';
           store,
           loads,
           approvals: {
-            request: async (r) => ({
-              id: (
-                await approvals.request({
-                  workspaceId: r.workspaceId,
-                  projectId: r.projectId,
-                  stepKey: r.stepKey,
-                  threadId: r.threadId,
-                  interruptId: r.gateKey,
-                  agentName: r.agent,
-                  department: r.department,
-                  action: r.action,
-                  riskLevel: r.riskLevel,
-                  preview: r.preview,
-                })
-              ).id,
-            }),
+            request: async (r) => {
+              const approval = await approvals.request({
+                workspaceId: r.workspaceId,
+                projectId: r.projectId,
+                stepKey: r.stepKey,
+                threadId: r.threadId,
+                interruptId: r.gateKey,
+                agentName: r.agent,
+                department: r.department,
+                action: r.action,
+                riskLevel: r.riskLevel,
+                preview: r.preview,
+              });
+              return {
+                id: approval.id,
+                preApproved: approval.status === 'approved' && approval.viaStandingApproval === true,
+              };
+            },
           },
           maxAttempts: config.env.STEP_MAX_ATTEMPTS,
           backoffBaseMs: config.env.STEP_BACKOFF_BASE_MS,

@@ -66,7 +66,8 @@ export async function runBuildAgentStep(
     return { kind: 'failed', failure: { errorId, category: 'agent_unavailable', message } };
   }
   await deps.store.setStepStatus(ctx, exec.key, 'waiting_for_agent');
-  const message = `“${step.name}” waits for the new ${step.capability ?? ''} agent to be drafted, validated and approved (build ${build.id}, ${build.status.replace(/_/g, ' ')}).`;
+  // An expected wait, not a fault: said as what is happening, without internal ids.
+  const message = `“${step.name}” waits for its new agent${step.capability ? ` (${step.capability.replace(/_/g, ' ')})` : ''}: it is being drafted, checked and then approved by a person (now: ${build.status.replace(/_/g, ' ')}).`;
   const errorId = await deps.store.recordError(ctx, exec.key, {
     category: 'agent_unavailable',
     severity: 'low',

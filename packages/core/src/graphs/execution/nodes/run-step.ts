@@ -38,6 +38,10 @@ function taskText(exec: ExecStep, request: string): string {
     .join('\n');
 }
 
+/** An agent's title as people know it ("ROI Calculator"), not its key. */
+const agentTitle = (deps: ExecutionGraphDeps, name: string | null): string | null =>
+  name ? (deps.registry().get(name)?.definition.title ?? name) : null;
+
 /** The approval gate (`needsApproval`: autonomy × risk): one interrupt, with only idempotent writes before it. */
 async function gate(
   deps: ExecutionGraphDeps,
@@ -63,18 +67,14 @@ async function gate(
       summary:
         exec.step.type === 'human_approval'
           ? `Approve “${exec.step.name}” so the project can continue.`
-          : `${exec.step.assignedAgent ?? 'An agent'} will run “${exec.step.name}” (${exec.step.riskLevel} risk).`,
+          : `${agentTitle(deps, exec.step.assignedAgent) ?? 'An agent'} will run “${exec.step.name}”.`,
+      // Only what a person reads to decide, in words: no ids, nothing empty.
       details: {
-        step: exec.step.name,
-        description: exec.step.description,
-        agent: exec.step.assignedAgent,
-        department: exec.step.department,
-        risk: exec.step.riskLevel,
-        autonomy,
-        dependsOn: exec.dependsOn,
+        ...(exec.step.description ? { description: exec.step.description } : {}),
       },
     },
   });
+  if (approval.preApproved) return { approvalId: approval.id };
   const answer = interrupt<ExecutionInterrupt, ExecutionResume>({
     kind: 'approval',
     approvalId: approval.id,
