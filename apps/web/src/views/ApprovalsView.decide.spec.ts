@@ -143,9 +143,10 @@ describe('ApprovalsView: deciding with what it builds on', () => {
     expect(steps.textContent).toContain('Project steps (1)');
     expect(steps.textContent).toContain('ROI Calculator will run “Launch budget” for “Launch the new product”.');
     const agentsGroup = dialog.querySelector('[data-testid="bulk-group-agents"]')!;
-    expect(agentsGroup.querySelector('[data-testid="agent-diff"]')?.textContent).toContain(
-      '+Keep posts under 800 words',
-    );
+    // The diff's two panes: the rule before and after the change.
+    const diff = agentsGroup.querySelector('[data-testid="agent-diff"]')?.textContent;
+    expect(diff).toContain('Old rule');
+    expect(diff).toContain('Keep posts under 800 words');
     expect(dialog.querySelector('[data-testid="bulk-confirm"]')?.textContent).toContain('Approve 1 project step');
 
     await confirmBulkWith('');
