@@ -31,6 +31,18 @@ describe('layoutSteps', () => {
   });
 });
 
+describe('layoutSteps: implied dependencies', () => {
+  it('should not draw an edge that another path already implies', () => {
+    const layout = layoutSteps([
+      { key: 'a', dependsOn: [] },
+      { key: 'b', dependsOn: ['a'] },
+      { key: 'c', dependsOn: ['a', 'b'] },
+    ]);
+    expect(layout.edges.map((e) => e.id)).toEqual(['a->b', 'b->c']);
+    expect(layout.before.get('c')).toEqual(['b']);
+  });
+});
+
 describe('moveStepFocus', () => {
   const layout = layoutSteps(ITEMS);
   const [upper, lower] = [...['roi', 'risk']].sort((a, b) => layout.byKey.get(a)!.y - layout.byKey.get(b)!.y);

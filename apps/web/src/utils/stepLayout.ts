@@ -49,10 +49,13 @@ export function layoutSteps(items: readonly StepLayoutItem[]): StepLayout {
   graph.setGraph({ rankdir: 'LR', nodesep: gapY, ranksep: gapX, marginx: 0, marginy: 0 });
   graph.setDefaultEdgeLabel(() => ({}));
   for (const item of items) graph.setNode(item.key, { width: W, height: H });
+  const direct = new Map(
+    items.map((i) => [i.key, [...new Set(i.dependsOn)].filter((d) => keys.has(d) && d !== i.key)]),
+  );
   const links: [string, string][] = [];
   for (const item of items)
-    for (const dep of item.dependsOn)
-      if (keys.has(dep) && dep !== item.key) {
+    for (const dep of direct.get(item.key)!)
+      if (!reachableWithout(direct, item.key, dep)) {
         graph.setEdge(dep, item.key);
         links.push([dep, item.key]);
       }
@@ -104,6 +107,24 @@ export function layoutSteps(items: readonly StepLayoutItem[]): StepLayout {
     width: Math.max(0, ...nodes.map((n) => n.x + W)),
     height: Math.max(0, ...nodes.map((n) => n.y + H)),
   };
+}
+
+/**
+ * Whether `target` waits for `dep` through another of its dependencies too. Such an edge says
+ * nothing the others do not (a step of a subproject waits for every step of the one before it),
+ * so it is not drawn: the picture shows the order, not every pair.
+ */
+function reachableWithout(direct: ReadonlyMap<string, string[]>, target: string, dep: string): boolean {
+  const seen = new Set<string>();
+  const stack = direct.get(target)!.filter((d) => d !== dep);
+  while (stack.length > 0) {
+    const key = stack.pop()!;
+    if (key === dep) return true;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    stack.push(...(direct.get(key) ?? []));
+  }
+  return false;
 }
 
 export type StepGraphKey = 'ArrowLeft' | 'ArrowRight' | 'ArrowUp' | 'ArrowDown' | 'Home' | 'End';
