@@ -8,8 +8,7 @@ import { startSystem, type RunningSystem } from './system.js';
 
 // A vendor onboarding (12 steps in five stages) whose business case has figures the ROI
 // Calculator can compute: its result is a Markdown table.
-const VENDOR =
-  'Plan the onboarding of a new CRM vendor over the next two months: a 120k tool that saves 8k a month over 3 years';
+const VENDOR = 'Plan the onboarding of a new CRM vendor: a 120k tool that saves 8k a month over 3 years';
 /** The step a person rejects, so that it fails and the project pauses on it. */
 const REJECTED = 'Security and technical risk review';
 
@@ -84,7 +83,7 @@ async function checkPlanGraph(page: Page, card: Locator): Promise<void> {
       .locator('.plan-dag__node text')
       .evaluateAll((texts) => texts.map((t) => [...t.querySelectorAll('tspan')].map((l) => l.textContent).join(' ')));
     expect(names).toContain(REJECTED);
-    await engineering.scrollIntoViewIfNeeded();
+    await dags.first().scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, `project-view-plan-dag-${width}.png`) });
   }
   await page.setViewportSize({ width: 1440, height: 900 });
@@ -110,9 +109,11 @@ const inside = (inner: Box, outer: Box) =>
   inner.x + inner.width <= outer.x + outer.width + 1 &&
   inner.y + inner.height <= outer.y + outer.height + 1;
 
-/** The graph's zoom, from Vue Flow's viewport transform. */
+/** The graph's zoom, from the scale of Vue Flow's transformation pane. */
 const zoomOf = (graph: Locator) =>
-  graph.locator('.vue-flow__viewport').evaluate((el) => new DOMMatrixReadOnly(getComputedStyle(el).transform).a);
+  graph
+    .locator('.vue-flow__transformationpane')
+    .evaluate((el) => new DOMMatrixReadOnly(getComputedStyle(el).transform).a);
 
 describe('journey 2: the run of a project, as a person reads it', () => {
   it('should fit the step graph with the failed step in view, render results and tell the story of the run', async () => {
@@ -141,6 +142,12 @@ describe('journey 2: the run of a project, as a person reads it', () => {
     expect(await legend.textContent()).toMatch(/Failed/);
     await screenshots(page, 'project-view-graph', graph);
 
+    // Zoom buttons change the scale.
+    const zoom = await zoomOf(graph);
+    await graph.getByTestId('step-zoom-out').click();
+    await expect.poll(() => zoomOf(graph)).toBeLessThan(zoom);
+    await graph.getByTestId('step-zoom-in').click();
+    await expect.poll(() => zoomOf(graph)).toBeCloseTo(zoom, 2);
     // Show all fits every step; "Show the failed step" goes back to it.
     await graph.getByTestId('step-graph-show-all').click();
     const nodes = graph.getByTestId('step-node');

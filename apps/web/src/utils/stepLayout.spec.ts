@@ -27,7 +27,8 @@ describe('layoutSteps', () => {
   });
 
   it('should call text of at least 12 px readable', () => {
-    expect(STEP_SMALLEST_TEXT_PX * READABLE_ZOOM).toBeCloseTo(12);
+    expect(STEP_SMALLEST_TEXT_PX * READABLE_ZOOM).toBeGreaterThanOrEqual(12);
+    expect(STEP_SMALLEST_TEXT_PX * READABLE_ZOOM).toBeLessThan(12.2);
   });
 });
 

@@ -5,8 +5,8 @@ export const STEP_NODE = { width: 216, height: 76, gapX: 56, gapY: 18 } as const
 
 /** The smallest text on a card, in px at zoom 1: the zoom below which the graph is not readable follows from it. */
 export const STEP_SMALLEST_TEXT_PX = 13;
-/** Text of at least 12 px on screen. */
-export const READABLE_ZOOM = 12 / STEP_SMALLEST_TEXT_PX;
+/** Text of at least 12 px on screen (rounded up, so the smallest text is never 11.99 px). */
+export const READABLE_ZOOM = Math.ceil((12 / STEP_SMALLEST_TEXT_PX) * 100) / 100;
 
 export interface StepLayoutItem {
   key: string;
