@@ -99,8 +99,8 @@ function serve(detail: ProjectDetail) {
           checkpointId: 'c1',
           step: 1,
           completedSteps: [],
-          next: [],
-          events: ['Plan approved — run started'],
+          next: ['research'],
+          events: ['Plan approved — run started', 'Started “Market research”'],
         }),
       ],
     }),
@@ -189,7 +189,12 @@ describe('ProjectsView: a running project', () => {
     expect(items[0]?.get('[data-testid="checkpoint-events"]').text()).toBe('“Market research” completed by Analyst');
     expect(items[0]?.text()).toContain('Up next: Send the email, Financial plan');
     expect(items[0]?.text()).toContain('1 step completed by then');
-    expect(items[1]?.get('[data-testid="checkpoint-events"]').text()).toBe('Plan approved — run started');
+    expect(items[1]?.findAll('[data-testid="checkpoint-events"] li').map((li) => li.text())).toEqual([
+      'Plan approved — run started',
+      'Started “Market research”',
+    ]);
+    // A step its events already name is not repeated as up next.
+    expect(items[1]?.text()).not.toContain('Up next');
     expect(items[0]?.get('[data-testid="checkpoint-rollback"]').attributes('disabled')).toBeDefined();
   });
 
