@@ -118,13 +118,20 @@ describe('rollback', () => {
     const before = await checkpoints(id);
     const target = before.find((c) => c.completedSteps.join() === FIRST)!;
     expect(target).toBeDefined();
+    // The timeline reads in plain words, and what runs next is named by step key.
+    expect(before.at(-1)!.events).toEqual(['Plan approved — run started']);
+    expect(before.flatMap((c) => c.events)).toContainEqual(expect.stringMatching(/^“.+” completed by /));
+    expect(before[0]!.events).toContainEqual(expect.stringMatching(/^Paused for approval of “/));
+    const keys = new Set((await steps(id)).map((s) => s.stepKey));
+    expect(before.flatMap((c) => c.next).every((k) => keys.has(k))).toBe(true);
 
     const rolled = await travel(id, target.checkpointId, 'rollback');
-    expect(rolled.status).toBe(200);
+    expect(rolled.status, JSON.stringify(rolled.body)).toBe(200);
     expect(rolled.body).toMatchObject({ id, status: 'paused_by_user' });
     const after = await checkpoints(id);
     expect(after).toHaveLength(before.length + 1);
     expect(after[0]).toMatchObject({ parentCheckpointId: target.checkpointId, completedSteps: [FIRST] });
+    expect(after[0]!.events).toEqual(['Rolled back to this point — 1 step kept as finished, the others run again']);
     const reset = await steps(id);
     expect(completed(reset)).toEqual([FIRST]);
     expect(
@@ -252,7 +259,7 @@ describe('atomicity', () => {
     }
 
     const rolled = await travel(id, target.checkpointId, 'rollback');
-    expect(rolled.status).toBe(200);
+    expect(rolled.status, JSON.stringify(rolled.body)).toBe(200);
     const after = await snapshot(id);
     expect(after.project[0].status).toBe('paused_by_user');
     expect(after.errors.every((e: { resolved_at: Date | null }) => e.resolved_at !== null)).toBe(true);

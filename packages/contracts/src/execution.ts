@@ -97,8 +97,10 @@ export const CheckpointInfoSchema = z.object({
   createdAt: IsoDateSchema.nullable(),
   /** Steps completed as of this checkpoint. */
   completedSteps: z.array(z.string()),
-  /** What was about to run next. */
+  /** The steps about to run next, by step key. */
   next: z.array(z.string()),
+  /** What happened at this checkpoint, in plain words ("“Market research” completed by Research Analyst"). */
+  events: z.array(z.string()),
 });
 export type CheckpointInfo = z.infer<typeof CheckpointInfoSchema>;
 

@@ -128,6 +128,12 @@ export {
 } from './graphs/execution/engine.js';
 export { StartsFirst, START_PRIORITY_MAX_WAIT_MS } from './graphs/execution/starts-first.js';
 export { flattenPlan, readySteps, type ExecStep, type StepState } from './execution/flatten.js';
+export {
+  checkpointEvents,
+  nextStepKeys,
+  type CheckpointView,
+  type CheckpointLabels,
+} from './graphs/execution/checkpoint-events.js';
 export { needsApproval } from './execution/policy.js';
 export {
   joinResult,

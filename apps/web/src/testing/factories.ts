@@ -184,6 +184,7 @@ export function checkpoint(overrides: Partial<CheckpointInfo> & Pick<CheckpointI
     createdAt: '2026-11-20T10:00:00.000Z',
     completedSteps: [],
     next: [],
+    events: [],
     ...overrides,
   };
 }

@@ -12,6 +12,9 @@ import { mountWithPrime } from '../testing/mount';
 import { routerAt } from '../testing/router';
 import { signInAs } from '../testing/identity';
 
+// The run view draws its step graph with Vue Flow: slower to mount under happy-dom on a busy machine.
+vi.setConfig({ testTimeout: 20_000 });
+
 // Role-aware controls need a role: these tests act as an admin.
 beforeEach(() => {
   setActivePinia(createPinia());
@@ -85,8 +88,20 @@ function serve(detail: ProjectDetail) {
     }),
     [`GET /api/projects/${detail.id}/checkpoints`]: json({
       checkpoints: [
-        checkpoint({ checkpointId: 'c2', step: 4, completedSteps: ['research'], next: ['email', 'finance'] }),
-        checkpoint({ checkpointId: 'c1', step: 1, completedSteps: [], next: ['research'] }),
+        checkpoint({
+          checkpointId: 'c2',
+          step: 4,
+          completedSteps: ['research'],
+          next: ['email', 'finance'],
+          events: ['“Market research” completed by Analyst'],
+        }),
+        checkpoint({
+          checkpointId: 'c1',
+          step: 1,
+          completedSteps: [],
+          next: ['research'],
+          events: ['Plan approved — run started', 'Started “Market research”'],
+        }),
       ],
     }),
     [`POST /api/projects/${detail.id}/rollback`]: json({
@@ -146,7 +161,8 @@ describe('ProjectsView: a running project', () => {
         g.findAll('[data-testid="step-node"]').map((n) => n.attributes('data-step-key')),
       ]),
     ).toEqual([
-      ['Marketing · 1 of 3 done', ['research', 'email', 'finance']],
+      // Reading order of the left-to-right picture: by column, then top to bottom.
+      ['Marketing · 1 of 3 done', ['research', 'finance', 'email']],
       ['Finance — Financial plan · 0 of 2 done', ['finance/forecast', 'finance/review']],
     ]);
     expect(node(wrapper, 'email').attributes('data-status')).toBe('failed');
@@ -170,8 +186,15 @@ describe('ProjectsView: a running project', () => {
 
     const items = wrapper.findAll('[data-testid="checkpoint-item"]');
     expect(items.map((i) => i.attributes('data-checkpoint-id'))).toEqual(['c2', 'c1']);
-    expect(items[0]?.text()).toContain('1 step completed');
-    expect(items[0]?.text()).toContain('Market research');
+    expect(items[0]?.get('[data-testid="checkpoint-events"]').text()).toBe('“Market research” completed by Analyst');
+    expect(items[0]?.text()).toContain('Up next: Send the email, Financial plan');
+    expect(items[0]?.text()).toContain('1 step completed by then');
+    expect(items[1]?.findAll('[data-testid="checkpoint-events"] li').map((li) => li.text())).toEqual([
+      'Plan approved — run started',
+      'Started “Market research”',
+    ]);
+    // A step its events already name is not repeated as up next.
+    expect(items[1]?.text()).not.toContain('Up next');
     expect(items[0]?.get('[data-testid="checkpoint-rollback"]').attributes('disabled')).toBeDefined();
   });
 

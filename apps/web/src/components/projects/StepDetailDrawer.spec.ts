@@ -57,7 +57,11 @@ describe('StepDetailDrawer', () => {
     const { projectId } = await mountDrawer(step);
 
     expect(q('step-detail')?.textContent).toContain('Write the report');
-    expect(q('step-result-preview')?.textContent).toContain('# Report');
+    // Shown formatted (Markdown, rendered in StepResultText.spec.ts); the raw text is one click away.
+    expect(q('step-result-preview')?.getAttribute('data-view')).toBe('formatted');
+    q<HTMLButtonElement>('step-result-raw-toggle')?.click();
+    await flushPromises();
+    expect(q('step-result-raw')?.textContent).toBe('# Report\nxxxx…');
     expect(q('step-result-size')?.textContent).toContain('3.0 MB');
     expect(fetchMock).not.toHaveBeenCalled();
 
@@ -73,6 +77,9 @@ describe('StepDetailDrawer', () => {
       `/api/projects/${projectId}/steps/report/result`,
     );
     // One page of text in the DOM, never the whole megabyte (let alone the 3 MB).
+    expect(viewer?.querySelector('[data-testid="step-result-formatted"]')).not.toBeNull();
+    viewer?.querySelector<HTMLButtonElement>('[data-testid="step-result-raw-toggle"]')?.click();
+    await flushPromises();
     const shown = viewer?.querySelector('pre')?.textContent ?? '';
     expect(shown.length).toBe(20_000);
     expect(q('step-result-page')?.textContent).toBe(`Page 1 of ${Math.ceil(RESULT_MAX_BYTES / 20_000)}`);

@@ -324,7 +324,12 @@ describe('ExecutionEngine', () => {
       expect(await t.engine.checkpoints(t.ctx)).toEqual(before);
       const forked = await t.engine.checkpoints(fork);
       expect(forked).toHaveLength(1);
-      expect(forked[0]).toMatchObject({ parentCheckpointId: null, completedSteps: ['a'], next: ['run_step'] });
+      expect(forked[0]).toMatchObject({
+        parentCheckpointId: null,
+        completedSteps: ['a'],
+        next: ['b'],
+        events: ['Forked from another project — 1 step kept as finished'],
+      });
       forgetAllBut(t, ['a']);
       expect(await t.engine.run(fork)).toEqual({ kind: 'completed' });
       expect(t.rec.executions()).toBe(3);

@@ -5,6 +5,7 @@ import { projectThreadId, RunHeld } from './deps.js';
 import { buildExecutionGraph, type ExecutionGraph } from './graph.js';
 import { StartsFirst } from './starts-first.js';
 import type { ExecutionStateType, ExecutionUpdate, StepRetry } from './state.js';
+import { checkpointEvents, nextStepKeys, type CheckpointView } from './checkpoint-events.js';
 import { checkpointCommitFor } from './step-commit.js';
 import { flattenPlan } from '../../execution/flatten.js';
 import type { ExecutionInterrupt, ExecutionResume, RunContext, StepCommit } from '../../execution/ports.js';
@@ -226,26 +227,47 @@ export class ExecutionEngine {
       .flatMap((t) => (t.interrupts ?? []).map((i) => ({ id: String(i.id), value: i.value as ExecutionInterrupt })));
   }
 
-  /** Time travel: the thread's checkpoints, newest first. */
+  /**
+   * Time travel: the thread's checkpoints, newest first, each with what happened at it in plain
+   * words (compared with its parent) and the steps about to run.
+   */
   async checkpoints(ctx: RunContext, limit = 100): Promise<CheckpointInfo[]> {
-    const out: CheckpointInfo[] = [];
-    for await (const snap of this.graph.getStateHistory(this.config(ctx), { limit })) {
+    const snaps: { info: Omit<CheckpointInfo, 'events'>; view: CheckpointView }[] = [];
+    // One more than shown: the oldest one shown is compared with its parent too.
+    for await (const snap of this.graph.getStateHistory(this.config(ctx), { limit: limit + 1 })) {
       const values = snap.values as Partial<ExecutionStateType>;
       const cfg = snap.config.configurable ?? {};
       const parent = snap.parentConfig?.configurable ?? {};
-      out.push({
-        checkpointId: String(cfg.checkpoint_id),
-        parentCheckpointId: parent.checkpoint_id ? String(parent.checkpoint_id) : null,
-        step: Number(snap.metadata?.step ?? 0),
+      const view: CheckpointView = {
         source: String(snap.metadata?.source ?? ''),
-        createdAt: snap.createdAt ?? null,
-        completedSteps: Object.entries(values.done ?? {})
-          .filter(([, o]) => o.status === 'completed')
-          .map(([k]) => k),
-        next: [...snap.next],
+        values,
+        graphNext: snap.next,
+        interrupts: snap.tasks.flatMap((t) => (t.interrupts ?? []).map((i) => i.value as ExecutionInterrupt)),
+      };
+      snaps.push({
+        info: {
+          checkpointId: String(cfg.checkpoint_id),
+          parentCheckpointId: parent.checkpoint_id ? String(parent.checkpoint_id) : null,
+          step: Number(snap.metadata?.step ?? 0),
+          source: view.source,
+          createdAt: snap.createdAt ?? null,
+          completedSteps: Object.entries(values.done ?? {})
+            .filter(([, o]) => o.status === 'completed')
+            .map(([k]) => k),
+          next: nextStepKeys(view),
+        },
+        view,
       });
     }
-    return out;
+    const byId = new Map(snaps.map((s) => [s.info.checkpointId, s.view]));
+    const registry = this.deps.registry();
+    const labels = { agentTitle: (name: string) => registry.get(name)?.definition.title ?? name };
+    return snaps.slice(0, limit).map(({ info, view }, i) => {
+      const parentId = info.parentCheckpointId;
+      // A rollback's parent is the checkpoint it went back to; past the listed history, the next older one.
+      const previous = parentId === null ? null : (byId.get(parentId) ?? snaps[i + 1]?.view ?? null);
+      return { ...info, events: checkpointEvents(view, previous, labels) };
+    });
   }
 
   /**
