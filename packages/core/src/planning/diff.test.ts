@@ -30,7 +30,7 @@ describe('diffPlans', () => {
   });
 
   it('should show a field change before and after as text, with nested ids', () => {
-    const diff = diffPlans(launch, refine(launch, 'make the budget 2 weeks and assign the review to Sarah'));
+    const diff = diffPlans(launch, refine(launch, 'make the budget 2 weeks and assign the post-launch review to Sarah'));
     expect(PlanDiffSchema.parse(diff)).toEqual(diff);
     expect(diff.changed).toContainEqual({
       stepId: 'finance/launch_budget',
