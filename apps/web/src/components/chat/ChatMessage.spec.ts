@@ -55,6 +55,34 @@ describe('ChatMessage', () => {
     expect(online.find('[data-testid="offline-badge"]').exists()).toBe(false);
   });
 
+  it('should say once that an offline draft is offline, in its banner, not again in a badge', () => {
+    const wrapper = mountWithPrime(ChatMessage, {
+      props: {
+        item: item({
+          offline: true,
+          offlineDraft: true,
+          content: '**Task for Blog Post Writer:** Write a post',
+          delegation: {
+            id: uuid(),
+            agent: 'blog_post_writer',
+            agentTitle: 'Blog Post Writer',
+            reason: 'Best match',
+            candidates: [],
+            fallbackFrom: null,
+            kind: 'offline_draft',
+            rating: null,
+            contextVersion: null,
+          },
+        }),
+      },
+    });
+    expect(wrapper.find('[data-testid="offline-badge"]').exists()).toBe(false);
+    const banner = wrapper.get('[data-testid="offline-draft-banner"]').text();
+    expect(banner).toContain('Offline draft — not written by a language model');
+    expect(banner).toContain('Blog Post Writer could not do this itself');
+    expect(wrapper.get('.chat-message__body').text()).not.toMatch(/offline/i);
+  });
+
   it('should not put live markup from the message into the page', () => {
     const wrapper = mountWithPrime(ChatMessage, {
       props: {
