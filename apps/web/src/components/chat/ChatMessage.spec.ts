@@ -1,6 +1,8 @@
 // @vitest-environment jsdom
 // jsdom, not happy-dom: this renders sanitised HTML, and DOMPurify does not support happy-dom.
+import { flushPromises } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
+import { createMemoryHistory, createRouter } from 'vue-router';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { User } from '@orchestrator/contracts';
 import type { TimelineItem } from '../../stores/timeline';
@@ -81,6 +83,30 @@ describe('ChatMessage', () => {
     expect(banner).toContain('Offline draft — not written by a language model');
     expect(banner).toContain('Blog Post Writer could not do this itself');
     expect(wrapper.get('.chat-message__body').text()).not.toMatch(/offline/i);
+  });
+
+  it('should open a link into the app in this tab, through the router', async () => {
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [
+        { path: '/', component: { template: '<div />' } },
+        { path: '/projects/:projectId?', name: 'projects', component: { template: '<div />' } },
+      ],
+    });
+    await router.push('/');
+    const wrapper = mountWithPrime(ChatMessage, {
+      props: {
+        item: item({
+          intent: 'PROJECT_REPORT',
+          content: '**Handbook** is complete.\n\n- [Draft section 0](/projects/p1?step=s00)',
+        }),
+      },
+      global: { plugins: [router] },
+    });
+    expect(wrapper.get('[data-testid="message-intent"]').text()).toBe('Project report');
+    await wrapper.get('a').trigger('click', { button: 0 });
+    await flushPromises();
+    expect(router.currentRoute.value.fullPath).toBe('/projects/p1?step=s00');
   });
 
   it('should not put live markup from the message into the page', () => {

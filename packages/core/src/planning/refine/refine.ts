@@ -35,13 +35,13 @@ const unquote = (phrase: string): string =>
  */
 function whichStep(phrase: string, options: StepEntry[]): string {
   if (options.length <= 4) return `Which step do you mean: ${stepList(options)}?`;
-  const example = options[0]!.step.name.toLowerCase();
+  const example = options[0]!.step.name;
   return [
     `${options.length} steps match “${phrase}”. Which one do you mean?`,
     '',
     ...options.map((o) => `- ${o.step.name}`),
     '',
-    `Name it, e.g. “${example}”.`,
+    `Name one, e.g. “${example}”.`,
   ].join('\n');
 }
 
