@@ -166,6 +166,12 @@ describe('journey 1: the chat as a person reads it', () => {
     expect(await reply.getByTestId('offline-draft-banner').count()).toBe(1);
     expect(await reply.getByTestId('offline-badge').count()).toBe(0);
     expect(await reply.locator('.chat-message__body').textContent()).not.toMatch(/offline/i);
+    // Its visually hidden "Answered by" stays inside the log: the page itself does not grow.
+    for (const [width, height] of SIZES) {
+      await page.setViewportSize({ width, height });
+      const { scroll, window } = await pageHeight(page);
+      expect(scroll, `page height at ${width}×${height}`).toBe(window);
+    }
     await page.close();
   });
 
