@@ -25,9 +25,21 @@ const SIZES = [
   [390, 844],
 ] as const;
 
-/** The document never scrolls: everything that can be long scrolls inside its own area. */
+/**
+ * The page never scrolls — neither the document nor the app's main area: everything that can be
+ * long scrolls inside its own area. `scroll` is the taller of the two, `window` what shows.
+ */
 const pageHeight = (page: Page) =>
-  page.evaluate(() => ({ scroll: document.documentElement.scrollHeight, window: window.innerHeight }));
+  page.evaluate(() => {
+    const main = document.getElementById('main')!;
+    return {
+      scroll: Math.max(
+        document.documentElement.scrollHeight,
+        window.innerHeight + main.scrollHeight - main.clientHeight,
+      ),
+      window: window.innerHeight,
+    };
+  });
 
 /** Where `target` sits relative to the chat log's visible area (top and bottom, in px). */
 async function inLog(page: Page, target: Locator): Promise<{ top: number; bottom: number; height: number }> {
