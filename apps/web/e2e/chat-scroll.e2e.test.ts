@@ -89,8 +89,13 @@ describe('journey 1: the chat as a person reads it', () => {
     await expect.poll(() => v2.getByTestId('plan-step').count(), { timeout: 10_000 }).toBeGreaterThan(10);
     await expect.poll(() => v1.getByTestId('plan-superseded').count()).toBe(1);
     // The new version is what the log shows (from its top), not the superseded v1 above it.
-    await expect.poll(async () => (await inLog(page, second)).top, { timeout: 5_000 }).toBeGreaterThanOrEqual(-2);
-    expect((await inLog(page, second)).top).toBeLessThan((await inLog(page, second)).height / 2);
+    // A reply taller than the log is shown from its top, just under the log's edge, with the
+    // card's title and facts in view.
+    await expect.poll(async () => (await inLog(page, second)).top, { timeout: 5_000 }).toBeGreaterThanOrEqual(0);
+    expect((await inLog(page, second)).top).toBeLessThan(40);
+    const title = await inLog(page, v2.locator('.plan-card__facts'));
+    expect(title.top).toBeGreaterThan(0);
+    expect(title.bottom).toBeGreaterThan(0);
     expect(await v2.getByTestId('plan-step-count').textContent()).toBe(String(Number(cardSteps) - 1));
     expect(await second.locator('.chat-message__body').textContent()).toContain(`${Number(cardSteps) - 1} steps`);
 
