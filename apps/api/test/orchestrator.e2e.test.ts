@@ -80,10 +80,8 @@ describe('delegation', () => {
     );
     expect(reply.metadata).toMatchObject({ intent: 'DELEGATE', offlineDraft: true });
     expect((reply.metadata.delegation as DelegationInfo).kind).toBe('offline_draft');
-    // Marked once, by the reply's metadata (the chat's one offline notice), not again in the text.
     expect(reply.metadata).toMatchObject({ offline: true });
-    expect(reply.content).toMatch(/^\*\*Task for Blog Post Writer:\*\*/);
-    expect(reply.content).not.toMatch(/offline/i);
+    expect(reply.content).toMatch(/Offline draft/);
   });
 });
 

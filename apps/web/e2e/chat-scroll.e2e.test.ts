@@ -181,6 +181,7 @@ describe('journey 1: the chat as a person reads it', () => {
     await reply.getByTestId('delegation-info').waitFor({ timeout: 20_000 });
     await expect.poll(() => reply.getAttribute('data-state'), { timeout: 20_000 }).toBe('stored');
     expect(await reply.getByTestId('offline-draft-banner').count()).toBe(1);
+    expect(await reply.getByTestId('offline-draft-banner').textContent()).toMatch(/Offline draft/);
     expect(await reply.getByTestId('offline-badge').count()).toBe(0);
     expect(await reply.locator('.chat-message__body').textContent()).not.toMatch(/offline/i);
     // Its visually hidden "Answered by" stays inside the log: the page itself does not grow.

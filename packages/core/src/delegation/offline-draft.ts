@@ -25,9 +25,9 @@ export function offlineDraft(agent: LoadedAgent, task: string): string {
   const quality = contextSection(agent.contextMd, 'Quality bar');
   const inputs = contextSection(agent.contextMd, 'Inputs');
   return [
-    // Said once, by the reply: it is stored with `offline` and `offlineDraft` set, which the API
-    // returns and the chat shows as the reply's one offline notice, so the text does not repeat it.
-    `**Task for ${d.title}:** ${quoteExcerpt(task.trim())}`,
+    `**Offline draft** — no language model is configured, so ${d.title} cannot write this itself. Here is the brief it works from; configure an LLM provider (see README → Configuration) to get the finished work.`,
+    '',
+    `**Task:** ${quoteExcerpt(task.trim())}`,
     '',
     ...(inputs ? ['**What it needs from you**', '', inputs, ''] : []),
     ...(outputs ? ['**What it delivers**', '', outputs, ''] : []),

@@ -57,32 +57,33 @@ describe('ChatMessage', () => {
     expect(online.find('[data-testid="offline-badge"]').exists()).toBe(false);
   });
 
-  it('should say once that an offline draft is offline, in its banner, not again in a badge', () => {
+  it('should say once that an offline draft is offline: its own notice as the banner, not again in text or badge', () => {
+    const notice = '**Offline draft** — no language model is configured, so Blog Post Writer cannot write this itself.';
     const wrapper = mountWithPrime(ChatMessage, {
       props: {
         item: item({
           offline: true,
           offlineDraft: true,
-          content: '**Task for Blog Post Writer:** Write a post',
-          delegation: {
-            id: uuid(),
-            agent: 'blog_post_writer',
-            agentTitle: 'Blog Post Writer',
-            reason: 'Best match',
-            candidates: [],
-            fallbackFrom: null,
-            kind: 'offline_draft',
-            rating: null,
-            contextVersion: null,
-          },
+          content: `${notice}\n\n**Task:** Write a post\n\n**What it delivers**\n\nA post.`,
         }),
       },
     });
     expect(wrapper.find('[data-testid="offline-badge"]').exists()).toBe(false);
     const banner = wrapper.get('[data-testid="offline-draft-banner"]').text();
-    expect(banner).toContain('Offline draft — not written by a language model');
-    expect(banner).toContain('Blog Post Writer could not do this itself');
-    expect(wrapper.get('.chat-message__body').text()).not.toMatch(/offline/i);
+    expect(banner).toContain('Offline draft — no language model is configured, so Blog Post Writer');
+    const body = wrapper.get('.chat-message__body').text();
+    expect(body).toContain('Task: Write a post');
+    expect(body).not.toMatch(/offline/i);
+  });
+
+  it('should still mark an offline draft whose text does not say so', () => {
+    const wrapper = mountWithPrime(ChatMessage, {
+      props: { item: item({ offline: true, offlineDraft: true, content: 'A brief.' }) },
+    });
+    expect(wrapper.get('[data-testid="offline-draft-banner"]').text()).toContain(
+      'Offline draft — not written by a language model',
+    );
+    expect(wrapper.get('.chat-message__body').text()).toBe('A brief.');
   });
 
   it('should open a link into the app in this tab, through the router', async () => {
