@@ -80,6 +80,7 @@ describe('delegation', () => {
     );
     expect(reply.metadata).toMatchObject({ intent: 'DELEGATE', offlineDraft: true });
     expect((reply.metadata.delegation as DelegationInfo).kind).toBe('offline_draft');
+    expect(reply.metadata).toMatchObject({ offline: true });
     expect(reply.content).toMatch(/Offline draft/);
   });
 });
@@ -98,7 +99,11 @@ describe('planning', () => {
     expect(steps(detail).some((s) => s.type === 'build_agent')).toBe(true);
     expect(steps(detail).some((s) => s.collaboration !== null && s.assignedHuman === null)).toBe(true);
 
-    const second = await say(conv, 'assign the review to Sarah');
+    // Several reviews wait for a reviewer: asked which, nothing changed.
+    const asked = await say(conv, 'assign the review to Sarah');
+    expect(asked.metadata.project).toBeUndefined();
+    expect(asked.content).toMatch(/Which one do you mean\?[^]*- Press release/);
+    const second = await say(conv, 'assign the press release review to Sarah');
     expect((second.metadata.project as { version: number }).version).toBe(2);
     const third = await say(conv, 'drop the social media step');
     expect((third.metadata.project as { version: number }).version).toBe(3);

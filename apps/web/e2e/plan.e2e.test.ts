@@ -32,7 +32,7 @@ describe('journey 1: plan, refine and approve a project in the chat', () => {
     await expect.poll(() => card.textContent()).toMatch(/Build a localization agent/i);
     await expect.poll(() => card.textContent()).toMatch(/Person to assign/);
 
-    await send(page, 'assign the review to Sarah');
+    await send(page, 'assign the press release review to Sarah');
     const second = (await assistantMessage(page, 2)).getByTestId('plan-card');
     await expect.poll(() => second.getByTestId('plan-version').textContent(), { timeout: 20_000 }).toBe('v2');
     await expect.poll(() => second.textContent()).toContain('Sarah');

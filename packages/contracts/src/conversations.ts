@@ -30,6 +30,8 @@ export const MessageMetadataSchema = z
     secretsRedacted: z.number().int().positive().optional(),
     /** The agent build this message reports on: the chat shows it as a live build card. */
     agentBuildId: z.string().optional(),
+    /** A project planned in this conversation ended: this message reports how (one per project). */
+    projectReport: z.object({ projectId: z.string(), status: z.enum(['completed', 'failed', 'aborted']) }).optional(),
     /** The improvement this reply proposed or pointed to: the chat shows it as a decision card. */
     improvement: z
       .object({

@@ -63,6 +63,15 @@ export const PlanStepSchema: z.ZodType<PlanStep> = z.lazy(() =>
     .strict(),
 );
 
+/**
+ * How many steps a plan has, as a person counts them: a subproject counts as the steps it holds
+ * (it is a group, not work of its own). The chat's plan summary and the plan card both count with
+ * this, so the numbers they show always agree.
+ */
+export function countPlanSteps(steps: readonly PlanStep[]): number {
+  return steps.reduce((n, s) => n + (s.steps && s.steps.length > 0 ? countPlanSteps(s.steps) : 1), 0);
+}
+
 export const PlanSchema = z
   .object({
     title: z.string().trim().min(1).max(200),

@@ -116,6 +116,7 @@ export { createAgentMatcher, GAP_THRESHOLD } from './delegation/matcher.js';
 export type { AgentLoadInfo, AgentLoadTracker, DelegationRecord, DelegationStore } from './delegation/ports.js';
 export type { ProjectStore, NewProjectPlan, PlanRevision, CurrentPlan } from './projects/ports.js';
 export { canTransition, allowedTransitions, isTerminal } from './projects/lifecycle.js';
+export { projectReportText, stepResultPath, elapsedText, type ProjectReportInput } from './projects/report.js';
 export {
   CheckpointNotFound,
   ExecutionEngine,

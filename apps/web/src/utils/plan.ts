@@ -117,10 +117,6 @@ export function indexSteps(steps: PlanStep[], into = new Map<string, PlanStep>()
   return into;
 }
 
-export function countSteps(steps: PlanStep[]): number {
-  return steps.reduce((sum, step) => sum + 1 + (step.steps ? countSteps(step.steps) : 0), 0);
-}
-
 export const STEP_TYPE_LABEL: Record<StepType, string> = {
   standard: 'Standard',
   build_agent: 'Build agent',

@@ -119,6 +119,33 @@ describe('WorkspaceView', () => {
     expect(wrapper.find('[data-testid="composer-input"]').exists()).toBe(false);
   });
 
+  it('should fold the conversation list while a conversation is open and unfold it on request', async () => {
+    const open = conversation({ title: 'Launch' });
+    const other = conversation({ title: 'Budget' });
+    mockFetch({
+      'GET /api/conversations': json({ conversations: [open, other], nextCursor: null }),
+      [`GET /api/conversations/${open.id}`]: json(open),
+      [`GET /api/conversations/${open.id}/messages`]: json({ messages: [], hasMore: false }),
+      [`GET /api/conversations/${other.id}`]: json(other),
+      [`GET /api/conversations/${other.id}/messages`]: json({ messages: [], hasMore: false }),
+    });
+    const { wrapper, router } = await mountAt(`/workspace/${open.id}`);
+    const toggle = () => wrapper.get('[data-testid="conversation-list-toggle"]');
+    const sidebar = () => wrapper.get('.workspace__sidebar');
+    expect(toggle().attributes('aria-expanded')).toBe('false');
+    expect(toggle().text()).toBe('All conversations');
+    expect(sidebar().classes()).toContain('workspace__sidebar--folded');
+
+    await toggle().trigger('click');
+    expect(toggle().attributes('aria-expanded')).toBe('true');
+    expect(sidebar().classes()).not.toContain('workspace__sidebar--folded');
+
+    // Choosing another conversation folds it again: the chat gets the room.
+    await router.push(`/workspace/${other.id}`);
+    await flushPromises();
+    expect(toggle().attributes('aria-expanded')).toBe('false');
+  });
+
   it('should load more conversations when there is a next page', async () => {
     const first = conversation({ title: 'First' });
     const second = conversation({ title: 'Second' });

@@ -30,7 +30,10 @@ describe('diffPlans', () => {
   });
 
   it('should show a field change before and after as text, with nested ids', () => {
-    const diff = diffPlans(launch, refine(launch, 'make the budget 2 weeks and assign the review to Sarah'));
+    const diff = diffPlans(
+      launch,
+      refine(launch, 'make the budget 2 weeks and assign the post-launch review to Sarah'),
+    );
     expect(PlanDiffSchema.parse(diff)).toEqual(diff);
     expect(diff.changed).toContainEqual({
       stepId: 'finance/launch_budget',
@@ -64,14 +67,17 @@ describe('diffPlans', () => {
     expect(diff.added.sort()).toEqual(['marketing_3/build_legal_review_agent', 'marketing_3/legal_review']);
     expect(diff.changed).toContainEqual({
       stepId: 'marketing_3/launch',
-      fields: [{ field: 'dependsOn', before: 'none', after: 'legal_review' }],
+      fields: [{ field: 'dependsOn', before: 'none', after: 'Legal review' }],
     });
     const approval = diff.changed.find((c) => c.stepId === 'marketing_2/campaign_approval')!;
     expect(approval.fields).toEqual([
       {
         field: 'dependsOn',
-        before: 'blog_post, localize_campaign, localize_site, press_release, social_media',
-        after: 'blog_post, localize_campaign, localize_site, social_media',
+        // By name, as a person reads it: ids are the plan's internals.
+        before:
+          'Adapt launch campaign for Germany, Launch blog post, Localise website for Germany, Press release, Social media campaign',
+        after:
+          'Adapt launch campaign for Germany, Launch blog post, Localise website for Germany, Social media campaign',
       },
     ]);
     expect(diff.summary).toEqual(

@@ -19,7 +19,16 @@ const FIELD_LABELS: Record<string, string> = {
 
 const show = (v: string | null): string => v ?? 'none';
 
-function fieldsOf(s: PlanStep): Record<string, string> {
+/** A step's dependencies by name, as a person reads them (ids are the plan's internals). */
+const dependencyNames = (s: PlanStep, names: ReadonlyMap<string, string>): string =>
+  s.dependsOn.length
+    ? s.dependsOn
+        .map((id) => names.get(id) ?? id)
+        .sort((x, y) => x.localeCompare(y))
+        .join(', ')
+    : 'none';
+
+function fieldsOf(s: PlanStep, names: ReadonlyMap<string, string>): Record<string, string> {
   return {
     name: s.name,
     type: s.type,
@@ -29,7 +38,7 @@ function fieldsOf(s: PlanStep): Record<string, string> {
     assignedHuman: show(s.assignedHuman),
     collaboration: show(s.collaboration),
     capability: show(s.capability),
-    dependsOn: s.dependsOn.length ? [...s.dependsOn].sort().join(', ') : 'none',
+    dependsOn: dependencyNames(s, names),
     riskLevel: s.riskLevel,
     description: s.description,
   };
@@ -39,6 +48,8 @@ function diffLevel(before: PlanStep[], after: PlanStep[], prefix: string, out: P
   const q = (id: string) => (prefix ? `${prefix}/${id}` : id);
   const old = new Map(before.map((s) => [s.id, s]));
   const now = new Map(after.map((s) => [s.id, s]));
+  const oldNames = new Map(before.map((s) => [s.id, s.name]));
+  const newNames = new Map(after.map((s) => [s.id, s.name]));
   for (const s of after) {
     if (!old.has(s.id)) {
       out.added.push(q(s.id));
@@ -54,8 +65,8 @@ function diffLevel(before: PlanStep[], after: PlanStep[], prefix: string, out: P
   for (const s of after) {
     const prev = old.get(s.id);
     if (!prev) continue;
-    const a = fieldsOf(prev);
-    const b = fieldsOf(s);
+    const a = fieldsOf(prev, oldNames);
+    const b = fieldsOf(s, newNames);
     const fields: Field[] = Object.keys(b)
       .filter((k) => a[k] !== b[k])
       .map((k) => ({ field: k, before: a[k]!, after: b[k]! }));

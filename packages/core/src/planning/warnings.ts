@@ -7,6 +7,9 @@ import type { Deadline } from './request.js';
 import { entries } from './steps.js';
 import { joinOr } from './text.js';
 
+/** Steps waiting for a person listed by name in the warning; more are counted instead. */
+const MAX_LISTED_PEOPLE = 4;
+
 /** Warnings recomputed from the plan on every revision; the rest (e.g. market assumptions) are kept. */
 const DERIVED_PREFIXES = ['Unavailable:', 'Capability gap:', 'No agent:', 'People to name:', 'Timeline:'] as const;
 export const isDerivedWarning = (w: string): boolean => DERIVED_PREFIXES.some((p) => w.startsWith(p));
@@ -67,9 +70,13 @@ function peopleWarning(steps: PlanStep[]): string[] {
     .map((e) => e.step)
     .filter((s) => s.assignedHuman === null && (s.type === 'human_approval' || s.collaboration !== null));
   if (open.length === 0) return [];
-  const list = open.map((s) => `${s.name} (${s.collaboration ?? 'approval'})`);
   const example = open.find((s) => s.type === 'human_approval') ?? open[0]!;
-  return [`People to name: ${list.join(', ')} — e.g. "assign the ${example.name.toLowerCase()} to Sarah".`];
+  const hint = `e.g. "assign the ${example.name.toLowerCase()} to Sarah"`;
+  // A long list would repeat the plan: each of those steps says "Person to assign" where it is listed.
+  if (open.length > MAX_LISTED_PEOPLE)
+    return [`People to name: ${open.length} steps need a person (marked "Person to assign" below) — ${hint}.`];
+  const list = open.map((s) => `${s.name} (${s.collaboration ?? 'approval'})`);
+  return [`People to name: ${list.join(', ')} — ${hint}.`];
 }
 
 function timelineWarning(cp: CriticalPath, deadline: Deadline | null): string[] {

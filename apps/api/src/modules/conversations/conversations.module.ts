@@ -5,6 +5,7 @@ import { ConversationSearchRepository } from './conversation-search.repository.j
 import { ConversationsController } from './conversations.controller.js';
 import { ConversationsRepository } from './conversations.repository.js';
 import { ConversationsService } from './conversations.service.js';
+import { ProjectReportsRepository } from './project-reports.repository.js';
 
 /**
  * Owns the `conversations` and `messages` tables. Every module that posts into a conversation
@@ -20,7 +21,8 @@ import { ConversationsService } from './conversations.service.js';
     ConversationChangesRepository,
     ConversationSearchRepository,
     ConversationsService,
+    ProjectReportsRepository,
   ],
-  exports: [ConversationsRepository, ConversationsService],
+  exports: [ConversationsRepository, ConversationsService, ProjectReportsRepository],
 })
 export class ConversationsModule {}

@@ -19,7 +19,7 @@ export interface ConversationRow {
   last_message_at: Date | null;
 }
 
-interface MessageRow {
+export interface MessageRow {
   id: string;
   seq: number;
   conversation_id: string;
@@ -54,9 +54,9 @@ export const toConversation = (r: ConversationRow): Conversation => ({
 });
 
 /** A message row (alias `m`) with its author's name: select these `from <messages> m` + AUTHOR_JOIN. */
-const MESSAGE_COLUMNS = `m.id, m.seq, m.conversation_id, m.role, m.author_user_id, ${userNameSql('u')} as author_name,
+export const MESSAGE_COLUMNS = `m.id, m.seq, m.conversation_id, m.role, m.author_user_id, ${userNameSql('u')} as author_name,
   m.agent_name, m.content, m.metadata, m.created_at`;
-const AUTHOR_JOIN = 'left join users u on u.id = m.author_user_id';
+export const AUTHOR_JOIN = 'left join users u on u.id = m.author_user_id';
 
 const toPending = (r: PendingRow): PendingReply => ({
   workspaceId: r.workspace_id,
@@ -68,7 +68,7 @@ const toPending = (r: PendingRow): PendingReply => ({
   recoveries: r.recoveries,
 });
 
-const toMessage = (r: MessageRow): Message => ({
+export const toMessage = (r: MessageRow): Message => ({
   id: r.id,
   seq: r.seq,
   conversationId: r.conversation_id,

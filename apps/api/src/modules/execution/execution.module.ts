@@ -12,6 +12,7 @@ import { AgentsModule } from '../agents/agents.module.js';
 import { ApprovalsModule } from '../approvals/approvals.module.js';
 import { ApprovalsService } from '../approvals/approvals.service.js';
 import { AuditModule } from '../audit/audit.module.js';
+import { ConversationsModule } from '../conversations/conversations.module.js';
 import { BUDGETS_OPTIONS, type BudgetsOptions } from '../budgets/budgets.options.js';
 import { BudgetsModule } from '../budgets/budgets.module.js';
 import { BudgetsRepository } from '../budgets/budgets.repository.js';
@@ -29,7 +30,15 @@ import { TimeTravelRepository } from './time-travel.repository.js';
 import { TimeTravelService } from './time-travel.service.js';
 
 @Module({
-  imports: [AgentsModule, ProjectsModule, ApprovalsModule, BudgetsModule, AgentBuildsModule, AuditModule],
+  imports: [
+    AgentsModule,
+    ProjectsModule,
+    ApprovalsModule,
+    BudgetsModule,
+    AgentBuildsModule,
+    AuditModule,
+    ConversationsModule,
+  ],
   controllers: [ExecutionController],
   providers: [
     ExecutionRepository,

@@ -16,6 +16,7 @@ import { AgentRegistryService } from '../agents/agent-registry.service.js';
 import { ApprovalsRepository } from '../approvals/approvals.repository.js';
 import { ApprovalsService } from '../approvals/approvals.service.js';
 import { AuditRepository, personEntry } from '../audit/audit.repository.js';
+import { ProjectReportsRepository } from '../conversations/project-reports.repository.js';
 import { ProjectsRepository } from '../projects/projects.repository.js';
 import { ProjectsService } from '../projects/projects.service.js';
 import { ExecutionRepository } from './execution.repository.js';
@@ -37,6 +38,7 @@ export class ExecutionService implements OnModuleInit {
     private readonly audit: AuditRepository,
     private readonly registry: AgentRegistryService,
     private readonly publisher: RealtimePublisher,
+    private readonly reports: ProjectReportsRepository,
   ) {}
 
   onModuleInit(): void {
@@ -147,23 +149,29 @@ export class ExecutionService implements OnModuleInit {
     reason?: string,
   ): Promise<ProjectDetail> {
     const ctx = { workspaceId: req.workspaceId, projectId };
-    const { steps, withdrawn } = await this.control(
+    const { steps, withdrawn, report } = await this.control(
       req,
       projectId,
       { to: 'aborted', reason: reason ?? (kind === 'cancel' ? 'Cancelled by a person' : 'Aborted by a person') },
       `project.${kind}`,
-      async (tx) => ({
-        steps: await this.repository.cancelUnfinished(tx, req.workspaceId, projectId),
-        withdrawn: await this.approvalRecords.cancelForProject(
-          req.workspaceId,
-          projectId,
-          'The project was stopped.',
-          tx,
-        ),
-      }),
+      async (tx) => {
+        const steps = await this.repository.cancelUnfinished(tx, req.workspaceId, projectId);
+        return {
+          steps,
+          withdrawn: await this.approvalRecords.cancelForProject(
+            req.workspaceId,
+            projectId,
+            'The project was stopped.',
+            tx,
+          ),
+          // Reported in the project's conversation with the stop itself: one commit, one message.
+          report: await this.reports.appendIn(tx, req.workspaceId, projectId),
+        };
+      },
     );
     this.engine.cancel(ctx);
     for (const step of steps) this.publisher.stepUpdated(req.workspaceId, projectId, step);
+    if (report) this.publisher.messageCreated(req.workspaceId, report);
     await this.approvals.announceWithdrawn(
       req.workspaceId,
       withdrawn.map((r) => r.approval),

@@ -1,6 +1,8 @@
 // @vitest-environment jsdom
 // jsdom, not happy-dom: this renders sanitised HTML, and DOMPurify does not support happy-dom.
+import { flushPromises } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
+import { createMemoryHistory, createRouter } from 'vue-router';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { User } from '@orchestrator/contracts';
 import type { TimelineItem } from '../../stores/timeline';
@@ -53,6 +55,59 @@ describe('ChatMessage', () => {
     expect(offline.get('[data-testid="offline-badge"]').text()).toBe('offline model');
     const online = mountWithPrime(ChatMessage, { props: { item: item() } });
     expect(online.find('[data-testid="offline-badge"]').exists()).toBe(false);
+  });
+
+  it('should say once that an offline draft is offline: its own notice as the banner, not again in text or badge', () => {
+    const notice = '**Offline draft** — no language model is configured, so Blog Post Writer cannot write this itself.';
+    const wrapper = mountWithPrime(ChatMessage, {
+      props: {
+        item: item({
+          offline: true,
+          offlineDraft: true,
+          content: `${notice}\n\n**Task:** Write a post\n\n**What it delivers**\n\nA post.`,
+        }),
+      },
+    });
+    expect(wrapper.find('[data-testid="offline-badge"]').exists()).toBe(false);
+    const banner = wrapper.get('[data-testid="offline-draft-banner"]').text();
+    expect(banner).toContain('Offline draft — no language model is configured, so Blog Post Writer');
+    const body = wrapper.get('.chat-message__body').text();
+    expect(body).toContain('Task: Write a post');
+    expect(body).not.toMatch(/offline/i);
+  });
+
+  it('should still mark an offline draft whose text does not say so', () => {
+    const wrapper = mountWithPrime(ChatMessage, {
+      props: { item: item({ offline: true, offlineDraft: true, content: 'A brief.' }) },
+    });
+    expect(wrapper.get('[data-testid="offline-draft-banner"]').text()).toContain(
+      'Offline draft — not written by a language model',
+    );
+    expect(wrapper.get('.chat-message__body').text()).toBe('A brief.');
+  });
+
+  it('should open a link into the app in this tab, through the router', async () => {
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [
+        { path: '/', component: { template: '<div />' } },
+        { path: '/projects/:projectId?', name: 'projects', component: { template: '<div />' } },
+      ],
+    });
+    await router.push('/');
+    const wrapper = mountWithPrime(ChatMessage, {
+      props: {
+        item: item({
+          intent: 'PROJECT_REPORT',
+          content: '**Handbook** is complete.\n\n- [Draft section 0](/projects/p1?step=s00)',
+        }),
+      },
+      global: { plugins: [router] },
+    });
+    expect(wrapper.get('[data-testid="message-intent"]').text()).toBe('Project report');
+    await wrapper.get('a').trigger('click', { button: 0 });
+    await flushPromises();
+    expect(router.currentRoute.value.fullPath).toBe('/projects/p1?step=s00');
   });
 
   it('should not put live markup from the message into the page', () => {

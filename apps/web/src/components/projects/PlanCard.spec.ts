@@ -185,8 +185,10 @@ describe('PlanCard', () => {
     expect(requests.filter((r) => r.method === 'POST').map((r) => r.body)).toEqual([{ version: 3 }]);
     expect(wrapper.get('[data-testid="plan-approved"]').text()).toBe('Approved — waiting for the execution engine');
     expect(wrapper.get('[data-testid="plan-status"]').text()).toBe('Approved');
-    expect(wrapper.get('[data-testid="plan-approve"]').attributes('disabled')).toBeDefined();
-    expect(wrapper.get('[data-testid="plan-refine"]').attributes('disabled')).toBeDefined();
+    // Approved: the decision is made, so the card's actions give way to the running project.
+    expect(wrapper.find('[data-testid="plan-approve"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="plan-refine"]').exists()).toBe(false);
+    expect(wrapper.get('[data-testid="plan-project-link"]').attributes('href')).toBe(`/projects/${detail.id}`);
   });
 
   it('should refetch and offer the newer version when approving a stale one', async () => {
@@ -253,7 +255,8 @@ describe('PlanCard', () => {
     await flushPromises();
     expect(wrapper.get('[data-testid="plan-notice"]').text()).toBe('"Launch" is already approved (version 1).');
     expect(wrapper.get('[data-testid="plan-status"]').text()).toBe('Approved');
-    expect(wrapper.get('[data-testid="plan-approve"]').attributes('disabled')).toBeDefined();
+    expect(wrapper.find('[data-testid="plan-approve"]').exists()).toBe(false);
+    expect(wrapper.get('[data-testid="plan-project-link"]').attributes('href')).toBe(`/projects/${current.id}`);
   });
 
   it('should show an older card as superseded, with Approve disabled and its steps on demand', async () => {

@@ -62,7 +62,8 @@ describe('a function agent in chat', () => {
         kind: 'function',
         fallbackFrom: null,
       });
-      expect(reply.content).not.toMatch(/unavailable|full capacity|Offline draft/);
+      expect(reply.content).not.toMatch(/unavailable|full capacity/);
+      expect(reply.metadata.offlineDraft).toBeUndefined();
       expect(reply.content).toContain('ROI 140.0 %');
     }
   });

@@ -153,7 +153,10 @@ describe('refinePlan: structure', () => {
 
 describe('refinePlan: several instructions and unclear ones', () => {
   it('should apply two instructions in one message in order', () => {
-    const { plan, changeSummary } = revised(launch, 'make the budget 2 weeks and assign the review to Sarah');
+    const { plan, changeSummary } = revised(
+      launch,
+      'make the budget 2 weeks and assign the post-launch review to Sarah',
+    );
     expect(findStep(plan, 'launch_budget').estimatedDuration).toEqual({ value: 2, unit: 'weeks' });
     expect(findStep(plan, 'post_launch_review')).toMatchObject({ assignedHuman: 'Sarah', collaboration: 'review' });
     expect(changeSummary).toBe('Launch budget: 3 days → 2 weeks; Post-launch performance review: Sarah reviews.');
@@ -169,6 +172,29 @@ describe('refinePlan: several instructions and unclear ones', () => {
     expect(q).toMatch(/^Which step do you mean: .+ or .+\?$/);
     expect(q).toContain('Draft the quarterly budget');
     expect(q).toContain('Department budget requests');
+  });
+
+  it('should ask which review is meant, listing each by name, when several wait for a reviewer', () => {
+    const q = question(launch, 'assign the review to Sarah');
+    const listed = q.split('\n').filter((line) => line.startsWith('- '));
+    const waiting = flatSteps(launch).filter((e) => e.step.collaboration === 'review' && !e.step.assignedHuman);
+    expect(waiting.length).toBeGreaterThan(4);
+    expect(listed).toEqual(waiting.map((e) => `- ${e.step.name}`));
+    expect(q).toMatch(/^\d+ steps match “the review”\. Which one do you mean\?/);
+    // Nothing is picked for the person: the plan stays as it was.
+    expect(flatSteps(launch).some((e) => e.step.assignedHuman === 'Sarah')).toBe(false);
+  });
+
+  it('should take the one review that waits for a reviewer without asking', () => {
+    const { plan } = revised(budget, 'assign the review to Sarah');
+    expect(findStep(plan, 'budget_review')).toMatchObject({ assignedHuman: 'Sarah', collaboration: 'review' });
+  });
+
+  it('should ask which approval is meant when several approvals wait for a person', () => {
+    const q = question(launch, 'have Mike approve the approval');
+    expect(q).toContain('- Campaign approval');
+    expect(q).toContain('- Launch budget approval');
+    expect(q).toContain('- Launch go/no-go');
   });
 
   it('should ask when nothing in the message maps to a change', () => {

@@ -23,13 +23,34 @@ const EXAMPLES =
   '"make <step> 2 weeks", "assign <step> to Sarah", "give <step> to the content strategist", "drop <step>", "add a legal review before <step>", "mark <step> as high risk" or "rename <step> to …"';
 
 const stepList = (options: StepEntry[]): string => joinOr(options.map((o) => o.step.name));
+const unquote = (phrase: string): string =>
+  phrase
+    .trim()
+    .replace(/^["“'‘]+|["”'’]+$/g, '')
+    .trim();
+
+/**
+ * The question for a phrase several steps answer to: a few fit in a sentence; more are listed one
+ * per line, by name, with an example of how to name one.
+ */
+function whichStep(phrase: string, options: StepEntry[]): string {
+  if (options.length <= 4) return `Which step do you mean: ${stepList(options)}?`;
+  const example = options[0]!.step.name;
+  return [
+    `${options.length} steps match “${phrase}”. Which one do you mean?`,
+    '',
+    ...options.map((o) => `- ${o.step.name}`),
+    '',
+    `Name one, e.g. “${example}”.`,
+  ].join('\n');
+}
 
 function pick(plan: Plan, phrase: string, hint: TargetHint): StepEntry | string {
   const r = resolveStep(plan, phrase, hint);
   if (r.kind === 'found') return r.value;
-  if (r.kind === 'ambiguous') return `Which step do you mean: ${stepList(r.options)}?`;
+  if (r.kind === 'ambiguous') return whichStep(unquote(phrase), r.options);
   const names = plan.steps.map((s) => s.name).slice(0, 8);
-  return `I could not find a step matching "${phrase.trim()}". Which step do you mean? The plan has: ${names.join(', ')}${plan.steps.length > 8 ? ', …' : ''}.`;
+  return `I could not find a step matching "${unquote(phrase)}". Which step do you mean? The plan has: ${names.join(', ')}${plan.steps.length > 8 ? ', …' : ''}.`;
 }
 
 function applyOne(plan: Plan, op: RefineOp, ctx: RefineContext, last: string | null): Applied {

@@ -1,4 +1,4 @@
-import type { Plan } from '@orchestrator/contracts';
+import type { Plan, PlanStep } from '@orchestrator/contracts';
 import type { AgentRegistry } from '../../registry/registry.js';
 import { allEntries, type StepEntry } from '../steps.js';
 import { stem, stems, words } from '../text.js';
@@ -56,6 +56,26 @@ function scoreEntry(e: StepEntry, q: readonly string[], phrase: string, hint: Ta
   return score;
 }
 
+/**
+ * A phrase that names only a kind of work ("the review", "approval", "sign-off"): every step of
+ * that kind could be meant — those named for it and those waiting for a person to do it — so
+ * when there are several, the person is asked which, never one picked for them.
+ */
+const KIND_OF_WORK: Record<string, { collaboration: PlanStep['collaboration']; type: PlanStep['type'] | null }> = {
+  [REVIEW]: { collaboration: 'review', type: null },
+  [APPROVE]: { collaboration: 'approval', type: 'human_approval' },
+};
+
+function stepsOfKind(all: StepEntry[], q: readonly string[]): StepEntry[] | null {
+  const kind = q.length === 1 ? KIND_OF_WORK[q[0]!] : undefined;
+  if (!kind) return null;
+  return all.filter(
+    ({ step }) =>
+      step.type !== 'subproject' &&
+      (step.collaboration === kind.collaboration || step.type === kind.type || stems(step.name).includes(q[0]!)),
+  );
+}
+
 /** Finds the step a phrase names — by name words, id, department and type — or says it is a tie. */
 export function resolveStep(plan: Plan, rawPhrase: string, hint: TargetHint = {}): Resolved<StepEntry> {
   const phrase = cleanTarget(rawPhrase);
@@ -66,6 +86,12 @@ export function resolveStep(plan: Plan, rawPhrase: string, hint: TargetHint = {}
   }
   const q = stems(phrase);
   if (q.length === 0) return { kind: 'none' };
+  const kindOptions = stepsOfKind(all, q);
+  // Naming a person for "the review": the reviews still waiting for one, if any, are what is meant.
+  const waiting = kindOptions?.filter(({ step }) => step.assignedHuman === null && step.collaboration !== null);
+  const ofKind = hint.person && waiting && waiting.length > 0 ? waiting : kindOptions;
+  if (ofKind && ofKind.length > 1) return { kind: 'ambiguous', options: ofKind };
+  if (ofKind?.length === 1) return { kind: 'found', value: ofKind[0]! };
   const scored = all.map((e) => ({ e, score: scoreEntry(e, q, phrase, hint) })).filter((x) => x.score > 0);
   scored.sort((a, b) => b.score - a.score);
   const best = scored[0];

@@ -1,7 +1,14 @@
-import { acrossWorkspaces, inWorkspace } from '@orchestrator/db';
+import { acrossWorkspaces, inWorkspace, withTransaction } from '@orchestrator/db';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { AgentBuild, ProjectStatus } from '@orchestrator/contracts';
-import type { ExecutionEngine, ExecutionResume, PendingInterrupt, RunContext, RunResult } from '@orchestrator/core';
+import {
+  isTerminal,
+  type ExecutionEngine,
+  type ExecutionResume,
+  type PendingInterrupt,
+  type RunContext,
+  type RunResult,
+} from '@orchestrator/core';
 import { isAppError } from '../../../common/app-error.js';
 import type { AppConfig } from '../../../config/env.js';
 import type { DatabaseHandle } from '../../../database/boot.js';
@@ -10,6 +17,7 @@ import { RealtimePublisher } from '../../../realtime/realtime.publisher.js';
 import { AgentBuildsRepository } from '../../agent-builds/agent-builds.repository.js';
 import { AgentBuildsService } from '../../agent-builds/agent-builds.service.js';
 import { ApprovalsRepository } from '../../approvals/approvals.repository.js';
+import { ProjectReportsRepository } from '../../conversations/project-reports.repository.js';
 import { ProjectsRepository } from '../../projects/projects.repository.js';
 import { ExecutionRepository } from '../execution.repository.js';
 import { EXECUTION_ENGINE } from '../execution.tokens.js';
@@ -52,6 +60,7 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly buildRecords: AgentBuildsRepository,
     private readonly steps: ExecutionRepository,
     private readonly runs: RunnerRepository,
+    private readonly reports: ProjectReportsRepository,
   ) {
     this.queue = new RunQueue({
       connectionString: database.url,
@@ -254,8 +263,18 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
     await this.steps.flushCompletions(ctx.projectId);
     const move = async (to: Parameters<ProjectsRepository['transition']>[2], reason: string) => {
       try {
-        const summary = await this.projects.transition(ctx.workspaceId, ctx.projectId, to, reason, SYSTEM, ['running']);
+        // An end is reported in the project's conversation, in the same transaction: never lost, never twice.
+        const { summary, report } = await withTransaction(this.database.pool, async (tx) => {
+          const moved = await this.projects.transitionIn(tx, ctx.workspaceId, ctx.projectId, to, reason, SYSTEM, [
+            'running',
+          ]);
+          return {
+            summary: moved,
+            report: isTerminal(to) ? await this.reports.appendIn(tx, ctx.workspaceId, ctx.projectId) : null,
+          };
+        });
         this.publisher.projectUpdated(ctx.workspaceId, summary);
+        if (report) this.publisher.messageCreated(ctx.workspaceId, report);
       } catch (err) {
         // A person paused or stopped the project meanwhile: their state stands. Anything else is a fault.
         if (!isAppError(err) || err.code !== 'project/invalid_transition') throw err;

@@ -1,6 +1,6 @@
 import { AIMessage } from '@langchain/core/messages';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
-import { departmentLabel, type Plan } from '@orchestrator/contracts';
+import { countPlanSteps, type Duration, type Plan } from '@orchestrator/contracts';
 import { createAgentMatcher } from '../../../delegation/matcher.js';
 import { createPlan } from '../../../planning/index.js';
 import type { ConversationGraphDeps } from '../deps.js';
@@ -8,29 +8,20 @@ import { runContext } from '../deps.js';
 import { messageText } from '../../../llm/messages.js';
 import { replyUpdate, type ConversationStateType, type ConversationUpdate } from '../state.js';
 
-const flatten = (plan: Plan) => plan.steps.flatMap((s) => (s.type === 'subproject' ? (s.steps ?? []) : [s]));
+const durationText = ({ value, unit }: Duration): string => `${value} ${value === 1 ? unit.slice(0, -1) : unit}`;
 
-/** The chat text that accompanies a plan card: the essentials and what to do next. */
+/**
+ * The chat text that accompanies a plan card: one short summary (title, size, duration, what is
+ * asked of the person). The card below it holds the detail — steps, people, warnings — so nothing
+ * is said twice, and the step count comes from the same function the card counts with.
+ */
 export function planSummary(plan: Plan, version: number): string {
-  const steps = flatten(plan);
-  const departments = [...new Set(steps.map((s) => s.department).filter((d): d is string => !!d))];
-  const humans = steps.filter((s) => s.collaboration !== null || s.type === 'human_approval');
-  const toAssign = humans.filter((s) => !s.assignedHuman).length;
-  const builds = steps.filter((s) => s.type === 'build_agent');
+  const steps = countPlanSteps(plan.steps);
+  const checks = plan.warnings.length;
   return [
-    `**${plan.title}** — plan v${version}: ${steps.length} steps across ${departments.map(departmentLabel).join(', ') || 'one team'}, about **${plan.criticalPath.display.value} ${plan.criticalPath.display.unit}** on the critical path.`,
-    ...(humans.length
-      ? [
-          `${humans.length} step${humans.length === 1 ? '' : 's'} involve people${toAssign ? ` (${toAssign} still to assign)` : ''}.`,
-        ]
-      : []),
-    ...(builds.length
-      ? [`Missing capabilities: ${builds.map((b) => b.name).join('; ')} — a \`build_agent\` step comes first.`]
-      : []),
-    ...plan.warnings.map((w) => `⚠ ${w}`),
-    '',
-    'Approve it on the card, or tell me what to change — e.g. “make the budget step 2 weeks”, “assign the review to Sarah”, “drop the social media step”.',
-  ].join('\n');
+    `**${plan.title}** — plan v${version}: ${steps} ${steps === 1 ? 'step' : 'steps'}, about ${durationText(plan.criticalPath.display)} from start to finish.`,
+    `It **needs your approval** before anything starts. ${checks > 0 ? `The card lists ${checks === 1 ? 'one point' : `${checks} points`} to check first; approve` : 'Approve'} it there, or tell me what to change.`,
+  ].join('\n\n');
 }
 
 /** CREATE_PROJECT: decompose the request into a plan, store it as version 1, show the card. */
