@@ -1,6 +1,5 @@
-import { watch } from 'vue';
 import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router';
-import { useSocket } from '../composables/useSocket';
+import { realtimeSettled } from '../composables/realtimeSettled';
 import { dropHeadStarts } from '../stores/inflight';
 import { useSessionStore } from '../stores/session';
 import { installAuthGuards } from './guards';
@@ -109,28 +108,6 @@ function startLoadingComponents(to: RouteLocationNormalized): void {
       // component apart the same way); a failure surfaces when the router loads it itself.
       if (typeof component === 'function' && !('displayName' in component || 'props' in component))
         void (component as () => Promise<unknown>)().catch(() => undefined);
-}
-
-/** How long a first load waits for the live connection before loading its data without it. */
-const REALTIME_WAIT_MS = 1500;
-
-/**
- * Resolves once the socket has connected (or given up, or taken too long). Data loaded after
- * that misses no event, so the first connect has nothing to fetch again; the page's code keeps
- * downloading meanwhile. Opens the connection if it is not open yet (the shell uses the same one).
- */
-function realtimeSettled(): Promise<void> {
-  const { status } = useSocket();
-  if (status.value !== 'connecting') return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, REALTIME_WAIT_MS);
-    const stop = watch(status, (next) => next !== 'connecting' && done());
-    function done(): void {
-      clearTimeout(timer);
-      stop();
-      resolve();
-    }
-  });
 }
 
 export function createAppRouter() {

@@ -17,11 +17,7 @@ beforeEach(() => {
   signInAs('admin');
 });
 
-const resolved = (path: string) => {
-  const router = createRouter({ history: createMemoryHistory(), routes });
-  const to = router.resolve(path);
-  return { ...to, matched: to.matched, redirectedFrom: undefined };
-};
+const resolved = (path: string) => createRouter({ history: createMemoryHistory(), routes }).resolve(path);
 const paths = (requests: { method: string; url: string }[]) => requests.map((r) => `${r.method} ${r.url}`);
 
 describe('prefetchRoute', () => {

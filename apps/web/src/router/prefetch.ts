@@ -1,5 +1,5 @@
 import { ProjectStatusSchema, UuidSchema } from '@orchestrator/contracts';
-import type { RouteLocationNormalized } from 'vue-router';
+import type { RouteLocationResolved } from 'vue-router';
 import { DEFAULT_APPROVAL_FILTERS, useApprovalsStore } from '../stores/approvals';
 import { useAgentsStore } from '../stores/agents';
 import { useBudgetsStore } from '../stores/budgets';
@@ -10,12 +10,15 @@ import { useSessionStore } from '../stores/session';
 import { useTokensStore } from '../stores/tokens';
 import { useWorkforceStore } from '../stores/workforce';
 
-const param = (to: RouteLocationNormalized, key: string): string | null => {
+/** What a prefetch reads of a destination (a navigation's target or a resolved link). */
+type Destination = Pick<RouteLocationResolved, 'name' | 'params' | 'query'>;
+
+const param = (to: Destination, key: string): string | null => {
   const raw = to.params[key];
   const value = Array.isArray(raw) ? raw[0] : raw;
   return value ? String(value) : null;
 };
-const uuidParam = (to: RouteLocationNormalized, key: string) => {
+const uuidParam = (to: Destination, key: string) => {
   const value = param(to, key);
   return value && UuidSchema.safeParse(value).success ? value : null;
 };
@@ -26,7 +29,7 @@ const uuidParam = (to: RouteLocationNormalized, key: string) => {
  * again). Only what is cheap to get right is started: a page with a filter in its URL other than
  * the default loads its list itself.
  */
-export function prefetchRoute(to: RouteLocationNormalized): void {
+export function prefetchRoute(to: Destination): void {
   switch (to.name) {
     case 'workspace':
       useConversationsStore().prefetch(uuidParam(to, 'conversationId'));
