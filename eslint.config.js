@@ -15,6 +15,7 @@ export default tseslint.config(
       '**/coverage/**',
       '.data/**',
       'apps/web/e2e/screenshots/**',
+      'apps/web/e2e-dist/**',
     ],
   },
   js.configs.recommended,

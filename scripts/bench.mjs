@@ -3,7 +3,8 @@
 // with every figure: the offline intent + routing latencies, the execution engine against
 // plain LangGraph on PostgresSaver (including overhead_ratio_vs_langgraph_postgres), what a
 // 100 MB step result costs in memory and event-loop delay, and 100 projects approved at once
-// through the API and the project runner (projects_*).
+// through the API and the project runner (projects_*), and how long each view of the web app takes
+// to show its content on a cold and a warm load (pageload_*).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,8 @@ const BENCHES = [
   // Its own process: the RSS it reports must not include what the other benches left behind.
   { name: 'large-result', script: 'apps/api/dist/bench/large-result.bench.js', node: ['--expose-gc'] },
   { name: 'projects', script: 'apps/api/dist/bench/projects.bench.js' },
+  // The built web app in headless Chromium: each view's cold and warm load (apps/web/e2e/pageload.bench.ts).
+  { name: 'pageload', script: 'apps/web/e2e-dist/pageload.bench.js' },
 ];
 
 /** Runs one bench, echoing its output, and returns its last line parsed as JSON. */

@@ -31,6 +31,7 @@ import { GatewayModule } from './realtime/gateway.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { PermissionGuard } from './security/permission.guard.js';
 import { RateLimitsModule } from './modules/rate-limits/rate-limits.module.js';
+import { cacheControlFor } from './web/static-assets.js';
 
 /** What exists before Nest starts: config, database, LLM provider, root logger. */
 export interface Runtime {
@@ -60,6 +61,8 @@ function staticWebApp(config: AppConfig): DynamicModule[] {
     ServeStaticModule.forRoot({
       rootPath: config.webDistDir,
       exclude: ['/api/{*rest}', '/health/{*rest}', '/socket.io/{*rest}'],
+      // Hashed assets are kept for a year; index.html is checked on every load (web/static-assets.ts).
+      serveStaticOptions: { setHeaders: (res, filePath) => res.setHeader('Cache-Control', cacheControlFor(filePath)) },
     }),
   ];
 }

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -15,6 +17,7 @@ import { NestLogger } from './nest-logger.js';
 import { hostCheck } from './security/host-check.middleware.js';
 import { HostPolicy } from './security/hosts.js';
 import { GuardedIoAdapter } from './security/socket-adapter.js';
+import { precompressedAssets } from './web/static-assets.js';
 import type { LlmProvider } from '@orchestrator/core';
 
 /** Request bodies above this are refused before parsing (the largest valid body is ~130 kB). */
@@ -65,6 +68,9 @@ export async function createApp({ config, logger, llm }: AppOptions): Promise<IN
         },
       }),
     );
+    // The web build's assets, precompressed (the static files module serves the rest).
+    if (existsSync(path.join(config.webDistDir, 'index.html')))
+      app.use('/assets', precompressedAssets(path.join(config.webDistDir, 'assets')));
     // The database outlives Nest's own shutdown so in-flight work can finish writing. Nest hands
     // out a proxy that ignores assignments (`app.close = …` left Nest's close in place, and the
     // database open until the process exited): the override is defined on the app itself.

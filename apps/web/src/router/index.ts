@@ -1,6 +1,9 @@
-import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router';
+import { realtimeSettled } from '../composables/realtimeSettled';
+import { dropHeadStarts } from '../stores/inflight';
 import { useSessionStore } from '../stores/session';
 import { installAuthGuards } from './guards';
+import { prefetchRoute } from './prefetch';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -97,13 +100,34 @@ export const routes: RouteRecordRaw[] = [
   { path: '/:pathMatch(.*)*', redirect: { name: 'workspace' } },
 ];
 
+/** Starts downloading the code of the page at `to` (its lazy components); the router awaits it later. */
+function startLoadingComponents(to: RouteLocationNormalized): void {
+  for (const record of to.matched)
+    for (const component of Object.values(record.components ?? {}))
+      // A lazy component is a function returning the import (vue-router tells a functional
+      // component apart the same way); a failure surfaces when the router loads it itself.
+      if (typeof component === 'function' && !('displayName' in component || 'props' in component))
+        void (component as () => Promise<unknown>)().catch(() => undefined);
+}
+
 export function createAppRouter() {
   const router = createRouter({ history: createWebHistory(import.meta.env.BASE_URL), routes });
   // Pinia is installed before the router (main.ts), so the store is available here.
-  installAuthGuards(router, useSessionStore());
+  const session = useSessionStore();
+  // The three waits of a first load overlap: the page's code downloads while the session is read,
+  // and its data loads (once the session says who is asking) while the code still downloads.
+  router.beforeEach((to) => startLoadingComponents(to));
+  installAuthGuards(router, session);
+  router.beforeEach(async (to) => {
+    if (!session.signedIn || to.meta.public) return;
+    await realtimeSettled();
+    prefetchRoute(to);
+  });
   router.afterEach((to) => {
     const title = to.meta.title;
     document.title = title ? `${title} · Orchestrator` : 'Orchestrator';
+    // Once the page has rendered (and taken the loads started for it), later calls fetch again.
+    setTimeout(dropHeadStarts);
   });
   return router;
 }

@@ -4,6 +4,7 @@ import { computed, ref } from 'vue';
 import { api, toApiError, type ApiError } from '../api';
 import { buildOrgTree } from '../utils/orgTree';
 import type { LoadState } from './conversations';
+import { createHeadStart } from './inflight';
 
 /**
  * The registry's agents by name, kept live: `agent.status_changed` patches one agent in place
@@ -20,6 +21,7 @@ export const useAgentsStore = defineStore('agents', () => {
   const problems = ref<RegistryProblem[]>([]);
   let inflight: Promise<void> | null = null;
   let listed = false;
+  const head = createHeadStart();
 
   const list = computed(() => Object.values(byName.value));
   const tree = computed(() => buildOrgTree(list.value));
@@ -38,6 +40,15 @@ export const useAgentsStore = defineStore('agents', () => {
   }
 
   function load(): Promise<void> {
+    return head.take('list') ?? fetchList();
+  }
+
+  /** Before the page that lists them has loaded (router prefetch); nothing if already known. */
+  function prefetch(): void {
+    if (state.value === 'idle') void head.start('list', fetchList);
+  }
+
+  function fetchList(): Promise<void> {
     inflight ??= (async () => {
       state.value = 'loading';
       error.value = null;
@@ -78,6 +89,7 @@ export const useAgentsStore = defineStore('agents', () => {
   }
 
   return {
+    prefetch,
     byName,
     list,
     tree,

@@ -32,6 +32,41 @@ describe('approvals store', () => {
     expect(store.pending.map((a) => a.id)).toEqual([second.id]);
   });
 
+  it('should count the badge from the pending queue when it holds every pending approval, asking once', async () => {
+    const a = approval({ requestedAt: at(0) });
+    const { requests } = mockFetch({ 'GET /api/approvals': json({ approvals: [a], nextCursor: null }) });
+    const store = useApprovalsStore();
+    // The approvals page loads its queue while the shell loads the badge.
+    await Promise.all([store.load(), store.loadPending()]);
+    expect(requests).toHaveLength(1);
+    expect(store.pendingCount).toBe(1);
+    expect(store.pendingOverflow).toBe(false);
+    expect(store.pendingState).toBe('ready');
+  });
+
+  it('should ask for the badge itself when the queue has more pages or another filter', async () => {
+    const a = approval({ requestedAt: at(0) });
+    const { requests } = mockFetch({
+      'GET /api/approvals': (request) =>
+        json({ approvals: [a], nextCursor: request.url.includes('limit=50') ? 'next' : null })(),
+    });
+    const store = useApprovalsStore();
+    await Promise.all([store.load(), store.loadPending()]);
+    expect(requests.map((r) => r.url)).toEqual([
+      expect.stringContaining('limit=50'),
+      expect.stringContaining('limit=200'),
+    ]);
+
+    setActivePinia(createPinia());
+    requests.length = 0;
+    const other = useApprovalsStore();
+    await Promise.all([other.load({ filters: { riskLevel: 'high' } }), other.loadPending()]);
+    expect(requests.map((r) => r.url)).toEqual([
+      expect.stringContaining('riskLevel=high'),
+      expect.stringContaining('limit=200'),
+    ]);
+  });
+
   it('should never reopen an approval when a late "requested" arrives after its decision', () => {
     const store = useApprovalsStore();
     const a = approval();

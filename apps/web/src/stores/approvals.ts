@@ -125,6 +125,11 @@ export const useApprovalsStore = defineStore('approvals', () => {
     if (pendingState.value === 'ready' && !options.force) return Promise.resolve();
     return once('pending', async () => {
       if (pendingState.value !== 'ready') pendingState.value = 'loading';
+      if (!options.force && (await queueHoldsAllPending())) {
+        pendingOverflow.value = false;
+        pendingState.value = 'ready';
+        return;
+      }
       try {
         const page = await api.listApprovals({ status: 'pending', limit: PENDING_COUNT_LIMIT });
         const fresh = new Set(page.approvals.map((a) => a.id));
@@ -139,6 +144,17 @@ export const useApprovalsStore = defineStore('approvals', () => {
         if (pendingState.value !== 'ready') pendingState.value = 'error';
       }
     });
+  }
+
+  /**
+   * Whether the queue, loading or loaded, lists every pending approval (the default filter and no
+   * further page): then the badge counts those instead of asking the server again.
+   */
+  async function queueHoldsAllPending(): Promise<boolean> {
+    const pendingOnly = () => sameFilters(filters.value, DEFAULT_APPROVAL_FILTERS);
+    if (!pendingOnly() || (listState.value !== 'loading' && listState.value !== 'ready')) return false;
+    await queue.load(filters.value);
+    return pendingOnly() && listState.value === 'ready' && nextCursor.value === null;
   }
 
   async function refetch(id: string): Promise<void> {

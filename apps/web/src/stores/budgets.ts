@@ -18,6 +18,7 @@ import { ref } from 'vue';
 import { z } from 'zod';
 import { api, toApiError, type ApiError } from '../api';
 import type { LoadState } from './conversations';
+import { createHeadStart } from './inflight';
 
 /** The roll-ups the page offers (`step` needs a project, so it is left to the project's own view). */
 export type UsageView = Exclude<UsageGroup, 'step'>;
@@ -120,8 +121,19 @@ export const useBudgetsStore = defineStore('budgets', () => {
       },
     );
 
-  async function loadAll(): Promise<void> {
+  const head = createHeadStart();
+
+  function loadAll(): Promise<void> {
+    return head.take('all') ?? fetchAll();
+  }
+
+  async function fetchAll(): Promise<void> {
     await Promise.all([loadBudgets(), loadCircuits(), loadUsage()]);
+  }
+
+  /** Before the budgets page has loaded (router prefetch); nothing if already known. */
+  function prefetch(): void {
+    if (budgetsState.value === 'idle') void head.start('all', fetchAll);
   }
 
   /** Creates or replaces the budget of that scope, reference and period. */
@@ -169,6 +181,7 @@ export const useBudgetsStore = defineStore('budgets', () => {
     projectsState,
     projectsError,
     loadProjects,
+    prefetch,
     budgets,
     budgetsState,
     budgetsError,

@@ -11,6 +11,7 @@ import {
   type RetryState,
   type TimelineItem,
 } from './timeline';
+import { createHeadStart } from './inflight';
 
 export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -55,6 +56,7 @@ export const useConversationsStore = defineStore('conversations', () => {
   const retries = ref<Record<string, RetryState>>({});
 
   /** In-flight loads by key, so concurrent callers share one request. */
+  const head = createHeadStart();
   const inflight = new Map<string, Promise<void>>();
   function once(key: string, run: () => Promise<void>): Promise<void> {
     const existing = inflight.get(key);
@@ -231,6 +233,8 @@ export const useConversationsStore = defineStore('conversations', () => {
   }
 
   function loadMessages(conversationId: string, options: { force?: boolean } = {}): Promise<void> {
+    const ahead = options.force ? null : head.take(`messages:${conversationId}`);
+    if (ahead) return ahead;
     const state = messageState.value[conversationId];
     if (state === 'ready' && !options.force) return catchUp(conversationId);
     return once(`messages:${conversationId}`, async () => {
@@ -245,6 +249,18 @@ export const useConversationsStore = defineStore('conversations', () => {
         messageState.value[conversationId] = 'error';
       }
     });
+  }
+
+  /**
+   * Before the workspace page has loaded (router prefetch): the list, and the open
+   * conversation's messages unless they are already here.
+   */
+  function prefetch(conversationId: string | null): void {
+    void loadConversations();
+    if (!conversationId) return;
+    void fetchConversation(conversationId);
+    if (messageState.value[conversationId] === undefined)
+      void head.start(`messages:${conversationId}`, () => loadMessages(conversationId));
   }
 
   /** After a reconnect or a re-join: fetch what was missed since the highest seq seen. */
@@ -412,6 +428,7 @@ export const useConversationsStore = defineStore('conversations', () => {
   }
 
   return {
+    prefetch,
     byId,
     order,
     list,

@@ -6,7 +6,7 @@ import { membersApi, type PasswordResetLink } from '../api/members';
 import { attempt } from './attempt';
 import type { Outcome } from './budgets';
 import type { LoadState } from './conversations';
-import { createInflight } from './inflight';
+import { createHeadStart, createInflight } from './inflight';
 
 const byName = (a: Member, b: Member) => a.displayName.localeCompare(b.displayName) || a.email.localeCompare(b.email);
 const newestFirst = (a: Invitation, b: Invitation) => Date.parse(b.createdAt) - Date.parse(a.createdAt);
@@ -22,6 +22,7 @@ export const useMembersStore = defineStore('members', () => {
   /** What is being done to a member or invitation right now, by id. */
   const working = ref<Record<string, 'role' | 'remove' | 'reset' | 'revoke' | undefined>>({});
   const { once } = createInflight();
+  const head = createHeadStart();
 
   const members = computed(() => Object.values(byUserId.value).sort(byName));
   const invitations = computed(() => Object.values(invitationsById.value).sort(newestFirst));
@@ -57,8 +58,17 @@ export const useMembersStore = defineStore('members', () => {
     });
   }
 
-  async function load(): Promise<void> {
+  function load(): Promise<void> {
+    return head.take('all') ?? fetchAll();
+  }
+
+  async function fetchAll(): Promise<void> {
     await Promise.all([loadMembers(), loadInvitations()]);
+  }
+
+  /** Before the members page has loaded (router prefetch); nothing if already known. */
+  function prefetch(): void {
+    if (membersState.value === 'idle') void head.start('all', fetchAll);
   }
 
   async function busyWith<T>(id: string, what: NonNullable<(typeof working.value)[string]>, call: () => Promise<T>) {
@@ -103,6 +113,7 @@ export const useMembersStore = defineStore('members', () => {
   }
 
   return {
+    prefetch,
     byUserId,
     members,
     membersState,

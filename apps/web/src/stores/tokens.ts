@@ -5,7 +5,7 @@ import { tokensApi, type ApiToken, type CreateApiTokenBody, type CreatedApiToken
 import { attempt } from './attempt';
 import type { Outcome } from './budgets';
 import type { LoadState } from './conversations';
-import { createInflight } from './inflight';
+import { createHeadStart, createInflight } from './inflight';
 
 const newestFirst = (a: ApiToken, b: ApiToken) => Date.parse(b.createdAt) - Date.parse(a.createdAt);
 
@@ -16,10 +16,20 @@ export const useTokensStore = defineStore('tokens', () => {
   const error = ref<ApiError | null>(null);
   const revoking = ref<Record<string, boolean>>({});
   const { once } = createInflight();
+  const head = createHeadStart();
 
   const list = computed(() => Object.values(byId.value).sort(newestFirst));
 
   function load(): Promise<void> {
+    return head.take('list') ?? fetchList();
+  }
+
+  /** Before the tokens page has loaded (router prefetch); nothing if already known. */
+  function prefetch(): void {
+    if (state.value === 'idle') void head.start('list', fetchList);
+  }
+
+  function fetchList(): Promise<void> {
     return once('list', async () => {
       if (state.value !== 'ready') state.value = 'loading';
       error.value = null;
@@ -54,5 +64,5 @@ export const useTokensStore = defineStore('tokens', () => {
     return outcome;
   }
 
-  return { byId, list, state, error, revoking, load, create, revoke };
+  return { byId, list, state, error, revoking, load, prefetch, create, revoke };
 });
