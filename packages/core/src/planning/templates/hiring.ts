@@ -9,7 +9,7 @@ export const HIRING: ProjectTemplate = {
   title: (request) => {
     const role = subjectOf(
       request,
-      /\b(?:hire|hiring|recruit(?:ing)?|fill(?:ing)?|open(?:ing)?)\s+(?:a|an|the|our|one|two|three|\d+)?\s*(?:new\s+)?([a-z][\w -]{2,40}?)(?=\s+(?:role|position|by|in|for|before|next|this|within|to|who|with)\b|[.,!?]|$)/i,
+      /\b(?:hire|hiring|recruit(?:ing)?|fill(?:ing)?|open(?:ing)?)\s+(?:of\s+)?(?:a|an|the|our|one|two|three|\d+)?\s*(?:new\s+)?([a-z][\w -]{2,40}?)(?=\s+(?:role|position|by|in|for|before|next|this|within|over|during|to|who|with)\b|[.,!?]|$)/i,
     );
     return role && !/^(role|position|person|someone)$/i.test(role) ? `Hiring: ${role}` : 'Hiring a role';
   },

@@ -108,4 +108,15 @@ describe('project templates', () => {
       'Post-mortem: checkout outage',
     );
   });
+
+  it('should read the subject after "the hiring of" / "onboarding of" and stop before a time span', () => {
+    const match = createTestMatcher(registry);
+    const titleOf = (request: string) => createPlan({ request, registry, match }).title;
+    expect(titleOf('Plan the hiring of a senior data engineer over the next two months')).toBe(
+      'Hiring: senior data engineer',
+    );
+    expect(titleOf('Run the onboarding of a new CRM vendor before the end of the year')).toBe(
+      'Vendor onboarding: CRM vendor',
+    );
+  });
 });

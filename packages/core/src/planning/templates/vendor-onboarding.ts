@@ -10,7 +10,7 @@ export const VENDOR_ONBOARDING: ProjectTemplate = {
   title: (request) => {
     const what = subjectOf(
       request,
-      /\b(?:onboard(?:ing)?|select(?:ing)?|choos(?:e|ing)|evaluat(?:e|ing)|switch(?:ing)?\s+to|procur(?:e|ing)|bring(?:ing)?\s+on)\s+(?:a|an|the|our)?\s*(?:new\s+)?([a-z][\w -]{1,40}?\s+(?:vendor|supplier|provider|partner|tool|platform))\b/i,
+      /\b(?:onboard(?:ing)?|select(?:ing|ion)?|choos(?:e|ing)|evaluat(?:e|ing|ion)|switch(?:ing)?\s+to|procur(?:e|ing|ement)|bring(?:ing)?\s+on)\s+(?:of\s+)?(?:a|an|the|our)?\s*(?:new\s+)?([a-z][\w -]{1,40}?\s+(?:vendor|supplier|provider|partner|tool|platform))\b/i,
     );
     return what ? `Vendor onboarding: ${what}` : 'Vendor onboarding';
   },
