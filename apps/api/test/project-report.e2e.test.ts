@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProjectReportsRepository } from '../src/modules/conversations/project-reports.repository.js';
+import { ProjectReporter } from '../src/modules/execution/project-reporter.js';
 import { actingIn, api, connectSocket, startApp, testDatabase, type TestApp } from './harness.js';
 import { approveProject, linearPlan, projectAwaitingApproval, projectStatus } from './linear-project.js';
 
@@ -83,9 +84,10 @@ describe('project report in the conversation', () => {
     expect(published.map((m) => m.id)).toEqual([report!.id]);
 
     // Written again (a retried transaction, another path ending it): nothing new.
-    const reports$ = actingIn(workspaceId, app.app.get(ProjectReportsRepository));
-    expect(await reports$.appendIn(sql, workspaceId, projectId)).toBeNull();
+    const reporter = actingIn(workspaceId, app.app.get(ProjectReporter));
+    expect(await reporter.writeIn(sql, workspaceId, projectId)).toBeNull();
     expect(await reportsIn(conversationId)).toHaveLength(1);
+    const reports$ = actingIn(workspaceId, app.app.get(ProjectReportsRepository));
     expect((await reports$.find(workspaceId, projectId))?.id).toBe(report!.id);
   });
 

@@ -1,7 +1,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser.js';
-import { assistantMessage, confirm, projectStatus, screenshots, send } from './helpers.js';
+import { assistantMessage, confirm, projectStatus, screenshots, send, settled } from './helpers.js';
 import { startSystem, type RunningSystem } from './system.js';
 
 // Journey 1 as a person meets it: the newest reply in view, a page that never scrolls, a plan
@@ -61,6 +61,40 @@ async function reachable(page: Page, button: Locator): Promise<boolean> {
     const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
     return hit !== null && el.contains(hit);
   });
+}
+
+async function api<T>(path: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(`${system.url}${path}`, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...init?.headers },
+  });
+  expect(res.ok, `${path}: ${res.status}`).toBe(true);
+  return (await res.json()) as T;
+}
+
+/** Grants every approval the project asks for until it has completed. */
+async function approveUntilDone(id: string): Promise<void> {
+  for (let round = 0; round < 30; round++) {
+    const status = await settled(system.url, id, 60_000);
+    if (status === 'completed') return;
+    expect(status).toBe('paused_for_approval');
+    const { approvals } = await api<{ approvals: Array<{ id: string }> }>(
+      `/api/approvals?status=pending&projectId=${id}`,
+    );
+    if (approvals.length > 0)
+      await api('/api/approvals/bulk-decision', {
+        method: 'POST',
+        body: JSON.stringify({ ids: approvals.map((a) => a.id), decision: 'approve' }),
+      });
+    else await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error('the project never completed');
+}
+
+/** How many work steps the project has (what the report counts). */
+async function stepCount(id: string): Promise<number> {
+  const { steps } = await api<{ steps: Array<{ type: string }> }>(`/api/projects/${id}/steps`);
+  return steps.filter((s) => s.type !== 'subproject').length;
 }
 
 describe('journey 1: the chat as a person reads it', () => {
@@ -153,6 +187,42 @@ describe('journey 1: the chat as a person reads it', () => {
     await expect.poll(() => reports.count(), { timeout: 10_000 }).toBe(1);
     await reports.first().getByRole('link', { name: 'Open the project' }).click();
     await expect.poll(() => new URL(page.url()).pathname).toBe(`/projects/${projectId}`);
+    await page.close();
+  });
+
+  it('should report outcome, linked outputs, duration and cost when the project completes', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(system.url);
+    await send(page, 'Plan the onboarding of a new payroll provider before the end of the year');
+    const card = (await assistantMessage(page, 1)).getByTestId('plan-card');
+    await card.getByTestId('plan-approve').click({ timeout: 20_000 });
+    await card.getByTestId('plan-project-link').waitFor({ timeout: 10_000 });
+    const conversation = page.url();
+    const projectId = (await card.getAttribute('data-project-id'))!;
+    // Running it is not what this journey is about: every step's approval goes through the API
+    // the Approvals page uses (approvals.e2e walks that page).
+    await approveUntilDone(projectId);
+
+    await page.goto(conversation);
+    const reports = page
+      .getByTestId('chat-message')
+      .filter({ has: page.locator('[data-testid="message-intent"][data-intent="PROJECT_REPORT"]') });
+    await expect.poll(() => reports.count(), { timeout: 10_000 }).toBe(1);
+    const report = reports.first();
+    const steps = await stepCount(projectId);
+    expect(await report.textContent()).toMatch(
+      new RegExp(`is complete: ${steps} of ${steps} steps done in (under a minute|\\d+ minutes?); no LLM calls, so no model cost\\.`),
+    );
+    const outputs = report.locator('ul a');
+    expect(await outputs.count()).toBeGreaterThan(0);
+    await screenshots(page, 'chat-project-completed', report);
+    // An output opens its step's result in the project view.
+    const first = (await outputs.first().textContent())!.trim();
+    await outputs.first().click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe(`/projects/${projectId}`);
+    const drawer = page.getByTestId('step-detail');
+    await drawer.waitFor({ timeout: 10_000 });
+    expect(await drawer.textContent()).toContain(first);
     await page.close();
   });
 

@@ -23,6 +23,8 @@ import { ExecutionController } from './execution.controller.js';
 import { ExecutionRepository } from './execution.repository.js';
 import { ExecutionService } from './execution.service.js';
 import { EXECUTION_ENGINE } from './execution.tokens.js';
+import { ProjectReporter } from './project-reporter.js';
+import { ReportFactsRepository } from './report-facts.repository.js';
 import { ProjectRunner } from './runner/project-runner.js';
 import { batchedStopCheck } from './runner/run-control.js';
 import { RunnerRepository } from './runner/runner.repository.js';
@@ -43,6 +45,8 @@ import { TimeTravelService } from './time-travel.service.js';
   providers: [
     ExecutionRepository,
     RunnerRepository,
+    ReportFactsRepository,
+    ProjectReporter,
     ProjectRunner,
     ExecutionService,
     TimeTravelRepository,

@@ -16,11 +16,11 @@ import { AgentRegistryService } from '../agents/agent-registry.service.js';
 import { ApprovalsRepository } from '../approvals/approvals.repository.js';
 import { ApprovalsService } from '../approvals/approvals.service.js';
 import { AuditRepository, personEntry } from '../audit/audit.repository.js';
-import { ProjectReportsRepository } from '../conversations/project-reports.repository.js';
 import { ProjectsRepository } from '../projects/projects.repository.js';
 import { ProjectsService } from '../projects/projects.service.js';
 import { ExecutionRepository } from './execution.repository.js';
 import { EXECUTION_ENGINE } from './execution.tokens.js';
+import { ProjectReporter } from './project-reporter.js';
 import { ProjectRunner } from './runner/project-runner.js';
 
 /** Project control (pause, resume, cancel, abort, recover) around the engine; time travel is TimeTravelService. */
@@ -38,7 +38,7 @@ export class ExecutionService implements OnModuleInit {
     private readonly audit: AuditRepository,
     private readonly registry: AgentRegistryService,
     private readonly publisher: RealtimePublisher,
-    private readonly reports: ProjectReportsRepository,
+    private readonly reports: ProjectReporter,
   ) {}
 
   onModuleInit(): void {
@@ -165,7 +165,7 @@ export class ExecutionService implements OnModuleInit {
             tx,
           ),
           // Reported in the project's conversation with the stop itself: one commit, one message.
-          report: await this.reports.appendIn(tx, req.workspaceId, projectId),
+          report: await this.reports.writeIn(tx, req.workspaceId, projectId),
         };
       },
     );

@@ -17,10 +17,10 @@ import { RealtimePublisher } from '../../../realtime/realtime.publisher.js';
 import { AgentBuildsRepository } from '../../agent-builds/agent-builds.repository.js';
 import { AgentBuildsService } from '../../agent-builds/agent-builds.service.js';
 import { ApprovalsRepository } from '../../approvals/approvals.repository.js';
-import { ProjectReportsRepository } from '../../conversations/project-reports.repository.js';
 import { ProjectsRepository } from '../../projects/projects.repository.js';
 import { ExecutionRepository } from '../execution.repository.js';
 import { EXECUTION_ENGINE } from '../execution.tokens.js';
+import { ProjectReporter } from '../project-reporter.js';
 import { RunQueue } from './run-queue.js';
 import { RunnerRepository } from './runner.repository.js';
 
@@ -60,7 +60,7 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly buildRecords: AgentBuildsRepository,
     private readonly steps: ExecutionRepository,
     private readonly runs: RunnerRepository,
-    private readonly reports: ProjectReportsRepository,
+    private readonly reports: ProjectReporter,
   ) {
     this.queue = new RunQueue({
       connectionString: database.url,
@@ -270,7 +270,7 @@ export class ProjectRunner implements OnApplicationBootstrap, OnModuleDestroy {
           ]);
           return {
             summary: moved,
-            report: isTerminal(to) ? await this.reports.appendIn(tx, ctx.workspaceId, ctx.projectId) : null,
+            report: isTerminal(to) ? await this.reports.writeIn(tx, ctx.workspaceId, ctx.projectId) : null,
           };
         });
         this.publisher.projectUpdated(ctx.workspaceId, summary);
