@@ -254,7 +254,10 @@ describe('build_agent plan steps', () => {
       (await api(app.baseUrl, 'POST', `/api/projects/${project.id}/abort`, { reason: 'Launch postponed' })).status,
     ).toBe(200);
     await builds.settled();
-    expect(await getBuild(buildId)).toMatchObject({ status: 'cancelled' });
+    expect(await getBuild(buildId)).toMatchObject({
+      status: 'cancelled',
+      error: 'The project was aborted: Launch postponed',
+    });
     expect((await api(app.baseUrl, 'GET', `/api/approvals/${waiting!.id}`)).body).toMatchObject({
       status: 'cancelled',
     });

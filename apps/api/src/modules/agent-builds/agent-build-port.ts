@@ -77,6 +77,9 @@ export function agentBuildPort(s: PortServices): AgentBuildPort {
     async progress(ctx, update) {
       const result = await s.repository.progress(ctx.workspaceId, ctx.buildId, update);
       if (!result) throw new Error(`Agent build ${ctx.buildId} does not exist`);
+      // Cancelled while the graph ran (its project was stopped): the graph stops here, silently.
+      if (result.record.build.status === 'cancelled' && update.status !== 'cancelled')
+        throw new Error(`Agent build ${ctx.buildId} was cancelled`);
       // A replayed node reports the same status again: announced once.
       if (result.changed) await announce(s, result.record);
       else s.publisher.agentBuildUpdated(ctx.workspaceId, result.record.build);
@@ -132,7 +135,20 @@ export function agentBuildPort(s: PortServices): AgentBuildPort {
       // A project stopped between the check above and the request: withdraw what was just asked.
       const after = await s.repository.get(ctx.workspaceId, ctx.buildId);
       if (after?.build.status === 'cancelled') {
-        if (approval.status === '    try {
+        if (approval.status === 'pending' && after.build.projectId)
+          await s.approvals.cancelForProject(
+            ctx.workspaceId,
+            after.build.projectId,
+            after.build.error ?? 'The project was stopped.',
+          );
+        throw new Error(`Agent build ${ctx.buildId} was cancelled`);
+      }
+      return { id: approval.id };
+    },
+
+    async deploy(ctx, { spec, draft, decidedBy }) {
+      const message = `Built by the agent builder (build ${ctx.buildId}) for: ${spec.request.slice(0, 200)}${decidedBy ? `; approved by ${decidedBy}` : ''}`;
+      try {
         await s.workspace.createAgent(ctx.workspaceId, draft, { type: 'agent', name: 'agent_builder' }, message);
       } catch (err) {
         // A replay after a crash between the deploy and its checkpoint finds its own agent.
