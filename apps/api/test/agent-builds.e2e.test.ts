@@ -89,7 +89,15 @@ describe('building agents from the chat', () => {
     // The first reply carries the live card; the progress messages are text.
     expect(built.every((m) => m.metadata.agentBuildId === undefined)).toBe(true);
     const progress = built.map((m) => m.content);
-    expect(progress.some((c) => /Drafted .*from the department specialist template/.test(c))).toBe(true);
+    // Drafted offline: said once, in the notice the draft's message opens with (the chat shows it as
+    // the banner, with no badge), not again in its text or as a bullet.
+    const drafted = built.find((m) => m.metadata.agentBuildStatus === 'validating')!;
+    expect(drafted.metadata).toMatchObject({ offline: true, offlineDraft: true });
+    expect(drafted.content).toMatch(
+      /^\*\*Offline draft\*\* — no language model is configured, so .* was drafted from the department specialist template/,
+    );
+    expect(drafted.content.match(/offline/gi)).toHaveLength(1);
+    expect(drafted.content).not.toMatch(/^- /m);
     expect(progress.some((c) => c.includes(waiting.approvalId!))).toBe(true);
     expect(
       (await api(app.baseUrl, 'GET', '/api/agents')).body.agents.some(
@@ -246,7 +254,10 @@ describe('build_agent plan steps', () => {
       (await api(app.baseUrl, 'POST', `/api/projects/${project.id}/abort`, { reason: 'Launch postponed' })).status,
     ).toBe(200);
     await builds.settled();
-    expect(await getBuild(buildId)).toMatchObject({ status: 'cancelled' });
+    expect(await getBuild(buildId)).toMatchObject({
+      status: 'cancelled',
+      error: 'The project was aborted: Launch postponed',
+    });
     expect((await api(app.baseUrl, 'GET', `/api/approvals/${waiting!.id}`)).body).toMatchObject({
       status: 'cancelled',
     });

@@ -73,6 +73,17 @@ async function checkPlanGraph(page: Page, card: Locator): Promise<void> {
   const engineering = dags.filter({ has: page.locator('title', { hasText: REJECTED }) });
   for (const width of [1440, 390]) {
     await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+    // The toggle's label is one line, never broken inside a word ("grap h"), and fits the screen.
+    const toggle = card.getByTestId('plan-graph-toggle');
+    const labelLines = await toggle.locator('.p-button-label').evaluate((el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    });
+    expect(labelLines).toBe(1);
+    expect(await toggle.textContent()).toContain('Hide graph');
+    const toggleBox = await box(toggle);
+    expect(toggleBox.x + toggleBox.width).toBeLessThanOrEqual(width);
     for (const dag of await dags.all()) {
       await expect.poll(() => dag.evaluate((el) => el.scrollWidth - el.clientWidth)).toBe(0);
       const svg = await box(dag.locator('svg'));

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import {
   agentBuildThreadId,
+  buildProgressMessage,
   serializeAgentYaml,
   type AgentBuildPort,
   type ApprovalInput,
@@ -13,7 +14,6 @@ import type { AgentRegistryService } from '../agents/agent-registry.service.js';
 import type { AgentWorkspaceService } from '../agents/agent-workspace.service.js';
 import type { ApprovalsService } from '../approvals/approvals.service.js';
 import type { ConversationsRepository } from '../conversations/conversations.repository.js';
-import { buildProgressMessage } from './agent-build-messages.js';
 import type { AgentBuildsRepository, BuildRecord } from './agent-builds.repository.js';
 
 const logger = new Logger('AgentBuilds');
@@ -33,8 +33,14 @@ export interface PortServices {
 /** Posts the build's progress into its conversation (and the project's), live. */
 export async function announce(s: PortServices, record: BuildRecord): Promise<void> {
   s.publisher.agentBuildUpdated(record.workspaceId, record.build);
-  const text = buildProgressMessage(record.build, record.spec, record.draftSource, record.draftNotes);
-  if (!text) return;
+  const said = buildProgressMessage({
+    build: record.build,
+    spec: record.spec,
+    draftSource: record.draftSource,
+    notes: record.draftNotes,
+    offline: s.llm.info.offline,
+  });
+  if (!said) return;
   const b = record.build;
   const conversations = new Set<string>();
   if (b.conversationId) conversations.add(b.conversationId);
@@ -48,7 +54,7 @@ export async function announce(s: PortServices, record: BuildRecord): Promise<vo
       conversationId,
       role: 'assistant',
       agentName: 'ceo_orchestrator',
-      content: text,
+      content: said.text,
       // One live card per build and conversation: the chat that asked has it on the first reply; a
       // project's conversation gets it with the approval request. Other updates are text.
       metadata: {
@@ -56,6 +62,8 @@ export async function announce(s: PortServices, record: BuildRecord): Promise<vo
         agentBuildRef: b.id,
         agentBuildStatus: b.status,
         offline: s.llm.info.offline,
+        // Its text opens with the one offline notice, which the chat shows as the draft's banner.
+        ...(said.offlineDraft ? { offlineDraft: true } : {}),
         ...(conversationId !== b.conversationId && b.status === 'awaiting_approval' ? { agentBuildId: b.id } : {}),
       },
     });
@@ -69,6 +77,9 @@ export function agentBuildPort(s: PortServices): AgentBuildPort {
     async progress(ctx, update) {
       const result = await s.repository.progress(ctx.workspaceId, ctx.buildId, update);
       if (!result) throw new Error(`Agent build ${ctx.buildId} does not exist`);
+      // Cancelled while the graph ran (its project was stopped): the graph stops here, silently.
+      if (result.record.build.status === 'cancelled' && update.status !== 'cancelled')
+        throw new Error(`Agent build ${ctx.buildId} was cancelled`);
       // A replayed node reports the same status again: announced once.
       if (result.changed) await announce(s, result.record);
       else s.publisher.agentBuildUpdated(ctx.workspaceId, result.record.build);
@@ -121,6 +132,17 @@ export function agentBuildPort(s: PortServices): AgentBuildPort {
           },
         },
       });
+      // A project stopped between the check above and the request: withdraw what was just asked.
+      const after = await s.repository.get(ctx.workspaceId, ctx.buildId);
+      if (after?.build.status === 'cancelled') {
+        if (approval.status === 'pending' && after.build.projectId)
+          await s.approvals.cancelForProject(
+            ctx.workspaceId,
+            after.build.projectId,
+            after.build.error ?? 'The project was stopped.',
+          );
+        throw new Error(`Agent build ${ctx.buildId} was cancelled`);
+      }
       return { id: approval.id };
     },
 

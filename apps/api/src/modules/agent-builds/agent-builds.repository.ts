@@ -7,7 +7,7 @@ import type {
   AgentValidation,
 } from '@orchestrator/contracts';
 import { redactSecrets, type AgentSpec, type BuildProgress } from '@orchestrator/core';
-import { withTransaction, type Pool } from '@orchestrator/db';
+import { withTransaction, type Pool, type PoolClient } from '@orchestrator/db';
 import { decodeCursor, encodeCursor, isUuid } from '../../common/cursor.js';
 import { PG_POOL } from '../../database/tokens.js';
 import { AuditRepository, personEntry } from '../audit/audit.repository.js';
@@ -286,6 +286,44 @@ export class AgentBuildsRepository {
         ]);
       return { record, withdrawn };
     });
+  }
+
+  /**
+   * Cancels the builds a stopped project started that have not ended, in the stop's transaction
+   * (`db`), each audited as cancelled by the person who stopped the project. Their approvals are
+   * withdrawn by the stop itself (ApprovalsRepository.cancelForProject). A build that is deploying
+   * (its deployment was approved and is being written) is left to finish: cancelled halfway, its
+   * agent could join the org chart under a build recorded as cancelled. A build belongs to one
+   * project (`project_id`), so no other project waits on these. Returns them, to announce after
+   * the commit.
+   */
+  async cancelForProject(
+    db: PoolClient,
+    who: { workspaceId: string; userId: string },
+    projectId: string,
+    reason: string,
+  ): Promise<BuildRecord[]> {
+    const note = redactSecrets(reason);
+    const { rows } = await db.query<BuildRow>(
+      `update agent_builds set status = 'cancelled', error = $3
+        where workspace_id = $1 and project_id = $2 and status in ('drafting', 'validating', 'awaiting_approval')
+        returning ${COLUMNS}`,
+      [who.workspaceId, projectId, note],
+    );
+    const records = rows.map(toRecord);
+    await this.audit.append(
+      db,
+      records.map((r) =>
+        personEntry(who, 'agent_build.cancel', {
+          targetType: 'agent_build',
+          targetId: r.build.id,
+          projectId,
+          stepKey: r.build.stepKey,
+          details: { agent: r.spec.name, reason: note },
+        }),
+      ),
+    );
+    return records;
   }
 
   async userName(userId: string): Promise<string> {

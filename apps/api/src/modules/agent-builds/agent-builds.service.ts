@@ -25,7 +25,7 @@ import {
   type LlmProvider,
   type StepBuildState,
 } from '@orchestrator/core';
-import { acrossWorkspaces, inWorkspace, type Pool } from '@orchestrator/db';
+import { acrossWorkspaces, inWorkspace, type Pool, type PoolClient } from '@orchestrator/db';
 import { AppError } from '../../common/app-error.js';
 import type { RequestContext } from '../../common/request-context.js';
 import { LLM_PROVIDER, PG_POOL } from '../../database/tokens.js';
@@ -288,6 +288,29 @@ export class AgentBuildsService implements OnModuleInit, OnApplicationBootstrap,
     return record.build;
   }
 
+  /**
+   * A project being stopped (ExecutionService.stop): cancels, in its transaction, the builds it
+   * started that have not ended, recorded as cancelled with the reason. Announce them with
+   * `projectStopped` after the commit. A graph still drafting or validating one stops at its next
+   * step (the port refuses progress on a cancelled build) and says nothing more.
+   */
+  cancelForProjectIn(
+    tx: PoolClient,
+    who: { workspaceId: string; userId: string },
+    projectId: string,
+    reason: string,
+  ): Promise<BuildRecord[]> {
+    return this.repository.cancelForProject(tx, who, projectId, reason);
+  }
+
+  /** After the stop's commit: each cancelled build says so once in the chat, and its listeners hear it ended. */
+  async projectStopped(cancelled: BuildRecord[]): Promise<void> {
+    for (const record of cancelled) {
+      await announce(this.port, record);
+      await this.finished(record);
+    }
+  }
+
   /** A decision on a build's deployment (kind `agent_creation`, see ApprovalDecisionDispatcher). */
   carryOutDecision(approval: Approval, context: DecisionContext): void {
     // Kept short (the decision's HTTP response waits for listeners): the deployment runs in the background.
@@ -333,6 +356,11 @@ export class AgentBuildsService implements OnModuleInit, OnApplicationBootstrap,
       try {
         await run();
       } catch (err) {
+        // Cancelled while it ran (its project was stopped): it stopped at its next step, as meant.
+        if ((await this.repository.get(ctx.workspaceId, ctx.buildId))?.build.status === 'cancelled') {
+          this.logger.log(`Agent build ${ctx.buildId} stopped: it was cancelled`);
+          return;
+        }
         this.logger.error({ err, buildId: ctx.buildId }, 'agent build failed');
         const failed = await this.repository.progress(ctx.workspaceId, ctx.buildId, {
           status: 'failed',

@@ -12,6 +12,7 @@ import { AppError } from '../../common/app-error.js';
 import type { RequestContext } from '../../common/request-context.js';
 import { PG_POOL } from '../../database/tokens.js';
 import { RealtimePublisher } from '../../realtime/realtime.publisher.js';
+import { AgentBuildsService } from '../agent-builds/agent-builds.service.js';
 import { AgentRegistryService } from '../agents/agent-registry.service.js';
 import { ApprovalsRepository } from '../approvals/approvals.repository.js';
 import { ApprovalsService } from '../approvals/approvals.service.js';
@@ -39,6 +40,7 @@ export class ExecutionService implements OnModuleInit {
     private readonly registry: AgentRegistryService,
     private readonly publisher: RealtimePublisher,
     private readonly reports: ProjectReporter,
+    private readonly builds: AgentBuildsService,
   ) {}
 
   onModuleInit(): void {
@@ -138,7 +140,8 @@ export class ExecutionService implements OnModuleInit {
 
   /**
    * Cancel and abort both end the project (`aborted`): in one transaction, unfinished steps are
-   * cancelled and pending approvals withdrawn; then a run of it in this process stops at once
+   * cancelled, pending approvals withdrawn and the agent builds it started that have not ended
+   * cancelled with the reason; then a run of it in this process stops at once
    * (steps in progress are interrupted, LLM calls aborted; a run in another process stops at its
    * next batch).
    */
@@ -149,15 +152,22 @@ export class ExecutionService implements OnModuleInit {
     reason?: string,
   ): Promise<ProjectDetail> {
     const ctx = { workspaceId: req.workspaceId, projectId };
-    const { steps, withdrawn, report } = await this.control(
+    const why = reason ?? (kind === 'cancel' ? 'Cancelled by a person' : 'Aborted by a person');
+    const { steps, withdrawn, builds, report } = await this.control(
       req,
       projectId,
-      { to: 'aborted', reason: reason ?? (kind === 'cancel' ? 'Cancelled by a person' : 'Aborted by a person') },
+      { to: 'aborted', reason: why },
       `project.${kind}`,
       async (tx) => {
         const steps = await this.repository.cancelUnfinished(tx, req.workspaceId, projectId);
         return {
           steps,
+          builds: await this.builds.cancelForProjectIn(
+            tx,
+            req,
+            projectId,
+            `The project was ${kind === 'cancel' ? 'cancelled' : 'aborted'}: ${why}`,
+          ),
           withdrawn: await this.approvalRecords.cancelForProject(
             req.workspaceId,
             projectId,
@@ -176,6 +186,7 @@ export class ExecutionService implements OnModuleInit {
       req.workspaceId,
       withdrawn.map((r) => r.approval),
     );
+    await this.builds.projectStopped(builds);
     return this.projectsService.detail(req, projectId);
   }
 

@@ -76,6 +76,29 @@ describe('ChatMessage', () => {
     expect(body).not.toMatch(/offline/i);
   });
 
+  it('should say once that an agent build was drafted offline: its notice as the banner, no badge, no bullet', () => {
+    // The text and metadata an offline build's "validating" message is stored with (core buildProgressMessage).
+    const notice =
+      '**Offline draft** — no language model is configured, so **Legal Contract Reviewer** (`legal_contract_reviewer`) was drafted from the department specialist template, not written by a model: review its wording before approving it.';
+    const wrapper = mountWithPrime(ChatMessage, {
+      props: {
+        item: item({
+          intent: 'BUILD_AGENT',
+          offline: true,
+          offlineDraft: true,
+          content: `${notice}\n\nDrafted **Legal Contract Reviewer** (\`legal_contract_reviewer\`): Context.md. Validating it on sample tasks now…`,
+        }),
+      },
+    });
+    expect(wrapper.find('[data-testid="offline-badge"]').exists()).toBe(false);
+    expect(wrapper.findAll('[data-testid="offline-draft-banner"]')).toHaveLength(1);
+    expect(wrapper.get('[data-testid="offline-draft-banner"]').text()).toMatch(/^Offline draft — no language model/);
+    const body = wrapper.get('.chat-message__body');
+    expect(body.text()).toMatch(/^Drafted Legal Contract Reviewer/);
+    expect(body.text()).not.toMatch(/offline|language model/i);
+    expect(body.find('li').exists()).toBe(false);
+  });
+
   it('should still mark an offline draft whose text does not say so', () => {
     const wrapper = mountWithPrime(ChatMessage, {
       props: { item: item({ offline: true, offlineDraft: true, content: 'A brief.' }) },

@@ -41,11 +41,9 @@ export async function draftAgent(deps: DraftDeps, spec: AgentSpec, usage: UsageC
   const templateName = templateById(spec.template).name.toLowerCase();
   const model = deps.llm.chatModel;
   if (!model) {
-    return {
-      draft: draftFromTemplate(spec),
-      source: 'template',
-      notes: [`No language model is configured: drafted offline from the ${templateName} template.`],
-    };
+    // No note: `source: 'template'` with the offline model is what says it was drafted offline (the
+    // chat's one offline notice, the approval's summary); notes say why a model's draft was not used.
+    return { draft: draftFromTemplate(spec), source: 'template', notes: [] };
   }
   const messages: BaseMessage[] = [new SystemMessage(draftSystemPrompt()), new HumanMessage(draftUserPrompt(spec))];
   let lastProblem = '';

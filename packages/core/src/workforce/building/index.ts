@@ -12,4 +12,5 @@ export {
 export { specifyAgent, chooseManager, uniqueName, describeTask, type SpecInput } from './identity.js';
 export { draftFromTemplate, definitionOf } from './offline-drafter.js';
 export { draftAgent, checkLlmDraft, type DraftDeps } from './draft.js';
-export { validateDraft, checkDraftFiles, sampleTasks, type ValidateDeps } from './validate.js';
+export { buildProgressMessage, type BuildMessage, type BuildMessageInput } from './messages.js';
+export { OFFLINE_SAMPLES_NOTE, validateDraft, checkDraftFiles, sampleTasks, type ValidateDeps } from './validate.js';

@@ -187,6 +187,13 @@ export function sampleTasks(spec: AgentSpec): string[] {
   return tasks.slice(0, 2);
 }
 
+/**
+ * Said in an offline validation's summary (the build card and the approval show it). The chat's
+ * build messages say it in their one offline notice instead, so they take it out of the summary.
+ */
+export const OFFLINE_SAMPLES_NOTE =
+  'No language model is configured: the sample answers are offline drafts (the work brief built from the Context.md), so what was checked is that the agent loads, its files are valid and it answers in its own format — not the quality of real answers.';
+
 function summarize(checks: Check[], tasks: TaskResult[], offline: boolean): string {
   const passedChecks = checks.filter((c) => c.passed).length;
   const passedTasks = tasks.filter((t) => t.passed).length;
@@ -204,11 +211,7 @@ function summarize(checks: Check[], tasks: TaskResult[], offline: boolean): stri
   ];
   return [
     `${passedChecks} of ${checks.length} file checks passed (${checks.map((c) => c.name).join(', ')}); ${passedTasks} of ${tasks.length} sample task(s) answered.`,
-    ...(offline && tasks.some((t) => t.work === 'offline_draft')
-      ? [
-          'No language model is configured: the sample answers are offline drafts (the work brief built from the Context.md), so what was checked is that the agent loads, its files are valid and it answers in its own format — not the quality of real answers.',
-        ]
-      : []),
+    ...(offline && tasks.some((t) => t.work === 'offline_draft') ? [OFFLINE_SAMPLES_NOTE] : []),
     ...(failing.length ? [`Failing: ${failing.join(' · ')}`] : []),
   ].join(' ');
 }
