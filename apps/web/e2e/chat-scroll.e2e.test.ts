@@ -211,7 +211,9 @@ describe('journey 1: the chat as a person reads it', () => {
     const report = reports.first();
     const steps = await stepCount(projectId);
     expect(await report.textContent()).toMatch(
-      new RegExp(`is complete: ${steps} of ${steps} steps done in (under a minute|\\d+ minutes?); no LLM calls, so no model cost\\.`),
+      new RegExp(
+        `is complete: ${steps} of ${steps} steps done in (under a minute|\\d+ minutes?); no LLM calls, so no model cost\\.`,
+      ),
     );
     const outputs = report.locator('ul a');
     expect(await outputs.count()).toBeGreaterThan(0);
