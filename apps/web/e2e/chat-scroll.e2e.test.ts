@@ -77,6 +77,8 @@ async function approveUntilDone(id: string): Promise<void> {
   for (let round = 0; round < 30; round++) {
     const status = await settled(system.url, id, 60_000);
     if (status === 'completed') return;
+    if (status === 'paused_on_error')
+      throw new Error(`a step failed: ${JSON.stringify(await api(`/api/projects/${id}/errors`))}`);
     expect(status).toBe('paused_for_approval');
     const { approvals } = await api<{ approvals: Array<{ id: string }> }>(
       `/api/approvals?status=pending&projectId=${id}`,
@@ -193,7 +195,7 @@ describe('journey 1: the chat as a person reads it', () => {
   it('should report outcome, linked outputs, duration and cost when the project completes', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(system.url);
-    await send(page, 'Plan the onboarding of a new payroll provider before the end of the year');
+    await send(page, 'Plan the onboarding of a new CRM vendor: a 120k tool that saves 8k a month over 3 years');
     const card = (await assistantMessage(page, 1)).getByTestId('plan-card');
     await card.getByTestId('plan-approve').click({ timeout: 20_000 });
     await card.getByTestId('plan-project-link').waitFor({ timeout: 10_000 });
