@@ -1,7 +1,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser.js';
-import { assistantMessage, confirm, projectStatus, screenshots, send, settled } from './helpers.js';
+import { apiJson, assistantMessage, confirm, decideUntil, projectStatus, screenshots, send } from './helpers.js';
 import { startSystem, type RunningSystem } from './system.js';
 
 // Journey 1 as a person meets it: the newest reply in view, a page that never scrolls, a plan
@@ -63,39 +63,15 @@ async function reachable(page: Page, button: Locator): Promise<boolean> {
   });
 }
 
-async function api<T>(path: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(`${system.url}${path}`, {
-    ...init,
-    headers: { 'content-type': 'application/json', ...init?.headers },
-  });
-  expect(res.ok, `${path}: ${res.status}`).toBe(true);
-  return (await res.json()) as T;
-}
-
-/** Grants every approval the project asks for until it has completed. */
-async function approveUntilDone(id: string): Promise<void> {
-  for (let round = 0; round < 30; round++) {
-    const status = await settled(system.url, id, 60_000);
-    if (status === 'completed') return;
-    if (status === 'paused_on_error')
-      throw new Error(`a step failed: ${JSON.stringify(await api(`/api/projects/${id}/errors`))}`);
-    expect(status).toBe('paused_for_approval');
-    const { approvals } = await api<{ approvals: Array<{ id: string }> }>(
-      `/api/approvals?status=pending&projectId=${id}`,
-    );
-    if (approvals.length > 0)
-      await api('/api/approvals/bulk-decision', {
-        method: 'POST',
-        body: JSON.stringify({ ids: approvals.map((a) => a.id), decision: 'approve' }),
-      });
-    else await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error('the project never completed');
-}
+/** The conversation's project reports (agent builds post their progress there too). */
+const projectReports = (page: Page) =>
+  page
+    .getByTestId('chat-message')
+    .filter({ has: page.locator('[data-testid="message-intent"][data-intent="PROJECT_REPORT"]') });
 
 /** How many work steps the project has (what the report counts). */
 async function stepCount(id: string): Promise<number> {
-  const { steps } = await api<{ steps: Array<{ type: string }> }>(`/api/projects/${id}/steps`);
+  const { steps } = await apiJson<{ steps: Array<{ type: string }> }>(system.url, `/api/projects/${id}/steps`);
   return steps.filter((s) => s.type !== 'subproject').length;
 }
 
@@ -172,10 +148,7 @@ describe('journey 1: the chat as a person reads it', () => {
     await expect.poll(() => projectStatus(system.url, projectId), { timeout: 10_000 }).toBe('aborted');
 
     await page.goto(conversation);
-    // Agent builds post their progress here too: the report is the message marked as one.
-    const reports = page
-      .getByTestId('chat-message')
-      .filter({ has: page.locator('[data-testid="message-intent"][data-intent="PROJECT_REPORT"]') });
+    const reports = projectReports(page);
     await expect.poll(() => reports.count(), { timeout: 10_000 }).toBe(1);
     const report = reports.first();
     expect(await report.getByTestId('message-intent').textContent()).toBe('Project report');
@@ -203,12 +176,10 @@ describe('journey 1: the chat as a person reads it', () => {
     const projectId = (await card.getAttribute('data-project-id'))!;
     // Running it is not what this journey is about: every step's approval goes through the API
     // the Approvals page uses (approvals.e2e walks that page).
-    await approveUntilDone(projectId);
+    await decideUntil(system.url, projectId, ['completed']);
 
     await page.goto(conversation);
-    const reports = page
-      .getByTestId('chat-message')
-      .filter({ has: page.locator('[data-testid="message-intent"][data-intent="PROJECT_REPORT"]') });
+    const reports = projectReports(page);
     await expect.poll(() => reports.count(), { timeout: 10_000 }).toBe(1);
     const report = reports.first();
     const steps = await stepCount(projectId);

@@ -20,6 +20,55 @@ export async function assistantMessage(page: Page, count: number): Promise<Locat
   return messages.nth(count - 1);
 }
 
+/** A JSON call to the API the app uses, as the signed-in owner of local mode; fails the test on an error status. */
+export async function apiJson<T>(baseUrl: string, path: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(`${baseUrl}${path}`, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...init?.headers },
+  });
+  expect(res.ok, `${path}: ${res.status}`).toBe(true);
+  return (await res.json()) as T;
+}
+
+/**
+ * Runs a project through its approvals until it reaches one of `until`: each round, the pending
+ * approvals are decided by `decide` (null: approve) through the API the Approvals page uses.
+ * For journeys about something else than deciding (approvals.e2e walks that page).
+ */
+export async function decideUntil(
+  baseUrl: string,
+  projectId: string,
+  until: string[],
+  decide: (stepName: string | null) => { decision: 'approve' } | { decision: 'reject'; notes: string } = () => ({
+    decision: 'approve',
+  }),
+): Promise<string> {
+  for (let round = 0; round < 30; round++) {
+    const status = await settled(baseUrl, projectId, 60_000);
+    if (until.includes(status)) return status;
+    if (status === 'paused_on_error')
+      throw new Error(`a step failed: ${JSON.stringify(await apiJson(baseUrl, `/api/projects/${projectId}/errors`))}`);
+    expect(status).toBe('paused_for_approval');
+    const { approvals } = await apiJson<{ approvals: Array<{ id: string; stepName: string | null }> }>(
+      baseUrl,
+      `/api/approvals?status=pending&projectId=${projectId}`,
+    );
+    const groups = new Map<string, { ids: string[]; body: object }>();
+    for (const a of approvals) {
+      const body = decide(a.stepName);
+      const key = JSON.stringify(body);
+      groups.set(key, { ids: [...(groups.get(key)?.ids ?? []), a.id], body });
+    }
+    for (const { ids, body } of groups.values())
+      await apiJson(baseUrl, '/api/approvals/bulk-decision', {
+        method: 'POST',
+        body: JSON.stringify({ ids, ...body }),
+      });
+    if (approvals.length === 0) await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`project ${projectId} never reached ${until.join(' or ')}`);
+}
+
 /** A project's status as the API reports it (journeys read state over the API; every decision goes through the UI). */
 export async function projectStatus(baseUrl: string, id: string): Promise<string> {
   const res = await fetch(`${baseUrl}/api/projects/${id}`);

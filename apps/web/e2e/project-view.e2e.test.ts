@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser.js';
-import { assistantMessage, contentWidth, screenshots, send, settled } from './helpers.js';
+import { assistantMessage, contentWidth, decideUntil, screenshots, send } from './helpers.js';
 import { startSystem, type RunningSystem } from './system.js';
 
 // A vendor onboarding (12 steps in five stages) whose business case has figures the ROI
@@ -26,39 +26,15 @@ afterAll(async () => {
   await system?.stop();
 });
 
-async function api<T>(path: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(`${system.url}${path}`, {
-    ...init,
-    headers: { 'content-type': 'application/json', ...init?.headers },
-  });
-  expect(res.ok, `${path}: ${res.status}`).toBe(true);
-  return (await res.json()) as T;
-}
-
 /**
  * Runs the project until one step has failed: every approval is granted except the one for
  * REJECTED, which fails. Deciding is not what this journey is about (approvals.e2e walks the
  * Approvals page), so the decisions go through the API the Approvals page uses.
  */
 async function runUntilAStepFails(id: string): Promise<void> {
-  for (let round = 0; round < 20; round++) {
-    const status = await settled(system.url, id, 60_000);
-    if (status === 'paused_on_error') return;
-    expect(status).toBe('paused_for_approval');
-    const { approvals } = await api<{ approvals: Array<{ id: string; stepName: string | null }> }>(
-      `/api/approvals?status=pending&projectId=${id}`,
-    );
-    for (const decision of ['approve', 'reject'] as const) {
-      const ids = approvals.filter((a) => (a.stepName === REJECTED) === (decision === 'reject')).map((a) => a.id);
-      if (ids.length > 0)
-        await api('/api/approvals/bulk-decision', {
-          method: 'POST',
-          body: JSON.stringify({ ids, decision, ...(decision === 'reject' ? { notes: 'Not this vendor' } : {}) }),
-        });
-    }
-    if (approvals.length === 0) await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error('the project never paused on a failed step');
+  await decideUntil(system.url, id, ['paused_on_error'], (stepName) =>
+    stepName === REJECTED ? { decision: 'reject', notes: 'Not this vendor' } : { decision: 'approve' },
+  );
 }
 
 /**
