@@ -69,20 +69,9 @@ export default defineConfig(({ mode }) => {
           codeSplitting: {
             groups: [
               // The heavy libraries, each only in the chunks of the views that use it, and cached
-              // on its own (an app release does not change them).
-              {
-                name: 'codemirror',
-                test: packages(
-                  '@codemirror+',
-                  '@lezer+',
-                  'codemirror@',
-                  'crelt@',
-                  'style-mod@',
-                  'w3c-keyname@',
-                  '@marijn+',
-                ),
-                priority: 30,
-              },
+              // on its own (an app release does not change them). CodeMirror has no group: the
+              // diff viewer (merge view) and the Context.md editor (markdown) each load only
+              // their own parts of it, in chunks split by what uses them.
               { name: 'vue-flow', test: packages('@vue-flow+', 'd3-', '@dagrejs+'), priority: 30 },
               {
                 name: 'markdown',

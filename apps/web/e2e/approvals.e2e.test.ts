@@ -256,7 +256,8 @@ describe('journey 2: deciding with what a step builds on', () => {
     await dialog.waitFor();
     expect(await dialog.getByTestId('bulk-group-steps').getByTestId('bulk-item').count()).toBe(steps.length);
     const change = dialog.getByTestId('bulk-group-agents');
-    expect(await change.getByTestId('agent-diff').innerText()).toMatch(/800 words/);
+    // The diff's panes draw once CodeMirror has loaded (the first diff shown fetches it).
+    await expect.poll(() => change.getByTestId('agent-diff').innerText()).toMatch(/800 words/);
     expect(await dialog.getByTestId('bulk-confirm').innerText()).toMatch(/project step/);
     expect(await dialog.getByTestId('bulk-confirm').innerText()).not.toMatch(/agent change/);
     await expectPlainWords(page, 'bulk-dialog');

@@ -1,7 +1,7 @@
 import Aura from '@primeuix/themes/aura';
 import { createPinia } from 'pinia';
 import PrimeVue from 'primevue/config';
-import { createApp } from 'vue';
+import { createApp, markRaw } from 'vue';
 import App from './App.vue';
 import { createAppRouter } from './router';
 import 'primeicons/primeicons.css';
@@ -22,10 +22,12 @@ const app = createApp(App);
 app.use(createPinia());
 app.use(createAppRouter());
 app.use(PrimeVue, {
-  theme: {
+  // PrimeVue keeps its config reactive and watches it deeply: a raw theme is not turned into
+  // proxies and walked, preset and all (every component's tokens), on the first load's main thread.
+  theme: markRaw({
     preset: Aura,
     // Follows the operating system's light/dark preference.
     options: { darkModeSelector: 'system', cssLayer: false },
-  },
+  }),
 });
 app.mount('#app');

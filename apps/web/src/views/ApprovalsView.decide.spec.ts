@@ -3,6 +3,7 @@ import { flushPromises } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { agent, approval, uuid } from '../testing/factories';
+import { diffPanesDrawn } from '../testing/diffPanes';
 import { json } from '../testing/fetchMock';
 import { signInAs } from '../testing/identity';
 import {
@@ -143,6 +144,7 @@ describe('ApprovalsView: deciding with what it builds on', () => {
     expect(steps.textContent).toContain('Project steps (1)');
     expect(steps.textContent).toContain('ROI Calculator will run “Launch budget” for “Launch the new product”.');
     const agentsGroup = dialog.querySelector('[data-testid="bulk-group-agents"]')!;
+    await diffPanesDrawn();
     // The diff's two panes: the rule before and after the change.
     const diff = agentsGroup.querySelector('[data-testid="agent-diff"]')?.textContent;
     expect(diff).toContain('Old rule');

@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { defineComponent, h } from 'vue';
 import { json, mockFetch } from '../../testing/fetchMock';
 import { mountWithPrime } from '../../testing/mount';
+import { diffPanesDrawn } from '../../testing/diffPanes';
 import { useWorkforceStore } from '../../stores/workforce';
 import AgentContextTab from './AgentContextTab.vue';
 import { agentDetail, conflict } from './testData';
@@ -89,6 +90,7 @@ describe('AgentContextTab', () => {
     await wrapper.get('form').trigger('submit');
     await flushPromises();
 
+    await diffPanesDrawn();
     const panel = wrapper.get('[data-testid="agent-conflict"]');
     expect(panel.get('[data-testid="agent-conflict-summary"]').text()).toContain('sarah@example.com saved version 4');
     expect(panel.findAll('.cm-merge-b .cm-changedLine').map((l) => l.text())).toContain('Write tightly.');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { diffPanesDrawn } from '../../testing/diffPanes';
 import { mountWithPrime } from '../../testing/mount';
 import AgentDiffView from './AgentDiffView.vue';
 import { gapLine, sidesOfUnifiedDiff } from './diff';
@@ -27,11 +28,12 @@ describe('sidesOfUnifiedDiff', () => {
 });
 
 describe('AgentDiffView', () => {
-  it('should show the old and new text in two read-only CodeMirror panes and count the changes', () => {
+  it('should show the old and new text in two read-only CodeMirror panes and count the changes', async () => {
     const wrapper = mountWithPrime(AgentDiffView, {
       props: { label: 'Context.md', diff: DIFF },
       attachTo: document.body,
     });
+    await diffPanesDrawn();
     const panes = wrapper.findAll('.cm-mergeView .cm-editor');
     expect(panes).toHaveLength(2);
     expect(panes[0]!.get('.cm-content').text()).toContain('old line');
@@ -42,11 +44,12 @@ describe('AgentDiffView', () => {
     wrapper.unmount();
   });
 
-  it('should show markup in a diff as text when a line contains HTML', () => {
+  it('should show markup in a diff as text when a line contains HTML', async () => {
     const wrapper = mountWithPrime(AgentDiffView, {
       props: { label: 'x', diff: '@@ -0,0 +1 @@\n+<img src=x onerror="alert(1)">\n' },
       attachTo: document.body,
     });
+    await diffPanesDrawn();
     expect(wrapper.find('img').exists()).toBe(false);
     expect(wrapper.findAll('.cm-editor')[1]!.get('.cm-content').text()).toContain('<img src=x onerror="alert(1)">');
     wrapper.unmount();

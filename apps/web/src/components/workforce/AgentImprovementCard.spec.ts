@@ -3,6 +3,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { disposeSocket, useSocket } from '../../composables/useSocket';
 import { agent, approval, uuid } from '../../testing/factories';
+import { diffPanesDrawn } from '../../testing/diffPanes';
 import { FakeSocket } from '../../testing/fakeSocket';
 import { json, mockFetch as mockRoutes } from '../../testing/fetchMock';
 import { mountWithPrime } from '../../testing/mount';
@@ -79,6 +80,7 @@ describe('AgentImprovementCard', () => {
     expect(agentLink.text()).toBe('Blog Post Writer');
     expect(agentLink.attributes('href')).toBe('/workforce/blog_post_writer?tab=improvements');
     expect(wrapper.get('[data-testid="improvement-card-reason"]').text()).toBe('Readers asked for shorter posts.');
+    await diffPanesDrawn();
     const changed = (side: 'a' | 'b') => wrapper.findAll(`.cm-merge-${side} .cm-changedLine`).map((l) => l.text());
     expect(changed('b')).toContain('Keep posts under 600 words.');
     expect(changed('a')).toContain('Write long, thorough posts.');
