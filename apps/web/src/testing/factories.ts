@@ -13,6 +13,7 @@ import type {
   ProjectDetail,
   ProjectSummary,
 } from '@orchestrator/contracts';
+import type { TimelineItem } from '../stores/timeline';
 
 let counter = 0;
 /** A valid, unique v4-shaped uuid (the contracts validate ids as uuids). */
@@ -213,6 +214,30 @@ export function approval(overrides: Partial<Approval> = {}): Approval {
     decisionNotes: null,
     escalationLevel: 0,
     escalatedTo: null,
+    ...overrides,
+  };
+}
+
+/** A stored assistant message as the chat timeline holds it ("Hello", no extras). */
+export function timelineItem(overrides: Partial<TimelineItem> = {}): TimelineItem {
+  return {
+    key: 'k',
+    role: 'assistant',
+    agentName: null,
+    content: 'Hello',
+    offline: false,
+    createdAt: '2026-11-21T09:30:00.000Z',
+    state: 'stored',
+    error: null,
+    author: null,
+    intent: null,
+    project: null,
+    delegation: null,
+    offlineDraft: false,
+    agentBuildId: null,
+    improvement: null,
+    secretsRedacted: 0,
+    retry: null,
     ...overrides,
   };
 }

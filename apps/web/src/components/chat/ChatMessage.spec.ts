@@ -6,7 +6,7 @@ import { createMemoryHistory, createRouter } from 'vue-router';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { User } from '@orchestrator/contracts';
 import type { TimelineItem } from '../../stores/timeline';
-import { uuid } from '../../testing/factories';
+import { timelineItem, uuid } from '../../testing/factories';
 import { mountWithPrime } from '../../testing/mount';
 import { signInAs } from '../../testing/identity';
 import ChatMessage from './ChatMessage.vue';
@@ -18,28 +18,7 @@ beforeEach(() => {
   me = signInAs('member').user!;
 });
 
-function item(overrides: Partial<TimelineItem> = {}): TimelineItem {
-  return {
-    key: 'k',
-    role: 'assistant',
-    agentName: null,
-    content: 'Hello',
-    offline: false,
-    createdAt: '2026-11-21T09:30:00.000Z',
-    state: 'stored',
-    error: null,
-    author: null,
-    intent: null,
-    project: null,
-    delegation: null,
-    offlineDraft: false,
-    agentBuildId: null,
-    improvement: null,
-    secretsRedacted: 0,
-    retry: null,
-    ...overrides,
-  };
-}
+const item = timelineItem;
 
 describe('ChatMessage', () => {
   it('should expose the role and render markdown', () => {

@@ -4,6 +4,7 @@ import { flushPromises } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { TimelineItem } from '../../stores/timeline';
+import { timelineItem } from '../../testing/factories';
 import { signInAs } from '../../testing/identity';
 import { mountWithPrime } from '../../testing/mount';
 import ChatMessageLog from './ChatMessageLog.vue';
@@ -13,28 +14,9 @@ beforeEach(() => {
   signInAs('member');
 });
 
-function item(key: string, overrides: Partial<TimelineItem> = {}): TimelineItem {
-  return {
-    key,
-    role: 'assistant',
-    agentName: null,
-    content: `Message ${key}`,
-    offline: false,
-    createdAt: '2026-11-21T09:30:00.000Z',
-    state: 'stored',
-    error: null,
-    author: null,
-    intent: null,
-    project: null,
-    delegation: null,
-    offlineDraft: false,
-    agentBuildId: null,
-    improvement: null,
-    secretsRedacted: 0,
-    retry: null,
-    ...overrides,
-  };
-}
+/** Message `key`, its key in the content. */
+const item = (key: string, overrides: Partial<TimelineItem> = {}): TimelineItem =>
+  timelineItem({ key, content: `Message ${key}`, ...overrides });
 
 /** jsdom has no layout: the log is given a height and a content height to scroll through. */
 function layout(el: HTMLElement, box: { scrollHeight: number; clientHeight: number }): void {
